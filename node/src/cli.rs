@@ -1,0 +1,62 @@
+//! Command-line interface: `zerog-node [SUBCOMMAND] [OPTIONS]`.
+
+use polkadot_sdk::sc_cli;
+
+/// The ZeroG node: runs a validator or a full node of a ZeroG chain.
+///
+/// Start a development chain (one validator, funded dev accounts, state discarded on exit):
+///
+///     zerog-node --dev
+///
+/// Start a validator of a network described by a chain-spec file:
+///
+///     zerog-node --chain chain-specs/local.json --alice --base-path /tmp/alice
+#[derive(Debug, clap::Parser)]
+#[command(
+	propagate_version = true,
+	args_conflicts_with_subcommands = true,
+	subcommand_negates_reqs = true,
+	long_about = None,
+)]
+pub struct Cli {
+	/// What to do instead of running the node.
+	#[command(subcommand)]
+	pub subcommand: Option<Subcommand>,
+
+	/// Options of the running node (network, RPC, database, keys, ...).
+	#[clap(flatten)]
+	pub run: sc_cli::RunCmd,
+}
+
+/// Maintenance and inspection commands.
+#[derive(Debug, clap::Subcommand)]
+#[allow(clippy::large_enum_variant)]
+pub enum Subcommand {
+	/// Key management: generate, inspect and insert keys into a node's keystore.
+	#[command(subcommand)]
+	Key(sc_cli::KeySubcommand),
+
+	/// Print a chain specification (add `--raw` for the storage form that nodes load).
+	BuildSpec(sc_cli::BuildSpecCmd),
+
+	/// Check that a block imports and executes.
+	CheckBlock(sc_cli::CheckBlockCmd),
+
+	/// Export blocks to a file.
+	ExportBlocks(sc_cli::ExportBlocksCmd),
+
+	/// Export the state of a block as a chain specification.
+	ExportState(sc_cli::ExportStateCmd),
+
+	/// Import blocks from a file.
+	ImportBlocks(sc_cli::ImportBlocksCmd),
+
+	/// Delete the whole chain database.
+	PurgeChain(sc_cli::PurgeChainCmd),
+
+	/// Revert the chain to a previous block.
+	Revert(sc_cli::RevertCmd),
+
+	/// Print information about the database: best, finalized and genesis blocks.
+	ChainInfo(sc_cli::ChainInfoCmd),
+}

@@ -1,0 +1,13 @@
+//! `zerog-node`: the ZeroG chain's node.
+
+#![warn(missing_docs)]
+
+mod chain_spec;
+mod cli;
+mod command;
+mod rpc;
+mod service;
+
+fn main() -> polkadot_sdk::sc_cli::Result<()> {
+	command::run()
+}

@@ -1,0 +1,148 @@
+//! `Config` of the standard pallets: system, timestamp, Aura, GRANDPA, balances, transaction
+//! payment and sudo. Revive and each ZeroG pallet get a file of their own beside this one.
+
+use crate::{
+	units::{MILLI_SECS_PER_BLOCK, MICRO_ZG, SLOT_DURATION_MS, SS58_PREFIX},
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, Runtime, RuntimeCall,
+	RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, System, VERSION,
+};
+use polkadot_sdk::{
+	frame_support::{
+		derive_impl, parameter_types,
+		traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+		weights::{
+			constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+			ConstantMultiplier, IdentityFee, Weight,
+		},
+	},
+	frame_system::{self, limits},
+	pallet_aura, pallet_balances, pallet_grandpa, pallet_sudo, pallet_timestamp,
+	pallet_transaction_payment::{self, ConstFeeMultiplier, FungibleAdapter, Multiplier},
+	sp_consensus_aura::sr25519::AuthorityId as AuraId,
+	sp_core::Void,
+	sp_runtime::{traits::One, Perbill},
+	sp_version::RuntimeVersion,
+};
+
+/// Share of a block's weight and length available to normal (non-operational) transactions.
+const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+
+/// Compute time a block may use, in weight: one third of the 2-second slot, leaving the rest
+/// for propagation and import on other validators.
+const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(
+	WEIGHT_REF_TIME_PER_SECOND.saturating_mul(MILLI_SECS_PER_BLOCK) / 3_000,
+	u64::MAX,
+);
+
+/// Largest encoded block, in bytes. Bulk data never goes into blocks, so 5 MiB is ample.
+const MAXIMUM_BLOCK_LENGTH_BYTES: u32 = 5 * 1024 * 1024;
+
+/// Number of authorities Aura and GRANDPA accept at most.
+const MAX_AUTHORITIES: u32 = 100;
+
+parameter_types! {
+	/// Number of recent block hashes kept in state (for mortal transactions): about 80 minutes.
+	pub const BlockHashCount: BlockNumber = 2400;
+	pub const Version: RuntimeVersion = VERSION;
+	pub RuntimeBlockWeights: limits::BlockWeights = limits::BlockWeights::with_sensible_defaults(
+		MAXIMUM_BLOCK_WEIGHT,
+		NORMAL_DISPATCH_RATIO,
+	);
+	pub RuntimeBlockLength: limits::BlockLength =
+		limits::BlockLength::max_with_normal_ratio(MAXIMUM_BLOCK_LENGTH_BYTES, NORMAL_DISPATCH_RATIO);
+	pub const SS58Prefix: u16 = SS58_PREFIX;
+}
+
+#[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
+impl frame_system::Config for Runtime {
+	type Block = Block;
+	type BlockWeights = RuntimeBlockWeights;
+	type BlockLength = RuntimeBlockLength;
+	type AccountId = AccountId;
+	type Nonce = Nonce;
+	type Hash = Hash;
+	type BlockHashCount = BlockHashCount;
+	type DbWeight = RocksDbWeight;
+	type Version = Version;
+	type AccountData = pallet_balances::AccountData<Balance>;
+	type SS58Prefix = SS58Prefix;
+	/// Providers, consumers and references an account may have; pallets holding funds add one.
+	type MaxConsumers = ConstU32<16>;
+}
+
+impl pallet_aura::Config for Runtime {
+	type AuthorityId = AuraId;
+	type DisabledValidators = ();
+	type MaxAuthorities = ConstU32<MAX_AUTHORITIES>;
+	/// One block per slot: a second block in the same slot would be an equivocation.
+	type AllowMultipleBlocksPerSlot = ConstBool<false>;
+	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
+}
+
+impl pallet_grandpa::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = ();
+	type MaxAuthorities = ConstU32<MAX_AUTHORITIES>;
+	/// No nominated staking on this chain, so no nominators per validator.
+	type MaxNominators = ConstU32<0>;
+	/// No session history is kept, so equivocation reports cannot be checked against old sets.
+	type MaxSetIdSessionEntries = ConstU64<0>;
+	type KeyOwnerProof = Void;
+	type EquivocationReportSystem = ();
+}
+
+impl pallet_timestamp::Config for Runtime {
+	/// Milliseconds since the Unix epoch.
+	type Moment = u64;
+	type OnTimestampSet = Aura;
+	/// Half a slot: Aura's slot duration is twice this value.
+	type MinimumPeriod = ConstU64<{ SLOT_DURATION_MS / 2 }>;
+	type WeightInfo = ();
+}
+
+/// Smallest balance an account may hold, in the smallest ZG unit: one micro-ZG. Accounts
+/// below it are reaped, which keeps dust accounts from bloating state.
+pub const EXISTENTIAL_DEPOSIT: Balance = MICRO_ZG;
+
+impl pallet_balances::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+	type Balance = Balance;
+	type DustRemoval = ();
+	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
+	type AccountStore = System;
+	type ReserveIdentifier = [u8; 8];
+	type FreezeIdentifier = RuntimeFreezeReason;
+	type MaxLocks = ConstU32<50>;
+	type MaxReserves = ConstU32<50>;
+	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
+	type DoneSlashHandler = ();
+}
+
+parameter_types! {
+	/// Fees do not scale with congestion yet; a slow-adjusting multiplier comes with mainnet.
+	pub FeeMultiplier: Multiplier = Multiplier::one();
+	/// Fee per byte of an encoded transaction, in the smallest ZG unit.
+	pub const TransactionByteFee: Balance = MICRO_ZG / 100;
+}
+
+impl pallet_transaction_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	/// Fees are burned (withdrawn from the payer, deposited nowhere).
+	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+	/// Operational transactions pay five times the fee for a higher priority.
+	type OperationalFeeMultiplier = ConstU8<5>;
+	/// One smallest unit per unit of ref-time weight (10^12 per second of compute).
+	type WeightToFee = IdentityFee<Balance>;
+	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
+	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_sudo::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}

@@ -1,0 +1,164 @@
+//! # ZeroG runtime
+//!
+//! The state transition function of the ZeroG chain: accounts and balances, Aura block
+//! production with 2-second slots, GRANDPA finality, transaction fees, and (as the services land)
+//! the EVM, storage commitments, DA attestations and the compute escrow.
+//!
+//! - [`configs`]: the `Config` of every pallet, one file per concern.
+//! - [`apis`]: the runtime APIs the node, wallets and RPCs call.
+//! - [`genesis_config_presets`]: the `development`, `local_testnet` and `testnet` presets from
+//!   which `chain-specs/` is generated.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+// `construct_runtime` generates large enums and deep macro expansions.
+#![recursion_limit = "256"]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+extern crate alloc;
+
+pub mod apis;
+pub mod configs;
+pub mod genesis_config_presets;
+
+#[cfg(test)]
+mod tests;
+
+use polkadot_sdk::{
+	frame_support, frame_system, pallet_aura, pallet_balances, pallet_grandpa, pallet_sudo,
+	pallet_timestamp, pallet_transaction_payment,
+	sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256, MultiAddress},
+	sp_version::{runtime_version, RuntimeVersion},
+	*,
+};
+
+pub use zerog_primitives::{
+	units, AccountId, Balance, BlockNumber, Hash, Nonce, Signature,
+};
+
+#[cfg(feature = "std")]
+pub use polkadot_sdk::sp_runtime::BuildStorage;
+
+/// Types the node uses without knowing the runtime's extrinsic format, so it keeps syncing
+/// across runtime upgrades that change it.
+pub mod opaque {
+	use super::*;
+
+	pub use zerog_primitives::{Header, OpaqueBlock as Block};
+
+	impl_opaque_keys! {
+		/// The keys a validator registers: Aura for authoring, GRANDPA for finality.
+		pub struct SessionKeys {
+			pub aura: Aura,
+			pub grandpa: Grandpa,
+		}
+	}
+}
+
+/// Version of the runtime. `spec_version` must be bumped with every change of logic, and
+/// `transaction_version` with every change of call indices or transaction extensions.
+#[runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("zerog"),
+	impl_name: alloc::borrow::Cow::Borrowed("zerog-node"),
+	authoring_version: 1,
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// Version information of the native runtime (used by `--version` and the executor).
+#[cfg(feature = "std")]
+pub fn native_version() -> sp_version::NativeVersion {
+	sp_version::NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
+}
+
+/// The address format of a call's origin or target: an account id or an index.
+pub type Address = MultiAddress<AccountId, ()>;
+
+/// Block header type as expected by this runtime.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+
+/// Block type as expected by this runtime.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+
+/// The transaction extensions: checks and charges applied to every signed transaction, in order.
+///
+/// `CheckMetadataHash` lets offline and hardware signers bind a signature to the exact metadata
+/// they displayed; signers that do not use it send mode `Disabled`.
+pub type TxExtension = (
+	frame_system::AuthorizeCall<Runtime>,
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
+	frame_system::WeightReclaim<Runtime>,
+);
+
+/// Unchecked extrinsic type as expected by this runtime.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+
+/// The payload being signed in transactions.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Migrations of the runtime that do not belong to one pallet. Empty until the first upgrade.
+#[allow(unused_parens)]
+type Migrations = ();
+
+/// Dispatches blocks and transactions to the pallets.
+pub type RuntimeExecutive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+
+	#[runtime::pallet_index(2)]
+	pub type Aura = pallet_aura;
+
+	#[runtime::pallet_index(3)]
+	pub type Grandpa = pallet_grandpa;
+
+	#[runtime::pallet_index(4)]
+	pub type Balances = pallet_balances;
+
+	#[runtime::pallet_index(5)]
+	pub type TransactionPayment = pallet_transaction_payment;
+
+	#[runtime::pallet_index(6)]
+	pub type Sudo = pallet_sudo;
+}

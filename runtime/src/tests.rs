@@ -1,0 +1,98 @@
+//! Runtime tests: every genesis preset builds a state the runtime accepts.
+//! (The pallets' `integrity_test`s run from the test `construct_runtime` generates.)
+
+use crate::{
+	genesis_config_presets::{self, ENDOWMENT},
+	units::TOKEN_DECIMALS,
+	Aura, Balances, Runtime, RuntimeGenesisConfig, System,
+};
+use polkadot_sdk::{
+	frame_support::genesis_builder_helper::{build_state, get_preset},
+	pallet_aura, pallet_grandpa, pallet_sudo,
+	sp_genesis_builder::PresetId,
+	sp_io::TestExternalities,
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::BuildStorage,
+};
+
+/// Builds the full genesis config of a preset the way `build-spec` does: defaults patched
+/// with the preset's JSON.
+fn genesis_of(preset: &str) -> RuntimeGenesisConfig {
+	let patch = get_preset::<RuntimeGenesisConfig>(
+		&Some(PresetId::from(preset)),
+		genesis_config_presets::get_preset,
+	)
+	.unwrap_or_else(|| panic!("preset {preset} exists"));
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+	let patch: serde_json::Value = serde_json::from_slice(&patch).unwrap();
+	json_patch(&mut config, patch);
+	// The runtime must accept the JSON too, exactly as the node hands it over.
+	build_state::<RuntimeGenesisConfig>(serde_json::to_vec(&config).unwrap())
+		.unwrap_or_else(|e| panic!("preset {preset} is accepted by the runtime: {e}"));
+	serde_json::from_value(config).unwrap()
+}
+
+/// Merges a JSON patch into a JSON value (objects are merged key by key, everything else is
+/// replaced), as `sc-chain-spec` does.
+fn json_patch(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+			for (key, value) in patch {
+				json_patch(base.entry(key).or_insert(serde_json::Value::Null), value);
+			},
+		(base, patch) => *base = patch,
+	}
+}
+
+#[test]
+fn every_preset_is_listed_and_builds_a_genesis() {
+	let names = genesis_config_presets::preset_names();
+	assert_eq!(names.len(), 3);
+	for name in names {
+		let name = String::from_utf8(name.as_ref().to_vec()).unwrap();
+		let storage = genesis_of(&name).build_storage().unwrap();
+		TestExternalities::new(storage).execute_with(|| {
+			assert!(!pallet_aura::Authorities::<Runtime>::get().is_empty(), "{name} has authors");
+			assert_eq!(
+				pallet_aura::Authorities::<Runtime>::get().len(),
+				pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(),
+				"{name}: every author also votes on finality",
+			);
+			assert!(pallet_sudo::Key::<Runtime>::get().is_some(), "{name} has a sudo key");
+			assert!(Balances::total_issuance() > 0, "{name} has funded accounts");
+		});
+	}
+}
+
+#[test]
+fn unknown_preset_is_refused() {
+	assert!(genesis_config_presets::get_preset(&PresetId::from("no-such-preset")).is_none());
+}
+
+#[test]
+fn development_funds_dev_accounts_and_has_one_author() {
+	let storage = genesis_of("development").build_storage().unwrap();
+	TestExternalities::new(storage).execute_with(|| {
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		for key in [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Ferdie] {
+			assert_eq!(Balances::free_balance(key.to_account_id()), ENDOWMENT);
+		}
+		assert_eq!(System::block_number(), 0);
+	});
+}
+
+#[test]
+fn local_testnet_has_four_authorities() {
+	let storage = genesis_of("local_testnet").build_storage().unwrap();
+	TestExternalities::new(storage).execute_with(|| {
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
+		assert_eq!(Aura::slot_duration(), 2_000);
+	});
+}
+
+#[test]
+fn existential_deposit_is_not_zero() {
+	// A zero existential deposit would let dust accounts grow state without bound.
+	assert!(crate::configs::EXISTENTIAL_DEPOSIT > 0);
+	assert_eq!(TOKEN_DECIMALS, 18);
+}

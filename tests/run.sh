@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite: unit, runtime and end-to-end tests (the latter start real zerog-node
+# processes). This is the README's test command and what CI runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zerog/target}"
+
+# One build for everything: `--all-targets` resolves features exactly as `cargo test` does,
+# so the node binary and the tests share every artifact.
+cargo build --release --locked --workspace --all-targets
+cargo test --release --locked --workspace

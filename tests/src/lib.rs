@@ -1,0 +1,284 @@
+//! Harness for the end-to-end tests: starts real `zerog-node` processes on free ports, with
+//! their own temporary databases, and talks to them over JSON-RPC.
+//!
+//! The node binary is the one `cargo build --release -p zerog-node` put next to the test
+//! binaries (`$CARGO_TARGET_DIR/release/zerog-node`); `ZEROG_NODE_BIN` overrides it.
+
+use std::{
+	fs::File,
+	io::{Read, Write},
+	net::{TcpListener, TcpStream},
+	path::{Path, PathBuf},
+	process::{Child, Command, Output, Stdio},
+	time::{Duration, Instant},
+};
+
+use serde_json::Value;
+use subxt::{
+	rpcs::{rpc_params, RpcClient},
+	OnlineClient, PolkadotConfig,
+};
+
+/// How long a node may take to open its RPC port after start.
+pub const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Path of the `zerog-node` binary under test.
+pub fn node_binary() -> PathBuf {
+	if let Ok(path) = std::env::var("ZEROG_NODE_BIN") {
+		return PathBuf::from(path);
+	}
+	// Test binaries live in `<target>/release/deps/`; the node is in `<target>/release/`.
+	let exe = std::env::current_exe().expect("the test binary has a path");
+	let release_dir = exe.parent().and_then(Path::parent).expect("test binary is in <target>/<profile>/deps");
+	let node = release_dir.join("zerog-node");
+	assert!(
+		node.exists(),
+		"{} does not exist: build it with `cargo build --release -p zerog-node` (the README's \
+		 test command does) or point ZEROG_NODE_BIN at it",
+		node.display()
+	);
+	node
+}
+
+/// The workspace root, for files such as `chain-specs/local.json`.
+pub fn workspace_root() -> PathBuf {
+	Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the workspace").to_path_buf()
+}
+
+/// A port on loopback that nothing listens on right now.
+pub fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0")
+		.and_then(|listener| listener.local_addr())
+		.expect("the OS hands out a free port")
+		.port()
+}
+
+/// Runs `zerog-node` with `args` to completion (for subcommands and bad-input checks).
+pub fn run_node_command(args: &[&str]) -> Output {
+	Command::new(node_binary())
+		.args(args)
+		.stdin(Stdio::null())
+		.output()
+		.expect("zerog-node starts")
+}
+
+/// A running `zerog-node` process, killed when dropped.
+pub struct Node {
+	/// Name for messages (`alice`, `dev`, ...).
+	pub name: String,
+	child: Child,
+	/// JSON-RPC port (WebSocket and HTTP).
+	pub rpc_port: u16,
+	/// libp2p port.
+	pub p2p_port: u16,
+	/// Prometheus port.
+	pub prometheus_port: u16,
+	log_path: PathBuf,
+	_base_dir: tempfile::TempDir,
+}
+
+/// What to start: a chain and the extra flags of one node.
+pub struct NodeConfig {
+	/// Name for messages and log files.
+	pub name: String,
+	/// `--chain` value; `None` means `--dev`.
+	pub chain: Option<String>,
+	/// Extra flags such as `--alice` or `--bootnodes ...`.
+	pub extra_args: Vec<String>,
+	/// Keep the database in this directory instead of a throw-away one.
+	pub base_path: Option<PathBuf>,
+}
+
+impl NodeConfig {
+	/// A `--dev` node.
+	pub fn dev(name: &str) -> Self {
+		Self { name: name.into(), chain: None, extra_args: vec![], base_path: None }
+	}
+
+	/// A node of the chain `chain` (a built-in name or a chain-spec path).
+	pub fn chain(name: &str, chain: &str) -> Self {
+		Self { name: name.into(), chain: Some(chain.into()), extra_args: vec![], base_path: None }
+	}
+
+	/// Adds command-line flags.
+	pub fn args<I: IntoIterator<Item = S>, S: Into<String>>(mut self, args: I) -> Self {
+		self.extra_args.extend(args.into_iter().map(Into::into));
+		self
+	}
+}
+
+impl Node {
+	/// Starts a node and waits until its RPC answers.
+	pub fn start(config: NodeConfig) -> Node {
+		let rpc_port = free_port();
+		let p2p_port = free_port();
+		let prometheus_port = free_port();
+		let base_dir = tempfile::Builder::new()
+			.prefix(&format!("zerog-e2e-{}-", config.name))
+			.tempdir()
+			.expect("temp dir is writable");
+		let base_path = config.base_path.clone().unwrap_or_else(|| base_dir.path().join("db"));
+		let log_path = base_dir.path().join("node.log");
+		let log = File::create(&log_path).expect("log file is writable");
+
+		let mut command = Command::new(node_binary());
+		match &config.chain {
+			None => command.arg("--dev"),
+			Some(chain) => command.args(["--chain", chain]),
+		};
+		command
+			.arg("--base-path")
+			.arg(&base_path)
+			.args(["--rpc-port", &rpc_port.to_string()])
+			.args(["--port", &p2p_port.to_string()])
+			.args(["--prometheus-port", &prometheus_port.to_string()])
+			.args(["--no-mdns", "--no-telemetry", "--rpc-cors", "all"])
+			.args(["--name", &config.name])
+			.args(&config.extra_args)
+			.stdin(Stdio::null())
+			.stdout(log.try_clone().expect("log handle clones"))
+			.stderr(log);
+		let child = command.spawn().expect("zerog-node starts");
+
+		let mut node = Node {
+			name: config.name,
+			child,
+			rpc_port,
+			p2p_port,
+			prometheus_port,
+			log_path,
+			_base_dir: base_dir,
+		};
+		node.wait_for_rpc();
+		node
+	}
+
+	fn wait_for_rpc(&mut self) {
+		let deadline = Instant::now() + STARTUP_TIMEOUT;
+		while Instant::now() < deadline {
+			if let Ok(Some(status)) = self.child.try_wait() {
+				panic!("node {} exited early with {status}:\n{}", self.name, self.log_tail());
+			}
+			if TcpStream::connect(("127.0.0.1", self.rpc_port)).is_ok() {
+				return;
+			}
+			std::thread::sleep(Duration::from_millis(200));
+		}
+		panic!("node {} did not open its RPC port in time:\n{}", self.name, self.log_tail());
+	}
+
+	/// The node's WebSocket RPC URL.
+	pub fn ws_url(&self) -> String {
+		format!("ws://127.0.0.1:{}", self.rpc_port)
+	}
+
+	/// The last lines of the node's log, for failure messages.
+	pub fn log_tail(&self) -> String {
+		let mut text = String::new();
+		if let Ok(mut file) = File::open(&self.log_path) {
+			let _ = file.read_to_string(&mut text);
+		}
+		let lines: Vec<&str> = text.lines().collect();
+		lines[lines.len().saturating_sub(40)..].join("\n")
+	}
+
+	/// A raw JSON-RPC client.
+	pub async fn rpc(&self) -> RpcClient {
+		RpcClient::from_insecure_url(self.ws_url()).await.expect("RPC connects")
+	}
+
+	/// A subxt client.
+	pub async fn client(&self) -> OnlineClient<PolkadotConfig> {
+		OnlineClient::<PolkadotConfig>::from_insecure_url(self.ws_url())
+			.await
+			.expect("subxt connects")
+	}
+
+	/// The best block number.
+	pub async fn best_number(&self) -> u32 {
+		let header: Value = self.rpc().await.request("chain_getHeader", rpc_params![]).await.unwrap();
+		block_number(&header)
+	}
+
+	/// The finalized block number.
+	pub async fn finalized_number(&self) -> u32 {
+		let rpc = self.rpc().await;
+		let hash: Value = rpc.request("chain_getFinalizedHead", rpc_params![]).await.unwrap();
+		let header: Value = rpc.request("chain_getHeader", rpc_params![hash]).await.unwrap();
+		block_number(&header)
+	}
+
+	/// Number of connected peers.
+	pub async fn peers(&self) -> u64 {
+		let health: Value = self.rpc().await.request("system_health", rpc_params![]).await.unwrap();
+		health["peers"].as_u64().expect("system_health has peers")
+	}
+
+	/// The node's libp2p address, for other nodes' `--bootnodes`.
+	pub async fn multiaddr(&self) -> String {
+		let peer_id: Value =
+			self.rpc().await.request("system_localPeerId", rpc_params![]).await.unwrap();
+		format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.p2p_port, peer_id.as_str().unwrap())
+	}
+
+	/// Waits until `condition` holds for this node, polling every 500 ms.
+	pub async fn wait_until<F, Fut>(&self, what: &str, timeout: Duration, condition: F)
+	where
+		F: Fn() -> Fut,
+		Fut: std::future::Future<Output = bool>,
+	{
+		let deadline = Instant::now() + timeout;
+		while Instant::now() < deadline {
+			if condition().await {
+				return;
+			}
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+		panic!("node {}: timed out waiting for {what}:\n{}", self.name, self.log_tail());
+	}
+
+	/// Waits until the best block is at least `number`.
+	pub async fn wait_for_best(&self, number: u32, timeout: Duration) {
+		self.wait_until(&format!("best block #{number}"), timeout, || async {
+			self.best_number().await >= number
+		})
+		.await
+	}
+
+	/// Waits until the finalized block is at least `number`.
+	pub async fn wait_for_finalized(&self, number: u32, timeout: Duration) {
+		self.wait_until(&format!("finalized block #{number}"), timeout, || async {
+			self.finalized_number().await >= number
+		})
+		.await
+	}
+
+	/// Fetches `path` from the node's Prometheus endpoint over plain HTTP.
+	pub fn prometheus_get(&self, path: &str) -> String {
+		let mut stream = TcpStream::connect(("127.0.0.1", self.prometheus_port))
+			.expect("prometheus port is open");
+		stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+		write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+		let mut response = String::new();
+		stream.read_to_string(&mut response).expect("prometheus answers");
+		response
+	}
+
+	/// Kills the process (SIGKILL) and waits for it.
+	pub fn kill(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		self.kill();
+	}
+}
+
+/// Parses the hex block number of a JSON header.
+pub fn block_number(header: &Value) -> u32 {
+	let hex = header["number"].as_str().expect("header has a number");
+	u32::from_str_radix(hex.trim_start_matches("0x"), 16).expect("number is hex")
+}

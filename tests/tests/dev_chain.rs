@@ -1,0 +1,184 @@
+//! The development chain: blocks, finality, metrics, and balance transfers signed with subxt.
+
+use std::time::Duration;
+
+use subxt::{
+	dynamic::{self, At, Value},
+	ext::codec::Decode,
+	OnlineClient, PolkadotConfig,
+};
+use subxt_signer::sr25519::{dev, Keypair};
+use zerog_e2e_tests::{Node, NodeConfig};
+
+/// One ZG in the smallest unit.
+const ZG: u128 = 1_000_000_000_000_000_000;
+
+/// Blocks come every 2 s; allow for a slow, loaded CI machine.
+const BLOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
+async fn free_balance(api: &OnlineClient<PolkadotConfig>, who: &Keypair) -> u128 {
+	let at = api.at_current_block().await.unwrap();
+	let address = dynamic::storage::<([u8; 32],), Value>("System", "Account");
+	let account = at.storage().fetch(address, (who.public_key().0,)).await.unwrap();
+	let account = account.decode().unwrap();
+	account.at("data").at("free").and_then(|v| v.as_u128()).expect("AccountInfo.data.free is a u128")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dev_chain_produces_and_finalizes_blocks() {
+	let node = Node::start(NodeConfig::dev("dev-blocks"));
+	node.wait_for_best(3, BLOCK_TIMEOUT).await;
+	node.wait_for_finalized(1, BLOCK_TIMEOUT).await;
+
+	// Prometheus serves the node's metrics, including the block height it just reached.
+	let metrics = node.prometheus_get("/metrics");
+	assert!(metrics.contains("substrate_block_height"), "metrics:\n{metrics}");
+
+	// The chain announces its token to wallets.
+	let properties: serde_json::Value = node
+		.rpc()
+		.await
+		.request("system_properties", subxt::rpcs::rpc_params![])
+		.await
+		.unwrap();
+	assert_eq!(properties["tokenSymbol"], "ZG");
+	assert_eq!(properties["tokenDecimals"], 18);
+	assert_eq!(properties["ss58Format"], 6900);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn transfer_moves_amount_and_charges_fee() {
+	let node = Node::start(NodeConfig::dev("dev-transfer"));
+	node.wait_for_best(1, BLOCK_TIMEOUT).await;
+	let api = node.client().await;
+	let (alice, bob) = (dev::alice(), dev::bob());
+
+	// The nonce RPC the node adds to the standard set.
+	let nonce: u64 = node
+		.rpc()
+		.await
+		.request(
+			"system_accountNextIndex",
+			subxt::rpcs::rpc_params![alice.public_key().to_account_id().to_string()],
+		)
+		.await
+		.unwrap();
+	assert_eq!(nonce, 0);
+
+	let alice_before = free_balance(&api, &alice).await;
+	let bob_before = free_balance(&api, &bob).await;
+	let amount = 12 * ZG;
+
+	let transfer = dynamic::transaction(
+		"Balances",
+		"transfer_keep_alive",
+		(bob.public_key().to_address::<()>(), amount),
+	);
+	let events = api
+		.at_current_block()
+		.await
+		.unwrap()
+		.transactions()
+		.sign_and_submit_then_watch_default(&transfer, &alice)
+		.await
+		.unwrap()
+		.wait_for_finalized_success()
+		.await
+		.unwrap();
+
+	let mut transferred = None;
+	let mut fee = None;
+	for event in events.iter() {
+		let event = event.unwrap();
+		match (event.pallet_name(), event.event_name()) {
+			("Balances", "Transfer") => {
+				let (from, to, value) =
+					<([u8; 32], [u8; 32], u128)>::decode(&mut event.field_bytes()).unwrap();
+				assert_eq!(from, alice.public_key().0);
+				assert_eq!(to, bob.public_key().0);
+				transferred = Some(value);
+			},
+			("TransactionPayment", "TransactionFeePaid") => {
+				let (who, actual_fee, tip) =
+					<([u8; 32], u128, u128)>::decode(&mut event.field_bytes()).unwrap();
+				assert_eq!(who, alice.public_key().0);
+				fee = Some(actual_fee + tip);
+			},
+			_ => {},
+		}
+	}
+	assert_eq!(transferred, Some(amount), "a Balances.Transfer event with the amount");
+	let fee = fee.expect("a TransactionPayment.TransactionFeePaid event");
+	assert!(fee > 0);
+
+	assert_eq!(free_balance(&api, &bob).await, bob_before + amount);
+	assert_eq!(free_balance(&api, &alice).await, alice_before - amount - fee);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn overdraft_is_rejected_and_moves_nothing_but_the_fee() {
+	let node = Node::start(NodeConfig::dev("dev-overdraft"));
+	node.wait_for_best(1, BLOCK_TIMEOUT).await;
+	let api = node.client().await;
+	let (alice, bob) = (dev::alice(), dev::bob());
+
+	let alice_before = free_balance(&api, &alice).await;
+	let bob_before = free_balance(&api, &bob).await;
+
+	let overdraft = dynamic::transaction(
+		"Balances",
+		"transfer_allow_death",
+		(bob.public_key().to_address::<()>(), alice_before + ZG),
+	);
+	let in_block = api
+		.at_current_block()
+		.await
+		.unwrap()
+		.transactions()
+		.sign_and_submit_then_watch_default(&overdraft, &alice)
+		.await
+		.unwrap()
+		.wait_for_finalized()
+		.await
+		.unwrap();
+	let error = in_block.wait_for_success().await.expect_err("the overdraft must fail");
+	let error = format!("{error:?}");
+	assert!(error.contains("FundsUnavailable"), "balances refuse with FundsUnavailable: {error}");
+
+	// The failed call still paid for its inclusion, and nothing else moved.
+	let events = in_block.fetch_events().await.unwrap();
+	let fee = events
+		.iter()
+		.map(Result::unwrap)
+		.find(|e| e.pallet_name() == "TransactionPayment" && e.event_name() == "TransactionFeePaid")
+		.map(|e| <([u8; 32], u128, u128)>::decode(&mut e.field_bytes()).unwrap())
+		.map(|(_, fee, tip)| fee + tip)
+		.expect("fee event");
+	assert!(events.iter().map(Result::unwrap).all(|e| e.event_name() != "Transfer"));
+	assert_eq!(free_balance(&api, &bob).await, bob_before);
+	assert_eq!(free_balance(&api, &alice).await, alice_before - fee);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn transfer_from_an_empty_account_is_refused_by_the_pool() {
+	let node = Node::start(NodeConfig::dev("dev-empty"));
+	node.wait_for_best(1, BLOCK_TIMEOUT).await;
+	let api = node.client().await;
+	let nobody = Keypair::from_uri(&"//NobodyHasFundsHere".parse().unwrap()).unwrap();
+	let bob = dev::bob();
+	let bob_before = free_balance(&api, &bob).await;
+
+	let transfer =
+		dynamic::transaction("Balances", "transfer_allow_death", (bob.public_key().to_address::<()>(), ZG));
+	let result = api
+		.at_current_block()
+		.await
+		.unwrap()
+		.transactions()
+		.sign_and_submit_then_watch_default(&transfer, &nobody)
+		.await;
+	let error = format!("{:?}", result.err().expect("the pool refuses a transaction that cannot pay"));
+	assert!(error.contains("pay") || error.contains("Payment"), "refused for the fee: {error}");
+	assert_eq!(free_balance(&api, &bob).await, bob_before);
+	assert_eq!(free_balance(&api, &nobody).await, 0);
+}
