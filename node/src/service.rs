@@ -11,7 +11,7 @@ use polkadot_sdk::{
 	sc_executor::WasmExecutor,
 	sc_network, sc_offchain,
 	sc_service::{self, error::Error as ServiceError, Configuration, TaskManager, WarpSyncConfig},
-	sc_telemetry::{Telemetry, TelemetryWorker},
+	sc_telemetry::{self, Telemetry, TelemetryWorker},
 	sc_transaction_pool,
 	sc_transaction_pool_api::OffchainTransactionPoolFactory,
 	sp_consensus_aura::{

@@ -1,7 +1,7 @@
 //! The runtime APIs: what the node, wallets and RPC servers may ask the runtime.
 
 use crate::{
-	genesis_config_presets, opaque, AccountId, Aura, Balance, Block, Grandpa, Nonce, Runtime,
+	genesis_config_presets, opaque, InherentDataExt, AccountId, Aura, Balance, Block, Grandpa, Nonce, Runtime,
 	RuntimeCall, RuntimeExecutive, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
 };
 use alloc::vec::Vec;

@@ -50,12 +50,9 @@ fn dev_authority(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> AuthorityKeys
 	(aura.public().into(), grandpa.public().into())
 }
 
-/// Every well-known Substrate dev account, with its `//stash` twin.
+/// Every well-known Substrate dev account (Alice to Ferdie) and its `//stash` twin.
 fn dev_accounts() -> Vec<AccountId> {
-	Sr25519Keyring::well_known()
-		.chain(Sr25519Keyring::invulnerable())
-		.map(|key| key.to_account_id())
-		.collect()
+	Sr25519Keyring::well_known().map(|key| key.to_account_id()).collect()
 }
 
 fn development() -> Value {

@@ -12,24 +12,25 @@ use polkadot_sdk::{
 	sp_genesis_builder::PresetId,
 	sp_io::TestExternalities,
 	sp_keyring::Sr25519Keyring,
-	sp_runtime::BuildStorage,
 };
 
-/// Builds the full genesis config of a preset the way `build-spec` does: defaults patched
-/// with the preset's JSON.
-fn genesis_of(preset: &str) -> RuntimeGenesisConfig {
+/// Builds the genesis state of a preset the way a node does: the runtime's default config
+/// patched with the preset's JSON, handed to the runtime's `build_state`.
+fn genesis_of(preset: &str) -> TestExternalities {
 	let patch = get_preset::<RuntimeGenesisConfig>(
 		&Some(PresetId::from(preset)),
 		genesis_config_presets::get_preset,
 	)
 	.unwrap_or_else(|| panic!("preset {preset} exists"));
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
-	let patch: serde_json::Value = serde_json::from_slice(&patch).unwrap();
-	json_patch(&mut config, patch);
-	// The runtime must accept the JSON too, exactly as the node hands it over.
-	build_state::<RuntimeGenesisConfig>(serde_json::to_vec(&config).unwrap())
-		.unwrap_or_else(|e| panic!("preset {preset} is accepted by the runtime: {e}"));
-	serde_json::from_value(config).unwrap()
+	json_patch(&mut config, serde_json::from_slice(&patch).unwrap());
+
+	let mut ext = TestExternalities::default();
+	ext.execute_with(|| {
+		build_state::<RuntimeGenesisConfig>(serde_json::to_vec(&config).unwrap())
+			.unwrap_or_else(|e| panic!("preset {preset} is accepted by the runtime: {e}"));
+	});
+	ext
 }
 
 /// Merges a JSON patch into a JSON value (objects are merged key by key, everything else is
@@ -49,9 +50,7 @@ fn every_preset_is_listed_and_builds_a_genesis() {
 	let names = genesis_config_presets::preset_names();
 	assert_eq!(names.len(), 3);
 	for name in names {
-		let name = String::from_utf8(name.as_ref().to_vec()).unwrap();
-		let storage = genesis_of(&name).build_storage().unwrap();
-		TestExternalities::new(storage).execute_with(|| {
+		genesis_of(&name).execute_with(|| {
 			assert!(!pallet_aura::Authorities::<Runtime>::get().is_empty(), "{name} has authors");
 			assert_eq!(
 				pallet_aura::Authorities::<Runtime>::get().len(),
@@ -71,8 +70,7 @@ fn unknown_preset_is_refused() {
 
 #[test]
 fn development_funds_dev_accounts_and_has_one_author() {
-	let storage = genesis_of("development").build_storage().unwrap();
-	TestExternalities::new(storage).execute_with(|| {
+	genesis_of("development").execute_with(|| {
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
 		for key in [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Ferdie] {
 			assert_eq!(Balances::free_balance(key.to_account_id()), ENDOWMENT);
@@ -83,8 +81,7 @@ fn development_funds_dev_accounts_and_has_one_author() {
 
 #[test]
 fn local_testnet_has_four_authorities() {
-	let storage = genesis_of("local_testnet").build_storage().unwrap();
-	TestExternalities::new(storage).execute_with(|| {
+	genesis_of("local_testnet").execute_with(|| {
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
 		assert_eq!(Aura::slot_duration(), 2_000);
 	});

@@ -3,8 +3,9 @@
 
 use crate::{
 	units::{MILLI_SECS_PER_BLOCK, MICRO_ZG, SLOT_DURATION_MS, SS58_PREFIX},
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, System, VERSION,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
+	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
+	System, VERSION,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -14,6 +15,7 @@ use polkadot_sdk::{
 			constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 			ConstantMultiplier, IdentityFee, Weight,
 		},
+		dispatch::DispatchClass,
 	},
 	frame_system::{self, limits},
 	pallet_aura, pallet_balances, pallet_grandpa, pallet_sudo, pallet_timestamp,
@@ -48,8 +50,10 @@ parameter_types! {
 		MAXIMUM_BLOCK_WEIGHT,
 		NORMAL_DISPATCH_RATIO,
 	);
-	pub RuntimeBlockLength: limits::BlockLength =
-		limits::BlockLength::max_with_normal_ratio(MAXIMUM_BLOCK_LENGTH_BYTES, NORMAL_DISPATCH_RATIO);
+	pub RuntimeBlockLength: limits::BlockLength = limits::BlockLength::builder()
+		.max_length(MAXIMUM_BLOCK_LENGTH_BYTES)
+		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
+		.build();
 	pub const SS58Prefix: u16 = SS58_PREFIX;
 }
 
