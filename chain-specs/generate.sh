@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zerog/target}"
-cargo build --release -p zerog-node
+# The same build as the test suite's, so no artifact is rebuilt with other features.
+cargo build --release --locked --workspace --all-targets
 node="$CARGO_TARGET_DIR/release/zerog-node"
 for chain in local testnet; do
 	"$node" build-spec --chain "$chain" --raw --disable-default-bootnode > "chain-specs/$chain.json"

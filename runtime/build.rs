@@ -1,15 +1,21 @@
 //! Builds the wasm runtime blob that the node embeds (only for the native, `std` build).
 
-#[cfg(all(feature = "std", feature = "metadata-hash"))]
+#[cfg(feature = "std")]
 fn main() {
-	polkadot_sdk::substrate_wasm_builder::WasmBuilder::init_with_defaults()
-		.enable_metadata_hash(zerog_token::SYMBOL, zerog_token::DECIMALS)
-		.build();
-}
+	use polkadot_sdk::substrate_wasm_builder::WasmBuilder;
 
-#[cfg(all(feature = "std", not(feature = "metadata-hash")))]
-fn main() {
-	polkadot_sdk::substrate_wasm_builder::WasmBuilder::build_using_defaults();
+	// Panic locations embed source paths. Strip the checkout's absolute path so the same commit
+	// gives the same wasm (and the same chain specs) wherever it is cloned.
+	let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+		.parent()
+		.expect("the runtime lives in the workspace");
+	let builder = WasmBuilder::init_with_defaults()
+		.append_to_rust_flags(format!("--remap-path-prefix={}=zerog", workspace.display()));
+
+	#[cfg(feature = "metadata-hash")]
+	let builder = builder.enable_metadata_hash(zerog_token::SYMBOL, zerog_token::DECIMALS);
+
+	builder.build();
 }
 
 #[cfg(not(feature = "std"))]

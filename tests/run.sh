@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: unit, runtime and end-to-end tests (the latter start real zerog-node
-# processes). This is the README's test command and what CI runs.
+# processes), then the Ethereum tooling suite (solc, ethers, @polkadot/api from npm).
+# This is the README's test command and what CI runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zerog/target}"
@@ -9,3 +10,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zerog/target}"
 # so the node binary and the tests share every artifact.
 cargo build --release --locked --workspace --all-targets
 cargo test --release --locked --workspace
+
+# Real Ethereum tools against a real node: exact versions from package-lock.json.
+cd tests/eth
+npm ci --no-audit --no-fund
+npm test

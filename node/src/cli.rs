@@ -11,6 +11,9 @@ use polkadot_sdk::sc_cli;
 /// Start a validator of a network described by a chain-spec file:
 ///
 ///     zerog-node --chain chain-specs/local.json --alice --base-path /tmp/alice
+///
+/// A development chain also serves the Ethereum JSON-RPC on port 8545 (chain id 16900); any
+/// other node does with `--eth-rpc-port 8545`.
 #[derive(Debug, clap::Parser)]
 #[command(
 	propagate_version = true,
@@ -26,6 +29,10 @@ pub struct Cli {
 	/// Options of the running node (network, RPC, database, keys, ...).
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	#[allow(missing_docs)]
+	#[clap(flatten)]
+	pub eth_rpc: crate::eth_rpc::EthRpcParams,
 }
 
 /// Maintenance and inspection commands.
@@ -59,4 +66,8 @@ pub enum Subcommand {
 
 	/// Print information about the database: best, finalized and genesis blocks.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// Serve the Ethereum JSON-RPC for a running node (`--node-rpc-url`). The node starts this
+	/// itself for `--dev` and with `--eth-rpc-port`; run it by hand to serve it from elsewhere.
+	EthRpc(pallet_revive_eth_rpc::cli::CliCommand),
 }

@@ -10,6 +10,7 @@ use zerog_primitives::{Hash, OpaqueBlock as Block};
 use crate::{
 	chain_spec,
 	cli::{Cli, Subcommand},
+	eth_rpc::EthRpcLaunch,
 	service,
 };
 
@@ -47,7 +48,17 @@ impl SubstrateCli for Cli {
 
 /// Parses the command line and runs what it asks for.
 pub fn run() -> sc_cli::Result<()> {
-	let cli = Cli::from_args();
+	let mut cli = Cli::from_args();
+
+	if let Some(Subcommand::EthRpc(_)) = &cli.subcommand {
+		let Some(Subcommand::EthRpc(cmd)) = cli.subcommand.take() else { unreachable!() };
+		return pallet_revive_eth_rpc::cli::run(cmd)
+			.map_err(|error| sc_cli::Error::Application(error.into()));
+	}
+	if cli.run.shared_params.dev && cli.run.import_params.pruning_params.state_pruning.is_none() {
+		// A development chain keeps all state, so every Ethereum receipt stays queryable.
+		cli.run.import_params.pruning_params.state_pruning = Some(sc_cli::DatabasePruningMode::Archive);
+	}
 
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
@@ -107,18 +118,24 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		},
+		Some(Subcommand::EthRpc(_)) => unreachable!("handled above"),
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
+			let eth_rpc_params = cli.eth_rpc.clone();
 			runner.run_node_until_exit(|config| async move {
-				match config.network.network_backend {
+				let eth_rpc = EthRpcLaunch::plan(&eth_rpc_params, &config);
+				let task_manager = match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
 						sc_network::NetworkWorker<Block, Hash>,
-					>(config)
-					.map_err(sc_cli::Error::Service),
+					>(config)?,
 					sc_network::config::NetworkBackendType::Litep2p =>
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
-							.map_err(sc_cli::Error::Service),
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config)?,
+				};
+				// The node's RPC server is up once `new_full` returns, so the adapter can connect.
+				if let Some(eth_rpc) = eth_rpc {
+					eth_rpc.spawn()?;
 				}
+				Ok(task_manager)
 			})
 		},
 	}

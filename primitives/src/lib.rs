@@ -6,6 +6,8 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub mod da;
+pub mod storage;
 pub mod units;
 
 use polkadot_sdk::sp_runtime::{

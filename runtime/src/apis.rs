@@ -1,10 +1,12 @@
 //! The runtime APIs: what the node, wallets and RPC servers may ask the runtime.
 
 use crate::{
-	genesis_config_presets, opaque, InherentDataExt, AccountId, Aura, Balance, Block, Grandpa, Nonce, Runtime,
-	RuntimeCall, RuntimeExecutive, RuntimeGenesisConfig, System, TransactionPayment, VERSION,
+	genesis_config_presets, opaque, AccountId, Aura, Balance, Block, BlockNumber, Grandpa,
+	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeExecutive, RuntimeGenesisConfig, System,
+	TransactionPayment, VERSION,
 };
-use alloc::vec::Vec;
+// `vec!` is used by the `ReviveApi` implementations the revive macro expands to.
+use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
 	frame_support::{
 		genesis_builder_helper::{build_state, get_preset},
@@ -29,7 +31,14 @@ use polkadot_sdk::{
 	*,
 };
 
-impl_runtime_apis! {
+// `impl_runtime_apis!` plus `ReviveApi` (the EVM's calls, dry runs, gas estimates, traces and
+// Ethereum blocks that `pallet-revive-eth-rpc` serves) and the glue Ethereum transactions need.
+pallet_revive::impl_runtime_apis_plus_revive_traits! {
+	Runtime,
+	Revive,
+	RuntimeExecutive,
+	crate::configs::revive::EthExtraImpl,
+
 	impl sp_api::Core<Block> for Runtime {
 		fn version() -> RuntimeVersion {
 			VERSION

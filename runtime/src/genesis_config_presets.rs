@@ -1,18 +1,21 @@
 //! Genesis presets: the initial state of each network, from which `chain-specs/` is generated.
 //!
-//! - `development`: one validator (Alice), every Substrate dev account funded, Alice is sudo.
+//! - `development`: one validator (Alice), every Substrate dev account and every Ethereum dev
+//!   account funded, Alice is sudo.
 //! - `local_testnet`: Alice, Bob, Charlie and Dave validate; for multi-node networks on one host.
 //! - `testnet`: the public test network's initial validators and funding.
 
 use crate::{
-	units::ZG, AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig,
+	units::ZG, AccountId, BalancesConfig, Runtime, RuntimeGenesisConfig, SudoConfig,
 };
+use pallet_revive::AddressMapper;
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
 	frame_support::build_struct_json_patch,
 	pallet_aura, pallet_grandpa,
 	sp_consensus_aura::sr25519::AuthorityId as AuraId,
 	sp_consensus_grandpa::AuthorityId as GrandpaId,
+	sp_core::{hex2array, H160},
 	sp_genesis_builder::{self, PresetId},
 	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
 };
@@ -28,6 +31,10 @@ pub const ENDOWMENT: crate::Balance = 1_000_000 * ZG;
 type AuthorityKeys = (AuraId, GrandpaId);
 
 /// Builds the genesis patch shared by every preset.
+///
+/// No `revive` section: the runtime maps every Substrate account to its Ethereum address when
+/// the account is created (`AutoMap`), endowed genesis accounts included, so they can call
+/// contracts from the first block. Listing them again would make genesis log a failed mapping.
 fn genesis(authorities: Vec<AuthorityKeys>, endowed: Vec<AccountId>, root: AccountId) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -50,9 +57,47 @@ fn dev_authority(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> AuthorityKeys
 	(aura.public().into(), grandpa.public().into())
 }
 
-/// Every well-known Substrate dev account (Alice to Ferdie) and its `//stash` twin.
+/// The ten accounts of the standard Ethereum development mnemonic
+/// `test test test test test test test test test test test junk` (paths `m/44'/60'/0'/0/0..9`),
+/// the accounts Hardhat, Foundry and MetaMask users already have keys for.
+pub const ETH_DEV_ACCOUNTS: [[u8; 20]; 10] = [
+	hex2array!("f39fd6e51aad88f6f4ce6ab8827279cfffb92266"),
+	hex2array!("70997970c51812dc3a010c7d01b50e0d17dc79c8"),
+	hex2array!("3c44cdddb6a900fa2b585dd299e03d12fa4293bc"),
+	hex2array!("90f79bf6eb2c4f870365e785982e1f101e93b906"),
+	hex2array!("15d34aaf54267db7d7c367839aaf71a00a2c6a65"),
+	hex2array!("9965507d1a55bcc2695c58ba16fb37d819b0a4dc"),
+	hex2array!("976ea74026e726554db657fa54763abd0c3a0aa9"),
+	hex2array!("14dc79964da2c08b23698b3d3cc7ca32193d9955"),
+	hex2array!("23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f"),
+	hex2array!("a0ee7a142d267c1f36714e4a8f75612f20a79720"),
+];
+
+/// The dev accounts `pallet-revive-eth-rpc --dev` signs `eth_sendTransaction` with (Alith,
+/// Baltathar, Charleth, Dorothy, Ethan), so tools that use the node's accounts (Hardhat's
+/// `accounts: "remote"`) work on a development chain without configuring a key.
+pub const ETH_RPC_DEV_ACCOUNTS: [[u8; 20]; 5] = [
+	hex2array!("f24ff3a9cf04c71dbc94d0b566f7a27b94566cac"),
+	hex2array!("3cd0a705a2dc65e5b1e1205896baa2be8a07c6e0"),
+	hex2array!("798d4ba9baf0064ec19eb4f0a1a45785ae9d6dfc"),
+	hex2array!("773539d4ac0e786233d90a233654ccee26a613d9"),
+	hex2array!("ff64d3f6efe2317ee2807d223a0bdc4c0c49dfdb"),
+];
+
+/// Every well-known Substrate dev account (Alice to Ferdie and their `//stash` twins), then the
+/// Substrate accounts of the Ethereum dev accounts (the address followed by twelve `0xEE` bytes).
+/// Their secrets are public: fund them only on networks whose tokens have no value.
 fn dev_accounts() -> Vec<AccountId> {
-	Sr25519Keyring::well_known().map(|key| key.to_account_id()).collect()
+	type Mapper = <Runtime as pallet_revive::Config>::AddressMapper;
+	Sr25519Keyring::well_known()
+		.map(|key| key.to_account_id())
+		.chain(
+			ETH_DEV_ACCOUNTS
+				.iter()
+				.chain(&ETH_RPC_DEV_ACCOUNTS)
+				.map(|address| Mapper::to_fallback_account_id(&H160(*address))),
+		)
+		.collect()
 }
 
 fn development() -> Value {

@@ -96,12 +96,17 @@ pub type TxExtension = (
 	frame_system::CheckWeight<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
 	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
+	// Turns the origin of an Ethereum transaction into the sender's account; a no-op for
+	// Substrate transactions. After every extension that needs the signed origin.
+	pallet_revive::evm::tx_extension::SetOrigin<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
 
-/// Unchecked extrinsic type as expected by this runtime.
+/// Unchecked extrinsic type as expected by this runtime: a Substrate transaction, or an
+/// Ethereum transaction wrapped in an unsigned `Revive::eth_transact` and checked by
+/// [`configs::revive::EthExtraImpl`].
 pub type UncheckedExtrinsic =
-	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+	pallet_revive::evm::runtime::UncheckedExtrinsic<Address, Signature, configs::revive::EthExtraImpl>;
 
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
@@ -157,4 +162,8 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	/// The EVM: Solidity contracts, Ethereum transactions and address mapping.
+	#[runtime::pallet_index(10)]
+	pub type Revive = pallet_revive;
 }

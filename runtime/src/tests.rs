@@ -93,3 +93,43 @@ fn existential_deposit_is_not_zero() {
 	assert!(crate::configs::EXISTENTIAL_DEPOSIT > 0);
 	assert_eq!(TOKEN_DECIMALS, 18);
 }
+
+#[test]
+fn development_funds_the_ethereum_dev_accounts_at_their_ethereum_addresses() {
+	use crate::Revive;
+	use polkadot_sdk::sp_core::H160;
+
+	genesis_of("development").execute_with(|| {
+		for address in genesis_config_presets::ETH_DEV_ACCOUNTS {
+			// What `eth_getBalance` reports: the spendable balance in wei (ZG has ether's 18
+			// decimals), which keeps the existential deposit back.
+			let spendable = ENDOWMENT - crate::configs::EXISTENTIAL_DEPOSIT;
+			assert_eq!(Revive::evm_balance(&H160(address)), spendable.into());
+		}
+	});
+}
+
+#[test]
+fn substrate_dev_accounts_are_mapped_to_ethereum_addresses_at_genesis() {
+	use pallet_revive::AddressMapper;
+	type Mapper = <Runtime as pallet_revive::Config>::AddressMapper;
+
+	genesis_of("development").execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		assert!(Mapper::is_mapped(&alice));
+		// The mapping is reversible: Alice's Ethereum address leads back to Alice.
+		assert_eq!(Mapper::to_account_id(&Mapper::to_address(&alice)), alice);
+	});
+}
+
+#[test]
+fn evm_chain_id_and_gas_price_are_what_wallets_are_told() {
+	use crate::{configs::revive::GAS_SCALE, units::EVM_CHAIN_ID, Revive};
+	use polkadot_sdk::frame_support::traits::Get;
+
+	assert_eq!(<<Runtime as pallet_revive::Config>::ChainId as Get<u64>>::get(), EVM_CHAIN_ID);
+	genesis_of("development").execute_with(|| {
+		// Fee multiplier 1 × 1 wei per smallest ZG unit × gas scale.
+		assert_eq!(Revive::evm_base_fee(), GAS_SCALE.into());
+	});
+}

@@ -73,6 +73,8 @@ pub struct Node {
 	pub p2p_port: u16,
 	/// Prometheus port.
 	pub prometheus_port: u16,
+	/// Ethereum JSON-RPC port (dev nodes only).
+	pub eth_rpc_port: Option<u16>,
 	log_path: PathBuf,
 	_base_dir: tempfile::TempDir,
 }
@@ -126,6 +128,14 @@ impl Node {
 			None => command.arg("--dev"),
 			Some(chain) => command.args(["--chain", chain]),
 		};
+		// A dev node serves the Ethereum JSON-RPC; give it a free port instead of 8545 so
+		// tests can run side by side.
+		let eth_rpc_port = (config.chain.is_none() &&
+			!config.extra_args.iter().any(|arg| arg == "--no-eth-rpc"))
+		.then(free_port);
+		if let Some(port) = eth_rpc_port {
+			command.args(["--eth-rpc-port", &port.to_string()]);
+		}
 		command
 			.arg("--base-path")
 			.arg(&base_path)
@@ -146,6 +156,7 @@ impl Node {
 			rpc_port,
 			p2p_port,
 			prometheus_port,
+			eth_rpc_port,
 			log_path,
 			_base_dir: base_dir,
 		};
@@ -180,6 +191,11 @@ impl Node {
 		}
 		let lines: Vec<&str> = text.lines().collect();
 		lines[lines.len().saturating_sub(40)..].join("\n")
+	}
+
+	/// Whether the node's whole log so far contains `needle`.
+	pub fn log_contains(&self, needle: &str) -> bool {
+		std::fs::read_to_string(&self.log_path).is_ok_and(|log| log.contains(needle))
 	}
 
 	/// A raw JSON-RPC client.
@@ -262,6 +278,26 @@ impl Node {
 		let mut response = String::new();
 		stream.read_to_string(&mut response).expect("prometheus answers");
 		response
+	}
+
+	/// Sends an Ethereum JSON-RPC request to the node's Ethereum RPC port over plain HTTP and
+	/// returns the response object (`result` or `error`), or the I/O error when nothing answers.
+	pub fn eth_request(&self, method: &str, params: Value) -> std::io::Result<Value> {
+		let port = self.eth_rpc_port.expect("this node serves the Ethereum RPC");
+		let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params })
+			.to_string();
+		let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+		stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+		write!(
+			stream,
+			"POST / HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+			 Content-Length: {}\r\n\r\n{body}",
+			body.len()
+		)?;
+		let mut response = String::new();
+		stream.read_to_string(&mut response)?;
+		let json = response.split("\r\n\r\n").nth(1).unwrap_or_default();
+		serde_json::from_str(json).map_err(std::io::Error::other)
 	}
 
 	/// Kills the process (SIGKILL) and waits for it.

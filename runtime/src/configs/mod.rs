@@ -1,19 +1,22 @@
 //! `Config` of the standard pallets: system, timestamp, Aura, GRANDPA, balances, transaction
 //! payment and sudo. Revive and each ZeroG pallet get a file of their own beside this one.
 
+pub mod revive;
+
 use crate::{
 	units::{MILLI_SECS_PER_BLOCK, MICRO_ZG, SLOT_DURATION_MS, SS58_PREFIX},
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
 	System, VERSION,
 };
+use pallet_revive::evm::fees::BlockRatioFee;
 use polkadot_sdk::{
 	frame_support::{
 		derive_impl, parameter_types,
 		traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 		weights::{
 			constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-			ConstantMultiplier, IdentityFee, Weight,
+			ConstantMultiplier, Weight,
 		},
 		dispatch::DispatchClass,
 	},
@@ -30,10 +33,12 @@ use polkadot_sdk::{
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 
 /// Compute time a block may use, in weight: one third of the 2-second slot, leaving the rest
-/// for propagation and import on other validators.
+/// for propagation and import on other validators. A solochain has no proof-of-validity to
+/// bound, but `pallet-revive` maps gas onto both weight dimensions, so the proof size gets a
+/// finite limit large enough never to bind before compute time does.
 const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(
 	WEIGHT_REF_TIME_PER_SECOND.saturating_mul(MILLI_SECS_PER_BLOCK) / 3_000,
-	u64::MAX,
+	64 * 1024 * 1024,
 );
 
 /// Largest encoded block, in bytes. Bulk data never goes into blocks, so 5 MiB is ample.
@@ -72,6 +77,9 @@ impl frame_system::Config for Runtime {
 	type SS58Prefix = SS58Prefix;
 	/// Providers, consumers and references an account may have; pallets holding funds add one.
 	type MaxConsumers = ConstU32<16>;
+	/// Gives every new Substrate account its Ethereum address (and drops it when reaped).
+	type OnNewAccount = pallet_revive::AutoMapper<Runtime>;
+	type OnKilledAccount = pallet_revive::AutoMapper<Runtime>;
 }
 
 impl pallet_aura::Config for Runtime {
@@ -125,6 +133,9 @@ impl pallet_balances::Config for Runtime {
 	type DoneSlashHandler = ();
 }
 
+/// Fee per picosecond of ref-time weight, in the smallest ZG unit.
+pub const FEE_PER_REF_TIME_PICOSECOND: u128 = 100_000;
+
 parameter_types! {
 	/// Fees do not scale with congestion yet; a slow-adjusting multiplier comes with mainnet.
 	pub FeeMultiplier: Multiplier = Multiplier::one();
@@ -138,8 +149,10 @@ impl pallet_transaction_payment::Config for Runtime {
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
 	/// Operational transactions pay five times the fee for a higher priority.
 	type OperationalFeeMultiplier = ConstU8<5>;
-	/// One smallest unit per unit of ref-time weight (10^12 per second of compute).
-	type WeightToFee = IdentityFee<Balance>;
+	/// 10^5 smallest units per picosecond of compute: a second of block time costs 0.1 ZG, a
+	/// balance transfer about 0.00002 ZG. `BlockRatioFee` is what `pallet-revive`'s gas mapping
+	/// requires; it prices proof size in proportion to the block's limits.
+	type WeightToFee = BlockRatioFee<FEE_PER_REF_TIME_PICOSECOND, 1, Runtime, Balance>;
 	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
 	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;

@@ -1,0 +1,321 @@
+//! Jobs: escrow, assignment to the service's provider, results, review, disputes, and the
+//! deadlines and review windows that `on_initialize` enforces.
+
+use crate::{
+	BalanceOf, Config, Error, Event, HoldReason, JobDeadlines, JobId, JobInfo, JobResult,
+	JobStatus, Jobs, NextJobId, Pallet, ProviderJobs, ReviewQueue, ServiceId, ServiceKind,
+	Services, WeightInfo, LOG_TARGET,
+};
+use alloc::vec::Vec;
+use polkadot_sdk::{
+	frame_support::{
+		ensure,
+		pallet_prelude::*,
+		traits::{fungible::MutateHold, tokens::Precision},
+	},
+	frame_system::{self, pallet_prelude::BlockNumberFor},
+	sp_core::H256,
+	sp_runtime::{
+		traits::{Saturating, Zero},
+		PerThing, Perbill,
+	},
+};
+
+impl<T: Config> Pallet<T> {
+	/// The jobs assigned to `provider` that still wait for its result, oldest first, at most
+	/// `MaxPendingJobsPerProvider`: what the provider's off-chain worker has to run.
+	pub fn jobs_for_provider(provider: &T::AccountId) -> Vec<(JobId, JobInfo<T>)> {
+		ProviderJobs::<T>::get(provider)
+			.into_iter()
+			.filter_map(|id| Jobs::<T>::get(id).map(|job| (id, job)))
+			.collect()
+	}
+
+	/// Checks and stores a new job of `user` for service `service_id`, escrows `max_fee` and
+	/// assigns the job to the service's provider; returns the job id and the provider.
+	pub(crate) fn open_job(
+		user: &T::AccountId,
+		service_id: ServiceId,
+		dataset_root: H256,
+		params_hash: H256,
+		max_fee: BalanceOf<T>,
+		deadline: BlockNumberFor<T>,
+	) -> Result<(JobId, T::AccountId), DispatchError> {
+		let service = Services::<T>::get(service_id).ok_or(Error::<T>::ServiceNotFound)?;
+		ensure!(service.kind == ServiceKind::Job, Error::<T>::NotJobService);
+		ensure!(service.stake >= T::MinServiceStake::get(), Error::<T>::ServiceUnderstaked);
+		ensure!(!max_fee.is_zero(), Error::<T>::ZeroAmount);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(
+			deadline >= now.saturating_add(T::MinJobDuration::get()),
+			Error::<T>::DeadlineTooSoon
+		);
+		ensure!(
+			deadline <= now.saturating_add(T::MaxJobDuration::get()),
+			Error::<T>::DeadlineTooFar
+		);
+		let id = NextJobId::<T>::get();
+		let next_id = id.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
+		JobDeadlines::<T>::try_mutate(deadline, |ids| ids.try_push(id))
+			.map_err(|_| Error::<T>::DeadlineQueueFull)?;
+		ProviderJobs::<T>::try_mutate(&service.provider, |ids| ids.try_push(id))
+			.map_err(|_| Error::<T>::TooManyPendingJobs)?;
+		T::Currency::hold(&HoldReason::JobEscrow.into(), user, max_fee)
+			.map_err(|_| Error::<T>::InsufficientFreeBalance)?;
+		Self::count_open_job(service_id)?;
+		NextJobId::<T>::put(next_id);
+		Jobs::<T>::insert(
+			id,
+			JobInfo {
+				service: service_id,
+				user: user.clone(),
+				provider: service.provider.clone(),
+				dataset_root,
+				params_hash,
+				max_fee,
+				deadline,
+				status: JobStatus::Assigned,
+			},
+		);
+		Ok((id, service.provider))
+	}
+
+	/// Records `provider`'s result for job `id` and starts the review window; returns the block
+	/// it ends at.
+	pub(crate) fn record_result(
+		provider: &T::AccountId,
+		id: JobId,
+		result: JobResult<BalanceOf<T>>,
+	) -> Result<BlockNumberFor<T>, DispatchError> {
+		let mut job = Self::assigned_job(provider, id)?;
+		ensure!(result.fee_used <= job.max_fee, Error::<T>::FeeAboveMaxFee);
+		let review_ends =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::ReviewPeriod::get());
+		ReviewQueue::<T>::try_mutate(review_ends, |ids| ids.try_push(id))
+			.map_err(|_| Error::<T>::ReviewQueueFull)?;
+		Self::remove_from_deadlines(job.deadline, id);
+		Self::remove_from_provider_jobs(&job.provider, id);
+		job.status = JobStatus::InReview { result, review_ends };
+		Jobs::<T>::insert(id, job);
+		Ok(review_ends)
+	}
+
+	/// `user` accepts job `id`'s result: pays the provider and releases the rest; returns
+	/// (paid, refunded).
+	pub(crate) fn accept_job_result(
+		user: &T::AccountId,
+		id: JobId,
+	) -> Result<(BalanceOf<T>, BalanceOf<T>), DispatchError> {
+		let job = Self::user_job(user, id)?;
+		let (result, review_ends) = Self::result_in_review(&job)?;
+		Self::remove_from_reviews(review_ends, id);
+		let payout = Self::pay_out_escrow(&job, result.fee_used)?;
+		Self::finish_job(id, &job);
+		Ok(payout)
+	}
+
+	/// `user` disputes job `id`'s result within the review window, freezing the escrow.
+	pub(crate) fn open_dispute(user: &T::AccountId, id: JobId) -> DispatchResult {
+		let mut job = Self::user_job(user, id)?;
+		let (result, review_ends) = Self::result_in_review(&job)?;
+		ensure!(
+			frame_system::Pallet::<T>::block_number() < review_ends,
+			Error::<T>::ReviewWindowClosed
+		);
+		Self::remove_from_reviews(review_ends, id);
+		job.status = JobStatus::Disputed { result };
+		Jobs::<T>::insert(id, job);
+		Ok(())
+	}
+
+	/// Pays `provider_share` of disputed job `id`'s `fee_used` to the provider and the rest of
+	/// the escrow back to the user; returns (paid, refunded).
+	pub(crate) fn close_dispute(
+		id: JobId,
+		provider_share: Perbill,
+	) -> Result<(BalanceOf<T>, BalanceOf<T>), DispatchError> {
+		let job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
+		let JobStatus::Disputed { result } = &job.status else {
+			return Err(Error::<T>::JobNotDisputed.into());
+		};
+		let payout = Self::pay_out_escrow(&job, provider_share.mul_floor(result.fee_used))?;
+		Self::finish_job(id, &job);
+		Ok(payout)
+	}
+
+	/// `provider` declines assigned job `id`: the whole escrow goes back to the user; returns
+	/// the amount refunded.
+	pub(crate) fn withdraw_job(
+		provider: &T::AccountId,
+		id: JobId,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		let job = Self::assigned_job(provider, id)?;
+		Self::remove_from_deadlines(job.deadline, id);
+		Self::remove_from_provider_jobs(&job.provider, id);
+		let (_, refunded) = Self::pay_out_escrow(&job, Zero::zero())?;
+		Self::finish_job(id, &job);
+		Ok(refunded)
+	}
+
+	/// Expires the jobs whose deadline is `now` and accepts the results whose review ends at
+	/// `now`; returns the weight used.
+	pub(crate) fn process_due_jobs(now: BlockNumberFor<T>) -> Weight {
+		let expired = JobDeadlines::<T>::take(now);
+		let reviewed = ReviewQueue::<T>::take(now);
+		for id in &expired {
+			Self::expire_job(*id);
+		}
+		for id in &reviewed {
+			Self::auto_accept(*id);
+		}
+		T::WeightInfo::on_initialize(expired.len() as u32, reviewed.len() as u32)
+	}
+
+	/// Refunds an assigned job that missed its deadline and slashes its service's stake.
+	fn expire_job(id: JobId) {
+		let Some(job) = Jobs::<T>::get(id) else {
+			log::error!(target: LOG_TARGET, "deadline queue names unknown job {id}");
+			return;
+		};
+		if job.status != JobStatus::Assigned {
+			log::error!(target: LOG_TARGET, "deadline queue names job {id} that has a result");
+			return;
+		}
+		Self::remove_from_provider_jobs(&job.provider, id);
+		let (_, refunded) = Self::pay_out_escrow_best_effort(&job, Zero::zero());
+		let slashed = Self::slash_service(job.service, T::SlashFraction::get());
+		Self::finish_job(id, &job);
+		Self::deposit_event(Event::JobExpired { job: id, provider: job.provider, refunded, slashed });
+	}
+
+	/// Accepts a result whose review window ended without an answer from the user.
+	fn auto_accept(id: JobId) {
+		let Some(job) = Jobs::<T>::get(id) else {
+			log::error!(target: LOG_TARGET, "review queue names unknown job {id}");
+			return;
+		};
+		let JobStatus::InReview { result, .. } = &job.status else {
+			log::error!(target: LOG_TARGET, "review queue names job {id} that is not in review");
+			return;
+		};
+		let (fee_paid, refunded) = Self::pay_out_escrow_best_effort(&job, result.fee_used);
+		Self::finish_job(id, &job);
+		Self::deposit_event(Event::ResultAutoAccepted { job: id, fee_paid, refunded });
+	}
+
+	/// Pays `to_provider` of `job`'s escrow to its provider and releases the rest to its user;
+	/// returns (paid, refunded). Fails, changing nothing the caller keeps, if the escrow is
+	/// short.
+	fn pay_out_escrow(
+		job: &JobInfo<T>,
+		to_provider: BalanceOf<T>,
+	) -> Result<(BalanceOf<T>, BalanceOf<T>), DispatchError> {
+		let paid = Self::pay_from_hold(
+			HoldReason::JobEscrow,
+			&job.user,
+			&job.provider,
+			to_provider,
+			Precision::Exact,
+		)?;
+		let refunded = T::Currency::release(
+			&HoldReason::JobEscrow.into(),
+			&job.user,
+			job.max_fee.saturating_sub(paid),
+			Precision::Exact,
+		)?;
+		Ok((paid, refunded))
+	}
+
+	/// [`Self::pay_out_escrow`] for hooks, which cannot fail: pays what it can and releases the
+	/// rest, logging anything that goes wrong.
+	fn pay_out_escrow_best_effort(
+		job: &JobInfo<T>,
+		to_provider: BalanceOf<T>,
+	) -> (BalanceOf<T>, BalanceOf<T>) {
+		let paid = Self::pay_from_hold(
+			HoldReason::JobEscrow,
+			&job.user,
+			&job.provider,
+			to_provider,
+			Precision::BestEffort,
+		)
+		.unwrap_or_else(|error| {
+			log::error!(target: LOG_TARGET, "paying the provider from an escrow failed: {error:?}");
+			Zero::zero()
+		});
+		let refunded = T::Currency::release(
+			&HoldReason::JobEscrow.into(),
+			&job.user,
+			job.max_fee.saturating_sub(paid),
+			Precision::BestEffort,
+		)
+		.unwrap_or_else(|error| {
+			log::error!(target: LOG_TARGET, "releasing an escrow failed: {error:?}");
+			Zero::zero()
+		});
+		(paid, refunded)
+	}
+
+	/// Job `id`, if it is assigned to `provider`, has no result yet and its deadline has not
+	/// passed.
+	fn assigned_job(provider: &T::AccountId, id: JobId) -> Result<JobInfo<T>, DispatchError> {
+		let job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
+		ensure!(job.provider == *provider, Error::<T>::NotJobProvider);
+		ensure!(job.status == JobStatus::Assigned, Error::<T>::ResultAlreadySubmitted);
+		ensure!(
+			frame_system::Pallet::<T>::block_number() < job.deadline,
+			Error::<T>::DeadlinePassed
+		);
+		Ok(job)
+	}
+
+	/// Job `id`, if `user` created it.
+	fn user_job(user: &T::AccountId, id: JobId) -> Result<JobInfo<T>, DispatchError> {
+		let job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
+		ensure!(job.user == *user, Error::<T>::NotJobUser);
+		Ok(job)
+	}
+
+	/// The result of `job` and the block its review ends, if it is in review.
+	fn result_in_review(
+		job: &JobInfo<T>,
+	) -> Result<(JobResult<BalanceOf<T>>, BlockNumberFor<T>), DispatchError> {
+		match &job.status {
+			JobStatus::InReview { result, review_ends } => Ok((result.clone(), *review_ends)),
+			JobStatus::Assigned => Err(Error::<T>::ResultNotSubmitted.into()),
+			JobStatus::Disputed { .. } => Err(Error::<T>::AlreadyDisputed.into()),
+		}
+	}
+
+	/// Removes a finished job and its count on the service.
+	fn finish_job(id: JobId, job: &JobInfo<T>) {
+		Jobs::<T>::remove(id);
+		Self::count_finished_job(job.service);
+	}
+
+	/// Removes job `id` from a per-block queue or provider list, deleting the entry once it
+	/// is empty.
+	fn remove_job_id<S: Get<u32>>(ids: &mut Option<BoundedVec<JobId, S>>, id: JobId) {
+		if let Some(list) = ids {
+			list.retain(|other| *other != id);
+			if list.is_empty() {
+				*ids = None;
+			}
+		}
+	}
+
+	/// Removes job `id` from the deadline queue of `block`.
+	fn remove_from_deadlines(block: BlockNumberFor<T>, id: JobId) {
+		JobDeadlines::<T>::mutate_exists(block, |ids| Self::remove_job_id(ids, id));
+	}
+
+	/// Removes job `id` from the review queue of `block`.
+	fn remove_from_reviews(block: BlockNumberFor<T>, id: JobId) {
+		ReviewQueue::<T>::mutate_exists(block, |ids| Self::remove_job_id(ids, id));
+	}
+
+	/// Removes job `id` from `provider`'s list of jobs waiting for a result.
+	fn remove_from_provider_jobs(provider: &T::AccountId, id: JobId) {
+		ProviderJobs::<T>::mutate_exists(provider, |ids| Self::remove_job_id(ids, id));
+	}
+}

@@ -1,0 +1,297 @@
+//! `register_service`, `update_service`, `remove_service`.
+
+use super::*;
+use codec::{Decode, Encode};
+use polkadot_sdk::{
+	frame_support::{assert_noop, assert_ok},
+	sp_runtime::DispatchResult,
+};
+
+mod register_service {
+	use super::*;
+
+	#[test]
+	fn holds_stake_and_lists_service() {
+		build_and_execute(|| {
+			let id = inference_service();
+
+			let service = Services::<Test>::get(id).unwrap();
+			assert_eq!(service.provider, charlie());
+			assert_eq!(service.kind, ServiceKind::Inference);
+			assert_eq!(service.model, model());
+			assert_eq!(service.endpoint, endpoint());
+			assert_eq!(service.input_price_per_token, INPUT_PRICE);
+			assert_eq!(service.output_price_per_token, OUTPUT_PRICE);
+			assert_eq!(service.stake, MIN_STAKE);
+			assert_eq!(held(HoldReason::ServiceStake, &charlie()), MIN_STAKE);
+			assert_eq!(free(&charlie()), INITIAL_BALANCE - MIN_STAKE);
+			assert_eq!(ProviderServices::<Test>::get(charlie()).into_inner(), vec![id]);
+			assert_eq!(NextServiceId::<Test>::get(), id + 1);
+			System::assert_last_event(
+				Event::ServiceRegistered {
+					service: id,
+					provider: charlie(),
+					kind: ServiceKind::Inference,
+					stake: MIN_STAKE,
+				}
+				.into(),
+			);
+		});
+	}
+
+	#[test]
+	fn stores_enclave_key() {
+		build_and_execute(|| {
+			let id =
+				register(&charlie(), ServiceKind::Inference, Verifiability::Tee { signer: eve() });
+			assert_eq!(
+				Services::<Test>::get(id).unwrap().verifiability,
+				Verifiability::Tee { signer: eve() }
+			);
+		});
+	}
+
+	#[test]
+	fn rejects_stake_below_minimum() {
+		build_and_execute(|| {
+			assert_noop!(
+				ComputeEscrow::register_service(
+					RuntimeOrigin::signed(charlie()),
+					ServiceKind::Inference,
+					model(),
+					endpoint(),
+					INPUT_PRICE,
+					OUTPUT_PRICE,
+					Verifiability::None,
+					MIN_STAKE - 1,
+				),
+				Error::<Test>::StakeBelowMinimum
+			);
+		});
+	}
+
+	#[test]
+	fn rejects_stake_the_free_balance_cannot_cover() {
+		build_and_execute(|| {
+			// Keeping the existential deposit, the whole balance cannot go on hold.
+			assert_noop!(
+				ComputeEscrow::register_service(
+					RuntimeOrigin::signed(charlie()),
+					ServiceKind::Inference,
+					model(),
+					endpoint(),
+					INPUT_PRICE,
+					OUTPUT_PRICE,
+					Verifiability::None,
+					INITIAL_BALANCE,
+				),
+				Error::<Test>::InsufficientFreeBalance
+			);
+			// An account without funds cannot stake at all.
+			assert_noop!(
+				ComputeEscrow::register_service(
+					RuntimeOrigin::signed(eve()),
+					ServiceKind::Inference,
+					model(),
+					endpoint(),
+					INPUT_PRICE,
+					OUTPUT_PRICE,
+					Verifiability::None,
+					MIN_STAKE,
+				),
+				Error::<Test>::InsufficientFreeBalance
+			);
+		});
+	}
+
+	#[test]
+	fn rejects_empty_model_and_endpoint() {
+		build_and_execute(|| {
+			let register = |model: Vec<u8>, endpoint: Vec<u8>| {
+				ComputeEscrow::register_service(
+					RuntimeOrigin::signed(charlie()),
+					ServiceKind::Job,
+					BoundedVec::truncate_from(model),
+					BoundedVec::truncate_from(endpoint),
+					INPUT_PRICE,
+					OUTPUT_PRICE,
+					Verifiability::None,
+					MIN_STAKE,
+				)
+			};
+			assert_noop!(register(vec![], b"http://x".to_vec()), Error::<Test>::EmptyModel);
+			assert_noop!(register(b"m".to_vec(), vec![]), Error::<Test>::EmptyEndpoint);
+		});
+	}
+
+	#[test]
+	fn rejects_more_services_than_allowed() {
+		build_and_execute(|| {
+			for _ in 0..MAX_SERVICES {
+				inference_service();
+			}
+			assert_noop!(
+				ComputeEscrow::register_service(
+					RuntimeOrigin::signed(charlie()),
+					ServiceKind::Inference,
+					model(),
+					endpoint(),
+					INPUT_PRICE,
+					OUTPUT_PRICE,
+					Verifiability::None,
+					MIN_STAKE,
+				),
+				Error::<Test>::TooManyServices
+			);
+		});
+	}
+
+	#[test]
+	fn oversized_model_fails_to_decode() {
+		build_and_execute(|| {
+			// The call as a client would encode it, with a plain vector as the model: the bound
+			// is enforced when the call is decoded, before it can be dispatched.
+			let encoded_call = |model: Vec<u8>| {
+				(
+					2u8, // pallet index of ComputeEscrow in the mock
+					0u8, // call index of register_service
+					ServiceKind::Inference,
+					model,
+					endpoint(),
+					INPUT_PRICE,
+					OUTPUT_PRICE,
+					Verifiability::<AccountId>::None,
+					MIN_STAKE,
+				)
+					.encode()
+			};
+			let longest = encoded_call(vec![b'm'; 64]);
+			assert!(matches!(
+				RuntimeCall::decode(&mut &longest[..]),
+				Ok(RuntimeCall::ComputeEscrow(Call::register_service { .. }))
+			));
+			let too_long = encoded_call(vec![b'm'; 65]);
+			assert!(RuntimeCall::decode(&mut &too_long[..]).is_err());
+		});
+	}
+}
+
+mod update_service {
+	use super::*;
+
+	fn update(id: ServiceId, who: AccountId, stake: Balance) -> DispatchResult {
+		ComputeEscrow::update_service(
+			RuntimeOrigin::signed(who),
+			id,
+			BoundedVec::truncate_from(b"llama-3-70b".to_vec()),
+			BoundedVec::truncate_from(b"https://new.example.org".to_vec()),
+			5,
+			7,
+			Verifiability::Tee { signer: eve() },
+			stake,
+		)
+	}
+
+	#[test]
+	fn changes_terms_and_moves_stake() {
+		build_and_execute(|| {
+			let id = inference_service();
+
+			assert_ok!(update(id, charlie(), 3 * MIN_STAKE));
+			let service = Services::<Test>::get(id).unwrap();
+			assert_eq!(service.model.into_inner(), b"llama-3-70b".to_vec());
+			assert_eq!(service.input_price_per_token, 5);
+			assert_eq!(service.output_price_per_token, 7);
+			assert_eq!(service.verifiability, Verifiability::Tee { signer: eve() });
+			assert_eq!(service.kind, ServiceKind::Inference);
+			assert_eq!(held(HoldReason::ServiceStake, &charlie()), 3 * MIN_STAKE);
+			System::assert_last_event(
+				Event::ServiceUpdated { service: id, provider: charlie(), stake: 3 * MIN_STAKE }
+					.into(),
+			);
+
+			assert_ok!(update(id, charlie(), MIN_STAKE));
+			assert_eq!(held(HoldReason::ServiceStake, &charlie()), MIN_STAKE);
+			assert_eq!(free(&charlie()), INITIAL_BALANCE - MIN_STAKE);
+		});
+	}
+
+	#[test]
+	fn rejects_unknown_service_stranger_and_low_stake() {
+		build_and_execute(|| {
+			let id = inference_service();
+			assert_noop!(update(id + 1, charlie(), MIN_STAKE), Error::<Test>::ServiceNotFound);
+			assert_noop!(update(id, ferdie(), MIN_STAKE), Error::<Test>::NotServiceProvider);
+			assert_noop!(update(id, charlie(), MIN_STAKE - 1), Error::<Test>::StakeBelowMinimum);
+			assert_noop!(
+				update(id, charlie(), INITIAL_BALANCE),
+				Error::<Test>::InsufficientFreeBalance
+			);
+		});
+	}
+}
+
+mod remove_service {
+	use super::*;
+
+	#[test]
+	fn releases_stake() {
+		build_and_execute(|| {
+			let first = inference_service();
+			let second = job_service();
+
+			assert_ok!(ComputeEscrow::remove_service(RuntimeOrigin::signed(charlie()), first));
+			assert!(!Services::<Test>::contains_key(first));
+			assert_eq!(ProviderServices::<Test>::get(charlie()).into_inner(), vec![second]);
+			assert_eq!(held(HoldReason::ServiceStake, &charlie()), MIN_STAKE);
+			System::assert_last_event(
+				Event::ServiceRemoved {
+					service: first,
+					provider: charlie(),
+					stake_released: MIN_STAKE,
+				}
+				.into(),
+			);
+
+			assert_ok!(ComputeEscrow::remove_service(RuntimeOrigin::signed(charlie()), second));
+			assert!(!ProviderServices::<Test>::contains_key(charlie()));
+			assert_eq!(free(&charlie()), INITIAL_BALANCE);
+		});
+	}
+
+	#[test]
+	fn rejects_service_with_open_jobs() {
+		build_and_execute(|| {
+			let service = job_service();
+			let job = create_job_for(&alice(), service, 100, MIN_JOB_DURATION);
+			assert_noop!(
+				ComputeEscrow::remove_service(RuntimeOrigin::signed(charlie()), service),
+				Error::<Test>::ServiceHasOpenJobs
+			);
+
+			// Still blocked while the result is in review, free again once it is accepted.
+			submit(job, 40);
+			assert_noop!(
+				ComputeEscrow::remove_service(RuntimeOrigin::signed(charlie()), service),
+				Error::<Test>::ServiceHasOpenJobs
+			);
+			assert_ok!(ComputeEscrow::accept_result(RuntimeOrigin::signed(alice()), job));
+			assert_ok!(ComputeEscrow::remove_service(RuntimeOrigin::signed(charlie()), service));
+		});
+	}
+
+	#[test]
+	fn rejects_unknown_service_and_stranger() {
+		build_and_execute(|| {
+			let id = inference_service();
+			assert_noop!(
+				ComputeEscrow::remove_service(RuntimeOrigin::signed(charlie()), id + 1),
+				Error::<Test>::ServiceNotFound
+			);
+			assert_noop!(
+				ComputeEscrow::remove_service(RuntimeOrigin::signed(ferdie()), id),
+				Error::<Test>::NotServiceProvider
+			);
+		});
+	}
+}

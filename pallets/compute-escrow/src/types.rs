@@ -1,0 +1,303 @@
+//! Types kept in storage, passed to calls and reported in events.
+//!
+//! Everything stored has a `MaxEncodedLen`: variable-length fields are `BoundedVec`s capped by a
+//! `Config` item. The receipt types are what a client signs and a provider submits, so their
+//! SCALE layout is part of the protocol: fields are only ever appended.
+
+use crate::{BalanceOf, Config};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use polkadot_sdk::{
+	frame_support::{
+		BoundedVec, CloneNoBound, DebugNoBound, DefaultNoBound, EqNoBound, PartialEqNoBound,
+	},
+	frame_system::{self, pallet_prelude::BlockNumberFor},
+	sp_core::H256,
+};
+use scale_info::TypeInfo;
+
+/// Identifier of a service, assigned in registration order from 0.
+pub type ServiceId = u64;
+
+/// Identifier of a job, assigned in creation order from 0.
+pub type JobId = u64;
+
+/// What a service sells.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum ServiceKind {
+	/// Request/response inference, paid per token through batches of signed receipts.
+	Inference,
+	/// Long-running jobs (fine-tuning, batch GPU work), each paid from its own escrow.
+	Job,
+}
+
+/// Who vouches for the receipts of an inference service.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
+)]
+pub enum Verifiability<AccountId> {
+	/// Receipts must be signed by the user who was served.
+	None,
+	/// Receipts must be signed by the provider's trusted execution environment. `signer` is the
+	/// public key of the enclave's attested signing key, in account form.
+	Tee {
+		/// The account form of the enclave's signing key.
+		signer: AccountId,
+	},
+}
+
+/// A service offered by a provider, with the stake that backs it.
+#[derive(
+	CloneNoBound,
+	Encode,
+	Decode,
+	MaxEncodedLen,
+	TypeInfo,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct ServiceInfo<T: Config> {
+	/// The account that runs the service, is paid by it and whose stake backs it.
+	pub provider: T::AccountId,
+	/// Inference or job; fixed at registration.
+	pub kind: ServiceKind,
+	/// Name of the model served, UTF-8 by convention (not checked on chain).
+	pub model: BoundedVec<u8, T::MaxModelLen>,
+	/// Where clients reach the service, a URL by convention (not checked on chain).
+	pub endpoint: BoundedVec<u8, T::MaxEndpointLen>,
+	/// Price of one input token, in the smallest unit of the native token.
+	pub input_price_per_token: BalanceOf<T>,
+	/// Price of one output token, in the smallest unit of the native token.
+	pub output_price_per_token: BalanceOf<T>,
+	/// Who signs the receipts of this service.
+	pub verifiability: Verifiability<T::AccountId>,
+	/// Stake held on the provider for this service; missed job deadlines slash it.
+	pub stake: BalanceOf<T>,
+	/// Jobs of this service that are not finished (assigned, in review or disputed). The service
+	/// can only be removed when this is zero.
+	pub open_jobs: u32,
+}
+
+/// Funds a user moved out of a provider sub-account and that are waiting for their lock to end.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
+)]
+pub struct PendingRefund<AccountId, Balance, BlockNumber> {
+	/// The provider whose sub-account the funds came from.
+	pub provider: AccountId,
+	/// The amount, in the smallest unit.
+	pub amount: Balance,
+	/// First block at which `claim_refund` returns the funds to the available balance. Until
+	/// then the provider may still settle receipts against them.
+	pub unlocks_at: BlockNumber,
+}
+
+/// A pending refund of the pallet's configuration.
+pub type PendingRefundOf<T> =
+	PendingRefund<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+/// The part of a user's ledger that is not tied to a provider.
+///
+/// Every unit counted here or in one of the user's sub-accounts is on hold on the user's account
+/// under `HoldReason::Ledger`: `available + Σ sub-accounts + Σ pending refunds` equals that hold.
+#[derive(
+	CloneNoBound,
+	Encode,
+	Decode,
+	MaxEncodedLen,
+	TypeInfo,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	DefaultNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Ledger<T: Config> {
+	/// Funds the user may withdraw or move to a provider sub-account.
+	pub available: BalanceOf<T>,
+	/// Refunds requested from sub-accounts, oldest first.
+	pub pending_refunds: BoundedVec<PendingRefundOf<T>, T::MaxPendingRefunds>,
+}
+
+impl<T: Config> Ledger<T> {
+	/// Whether the ledger holds nothing, so its storage entry can be removed.
+	pub fn is_empty(&self) -> bool {
+		self.available == Default::default() && self.pending_refunds.is_empty()
+	}
+}
+
+/// What a user set aside for one provider, and how far the provider has settled.
+#[derive(
+	Clone,
+	Encode,
+	Decode,
+	MaxEncodedLen,
+	TypeInfo,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+)]
+pub struct SubAccount<Balance> {
+	/// Funds only this provider can be paid from, in the smallest unit.
+	pub balance: Balance,
+	/// Nonce of the last receipt settled for this (user, provider) pair; 0 before the first.
+	/// Kept after the balance reaches zero so old receipts can never be replayed.
+	pub last_nonce: u64,
+}
+
+/// What a provider claims it served to a user: the message a user (or the service's enclave)
+/// signs. Its SCALE encoding is the signed payload.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
+)]
+pub struct InferenceReceipt<AccountId, Balance> {
+	/// The user who was served and pays.
+	pub user: AccountId,
+	/// The provider who served and is paid.
+	pub provider: AccountId,
+	/// The service that served the request.
+	pub service: ServiceId,
+	/// Strictly increasing per (user, provider), starting at 1; each nonce settles once.
+	pub nonce: u64,
+	/// Number of input (prompt) tokens.
+	pub input_tokens: u64,
+	/// Number of output (completion) tokens.
+	pub output_tokens: u64,
+	/// Amount charged, in the smallest unit; at most the token price of the service.
+	pub fee: Balance,
+	/// Hash of the request and response, so either side can prove what was served.
+	pub request_hash: H256,
+}
+
+/// A receipt and its signature over the receipt's SCALE encoding.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
+)]
+pub struct SignedReceipt<AccountId, Balance, Signature> {
+	/// The signed receipt.
+	pub receipt: InferenceReceipt<AccountId, Balance>,
+	/// Signature by the user, or by the service's enclave key for a TEE service.
+	pub signature: Signature,
+}
+
+/// A signed receipt of the pallet's configuration.
+pub type SignedReceiptOf<T> = SignedReceipt<
+	<T as frame_system::Config>::AccountId,
+	BalanceOf<T>,
+	<T as Config>::Signature,
+>;
+
+/// What happened to one receipt of a `settle_receipts` batch.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum ReceiptOutcome {
+	/// The fee moved from the user to the provider and the nonce was consumed.
+	Settled,
+	/// The receipt names another service than the one being settled.
+	WrongService,
+	/// The receipt names another provider than the caller.
+	WrongProvider,
+	/// The nonce is not above the last settled nonce of the (user, provider) pair: a replay, or
+	/// receipts out of order.
+	BadNonce,
+	/// The signature is not the user's (or, for a TEE service, the enclave's) over the receipt.
+	BadSignature,
+	/// The fee is above the service's price for the receipt's tokens.
+	FeeAbovePrice,
+	/// The user's sub-account for the provider (with refunds still locked) cannot cover the fee.
+	InsufficientFunds,
+	/// The token transfer failed (for example the provider's account cannot receive it).
+	PaymentFailed,
+}
+
+/// What the provider handed back for a job.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
+)]
+pub struct JobResult<Balance> {
+	/// Root of the result files in ZeroG storage.
+	pub result_root: H256,
+	/// Hash of the job's output, so the user can check what it downloads.
+	pub output_hash: H256,
+	/// What the provider charges, at most the job's `max_fee`.
+	pub fee_used: Balance,
+}
+
+/// Where a job is in its life. Finished jobs are removed from storage.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
+)]
+pub enum JobStatus<Balance, BlockNumber> {
+	/// Waiting for the provider's result, which must land before the deadline.
+	Assigned,
+	/// The result is in; the user may accept or dispute it before `review_ends`, at which block
+	/// it is accepted on the user's behalf.
+	InReview {
+		/// The provider's result.
+		result: JobResult<Balance>,
+		/// First block at which the result counts as accepted.
+		review_ends: BlockNumber,
+	},
+	/// The user disputed the result; the escrow is frozen until `DisputeOrigin` resolves it.
+	Disputed {
+		/// The disputed result.
+		result: JobResult<Balance>,
+	},
+}
+
+/// A job: what the user asked for, its escrow and where it stands.
+#[derive(
+	CloneNoBound,
+	Encode,
+	Decode,
+	MaxEncodedLen,
+	TypeInfo,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct JobInfo<T: Config> {
+	/// The service that runs the job.
+	pub service: ServiceId,
+	/// The user who pays for the job.
+	pub user: T::AccountId,
+	/// The provider of the service, to whom the job is assigned.
+	pub provider: T::AccountId,
+	/// Root of the input dataset in ZeroG storage.
+	pub dataset_root: H256,
+	/// Hash of the job's parameters (hyper-parameters, script), agreed off chain.
+	pub params_hash: H256,
+	/// The most the user pays; held on the user's account under `HoldReason::JobEscrow`.
+	pub max_fee: BalanceOf<T>,
+	/// First block at which the job is too late: a result must be included before it.
+	pub deadline: BlockNumberFor<T>,
+	/// Where the job stands.
+	pub status: JobStatus<BalanceOf<T>, BlockNumberFor<T>>,
+}

@@ -1,0 +1,278 @@
+//! Benchmarks, one per call plus the two parts of `on_initialize` (expiry and the epoch draw);
+//! each sets up the worst case of its weight.
+//!
+//! Signers are created with fresh sr25519 keys of type `zgda` from the benchmark keystore, since
+//! a signer's account must be its DA key's account. Pending blobs for `attest` and expiry are
+//! written straight to storage (with their fees really held), so a batch can be larger than the
+//! blobs one block accepts.
+
+use super::*;
+use crate::Pallet as DaAttestations;
+use alloc::{vec, vec::Vec};
+use polkadot_sdk::{
+	frame_benchmarking::v2::*,
+	frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Inspect, InspectHold, Mutate, MutateHold},
+	},
+	frame_system::{pallet_prelude::BlockNumberFor, Pallet as System, RawOrigin},
+	sp_io,
+	sp_runtime::traits::Saturating,
+};
+
+/// Funds `who` with far more than any benchmark spends.
+fn fund<T: Config>(who: &T::AccountId) {
+	let plenty = T::MinSignerStake::get()
+		.saturating_add(DaAttestations::<T>::blob_fee(T::MaxBlobBytes::get()))
+		.saturating_add(T::Currency::minimum_balance())
+		.saturating_mul(1_000u32.into());
+	T::Currency::set_balance(who, plenty);
+}
+
+/// A funded account whose DA key is in the keystore.
+fn new_signer<T: Config>() -> (T::AccountId, sr25519::Public) {
+	let key = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
+	let who = T::AccountId::from(key);
+	fund::<T>(&who);
+	(who, key)
+}
+
+/// An endpoint of `MaxEndpointLen` bytes.
+fn longest_endpoint<T: Config>() -> BoundedVec<u8, T::MaxEndpointLen> {
+	BoundedVec::truncate_from(vec![b'e'; T::MaxEndpointLen::get() as usize])
+}
+
+/// Registers a new signer with the minimum stake.
+fn add_signer<T: Config>() -> Result<T::AccountId, BenchmarkError> {
+	let (who, key) = new_signer::<T>();
+	DaAttestations::<T>::register_signer(
+		RawOrigin::Signed(who.clone()).into(),
+		T::MinSignerStake::get(),
+		key,
+		longest_endpoint::<T>(),
+	)?;
+	Ok(who)
+}
+
+/// Registers `count` signers and starts an epoch now, so they form its quorum (all of them if
+/// `count <= MaxQuorumSize`); returns them in quorum order.
+fn start_quorum<T: Config>(count: u32) -> Result<Vec<T::AccountId>, BenchmarkError> {
+	for _ in 0..count {
+		add_signer::<T>()?;
+	}
+	let now = System::<T>::block_number();
+	NextEpochStart::<T>::put(now);
+	DaAttestations::<T>::maybe_start_epoch(now);
+	let quorum =
+		Quorums::<T>::get(CurrentEpoch::<T>::get()).ok_or(BenchmarkError::Stop("no quorum"))?;
+	Ok(quorum.members.into_iter().map(|(who, _)| who).collect())
+}
+
+/// A commitment of the largest blob with the default coding and a root made from `seed`.
+fn commitment<T: Config>(seed: u32) -> BlobCommitment {
+	let mut root = [0u8; 32];
+	root[..4].copy_from_slice(&seed.to_le_bytes());
+	BlobCommitment {
+		root: H256(root),
+		size_bytes: T::MaxBlobBytes::get(),
+		data_shards: zerog_primitives::da::DEFAULT_DATA_SHARDS,
+		parity_shards: zerog_primitives::da::DEFAULT_PARITY_SHARDS,
+	}
+}
+
+/// Stores a pending blob of the current epoch submitted by `submitter`, expiring at
+/// `expires_at`, with its fee held; returns its id.
+fn insert_blob<T: Config>(
+	submitter: &T::AccountId,
+	seed: u32,
+	expires_at: BlockNumberFor<T>,
+) -> Result<BlobId, BenchmarkError> {
+	let commitment = commitment::<T>(seed);
+	let fee = DaAttestations::<T>::blob_fee(commitment.size_bytes);
+	T::Currency::hold(&HoldReason::BlobFee.into(), submitter, fee)?;
+	let id = NextBlobId::<T>::get();
+	NextBlobId::<T>::put(id.saturating_add(1));
+	Blobs::<T>::insert(
+		id,
+		BlobInfo {
+			submitter: submitter.clone(),
+			namespace: 0,
+			commitment,
+			fee,
+			epoch: CurrentEpoch::<T>::get(),
+			submitted_at: System::<T>::block_number(),
+			expires_at,
+			status: BlobStatus::Pending,
+			attesters: BoundedVec::new(),
+			attested_stake: Zero::zero(),
+		},
+	);
+	BlobIdByRoot::<T>::insert(commitment.root, id);
+	Ok(id)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	/// Worst case: the expiry queue of the blob's block is one short of full.
+	#[benchmark]
+	fn submit_blob() -> Result<(), BenchmarkError> {
+		start_quorum::<T>(1)?;
+		let caller: T::AccountId = account("submitter", 0, 0);
+		fund::<T>(&caller);
+		let expires_at = System::<T>::block_number().saturating_add(T::AttestationWindow::get());
+		let filler: Vec<BlobId> = (0..T::MaxBlobsPerBlock::get().saturating_sub(1))
+			.map(|i| BlobId::MAX - i as BlobId)
+			.collect();
+		ExpiryQueue::<T>::insert(expires_at, BoundedVec::truncate_from(filler));
+		let commitment = commitment::<T>(u32::MAX);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), commitment, 0);
+
+		assert!(BlobIdByRoot::<T>::contains_key(commitment.root));
+		Ok(())
+	}
+
+	/// Worst case: the active list is one short of full and the endpoint is the longest.
+	#[benchmark]
+	fn register_signer() -> Result<(), BenchmarkError> {
+		for _ in 0..T::MaxSigners::get().saturating_sub(1) {
+			add_signer::<T>()?;
+		}
+		let (caller, key) = new_signer::<T>();
+		let stake = T::MinSignerStake::get();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), stake, key, longest_endpoint::<T>());
+
+		assert!(Signers::<T>::contains_key(&caller));
+		Ok(())
+	}
+
+	/// Worst case: the caller is the last of a full active list.
+	#[benchmark]
+	fn update_signer() -> Result<(), BenchmarkError> {
+		for _ in 0..T::MaxSigners::get().saturating_sub(1) {
+			add_signer::<T>()?;
+		}
+		let caller = add_signer::<T>()?;
+		let stake = T::MinSignerStake::get().saturating_mul(2u32.into());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), stake, longest_endpoint::<T>());
+
+		assert_eq!(T::Currency::balance_on_hold(&HoldReason::SignerStake.into(), &caller), stake);
+		Ok(())
+	}
+
+	/// Worst case: the caller is the last of a full active list.
+	#[benchmark]
+	fn unregister_signer() -> Result<(), BenchmarkError> {
+		for _ in 0..T::MaxSigners::get().saturating_sub(1) {
+			add_signer::<T>()?;
+		}
+		let caller = add_signer::<T>()?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()));
+
+		assert!(ActiveSigners::<T>::get().iter().all(|(who, _)| *who != caller));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn withdraw_unbonded() -> Result<(), BenchmarkError> {
+		let caller = add_signer::<T>()?;
+		DaAttestations::<T>::unregister_signer(RawOrigin::Signed(caller.clone()).into())?;
+		let unlocks_at = System::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+		System::<T>::set_block_number(unlocks_at);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()));
+
+		assert!(!Signers::<T>::contains_key(&caller));
+		Ok(())
+	}
+
+	/// Worst case: a full quorum, and each of the `n` blobs one attestation short of the
+	/// threshold, so the caller's attestation certifies it and pays every prior attester.
+	#[benchmark]
+	fn attest(n: Linear<1, { T::MaxAttestationBatch::get() }>) -> Result<(), BenchmarkError> {
+		let members = start_quorum::<T>(T::MaxQuorumSize::get())?;
+		let caller = members.last().cloned().ok_or(BenchmarkError::Stop("empty quorum"))?;
+		let submitter: T::AccountId = account("submitter", 0, 0);
+		fund::<T>(&submitter);
+		let expires_at = System::<T>::block_number().saturating_add(T::AttestationWindow::get());
+		let ids = (0..n)
+			.map(|seed| insert_blob::<T>(&submitter, seed, expires_at))
+			.collect::<Result<Vec<_>, _>>()?;
+		let batch: BoundedVec<BlobId, T::MaxAttestationBatch> =
+			BoundedVec::truncate_from(ids.clone());
+		// Equal stakes: every member but the caller attests until one more reaches the
+		// threshold.
+		let quorum =
+			Quorums::<T>::get(CurrentEpoch::<T>::get()).ok_or(BenchmarkError::Stop("no quorum"))?;
+		let stake = T::MinSignerStake::get();
+		let mut attested = BalanceOf::<T>::zero();
+		for member in members.iter().take(members.len().saturating_sub(1)) {
+			if attested.saturating_add(stake) >= quorum.threshold {
+				break;
+			}
+			DaAttestations::<T>::attest(RawOrigin::Signed(member.clone()).into(), batch.clone())?;
+			attested = attested.saturating_add(stake);
+		}
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), batch);
+
+		assert!(ids.iter().all(|id| Blobs::<T>::get(id)
+			.is_some_and(|blob| matches!(blob.status, BlobStatus::Certified { .. }))));
+		Ok(())
+	}
+
+	/// `on_initialize`'s expiry of `e` pending blobs (the full queue of one block).
+	#[benchmark]
+	fn expire_blobs(e: Linear<0, { T::MaxBlobsPerBlock::get() }>) -> Result<(), BenchmarkError> {
+		start_quorum::<T>(1)?;
+		let submitter: T::AccountId = account("submitter", 0, 0);
+		fund::<T>(&submitter);
+		let now = System::<T>::block_number();
+		let due = now.saturating_add(T::AttestationWindow::get());
+		let ids = (0..e)
+			.map(|seed| insert_blob::<T>(&submitter, seed, due))
+			.collect::<Result<Vec<_>, _>>()?;
+		ExpiryQueue::<T>::insert(due, BoundedVec::truncate_from(ids.clone()));
+		System::<T>::set_block_number(due);
+
+		#[block]
+		{
+			DaAttestations::<T>::expire_due(due);
+		}
+
+		assert!(ids.iter().all(|id| !Blobs::<T>::contains_key(id)));
+		Ok(())
+	}
+
+	/// `on_initialize`'s draw of a new quorum from `s` active signers.
+	#[benchmark]
+	fn start_epoch(s: Linear<1, { T::MaxSigners::get() }>) -> Result<(), BenchmarkError> {
+		for _ in 0..s {
+			add_signer::<T>()?;
+		}
+		let now = System::<T>::block_number();
+		NextEpochStart::<T>::put(now);
+		let epoch = CurrentEpoch::<T>::get();
+
+		#[block]
+		{
+			DaAttestations::<T>::maybe_start_epoch(now);
+		}
+
+		assert_eq!(CurrentEpoch::<T>::get(), epoch.saturating_add(1));
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(DaAttestations, crate::mock::new_test_ext(), crate::mock::Test);
+}

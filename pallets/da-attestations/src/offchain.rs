@@ -1,0 +1,276 @@
+//! The off-chain worker of DA signers: fetch the assigned shards of pending blobs from the local
+//! node, verify them against the commitments and attest in one signed transaction per block.
+//!
+//! ## What it does each block
+//!
+//! 1. Lists the sr25519 keys of type [`KEY_TYPE`](crate::KEY_TYPE) in the local keystore whose
+//!    account is a registered signer (the signer account *is* the DA key's account).
+//! 2. For each, walks the pending blobs that can still be attested in the next block
+//!    ([`Pallet::pending_blob_ids`]) and keeps those of a quorum it belongs to and has not yet
+//!    attested, at most `MaxAttestationBatch`, skipping blobs it sent an attestation for in the
+//!    last [`RESEND_AFTER_BLOCKS`] blocks (recorded in persistent local storage under
+//!    [`SENT_KEY_PREFIX`] `++ SCALE(account)`).
+//! 3. For each such blob, fetches every assigned shard ([`Pallet::assigned_shards`]) with
+//!    `da_getShard` and checks it with `zerog_primitives::da::verify_shard`. A blob is attested
+//!    only if all its assigned shards verify.
+//! 4. Sends one signed `attest` with the verified blob ids, signed by the DA key.
+//!
+//! The chain re-checks membership, expiry and double attestation; the worker only gathers the
+//! evidence (the shards) the chain cannot see.
+//!
+//! ## The node contract (`da_getShard`)
+//!
+//! `POST` to the URL in persistent local storage under [`RPC_URL_KEY`] (raw UTF-8 bytes, no SCALE
+//! prefix; default [`DEFAULT_RPC_URL`]) with `Content-Type: application/json` and the body
+//! [`shard_request_body`]:
+//!
+//! ```json
+//! {"jsonrpc":"2.0","id":1,"method":"da_getShard","params":["0x<root, 64 lowercase hex>",<index>]}
+//! ```
+//!
+//! The answer must be HTTP 200 with `{"jsonrpc":"2.0","id":1,"result":{"shard":"0x<hex>",
+//! "proof":"0x<hex of the SCALE-encoded ShardProof>"}}`. Anything else (a JSON-RPC `error`, a
+//! timeout after [`HTTP_DEADLINE_MS`], bad hex, a proof that does not decode or verify) means the
+//! shard is not held, and the blob is not attested this block.
+
+use crate::{BlobId, Blobs, Call, Config, Pallet, Quorums, Signers, LOG_TARGET};
+use alloc::{format, string::String, vec, vec::Vec};
+use codec::DecodeAll;
+use polkadot_sdk::{
+	frame_support::{traits::Get, BoundedVec},
+	frame_system::{
+		offchain::{Account, SendSignedTransaction, Signer},
+		pallet_prelude::BlockNumberFor,
+	},
+	sp_core::{hexdisplay::HexDisplay, offchain::StorageKind, H256},
+	sp_io,
+	sp_runtime::{
+		offchain::{http, storage::StorageValueRef, Duration},
+		traits::Saturating,
+	},
+};
+use zerog_primitives::da::{verify_shard, BlobCommitment, ShardProof};
+
+/// Persistent local-storage key of the node's JSON-RPC URL (raw UTF-8).
+pub const RPC_URL_KEY: &[u8] = b"zerog::da::rpc";
+
+/// The URL used when [`RPC_URL_KEY`] is not set: the node's own RPC on loopback.
+pub const DEFAULT_RPC_URL: &str = "http://127.0.0.1:9944";
+
+/// Milliseconds one `da_getShard` request may take, sending and answering.
+pub const HTTP_DEADLINE_MS: u64 = 10_000;
+
+/// Prefix of the persistent local-storage key that records, per signer account, the last block
+/// an attestation was sent in and the blob ids it covered.
+pub const SENT_KEY_PREFIX: &[u8] = b"zerog::da::sent::";
+
+/// Blocks to wait before attesting again to a blob an attestation was already sent for (it may
+/// still be in the transaction pool).
+pub const RESEND_AFTER_BLOCKS: u32 = 5;
+
+/// Why a shard could not be fetched or did not verify.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FetchError {
+	/// The request could not be sent or its answer read.
+	Http,
+	/// The node did not answer within [`HTTP_DEADLINE_MS`].
+	Timeout,
+	/// The node answered with this HTTP status instead of 200.
+	Status(u16),
+	/// The answer is not JSON with `result.shard` and `result.proof` strings (a JSON-RPC error,
+	/// for instance).
+	BadResponse,
+	/// `shard` or `proof` is not `0x`-prefixed hex.
+	BadHex,
+	/// `proof` is not a SCALE-encoded `ShardProof`.
+	BadProof,
+	/// The shard does not verify against the commitment.
+	Invalid(zerog_primitives::da::Error),
+}
+
+impl<T: Config> Pallet<T> {
+	/// Entry point of the off-chain worker; see the module docs.
+	pub(crate) fn run_offchain_worker(now: BlockNumberFor<T>) {
+		let accounts: Vec<Account<T>> = Signer::<T, T::AuthorityId>::keystore_accounts()
+			.filter(|account| Signers::<T>::contains_key(&account.id))
+			.collect();
+		if accounts.is_empty() {
+			return;
+		}
+		let url = rpc_url();
+		let pending = Self::pending_blob_ids(now);
+		for account in accounts {
+			let ids = Self::verified_duties(&account.id, &pending, &url, now);
+			if !ids.is_empty() {
+				Self::send_attestation(&account, ids, now);
+			}
+		}
+	}
+
+	/// The blobs of `pending` that `signer` still has to attest to and whose assigned shards it
+	/// fetched from `url` and verified; at most `MaxAttestationBatch`.
+	pub fn verified_duties(
+		signer: &T::AccountId,
+		pending: &[BlobId],
+		url: &str,
+		now: BlockNumberFor<T>,
+	) -> Vec<BlobId> {
+		let recently_sent = recently_sent::<T>(signer, now);
+		let max = T::MaxAttestationBatch::get() as usize;
+		let mut verified = Vec::new();
+		for id in pending.iter().filter(|id| !recently_sent.contains(id)) {
+			if verified.len() >= max {
+				break;
+			}
+			let Some(blob) = Blobs::<T>::get(id) else { continue };
+			let Some(quorum) = Quorums::<T>::get(blob.epoch) else { continue };
+			let Some((index, _)) = quorum.member(signer) else { continue };
+			if blob.attesters.contains(&index) {
+				continue;
+			}
+			let shards = Self::assigned_shards(blob.epoch, signer, blob.commitment.total_shards());
+			let all_verified = !shards.is_empty()
+				&& shards.iter().all(|shard| {
+					match fetch_and_verify(url, &blob.commitment, *shard) {
+						Ok(()) => true,
+						Err(error) => {
+							log::warn!(
+								target: LOG_TARGET,
+								"blob {id}: shard {shard} not verified: {error:?}"
+							);
+							false
+						},
+					}
+				});
+			if all_verified {
+				verified.push(*id);
+			}
+		}
+		verified
+	}
+
+	/// Sends one signed `attest` for `ids` from `account` and records it in local storage.
+	fn send_attestation(account: &Account<T>, ids: Vec<BlobId>, now: BlockNumberFor<T>) {
+		let blob_ids: BoundedVec<BlobId, T::MaxAttestationBatch> =
+			BoundedVec::truncate_from(ids.clone());
+		let results = Signer::<T, T::AuthorityId>::all_accounts()
+			.with_filter(vec![account.public.clone()])
+			.send_signed_transaction(|_| Call::attest { blob_ids: blob_ids.clone() });
+		for (_, result) in results {
+			match result {
+				Ok(()) => {
+					StorageValueRef::persistent(&sent_key::<T>(&account.id))
+						.set(&(now, ids.clone()));
+					log::info!(target: LOG_TARGET, "attested to {} blob(s)", ids.len());
+				},
+				Err(()) => log::error!(target: LOG_TARGET, "could not submit attest transaction"),
+			}
+		}
+	}
+}
+
+/// The node's JSON-RPC URL: [`RPC_URL_KEY`] in persistent local storage, else
+/// [`DEFAULT_RPC_URL`].
+pub fn rpc_url() -> String {
+	sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, RPC_URL_KEY)
+		.and_then(|bytes| String::from_utf8(bytes).ok())
+		.filter(|url| !url.is_empty())
+		.unwrap_or_else(|| DEFAULT_RPC_URL.into())
+}
+
+/// Local-storage key of the last attestation sent by `signer`.
+fn sent_key<T: Config>(signer: &T::AccountId) -> Vec<u8> {
+	let mut key = SENT_KEY_PREFIX.to_vec();
+	codec::Encode::encode_to(signer, &mut key);
+	key
+}
+
+/// Blob ids `signer` sent an attestation for fewer than [`RESEND_AFTER_BLOCKS`] blocks ago.
+fn recently_sent<T: Config>(signer: &T::AccountId, now: BlockNumberFor<T>) -> Vec<BlobId> {
+	match StorageValueRef::persistent(&sent_key::<T>(signer))
+		.get::<(BlockNumberFor<T>, Vec<BlobId>)>()
+	{
+		Ok(Some((sent_at, ids))) if now < sent_at.saturating_add(RESEND_AFTER_BLOCKS.into()) => ids,
+		_ => Vec::new(),
+	}
+}
+
+/// The JSON-RPC request body asking for shard `index` of the blob with `root`.
+pub fn shard_request_body(root: &H256, index: u16) -> Vec<u8> {
+	format!(
+		r#"{{"jsonrpc":"2.0","id":1,"method":"da_getShard","params":["0x{}",{}]}}"#,
+		HexDisplay::from(&root.0),
+		index
+	)
+	.into_bytes()
+}
+
+/// Fetches shard `index` of `commitment`'s blob from `url` and verifies it.
+pub fn fetch_and_verify(
+	url: &str,
+	commitment: &BlobCommitment,
+	index: u16,
+) -> Result<(), FetchError> {
+	let (shard, proof) = fetch_shard(url, &commitment.root, index)?;
+	verify_shard(commitment, index, &shard, &proof).map_err(FetchError::Invalid)
+}
+
+/// Fetches shard `index` of the blob with `root` and its proof from the node at `url`.
+pub fn fetch_shard(
+	url: &str,
+	root: &H256,
+	index: u16,
+) -> Result<(Vec<u8>, ShardProof), FetchError> {
+	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(HTTP_DEADLINE_MS));
+	let body = shard_request_body(root, index);
+	let pending = http::Request::post(url, vec![body.as_slice()])
+		.add_header("Content-Type", "application/json")
+		.deadline(deadline)
+		.send()
+		.map_err(|_| FetchError::Http)?;
+	let response = pending
+		.try_wait(deadline)
+		.map_err(|_| FetchError::Timeout)?
+		.map_err(|_| FetchError::Http)?;
+	if response.code != 200 {
+		return Err(FetchError::Status(response.code));
+	}
+	let body: Vec<u8> = response.body().collect();
+	parse_shard_response(&body)
+}
+
+/// Parses a `da_getShard` answer into the shard bytes and its proof.
+pub fn parse_shard_response(body: &[u8]) -> Result<(Vec<u8>, ShardProof), FetchError> {
+	let json: serde_json::Value =
+		serde_json::from_slice(body).map_err(|_| FetchError::BadResponse)?;
+	let result = json.get("result").ok_or(FetchError::BadResponse)?;
+	let field = |name: &str| {
+		result.get(name).and_then(|value| value.as_str()).ok_or(FetchError::BadResponse)
+	};
+	let shard = decode_hex(field("shard")?).ok_or(FetchError::BadHex)?;
+	let proof_bytes = decode_hex(field("proof")?).ok_or(FetchError::BadHex)?;
+	let proof =
+		ShardProof::decode_all(&mut proof_bytes.as_slice()).map_err(|_| FetchError::BadProof)?;
+	Ok((shard, proof))
+}
+
+/// Decodes `0x`-prefixed hex (either case); `None` for anything else.
+pub fn decode_hex(text: &str) -> Option<Vec<u8>> {
+	let digits = text.strip_prefix("0x")?.as_bytes();
+	if digits.len() % 2 != 0 {
+		return None;
+	}
+	let nibble = |digit: u8| match digit {
+		b'0'..=b'9' => Some(digit - b'0'),
+		b'a'..=b'f' => Some(digit - b'a' + 10),
+		b'A'..=b'F' => Some(digit - b'A' + 10),
+		_ => None,
+	};
+	digits
+		.chunks_exact(2)
+		.map(|pair| match pair {
+			[high, low] => Some(nibble(*high)? << 4 | nibble(*low)?),
+			_ => None,
+		})
+		.collect()
+}

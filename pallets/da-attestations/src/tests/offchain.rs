@@ -1,0 +1,292 @@
+//! The off-chain worker, with the node's `da_getShard` mocked over HTTP and the transaction pool
+//! captured.
+
+use super::*;
+use crate::offchain::{
+	decode_hex, parse_shard_response, shard_request_body, FetchError, DEFAULT_RPC_URL, RPC_URL_KEY,
+};
+use codec::{Decode, Encode};
+use polkadot_sdk::{
+	frame_support::traits::Hooks,
+	sp_core::offchain::{
+		testing::{self, OffchainState, PoolState, TestOffchainExt, TestTransactionPoolExt},
+		OffchainDbExt, OffchainStorage, OffchainWorkerExt, TransactionPoolExt,
+	},
+	sp_io,
+	sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt},
+	sp_runtime::generic::Preamble,
+};
+use std::sync::Arc;
+use zerog_primitives::da::{encode_blob, EncodedBlob};
+
+/// A test environment with mocked HTTP, a captured pool and a keystore holding the DA keys of
+/// `keys`.
+struct Env {
+	ext: sp_io::TestExternalities,
+	offchain: Arc<parking_lot::RwLock<OffchainState>>,
+	pool: Arc<parking_lot::RwLock<PoolState>>,
+}
+
+fn env(keys: &[Sr25519Keyring]) -> Env {
+	let mut ext = new_test_ext();
+	let (offchain_ext, offchain) = TestOffchainExt::new();
+	let (pool_ext, pool) = TestTransactionPoolExt::new();
+	let keystore = MemoryKeystore::new();
+	for key in keys {
+		keystore
+			.sr25519_generate_new(crate::KEY_TYPE, Some(&key.to_seed()))
+			.expect("keystore accepts the key");
+	}
+	ext.register_extension(OffchainDbExt::new(offchain_ext.clone()));
+	ext.register_extension(OffchainWorkerExt::new(offchain_ext));
+	ext.register_extension(TransactionPoolExt::new(pool_ext));
+	ext.register_extension(KeystoreExt::new(keystore));
+	Env { ext, offchain, pool }
+}
+
+/// A real blob of 2 data and 2 parity shards.
+fn blob() -> EncodedBlob {
+	encode_blob(b"the quick brown fox jumps over the lazy dog", 2, 2).expect("valid coding")
+}
+
+fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// The node's answer with `shard` and `proof`.
+fn answer(shard: &[u8], proof: &[u8]) -> Vec<u8> {
+	format!(
+		r#"{{"jsonrpc":"2.0","id":1,"result":{{"shard":"0x{}","proof":"0x{}"}}}}"#,
+		hex(shard),
+		hex(proof)
+	)
+	.into_bytes()
+}
+
+/// Expects a `da_getShard` request for shard `index` of `root` at `url`, answered with `response`.
+fn expect(state: &mut OffchainState, url: &str, root: &H256, index: u16, response: Vec<u8>) {
+	state.expect_request(testing::PendingRequest {
+		method: "POST".into(),
+		uri: url.into(),
+		headers: vec![("Content-Type".into(), "application/json".into())],
+		body: shard_request_body(root, index),
+		response: Some(response),
+		sent: true,
+		..Default::default()
+	});
+}
+
+/// Expects every shard of `blob` to be fetched from `url`, in order, with valid answers.
+fn expect_all_shards(state: &mut OffchainState, url: &str, blob: &EncodedBlob) {
+	for (index, (shard, proof)) in blob.shards.iter().zip(&blob.proofs).enumerate() {
+		expect(state, url, &blob.commitment.root, index as u16, answer(shard, &proof.encode()));
+	}
+}
+
+/// Charlie alone forms the quorum and Alice submits `blob`; returns its id.
+fn charlie_quorum_with(blob: &EncodedBlob) -> BlobId {
+	quorum_of(&[(charlie(), MIN_STAKE)]);
+	let id = NextBlobId::<Test>::get();
+	assert_ok!(DaAttestations::submit_blob(RuntimeOrigin::signed(alice()), blob.commitment, 1));
+	id
+}
+
+/// The transactions in the pool, decoded.
+fn sent(pool: &Arc<parking_lot::RwLock<PoolState>>) -> Vec<Extrinsic> {
+	pool.read()
+		.transactions
+		.iter()
+		.map(|tx| Extrinsic::decode(&mut &tx[..]).expect("the pool holds our extrinsics"))
+		.collect()
+}
+
+fn attest_from(signer: AccountId, blob_ids: &[BlobId]) -> Extrinsic {
+	Extrinsic::new_signed(
+		RuntimeCall::DaAttestations(crate::Call::attest { blob_ids: ids(blob_ids) }),
+		signer,
+		(),
+		(),
+	)
+}
+
+use polkadot_sdk::frame_support::assert_ok;
+
+#[test]
+fn attests_to_a_blob_whose_shards_verify() {
+	let Env { mut ext, offchain, pool } = env(&[Sr25519Keyring::Charlie]);
+	let blob = blob();
+	ext.execute_with(|| {
+		let id = charlie_quorum_with(&blob);
+		expect_all_shards(&mut offchain.write(), DEFAULT_RPC_URL, &blob);
+		DaAttestations::offchain_worker(System::block_number());
+		let txs = sent(&pool);
+		assert_eq!(txs, vec![attest_from(charlie(), &[id])]);
+		assert!(matches!(txs[0].preamble, Preamble::Signed(ref who, (), ()) if *who == charlie()));
+
+		// The transaction, once included, certifies the blob.
+		let tx = txs.into_iter().next().unwrap();
+		let RuntimeCall::DaAttestations(call) = tx.function else { panic!("our call") };
+		let crate::Call::attest { blob_ids } = call else { panic!("attest") };
+		assert_ok!(DaAttestations::attest(RuntimeOrigin::signed(charlie()), blob_ids));
+		assert!(DaAttestations::certification(blob.commitment.root).is_some());
+	});
+}
+
+#[test]
+fn does_not_send_the_same_attestation_again_right_away() {
+	let Env { mut ext, offchain, pool } = env(&[Sr25519Keyring::Charlie]);
+	let blob = blob();
+	ext.execute_with(|| {
+		charlie_quorum_with(&blob);
+		expect_all_shards(&mut offchain.write(), DEFAULT_RPC_URL, &blob);
+		let now = System::block_number();
+		DaAttestations::offchain_worker(now);
+		// Not included yet: the next block's worker fetches nothing and sends nothing.
+		DaAttestations::offchain_worker(now + 1);
+		assert_eq!(sent(&pool).len(), 1);
+	});
+}
+
+#[test]
+fn does_not_attest_when_a_shard_does_not_verify() {
+	let Env { mut ext, offchain, pool } = env(&[Sr25519Keyring::Charlie]);
+	let blob = blob();
+	ext.execute_with(|| {
+		charlie_quorum_with(&blob);
+		let mut forged = blob.shards[0].clone();
+		forged[0] ^= 1;
+		expect(
+			&mut offchain.write(),
+			DEFAULT_RPC_URL,
+			&blob.commitment.root,
+			0,
+			answer(&forged, &blob.proofs[0].encode()),
+		);
+		DaAttestations::offchain_worker(System::block_number());
+		assert!(sent(&pool).is_empty());
+	});
+}
+
+#[test]
+fn does_not_attest_when_the_node_lacks_the_shard() {
+	let Env { mut ext, offchain, pool } = env(&[Sr25519Keyring::Charlie]);
+	let blob = blob();
+	ext.execute_with(|| {
+		charlie_quorum_with(&blob);
+		let error =
+			br#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"unknown shard"}}"#;
+		expect(&mut offchain.write(), DEFAULT_RPC_URL, &blob.commitment.root, 0, error.to_vec());
+		DaAttestations::offchain_worker(System::block_number());
+		assert!(sent(&pool).is_empty());
+	});
+}
+
+#[test]
+fn uses_the_rpc_url_from_local_storage() {
+	let Env { mut ext, offchain, pool } = env(&[Sr25519Keyring::Charlie]);
+	let blob = blob();
+	let url = "http://127.0.0.1:19944";
+	offchain.write().persistent_storage.set(b"", RPC_URL_KEY, url.as_bytes());
+	ext.execute_with(|| {
+		let id = charlie_quorum_with(&blob);
+		expect_all_shards(&mut offchain.write(), url, &blob);
+		DaAttestations::offchain_worker(System::block_number());
+		assert_eq!(sent(&pool), vec![attest_from(charlie(), &[id])]);
+	});
+}
+
+#[test]
+fn does_nothing_without_a_registered_key() {
+	// Dave's key is in the keystore but Dave is not a signer; no HTTP request is expected.
+	let Env { mut ext, pool, .. } = env(&[Sr25519Keyring::Dave]);
+	let blob = blob();
+	ext.execute_with(|| {
+		charlie_quorum_with(&blob);
+		DaAttestations::offchain_worker(System::block_number());
+		assert!(sent(&pool).is_empty());
+	});
+}
+
+#[test]
+fn fetches_only_the_assigned_shards() {
+	// Charlie and Dave split the 4 shards by stake (equal: two each); only Charlie's key is
+	// local, so only shards in Charlie's range are fetched.
+	let Env { mut ext, offchain, pool } = env(&[Sr25519Keyring::Charlie]);
+	let blob = blob();
+	ext.execute_with(|| {
+		quorum_of(&[(charlie(), MIN_STAKE), (dave(), MIN_STAKE)]);
+		let id = NextBlobId::<Test>::get();
+		assert_ok!(DaAttestations::submit_blob(RuntimeOrigin::signed(alice()), blob.commitment, 1));
+		let shards = DaAttestations::assigned_shards(1, &charlie(), 4);
+		assert_eq!(shards.len(), 2);
+		for index in shards {
+			let i = index as usize;
+			expect(
+				&mut offchain.write(),
+				DEFAULT_RPC_URL,
+				&blob.commitment.root,
+				index,
+				answer(&blob.shards[i], &blob.proofs[i].encode()),
+			);
+		}
+		DaAttestations::offchain_worker(System::block_number());
+		assert_eq!(sent(&pool), vec![attest_from(charlie(), &[id])]);
+	});
+}
+
+#[test]
+fn skips_blobs_it_already_attested_on_chain() {
+	// Charlie's attestation is already included (but does not certify: Dave holds half the
+	// stake); the worker fetches nothing and sends nothing.
+	let Env { mut ext, pool, .. } = env(&[Sr25519Keyring::Charlie]);
+	let blob = blob();
+	ext.execute_with(|| {
+		quorum_of(&[(charlie(), MIN_STAKE), (dave(), MIN_STAKE)]);
+		let id = NextBlobId::<Test>::get();
+		assert_ok!(DaAttestations::submit_blob(RuntimeOrigin::signed(alice()), blob.commitment, 1));
+		attest(&charlie(), &[id]);
+		DaAttestations::offchain_worker(System::block_number());
+		assert!(sent(&pool).is_empty());
+	});
+}
+
+#[test]
+fn parses_answers_strictly() {
+	let blob = blob();
+	let proof = blob.proofs[1].encode();
+	let (shard, parsed) = parse_shard_response(&answer(&blob.shards[1], &proof)).unwrap();
+	assert_eq!(shard, blob.shards[1]);
+	assert_eq!(parsed, blob.proofs[1]);
+	assert_eq!(parse_shard_response(b"not json"), Err(FetchError::BadResponse));
+	assert_eq!(
+		parse_shard_response(br#"{"result":{"shard":"0x00"}}"#),
+		Err(FetchError::BadResponse)
+	);
+	assert_eq!(
+		parse_shard_response(br#"{"result":{"shard":"00","proof":"0x00"}}"#),
+		Err(FetchError::BadHex)
+	);
+	assert_eq!(
+		parse_shard_response(br#"{"result":{"shard":"0x00","proof":"0x0102"}}"#),
+		Err(FetchError::BadProof)
+	);
+}
+
+#[test]
+fn decodes_hex() {
+	assert_eq!(decode_hex("0x"), Some(vec![]));
+	assert_eq!(decode_hex("0x00fFa1"), Some(vec![0x00, 0xff, 0xa1]));
+	assert_eq!(decode_hex("00"), None);
+	assert_eq!(decode_hex("0x0"), None);
+	assert_eq!(decode_hex("0xzz"), None);
+}
+
+#[test]
+fn the_request_body_is_the_documented_json() {
+	let body = shard_request_body(&H256::repeat_byte(0xab), 7);
+	let expected = format!(
+		r#"{{"jsonrpc":"2.0","id":1,"method":"da_getShard","params":["0x{}",7]}}"#,
+		"ab".repeat(32)
+	);
+	assert_eq!(String::from_utf8(body).unwrap(), expected);
+}

@@ -1,0 +1,201 @@
+//! Challenges: period arithmetic, drawing a file and a chunk for each provider, checking proofs,
+//! and settling deadlines.
+
+use crate::{
+	weights::WeightInfo, ActiveFileCount, ActiveFiles, ActiveProviders, BalanceOf, Challenge,
+	ChallengeStatus, Challenges, ChunkBytes, Config, Error, Event, FileId, FileInfo, Files, Pallet,
+	PeriodChallenges, PeriodIndex, Providers, MAX_DRAW_ATTEMPTS,
+};
+use alloc::vec::Vec;
+use codec::{Decode, Encode};
+use polkadot_sdk::{
+	frame_support::{ensure, pallet_prelude::*},
+	frame_system::{self, pallet_prelude::BlockNumberFor},
+	sp_io::hashing::blake2_256,
+	sp_runtime::traits::{Saturating, Zero},
+};
+use zerog_primitives::storage::{chunk_count, ChunkProof, ProofError};
+
+/// Domain tag of the challenge seed, so it cannot collide with another use of the parent hash.
+const CHALLENGE_DOMAIN: &[u8] = b"zerog/storage/challenge";
+
+impl<T: Config> Pallet<T> {
+	/// First block of period `period`: `period × ChallengePeriod`.
+	pub fn period_start(period: PeriodIndex) -> BlockNumberFor<T> {
+		T::ChallengePeriod::get().saturating_mul(period.into())
+	}
+
+	/// First block at which proofs for challenges of `period` are late.
+	pub fn period_deadline(period: PeriodIndex) -> BlockNumberFor<T> {
+		Self::period_start(period).saturating_add(T::ResponseWindow::get())
+	}
+
+	/// The period whose first block is `now`, if any. Block 0 starts none (it has no hooks).
+	pub fn period_starting_at(now: BlockNumberFor<T>) -> Option<PeriodIndex> {
+		let length = T::ChallengePeriod::get();
+		if now.is_zero() || length.is_zero() || !(now % length).is_zero() {
+			return None;
+		}
+		(now / length).try_into().ok()
+	}
+
+	/// The period whose deadline is `now`, if any.
+	pub(crate) fn period_due_at(now: BlockNumberFor<T>) -> Option<PeriodIndex> {
+		let window = T::ResponseWindow::get();
+		if now < window {
+			return None;
+		}
+		Self::period_starting_at(now.saturating_sub(window))
+	}
+
+	/// The challenges of `provider` that still wait for a proof, by period: the off-chain
+	/// worker's duty list.
+	pub fn open_challenges(
+		provider: &T::AccountId,
+	) -> Vec<(PeriodIndex, Challenge<BlockNumberFor<T>>)> {
+		Challenges::<T>::iter_prefix(provider)
+			.filter(|(_, challenge)| challenge.status == ChallengeStatus::Open)
+			.collect()
+	}
+
+	/// Challenges every active provider staked at least `MinProviderStake` for `period`, which
+	/// starts at `now`.
+	pub(crate) fn issue_challenges(period: PeriodIndex, now: BlockNumberFor<T>) -> Weight {
+		let parent = frame_system::Pallet::<T>::parent_hash();
+		let deadline = now.saturating_add(T::ResponseWindow::get());
+		let providers = ActiveProviders::<T>::get();
+		let mut challenged = BoundedVec::<T::AccountId, T::MaxProviders>::default();
+		for provider in providers.iter() {
+			let Some(mut info) = Providers::<T>::get(provider) else { continue };
+			if info.stake < T::MinProviderStake::get() {
+				continue;
+			}
+			let Some((file_id, file, chunk_index)) = Self::draw(&parent, period, provider, now)
+			else {
+				continue; // no challengeable file, or only expired ones were drawn
+			};
+			if challenged.try_push(provider.clone()).is_err() {
+				break;
+			}
+			let challenge = Challenge {
+				file_id,
+				root: file.root,
+				size: file.size,
+				chunk_index,
+				deadline,
+				status: ChallengeStatus::Open,
+			};
+			Challenges::<T>::insert(provider, period, challenge);
+			info.open_challenges = info.open_challenges.saturating_add(1);
+			Providers::<T>::insert(provider, info);
+			Self::deposit_event(Event::ChallengeIssued {
+				provider: provider.clone(),
+				period,
+				file_id,
+				chunk_index,
+				deadline,
+			});
+		}
+		if !challenged.is_empty() {
+			PeriodChallenges::<T>::insert(period, challenged);
+		}
+		T::WeightInfo::issue_challenges(providers.len() as u32)
+	}
+
+	/// Picks a live challengeable file and one of its chunks for `provider` in `period`.
+	///
+	/// The seed mixes the parent hash of the period's first block, the period and the provider;
+	/// an expired file hit by the draw is removed, and it or a file that expires before the
+	/// deadline makes the draw retry with the next attempt number.
+	fn draw(
+		parent: &T::Hash,
+		period: PeriodIndex,
+		provider: &T::AccountId,
+		now: BlockNumberFor<T>,
+	) -> Option<(FileId, FileInfo<T>, u64)> {
+		for attempt in 0..MAX_DRAW_ATTEMPTS {
+			let count = ActiveFileCount::<T>::get();
+			if count == 0 {
+				return None;
+			}
+			let seed = blake2_256(&(CHALLENGE_DOMAIN, parent, period, provider, attempt).encode());
+			let (pick, chunk_pick) = <(u64, u64)>::decode(&mut seed.as_slice()).ok()?;
+			let position = u32::try_from(pick % u64::from(count)).ok()?;
+			let id = ActiveFiles::<T>::get(position)?;
+			let file = Files::<T>::get(id)?;
+			if file.expires_at <= now {
+				Self::remove_file(id, file); // files.rs
+				continue;
+			}
+			if file.expires_at < now.saturating_add(T::ResponseWindow::get()) {
+				// The file expires before the deadline: a proof could not be paid.
+				continue;
+			}
+			let chunks = chunk_count(file.size);
+			if chunks == 0 {
+				return None;
+			}
+			return Some((id, file, chunk_pick % chunks));
+		}
+		None
+	}
+
+	/// Checks `provider`'s proof for its challenge of `period`, marks it proven and pays the
+	/// reward; returns the file and the reward.
+	pub(crate) fn prove_challenge(
+		provider: &T::AccountId,
+		period: PeriodIndex,
+		chunk: &ChunkBytes,
+		proof: &ChunkProof,
+	) -> Result<(FileId, BalanceOf<T>), DispatchError> {
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(now < Self::period_deadline(period), Error::<T>::ChallengeDeadlinePassed);
+		let mut challenge =
+			Challenges::<T>::get(provider, period).ok_or(Error::<T>::ChallengeNotFound)?;
+		ensure!(now < challenge.deadline, Error::<T>::ChallengeDeadlinePassed);
+		ensure!(challenge.status == ChallengeStatus::Open, Error::<T>::ChallengeAlreadyProven);
+		proof
+			.verify(&challenge.root, challenge.size, challenge.chunk_index, chunk)
+			.map_err(Self::proof_error)?;
+		challenge.status = ChallengeStatus::Proven;
+		Challenges::<T>::insert(provider, period, &challenge);
+		// rewards.rs
+		let reward = Self::release_reward(provider, challenge.file_id, Self::period_start(period))?;
+		Ok((challenge.file_id, reward))
+	}
+
+	/// The pallet error for a rejected proof.
+	fn proof_error(error: ProofError) -> Error<T> {
+		match error {
+			ProofError::ChunkIndexMismatch | ProofError::SegmentIndexMismatch => {
+				Error::<T>::ProofForWrongChunk
+			},
+			ProofError::ChunkLengthMismatch => Error::<T>::ChunkLengthMismatch,
+			_ => Error::<T>::ProofMismatch,
+		}
+	}
+
+	/// Settles the challenges of `period`, whose deadline is now: open ones slash their
+	/// provider, and every one leaves storage.
+	pub(crate) fn process_deadlines(period: PeriodIndex) -> Weight {
+		let providers = PeriodChallenges::<T>::take(period);
+		for provider in providers.iter() {
+			let Some(challenge) = Challenges::<T>::take(provider, period) else { continue };
+			Providers::<T>::mutate(provider, |info| {
+				if let Some(info) = info {
+					info.open_challenges = info.open_challenges.saturating_sub(1);
+				}
+			});
+			if challenge.status == ChallengeStatus::Open {
+				let slashed = Self::slash_provider(provider); // providers.rs
+				Self::deposit_event(Event::ChallengeMissed {
+					provider: provider.clone(),
+					period,
+					file_id: challenge.file_id,
+					slashed,
+				});
+			}
+		}
+		T::WeightInfo::process_deadlines(providers.len() as u32)
+	}
+}

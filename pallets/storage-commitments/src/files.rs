@@ -1,0 +1,236 @@
+//! The append-only file log: new files, renewals, the challengeable set and expiry.
+//!
+//! The challengeable set is dense (`ActiveFiles` positions `0..ActiveFileCount`), so a draw picks
+//! a file with one read and a removal swaps the last entry into the freed position.
+
+use crate::{
+	weights::WeightInfo, ActiveFileCount, ActiveFiles, BalanceOf, Config, Error, Event,
+	ExpiryCursor, FileId, FileIndex, FileInfo, FileTags, Files, NextFileId, NextToActivate, Pallet,
+	LOG_TARGET,
+};
+use polkadot_sdk::{
+	frame_support::{ensure, pallet_prelude::*},
+	frame_system::{self, pallet_prelude::BlockNumberFor},
+	sp_core::H256,
+	sp_runtime::traits::{CheckedAdd, CheckedMul, Saturating},
+};
+use zerog_primitives::storage::chunk_count;
+
+impl<T: Config> Pallet<T> {
+	/// Fee for one lifetime of a file of `size` bytes: `FeePerChunk × chunk_count(size)`, where
+	/// a short last chunk counts as a whole one.
+	pub fn fee_for(size: u64) -> Result<BalanceOf<T>, DispatchError> {
+		let chunks =
+			BalanceOf::<T>::try_from(chunk_count(size)).map_err(|_| Error::<T>::FeeOverflow)?;
+		T::FeePerChunk::get().checked_mul(&chunks).ok_or_else(|| Error::<T>::FeeOverflow.into())
+	}
+
+	/// Logs a new file for `(root, size)`, or renews the live file with that commitment (an
+	/// expired one is removed first); charges the fee and emits the event.
+	pub(crate) fn append_or_renew(
+		who: &T::AccountId,
+		root: H256,
+		size: u64,
+		tags: FileTags<T>,
+	) -> DispatchResult {
+		let now = frame_system::Pallet::<T>::block_number();
+		if let Some(id) = FileIndex::<T>::get(root, size) {
+			match Files::<T>::get(id) {
+				Some(mut file) if file.expires_at > now => {
+					Self::merge_tags(&mut file.tags, tags)?;
+					let (fee, expires_at) = Self::extend(who, id, file)?;
+					Self::deposit_event(Event::FileRenewed {
+						id,
+						who: who.clone(),
+						fee,
+						expires_at,
+					});
+					return Ok(());
+				},
+				Some(file) => Self::remove_file(id, file),
+				None => {
+					log::error!(target: LOG_TARGET, "file index names unknown file {id}");
+					FileIndex::<T>::remove(root, size);
+				},
+			}
+		}
+		let fee = Self::fee_for(size)?;
+		let id = NextFileId::<T>::get();
+		let next_id = id.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
+		let mut stored_tags = FileTags::<T>::default();
+		Self::merge_tags(&mut stored_tags, tags)?;
+		let expires_at = now.saturating_add(T::FileLifetime::get());
+		Self::collect_fee(who, fee)?; // rewards.rs
+		Files::<T>::insert(
+			id,
+			FileInfo {
+				owner: who.clone(),
+				root,
+				size,
+				tags: stored_tags,
+				submitted_at: now,
+				expires_at,
+				reward_remaining: fee,
+				active_position: None,
+			},
+		);
+		FileIndex::<T>::insert(root, size, id);
+		NextFileId::<T>::put(next_id);
+		Self::deposit_event(Event::FileSubmitted {
+			id,
+			owner: who.clone(),
+			root,
+			size,
+			fee,
+			expires_at,
+		});
+		Ok(())
+	}
+
+	/// Renews live file `id` for `who`; returns the fee and the new expiry.
+	pub(crate) fn extend_file(
+		who: &T::AccountId,
+		id: FileId,
+	) -> Result<(BalanceOf<T>, BlockNumberFor<T>), DispatchError> {
+		let file = Files::<T>::get(id).ok_or(Error::<T>::FileNotFound)?;
+		ensure!(
+			file.expires_at > frame_system::Pallet::<T>::block_number(),
+			Error::<T>::FileExpired
+		);
+		Self::extend(who, id, file)
+	}
+
+	/// Charges `who` one lifetime of `file` and stores it with the later expiry and the fee
+	/// added to its rewards.
+	fn extend(
+		who: &T::AccountId,
+		id: FileId,
+		mut file: FileInfo<T>,
+	) -> Result<(BalanceOf<T>, BlockNumberFor<T>), DispatchError> {
+		let now = frame_system::Pallet::<T>::block_number();
+		let fee = Self::fee_for(file.size)?;
+		let expires_at = file.expires_at.saturating_add(T::FileLifetime::get());
+		ensure!(
+			expires_at.saturating_sub(now) <= T::MaxLifetime::get(),
+			Error::<T>::LifetimeTooLong
+		);
+		file.reward_remaining =
+			file.reward_remaining.checked_add(&fee).ok_or(Error::<T>::FeeOverflow)?;
+		Self::collect_fee(who, fee)?; // rewards.rs
+		file.expires_at = expires_at;
+		Files::<T>::insert(id, file);
+		Ok((fee, expires_at))
+	}
+
+	/// Adds the tags of `new` missing from `stored`.
+	fn merge_tags(stored: &mut FileTags<T>, new: FileTags<T>) -> DispatchResult {
+		for tag in new {
+			if !stored.contains(&tag) {
+				stored.try_push(tag).map_err(|_| Error::<T>::TooManyTags)?;
+			}
+		}
+		Ok(())
+	}
+
+	/// Makes challengeable, oldest first, the files at least `ChallengePeriod` blocks old, at
+	/// most `MaxActivationsPerBlock` per block; files that expired before their turn are removed.
+	pub(crate) fn activate_files(now: BlockNumberFor<T>) -> Weight {
+		let end = NextFileId::<T>::get();
+		let mut next = NextToActivate::<T>::get();
+		let mut considered = 0u32;
+		while next < end && considered < T::MaxActivationsPerBlock::get() {
+			if let Some(file) = Files::<T>::get(next) {
+				if file.submitted_at.saturating_add(T::ChallengePeriod::get()) > now {
+					// Ids follow submission order: every later file is younger still.
+					break;
+				}
+				if file.expires_at <= now {
+					Self::remove_file(next, file);
+				} else if !Self::push_active(next, file) {
+					break;
+				}
+			}
+			next = next.saturating_add(1);
+			considered = considered.saturating_add(1);
+		}
+		NextToActivate::<T>::put(next);
+		T::WeightInfo::activate_files(considered)
+	}
+
+	/// Appends file `id` to the challengeable set; `false` if the set is full (2^32 files).
+	fn push_active(id: FileId, mut file: FileInfo<T>) -> bool {
+		let position = ActiveFileCount::<T>::get();
+		let Some(count) = position.checked_add(1) else {
+			log::error!(target: LOG_TARGET, "the challengeable set is full");
+			return false;
+		};
+		ActiveFiles::<T>::insert(position, id);
+		ActiveFileCount::<T>::put(count);
+		file.active_position = Some(position);
+		Files::<T>::insert(id, file);
+		Self::deposit_event(Event::FileActivated { id });
+		true
+	}
+
+	/// Takes the file at `position` out of the challengeable set, moving the last entry into
+	/// its place.
+	fn remove_active(position: u32) {
+		let Some(last) = ActiveFileCount::<T>::get().checked_sub(1) else { return };
+		let moved = ActiveFiles::<T>::take(last);
+		if position != last {
+			if let Some(moved) = moved {
+				ActiveFiles::<T>::insert(position, moved);
+				Files::<T>::mutate(moved, |file| {
+					if let Some(file) = file {
+						file.active_position = Some(position);
+					}
+				});
+			}
+		}
+		ActiveFileCount::<T>::put(last);
+	}
+
+	/// Removes expired file `id` from the log, its index and the challengeable set, and hands
+	/// its unearned rewards to `UnearnedRewardDestination`.
+	pub(crate) fn remove_file(id: FileId, file: FileInfo<T>) {
+		if let Some(position) = file.active_position {
+			Self::remove_active(position);
+		}
+		FileIndex::<T>::remove(file.root, file.size);
+		Files::<T>::remove(id);
+		let unearned = Self::forfeit(file.reward_remaining); // rewards.rs
+		Self::deposit_event(Event::FileExpired { id, root: file.root, size: file.size, unearned });
+	}
+
+	/// Checks up to `MaxExpiryScansPerBlock` entries of the challengeable set, resuming where
+	/// the last sweep stopped, and removes the expired ones.
+	pub(crate) fn sweep_expired(now: BlockNumberFor<T>) -> Weight {
+		let limit = T::MaxExpiryScansPerBlock::get().min(ActiveFileCount::<T>::get());
+		let mut cursor = ExpiryCursor::<T>::get();
+		let mut scanned = 0u32;
+		while scanned < limit {
+			let count = ActiveFileCount::<T>::get();
+			if count == 0 {
+				cursor = 0;
+				break;
+			}
+			if cursor >= count {
+				cursor = 0;
+			}
+			scanned = scanned.saturating_add(1);
+			let file =
+				ActiveFiles::<T>::get(cursor).and_then(|id| Some((id, Files::<T>::get(id)?)));
+			match file {
+				// The last entry moves into `cursor`: check the same position again.
+				Some((id, file)) if file.expires_at <= now => Self::remove_file(id, file),
+				Some(_) => cursor = cursor.saturating_add(1),
+				None => {
+					log::error!(target: LOG_TARGET, "challengeable set position {cursor} is broken");
+					cursor = cursor.saturating_add(1);
+				},
+			}
+		}
+		ExpiryCursor::<T>::put(cursor);
+		T::WeightInfo::sweep_expired(scanned)
+	}
+}

@@ -1,0 +1,167 @@
+//! Consistency checks run by `try_state` (and after every unit test): the pool holds exactly the
+//! rewards not yet released, the log, its index and the challengeable set agree, and the stakes
+//! and challenges the pallet accounts for are the ones on hold and in storage.
+
+use crate::{
+	ActiveFileCount, ActiveFiles, ActiveProviders, BalanceOf, ChallengeStatus, Challenges, Config,
+	FileIndex, Files, HoldReason, NextFileId, NextToActivate, Pallet, PeriodChallenges, Pool,
+	ProviderStatus, Providers,
+};
+use alloc::{collections::btree_map::BTreeMap, vec::Vec};
+use polkadot_sdk::{
+	frame_support::{
+		ensure,
+		traits::fungible::{Inspect, InspectHold},
+	},
+	sp_runtime::{
+		traits::{Saturating, Zero},
+		TryRuntimeError,
+	},
+};
+
+impl<T: Config> Pallet<T> {
+	/// Checks every invariant of the pallet's storage.
+	pub fn do_try_state() -> Result<(), TryRuntimeError> {
+		Self::check_files()?;
+		Self::check_pool()?;
+		Self::check_providers()?;
+		Self::check_challenges()
+	}
+
+	/// Every live file is indexed under its commitment, is challengeable exactly when its id is
+	/// below `NextToActivate`, and sits at its recorded position of a dense challengeable set;
+	/// its tags are non-empty and distinct.
+	fn check_files() -> Result<(), TryRuntimeError> {
+		let next_id = NextFileId::<T>::get();
+		let next_to_activate = NextToActivate::<T>::get();
+		ensure!(next_to_activate <= next_id, "NextToActivate is past the end of the log");
+		let mut files = 0u64;
+		let mut active = 0u32;
+		for (id, file) in Files::<T>::iter() {
+			files += 1;
+			ensure!(id < next_id, "a file id is not below NextFileId");
+			ensure!(file.size > 0, "a file is empty");
+			ensure!(
+				FileIndex::<T>::get(file.root, file.size) == Some(id),
+				"a file is missing from the commitment index"
+			);
+			ensure!(
+				file.active_position.is_some() == (id < next_to_activate),
+				"a file's activation disagrees with NextToActivate"
+			);
+			if let Some(position) = file.active_position {
+				ensure!(
+					ActiveFiles::<T>::get(position) == Some(id),
+					"a file is not at its position in the challengeable set"
+				);
+				active += 1;
+			}
+			ensure!(file.tags.iter().all(|tag| !tag.is_empty()), "a file has an empty tag");
+			let mut tags: Vec<_> = file.tags.iter().collect();
+			tags.sort();
+			tags.dedup();
+			ensure!(tags.len() == file.tags.len(), "a file has a duplicate tag");
+		}
+		ensure!(
+			FileIndex::<T>::iter().count() as u64 == files,
+			"the commitment index names a file that does not exist"
+		);
+		let count = ActiveFileCount::<T>::get();
+		ensure!(active == count, "ActiveFileCount differs from the activated files");
+		ensure!(
+			ActiveFiles::<T>::iter_keys().all(|position| position < count),
+			"the challengeable set has a position past ActiveFileCount"
+		);
+		ensure!(
+			ActiveFiles::<T>::iter().count() as u32 == count,
+			"the challengeable set has holes"
+		);
+		Ok(())
+	}
+
+	/// Above its endowment, the pool account holds the sum of the live files' remaining rewards,
+	/// which is also `fees_in − rewards_out − unearned_out`.
+	fn check_pool() -> Result<(), TryRuntimeError> {
+		let remaining = Files::<T>::iter_values()
+			.fold(BalanceOf::<T>::zero(), |sum, file| sum.saturating_add(file.reward_remaining));
+		let totals = Pool::<T>::get();
+		ensure!(
+			totals.fees_in.saturating_sub(totals.rewards_out).saturating_sub(totals.unearned_out)
+				== remaining,
+			"fees in minus rewards and unearned out differ from the files' remaining rewards"
+		);
+		ensure!(
+			totals.rewards_out.saturating_add(totals.unearned_out) <= totals.fees_in,
+			"more left the pool than was paid into it"
+		);
+		let balance = T::Currency::balance(&Self::pool_account());
+		let endowment =
+			if balance.is_zero() { Zero::zero() } else { T::Currency::minimum_balance() };
+		ensure!(
+			balance == endowment.saturating_add(remaining),
+			"the pool balance differs from its endowment plus the files' remaining rewards"
+		);
+		Ok(())
+	}
+
+	/// Each provider's stake is its hold; the active list names exactly the active providers,
+	/// once each; each provider counts its challenges.
+	fn check_providers() -> Result<(), TryRuntimeError> {
+		let listed = ActiveProviders::<T>::get();
+		let mut sorted: Vec<_> = listed.iter().collect();
+		sorted.sort();
+		sorted.dedup();
+		ensure!(sorted.len() == listed.len(), "a provider is listed twice as active");
+		let mut active = 0usize;
+		for (provider, info) in Providers::<T>::iter() {
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::ProviderStake.into(), &provider)
+					== info.stake,
+				"a provider's stake differs from its hold"
+			);
+			if info.status == ProviderStatus::Active {
+				ensure!(listed.contains(&provider), "an active provider is not listed");
+				active += 1;
+			}
+			ensure!(
+				Challenges::<T>::iter_prefix(&provider).count() as u32 == info.open_challenges,
+				"a provider's challenge count differs from its challenges"
+			);
+		}
+		ensure!(active == listed.len(), "a listed provider is not active");
+		Ok(())
+	}
+
+	/// Every challenge belongs to a provider, is listed under its period, is for a real chunk,
+	/// and is still before or at its deadline.
+	fn check_challenges() -> Result<(), TryRuntimeError> {
+		let mut per_period = BTreeMap::<u32, usize>::new();
+		for (provider, period, challenge) in Challenges::<T>::iter() {
+			ensure!(Providers::<T>::contains_key(&provider), "a challenge has no provider");
+			ensure!(
+				PeriodChallenges::<T>::get(period).contains(&provider),
+				"a challenge is missing from its period's list"
+			);
+			ensure!(
+				challenge.chunk_index < zerog_primitives::storage::chunk_count(challenge.size),
+				"a challenge asks for a chunk past the end of its file"
+			);
+			ensure!(
+				challenge.deadline == Self::period_deadline(period),
+				"a challenge's deadline is not its period's"
+			);
+			ensure!(
+				matches!(challenge.status, ChallengeStatus::Open | ChallengeStatus::Proven),
+				"a challenge has an unknown status"
+			);
+			*per_period.entry(period).or_default() += 1;
+		}
+		for (period, providers) in PeriodChallenges::<T>::iter() {
+			ensure!(
+				per_period.get(&period).copied().unwrap_or_default() == providers.len(),
+				"a period lists a provider without a challenge"
+			);
+		}
+		Ok(())
+	}
+}

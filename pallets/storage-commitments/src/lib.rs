@@ -1,0 +1,675 @@
+//! # Storage commitments pallet
+//!
+//! The on-chain half of ZeroG storage: an append-only log of file commitments paid per chunk,
+//! staked storage providers, unpredictable chunk challenges proven with a merkle proof on chain,
+//! and a reward pool released to provers over each file's lifetime.
+//!
+//! ## Overview
+//!
+//! - **Log** ([`Call::submit`], [`Call::renew`]): a file is committed as `(root, size)` (see
+//!   [`zerog_primitives::storage`]) with optional tags, gets the next [`FileId`] and lives for
+//!   [`Config::FileLifetime`] blocks. Submitting a live commitment again renews it instead of
+//!   adding a second entry (an index maps `(root, size)` to its id).
+//! - **Providers** ([`Call::register_provider`], [`Call::update_provider`],
+//!   [`Call::unregister`], [`Call::withdraw_unbonded`]): a provider holds a stake of at least
+//!   [`Config::MinProviderStake`] and names an endpoint; leaving starts an unbonding period of
+//!   [`Config::UnbondingPeriod`] blocks during which the stake stays held and slashable.
+//! - **Challenges** ([`Call::submit_proof`], `on_initialize`): every [`Config::ChallengePeriod`]
+//!   blocks each active provider is asked for one random chunk of one random challengeable file,
+//!   to be proven within [`Config::ResponseWindow`] blocks. A valid proof earns a share of the
+//!   file's remaining fees; a missing one slashes [`Config::SlashFraction`] of the stake.
+//! - **Off-chain worker** (`offchain.rs`): for every `zgst` key in the node keystore, fetches the
+//!   chunk and proof of each open challenge from the node's own storage RPC and submits them.
+//!
+//! ## Terminology
+//!
+//! - *Chunk*: 256 bytes, the leaf of the merkle tree, the unit of fees and challenges. *Segment*:
+//!   256 KiB = 1024 chunks, the unit of upload. Both are defined in `zerog_primitives::storage`.
+//! - *Period `p`*: blocks `[p × ChallengePeriod, (p + 1) × ChallengePeriod)`. Its challenges are
+//!   issued in `on_initialize` of its first block and due before block
+//!   `p × ChallengePeriod + ResponseWindow` (the *deadline*).
+//! - *Challengeable file*: a file activated (see below) that lives at least until the deadline of
+//!   the period (`expires_at ≥ start + ResponseWindow`), so a proof can still be paid.
+//! - *Pool*: the pallet's account ([`Config::PalletId`]), holding every fee not yet released.
+//!
+//! ## Design decisions
+//!
+//! - **Fees, padding included.** `fee = FeePerChunk × chunk_count(size)` for each lifetime
+//!   bought, where `chunk_count` rounds a short last chunk up to a whole chunk (it is stored and
+//!   proven as 256 bytes). Padding that only fills the last segment or the tree is not charged:
+//!   nobody stores it. `submit` and `renew` charge the same fee and add [`Config::FileLifetime`]
+//!   blocks; a renewal may not push the expiry more than [`Config::MaxLifetime`] blocks ahead.
+//! - **Activation delay.** A file becomes challengeable once it is at least `ChallengePeriod`
+//!   blocks old (`on_initialize` activates at most [`Config::MaxActivationsPerBlock`] files per
+//!   block, oldest first), which gives providers a period to fetch it and guarantees the challenge
+//!   seed did not exist when the file was submitted.
+//! - **Unpredictable challenges.** For provider `a` in period `p` the seed is
+//!   `blake2_256("zerog/storage/challenge" ‖ parent_hash ‖ p ‖ a ‖ attempt)`: the parent hash of the
+//!   period's first block, unknown when the (older) file was submitted. Its first 8 bytes pick
+//!   the file (uniformly among the challengeable set), the next 8 the chunk. An expired file hit
+//!   by the draw is removed and the draw retried, at most [`MAX_DRAW_ATTEMPTS`] times.
+//! - **Reward release (linear over the lifetime).** Each file keeps `reward_remaining`, the fees
+//!   paid for it and not yet released. A proof of a challenge of period `p` on file `f` pays the
+//!   prover `f.reward_remaining / periods_left`, where `periods_left = ⌊(f.expires_at −
+//!   ResponseWindow − start(p)) / ChallengePeriod⌋ + 1 ≥ 1` counts the periods, `p` included, in
+//!   which `f` is still challengeable. One prover per period thus releases the fee in equal parts
+//!   over the lifetime; periods without a proof leave their part to later proofs; the last
+//!   challengeable period releases everything left. Several providers challenged on the same
+//!   file in one period each take their part of what is left.
+//! - **Expiry.** Whatever is left in a file when it expires is *unearned*: it leaves the pool for
+//!   [`Config::UnearnedRewardDestination`] (`()` burns it). Expired files leave the challengeable
+//!   set through a bounded sweep ([`Config::MaxExpiryScansPerBlock`] entries per block), when a
+//!   draw hits them, or when their commitment is submitted again (a new file id).
+//! - **Slashes** take [`Config::SlashFraction`] of the provider's stake and hand it to
+//!   [`Config::SlashDestination`] (`()` burns it). They never enter the pool: paying them to
+//!   other provers would reward a provider for a rival's outage. A provider slashed below
+//!   `MinProviderStake` is not challenged (and earns nothing) until it tops up with
+//!   `update_provider`.
+//! - **Pool invariant.** The pool account keeps the existential deposit as an endowment (minted
+//!   once, when the first fee arrives); above it, its balance equals `Σ reward_remaining` over the
+//!   live files, which equals `fees_in − rewards_out − unearned_out` ([`Pool`]). `try_state`
+//!   checks both.
+//! - **Provider keys.** A provider's account *is* the account of its sr25519 `zgst` key
+//!   ([`KEY_TYPE`]): the off-chain worker signs `submit_proof` with the keystore key whose account
+//!   holds the challenge. Register with the same key you insert into the keystore.
+//! - **Bounds.** Active providers ([`Config::MaxProviders`]), tags, endpoints, and every hook's
+//!   work per block are bounded; the challengeable set is a dense map with swap-remove, so picking
+//!   and removing a file costs O(1).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+mod challenges;
+pub mod crypto;
+mod files;
+#[cfg(any(feature = "try-runtime", test))]
+mod invariants;
+#[cfg(test)]
+mod mock;
+pub mod offchain;
+mod providers;
+mod rewards;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use crypto::KEY_TYPE;
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+use alloc::boxed::Box;
+use polkadot_sdk::{
+	frame_support::{self, traits::fungible},
+	frame_system::{self, offchain::CreateSignedTransaction},
+	sp_core::H256,
+	sp_runtime::{traits::Zero, Perbill},
+};
+use zerog_primitives::storage::ChunkProof;
+
+/// Log target of this pallet.
+pub const LOG_TARGET: &str = "runtime::storage-commitments";
+
+/// Most draws per provider and period: a draw that hits an expired file removes it and draws
+/// again, so a period with many expired files still challenges most providers.
+pub const MAX_DRAW_ATTEMPTS: u32 = 3;
+
+/// Balance type of the pallet's currency.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// Funds leaving the pallet (slashes, unearned rewards) on their way to a destination.
+pub type CreditOf<T> =
+	fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{pallet_prelude::*, traits::OnUnbalanced, PalletId};
+	use frame_system::pallet_prelude::*;
+
+	#[pallet::config]
+	pub trait Config:
+		CreateSignedTransaction<Call<Self>>
+		+ polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>>
+	{
+		/// The native token: fees are transferred to the pool, stakes are holds.
+		type Currency: fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ fungible::BalancedHold<Self::AccountId>
+			+ fungible::Mutate<Self::AccountId>;
+
+		/// The overarching hold reason, which includes this pallet's [`HoldReason`].
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The `zgst` key the off-chain worker signs `submit_proof` with; see [`crypto`].
+		type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
+
+		/// Derives the pool account, which holds the fees not yet released.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+
+		/// Receives stake slashed for missed challenges. `()` burns it.
+		type SlashDestination: OnUnbalanced<CreditOf<Self>>;
+
+		/// Receives the rewards left in a file when it expires. `()` burns them.
+		type UnearnedRewardDestination: OnUnbalanced<CreditOf<Self>>;
+
+		/// Fee per 256-byte chunk and per lifetime, padding of the last chunk included, in the
+		/// smallest unit (10^-18 ZG).
+		///
+		/// Charged at `submit` and `renew` and moved into the reward pool; a change only affects
+		/// later payments.
+		#[pallet::constant]
+		type FeePerChunk: Get<BalanceOf<Self>>;
+
+		/// Largest file size that can be committed, in bytes; at most
+		/// `zerog_primitives::storage::MAX_FILE_SIZE` (1 PiB), the most a proof can address.
+		#[pallet::constant]
+		type MaxFileSize: Get<u64>;
+
+		/// Blocks of life one fee buys: a submitted file expires this many blocks later, and each
+		/// renewal adds as many.
+		#[pallet::constant]
+		type FileLifetime: Get<BlockNumberFor<Self>>;
+
+		/// Most blocks between now and a file's expiry a renewal may reach, so fees are not
+		/// locked up for an unbounded future. At least `FileLifetime`.
+		#[pallet::constant]
+		type MaxLifetime: Get<BlockNumberFor<Self>>;
+
+		/// Most tags of one file.
+		#[pallet::constant]
+		type MaxTags: Get<u32>;
+
+		/// Longest tag, in bytes.
+		#[pallet::constant]
+		type MaxTagLen: Get<u32>;
+
+		/// Smallest stake of a provider, in the smallest unit.
+		///
+		/// Must be above zero, or a missed challenge costs the provider nothing.
+		#[pallet::constant]
+		type MinProviderStake: Get<BalanceOf<Self>>;
+
+		/// Longest provider endpoint, in bytes.
+		#[pallet::constant]
+		type MaxEndpointLen: Get<u32>;
+
+		/// Most active providers: the number of challenges issued per period.
+		#[pallet::constant]
+		type MaxProviders: Get<u32>;
+
+		/// Blocks between `unregister` and the first block `withdraw_unbonded` may release the
+		/// stake. Longer than `ResponseWindow`, so every challenge issued before leaving is
+		/// settled (and possibly slashed) first.
+		#[pallet::constant]
+		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Length of a challenge period, in blocks: how often each provider is challenged.
+		#[pallet::constant]
+		type ChallengePeriod: Get<BlockNumberFor<Self>>;
+
+		/// Blocks a provider has to prove a challenge, counted from the period's first block; at
+		/// most `ChallengePeriod`.
+		#[pallet::constant]
+		type ResponseWindow: Get<BlockNumberFor<Self>>;
+
+		/// Share of a provider's stake slashed for each missed challenge.
+		#[pallet::constant]
+		type SlashFraction: Get<Perbill>;
+
+		/// Most files `on_initialize` makes challengeable per block; the rest wait for the next
+		/// block.
+		#[pallet::constant]
+		type MaxActivationsPerBlock: Get<u32>;
+
+		/// Most entries of the challengeable set `on_initialize` checks for expiry per block.
+		#[pallet::constant]
+		type MaxExpiryScansPerBlock: Get<u32>;
+
+		/// Weight information for the calls and hooks of this pallet.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The stake backing a storage provider.
+		#[codec(index = 0)]
+		ProviderStake,
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A new file entered the log and its fee went to the pool.
+		FileSubmitted {
+			id: FileId,
+			owner: T::AccountId,
+			root: H256,
+			size: u64,
+			fee: BalanceOf<T>,
+			expires_at: BlockNumberFor<T>,
+		},
+		/// A live file got another lifetime, through `renew` or a second `submit` of its
+		/// commitment; the fee went to the pool.
+		FileRenewed {
+			id: FileId,
+			who: T::AccountId,
+			fee: BalanceOf<T>,
+			expires_at: BlockNumberFor<T>,
+		},
+		/// A file became challengeable.
+		FileActivated { id: FileId },
+		/// A file expired and left the log; `unearned` left the pool for
+		/// `UnearnedRewardDestination`.
+		FileExpired { id: FileId, root: H256, size: u64, unearned: BalanceOf<T> },
+		/// A provider registered and its stake was put on hold.
+		ProviderRegistered { provider: T::AccountId, stake: BalanceOf<T> },
+		/// A provider changed its stake or endpoint.
+		ProviderUpdated { provider: T::AccountId, stake: BalanceOf<T> },
+		/// A provider left; its stake stays held until `unlocks_at`.
+		ProviderUnbonding { provider: T::AccountId, unlocks_at: BlockNumberFor<T> },
+		/// An unbonded provider's stake was released and its record removed.
+		StakeWithdrawn { provider: T::AccountId, amount: BalanceOf<T> },
+		/// A provider must prove chunk `chunk_index` of file `file_id` before `deadline`.
+		ChallengeIssued {
+			provider: T::AccountId,
+			period: PeriodIndex,
+			file_id: FileId,
+			chunk_index: u64,
+			deadline: BlockNumberFor<T>,
+		},
+		/// A provider proved its challenge and was paid `reward` from the pool.
+		ChallengeProven {
+			provider: T::AccountId,
+			period: PeriodIndex,
+			file_id: FileId,
+			reward: BalanceOf<T>,
+		},
+		/// A provider missed its challenge's deadline and `slashed` of its stake was taken.
+		ChallengeMissed {
+			provider: T::AccountId,
+			period: PeriodIndex,
+			file_id: FileId,
+			slashed: BalanceOf<T>,
+		},
+	}
+
+	/// Errors are only ever appended: their index is part of the metadata clients decode.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The file size is zero: an empty file has nothing to store or prove.
+		FileEmpty,
+		/// The file is larger than `MaxFileSize`. Split it into several files.
+		FileTooLarge,
+		/// A tag is empty. Leave it out.
+		EmptyTag,
+		/// The file would have more than `MaxTags` distinct tags (tags of earlier submissions of
+		/// the same commitment count). Send fewer.
+		TooManyTags,
+		/// The fee does not fit the balance type. The file is too large for the fee per chunk.
+		FeeOverflow,
+		/// The free balance cannot pay the fee (or put the stake on hold) while keeping the
+		/// existential deposit.
+		InsufficientBalance,
+		/// No live file has this id: it was never submitted or has expired.
+		FileNotFound,
+		/// The file has expired and can no longer be renewed. Submit it again.
+		FileExpired,
+		/// The renewal would put the expiry more than `MaxLifetime` blocks ahead. Renew later.
+		LifetimeTooLong,
+		/// The stake is below `MinProviderStake`. Offer at least that much.
+		StakeBelowMinimum,
+		/// The endpoint is empty.
+		EmptyEndpoint,
+		/// The account is already a provider.
+		AlreadyRegistered,
+		/// `MaxProviders` providers are active. Wait for one to leave.
+		TooManyProviders,
+		/// The account is not a provider.
+		ProviderNotRegistered,
+		/// The provider is unbonding: it cannot change its terms or leave twice. Withdraw its
+		/// stake once unlocked, then register again.
+		ProviderUnbonding,
+		/// The provider is active: unregister first.
+		NotUnbonding,
+		/// The unbonding period has not ended yet.
+		UnbondingNotFinished,
+		/// The provider still has challenges whose deadline has not been processed.
+		ChallengesOpen,
+		/// The caller has no challenge in this period.
+		ChallengeNotFound,
+		/// The challenge's deadline has passed; the proof is late.
+		ChallengeDeadlinePassed,
+		/// The challenge was already proven.
+		ChallengeAlreadyProven,
+		/// The proof is for another chunk than the one challenged. Prove the challenged chunk
+		/// (see the `ChallengeIssued` event or `Challenges`).
+		ProofForWrongChunk,
+		/// The chunk does not have the length the file size implies: 256 bytes, or the unpadded
+		/// length of the file's last chunk.
+		ChunkLengthMismatch,
+		/// The chunk and the proof do not lead to the file's root. Rebuild the proof from the
+		/// stored segment.
+		ProofMismatch,
+		/// An id or counter reached its maximum value.
+		CounterOverflow,
+	}
+
+	/// The live files of the log, by id. An entry is removed when the file expires; its id is
+	/// never reused.
+	// Twox64Concat: ids are sequential and assigned by the pallet, not chosen by callers.
+	#[pallet::storage]
+	pub type Files<T: Config> = StorageMap<_, Twox64Concat, FileId, FileInfo<T>>;
+
+	/// Id the next new file gets: the length of the log.
+	#[pallet::storage]
+	pub type NextFileId<T: Config> = StorageValue<_, FileId, ValueQuery>;
+
+	/// The live file of each commitment `(root, size)`, so a second submission renews it.
+	// Blake2_128Concat: roots are chosen by callers; Twox64Concat: the size only splits a root.
+	#[pallet::storage]
+	pub type FileIndex<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, H256, Twox64Concat, u64, FileId>;
+
+	/// The challengeable set, dense: positions `0..ActiveFileCount` each hold a file id.
+	// Twox64Concat: positions are assigned by the pallet.
+	#[pallet::storage]
+	pub type ActiveFiles<T: Config> = StorageMap<_, Twox64Concat, u32, FileId>;
+
+	/// Number of files in the challengeable set.
+	#[pallet::storage]
+	pub type ActiveFileCount<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// Lowest file id not yet considered for activation; every live file below it is
+	/// challengeable.
+	#[pallet::storage]
+	pub type NextToActivate<T: Config> = StorageValue<_, FileId, ValueQuery>;
+
+	/// Position in the challengeable set where the expiry sweep resumes.
+	#[pallet::storage]
+	pub type ExpiryCursor<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// Registered providers, active or unbonding.
+	// Blake2_128Concat: account ids are chosen by callers.
+	#[pallet::storage]
+	pub type Providers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, ProviderInfo<T>>;
+
+	/// The active providers, in registration order: who is challenged each period.
+	#[pallet::storage]
+	pub type ActiveProviders<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxProviders>, ValueQuery>;
+
+	/// Challenges by (provider, period), from issue until their deadline is processed.
+	// Blake2_128Concat: account ids are chosen by callers; Twox64Concat: periods are not.
+	#[pallet::storage]
+	pub type Challenges<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		PeriodIndex,
+		ChallengeOf<T>,
+	>;
+
+	/// The providers challenged in each period whose deadline is not processed yet.
+	// Twox64Concat: periods are not chosen by callers.
+	#[pallet::storage]
+	pub type PeriodChallenges<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		PeriodIndex,
+		BoundedVec<T::AccountId, T::MaxProviders>,
+		ValueQuery,
+	>;
+
+	/// Running totals of the reward pool.
+	#[pallet::storage]
+	pub type Pool<T: Config> = StorageValue<_, PoolTotalsOf<T>, ValueQuery>;
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// In order: slashes the missed challenges whose deadline is `now`, activates files old
+		/// enough, issues the challenges of a period starting at `now`, and sweeps expired files.
+		/// Each step is bounded (see the `Config` limits).
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let mut weight = Weight::zero();
+			if let Some(period) = Self::period_due_at(now) {
+				weight.saturating_accrue(Self::process_deadlines(period)); // challenges.rs
+			}
+			weight.saturating_accrue(Self::activate_files(now)); // files.rs
+			if let Some(period) = Self::period_starting_at(now) {
+				weight.saturating_accrue(Self::issue_challenges(period, now)); // challenges.rs
+			}
+			weight.saturating_accrue(Self::sweep_expired(now)); // files.rs
+			weight
+		}
+
+		/// Proves challenges whose chunk the node's local store holds; see `offchain.rs`.
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			Self::prove_open_challenges(now);
+		}
+
+		fn integrity_test() {
+			assert!(
+				!T::MinProviderStake::get().is_zero(),
+				"MinProviderStake must be above zero, or a missed challenge costs nothing"
+			);
+			assert!(
+				!T::SlashFraction::get().is_zero(),
+				"SlashFraction must be above zero, or a missed challenge costs nothing"
+			);
+			assert!(
+				!T::ChallengePeriod::get().is_zero(),
+				"ChallengePeriod must be at least a block"
+			);
+			assert!(
+				!T::ResponseWindow::get().is_zero()
+					&& T::ResponseWindow::get() <= T::ChallengePeriod::get(),
+				"ResponseWindow must be between 1 and ChallengePeriod blocks"
+			);
+			assert!(
+				T::UnbondingPeriod::get() > T::ResponseWindow::get(),
+				"UnbondingPeriod must outlast ResponseWindow, so open challenges settle first"
+			);
+			assert!(!T::FileLifetime::get().is_zero(), "FileLifetime must be at least a block");
+			assert!(
+				T::MaxLifetime::get() >= T::FileLifetime::get(),
+				"MaxLifetime must allow at least one FileLifetime"
+			);
+			assert!(
+				T::MaxFileSize::get() > 0
+					&& T::MaxFileSize::get() <= zerog_primitives::storage::MAX_FILE_SIZE,
+				"MaxFileSize must be between 1 byte and the largest provable file"
+			);
+			assert!(
+				T::MaxTags::get() == 0 || T::MaxTagLen::get() > 0,
+				"MaxTagLen must allow a tag when tags are allowed"
+			);
+			assert!(T::MaxEndpointLen::get() > 0, "MaxEndpointLen must allow an endpoint");
+			assert!(T::MaxProviders::get() > 0, "a provider must be able to register");
+			assert!(T::MaxActivationsPerBlock::get() > 0, "files must become challengeable");
+			assert!(T::MaxExpiryScansPerBlock::get() > 0, "expired files must be swept");
+			// on_initialize runs before every transaction and cannot be skipped: with every
+			// bound reached it must leave most of the block to transactions.
+			let providers = T::MaxProviders::get();
+			let max_hook = T::WeightInfo::process_deadlines(providers)
+				.saturating_add(T::WeightInfo::activate_files(T::MaxActivationsPerBlock::get()))
+				.saturating_add(T::WeightInfo::issue_challenges(providers))
+				.saturating_add(T::WeightInfo::sweep_expired(T::MaxExpiryScansPerBlock::get()));
+			let max_block = T::BlockWeights::get().max_block;
+			assert!(
+				max_hook.all_lte(Perbill::from_percent(25) * max_block),
+				"on_initialize with every bound reached must stay below a quarter of the block"
+			);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(
+			_now: BlockNumberFor<T>,
+		) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call(weight(<T as Config>::WeightInfo))]
+	impl<T: Config> Pallet<T> {
+		/// Commit a file `(root, size)` to the log and pay its fee into the reward pool.
+		///
+		/// - Origin: signed, the payer (the owner of a new file).
+		/// - `root`: the file's merkle root (`zerog_primitives::storage::file_root`).
+		/// - `size`: the file size in bytes, between 1 and `MaxFileSize`.
+		/// - `tags`: free tags, each non-empty; merged with the tags already on the file.
+		///
+		/// Charges `FeePerChunk × chunk_count(size)`. A live file with the same commitment is
+		/// renewed (one more `FileLifetime`, its fee added to the file's rewards) instead of
+		/// being logged twice; otherwise the file gets the next id and expires `FileLifetime`
+		/// blocks from now.
+		///
+		/// Errors: `FileEmpty`, `FileTooLarge`, `EmptyTag`, `TooManyTags`, `FeeOverflow`,
+		/// `LifetimeTooLong`, `InsufficientBalance`, `CounterOverflow`.
+		/// Events: `FileSubmitted`, or `FileRenewed` for a live commitment (after `FileExpired`
+		/// if an expired file with that commitment was still stored).
+		#[pallet::call_index(0)]
+		pub fn submit(
+			origin: OriginFor<T>,
+			root: H256,
+			size: u64,
+			tags: FileTags<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(size > 0, Error::<T>::FileEmpty);
+			ensure!(size <= T::MaxFileSize::get(), Error::<T>::FileTooLarge);
+			ensure!(tags.iter().all(|tag| !tag.is_empty()), Error::<T>::EmptyTag);
+			Self::append_or_renew(&who, root, size, tags) // files.rs, emits the event
+		}
+
+		/// Buy one more `FileLifetime` for a live file.
+		///
+		/// - Origin: signed, anyone; the payer.
+		///
+		/// Charges the same fee as `submit` and adds it to the file's rewards.
+		///
+		/// Errors: `FileNotFound`, `FileExpired`, `LifetimeTooLong`, `FeeOverflow`,
+		/// `InsufficientBalance`. Event: `FileRenewed`.
+		#[pallet::call_index(1)]
+		pub fn renew(origin: OriginFor<T>, file_id: FileId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let (fee, expires_at) = Self::extend_file(&who, file_id)?; // files.rs
+			Self::deposit_event(Event::FileRenewed { id: file_id, who, fee, expires_at });
+			Ok(())
+		}
+
+		/// Become a storage provider: put `stake` on hold and publish `endpoint`.
+		///
+		/// - Origin: signed, the provider; the account of its `zgst` key (see [`crypto`]).
+		/// - `stake`: at least `MinProviderStake`, held under [`HoldReason::ProviderStake`].
+		///
+		/// The provider is challenged from the next period on.
+		///
+		/// Errors: `StakeBelowMinimum`, `EmptyEndpoint`, `AlreadyRegistered`,
+		/// `ProviderUnbonding`, `TooManyProviders`, `InsufficientBalance`.
+		/// Event: `ProviderRegistered`.
+		#[pallet::call_index(2)]
+		pub fn register_provider(
+			origin: OriginFor<T>,
+			stake: BalanceOf<T>,
+			endpoint: Endpoint<T>,
+		) -> DispatchResult {
+			let provider = ensure_signed(origin)?;
+			Self::add_provider(&provider, stake, endpoint)?; // providers.rs
+			Self::deposit_event(Event::ProviderRegistered { provider, stake });
+			Ok(())
+		}
+
+		/// Change an active provider's stake and endpoint.
+		///
+		/// - Origin: signed, the provider.
+		/// - `stake`: the new stake, at least `MinProviderStake`; the difference is held or
+		///   released. This is how a slashed provider gets challenged (and paid) again.
+		///
+		/// Errors: `ProviderNotRegistered`, `ProviderUnbonding`, `StakeBelowMinimum`,
+		/// `EmptyEndpoint`, `InsufficientBalance`. Event: `ProviderUpdated`.
+		#[pallet::call_index(3)]
+		pub fn update_provider(
+			origin: OriginFor<T>,
+			stake: BalanceOf<T>,
+			endpoint: Endpoint<T>,
+		) -> DispatchResult {
+			let provider = ensure_signed(origin)?;
+			Self::change_provider(&provider, stake, endpoint)?; // providers.rs
+			Self::deposit_event(Event::ProviderUpdated { provider, stake });
+			Ok(())
+		}
+
+		/// Stop taking challenges and start unbonding.
+		///
+		/// - Origin: signed, an active provider.
+		///
+		/// The stake stays held, and slashable for challenges already issued, for
+		/// `UnbondingPeriod` blocks.
+		///
+		/// Errors: `ProviderNotRegistered`, `ProviderUnbonding`. Event: `ProviderUnbonding`.
+		#[pallet::call_index(4)]
+		pub fn unregister(origin: OriginFor<T>) -> DispatchResult {
+			let provider = ensure_signed(origin)?;
+			let unlocks_at = Self::start_unbonding(&provider)?; // providers.rs
+			Self::deposit_event(Event::ProviderUnbonding { provider, unlocks_at });
+			Ok(())
+		}
+
+		/// Release an unbonded provider's stake and forget the provider.
+		///
+		/// - Origin: signed, a provider whose unbonding period has ended.
+		///
+		/// Errors: `ProviderNotRegistered`, `NotUnbonding`, `UnbondingNotFinished`,
+		/// `ChallengesOpen`. Event: `StakeWithdrawn`.
+		#[pallet::call_index(5)]
+		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
+			let provider = ensure_signed(origin)?;
+			let amount = Self::finish_unbonding(&provider)?; // providers.rs
+			Self::deposit_event(Event::StakeWithdrawn { provider, amount });
+			Ok(())
+		}
+
+		/// Answer the caller's challenge of `period` with the challenged chunk and its proof.
+		///
+		/// - Origin: signed, the challenged provider (usually its off-chain worker).
+		/// - `chunk`: the chunk's bytes, 256 or the unpadded length of the file's last chunk.
+		/// - `proof`: the chunk's [`ChunkProof`] against the file's root (boxed: it is the largest
+		///   argument of any call, about 380 bytes).
+		///
+		/// The proof is verified against the commitment copied into the challenge. A valid proof
+		/// pays `reward_remaining / periods_left` of the file to the caller (see the crate docs)
+		/// and the transaction fee is waived.
+		///
+		/// Errors: `ChallengeDeadlinePassed`, `ChallengeNotFound`, `ChallengeAlreadyProven`,
+		/// `ProofForWrongChunk`, `ChunkLengthMismatch`, `ProofMismatch`.
+		/// Event: `ChallengeProven`.
+		#[pallet::call_index(6)]
+		pub fn submit_proof(
+			origin: OriginFor<T>,
+			period: PeriodIndex,
+			chunk: ChunkBytes,
+			proof: Box<ChunkProof>,
+		) -> DispatchResultWithPostInfo {
+			let provider = ensure_signed(origin)?;
+			// challenges.rs
+			let (file_id, reward) = Self::prove_challenge(&provider, period, &chunk, &proof)?;
+			Self::deposit_event(Event::ChallengeProven { provider, period, file_id, reward });
+			Ok(Pays::No.into())
+		}
+	}
+}

@@ -1,0 +1,93 @@
+//! The keccak-256 shard tree: leaf and node hashing, the root binding and proof paths.
+//!
+//! Hashing goes through `sp_runtime::traits::Keccak256`, which calls `sp_io::hashing`: a host
+//! function inside the runtime (native speed for multi-megabyte shards) and plain keccak-256
+//! elsewhere. The rules are documented on the [`da`](super) module.
+
+use polkadot_sdk::{
+	sp_core::H256,
+	sp_runtime::traits::{Hash as _, Keccak256},
+};
+
+/// Hash standing in for a missing leaf when the shard count is padded to a power of two.
+///
+/// 32 zero bytes: fixed, free to compute, and not the hash of any shard anyone can find.
+pub const EMPTY_LEAF: H256 = H256([0u8; 32]);
+
+/// keccak-256 of `bytes`.
+pub(crate) fn keccak(bytes: &[u8]) -> H256 {
+	Keccak256::hash(bytes)
+}
+
+/// Leaf of shard `index`: `keccak256(index LE || keccak256(shard))`.
+pub(crate) fn leaf_hash(index: u16, shard: &[u8]) -> H256 {
+	let mut preimage = [0u8; 2 + 32];
+	preimage[..2].copy_from_slice(&index.to_le_bytes());
+	preimage[2..].copy_from_slice(keccak(shard).as_bytes());
+	keccak(&preimage)
+}
+
+/// Inner node over two children: `keccak256(left || right)`.
+pub(crate) fn node_hash(left: &H256, right: &H256) -> H256 {
+	let mut preimage = [0u8; 64];
+	preimage[..32].copy_from_slice(left.as_bytes());
+	preimage[32..].copy_from_slice(right.as_bytes());
+	keccak(&preimage)
+}
+
+/// The commitment root: `keccak256(shards_root || size LE u32 || k LE u16 || m LE u16)`.
+pub(crate) fn bind_root(
+	shards_root: &H256,
+	size_bytes: u32,
+	data_shards: u16,
+	parity_shards: u16,
+) -> H256 {
+	let mut preimage = [0u8; 32 + 4 + 2 + 2];
+	preimage[..32].copy_from_slice(shards_root.as_bytes());
+	preimage[32..36].copy_from_slice(&size_bytes.to_le_bytes());
+	preimage[36..38].copy_from_slice(&data_shards.to_le_bytes());
+	preimage[38..].copy_from_slice(&parity_shards.to_le_bytes());
+	keccak(&preimage)
+}
+
+/// Root of the shard tree reached from the leaf at `index` by hashing in `siblings`, lowest
+/// level first. Bit `l` of `index` says whether the node at level `l` is a right child.
+pub(crate) fn root_from_path<'a>(
+	leaf: H256,
+	index: u16,
+	siblings: impl IntoIterator<Item = &'a H256>,
+) -> H256 {
+	let mut node = leaf;
+	let mut position = index;
+	for sibling in siblings {
+		node =
+			if position & 1 == 0 { node_hash(&node, sibling) } else { node_hash(sibling, &node) };
+		position >>= 1;
+	}
+	node
+}
+
+/// Every level of the tree over `leaves`, leaves first and the root level last, after padding the
+/// leaves to a power of two with [`EMPTY_LEAF`].
+#[cfg(feature = "std")]
+pub(crate) fn tree_levels(mut leaves: Vec<H256>) -> Vec<Vec<H256>> {
+	leaves.resize(leaves.len().max(1).next_power_of_two(), EMPTY_LEAF);
+	let mut levels = vec![leaves];
+	while let Some(level) = levels.last().filter(|level| level.len() > 1) {
+		let parents = level.chunks_exact(2).map(|pair| node_hash(&pair[0], &pair[1])).collect();
+		levels.push(parents);
+	}
+	levels
+}
+
+/// Siblings of leaf `index` in `levels` (from [`tree_levels`]), lowest level first.
+#[cfg(feature = "std")]
+pub(crate) fn path(levels: &[Vec<H256>], index: usize) -> Vec<H256> {
+	let below_root = levels.len().saturating_sub(1);
+	levels
+		.iter()
+		.take(below_root)
+		.enumerate()
+		.filter_map(|(level, nodes)| nodes.get((index >> level) ^ 1).copied())
+		.collect()
+}

@@ -1,0 +1,69 @@
+//! Data-availability blobs: erasure coding into shards and a commitment that every shard can be
+//! checked against.
+//!
+//! ## Overview
+//!
+//! A blob of at most [`MAX_BLOB_SIZE`] bytes is split into `k` data shards and extended with `m`
+//! parity shards by Reed-Solomon coding ([`encode_blob`]); any `k` of the `k + m` shards rebuild
+//! it ([`decode_blob`]). Signers each hold a few shards, so the blob survives as long as any `k`
+//! shards do. The [`BlobCommitment`] is what the chain stores; [`verify_shard`] checks one shard
+//! and its [`ShardProof`] against it and is `no_std`, so the runtime can check shards itself.
+//! Encoding and decoding need the standard library and sit behind the `std` feature.
+//!
+//! ## Terminology
+//!
+//! - *data shard*: one of the `k` equal slices of the zero-padded blob, indices `0..k`.
+//! - *parity shard*: one of the `m` Reed-Solomon recovery shards, indices `k..k + m`.
+//! - *shard size*: the byte length shared by all `k + m` shards, see [`shard_bytes`].
+//!
+//! ## Padding
+//!
+//! The shard size is `ceil(size / k)` rounded up to a multiple of [`SHARD_ALIGN_BYTES`] (2:
+//! `reed-solomon-simd` works on 16-bit symbols and rejects odd or empty shards), and at least
+//! [`SHARD_ALIGN_BYTES`], so an empty blob still has shards. The blob is padded with zero bytes
+//! to `k * shard size` and cut into the data shards in order. The commitment carries the original
+//! size so decoding trims the padding again.
+//!
+//! ## Commitment
+//!
+//! - Leaf `i` = `keccak256(i as u16 little-endian || keccak256(shard i))`. The index binds a shard
+//!   to its position (the same bytes at another index give another leaf); hashing the shard on
+//!   its own first lets the runtime hash a large shard in place, without copying it behind a
+//!   prefix.
+//! - The leaves are padded to the next power of two with [`EMPTY_LEAF`] (32 zero bytes, which no
+//!   keccak output is known to equal), and each inner node is `keccak256(left || right)`. Leaves
+//!   and inner nodes need no domain tag: the tree depth is fixed by `k + m` and every proof must
+//!   have exactly that many siblings, so an inner node can never be presented as a leaf.
+//! - [`BlobCommitment::root`] = `keccak256(shards root || size as u32 LE || k as u16 LE || m as
+//!   u16 LE)`: one hash that fixes the shards and how to read them, so two commitments with the
+//!   same root cannot disagree on size or coding.
+//!
+//! A shard proof shows that a shard belongs to the committed tree, not that the committer coded
+//! the parity honestly. [`decode_blob`] therefore re-encodes what it rebuilt and checks the root:
+//! a blob decodes to the same bytes from every set of `k` shards, or to
+//! [`Error::InconsistentEncoding`].
+
+mod commitment;
+mod error;
+mod merkle;
+mod params;
+mod proof;
+
+#[cfg(feature = "std")]
+mod coding;
+
+#[cfg(test)]
+mod tests;
+
+pub use commitment::BlobCommitment;
+pub use error::Error;
+pub use merkle::EMPTY_LEAF;
+pub use params::{
+	check_coding_params, proof_depth, shard_bytes, DEFAULT_DATA_SHARDS, DEFAULT_PARITY_SHARDS,
+	MAX_BLOB_SIZE, MAX_PARITY_SHARDS_PER_DATA_SHARD, MAX_PROOF_DEPTH, MAX_TOTAL_SHARDS,
+	SHARD_ALIGN_BYTES,
+};
+pub use proof::{verify_shard, ShardProof, ShardProofSiblings};
+
+#[cfg(feature = "std")]
+pub use coding::{decode_blob, encode_blob, EncodedBlob};
