@@ -17,7 +17,7 @@ use polkadot_sdk::{
 	sp_core::H256,
 	sp_runtime::{
 		traits::{Saturating, Zero},
-		PerThing, Perbill,
+		Perbill,
 	},
 };
 

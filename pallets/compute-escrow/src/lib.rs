@@ -97,7 +97,6 @@ use polkadot_sdk::{
 	frame_system,
 	sp_core::{crypto::KeyTypeId, H256},
 	sp_runtime::{
-		self,
 		traits::{IdentifyAccount, Verify, Zero},
 		Perbill,
 	},
@@ -133,14 +132,17 @@ pub trait BenchmarkHelper<AccountId, Signature> {
 pub struct Sr25519BenchmarkHelper;
 
 #[cfg(feature = "runtime-benchmarks")]
-impl BenchmarkHelper<sp_runtime::AccountId32, sp_runtime::MultiSignature>
+impl BenchmarkHelper<polkadot_sdk::sp_runtime::AccountId32, polkadot_sdk::sp_runtime::MultiSignature>
 	for Sr25519BenchmarkHelper
 {
-	fn create_signer() -> sp_runtime::AccountId32 {
+	fn create_signer() -> polkadot_sdk::sp_runtime::AccountId32 {
 		polkadot_sdk::sp_io::crypto::sr25519_generate(KEY_TYPE, None).into()
 	}
 
-	fn sign(signer: &sp_runtime::AccountId32, message: &[u8]) -> sp_runtime::MultiSignature {
+	fn sign(
+		signer: &polkadot_sdk::sp_runtime::AccountId32,
+		message: &[u8],
+	) -> polkadot_sdk::sp_runtime::MultiSignature {
 		let public = polkadot_sdk::sp_core::sr25519::Public::from_raw(signer.clone().into());
 		polkadot_sdk::sp_io::crypto::sr25519_sign(KEY_TYPE, &public, message)
 			.expect("create_signer put the key in the keystore; qed")

@@ -16,7 +16,7 @@ use polkadot_sdk::{
 	},
 	sp_runtime::{
 		traits::{Saturating, Zero},
-		PerThing, Perbill,
+		Perbill,
 	},
 };
 

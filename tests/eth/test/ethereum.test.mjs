@@ -161,14 +161,17 @@ async function signRaw(wallet, overrides) {
   return wallet.signTransaction(Transaction.from({ ...base, ...overrides }));
 }
 
-async function assertRefused(wallet, overrides, pattern) {
+// The node's transaction pool refuses these transactions (the pool's reason is in the node's
+// log); pallet-revive-eth-rpc 0.24 forwards the pool's error object, code 1010 "Invalid
+// Transaction", without its reason, so the message is not checked against Ethereum's wording.
+async function assertRefused(wallet, overrides) {
   const balance = await provider.getBalance(wallet.address);
   const nonce = await provider.getTransactionCount(wallet.address, 'latest');
   const raw = await signRaw(wallet, overrides);
   const answer = await rpc(node.ethUrl, 'eth_sendRawTransaction', [raw]);
   assert.ok(answer.error, `refused: ${JSON.stringify(answer)}`);
-  assert.equal(typeof answer.error.code, 'number');
-  assert.match(answer.error.message, pattern);
+  assert.equal(answer.error.code, 1010, JSON.stringify(answer.error));
+  assert.match(answer.error.message, /invalid transaction/i);
   // Nothing changed.
   await new Promise((r) => setTimeout(r, 2500));
   assert.equal(await provider.getBalance(wallet.address), balance);
@@ -176,17 +179,17 @@ async function assertRefused(wallet, overrides, pattern) {
 }
 
 test('a transaction for another chain id is refused and changes nothing', async () => {
-  await assertRefused(devWallet(6, provider), { chainId: 1n }, /chain ?id/i);
+  await assertRefused(devWallet(6, provider), { chainId: 1n });
 });
 
 test('a transaction with a too-low nonce is refused and changes nothing', async () => {
   const wallet = devWallet(7, provider);
   await (await wallet.sendTransaction({ to: devWallet(5).address, value: 1n })).wait();
-  await assertRefused(wallet, { nonce: 0 }, /nonce/i);
+  await assertRefused(wallet, { nonce: 0 });
 });
 
 test('a transaction worth more than the balance is refused and changes nothing', async () => {
   const wallet = devWallet(8, provider);
   const balance = await provider.getBalance(wallet.address);
-  await assertRefused(wallet, { value: balance + 1n }, /insufficient|funds|balance/i);
+  await assertRefused(wallet, { value: balance + 1n });
 });
