@@ -7,7 +7,7 @@
 //! users get one command, and a crash of the adapter never takes the chain down with it.
 
 use std::{
-	net::{IpAddr, Ipv4Addr},
+	net::{IpAddr, Ipv4Addr, SocketAddr},
 	path::PathBuf,
 	process::{Command, ExitStatus},
 	thread,
@@ -48,8 +48,14 @@ pub struct EthRpcParams {
 /// How to start the adapter for a node with a given configuration.
 #[derive(Debug, Clone)]
 pub struct EthRpcLaunch {
+	/// The adapter's arguments, but for its (internal) port.
 	args: Vec<String>,
+	/// The port users connect to, served by the guard in front of the adapter.
 	port: u16,
+	/// Whether to listen on every interface (the node's RPC does) or on loopback only.
+	external: bool,
+	/// Whether browser dApps on any origin may connect (dev chains).
+	cors_any: bool,
 }
 
 impl EthRpcLaunch {
@@ -71,14 +77,11 @@ impl EthRpcLaunch {
 			.and_then(|endpoints| endpoints.first())
 			.map(|endpoint| (endpoint.listen_addr.ip(), endpoint.listen_addr.port()))
 			.unwrap_or((IpAddr::V4(Ipv4Addr::LOCALHOST), config.rpc.port));
+		// The adapter itself only listens on loopback, behind the guard (see `eth_rpc_guard`).
 		let mut args = vec![
 			"eth-rpc".to_string(),
 			format!("--node-rpc-url=ws://127.0.0.1:{node_rpc_port}"),
-			format!("--rpc-port={port}"),
 		];
-		if node_rpc_ip.is_unspecified() {
-			args.push("--rpc-external".into());
-		}
 		if is_dev {
 			// `eth_accounts` then lists the adapter's dev accounts (funded by the `development`
 			// preset) for `eth_sendTransaction`, and browser dApps on any origin may connect.
@@ -97,15 +100,31 @@ impl EthRpcLaunch {
 		// The node's own metrics cover block production and the pool; the adapter would need a
 		// second metrics port, which collides when several nodes share a host.
 		args.push("--no-prometheus".into());
-		Some(Self { args, port })
+		Some(Self { args, port, external: node_rpc_ip.is_unspecified(), cors_any: is_dev })
 	}
 
 	/// Starts the adapter and restarts it whenever it stops, for as long as the node runs.
 	///
 	/// The child is bound to the node's lifetime by `PR_SET_PDEATHSIG`, which is tied to the
 	/// thread that spawned it; the supervising thread therefore never exits before the node.
-	pub fn spawn(self) -> std::io::Result<()> {
+	pub fn spawn(mut self) -> std::io::Result<()> {
 		let executable = std::env::current_exe()?;
+		let adapter_port = crate::eth_rpc_guard::free_loopback_port()?;
+		let listen_ip = if self.external { Ipv4Addr::UNSPECIFIED } else { Ipv4Addr::LOCALHOST };
+		crate::eth_rpc_guard::Guard {
+			listen: SocketAddr::from((listen_ip, self.port)),
+			adapter: SocketAddr::from((Ipv4Addr::LOCALHOST, adapter_port)),
+			chain_id: zerog_primitives::units::EVM_CHAIN_ID,
+			cors_any: self.cors_any,
+		}
+		.spawn()
+		.map_err(|error| {
+			std::io::Error::new(
+				error.kind(),
+				format!("cannot serve the Ethereum JSON-RPC on port {}: {error}", self.port),
+			)
+		})?;
+		self.args.push(format!("--rpc-port={adapter_port}"));
 		log::info!(
 			target: LOG_TARGET,
 			"🦊 Ethereum JSON-RPC on port {} (chain id {})",

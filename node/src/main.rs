@@ -6,6 +6,7 @@ mod chain_spec;
 mod cli;
 mod command;
 mod eth_rpc;
+mod eth_rpc_guard;
 mod rpc;
 mod service;
 
