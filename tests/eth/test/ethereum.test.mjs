@@ -3,7 +3,7 @@
 // reverts and refused transactions.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ContractFactory, Contract, JsonRpcProvider, Wallet, Transaction, parseEther, id as topicOf } from 'ethers';
+import { ContractFactory, Contract, JsonRpcProvider, WebSocketProvider, Wallet, Transaction, parseEther, id as topicOf } from 'ethers';
 import { startDevNode } from '../lib/node.mjs';
 import { compile } from '../lib/compile.mjs';
 import { devWallet } from '../lib/accounts.mjs';
@@ -190,4 +190,18 @@ test('a transaction worth more than the balance is refused and changes nothing',
   const wallet = devWallet(8, provider);
   const balance = await provider.getBalance(wallet.address);
   await assertRefused(wallet, { value: balance + 1n }, /^insufficient funds for gas \* price \+ value: /);
+});
+
+test('WebSocket clients get new heads through eth_subscribe on the same port', async () => {
+  const ws = new WebSocketProvider(node.ethUrl.replace('http://', 'ws://'), Number(CHAIN_ID));
+  try {
+    const current = await ws.getBlockNumber();
+    const announced = await new Promise((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error('no newHeads within 20 s')), 20_000);
+      ws.on('block', (number) => { clearTimeout(timer); ok(number); });
+    });
+    assert.ok(announced >= current, `${announced} >= ${current}`);
+  } finally {
+    await ws.destroy();
+  }
 });
