@@ -47,7 +47,8 @@ fn take_code(spec: &mut Value) -> Vec<u8> {
 	decode_hex(code.as_str().expect("the code is a hex string"))
 }
 
-/// The `runtime_version` and `runtime_apis` custom sections of a (compressed) runtime blob.
+/// The `runtime_version` and (sorted) `runtime_apis` custom sections of a (compressed) runtime
+/// blob.
 fn runtime_identity(blob: &[u8]) -> Vec<(String, Vec<u8>)> {
 	let wasm = match blob.strip_prefix(&ZSTD_PREFIX) {
 		Some(compressed) => zstd::decode_all(compressed).expect("the code decompresses"),
@@ -65,8 +66,15 @@ fn runtime_identity(blob: &[u8]) -> Vec<(String, Vec<u8>)> {
 			let mut name_start = position;
 			let name_len = read_leb128(&wasm, &mut name_start);
 			let name = String::from_utf8_lossy(&wasm[name_start..name_start + name_len]).into_owned();
-			if name == "runtime_version" || name == "runtime_apis" {
-				sections.push((name, wasm[name_start + name_len..end].to_vec()));
+			let content = &wasm[name_start + name_len..end];
+			if name == "runtime_version" {
+				sections.push((name, content.to_vec()));
+			} else if name == "runtime_apis" {
+				// (API id, version) records of 12 bytes, in link order, which varies with
+				// code generation too: compared as a set.
+				let mut records: Vec<&[u8]> = content.chunks(12).collect();
+				records.sort();
+				sections.push((name, records.concat()));
 			}
 		}
 		position = end;
