@@ -56,7 +56,12 @@ pub fn development() -> Result<ChainSpec, String> {
 
 /// A local test network of four validators: Alice, Bob, Charlie and Dave.
 pub fn local_testnet() -> Result<ChainSpec, String> {
-	from_preset("ZeroG Local Testnet", "zerog_local", ChainType::Local, LOCAL_TESTNET_RUNTIME_PRESET)
+	from_preset(
+		"ZeroG Local Testnet",
+		"zerog_local",
+		ChainType::Local,
+		LOCAL_TESTNET_RUNTIME_PRESET,
+	)
 }
 
 /// The public test network.

@@ -57,7 +57,8 @@ pub fn run() -> sc_cli::Result<()> {
 	}
 	if cli.run.shared_params.dev && cli.run.import_params.pruning_params.state_pruning.is_none() {
 		// A development chain keeps all state, so every Ethereum receipt stays queryable.
-		cli.run.import_params.pruning_params.state_pruning = Some(sc_cli::DatabasePruningMode::Archive);
+		cli.run.import_params.pruning_params.state_pruning =
+			Some(sc_cli::DatabasePruningMode::Archive);
 	}
 
 	match &cli.subcommand {
@@ -125,11 +126,12 @@ pub fn run() -> sc_cli::Result<()> {
 			runner.run_node_until_exit(|config| async move {
 				let eth_rpc = EthRpcLaunch::plan(&eth_rpc_params, &config);
 				let task_manager = match config.network.network_backend {
-					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
-						sc_network::NetworkWorker<Block, Hash>,
-					>(config)?,
-					sc_network::config::NetworkBackendType::Litep2p =>
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config)?,
+					sc_network::config::NetworkBackendType::Libp2p => {
+						service::new_full::<sc_network::NetworkWorker<Block, Hash>>(config)?
+					},
+					sc_network::config::NetworkBackendType::Litep2p => {
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config)?
+					},
 				};
 				// The node's RPC server is up once `new_full` returns, so the adapter can connect.
 				if let Some(eth_rpc) = eth_rpc {

@@ -78,18 +78,18 @@ impl EthRpcLaunch {
 			.map(|endpoint| (endpoint.listen_addr.ip(), endpoint.listen_addr.port()))
 			.unwrap_or((IpAddr::V4(Ipv4Addr::LOCALHOST), config.rpc.port));
 		// The adapter itself only listens on loopback, behind the guard (see `eth_rpc_guard`).
-		let mut args = vec![
-			"eth-rpc".to_string(),
-			format!("--node-rpc-url=ws://127.0.0.1:{node_rpc_port}"),
-		];
+		let mut args =
+			vec!["eth-rpc".to_string(), format!("--node-rpc-url=ws://127.0.0.1:{node_rpc_port}")];
 		if is_dev {
 			// `eth_accounts` then lists the adapter's dev accounts (funded by the `development`
 			// preset) for `eth_sendTransaction`, and browser dApps on any origin may connect.
 			args.push("--dev".into());
 			args.push("--rpc-cors=all".into());
 		}
-		let archive =
-			matches!(config.state_pruning, Some(PruningMode::ArchiveAll | PruningMode::ArchiveCanonical));
+		let archive = matches!(
+			config.state_pruning,
+			Some(PruningMode::ArchiveAll | PruningMode::ArchiveCanonical)
+		);
 		if archive {
 			// Receipts of every block, indexed on disk beside the chain database.
 			args.push("--eth-pruning=archive".into());

@@ -55,13 +55,11 @@ impl Guard {
 		thread::Builder::new().name("eth-rpc-guard".into()).spawn(move || {
 			for stream in listener.incoming() {
 				let Ok(client) = stream else { continue };
-				let spawned = thread::Builder::new()
-					.name("eth-rpc-conn".into())
-					.spawn(move || {
-						if let Err(error) = self.serve(client) {
-							log::debug!(target: LOG_TARGET, "Connection ended: {error}");
-						}
-					});
+				let spawned = thread::Builder::new().name("eth-rpc-conn".into()).spawn(move || {
+					if let Err(error) = self.serve(client) {
+						log::debug!(target: LOG_TARGET, "Connection ended: {error}");
+					}
+				});
 				if let Err(error) = spawned {
 					log::warn!(target: LOG_TARGET, "Cannot serve a connection: {error}");
 				}
@@ -76,7 +74,8 @@ impl Guard {
 		let mut received = Vec::new();
 		let head_len = read_head(&mut client, &mut received)?;
 		let head = String::from_utf8_lossy(&received[..head_len]).into_owned();
-		let body_len = header(&head, "content-length").and_then(|value| value.parse::<usize>().ok());
+		let body_len =
+			header(&head, "content-length").and_then(|value| value.parse::<usize>().ok());
 		let plain_post = head.starts_with("POST ") && header(&head, "upgrade").is_none();
 		let mut adapter = TcpStream::connect(self.adapter)?;
 
@@ -271,7 +270,9 @@ fn with_connection_close(head: &str) -> String {
 		.trim_end_matches("\r\n")
 		.split("\r\n")
 		.filter(|line| {
-			!line.split_once(':').is_some_and(|(key, _)| key.trim().eq_ignore_ascii_case("connection"))
+			!line
+				.split_once(':')
+				.is_some_and(|(key, _)| key.trim().eq_ignore_ascii_case("connection"))
 		})
 		.collect();
 	lines.push("Connection: close");

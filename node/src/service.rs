@@ -5,8 +5,10 @@ use std::{sync::Arc, time::Duration};
 
 use futures::FutureExt;
 use polkadot_sdk::{
-	sc_basic_authorship, sc_client_api::{Backend, BlockBackend},
-	sc_consensus, sc_consensus_aura::{self, ImportQueueParams, SlotProportion, StartAuraParams},
+	sc_basic_authorship,
+	sc_client_api::{Backend, BlockBackend},
+	sc_consensus,
+	sc_consensus_aura::{self, ImportQueueParams, SlotProportion, StartAuraParams},
 	sc_consensus_grandpa::{self, SharedVoterState},
 	sc_executor::WasmExecutor,
 	sc_network, sc_offchain,
@@ -302,9 +304,7 @@ pub fn new_full<
 		)?;
 
 		// Block authoring is essential: if it fails the node stops instead of idling.
-		task_manager
-			.spawn_essential_handle()
-			.spawn_blocking("aura", Some("block-authoring"), aura);
+		task_manager.spawn_essential_handle().spawn_blocking("aura", Some("block-authoring"), aura);
 	}
 
 	if enable_grandpa {

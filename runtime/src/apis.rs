@@ -13,9 +13,7 @@ use polkadot_sdk::{
 		weights::Weight,
 	},
 	pallet_aura, pallet_grandpa, pallet_transaction_payment,
-	pallet_transaction_payment_rpc_runtime_api::{
-		self, FeeDetails, RuntimeDispatchInfo,
-	},
+	pallet_transaction_payment_rpc_runtime_api::{self, FeeDetails, RuntimeDispatchInfo},
 	sp_api::impl_runtime_apis,
 	sp_consensus_aura::{sr25519::AuthorityId as AuraId, SlotDuration},
 	sp_consensus_grandpa::{AuthorityId as GrandpaId, AuthorityList, SetId},

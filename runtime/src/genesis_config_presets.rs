@@ -5,11 +5,9 @@
 //! - `local_testnet`: Alice, Bob, Charlie and Dave validate; for multi-node networks on one host.
 //! - `testnet`: the public test network's initial validators and funding.
 
-use crate::{
-	units::ZG, AccountId, BalancesConfig, Runtime, RuntimeGenesisConfig, SudoConfig,
-};
-use pallet_revive::AddressMapper;
+use crate::{units::ZG, AccountId, BalancesConfig, Runtime, RuntimeGenesisConfig, SudoConfig};
 use alloc::{vec, vec::Vec};
+use pallet_revive::AddressMapper;
 use polkadot_sdk::{
 	frame_support::build_struct_json_patch,
 	pallet_aura, pallet_grandpa,

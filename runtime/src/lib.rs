@@ -35,9 +35,7 @@ use polkadot_sdk::{
 	*,
 };
 
-pub use zerog_primitives::{
-	units, AccountId, Balance, BlockNumber, Hash, Nonce, Signature,
-};
+pub use zerog_primitives::{units, AccountId, Balance, BlockNumber, Hash, Nonce, Signature};
 
 #[cfg(feature = "std")]
 pub use polkadot_sdk::sp_runtime::BuildStorage;
@@ -105,8 +103,11 @@ pub type TxExtension = (
 /// Unchecked extrinsic type as expected by this runtime: a Substrate transaction, or an
 /// Ethereum transaction wrapped in an unsigned `Revive::eth_transact` and checked by
 /// [`configs::revive::EthExtraImpl`].
-pub type UncheckedExtrinsic =
-	pallet_revive::evm::runtime::UncheckedExtrinsic<Address, Signature, configs::revive::EthExtraImpl>;
+pub type UncheckedExtrinsic = pallet_revive::evm::runtime::UncheckedExtrinsic<
+	Address,
+	Signature,
+	configs::revive::EthExtraImpl,
+>;
 
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;

@@ -29,7 +29,8 @@ pub fn node_binary() -> PathBuf {
 	}
 	// Test binaries live in `<target>/release/deps/`; the node is in `<target>/release/`.
 	let exe = std::env::current_exe().expect("the test binary has a path");
-	let release_dir = exe.parent().and_then(Path::parent).expect("test binary is in <target>/<profile>/deps");
+	let release_dir =
+		exe.parent().and_then(Path::parent).expect("test binary is in <target>/<profile>/deps");
 	let node = release_dir.join("zerog-node");
 	assert!(
 		node.exists(),
@@ -42,7 +43,10 @@ pub fn node_binary() -> PathBuf {
 
 /// The workspace root, for files such as `chain-specs/local.json`.
 pub fn workspace_root() -> PathBuf {
-	Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is in the workspace").to_path_buf()
+	Path::new(env!("CARGO_MANIFEST_DIR"))
+		.parent()
+		.expect("tests/ is in the workspace")
+		.to_path_buf()
 }
 
 /// A port on loopback that nothing listens on right now.
@@ -55,11 +59,7 @@ pub fn free_port() -> u16 {
 
 /// Runs `zerog-node` with `args` to completion (for subcommands and bad-input checks).
 pub fn run_node_command(args: &[&str]) -> Output {
-	Command::new(node_binary())
-		.args(args)
-		.stdin(Stdio::null())
-		.output()
-		.expect("zerog-node starts")
+	Command::new(node_binary()).args(args).stdin(Stdio::null()).output().expect("zerog-node starts")
 }
 
 /// A running `zerog-node` process, killed when dropped.
@@ -130,8 +130,8 @@ impl Node {
 		};
 		// A dev node serves the Ethereum JSON-RPC; give it a free port instead of 8545 so
 		// tests can run side by side.
-		let eth_rpc_port = (config.chain.is_none() &&
-			!config.extra_args.iter().any(|arg| arg == "--no-eth-rpc"))
+		let eth_rpc_port = (config.chain.is_none()
+			&& !config.extra_args.iter().any(|arg| arg == "--no-eth-rpc"))
 		.then(free_port);
 		if let Some(port) = eth_rpc_port {
 			command.args(["--eth-rpc-port", &port.to_string()]);
@@ -212,7 +212,8 @@ impl Node {
 
 	/// The best block number.
 	pub async fn best_number(&self) -> u32 {
-		let header: Value = self.rpc().await.request("chain_getHeader", rpc_params![]).await.unwrap();
+		let header: Value =
+			self.rpc().await.request("chain_getHeader", rpc_params![]).await.unwrap();
 		block_number(&header)
 	}
 
@@ -284,8 +285,9 @@ impl Node {
 	/// returns the response object (`result` or `error`), or the I/O error when nothing answers.
 	pub fn eth_request(&self, method: &str, params: Value) -> std::io::Result<Value> {
 		let port = self.eth_rpc_port.expect("this node serves the Ethereum RPC");
-		let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params })
-			.to_string();
+		let body =
+			serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params })
+				.to_string();
 		let mut stream = TcpStream::connect(("127.0.0.1", port))?;
 		stream.set_read_timeout(Some(Duration::from_secs(10)))?;
 		write!(

@@ -18,7 +18,8 @@ const CODE_KEY: &str = "0x3a636f6465";
 const ZSTD_PREFIX: [u8; 8] = [82, 188, 83, 118, 70, 219, 142, 5];
 
 fn assert_fresh(chain: &str, file: &str) {
-	let output = run_node_command(&["build-spec", "--chain", chain, "--raw", "--disable-default-bootnode"]);
+	let output =
+		run_node_command(&["build-spec", "--chain", chain, "--raw", "--disable-default-bootnode"]);
 	assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 	let mut generated: Value = serde_json::from_slice(&output.stdout).unwrap();
 	let path = workspace_root().join("chain-specs").join(file);
@@ -27,7 +28,8 @@ fn assert_fresh(chain: &str, file: &str) {
 	)
 	.unwrap_or_else(|e| panic!("{} is JSON: {e}", path.display()));
 
-	let stale = format!("{} is stale: run ./chain-specs/generate.sh and commit the result", path.display());
+	let stale =
+		format!("{} is stale: run ./chain-specs/generate.sh and commit the result", path.display());
 	let generated_code = take_code(&mut generated);
 	let checked_in_code = take_code(&mut checked_in);
 	assert!(generated == checked_in, "{stale} (genesis state or spec fields differ)");
@@ -65,7 +67,8 @@ fn runtime_identity(blob: &[u8]) -> Vec<(String, Vec<u8>)> {
 		if id == 0 {
 			let mut name_start = position;
 			let name_len = read_leb128(&wasm, &mut name_start);
-			let name = String::from_utf8_lossy(&wasm[name_start..name_start + name_len]).into_owned();
+			let name =
+				String::from_utf8_lossy(&wasm[name_start..name_start + name_len]).into_owned();
 			let content = &wasm[name_start + name_len..end];
 			if name == "runtime_version" {
 				sections.push((name, content.to_vec()));

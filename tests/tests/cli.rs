@@ -5,8 +5,7 @@ use std::time::Duration;
 use zerog_e2e_tests::{run_node_command, Node, NodeConfig};
 
 fn stderr_of(output: &std::process::Output) -> String {
-	String::from_utf8_lossy(&output.stderr).into_owned() +
-		&String::from_utf8_lossy(&output.stdout)
+	String::from_utf8_lossy(&output.stderr).into_owned() + &String::from_utf8_lossy(&output.stdout)
 }
 
 #[test]
@@ -36,14 +35,23 @@ fn help_explains_how_to_start() {
 	assert!(output.status.success());
 	let help = String::from_utf8_lossy(&output.stdout);
 	assert!(help.contains("zerog-node --dev"), "help: {help}");
-	for subcommand in ["build-spec", "check-block", "export-blocks", "import-blocks", "purge-chain", "revert", "key"] {
+	for subcommand in [
+		"build-spec",
+		"check-block",
+		"export-blocks",
+		"import-blocks",
+		"purge-chain",
+		"revert",
+		"key",
+	] {
 		assert!(help.contains(subcommand), "help lists {subcommand}");
 	}
 }
 
 #[test]
 fn key_generate_prints_a_key() {
-	let output = run_node_command(&["key", "generate", "--scheme", "sr25519", "--output-type", "json"]);
+	let output =
+		run_node_command(&["key", "generate", "--scheme", "sr25519", "--output-type", "json"]);
 	assert!(output.status.success(), "{}", stderr_of(&output));
 	let key: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
 	assert!(key["secretPhrase"].as_str().is_some());
@@ -63,13 +71,23 @@ async fn maintenance_subcommands_work_on_a_real_database() {
 	// Blocks 1..=3 go to a file and into a second, empty database.
 	let exported = dir.path().join("blocks.json");
 	let output = run_node_command(&[
-		"export-blocks", "--dev", "--base-path", base, "--from", "1", "--to", "3",
+		"export-blocks",
+		"--dev",
+		"--base-path",
+		base,
+		"--from",
+		"1",
+		"--to",
+		"3",
 		exported.to_str().unwrap(),
 	]);
 	assert!(output.status.success(), "{}", stderr_of(&output));
 	let other = dir.path().join("other");
 	let output = run_node_command(&[
-		"import-blocks", "--dev", "--base-path", other.to_str().unwrap(),
+		"import-blocks",
+		"--dev",
+		"--base-path",
+		other.to_str().unwrap(),
 		exported.to_str().unwrap(),
 	]);
 	assert!(output.status.success(), "{}", stderr_of(&output));

@@ -21,7 +21,11 @@ async fn free_balance(api: &OnlineClient<PolkadotConfig>, who: &Keypair) -> u128
 	let address = dynamic::storage::<([u8; 32],), Value>("System", "Account");
 	let account = at.storage().fetch(address, (who.public_key().0,)).await.unwrap();
 	let account = account.decode().unwrap();
-	account.at("data").at("free").and_then(|v| v.as_u128()).expect("AccountInfo.data.free is a u128")
+	account
+		.at("data")
+		.at("free")
+		.and_then(|v| v.as_u128())
+		.expect("AccountInfo.data.free is a u128")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -35,12 +39,8 @@ async fn dev_chain_produces_and_finalizes_blocks() {
 	assert!(metrics.contains("substrate_block_height"), "metrics:\n{metrics}");
 
 	// The chain announces its token to wallets.
-	let properties: serde_json::Value = node
-		.rpc()
-		.await
-		.request("system_properties", subxt::rpcs::rpc_params![])
-		.await
-		.unwrap();
+	let properties: serde_json::Value =
+		node.rpc().await.request("system_properties", subxt::rpcs::rpc_params![]).await.unwrap();
 	assert_eq!(properties["tokenSymbol"], "ZG");
 	assert_eq!(properties["tokenDecimals"], 18);
 	assert_eq!(properties["ss58Format"], 6900);
@@ -168,8 +168,11 @@ async fn transfer_from_an_empty_account_is_refused_by_the_pool() {
 	let bob = dev::bob();
 	let bob_before = free_balance(&api, &bob).await;
 
-	let transfer =
-		dynamic::transaction("Balances", "transfer_allow_death", (bob.public_key().to_address::<()>(), ZG));
+	let transfer = dynamic::transaction(
+		"Balances",
+		"transfer_allow_death",
+		(bob.public_key().to_address::<()>(), ZG),
+	);
 	let result = api
 		.at_current_block()
 		.await
@@ -182,7 +185,11 @@ async fn transfer_from_an_empty_account_is_refused_by_the_pool() {
 		Err(error) => format!("{error:?}"),
 		Ok(progress) => format!(
 			"{:?}",
-			progress.wait_for_finalized().await.err().expect("the pool refuses a transaction that cannot pay")
+			progress
+				.wait_for_finalized()
+				.await
+				.err()
+				.expect("the pool refuses a transaction that cannot pay")
 		),
 	};
 	assert!(error.contains("pay") || error.contains("Payment"), "refused for the fee: {error}");

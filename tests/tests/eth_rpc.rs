@@ -13,8 +13,9 @@ fn eth_result(node: &Node, method: &str, params: Value) -> Value {
 	loop {
 		match node.eth_request(method, params.clone()) {
 			Ok(response) if response.get("result").is_some() => return response["result"].clone(),
-			other if Instant::now() > deadline =>
-				panic!("{method} never answered: {other:?}\n{}", node.log_tail()),
+			other if Instant::now() > deadline => {
+				panic!("{method} never answered: {other:?}\n{}", node.log_tail())
+			},
 			_ => std::thread::sleep(Duration::from_millis(500)),
 		}
 	}

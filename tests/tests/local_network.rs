@@ -23,20 +23,21 @@ async fn alice_and_bob_peer_produce_and_finalize_from_the_chain_spec_file() {
 	let spec = spec.to_str().unwrap();
 
 	// Validators of a live chain must be given a network key; fixed, distinct test keys here.
-	let alice = Node::start(
-		NodeConfig::chain("alice", spec).args(["--alice", "--validator", "--node-key", &node_key(1)]),
-	);
+	let alice = Node::start(NodeConfig::chain("alice", spec).args([
+		"--alice",
+		"--validator",
+		"--node-key",
+		&node_key(1),
+	]));
 	let bootnode = alice.multiaddr().await;
-	let bob = Node::start(
-		NodeConfig::chain("bob", spec).args([
-			"--bob",
-			"--validator",
-			"--node-key",
-			&node_key(2),
-			"--bootnodes",
-			&bootnode,
-		]),
-	);
+	let bob = Node::start(NodeConfig::chain("bob", spec).args([
+		"--bob",
+		"--validator",
+		"--node-key",
+		&node_key(2),
+		"--bootnodes",
+		&bootnode,
+	]));
 
 	alice.wait_until("a peer", TIMEOUT, || async { alice.peers().await >= 1 }).await;
 	bob.wait_until("a peer", TIMEOUT, || async { bob.peers().await >= 1 }).await;
@@ -45,10 +46,14 @@ async fn alice_and_bob_peer_produce_and_finalize_from_the_chain_spec_file() {
 	alice.wait_for_best(4, TIMEOUT).await;
 	bob.wait_for_best(4, TIMEOUT).await;
 
-	let charlie = Node::start(
-		NodeConfig::chain("charlie", spec)
-			.args(["--charlie", "--validator", "--node-key", &node_key(3), "--bootnodes", &bootnode]),
-	);
+	let charlie = Node::start(NodeConfig::chain("charlie", spec).args([
+		"--charlie",
+		"--validator",
+		"--node-key",
+		&node_key(3),
+		"--bootnodes",
+		&bootnode,
+	]));
 	charlie.wait_until("a peer", TIMEOUT, || async { charlie.peers().await >= 1 }).await;
 
 	alice.wait_for_finalized(2, TIMEOUT).await;

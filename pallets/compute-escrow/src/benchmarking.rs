@@ -382,10 +382,7 @@ mod benchmarks {
 			unit::<T>(),
 		);
 
-		assert!(matches!(
-			Jobs::<T>::get(job).map(|j| j.status),
-			Some(JobStatus::InReview { .. })
-		));
+		assert!(matches!(Jobs::<T>::get(job).map(|j| j.status), Some(JobStatus::InReview { .. })));
 		Ok(())
 	}
 
@@ -424,10 +421,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(user), job);
 
-		assert!(matches!(
-			Jobs::<T>::get(job).map(|j| j.status),
-			Some(JobStatus::Disputed { .. })
-		));
+		assert!(matches!(Jobs::<T>::get(job).map(|j| j.status), Some(JobStatus::Disputed { .. })));
 		Ok(())
 	}
 
@@ -473,8 +467,7 @@ mod benchmarks {
 		r: Linear<0, { T::MaxJobsPerBlock::get() }>,
 	) -> Result<(), BenchmarkError> {
 		let start = System::<T>::block_number();
-		let due = start
-			.saturating_add(T::MinJobDuration::get().max(T::ReviewPeriod::get()));
+		let due = start.saturating_add(T::MinJobDuration::get().max(T::ReviewPeriod::get()));
 		let mut jobs = Vec::new();
 		for i in 0..e.saturating_add(r) {
 			let provider = funded_account::<T>("provider", i);

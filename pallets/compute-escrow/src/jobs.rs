@@ -185,7 +185,12 @@ impl<T: Config> Pallet<T> {
 		let (_, refunded) = Self::pay_out_escrow_best_effort(&job, Zero::zero());
 		let slashed = Self::slash_service(job.service, T::SlashFraction::get());
 		Self::finish_job(id, &job);
-		Self::deposit_event(Event::JobExpired { job: id, provider: job.provider, refunded, slashed });
+		Self::deposit_event(Event::JobExpired {
+			job: id,
+			provider: job.provider,
+			refunded,
+			slashed,
+		});
 	}
 
 	/// Accepts a result whose review window ended without an answer from the user.

@@ -90,10 +90,7 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 use polkadot_sdk::{
-	frame_support::{
-		self,
-		traits::fungible,
-	},
+	frame_support::{self, traits::fungible},
 	frame_system,
 	sp_core::{crypto::KeyTypeId, H256},
 	sp_runtime::{
@@ -132,7 +129,8 @@ pub trait BenchmarkHelper<AccountId, Signature> {
 pub struct Sr25519BenchmarkHelper;
 
 #[cfg(feature = "runtime-benchmarks")]
-impl BenchmarkHelper<polkadot_sdk::sp_runtime::AccountId32, polkadot_sdk::sp_runtime::MultiSignature>
+impl
+	BenchmarkHelper<polkadot_sdk::sp_runtime::AccountId32, polkadot_sdk::sp_runtime::MultiSignature>
 	for Sr25519BenchmarkHelper
 {
 	fn create_signer() -> polkadot_sdk::sp_runtime::AccountId32 {
@@ -546,10 +544,8 @@ pub mod pallet {
 			);
 			// on_initialize must leave most of the block to transactions: it runs before them
 			// and cannot be skipped.
-			let max_hook = T::WeightInfo::on_initialize(
-				T::MaxJobsPerBlock::get(),
-				T::MaxJobsPerBlock::get(),
-			);
+			let max_hook =
+				T::WeightInfo::on_initialize(T::MaxJobsPerBlock::get(), T::MaxJobsPerBlock::get());
 			assert!(
 				max_hook.all_lte(Perbill::from_percent(25) * max_block),
 				"on_initialize with full queues must stay below a quarter of the block"
@@ -794,14 +790,8 @@ pub mod pallet {
 			deadline: BlockNumberFor<T>,
 		) -> DispatchResult {
 			let user = ensure_signed(origin)?;
-			let (job, provider) = Self::open_job(
-				&user,
-				service,
-				dataset_root,
-				params_hash,
-				max_fee,
-				deadline,
-			)?; // jobs.rs
+			let (job, provider) =
+				Self::open_job(&user, service, dataset_root, params_hash, max_fee, deadline)?; // jobs.rs
 			Self::deposit_event(Event::JobCreated {
 				job,
 				service,

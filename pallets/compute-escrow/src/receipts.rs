@@ -62,9 +62,13 @@ impl<T: Config> Pallet<T> {
 			Verifiability::None => user,
 			Verifiability::Tee { signer } => signer,
 		};
-		let signature_valid = receipt.using_encoded(|payload| signed.signature.verify(payload, signer));
+		let signature_valid =
+			receipt.using_encoded(|payload| signed.signature.verify(payload, signer));
 		ensure!(signature_valid, ReceiptOutcome::BadSignature);
-		ensure!(receipt.fee <= Self::token_price(service, receipt.input_tokens, receipt.output_tokens), ReceiptOutcome::FeeAbovePrice);
+		ensure!(
+			receipt.fee <= Self::token_price(service, receipt.input_tokens, receipt.output_tokens),
+			ReceiptOutcome::FeeAbovePrice
+		);
 
 		let fee = receipt.fee;
 		let from_sub_account = fee.min(sub.balance);

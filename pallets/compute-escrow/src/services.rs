@@ -61,7 +61,12 @@ impl<T: Config> Pallet<T> {
 			T::Currency::hold(&reason, provider, stake.saturating_sub(old_stake))
 				.map_err(|_| Error::<T>::InsufficientFreeBalance)?;
 		} else if stake < old_stake {
-			T::Currency::release(&reason, provider, old_stake.saturating_sub(stake), Precision::Exact)?;
+			T::Currency::release(
+				&reason,
+				provider,
+				old_stake.saturating_sub(stake),
+				Precision::Exact,
+			)?;
 		}
 		Services::<T>::insert(id, service);
 		Ok(())
@@ -130,7 +135,8 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn count_open_job(id: ServiceId) -> DispatchResult {
 		Services::<T>::try_mutate(id, |service| {
 			let service = service.as_mut().ok_or(Error::<T>::ServiceNotFound)?;
-			service.open_jobs = service.open_jobs.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
+			service.open_jobs =
+				service.open_jobs.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
 			Ok(())
 		})
 	}

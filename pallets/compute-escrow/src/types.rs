@@ -58,14 +58,7 @@ pub enum Verifiability<AccountId> {
 
 /// A service offered by a provider, with the stake that backs it.
 #[derive(
-	CloneNoBound,
-	Encode,
-	Decode,
-	MaxEncodedLen,
-	TypeInfo,
-	PartialEqNoBound,
-	EqNoBound,
-	DebugNoBound,
+	CloneNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, PartialEqNoBound, EqNoBound, DebugNoBound,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -141,17 +134,7 @@ impl<T: Config> Ledger<T> {
 }
 
 /// What a user set aside for one provider, and how far the provider has settled.
-#[derive(
-	Clone,
-	Encode,
-	Decode,
-	MaxEncodedLen,
-	TypeInfo,
-	PartialEq,
-	Eq,
-	Debug,
-	Default,
-)]
+#[derive(Clone, Encode, Decode, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug, Default)]
 pub struct SubAccount<Balance> {
 	/// Funds only this provider can be paid from, in the smallest unit.
 	pub balance: Balance,
@@ -196,11 +179,8 @@ pub struct SignedReceipt<AccountId, Balance, Signature> {
 }
 
 /// A signed receipt of the pallet's configuration.
-pub type SignedReceiptOf<T> = SignedReceipt<
-	<T as frame_system::Config>::AccountId,
-	BalanceOf<T>,
-	<T as Config>::Signature,
->;
+pub type SignedReceiptOf<T> =
+	SignedReceipt<<T as frame_system::Config>::AccountId, BalanceOf<T>, <T as Config>::Signature>;
 
 /// What happened to one receipt of a `settle_receipts` batch.
 #[derive(
@@ -272,14 +252,7 @@ pub enum JobStatus<Balance, BlockNumber> {
 
 /// A job: what the user asked for, its escrow and where it stands.
 #[derive(
-	CloneNoBound,
-	Encode,
-	Decode,
-	MaxEncodedLen,
-	TypeInfo,
-	PartialEqNoBound,
-	EqNoBound,
-	DebugNoBound,
+	CloneNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, PartialEqNoBound, EqNoBound, DebugNoBound,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]

@@ -4,7 +4,7 @@
 pub mod revive;
 
 use crate::{
-	units::{MILLI_SECS_PER_BLOCK, MICRO_ZG, SLOT_DURATION_MS, SS58_PREFIX},
+	units::{MICRO_ZG, MILLI_SECS_PER_BLOCK, SLOT_DURATION_MS, SS58_PREFIX},
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
 	System, VERSION,
@@ -12,13 +12,14 @@ use crate::{
 use pallet_revive::evm::fees::BlockRatioFee;
 use polkadot_sdk::{
 	frame_support::{
-		derive_impl, parameter_types,
+		derive_impl,
+		dispatch::DispatchClass,
+		parameter_types,
 		traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 		weights::{
 			constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 			ConstantMultiplier, Weight,
 		},
-		dispatch::DispatchClass,
 	},
 	frame_system::{self, limits},
 	pallet_aura, pallet_balances, pallet_grandpa, pallet_sudo, pallet_timestamp,

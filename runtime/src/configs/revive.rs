@@ -3,9 +3,13 @@
 //! Substrate account has an Ethereum address (and every Ethereum address a Substrate account).
 
 use crate::{
-	units::{EVM_CHAIN_ID, MILLI_ZG, MICRO_ZG},
+	units::{EVM_CHAIN_ID, MICRO_ZG, MILLI_ZG},
 	AccountId, Address, Balance, Balances, Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason,
 	RuntimeOrigin, Signature, Timestamp, TxExtension,
+};
+use pallet_revive::{
+	evm::{fees::Info as FeeInfo, runtime::EthExtra, tx_extension::SetOrigin},
+	AccountId32Mapper,
 };
 use polkadot_sdk::{
 	frame_metadata_hash_extension::CheckMetadataHash,
@@ -18,10 +22,6 @@ use polkadot_sdk::{
 	pallet_transaction_payment::ChargeTransactionPayment,
 	sp_core::crypto::ByteArray,
 	sp_runtime::{generic::Era, traits::InvalidVersion, ConsensusEngineId, FixedU128, Perbill},
-};
-use pallet_revive::{
-	evm::{fees::Info as FeeInfo, runtime::EthExtra, tx_extension::SetOrigin},
-	AccountId32Mapper,
 };
 
 /// Storage deposit for `items` storage items holding `bytes` bytes. Deposits are held, not

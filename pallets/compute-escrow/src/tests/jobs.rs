@@ -78,7 +78,10 @@ mod create_job {
 			let jobs = job_service();
 			let deadline = 1 + MIN_JOB_DURATION;
 			assert_noop!(create(alice(), 99, MAX_FEE, deadline), Error::<Test>::ServiceNotFound);
-			assert_noop!(create(alice(), inference, MAX_FEE, deadline), Error::<Test>::NotJobService);
+			assert_noop!(
+				create(alice(), inference, MAX_FEE, deadline),
+				Error::<Test>::NotJobService
+			);
 			assert_noop!(create(alice(), jobs, 0, deadline), Error::<Test>::ZeroAmount);
 		});
 	}

@@ -131,7 +131,11 @@ mod request_refund {
 			inference_service();
 			fund(&alice(), &charlie(), 500, 300);
 
-			assert_ok!(ComputeEscrow::request_refund(RuntimeOrigin::signed(alice()), charlie(), 120));
+			assert_ok!(ComputeEscrow::request_refund(
+				RuntimeOrigin::signed(alice()),
+				charlie(),
+				120
+			));
 			assert_eq!(sub_account(&alice(), &charlie()).balance, 180);
 			let unlocks_at = 1 + REFUND_LOCK;
 			assert_eq!(
@@ -141,8 +145,13 @@ mod request_refund {
 			assert_eq!(available(&alice()), 200);
 			assert_eq!(held(HoldReason::Ledger, &alice()), 500);
 			System::assert_last_event(
-				Event::RefundRequested { user: alice(), provider: charlie(), amount: 120, unlocks_at }
-					.into(),
+				Event::RefundRequested {
+					user: alice(),
+					provider: charlie(),
+					amount: 120,
+					unlocks_at,
+				}
+				.into(),
 			);
 		});
 	}
@@ -187,7 +196,11 @@ mod request_refund {
 			// Claiming unlocked refunds makes room again.
 			run_to_block(1 + REFUND_LOCK);
 			assert_ok!(ComputeEscrow::claim_refund(RuntimeOrigin::signed(alice())));
-			assert_ok!(ComputeEscrow::request_refund(RuntimeOrigin::signed(alice()), charlie(), 10));
+			assert_ok!(ComputeEscrow::request_refund(
+				RuntimeOrigin::signed(alice()),
+				charlie(),
+				10
+			));
 		});
 	}
 }
@@ -200,7 +213,11 @@ mod claim_refund {
 		build_and_execute(|| {
 			inference_service();
 			fund(&alice(), &charlie(), 500, 300);
-			assert_ok!(ComputeEscrow::request_refund(RuntimeOrigin::signed(alice()), charlie(), 100));
+			assert_ok!(ComputeEscrow::request_refund(
+				RuntimeOrigin::signed(alice()),
+				charlie(),
+				100
+			));
 
 			run_to_block(REFUND_LOCK); // one block before the refund unlocks
 			assert_noop!(
@@ -219,16 +236,28 @@ mod claim_refund {
 		build_and_execute(|| {
 			inference_service();
 			fund(&alice(), &charlie(), 500, 300);
-			assert_ok!(ComputeEscrow::request_refund(RuntimeOrigin::signed(alice()), charlie(), 100));
+			assert_ok!(ComputeEscrow::request_refund(
+				RuntimeOrigin::signed(alice()),
+				charlie(),
+				100
+			));
 			run_to_block(4);
-			assert_ok!(ComputeEscrow::request_refund(RuntimeOrigin::signed(alice()), charlie(), 50));
+			assert_ok!(ComputeEscrow::request_refund(
+				RuntimeOrigin::signed(alice()),
+				charlie(),
+				50
+			));
 
 			run_to_block(1 + REFUND_LOCK);
 			assert_ok!(ComputeEscrow::claim_refund(RuntimeOrigin::signed(alice())));
 			assert_eq!(available(&alice()), 300);
 			assert_eq!(
 				pending_refunds(&alice()),
-				vec![PendingRefund { provider: charlie(), amount: 50, unlocks_at: 4 + REFUND_LOCK }]
+				vec![PendingRefund {
+					provider: charlie(),
+					amount: 50,
+					unlocks_at: 4 + REFUND_LOCK
+				}]
 			);
 			System::assert_last_event(Event::RefundClaimed { user: alice(), amount: 100 }.into());
 

@@ -119,8 +119,10 @@ pub fn receipt(
 /// A batch from signed receipts.
 pub fn batch(
 	receipts: Vec<SignedReceipt<AccountId, Balance, MultiSignature>>,
-) -> BoundedVec<SignedReceipt<AccountId, Balance, MultiSignature>, <Test as Config>::MaxReceiptsPerBatch>
-{
+) -> BoundedVec<
+	SignedReceipt<AccountId, Balance, MultiSignature>,
+	<Test as Config>::MaxReceiptsPerBatch,
+> {
 	BoundedVec::try_from(receipts).expect("test batches fit")
 }
 
@@ -142,7 +144,12 @@ pub fn settle(
 
 /// Alice creates a job on `service` with `max_fee` and a deadline `duration` blocks away;
 /// returns its id.
-pub fn create_job_for(user: &AccountId, service: ServiceId, max_fee: Balance, duration: u64) -> JobId {
+pub fn create_job_for(
+	user: &AccountId,
+	service: ServiceId,
+	max_fee: Balance,
+	duration: u64,
+) -> JobId {
 	let id = NextJobId::<Test>::get();
 	assert_ok!(ComputeEscrow::create_job(
 		RuntimeOrigin::signed(user.clone()),

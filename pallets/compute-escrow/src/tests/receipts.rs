@@ -170,7 +170,7 @@ fn a_bad_receipt_does_not_block_the_good_ones() {
 			sign(Sr25519Keyring::Bob, receipt(&alice(), service, 1, 1, 1)), // forged
 			sign(Sr25519Keyring::Alice, receipt(&alice(), service, 2, 10, 0)), // 20
 			sign(Sr25519Keyring::Bob, receipt(&bob(), service, 1, 100, 0)), // 200 > 20
-			sign(Sr25519Keyring::Bob, receipt(&bob(), service, 2, 10, 0)), // 20
+			sign(Sr25519Keyring::Bob, receipt(&bob(), service, 2, 10, 0)),  // 20
 			sign(Sr25519Keyring::Alice, receipt(&alice(), service, 2, 1, 0)), // replay of 2
 		];
 
@@ -240,7 +240,11 @@ fn rejects_empty_batch_unknown_service_stranger_and_job_service() {
 		let one = || batch(vec![sign(Sr25519Keyring::Alice, receipt(&alice(), service, 1, 1, 1))]);
 
 		assert_noop!(
-			ComputeEscrow::settle_receipts(RuntimeOrigin::signed(charlie()), service, batch(vec![])),
+			ComputeEscrow::settle_receipts(
+				RuntimeOrigin::signed(charlie()),
+				service,
+				batch(vec![])
+			),
 			Error::<Test>::EmptyBatch
 		);
 		assert_noop!(
