@@ -1,10 +1,12 @@
 //! The runtime APIs: what the node, wallets and RPC servers may ask the runtime.
 
 use crate::{
-	genesis_config_presets, opaque, AccountId, Aura, Balance, Block, BlockNumber, Grandpa,
-	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeExecutive, RuntimeGenesisConfig, System,
-	TransactionPayment, VERSION,
+	genesis_config_presets, opaque, AccountId, Aura, Balance, Block, BlockNumber, DaAttestations,
+	Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeExecutive, RuntimeGenesisConfig,
+	StorageCommitments, System, TransactionPayment, VERSION,
 };
+use pallet_da_attestations::{BlobSummary, EpochIndex};
+use pallet_storage_commitments::{FileId, FileSummary};
 // `vec!` is used by the `ReviveApi` implementations the revive macro expands to.
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
@@ -17,7 +19,7 @@ use polkadot_sdk::{
 	sp_api::impl_runtime_apis,
 	sp_consensus_aura::{sr25519::AuthorityId as AuraId, SlotDuration},
 	sp_consensus_grandpa::{AuthorityId as GrandpaId, AuthorityList, SetId},
-	sp_core::{crypto::KeyTypeId, OpaqueMetadata},
+	sp_core::{crypto::KeyTypeId, OpaqueMetadata, H256},
 	sp_genesis_builder::{self, PresetId},
 	sp_inherents::{CheckInherentsResult, InherentData},
 	sp_runtime::{
@@ -149,6 +151,38 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		) -> Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> {
 			// `KeyOwnerProof` is the uninhabited `Void`: there is no proof to generate.
 			None
+		}
+	}
+
+	impl pallet_storage_commitments::runtime_api::StorageCommitmentsApi<Block, AccountId, BlockNumber>
+		for Runtime
+	{
+		fn files_by_root(root: H256) -> Vec<FileSummary<AccountId, BlockNumber>> {
+			StorageCommitments::files_by_root(root)
+		}
+
+		fn file(file_id: FileId) -> Option<FileSummary<AccountId, BlockNumber>> {
+			StorageCommitments::file_summary(file_id)
+		}
+	}
+
+	impl pallet_da_attestations::runtime_api::DaAttestationsApi<Block, AccountId, Balance, BlockNumber>
+		for Runtime
+	{
+		fn certification(root: H256) -> Option<BlockNumber> {
+			DaAttestations::certification(root)
+		}
+
+		fn blob(root: H256) -> Option<BlobSummary<AccountId, Balance, BlockNumber>> {
+			DaAttestations::blob_summary(root)
+		}
+
+		fn current_epoch() -> EpochIndex {
+			pallet_da_attestations::CurrentEpoch::<Runtime>::get()
+		}
+
+		fn assigned_shards(epoch: EpochIndex, member: AccountId, total_shards: u16) -> Vec<u16> {
+			DaAttestations::assigned_shards(epoch, &member, total_shards)
 		}
 	}
 

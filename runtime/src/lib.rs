@@ -1,8 +1,8 @@
 //! # ZeroG runtime
 //!
 //! The state transition function of the ZeroG chain: accounts and balances, Aura block
-//! production with 2-second slots, GRANDPA finality, transaction fees, and (as the services land)
-//! the EVM, storage commitments, DA attestations and the compute escrow.
+//! production with 2-second slots, GRANDPA finality, transaction fees, the EVM, storage
+//! commitments, DA attestations and the compute escrow.
 //!
 //! - [`configs`]: the `Config` of every pallet, one file per concern.
 //! - [`apis`]: the runtime APIs the node, wallets and RPCs call.
@@ -63,7 +63,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("zerog"),
 	impl_name: alloc::borrow::Cow::Borrowed("zerog-node"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -99,6 +99,26 @@ pub type TxExtension = (
 	pallet_revive::evm::tx_extension::SetOrigin<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
+
+/// The transaction extensions of a transaction the runtime builds itself (off-chain workers, and
+/// Ethereum transactions turned into extrinsics): mortal or immortal by `era`, with `nonce` and
+/// `tip`, no metadata hash, and an origin that stays the signer's.
+pub fn signed_tx_extension(era: generic::Era, nonce: Nonce, tip: Balance) -> TxExtension {
+	(
+		frame_system::AuthorizeCall::<Runtime>::new(),
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckMortality::<Runtime>::from(era),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
+		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+		pallet_revive::evm::tx_extension::SetOrigin::<Runtime>::default(),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	)
+}
 
 /// Unchecked extrinsic type as expected by this runtime: a Substrate transaction, or an
 /// Ethereum transaction wrapped in an unsigned `Revive::eth_transact` and checked by
@@ -167,4 +187,16 @@ mod runtime {
 	/// The EVM: Solidity contracts, Ethereum transactions and address mapping.
 	#[runtime::pallet_index(10)]
 	pub type Revive = pallet_revive;
+
+	/// Storage network: file commitments, providers, challenges and rewards.
+	#[runtime::pallet_index(20)]
+	pub type StorageCommitments = pallet_storage_commitments;
+
+	/// Data availability: blob commitments, signer quorums and certificates.
+	#[runtime::pallet_index(21)]
+	pub type DaAttestations = pallet_da_attestations;
+
+	/// Compute marketplace: services, user ledgers, inference receipts and GPU jobs.
+	#[runtime::pallet_index(22)]
+	pub type ComputeEscrow = pallet_compute_escrow;
 }

@@ -5,9 +5,10 @@
 
 use crate::{
 	weights::WeightInfo, ActiveFileCount, ActiveFiles, BalanceOf, Config, Error, Event,
-	ExpiryCursor, FileId, FileIndex, FileInfo, FileTags, Files, NextFileId, NextToActivate, Pallet,
-	LOG_TARGET,
+	ExpiryCursor, FileId, FileIndex, FileInfo, FileSummary, FileTags, Files, NextFileId,
+	NextToActivate, Pallet, LOG_TARGET, MAX_FILES_PER_ROOT_QUERY,
 };
+use alloc::vec::Vec;
 use polkadot_sdk::{
 	frame_support::{ensure, pallet_prelude::*},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
@@ -17,6 +18,28 @@ use polkadot_sdk::{
 use zerog_primitives::storage::chunk_count;
 
 impl<T: Config> Pallet<T> {
+	/// The live files committed with `root`, at most [`MAX_FILES_PER_ROOT_QUERY`] of them, for the
+	/// runtime API. Expired files whose sweep has not come yet are left out.
+	pub fn files_by_root(root: H256) -> Vec<FileSummary<T::AccountId, BlockNumberFor<T>>> {
+		FileIndex::<T>::iter_prefix_values(root)
+			.filter_map(Self::file_summary)
+			.take(MAX_FILES_PER_ROOT_QUERY)
+			.collect()
+	}
+
+	/// The live file `id`, for the runtime API.
+	pub fn file_summary(id: FileId) -> Option<FileSummary<T::AccountId, BlockNumberFor<T>>> {
+		let file = Files::<T>::get(id)?;
+		(file.expires_at > frame_system::Pallet::<T>::block_number()).then(|| FileSummary {
+			id,
+			root: file.root,
+			size: file.size,
+			owner: file.owner,
+			submitted_at: file.submitted_at,
+			expires_at: file.expires_at,
+		})
+	}
+
 	/// Fee for one lifetime of a file of `size` bytes: `FeePerChunk × chunk_count(size)`, where
 	/// a short last chunk counts as a whole one.
 	pub fn fee_for(size: u64) -> Result<BalanceOf<T>, DispatchError> {

@@ -92,12 +92,16 @@ mod mock;
 pub mod offchain;
 mod providers;
 mod rewards;
+pub mod runtime_api;
 #[cfg(test)]
 mod tests;
 pub mod types;
 pub mod weights;
 
 pub use crypto::KEY_TYPE;
+
+/// Most files `files_by_root` of the runtime API returns, bounding the work of one query.
+pub const MAX_FILES_PER_ROOT_QUERY: usize = 16;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;

@@ -181,3 +181,20 @@ pub type PoolTotalsOf<T> = PoolTotals<BalanceOf<T>>;
 
 /// Account id of the pallet's configuration.
 pub type AccountIdOf<T> = <T as frame_system::Config>::AccountId;
+
+/// What the runtime API tells about a live file: the commitment, its owner and its lifetime.
+#[derive(Clone, Encode, Decode, TypeInfo, PartialEq, Eq, Debug)]
+pub struct FileSummary<AccountId, BlockNumber> {
+	/// Position of the file in the log.
+	pub id: FileId,
+	/// Merkle root of the file.
+	pub root: H256,
+	/// Size of the file in bytes.
+	pub size: u64,
+	/// The account that submitted it first.
+	pub owner: AccountId,
+	/// Block it was first submitted in.
+	pub submitted_at: BlockNumber,
+	/// First block at which it is expired.
+	pub expires_at: BlockNumber,
+}

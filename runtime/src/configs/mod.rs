@@ -1,7 +1,11 @@
 //! `Config` of the standard pallets: system, timestamp, Aura, GRANDPA, balances, transaction
 //! payment and sudo. Revive and each ZeroG pallet get a file of their own beside this one.
 
+pub mod compute;
+pub mod da;
+pub mod offchain;
 pub mod revive;
+pub mod storage;
 
 use crate::{
 	units::{MICRO_ZG, MILLI_SECS_PER_BLOCK, SLOT_DURATION_MS, SS58_PREFIX},

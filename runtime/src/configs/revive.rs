@@ -3,6 +3,7 @@
 //! Substrate account has an Ethereum address (and every Ethereum address a Substrate account).
 
 use crate::{
+	signed_tx_extension,
 	units::{EVM_CHAIN_ID, MICRO_ZG, MILLI_ZG},
 	AccountId, Address, Balance, Balances, Runtime, RuntimeCall, RuntimeEvent, RuntimeHoldReason,
 	RuntimeOrigin, Signature, Timestamp, TxExtension,
@@ -12,14 +13,12 @@ use pallet_revive::{
 	AccountId32Mapper,
 };
 use polkadot_sdk::{
-	frame_metadata_hash_extension::CheckMetadataHash,
 	frame_support::{
 		parameter_types,
 		traits::{ConstBool, ConstU32, ConstU64, FindAuthor},
 	},
-	frame_system::{self, EnsureSigned},
+	frame_system::EnsureSigned,
 	pallet_aura::AuraAuthorId,
-	pallet_transaction_payment::ChargeTransactionPayment,
 	sp_core::crypto::ByteArray,
 	sp_runtime::{generic::Era, traits::InvalidVersion, ConsensusEngineId, FixedU128, Perbill},
 };
@@ -113,21 +112,10 @@ impl EthExtra for EthExtraImpl {
 	type ExtensionOtherVersions = InvalidVersion;
 
 	fn get_eth_extension(nonce: u32, tip: Balance) -> Self::ExtensionV0 {
-		(
-			frame_system::AuthorizeCall::<Runtime>::new(),
-			frame_system::CheckNonZeroSender::<Runtime>::new(),
-			frame_system::CheckSpecVersion::<Runtime>::new(),
-			frame_system::CheckTxVersion::<Runtime>::new(),
-			frame_system::CheckGenesis::<Runtime>::new(),
-			// Ethereum transactions carry no era; replay protection is the nonce.
-			frame_system::CheckMortality::<Runtime>::from(Era::Immortal),
-			frame_system::CheckNonce::<Runtime>::from(nonce),
-			frame_system::CheckWeight::<Runtime>::new(),
-			ChargeTransactionPayment::<Runtime>::from(tip),
-			// An Ethereum signer has no metadata to bind to.
-			CheckMetadataHash::<Runtime>::new(false),
-			SetOrigin::<Runtime>::new_from_eth_transaction(),
-			frame_system::WeightReclaim::<Runtime>::new(),
-		)
+		// Ethereum transactions carry no era (replay protection is the nonce) and an Ethereum
+		// signer has no metadata to bind to.
+		let mut extension = signed_tx_extension(Era::Immortal, nonce, tip);
+		extension.10 = SetOrigin::<Runtime>::new_from_eth_transaction();
+		extension
 	}
 }

@@ -1,0 +1,49 @@
+//! `Config` of the DA attestations pallet: blob fees, epochs and quorums.
+
+use crate::{
+	units::{MICRO_ZG, MILLI_ZG, ZG},
+	Balances, Runtime, RuntimeHoldReason,
+};
+use polkadot_sdk::{
+	frame_support::{parameter_types, traits::ConstU32},
+	sp_runtime::Perbill,
+};
+use zerog_primitives::BlockNumber;
+
+parameter_types! {
+	/// Fixed part of a blob's fee: one milli-ZG.
+	pub const BlobBaseFee: crate::Balance = MILLI_ZG;
+	/// A thousandth of a micro-ZG per byte: 10 MiB cost about 0.01 ZG.
+	pub const BlobByteFee: crate::Balance = MICRO_ZG / 1_000;
+	/// Half the fee of a blob nobody certified comes back.
+	pub const ExpiryRefund: Perbill = Perbill::from_percent(50);
+	/// Smallest stake of a DA signer: 100 ZG.
+	pub const MinSignerStake: crate::Balance = 100 * ZG;
+}
+
+/// Blocks per DA epoch: a new quorum every 20 seconds, so newly registered signers serve soon.
+pub const EPOCH_LENGTH: BlockNumber = 10;
+
+impl pallet_da_attestations::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type AuthorityId = pallet_da_attestations::crypto::DaAuthId;
+	/// The kept part of an expired blob's fee is burned.
+	type ExpiredFeeDestination = ();
+	type BlobBaseFee = BlobBaseFee;
+	type BlobByteFee = BlobByteFee;
+	type ExpiryRefund = ExpiryRefund;
+	type MaxBlobBytes = ConstU32<{ zerog_primitives::da::MAX_BLOB_SIZE }>;
+	type MinSignerStake = MinSignerStake;
+	type EpochLength = ConstU32<EPOCH_LENGTH>;
+	/// A blob has a whole epoch to be certified.
+	type AttestationWindow = ConstU32<EPOCH_LENGTH>;
+	/// Three epochs: the stake backs every quorum the signer still sits in.
+	type UnbondingPeriod = ConstU32<{ 3 * EPOCH_LENGTH }>;
+	type MaxQuorumSize = ConstU32<32>;
+	type MaxSigners = ConstU32<128>;
+	type MaxBlobsPerBlock = ConstU32<64>;
+	type MaxAttestationBatch = ConstU32<64>;
+	type MaxEndpointLen = ConstU32<256>;
+	type WeightInfo = pallet_da_attestations::weights::SubstrateWeight<Runtime>;
+}

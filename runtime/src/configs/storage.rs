@@ -1,0 +1,66 @@
+//! `Config` of the storage commitments pallet: fees, lifetimes and the challenge schedule.
+
+use crate::{
+	units::{DAYS, MICRO_ZG, ZG},
+	Balances, Runtime, RuntimeHoldReason,
+};
+use polkadot_sdk::{
+	frame_support::{
+		parameter_types,
+		traits::{ConstU32, ConstU64},
+		PalletId,
+	},
+	sp_runtime::Perbill,
+};
+use zerog_primitives::BlockNumber;
+
+parameter_types! {
+	/// The reward pool's account is derived from this id.
+	pub const StoragePalletId: PalletId = PalletId(*b"zg/store");
+	/// A 256-byte chunk costs a quarter of a micro-ZG per lifetime: about 1 ZG per GiB and month.
+	pub const FeePerChunk: crate::Balance = MICRO_ZG / 4;
+	/// Slashed per missed challenge: a provider missing ten in a row keeps about a third.
+	pub const StorageSlashFraction: Perbill = Perbill::from_percent(10);
+	/// Smallest stake of a storage provider: 100 ZG.
+	pub const MinProviderStake: crate::Balance = 100 * ZG;
+}
+
+/// Blocks of life one fee buys: 30 days.
+pub const FILE_LIFETIME: BlockNumber = 30 * DAYS;
+
+/// Length of a challenge period. Short, so a provider that stops answering is slashed within
+/// a minute and the end-to-end tests see several periods.
+pub const CHALLENGE_PERIOD: BlockNumber = 10;
+
+/// Blocks a provider has to answer a challenge: half a period.
+pub const RESPONSE_WINDOW: BlockNumber = 5;
+
+impl pallet_storage_commitments::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type AuthorityId = pallet_storage_commitments::crypto::ProviderAuthId;
+	type PalletId = StoragePalletId;
+	/// Slashed stake is burned.
+	type SlashDestination = ();
+	/// Rewards nobody earned before a file expired are burned.
+	type UnearnedRewardDestination = ();
+	type FeePerChunk = FeePerChunk;
+	/// 1 TiB: a dataset or model larger than this is split into files.
+	type MaxFileSize = ConstU64<{ 1 << 40 }>;
+	type FileLifetime = ConstU32<FILE_LIFETIME>;
+	/// Renewals may prepay up to a year.
+	type MaxLifetime = ConstU32<{ 365 * DAYS }>;
+	type MaxTags = ConstU32<8>;
+	type MaxTagLen = ConstU32<64>;
+	type MinProviderStake = MinProviderStake;
+	type MaxEndpointLen = ConstU32<256>;
+	type MaxProviders = ConstU32<64>;
+	/// Twenty periods: every challenge issued before leaving is answered or slashed first.
+	type UnbondingPeriod = ConstU32<{ 20 * CHALLENGE_PERIOD }>;
+	type ChallengePeriod = ConstU32<CHALLENGE_PERIOD>;
+	type ResponseWindow = ConstU32<RESPONSE_WINDOW>;
+	type SlashFraction = StorageSlashFraction;
+	type MaxActivationsPerBlock = ConstU32<64>;
+	type MaxExpiryScansPerBlock = ConstU32<64>;
+	type WeightInfo = pallet_storage_commitments::weights::SubstrateWeight<Runtime>;
+}
