@@ -134,3 +134,76 @@ fn evm_chain_id_and_gas_price_are_what_wallets_are_told() {
 		assert_eq!(Revive::evm_base_fee(), GAS_SCALE.into());
 	});
 }
+
+/// An off-chain worker's transaction, built and signed by the runtime with a key of the node's
+/// keystore, passes the same signature check as any transaction from the pool.
+#[test]
+fn offchain_workers_sign_transactions_the_pool_accepts() {
+	use crate::{RuntimeCall, UncheckedExtrinsic};
+	use polkadot_sdk::{
+		frame_system::{offchain::CreateSignedTransaction, ChainContext},
+		sp_core::{crypto::Ss58Codec, sr25519},
+		sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt},
+		sp_runtime::{traits::Checkable, MultiSigner},
+	};
+	use std::sync::Arc;
+
+	let mut ext = genesis_of("development");
+	let keystore = MemoryKeystore::new();
+	let public: sr25519::Public =
+		keystore.sr25519_generate_new(pallet_storage_commitments::KEY_TYPE, Some("//Bob")).unwrap();
+	ext.register_extension(KeystoreExt(Arc::new(keystore)));
+	ext.execute_with(|| {
+		System::set_block_number(1);
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let call = RuntimeCall::StorageCommitments(pallet_storage_commitments::Call::unregister {});
+		let xt: UncheckedExtrinsic =
+			<Runtime as CreateSignedTransaction<RuntimeCall>>::create_signed_transaction::<
+				pallet_storage_commitments::crypto::ProviderAuthId,
+			>(call.clone(), MultiSigner::from(public), bob.clone(), 0)
+			.expect("the key is in the keystore");
+		let checked = Checkable::check(xt, &ChainContext::<Runtime>::default())
+			.expect("the signature verifies against Bob's account");
+		assert_eq!(checked.function, call);
+		match checked.format {
+			polkadot_sdk::sp_runtime::generic::ExtrinsicFormat::Signed(signer, _) => {
+				assert_eq!(signer, bob, "signed by {}", signer.to_ss58check())
+			},
+			other => panic!("expected a signed transaction, got {other:?}"),
+		}
+	});
+}
+
+/// The storage fee is what the runtime documents: about 1 ZG per GiB and lifetime.
+#[test]
+fn storage_fee_is_about_one_zg_per_gib() {
+	let fee = crate::StorageCommitments::fee_for(1 << 30).unwrap();
+	// 2^22 chunks of 256 bytes at a quarter micro-ZG each.
+	assert_eq!(fee, 4_194_304 * crate::units::MICRO_ZG / 4);
+	assert!((crate::units::ZG..crate::units::ZG * 11 / 10).contains(&fee), "{fee}");
+}
+
+/// The runtime API finds a file by its root once it is submitted, and not before.
+#[test]
+fn files_by_root_finds_submitted_files() {
+	use crate::{RuntimeOrigin, StorageCommitments};
+	use polkadot_sdk::sp_core::H256;
+
+	genesis_of("development").execute_with(|| {
+		System::set_block_number(1);
+		let root = H256::repeat_byte(7);
+		assert!(StorageCommitments::files_by_root(root).is_empty());
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		StorageCommitments::submit(
+			RuntimeOrigin::signed(alice.clone()),
+			root,
+			1000,
+			Default::default(),
+		)
+		.unwrap();
+		let files = StorageCommitments::files_by_root(root);
+		assert_eq!(files.len(), 1);
+		assert_eq!((files[0].root, files[0].size, files[0].owner.clone()), (root, 1000, alice));
+		assert_eq!(StorageCommitments::file_summary(files[0].id), Some(files[0].clone()));
+	});
+}
