@@ -1,0 +1,59 @@
+//! The one error type of the command line: every failure becomes a message naming what failed
+//! and why, printed on stderr before a non-zero exit.
+
+use crate::rpc::RpcError;
+use std::{fmt, path::PathBuf};
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum CliError {
+	/// The arguments are well-formed for clap but not usable (a bad root, an empty file, ...).
+	Input(String),
+	/// A node answered a data-plane or chain RPC with an error, or could not be reached.
+	Rpc(RpcError),
+	/// The chain refused or failed a transaction (pool refusal or dispatch error by name).
+	Chain(String),
+	/// Data from a node did not verify against the commitment on chain.
+	Verification(String),
+	/// Reading or writing a local file failed.
+	Io {
+		/// The file the operation was on.
+		path: PathBuf,
+		/// What was being done, e.g. "reading".
+		action: &'static str,
+		/// The operating system's error.
+		source: std::io::Error,
+	},
+	/// A wait (for inclusion, certification or finalization) ran out of time.
+	Timeout(String),
+}
+
+impl CliError {
+	/// An [`CliError::Io`] for `action` on `path`.
+	pub fn io(path: impl Into<PathBuf>, action: &'static str, source: std::io::Error) -> Self {
+		Self::Io { path: path.into(), action, source }
+	}
+}
+
+impl fmt::Display for CliError {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		match self {
+			Self::Input(message) => write!(f, "{message}"),
+			Self::Rpc(error) => write!(f, "{error}"),
+			Self::Chain(message) => write!(f, "transaction failed: {message}"),
+			Self::Verification(message) => write!(f, "verification failed: {message}"),
+			Self::Io { path, action, source } => {
+				write!(f, "error {action} {}: {source}", path.display())
+			},
+			Self::Timeout(message) => write!(f, "timed out: {message}"),
+		}
+	}
+}
+
+impl std::error::Error for CliError {}
+
+impl From<RpcError> for CliError {
+	fn from(error: RpcError) -> Self {
+		Self::Rpc(error)
+	}
+}

@@ -1,0 +1,386 @@
+//! `zerog`: the command-line client of a ZeroG chain.
+//!
+//! - `zerog storage upload|download|info`: files in ZeroG storage (root committed on chain with
+//!   `StorageCommitments.submit`, bytes uploaded to a node as segments with merkle proofs).
+//! - `zerog da submit|get|sample`: data-availability blobs (erasure-coded, committed with
+//!   `DaAttestations.submit_blob`, shards pushed to the node and the registered signers).
+//!
+//! Every command talks to one node's JSON-RPC (`--rpc`), verifies what it receives against the
+//! commitment on chain, and exits non-zero with a message naming the failure.
+
+mod chain;
+mod da;
+mod error;
+mod hexstr;
+mod progress;
+mod rpc;
+mod storage;
+
+use clap::{Args, Parser, Subcommand};
+use error::CliError;
+use std::{path::PathBuf, process::ExitCode, time::Duration};
+use zerog_primitives::{
+	da::{DEFAULT_DATA_SHARDS, DEFAULT_PARITY_SHARDS},
+	Hash,
+};
+
+/// The node a local `zerog-node --dev` serves.
+const DEFAULT_RPC: &str = "ws://127.0.0.1:9944";
+
+/// Help shared by every `--suri`: the default is a public key, fine only on dev chains.
+const SURI_HELP: &str = "Secret URI of the account that signs and pays: a mnemonic, a 0x seed or \
+	a derivation such as //Alice. The default, //Alice, is a publicly known development key: it \
+	only works on development chains (zerog-node --dev); use your own key anywhere else";
+
+/// ZeroG command-line client: store files and publish data-availability blobs.
+#[derive(Debug, Parser)]
+#[command(name = "zerog", version, propagate_version = true)]
+#[command(after_help = "Examples:\n  zerog storage upload model.bin --tag llama\n  zerog storage \
+	download 0x1234... -o model.bin\n  zerog da submit batch.bin --namespace 7 --wait\n  zerog da \
+	sample 0xabcd... --samples 16")]
+struct Cli {
+	/// JSON-RPC endpoint of the node (ws://, wss://, http:// or https://).
+	#[arg(long, global = true, value_name = "URL", default_value = DEFAULT_RPC)]
+	rpc: String,
+
+	#[command(subcommand)]
+	command: Command,
+}
+
+/// Top-level command groups.
+#[derive(Debug, Subcommand)]
+enum Command {
+	/// Files in ZeroG storage: commit on chain, upload, download, inspect.
+	#[command(subcommand)]
+	Storage(StorageCommand),
+	/// Data-availability blobs: publish, fetch, sample.
+	#[command(subcommand)]
+	Da(DaCommand),
+}
+
+/// `zerog storage ...`.
+#[derive(Debug, Subcommand)]
+enum StorageCommand {
+	/// Commit a file on chain and upload its segments to the node.
+	///
+	/// Hashes FILE in 256 KiB segments (streamed; only the segment roots stay in memory) and
+	/// prints its merkle root and size. Unless the node already knows a live commitment of the
+	/// same root and size (a resumed upload), submits StorageCommitments.submit(root, size,
+	/// tags), which charges the storage fee, and waits for it in a best block. Then uploads every
+	/// segment the node is missing, each with its merkle proof, a few at a time, and waits until
+	/// the node reports the file finalized (all segments stored). Interrupted uploads resume
+	/// where they stopped when run again.
+	Upload(UploadArgs),
+	/// Download a file by its root, verifying every segment.
+	///
+	/// Reads the file's size from the node, downloads each segment with its proof and checks
+	/// the proof against the root before writing. The data goes to a temporary file next to
+	/// OUTPUT that is renamed only when every segment verified; on a corrupt segment the
+	/// download stops, the partial file is deleted and the exit code is non-zero.
+	Download(DownloadArgs),
+	/// Show what the node and the chain know about a file.
+	///
+	/// File id, owner, expiry, size and how many segments this node holds.
+	Info(InfoArgs),
+}
+
+/// `zerog da ...`.
+#[derive(Debug, Subcommand)]
+enum DaCommand {
+	/// Publish a blob: erasure-code it, commit it on chain and push its shards.
+	///
+	/// Splits FILE (at most 32 MiB) into K data and M parity shards (Reed-Solomon: any K
+	/// rebuild it), submits DaAttestations.submit_blob(commitment, namespace), which charges
+	/// the blob fee, then pushes every shard with its proof (da_putShards) to the --rpc node
+	/// and to the endpoint of every signer registered on chain (unreachable signers are
+	/// skipped with a warning). With --wait, waits until the signer quorum certifies the blob.
+	Submit(SubmitArgs),
+	/// Fetch a blob by its root and check it against the commitment on chain.
+	///
+	/// Asks the node for the whole blob (da_getBlob) and verifies it by encoding it again with
+	/// the committed coding; falls back to fetching and verifying shards one by one if the node
+	/// cannot send the blob in one answer. Written to a temporary file, renamed when verified.
+	Get(GetArgs),
+	/// Check a blob's availability by sampling random shards.
+	///
+	/// Picks N distinct shard indices at random (here, not on the node), fetches each with
+	/// da_getShard and verifies its proof against the commitment on chain. If every sample
+	/// verifies, prints the confidence that the blob is available: a blob is unavailable when
+	/// fewer than k of its n shards are, and then N distinct random samples all succeed with
+	/// probability at most prod_{i<N} (k-1-i)/(n-i); the confidence is one minus that (100%
+	/// once N >= k). This assumes the node cannot tell samples from downloads. Exits non-zero
+	/// if any sample fails.
+	Sample(SampleArgs),
+}
+
+/// Arguments of `storage upload`.
+#[derive(Debug, Args)]
+struct UploadArgs {
+	/// The file to upload.
+	#[arg(value_name = "FILE")]
+	file: PathBuf,
+	/// A tag stored with the file on chain (repeat for several).
+	#[arg(long = "tag", value_name = "T")]
+	tags: Vec<String>,
+	#[command(flatten)]
+	signer: SignerArgs,
+	#[command(flatten)]
+	transfer: TransferArgs,
+	/// Seconds to wait for the node to report the file finalized once all segments are sent.
+	#[arg(long, value_name = "SECS", default_value_t = 120)]
+	timeout: u64,
+	/// Print one JSON object (root, size, fileId, ...) instead of text; no progress bar.
+	#[arg(long)]
+	json: bool,
+}
+
+/// Arguments of `storage download`.
+#[derive(Debug, Args)]
+struct DownloadArgs {
+	/// Root of the file (0x followed by 64 hex digits).
+	#[arg(value_name = "ROOT", value_parser = parse_root)]
+	root: Hash,
+	/// Where to write the file.
+	#[arg(short, long, value_name = "FILE")]
+	output: PathBuf,
+	#[command(flatten)]
+	transfer: TransferArgs,
+	/// Print one JSON object instead of text; no progress bar.
+	#[arg(long)]
+	json: bool,
+}
+
+/// Arguments of `storage info`.
+#[derive(Debug, Args)]
+struct InfoArgs {
+	/// Root of the file (0x followed by 64 hex digits).
+	#[arg(value_name = "ROOT", value_parser = parse_root)]
+	root: Hash,
+	/// Print the node's answer as JSON.
+	#[arg(long)]
+	json: bool,
+}
+
+/// Arguments of `da submit`.
+#[derive(Debug, Args)]
+struct SubmitArgs {
+	/// The blob to publish (at most 32 MiB).
+	#[arg(value_name = "FILE")]
+	file: PathBuf,
+	/// The rollup or application the blob belongs to (not interpreted by the chain).
+	#[arg(long, value_name = "N", default_value_t = 0)]
+	namespace: u32,
+	/// Data shards (k): any k shards rebuild the blob.
+	#[arg(long, value_name = "K", default_value_t = DEFAULT_DATA_SHARDS)]
+	data_shards: u16,
+	/// Parity shards (m): how many shards may be lost (at most 3 k; k + m at most 1024).
+	#[arg(long, value_name = "M", default_value_t = DEFAULT_PARITY_SHARDS)]
+	parity_shards: u16,
+	/// Wait until the blob is certified and print the block.
+	#[arg(long)]
+	wait: bool,
+	/// Seconds --wait waits for certification.
+	#[arg(long, value_name = "SECS", default_value_t = 600)]
+	timeout: u64,
+	#[command(flatten)]
+	signer: SignerArgs,
+	/// Print one JSON object instead of text; no progress bar.
+	#[arg(long)]
+	json: bool,
+}
+
+/// Arguments of `da get`.
+#[derive(Debug, Args)]
+struct GetArgs {
+	/// Root of the blob commitment (0x followed by 64 hex digits).
+	#[arg(value_name = "ROOT", value_parser = parse_root)]
+	root: Hash,
+	/// Where to write the blob.
+	#[arg(short, long, value_name = "FILE")]
+	output: PathBuf,
+	/// Print one JSON object instead of text.
+	#[arg(long)]
+	json: bool,
+}
+
+/// Arguments of `da sample`.
+#[derive(Debug, Args)]
+struct SampleArgs {
+	/// Root of the blob commitment (0x followed by 64 hex digits).
+	#[arg(value_name = "ROOT", value_parser = parse_root)]
+	root: Hash,
+	/// Number of distinct random shards to fetch and verify.
+	#[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
+	samples: u16,
+	/// Print one JSON object (samples, confidence) instead of text.
+	#[arg(long)]
+	json: bool,
+}
+
+/// The account that signs.
+#[derive(Debug, Args)]
+struct SignerArgs {
+	#[arg(long, value_name = "SECRET_URI", default_value = "//Alice", help = SURI_HELP)]
+	suri: String,
+}
+
+/// How data moves.
+#[derive(Debug, Args)]
+struct TransferArgs {
+	/// Segment requests in flight at once.
+	#[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+	parallel: u16,
+}
+
+/// clap's parser for ROOT arguments.
+fn parse_root(text: &str) -> Result<Hash, String> {
+	hexstr::parse_root(text)
+}
+
+/// Runs the parsed command.
+async fn run(cli: Cli) -> Result<(), CliError> {
+	let rpc = cli.rpc.as_str();
+	match cli.command {
+		Command::Storage(StorageCommand::Upload(args)) => {
+			let options = storage::UploadOptions {
+				file: args.file,
+				tags: args.tags,
+				suri: args.signer.suri,
+				parallel: usize::from(args.transfer.parallel),
+				json: args.json,
+				timeout: Duration::from_secs(args.timeout),
+			};
+			storage::upload(rpc, options).await
+		},
+		Command::Storage(StorageCommand::Download(args)) => {
+			let parallel = usize::from(args.transfer.parallel);
+			storage::download(rpc, args.root, &args.output, parallel, args.json).await
+		},
+		Command::Storage(StorageCommand::Info(args)) => {
+			storage::info(rpc, args.root, args.json).await
+		},
+		Command::Da(DaCommand::Submit(args)) => {
+			let options = da::SubmitOptions {
+				file: args.file,
+				namespace: args.namespace,
+				data_shards: args.data_shards,
+				parity_shards: args.parity_shards,
+				wait: args.wait,
+				suri: args.signer.suri,
+				json: args.json,
+				timeout: Duration::from_secs(args.timeout),
+			};
+			da::submit(rpc, options).await
+		},
+		Command::Da(DaCommand::Get(args)) => da::get(rpc, args.root, &args.output, args.json).await,
+		Command::Da(DaCommand::Sample(args)) => {
+			da::sample(rpc, args.root, args.samples, args.json).await
+		},
+	}
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+	let cli = Cli::parse();
+	match run(cli).await {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(error) => {
+			eprintln!("error: {error}");
+			ExitCode::FAILURE
+		},
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use clap::CommandFactory;
+
+	fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+		Cli::try_parse_from(std::iter::once("zerog").chain(args.iter().copied()))
+	}
+
+	const ROOT: &str = "0x1111111111111111111111111111111111111111111111111111111111111111";
+
+	#[test]
+	fn the_command_definition_is_consistent() {
+		Cli::command().debug_assert();
+	}
+
+	#[test]
+	fn upload_takes_tags_signer_and_defaults() {
+		let cli = parse(&["storage", "upload", "f.bin", "--tag", "a", "--tag", "b"]).unwrap();
+		assert_eq!(cli.rpc, DEFAULT_RPC);
+		let Command::Storage(StorageCommand::Upload(args)) = cli.command else { panic!() };
+		assert_eq!(args.tags, vec!["a", "b"]);
+		assert_eq!(args.signer.suri, "//Alice");
+		assert_eq!(args.transfer.parallel, 4);
+		assert!(!args.json);
+
+		let cli =
+			parse(&["--rpc", "ws://h:1", "storage", "upload", "f", "--suri", "//Bob", "--json"])
+				.unwrap();
+		assert_eq!(cli.rpc, "ws://h:1");
+		let Command::Storage(StorageCommand::Upload(args)) = cli.command else { panic!() };
+		assert_eq!(args.signer.suri, "//Bob");
+		assert!(args.json);
+	}
+
+	#[test]
+	fn rpc_is_accepted_after_the_subcommand_too() {
+		let cli = parse(&["storage", "info", ROOT, "--rpc", "http://n:9944"]).unwrap();
+		assert_eq!(cli.rpc, "http://n:9944");
+	}
+
+	#[test]
+	fn roots_are_checked_when_parsing() {
+		let cli = parse(&["storage", "download", ROOT, "-o", "out.bin"]).unwrap();
+		let Command::Storage(StorageCommand::Download(args)) = cli.command else { panic!() };
+		assert_eq!(args.root, Hash::repeat_byte(0x11));
+		assert_eq!(args.output, PathBuf::from("out.bin"));
+		let error = parse(&["storage", "info", "0x1234"]).unwrap_err().to_string();
+		assert!(error.contains("32 bytes"), "{error}");
+		// Download needs an output.
+		assert!(parse(&["storage", "download", ROOT]).is_err());
+	}
+
+	#[test]
+	fn da_commands_parse_coding_and_samples() {
+		let cli = parse(&[
+			"da",
+			"submit",
+			"b.bin",
+			"--namespace",
+			"7",
+			"--data-shards",
+			"4",
+			"--parity-shards",
+			"8",
+			"--wait",
+		])
+		.unwrap();
+		let Command::Da(DaCommand::Submit(args)) = cli.command else { panic!() };
+		assert_eq!((args.namespace, args.data_shards, args.parity_shards), (7, 4, 8));
+		assert!(args.wait);
+		let cli = parse(&["da", "submit", "b.bin"]).unwrap();
+		let Command::Da(DaCommand::Submit(args)) = cli.command else { panic!() };
+		assert_eq!((args.data_shards, args.parity_shards), (16, 32));
+
+		let cli = parse(&["da", "sample", ROOT, "--samples", "12"]).unwrap();
+		let Command::Da(DaCommand::Sample(args)) = cli.command else { panic!() };
+		assert_eq!(args.samples, 12);
+		assert!(parse(&["da", "sample", ROOT, "--samples", "0"]).is_err());
+		assert!(parse(&["da", "get", ROOT, "-o", "x"]).is_ok());
+	}
+
+	#[test]
+	fn help_warns_that_alice_is_for_dev_chains() {
+		let help = Cli::command()
+			.find_subcommand_mut("storage")
+			.and_then(|storage| storage.find_subcommand_mut("upload"))
+			.map(|upload| upload.render_long_help().to_string())
+			.unwrap();
+		assert!(help.contains("//Alice"), "{help}");
+		assert!(help.contains("development"), "{help}");
+	}
+}
