@@ -1,0 +1,495 @@
+// Polkadot.js compatibility (issue 7): what Polkadot.js apps and @polkadot/api scripts do with a
+// ZeroG node, done against a real `zerog-node --dev` without any custom type definitions: load
+// the metadata, decode every constant and every storage item, submit signed calls of the custom
+// pallets, decode their events by name and their failures via `registry.findMetaError`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady, blake2AsHex, encodeAddress } from '@polkadot/util-crypto';
+import { u8aToHex, stringToU8a } from '@polkadot/util';
+import { startDevNode } from '../lib/node.mjs';
+
+const ZG = 10n ** 18n;
+const CUSTOM_PALLETS = ['StorageCommitments', 'DaAttestations', 'ComputeEscrow'];
+const ALL_PALLETS = [
+  'System', 'Timestamp', 'Aura', 'Grandpa', 'Balances', 'TransactionPayment', 'Sudo', 'Revive',
+  ...CUSTOM_PALLETS,
+];
+
+let node, api, keyring, alice, bob, charlie, dave, eve, ferdie;
+
+before(async () => {
+  node = await startDevNode('polkadotjs');
+  await cryptoWaitReady();
+  // No `types`, `rpc` or `signedExtensions` options: everything comes from the metadata.
+  api = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
+  keyring = new Keyring({ type: 'sr25519', ss58Format: 6900 });
+  [alice, bob, charlie, dave, eve, ferdie] = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie']
+    .map((name) => keyring.addFromUri(`//${name}`));
+});
+
+after(async () => {
+  await api?.disconnect();
+  await node?.stop();
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Signs and submits each `[tx, signer]` (nonces assigned up front, so one signer may send
+ * several at once) and resolves, once all are in a block, to `{ events, dispatchError,
+ * blockHash }` per transaction. A failed dispatch is returned, not thrown.
+ */
+async function submitAll(calls) {
+  const nonces = new Map();
+  for (const [, signer] of calls) {
+    if (!nonces.has(signer.address)) {
+      // The nonce as Polkadot.js itself reads it (AccountNonceApi); see the system_accountNextIndex
+      // test below for why not the RPC.
+      nonces.set(signer.address, (await api.call.accountNonceApi.accountNonce(signer.address)).toNumber());
+    }
+  }
+  return Promise.all(calls.map(([tx, signer]) => {
+    const nonce = nonces.get(signer.address);
+    nonces.set(signer.address, nonce + 1);
+    return new Promise((resolve, reject) => {
+      let unsub;
+      tx.signAndSend(signer, { nonce }, (result) => {
+        const { status, events, dispatchError } = result;
+        if (status.isInBlock) {
+          unsub?.();
+          resolve({ events, dispatchError, blockHash: status.asInBlock });
+        } else if (status.isInvalid || status.isDropped || status.isUsurped) {
+          unsub?.();
+          reject(new Error(`transaction ${tx.method.section}.${tx.method.method}: ${status.type}`));
+        }
+      }).then((u) => { unsub = u; }, reject);
+    });
+  }));
+}
+
+const submit = async (tx, signer) => (await submitAll([[tx, signer]]))[0];
+
+/** The one event of `events` that `kind` (e.g. `api.events.balances.Transfer`) matches. */
+function theEvent(result, kind) {
+  assert.equal(result.dispatchError, undefined, `dispatch failed: ${describeError(result.dispatchError)}`);
+  const found = result.events.filter(({ event }) => kind.is(event));
+  assert.equal(found.length, 1,
+    `events: ${result.events.map(({ event }) => `${event.section}.${event.method}`).join(', ')}`);
+  return found[0].event;
+}
+
+/** `section.Name` of a dispatch error, decoded through the metadata. */
+function describeError(dispatchError) {
+  if (!dispatchError) return 'none';
+  if (!dispatchError.isModule) return dispatchError.toString();
+  const { section, name } = api.registry.findMetaError(dispatchError.asModule);
+  return `${section}.${name}`;
+}
+
+/** Asserts the transaction failed with the module error `section.name` and says so in an event. */
+function assertFailedWith(result, expected, docWords) {
+  assert.ok(result.dispatchError, `expected ${expected}, the call succeeded`);
+  assert.ok(result.dispatchError.isModule, `not a module error: ${result.dispatchError}`);
+  const meta = api.registry.findMetaError(result.dispatchError.asModule);
+  assert.equal(`${meta.section}.${meta.name}`, expected);
+  // The error's documentation travels in the metadata too (Polkadot.js apps shows it).
+  assert.match(meta.docs.join(' '), docWords);
+  const failed = result.events.find(({ event }) => api.events.system.ExtrinsicFailed.is(event));
+  assert.ok(failed, 'no System.ExtrinsicFailed event');
+  assert.equal(describeError(failed.event.data.dispatchError), expected);
+}
+
+const accountOf = (pair) => api.createType('AccountId', pair.publicKey).toString();
+const bytes = (text) => u8aToHex(stringToU8a(text));
+
+test('the metadata is V15+ and lists every pallet, with calls, events and errors of the custom ones', async () => {
+  assert.ok(api.runtimeMetadata.version >= 15, `metadata V${api.runtimeMetadata.version}`);
+  // Polkadot.js apps asks for V15 explicitly (runtime API descriptions): it must be served.
+  const versions = (await api.call.metadata.metadataVersions()).map((v) => v.toNumber());
+  assert.ok(versions.includes(15), `metadata versions ${versions}`);
+  const v15 = await api.call.metadata.metadataAtVersion(15);
+  assert.ok(v15.isSome);
+
+  const pallets = api.runtimeMetadata.asLatest.pallets;
+  const byName = new Map(pallets.map((p) => [p.name.toString(), p]));
+  for (const name of ALL_PALLETS) assert.ok(byName.has(name), `pallet ${name} missing`);
+  assert.equal(byName.get('Revive').index.toNumber(), 10);
+  assert.deepEqual(CUSTOM_PALLETS.map((name) => byName.get(name).index.toNumber()), [20, 21, 22]);
+  for (const name of CUSTOM_PALLETS) {
+    const pallet = byName.get(name);
+    assert.ok(pallet.calls.isSome && pallet.events.isSome && pallet.errors.isSome
+      && pallet.storage.isSome && pallet.constants.length > 0, `${name} is incomplete`);
+  }
+  // The calls this suite uses, decorated from the metadata.
+  for (const [section, method] of [
+    ['storageCommitments', 'submit'], ['storageCommitments', 'registerProvider'],
+    ['daAttestations', 'submitBlob'], ['daAttestations', 'registerSigner'], ['daAttestations', 'attest'],
+    ['computeEscrow', 'deposit'], ['computeEscrow', 'withdraw'], ['computeEscrow', 'registerService'],
+  ]) assert.equal(typeof api.tx[section][method], 'function', `${section}.${method}`);
+  // Runtime APIs of the custom pallets are described (V15) and decorated under api.call.
+  assert.equal(typeof api.call.storageCommitmentsApi?.file, 'function');
+  assert.equal(typeof api.call.daAttestationsApi?.blob, 'function');
+});
+
+test('chain properties: SS58 6900, ZG with 18 decimals; runtime version zerog', async () => {
+  const properties = await api.rpc.system.properties();
+  assert.equal(properties.ss58Format.unwrap().toNumber(), 6900);
+  assert.deepEqual(properties.tokenSymbol.unwrap().map(String), ['ZG']);
+  assert.deepEqual(properties.tokenDecimals.unwrap().map((d) => d.toNumber()), [18]);
+  assert.equal(api.registry.chainSS58, 6900);
+  assert.deepEqual(api.registry.chainTokens, ['ZG']);
+  assert.deepEqual(api.registry.chainDecimals, [18]);
+  // Addresses the API prints are ZeroG addresses.
+  assert.equal(accountOf(alice), encodeAddress(alice.publicKey, 6900));
+  assert.equal(accountOf(alice), alice.address);
+
+  const version = await api.rpc.state.getRuntimeVersion();
+  assert.equal(version.specName.toString(), 'zerog');
+  assert.equal(version.implName.toString(), 'zerog-node');
+  assert.ok(version.specVersion.toNumber() >= 101);
+  assert.equal(version.specVersion.toNumber(), api.runtimeVersion.specVersion.toNumber());
+  assert.equal(api.consts.system.version.specName.toString(), 'zerog');
+  assert.equal((await api.rpc.system.chain()).toString(), 'ZeroG Development');
+  assert.equal((await api.rpc.system.chainType()).isDevelopment, true); // Apps then offers the dev accounts
+});
+
+// KNOWN NODE BUG (reported, not worked around): the node never calls
+// `sp_core::crypto::set_default_ss58_version(Ss58AddressFormat::custom(6900))`, so RPCs that take
+// an SS58 address (`system_accountNextIndex`) refuse addresses in the chain's own format with
+// "Unknown SS58 address format `6900`" and only accept generic (42) ones. @polkadot/api encodes
+// every AccountId with the chain's prefix, so `api.rpc.system.accountNextIndex` always fails;
+// signing still works because Polkadot.js reads nonces through the AccountNonceApi runtime API.
+// Marked `todo` so the suite reports it without failing; drop the option once the node is fixed.
+test('system_accountNextIndex accepts ZeroG (SS58 6900) addresses', {
+  todo: 'zerog-node lacks set_default_ss58_version(6900): system_accountNextIndex rejects 6900 addresses',
+}, async () => {
+  const viaRuntimeApi = await api.call.accountNonceApi.accountNonce(alice.address);
+  const viaRpc = await api.rpc.system.accountNextIndex(alice.address);
+  assert.equal(viaRpc.toNumber(), viaRuntimeApi.toNumber());
+});
+
+test('every constant of every pallet decodes', () => {
+  let count = 0;
+  for (const pallet of api.runtimeMetadata.asLatest.pallets) {
+    const section = api.consts[pallet.name.toString().replace(/^./, (c) => c.toLowerCase())];
+    assert.equal(pallet.constants.length, section ? Object.keys(section).length : 0, `${pallet.name}`);
+    for (const [name, value] of Object.entries(section ?? {})) {
+      assert.ok(value !== null && value !== undefined, `${pallet.name}.${name}`);
+      assert.notEqual(value.toHuman(), null, `${pallet.name}.${name}`);
+      // Round trip: what was decoded encodes to the metadata's bytes.
+      assert.equal(u8aToHex(value.toU8a()), u8aToHex(value.meta.value.toU8a(true)), `${pallet.name}.${name}`);
+      count += 1;
+    }
+  }
+  const declared = api.runtimeMetadata.asLatest.pallets.reduce((n, p) => n + p.constants.length, 0);
+  assert.equal(count, declared);
+  assert.ok(count >= 60, `${count} constants`);
+
+  const { consts } = api;
+  assert.equal(consts.balances.existentialDeposit.toBigInt(), ZG / 1_000_000n);
+  assert.equal(consts.system.ss58Prefix.toNumber(), 6900);
+  assert.equal(consts.aura.slotDuration.toNumber(), 2000);
+  assert.equal(consts.revive.chainId.toNumber(), 16900);
+  assert.equal(consts.revive.allowEVMBytecode.isTrue, true);
+
+  const sc = consts.storageCommitments;
+  assert.equal(sc.challengePeriod.toNumber(), 10);
+  assert.equal(sc.responseWindow.toNumber(), 5);
+  assert.equal(sc.minProviderStake.toBigInt(), 100n * ZG);
+  assert.equal(sc.feePerChunk.toBigInt(), ZG / 1_000_000n / 4n);
+  assert.equal(sc.maxFileSize.toBigInt(), 1n << 40n);
+  assert.equal(sc.fileLifetime.toNumber(), 30 * 24 * 1800);
+  assert.equal(sc.slashFraction.toNumber(), 100_000_000); // 10 % in Perbill
+  assert.equal(sc.palletId.toU8a().length, 8);
+  assert.equal(Buffer.from(sc.palletId.toU8a()).toString(), 'zg/store');
+
+  const da = consts.daAttestations;
+  assert.equal(da.epochLength.toNumber(), 10);
+  assert.equal(da.attestationWindow.toNumber(), 10);
+  assert.equal(da.minSignerStake.toBigInt(), 100n * ZG);
+  assert.equal(da.blobBaseFee.toBigInt(), ZG / 1000n);
+  assert.equal(da.maxBlobBytes.toNumber(), 32 * 1024 * 1024);
+  assert.equal(da.expiryRefund.toNumber(), 500_000_000); // 50 %
+
+  const ce = consts.computeEscrow;
+  assert.equal(ce.minServiceStake.toBigInt(), 100n * ZG);
+  assert.equal(ce.minJobDuration.toNumber(), 10);
+  assert.equal(ce.maxServicesPerProvider.toNumber(), 16);
+  assert.equal(ce.refundLockPeriod.toNumber(), 300);
+});
+
+// DA first: a blob needs a quorum, and the signer registered here is drawn at the next epoch
+// (at most `EpochLength` blocks), which the other pallets' tests give time to happen.
+test('DaAttestations: submitBlob without a quorum fails with NoQuorum; registerSigner emits SignerRegistered', async () => {
+  const commitment = { root: blake2AsHex('no quorum yet'), sizeBytes: 1000, dataShards: 4, parityShards: 4 };
+  assertFailedWith(await submit(api.tx.daAttestations.submitBlob(commitment, 7), dave),
+    'daAttestations.NoQuorum', /no quorum/i);
+
+  const stake = 100n * ZG;
+  const [registered, wrongKey] = await submitAll([
+    [api.tx.daAttestations.registerSigner(stake, charlie.publicKey, bytes('http://127.0.0.1:9000/da')), charlie],
+    // Eve names Ferdie's key as hers.
+    [api.tx.daAttestations.registerSigner(stake, ferdie.publicKey, bytes('http://127.0.0.1:9001/da')), eve],
+  ]);
+  const event = theEvent(registered, api.events.daAttestations.SignerRegistered);
+  assert.equal(event.data.signer.toString(), charlie.address);
+  assert.equal(event.data.stake.toBigInt(), stake);
+  assert.equal(event.data.daKey.toHex(), u8aToHex(charlie.publicKey));
+  assertFailedWith(wrongKey, 'daAttestations.DaKeyNotSignerAccount', /DA key/);
+
+  const signer = (await api.query.daAttestations.signers(charlie.address)).unwrap();
+  assert.equal(signer.stake.toBigInt(), stake);
+  assert.equal(signer.status.isActive, true);
+  assert.equal(Buffer.from(signer.endpoint.toU8a(true)).toString(), 'http://127.0.0.1:9000/da');
+});
+
+test('Balances: transferKeepAlive to a new account emits Transfer, Endowed and NewAccount', async () => {
+  const fresh = keyring.addFromUri('//PolkadotJsFresh');
+  const amount = 10n * ZG;
+  const result = await submit(api.tx.balances.transferKeepAlive(fresh.address, amount), alice);
+  const transfer = theEvent(result, api.events.balances.Transfer);
+  assert.equal(transfer.data.from.toString(), alice.address);
+  assert.equal(transfer.data.to.toString(), fresh.address);
+  assert.equal(transfer.data.amount.toBigInt(), amount);
+  assert.equal(theEvent(result, api.events.balances.Endowed).data.freeBalance.toBigInt(), amount);
+  assert.equal(theEvent(result, api.events.system.NewAccount).data.account.toString(), fresh.address);
+  const fee = theEvent(result, api.events.transactionPayment.TransactionFeePaid);
+  assert.equal(fee.data.who.toString(), alice.address);
+  assert.ok(fee.data.actualFee.toBigInt() > 0n);
+  assert.ok(result.events.some(({ event }) => api.events.system.ExtrinsicSuccess.is(event)));
+
+  const account = await api.query.system.account(fresh.address);
+  assert.equal(account.data.free.toBigInt(), amount);
+});
+
+test('StorageCommitments: submit and registerProvider emit FileSubmitted and ProviderRegistered', async () => {
+  const root = blake2AsHex('polkadot.js file');
+  const size = 1000; // 4 chunks of 256 bytes, the last one padded
+  const stake = 150n * ZG;
+  const nextId = (await api.query.storageCommitments.nextFileId()).toBigInt();
+  const [submitted, registered] = await submitAll([
+    [api.tx.storageCommitments.submit(root, size, [bytes('model'), bytes('polkadot.js')]), alice],
+    [api.tx.storageCommitments.registerProvider(stake, bytes('http://127.0.0.1:9100')), alice],
+  ]);
+
+  const file = theEvent(submitted, api.events.storageCommitments.FileSubmitted).data;
+  assert.equal(file.id.toBigInt(), nextId);
+  assert.equal(file.owner.toString(), alice.address);
+  assert.equal(file.root.toHex(), root);
+  // `size` is a reserved name in @polkadot/types: the field is exposed as `size_`.
+  assert.equal(file.size_.toNumber(), size);
+  assert.equal(file.fee.toBigInt(), 4n * api.consts.storageCommitments.feePerChunk.toBigInt());
+  const header = await api.rpc.chain.getHeader(submitted.blockHash);
+  assert.equal(file.expiresAt.toNumber(),
+    header.number.toNumber() + api.consts.storageCommitments.fileLifetime.toNumber());
+
+  const provider = theEvent(registered, api.events.storageCommitments.ProviderRegistered).data;
+  assert.equal(provider.provider.toString(), alice.address);
+  assert.equal(provider.stake.toBigInt(), stake);
+
+  const info = (await api.query.storageCommitments.files(nextId)).unwrap();
+  assert.equal(info.root.toHex(), root);
+  assert.equal(info.size_.toNumber(), size);
+  assert.deepEqual(info.tags.map((t) => Buffer.from(t.toU8a(true)).toString()), ['model', 'polkadot.js']);
+  const stored = (await api.query.storageCommitments.providers(alice.address)).unwrap();
+  assert.equal(stored.stake.toBigInt(), stake);
+  assert.equal(stored.status.isActive, true);
+  // The stake is a hold, and its reason decodes as the runtime's composite enum.
+  const holds = await api.query.balances.holds(alice.address);
+  const hold = holds.find((h) => h.id.isStorageCommitments);
+  assert.ok(hold, `holds: ${JSON.stringify(holds.toHuman())}`);
+  assert.equal(hold.id.asStorageCommitments.isProviderStake, true);
+  assert.equal(hold.amount.toBigInt(), stake);
+});
+
+test('StorageCommitments: a zero-size file fails with FileEmpty, a small stake with StakeBelowMinimum', async () => {
+  const [empty, small] = await submitAll([
+    [api.tx.storageCommitments.submit(blake2AsHex('empty'), 0, []), bob],
+    [api.tx.storageCommitments.registerProvider(ZG, bytes('http://127.0.0.1:9101')), bob],
+  ]);
+  assertFailedWith(empty, 'storageCommitments.FileEmpty', /size is zero/);
+  assertFailedWith(small, 'storageCommitments.StakeBelowMinimum', /MinProviderStake/);
+});
+
+test('ComputeEscrow: deposit and registerService emit Deposited and ServiceRegistered', async () => {
+  const amount = 5n * ZG;
+  const stake = 100n * ZG;
+  const nextService = (await api.query.computeEscrow.nextServiceId()).toBigInt();
+  const [deposited, registered] = await submitAll([
+    [api.tx.computeEscrow.deposit(amount), eve],
+    [api.tx.computeEscrow.registerService(
+      'Inference', bytes('llama-3-8b'), bytes('http://127.0.0.1:9200/v1'), 1_000n, 2_000n, 'None', stake,
+    ), bob],
+  ]);
+
+  const deposit = theEvent(deposited, api.events.computeEscrow.Deposited).data;
+  assert.equal(deposit.user.toString(), eve.address);
+  assert.equal(deposit.amount.toBigInt(), amount);
+  const ledger = (await api.query.computeEscrow.ledgers(eve.address)).unwrap();
+  assert.equal(ledger.available.toBigInt(), amount);
+  assert.equal(ledger.pendingRefunds.length, 0);
+
+  const service = theEvent(registered, api.events.computeEscrow.ServiceRegistered).data;
+  assert.equal(service.service.toBigInt(), nextService);
+  assert.equal(service.provider.toString(), bob.address);
+  assert.equal(service.kind.isInference, true);
+  assert.equal(service.stake.toBigInt(), stake);
+  const info = (await api.query.computeEscrow.services(nextService)).unwrap();
+  assert.equal(Buffer.from(info.model.toU8a(true)).toString(), 'llama-3-8b');
+  assert.equal(info.inputPricePerToken.toBigInt(), 1_000n);
+  assert.equal(info.outputPricePerToken.toBigInt(), 2_000n);
+  assert.equal(info.verifiability.isNone, true);
+  assert.deepEqual((await api.query.computeEscrow.providerServices(bob.address)).map((id) => id.toBigInt()),
+    [nextService]);
+});
+
+test('ComputeEscrow: withdrawing more than available fails with InsufficientAvailableFunds, an empty model with EmptyModel', async () => {
+  const [withdraw, emptyModel] = await submitAll([
+    [api.tx.computeEscrow.withdraw(6n * ZG), eve],
+    [api.tx.computeEscrow.registerService(
+      { Job: null }, '0x', bytes('http://127.0.0.1:9201'), 0, 0, { Tee: { signer: ferdie.address } }, 100n * ZG,
+    ), ferdie],
+  ]);
+  assertFailedWith(withdraw, 'computeEscrow.InsufficientAvailableFunds', /available funds/);
+  assertFailedWith(emptyModel, 'computeEscrow.EmptyModel', /model name is empty/);
+  // Nothing moved.
+  assert.equal((await api.query.computeEscrow.ledgers(eve.address)).unwrap().available.toBigInt(), 5n * ZG);
+});
+
+/** Waits (polling new blocks) until the current epoch's quorum has `member`; returns the epoch. */
+async function waitForQuorumWith(member, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const epoch = await api.query.daAttestations.currentEpoch();
+    const quorum = await api.query.daAttestations.quorums(epoch);
+    if (quorum.isSome && quorum.unwrap().members.some(([account]) => account.toString() === member.address)) {
+      return epoch.toNumber();
+    }
+    await sleep(500);
+  }
+  throw new Error(`no quorum with ${member.address} within ${timeoutMs} ms`);
+}
+
+test('DaAttestations: submitBlob emits BlobSubmitted; a non-member attest fails with NotQuorumMember; the member certifies', async () => {
+  const epoch = await waitForQuorumWith(charlie);
+  const quorum = (await api.query.daAttestations.quorums(epoch)).unwrap();
+  assert.equal(quorum.totalStake.toBigInt(), 100n * ZG);
+  assert.ok(quorum.threshold.toBigInt() > 0n);
+
+  // A commitment as `zerog_primitives::da::encode_blob` makes it: root, size, k data and m
+  // parity shards. The chain only checks size and coding, not the root.
+  const commitment = { root: blake2AsHex('polkadot.js blob'), sizeBytes: 1000, dataShards: 4, parityShards: 4 };
+  const namespace = 42;
+  const nextBlob = (await api.query.daAttestations.nextBlobId()).toBigInt();
+  const submitted = await submit(api.tx.daAttestations.submitBlob(commitment, namespace), dave);
+  const blob = theEvent(submitted, api.events.daAttestations.BlobSubmitted).data;
+  assert.equal(blob.id.toBigInt(), nextBlob);
+  assert.equal(blob.root.toHex(), commitment.root);
+  assert.equal(blob.submitter.toString(), dave.address);
+  assert.equal(blob.namespace.toNumber(), namespace);
+  assert.equal(blob.sizeBytes.toNumber(), commitment.sizeBytes);
+  assert.equal(blob.fee.toBigInt(),
+    api.consts.daAttestations.blobBaseFee.toBigInt() + 1000n * api.consts.daAttestations.blobByteFee.toBigInt());
+  assert.ok(blob.epoch.toNumber() >= epoch);
+  const stored = (await api.query.daAttestations.blobs(nextBlob)).unwrap();
+  assert.equal(stored.commitment.dataShards.toNumber(), 4);
+  assert.equal(stored.commitment.parityShards.toNumber(), 4);
+  assert.equal(stored.status.isPending, true);
+  assert.equal((await api.query.daAttestations.blobIdByRoot(commitment.root)).unwrap().toBigInt(), nextBlob);
+
+  // Bob is not in the quorum.
+  assertFailedWith(await submit(api.tx.daAttestations.attest([nextBlob]), bob),
+    'daAttestations.NotQuorumMember', /not a member/);
+
+  // Charlie holds the whole quorum stake: one attestation certifies the blob.
+  const attested = await submit(api.tx.daAttestations.attest([nextBlob]), charlie);
+  const batch = theEvent(attested, api.events.daAttestations.BlobsAttested).data;
+  assert.equal(batch.signer.toString(), charlie.address);
+  assert.equal(batch.attested.toNumber(), 1);
+  assert.equal(batch.outcomes.length, 1);
+  assert.equal(batch.outcomes[0].isCertified, true);
+  const certified = theEvent(attested, api.events.daAttestations.BlobCertified).data;
+  assert.equal(certified.id.toBigInt(), nextBlob);
+  assert.equal(certified.attesters.toNumber(), 1);
+  assert.equal(certified.feePaid.toBigInt(), blob.fee.toBigInt());
+  assert.equal((await api.query.daAttestations.blobs(nextBlob)).unwrap().status.isCertified, true);
+
+  // A second attestation is refused by name too.
+  assertFailedWith(await submit(api.tx.daAttestations.attest([nextBlob]), charlie),
+    'daAttestations.AlreadyCertified', /already certified/);
+});
+
+test('runtime APIs of the custom pallets decode through api.call', async () => {
+  const file = await api.call.storageCommitmentsApi.file(0);
+  assert.ok(file.isSome);
+  assert.equal(file.unwrap().owner.toString(), alice.address);
+  assert.equal(file.unwrap().root.toHex(), blake2AsHex('polkadot.js file'));
+  const byRoot = await api.call.storageCommitmentsApi.filesByRoot(blake2AsHex('polkadot.js file'));
+  assert.equal(byRoot.length, 1);
+  assert.ok((await api.call.storageCommitmentsApi.file(999_999)).isNone);
+
+  const root = blake2AsHex('polkadot.js blob');
+  const blob = await api.call.daAttestationsApi.blob(root);
+  assert.ok(blob.isSome);
+  assert.equal(blob.unwrap().submitter.toString(), dave.address);
+  assert.equal(blob.unwrap().status.isCertified, true);
+  assert.ok((await api.call.daAttestationsApi.certification(root)).isSome);
+  assert.ok((await api.call.daAttestationsApi.currentEpoch()).toNumber() >= 1);
+});
+
+test('every storage item of every pallet can be queried and decodes', async () => {
+  const lower = (name) => name.replace(/^./, (c) => c.toLowerCase());
+  const nonEmpty = new Set();
+  let items = 0;
+  for (const pallet of api.runtimeMetadata.asLatest.pallets) {
+    if (pallet.storage.isNone) continue;
+    const section = lower(pallet.name.toString());
+    // The storage version every pallet keeps under `:__STORAGE_VERSION__:`.
+    const version = await api.query[section].palletVersion();
+    assert.ok(version.toNumber() >= 0, `${section}.palletVersion`);
+    for (const item of pallet.storage.unwrap().items) {
+      const method = lower(item.name.toString());
+      const query = api.query[section][method];
+      const where = `${pallet.name}.${item.name}`;
+      assert.equal(typeof query, 'function', `${where} not decorated`);
+      items += 1;
+      if (item.type.isPlain) {
+        const value = await query();
+        assert.ok(value !== null && value !== undefined, where);
+        value.toHuman(); // decodes all the way down
+        continue;
+      }
+      // A map: its entries (a page at most), and one value by key.
+      const entries = await query.entriesPaged({ args: [], pageSize: 200 });
+      for (const [key, value] of entries) {
+        assert.equal(key.args.length, item.type.asMap.hashers.length, where);
+        value.toHuman();
+      }
+      let args;
+      if (entries.length > 0) {
+        nonEmpty.add(where);
+        args = entries[0][0].args;
+      } else {
+        // No entry: ask for a default key of the right type; an absent value decodes too.
+        const keyId = item.type.asMap.key;
+        const ids = item.type.asMap.hashers.length === 1
+          ? [keyId]
+          : api.registry.lookup.getSiType(keyId).def.asTuple.map((id) => id);
+        args = ids.map((id) => api.createType(api.registry.createLookupType(id)));
+      }
+      const value = await query(...args);
+      assert.ok(value !== null && value !== undefined, where);
+      if (entries.length > 0) assert.equal(value.toHex(), entries[0][1].toHex(), where);
+    }
+  }
+  assert.ok(items >= 60, `${items} storage items`);
+  // The calls above left state in every custom pallet's maps.
+  for (const where of [
+    'System.Account', 'Balances.Holds',
+    'StorageCommitments.Files', 'StorageCommitments.FileIndex', 'StorageCommitments.Providers',
+    'DaAttestations.Blobs', 'DaAttestations.BlobIdByRoot', 'DaAttestations.Signers', 'DaAttestations.Quorums',
+    'ComputeEscrow.Services', 'ComputeEscrow.ProviderServices', 'ComputeEscrow.Ledgers',
+  ]) assert.ok(nonEmpty.has(where), `${where} has no entries`);
+});
