@@ -49,6 +49,13 @@ impl SubstrateCli for Cli {
 /// Parses the command line and runs what it asks for.
 pub fn run() -> sc_cli::Result<()> {
 	let mut cli = Cli::from_args();
+	// Addresses in RPC answers, logs and `key` subcommands use ZeroG's SS58 prefix, and RPCs
+	// such as `system_accountNextIndex` accept addresses written with it.
+	polkadot_sdk::sp_core::crypto::set_default_ss58_version(
+		polkadot_sdk::sp_core::crypto::Ss58AddressFormat::custom(
+			zerog_primitives::units::SS58_PREFIX,
+		),
+	);
 
 	if let Some(Subcommand::EthRpc(_)) = &cli.subcommand {
 		let Some(Subcommand::EthRpc(cmd)) = cli.subcommand.take() else { unreachable!() };

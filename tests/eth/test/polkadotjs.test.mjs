@@ -155,16 +155,9 @@ test('chain properties: SS58 6900, ZG with 18 decimals; runtime version zerog', 
   assert.equal((await api.rpc.system.chainType()).isDevelopment, true); // Apps then offers the dev accounts
 });
 
-// KNOWN NODE BUG (reported, not worked around): the node never calls
-// `sp_core::crypto::set_default_ss58_version(Ss58AddressFormat::custom(6900))`, so RPCs that take
-// an SS58 address (`system_accountNextIndex`) refuse addresses in the chain's own format with
-// "Unknown SS58 address format `6900`" and only accept generic (42) ones. @polkadot/api encodes
-// every AccountId with the chain's prefix, so `api.rpc.system.accountNextIndex` always fails;
-// signing still works because Polkadot.js reads nonces through the AccountNonceApi runtime API.
-// Marked `todo` so the suite reports it without failing; drop the option once the node is fixed.
-test('system_accountNextIndex accepts ZeroG (SS58 6900) addresses', {
-  todo: 'zerog-node lacks set_default_ss58_version(6900): system_accountNextIndex rejects 6900 addresses',
-}, async () => {
+// RPCs that take an SS58 address parse it with the node's default prefix: the node sets it to
+// ZeroG's 6900 at start-up, so addresses as @polkadot/api encodes them are accepted.
+test('system_accountNextIndex accepts ZeroG (SS58 6900) addresses', async () => {
   const viaRuntimeApi = await api.call.accountNonceApi.accountNonce(alice.address);
   const viaRpc = await api.rpc.system.accountNextIndex(alice.address);
   assert.equal(viaRpc.toNumber(), viaRuntimeApi.toNumber());
