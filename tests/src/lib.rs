@@ -41,6 +41,30 @@ pub fn node_binary() -> PathBuf {
 	node
 }
 
+/// Path of the `zerog` command-line client under test: the one the workspace build put next to
+/// the node (`$CARGO_TARGET_DIR/release/zerog`); `ZEROG_CLI_BIN` overrides it.
+pub fn cli_binary() -> PathBuf {
+	if let Ok(path) = std::env::var("ZEROG_CLI_BIN") {
+		return PathBuf::from(path);
+	}
+	let exe = std::env::current_exe().expect("the test binary has a path");
+	let release_dir =
+		exe.parent().and_then(Path::parent).expect("test binary is in <target>/<profile>/deps");
+	let cli = release_dir.join("zerog");
+	assert!(
+		cli.exists(),
+		"{} does not exist: build it with `cargo build --release --workspace --all-targets` (the \
+		 README's test command does) or point ZEROG_CLI_BIN at it",
+		cli.display()
+	);
+	cli
+}
+
+/// Runs the `zerog` client with `args` to completion.
+pub fn run_cli(args: &[&str]) -> Output {
+	Command::new(cli_binary()).args(args).stdin(Stdio::null()).output().expect("zerog starts")
+}
+
 /// The workspace root, for files such as `chain-specs/local.json`.
 pub fn workspace_root() -> PathBuf {
 	Path::new(env!("CARGO_MANIFEST_DIR"))
