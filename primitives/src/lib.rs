@@ -6,7 +6,10 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+extern crate alloc;
+
 pub mod da;
+pub mod hex;
 pub mod storage;
 pub mod units;
 

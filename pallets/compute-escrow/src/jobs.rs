@@ -31,6 +31,24 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
+	/// The jobs of `provider`'s job services that still wait for its result, oldest first: what
+	/// the provider's off-chain worker dispatches to the executor.
+	///
+	/// [`Self::jobs_for_provider`] with every entry checked again against the job and its
+	/// service, so the worker never acts on a job that is not the provider's to answer.
+	pub fn pending_jobs_of(provider: &T::AccountId) -> Vec<(JobId, JobInfo<T>)> {
+		Self::jobs_for_provider(provider)
+			.into_iter()
+			.filter(|(_, job)| {
+				job.provider == *provider
+					&& job.status == JobStatus::Assigned
+					&& Services::<T>::get(job.service).is_some_and(|service| {
+						service.kind == ServiceKind::Job && service.provider == *provider
+					})
+			})
+			.collect()
+	}
+
 	/// Checks and stores a new job of `user` for service `service_id`, escrows `max_fee` and
 	/// assigns the job to the service's provider; returns the job id and the provider.
 	pub(crate) fn open_job(

@@ -22,6 +22,12 @@
 //!   maximum fee for a job assigned to the service's provider; the provider answers before the
 //!   deadline; the user accepts, disputes, or stays silent until the review window ends.
 //!   Deadlines and review windows are enforced in `on_initialize`.
+//! - **Off-chain worker** ([`offchain`]): for every `zgcp` key ([`KEY_TYPE`]) in the node
+//!   keystore whose account provides a job service, dispatches the jobs waiting for a result
+//!   ([`Pallet::pending_jobs_of`]) to the local executor over HTTP, polls them, and signs
+//!   [`Call::submit_result`] when the executor reports success, with `fee_used` capped at the
+//!   job's `max_fee`. Each job is dispatched and submitted once (records in persistent off-chain
+//!   storage).
 //!
 //! ## Terminology
 //!
@@ -65,6 +71,11 @@
 //!   provider ([`Config::MaxPendingJobsPerProvider`], what an off-chain worker iterates through
 //!   [`Pallet::jobs_for_provider`]), services per provider, pending refunds per user and receipts
 //!   per batch.
+//! - **Provider keys.** A provider's job results are signed by the off-chain worker with the
+//!   keystore key whose `AccountId32` is the provider's account (sr25519, [`KEY_TYPE`] `zgcp`,
+//!   see [`crypto`]): register the service from the same key you insert into the keystore. The
+//!   worker only relays the executor's answer; the chain checks the provider, the deadline and
+//!   the fee again.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -72,12 +83,14 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod crypto;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
 mod jobs;
 mod ledger;
 #[cfg(test)]
 mod mock;
+pub mod offchain;
 mod receipts;
 mod services;
 #[cfg(test)]
@@ -85,14 +98,15 @@ mod tests;
 pub mod types;
 pub mod weights;
 
+pub use crypto::KEY_TYPE;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
 use polkadot_sdk::{
 	frame_support::{self, traits::fungible},
-	frame_system,
-	sp_core::{crypto::KeyTypeId, H256},
+	frame_system::{self, offchain::CreateSignedTransaction},
+	sp_core::H256,
 	sp_runtime::{
 		traits::{IdentifyAccount, Verify, Zero},
 		Perbill,
@@ -101,10 +115,6 @@ use polkadot_sdk::{
 
 /// Log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::compute-escrow";
-
-/// Key type of the compute provider keys in the node keystore, used by the off-chain worker that
-/// dispatches jobs and submits results.
-pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"zgcp");
 
 /// Balance type of the pallet's currency.
 pub type BalanceOf<T> =
@@ -155,7 +165,10 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 
 	#[pallet::config]
-	pub trait Config: polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+	pub trait Config:
+		CreateSignedTransaction<Call<Self>>
+		+ polkadot_sdk::frame_system::Config<RuntimeEvent: From<Event<Self>>>
+	{
 		/// The native token. Ledgers, job escrows and stakes are holds on it.
 		type Currency: fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
 			+ fungible::BalancedHold<Self::AccountId>
@@ -166,7 +179,16 @@ pub mod pallet {
 
 		/// Signature of an inference receipt, checked against the user's account (or the
 		/// enclave key of a TEE service). `MultiSignature` in ZeroG.
+		///
+		/// Not to be confused with `SigningTypes::Signature` (the off-chain worker's transaction
+		/// signature); write `<T as Config>::Signature` where both are in scope.
 		type Signature: Verify<Signer: IdentifyAccount<AccountId = Self::AccountId>> + Parameter;
+
+		/// The `zgcp` key the off-chain worker signs `submit_result` with; see [`crypto`].
+		type AuthorityId: frame_system::offchain::AppCrypto<
+			<Self as frame_system::offchain::SigningTypes>::Public,
+			<Self as frame_system::offchain::SigningTypes>::Signature,
+		>;
 
 		/// Origin that decides how a disputed job's fee is split.
 		type DisputeOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -237,7 +259,7 @@ pub mod pallet {
 
 		/// Makes signing accounts for the `settle_receipts` benchmark.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, Self::Signature>;
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, <Self as Config>::Signature>;
 	}
 
 	/// The in-code storage version.
@@ -508,6 +530,12 @@ pub mod pallet {
 		/// `now`; both queues are bounded by `MaxJobsPerBlock`.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			Self::process_due_jobs(now)
+		}
+
+		/// Dispatches the jobs of the keystore's providers to the local executor and submits
+		/// their results; see [`offchain`].
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			Self::run_job_worker(now);
 		}
 
 		fn integrity_test() {

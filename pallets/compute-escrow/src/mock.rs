@@ -1,26 +1,45 @@
-//! Test runtime: System, Balances and this pallet, with AccountId32 accounts and
-//! `MultiSignature` receipts signed by the sr25519 dev keys.
+//! Test runtime: System, Balances and this pallet, with AccountId32 accounts,
+//! `MultiSignature` receipts signed by the sr25519 dev keys, `MultiSigner` signing types and a
+//! mock extrinsic for the off-chain worker's signed transactions.
 
-use crate::{self as pallet_compute_escrow, InferenceReceipt, SignedReceipt};
+use crate::{
+	self as pallet_compute_escrow, crypto::ComputeAuthId, InferenceReceipt, SignedReceipt,
+};
 use codec::Encode;
+use parking_lot::RwLock;
 use polkadot_sdk::{
 	frame_support::{
 		self, derive_impl, parameter_types,
 		traits::{ConstU128, ConstU32, Hooks},
 	},
-	frame_system::{self, EnsureRoot},
+	frame_system::{self, offchain::AppCrypto, EnsureRoot},
 	pallet_balances,
-	sp_core::Pair,
+	sp_core::{
+		offchain::{
+			testing::{OffchainState, PoolState, TestOffchainExt, TestTransactionPoolExt},
+			Externalities as OffchainExternalities, HttpError, HttpRequestId, HttpRequestStatus,
+			OffchainDbExt, OffchainWorkerExt, OpaqueNetworkState, Timestamp, TransactionPoolExt,
+		},
+		OpaquePeerId, Pair,
+	},
 	sp_io,
 	sp_keyring::Sr25519Keyring,
-	sp_keystore::{testing::MemoryKeystore, KeystoreExt},
-	sp_runtime::{traits::IdentityLookup, AccountId32, BuildStorage, MultiSignature, Perbill},
+	sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt},
+	sp_runtime::{
+		generic::UncheckedExtrinsic, traits::IdentityLookup, AccountId32, BuildStorage,
+		MultiSignature, MultiSigner, Perbill,
+	},
 };
+use std::{collections::BTreeMap, sync::Arc};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type AccountId = AccountId32;
 pub type Balance = u128;
 pub type BlockNumber = u64;
+
+/// The transaction the off-chain worker submits: signed by an account, without signature or
+/// extension (the pool of the tests checks nothing).
+pub type Extrinsic = UncheckedExtrinsic<AccountId, RuntimeCall, (), ()>;
 
 frame_support::construct_runtime!(
 	pub enum Test {
@@ -43,6 +62,33 @@ impl pallet_balances::Config for Test {
 	type Balance = Balance;
 	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
 	type AccountStore = System;
+}
+
+impl frame_system::offchain::SigningTypes for Test {
+	type Public = MultiSigner;
+	type Signature = MultiSignature;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type RuntimeCall = RuntimeCall;
+	type Extrinsic = Extrinsic;
+}
+
+impl<LocalCall> frame_system::offchain::CreateSignedTransaction<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_signed_transaction<C: AppCrypto<Self::Public, Self::Signature>>(
+		call: RuntimeCall,
+		_public: MultiSigner,
+		account: AccountId,
+		_nonce: <Test as frame_system::Config>::Nonce,
+	) -> Option<Extrinsic> {
+		Some(Extrinsic::new_signed(call, account, (), ()))
+	}
 }
 
 /// Existential deposit of the test chain.
@@ -79,6 +125,7 @@ impl pallet_compute_escrow::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Signature = MultiSignature;
+	type AuthorityId = ComputeAuthId;
 	type DisputeOrigin = EnsureRoot<AccountId>;
 	type SlashDestination = ();
 	type MinServiceStake = MinServiceStake;
@@ -152,4 +199,133 @@ pub fn sign(
 ) -> SignedReceipt<AccountId, Balance, MultiSignature> {
 	let signature = key.pair().sign(&receipt.encode()).into();
 	SignedReceipt { receipt, signature }
+}
+
+/// HTTP outcomes a test imposes on requests, by (method, URI), instead of the `200` every
+/// answer of `TestOffchainExt` has: another status code, a timeout or an I/O error.
+pub type HttpOverrides = Arc<RwLock<BTreeMap<(String, String), HttpRequestStatus>>>;
+
+/// `TestOffchainExt` whose answers can carry another outcome than HTTP 200 (see
+/// [`HttpOverrides`]); everything else is the test extension's.
+#[derive(Clone)]
+pub struct OverridableOffchainExt {
+	/// The mocked HTTP server and local storage.
+	inner: TestOffchainExt,
+	/// The outcomes imposed on requests.
+	overrides: HttpOverrides,
+}
+
+impl OffchainExternalities for OverridableOffchainExt {
+	fn is_validator(&self) -> bool {
+		self.inner.is_validator()
+	}
+
+	fn network_state(&self) -> Result<OpaqueNetworkState, ()> {
+		self.inner.network_state()
+	}
+
+	fn timestamp(&mut self) -> Timestamp {
+		self.inner.timestamp()
+	}
+
+	fn sleep_until(&mut self, deadline: Timestamp) {
+		self.inner.sleep_until(deadline)
+	}
+
+	fn random_seed(&mut self) -> [u8; 32] {
+		self.inner.random_seed()
+	}
+
+	fn http_request_start(
+		&mut self,
+		method: &str,
+		uri: &str,
+		meta: &[u8],
+	) -> Result<HttpRequestId, ()> {
+		self.inner.http_request_start(method, uri, meta)
+	}
+
+	fn http_request_add_header(
+		&mut self,
+		request_id: HttpRequestId,
+		name: &str,
+		value: &str,
+	) -> Result<(), ()> {
+		self.inner.http_request_add_header(request_id, name, value)
+	}
+
+	fn http_request_write_body(
+		&mut self,
+		request_id: HttpRequestId,
+		chunk: &[u8],
+		deadline: Option<Timestamp>,
+	) -> Result<(), HttpError> {
+		self.inner.http_request_write_body(request_id, chunk, deadline)
+	}
+
+	fn http_response_wait(
+		&mut self,
+		ids: &[HttpRequestId],
+		deadline: Option<Timestamp>,
+	) -> Vec<HttpRequestStatus> {
+		let statuses = self.inner.http_response_wait(ids, deadline);
+		let state = self.inner.0.read();
+		let overrides = self.overrides.read();
+		ids.iter()
+			.zip(statuses)
+			.map(|(id, status)| {
+				state
+					.requests
+					.get(id)
+					.and_then(|request| {
+						overrides.get(&(request.method.clone(), request.uri.clone())).copied()
+					})
+					.unwrap_or(status)
+			})
+			.collect()
+	}
+
+	fn http_response_headers(&mut self, request_id: HttpRequestId) -> Vec<(Vec<u8>, Vec<u8>)> {
+		self.inner.http_response_headers(request_id)
+	}
+
+	fn http_response_read_body(
+		&mut self,
+		request_id: HttpRequestId,
+		buffer: &mut [u8],
+		deadline: Option<Timestamp>,
+	) -> Result<usize, HttpError> {
+		self.inner.http_response_read_body(request_id, buffer, deadline)
+	}
+
+	fn set_authorized_nodes(&mut self, nodes: Vec<OpaquePeerId>, authorized_only: bool) {
+		self.inner.set_authorized_nodes(nodes, authorized_only)
+	}
+}
+
+/// The handles an off-chain worker test inspects: mocked HTTP and local storage, imposed HTTP
+/// outcomes, and the transaction pool.
+pub struct OcwHandles {
+	pub offchain: Arc<RwLock<OffchainState>>,
+	pub overrides: HttpOverrides,
+	pub pool: Arc<RwLock<PoolState>>,
+}
+
+/// Like [`new_test_ext`], with off-chain, pool and keystore extensions; the keystore holds the
+/// `zgcp` keys of the dev `seeds` (e.g. `"//Charlie"`).
+pub fn ocw_test_ext(seeds: &[&str]) -> (sp_io::TestExternalities, OcwHandles) {
+	let mut ext = new_test_ext();
+	let (offchain, offchain_state) = TestOffchainExt::new();
+	let overrides = HttpOverrides::default();
+	let (pool, pool_state) = TestTransactionPoolExt::new();
+	let keystore = MemoryKeystore::new();
+	for seed in seeds {
+		keystore.sr25519_generate_new(crate::KEY_TYPE, Some(seed)).unwrap();
+	}
+	let worker = OverridableOffchainExt { inner: offchain.clone(), overrides: overrides.clone() };
+	ext.register_extension(OffchainWorkerExt::new(worker));
+	ext.register_extension(OffchainDbExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.register_extension(KeystoreExt::new(keystore));
+	(ext, OcwHandles { offchain: offchain_state, overrides, pool: pool_state })
 }

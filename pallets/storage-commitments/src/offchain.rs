@@ -53,6 +53,9 @@ use polkadot_sdk::{
 };
 use zerog_primitives::storage::{chunk_len, ChunkProof};
 
+/// The hex helpers shared by every ZeroG off-chain worker, re-exported for this worker's callers.
+pub use zerog_primitives::hex::{from_hex, to_hex};
+
 /// Key, in persistent off-chain local storage, of the node's storage RPC URL (raw UTF-8).
 pub const RPC_URL_KEY: &[u8] = b"zerog::storage::rpc";
 
@@ -235,32 +238,4 @@ pub fn fit_chunk(mut chunk: Vec<u8>, size: u64, chunk_index: u64) -> Result<Chun
 		return Err(OcwError::ChunkLength);
 	}
 	ChunkBytes::try_from(chunk).map_err(|_| OcwError::ChunkLength)
-}
-
-/// Lowercase hex of `bytes`, without prefix.
-pub fn to_hex(bytes: &[u8]) -> String {
-	const DIGITS: &[u8; 16] = b"0123456789abcdef";
-	let mut hex = String::with_capacity(bytes.len().saturating_mul(2));
-	for byte in bytes {
-		hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
-		hex.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
-	}
-	hex
-}
-
-/// Bytes of a hex string with an optional `0x` prefix, in either case; `None` if it is not hex.
-pub fn from_hex(hex: &str) -> Option<Vec<u8>> {
-	let digits = hex.strip_prefix("0x").or_else(|| hex.strip_prefix("0X")).unwrap_or(hex);
-	if !digits.len().is_multiple_of(2) {
-		return None;
-	}
-	digits
-		.as_bytes()
-		.chunks(2)
-		.map(|pair| {
-			let high = char::from(*pair.first()?).to_digit(16)?;
-			let low = char::from(*pair.get(1)?).to_digit(16)?;
-			u8::try_from(high * 16 + low).ok()
-		})
-		.collect()
 }

@@ -21,6 +21,8 @@ impl pallet_compute_escrow::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Signature = Signature;
+	/// The provider's `zgcp` keystore key signs the off-chain worker's `submit_result`.
+	type AuthorityId = pallet_compute_escrow::crypto::ComputeAuthId;
 	/// Disputes are decided by governance (sudo on this chain).
 	type DisputeOrigin = EnsureRoot<AccountId>;
 	/// Slashed stake is burned.

@@ -5,6 +5,7 @@ mod hooks;
 mod invariants;
 mod jobs;
 mod ledger;
+mod offchain;
 mod receipts;
 mod services;
 mod weights;

@@ -224,14 +224,3 @@ fn fit_chunk_strips_the_zero_padding_of_the_last_chunk_only() {
 	assert_eq!(fit_chunk(vec![1; 255], file.size(), 0), Err(OcwError::ChunkLength));
 	assert_eq!(fit_chunk(vec![1; 256], file.size(), last + 1), Err(OcwError::ChunkLength));
 }
-
-#[test]
-fn hex_round_trips() {
-	let bytes: Vec<u8> = (0..=255).collect();
-	assert_eq!(from_hex(&format!("0x{}", to_hex(&bytes))), Some(bytes));
-	assert_eq!(from_hex("0xABcd"), Some(vec![0xab, 0xcd]));
-	assert_eq!(from_hex(""), Some(vec![]));
-	assert_eq!(from_hex("abc"), None);
-	assert_eq!(from_hex("0xg0"), None);
-	assert_eq!(from_hex("+1"), None);
-}
