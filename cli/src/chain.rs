@@ -2,6 +2,7 @@
 //! and waiting for it in a best block, and naming the pallet error when it fails.
 
 use crate::{error::CliError, rpc::NodeRpc};
+use codec::Decode;
 use std::time::Duration;
 use subxt::{
 	config::PolkadotExtrinsicParamsBuilder,
@@ -64,8 +65,7 @@ impl Chain {
 		call: &Call,
 		signer: &Keypair,
 	) -> Result<Included, CliError> {
-		let account = signer.public_key().to_account_id();
-		let nonce = rpc.account_next_index(&account.to_string()).await?;
+		let nonce = next_nonce(rpc, signer).await?;
 		let params = PolkadotExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
 		let at = self.api.at_current_block().await.map_err(|error| {
 			CliError::Chain(format!("{what}: cannot read the current block: {error}"))
@@ -146,6 +146,25 @@ impl Chain {
 			}
 		}
 		Ok(endpoints)
+	}
+}
+
+/// The nonce of `signer`'s next transaction: `system_accountNextIndex`, which counts the
+/// transactions waiting in the pool, or else the runtime's `AccountNonceApi` at the best block
+/// (for nodes that refuse the address format).
+async fn next_nonce(rpc: &NodeRpc, signer: &Keypair) -> Result<u64, CliError> {
+	let account = signer.public_key().to_account_id();
+	match rpc.account_next_index(&account.to_string()).await {
+		Ok(nonce) => Ok(nonce),
+		Err(pool_error) => {
+			let bytes = rpc
+				.state_call("AccountNonceApi_account_nonce", &signer.public_key().0)
+				.await
+				.map_err(|_| pool_error)?;
+			u32::decode(&mut &bytes[..]).map(u64::from).map_err(|error| {
+				CliError::Chain(format!("the account nonce does not decode: {error}"))
+			})
+		},
 	}
 }
 

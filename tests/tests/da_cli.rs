@@ -1,0 +1,169 @@
+//! The `zerog da` commands against a real `zerog-node --dev` whose off-chain worker is a DA
+//! signer: a blob is erasure-coded, committed, pushed to the node (also through the HTTP
+//! endpoint the signer registered) and certified; it comes back byte for byte and samples
+//! verify; once the node has dropped most shards, sampling and fetching fail with a non-zero exit.
+
+use std::{process::Output, time::Duration};
+
+use serde_json::Value as Json;
+use subxt::{
+	dynamic::{self, Value},
+	rpcs::rpc_params,
+};
+use subxt_signer::sr25519::dev;
+use zerog_e2e_tests::{run_cli, Node, NodeConfig};
+
+/// One ZG in the smallest unit.
+const ZG: u128 = 1_000_000_000_000_000_000;
+
+/// Blocks come every 2 s; allow for a slow, loaded CI machine.
+const BLOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The runtime's DA epoch, in blocks (`runtime/src/configs/da.rs`): a new signer is drawn into
+/// the quorum of the next epoch.
+const EPOCH_LENGTH: u32 = 10;
+
+/// `len` pseudo-random bytes from `seed` (xorshift64*).
+fn random_bytes(len: usize, seed: u64) -> Vec<u8> {
+	let mut state = seed | 1;
+	let mut bytes = Vec::with_capacity(len + 8);
+	while bytes.len() < len {
+		state ^= state >> 12;
+		state ^= state << 25;
+		state ^= state >> 27;
+		bytes.extend_from_slice(&state.wrapping_mul(0x2545_F491_4F6C_DD1D).to_le_bytes());
+	}
+	bytes.truncate(len);
+	bytes
+}
+
+fn hex(bytes: &[u8]) -> String {
+	bytes.iter().fold(String::from("0x"), |mut out, byte| {
+		out.push_str(&format!("{byte:02x}"));
+		out
+	})
+}
+
+fn output_text(output: &Output) -> String {
+	format!(
+		"exit {}\nstdout:\n{}\nstderr:\n{}",
+		output.status,
+		String::from_utf8_lossy(&output.stdout),
+		String::from_utf8_lossy(&output.stderr)
+	)
+}
+
+/// Runs `zerog --rpc <node> args... --json`, asserts success and parses its JSON object.
+fn zerog_json(node: &Node, args: &[&str]) -> Json {
+	let url = node.ws_url();
+	let mut all = vec!["--rpc", url.as_str()];
+	all.extend_from_slice(args);
+	all.push("--json");
+	let output = run_cli(&all);
+	assert!(output.status.success(), "zerog {args:?} failed:\n{}", output_text(&output));
+	serde_json::from_slice(&output.stdout)
+		.unwrap_or_else(|error| panic!("no JSON object ({error}):\n{}", output_text(&output)))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn da_blob_is_certified_fetched_and_sampled() {
+	let node = Node::start(NodeConfig::dev("cli-da").args(["--no-eth-rpc"]));
+	node.wait_for_best(1, BLOCK_TIMEOUT).await;
+	let alice = dev::alice();
+	let rpc = node.rpc().await;
+
+	// Alice's node signs for DA: her key in the keystore, and Alice registered as a signer whose
+	// endpoint is the node's RPC over plain HTTP.
+	let () = rpc
+		.request("author_insertKey", rpc_params!["zgda", "//Alice", hex(&alice.public_key().0)])
+		.await
+		.unwrap();
+	let endpoint = format!("http://127.0.0.1:{}", node.rpc_port);
+	let register = dynamic::transaction(
+		"DaAttestations",
+		"register_signer",
+		(100 * ZG, Value::from_bytes(alice.public_key().0), Value::from_bytes(endpoint.as_bytes())),
+	);
+	node.client()
+		.await
+		.at_current_block()
+		.await
+		.unwrap()
+		.transactions()
+		.sign_and_submit_then_watch_default(&register, &alice)
+		.await
+		.unwrap()
+		.wait_for_finalized_success()
+		.await
+		.unwrap();
+	// The next epoch's quorum is drawn from the registered signers.
+	let registered_at = node.best_number().await;
+	node.wait_for_best(registered_at + EPOCH_LENGTH + 1, BLOCK_TIMEOUT * 2).await;
+
+	let dir = tempfile::tempdir().unwrap();
+	let blob = random_bytes(300_000, 11);
+	let file = dir.path().join("blob.bin");
+	std::fs::write(&file, &blob).unwrap();
+	let submitted = zerog_json(
+		&node,
+		&[
+			"da",
+			"submit",
+			file.to_str().unwrap(),
+			"--namespace",
+			"7",
+			"--data-shards",
+			"4",
+			"--parity-shards",
+			"8",
+			"--wait",
+			"--timeout",
+			"120",
+		],
+	);
+	let root = submitted["root"].as_str().expect("submit prints the root").to_owned();
+	assert_eq!(submitted["submitted"], true, "{submitted}");
+	assert_eq!(submitted["held"], 12, "the node holds every shard: {submitted}");
+	assert!(submitted["certifiedAt"].as_u64().is_some(), "certified: {submitted}");
+	let signers = submitted["signers"].as_array().expect("signer reports");
+	assert_eq!(signers.len(), 1, "the HTTP endpoint of the signer was used: {submitted}");
+	assert_eq!(signers[0]["endpoint"], endpoint.as_str());
+	assert_eq!(signers[0]["held"], 12, "{submitted}");
+
+	// Fetched back byte for byte, and every sample verifies.
+	let out = dir.path().join("fetched.bin");
+	zerog_json(&node, &["da", "get", &root, "-o", out.to_str().unwrap()]);
+	assert!(std::fs::read(&out).unwrap() == blob, "the fetched blob differs");
+	let sampled = zerog_json(&node, &["da", "sample", &root, "--samples", "3"]);
+	assert_eq!(sampled["available"], true, "{sampled}");
+	assert_eq!(sampled["verified"], 3, "{sampled}");
+	// k = 4 of n = 12: an unavailable blob passes 3 samples with probability 3/12 * 2/11 * 1/10.
+	let confidence = sampled["confidence"].as_f64().unwrap();
+	assert!((confidence - (1.0 - 6.0 / 1320.0)).abs() < 1e-9, "{sampled}");
+
+	// Submitting the same blob again only pushes the shards.
+	let again = zerog_json(
+		&node,
+		&["da", "submit", file.to_str().unwrap(), "--data-shards", "4", "--parity-shards", "8"],
+	);
+	assert_eq!(again["submitted"], false, "{again}");
+
+	// The node drops 9 of the 12 shards: fewer than k remain, so the blob is unavailable.
+	let removed: Json = rpc
+		.request("da_removeShards", rpc_params![root.as_str(), (3u16..12).collect::<Vec<_>>()])
+		.await
+		.unwrap();
+	assert_eq!(removed["removed"], 9);
+	let url = node.ws_url();
+	let output = run_cli(&["--rpc", &url, "da", "sample", &root, "--samples", "12"]);
+	assert!(!output.status.success(), "sampling all shards must fail:\n{}", output_text(&output));
+	assert!(
+		String::from_utf8_lossy(&output.stderr).contains("unavailable"),
+		"{}",
+		output_text(&output)
+	);
+	let missing = dir.path().join("missing.bin");
+	let output = run_cli(&["--rpc", &url, "da", "get", &root, "-o", missing.to_str().unwrap()]);
+	assert!(!output.status.success(), "{}", output_text(&output));
+	assert!(!missing.exists(), "nothing is written for a blob that cannot be rebuilt");
+}
