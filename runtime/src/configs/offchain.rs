@@ -1,9 +1,9 @@
-//! What the off-chain workers of the storage and DA pallets need from the runtime: how to build
-//! and sign a transaction with a key from the node's keystore.
+//! What the off-chain workers of the storage, DA and compute pallets need from the runtime: how
+//! to build and sign a transaction with a key from the node's keystore.
 //!
-//! The workers sign with sr25519 keys of their own key types (`zgst`, `zgda`); the public key is
-//! the account that pays, as for any Substrate account, so a provider funds the account of the
-//! key it inserts.
+//! The workers sign with sr25519 keys of their own key types (`zgst`, `zgda`, `zgcp`); the public
+//! key is the account that pays, as for any Substrate account, so a provider funds the account of
+//! the key it inserts.
 
 use crate::{
 	configs::BlockHashCount, signed_tx_extension, AccountId, Nonce, Runtime, RuntimeCall,

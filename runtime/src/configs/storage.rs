@@ -54,13 +54,16 @@ impl pallet_storage_commitments::Config for Runtime {
 	type MaxTagLen = ConstU32<64>;
 	type MinProviderStake = MinProviderStake;
 	type MaxEndpointLen = ConstU32<256>;
-	type MaxProviders = ConstU32<64>;
+	/// Every active provider is challenged in the same block. With the activation and expiry
+	/// bounds below, 32 keep a block's hooks under a quarter of its weight (the pallet's
+	/// `integrity_test`) with the current, estimated weights.
+	type MaxProviders = ConstU32<32>;
 	/// Twenty periods: every challenge issued before leaving is answered or slashed first.
 	type UnbondingPeriod = ConstU32<{ 20 * CHALLENGE_PERIOD }>;
 	type ChallengePeriod = ConstU32<CHALLENGE_PERIOD>;
 	type ResponseWindow = ConstU32<RESPONSE_WINDOW>;
 	type SlashFraction = StorageSlashFraction;
-	type MaxActivationsPerBlock = ConstU32<64>;
-	type MaxExpiryScansPerBlock = ConstU32<64>;
+	type MaxActivationsPerBlock = ConstU32<32>;
+	type MaxExpiryScansPerBlock = ConstU32<16>;
 	type WeightInfo = pallet_storage_commitments::weights::SubstrateWeight<Runtime>;
 }
