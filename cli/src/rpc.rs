@@ -108,6 +108,9 @@ impl fmt::Display for RpcError {
 				}
 				Ok(())
 			},
+			Self::Transport { url, method: "connect", reason } => {
+				write!(f, "cannot connect to {url}: {reason}")
+			},
 			Self::Transport { url, method, reason } => {
 				write!(f, "{method} on {url} failed: {reason}")
 			},

@@ -528,4 +528,66 @@ mod tests {
 		assert!(verify_segment(&root, size, 2, &last[1..], &proof).is_err());
 		assert!(verify_segment(&root, size, 2, last, &[0xff]).unwrap_err().contains("decode"));
 	}
+
+	/// A stand-in node that serves `file` but flips a byte of segment `corrupt_segment`.
+	async fn corrupting_node(
+		file: Vec<u8>,
+		corrupt_segment: u64,
+	) -> (String, jsonrpsee::server::ServerHandle) {
+		use jsonrpsee::{server::Server, types::ErrorObjectOwned, RpcModule};
+		let tree = FileTree::new(&file).unwrap();
+		let info = serde_json::json!({
+			"root": hexstr::root(&tree.root()), "fileId": 1, "size": file.len(),
+			"segments": segment_count(file.len() as u64), "segmentsStored": segment_count(file.len() as u64),
+			"finalized": true, "owner": null, "expiresAt": null,
+		});
+		let mut module = RpcModule::new(());
+		module
+			.register_method("storage_fileInfo", move |_, _, _| {
+				Ok::<_, ErrorObjectOwned>(info.clone())
+			})
+			.unwrap();
+		module
+			.register_method("storage_downloadSegment", move |params, _, _| {
+				let (_root, index): (String, u64) = params.parse()?;
+				let start = index as usize * SEGMENT_SIZE;
+				let mut data = file[start..(start + SEGMENT_SIZE).min(file.len())].to_vec();
+				if index == corrupt_segment {
+					data[7] ^= 0x40;
+				}
+				let proof = tree.segment_proof(index).unwrap().encode();
+				Ok::<_, ErrorObjectOwned>(serde_json::json!({
+					"data": hexstr::encode(&data), "proof": hexstr::encode(&proof),
+				}))
+			})
+			.unwrap();
+		let server = Server::builder().build("127.0.0.1:0").await.unwrap();
+		let url = format!("ws://{}", server.local_addr().unwrap());
+		(url, server.start(module))
+	}
+
+	#[tokio::test(flavor = "multi_thread")]
+	async fn a_corrupt_segment_aborts_the_download_and_leaves_nothing() {
+		let file = bytes(3 * SEGMENT_SIZE + 33);
+		let root = FileTree::new(&file).unwrap().root();
+		let dir = tempfile::tempdir().unwrap();
+		let output = dir.path().join("out.bin");
+
+		// Every segment verifies: the file arrives whole.
+		let (url, server) = corrupting_node(file.clone(), u64::MAX).await;
+		download(&url, root, &output, 2, true).await.unwrap();
+		assert!(std::fs::read(&output).unwrap() == file);
+		std::fs::remove_file(&output).unwrap();
+		server.stop().unwrap();
+
+		// Segment 2 is corrupt: the download stops, names it, and leaves no file behind.
+		let (url, server) = corrupting_node(file, 2).await;
+		let error = download(&url, root, &output, 2, true).await.unwrap_err();
+		assert!(matches!(error, CliError::Verification(_)), "{error}");
+		let message = error.to_string();
+		assert!(message.contains("segment 2") && message.contains("corrupt"), "{message}");
+		let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+		assert!(left.is_empty(), "partial files left: {left:?}");
+		server.stop().unwrap();
+	}
 }
