@@ -1,0 +1,473 @@
+//! What the executor reads from and sends to the chain, behind the [`Chain`] trait so the job
+//! runner and the gateway can be tested without a node.
+//!
+//! [`SubxtChain`] reads `ComputeEscrow` storage dynamically (by pallet, entry and field names
+//! from the node's metadata, no generated code), at the latest *finalized* block, and signs
+//! `ComputeEscrow.settle_receipts` and `StorageCommitments.submit` with the provider key.
+
+use crate::{
+	gateway::metering::Prices,
+	receipt::{ReceiptOutcome, SignedReceipt},
+};
+use async_trait::async_trait;
+use codec::Decode;
+use polkadot_sdk::{
+	sp_core::H256,
+	sp_runtime::{AccountId32, MultiSignature},
+};
+use std::time::Duration;
+use subxt::{
+	dynamic::{self, At, Value},
+	ext::scale_value::{Composite, Primitive, ValueDef},
+	OnlineClient, PolkadotConfig,
+};
+use subxt_signer::sr25519::Keypair;
+
+/// What a service sells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceKind {
+	/// Per-token inference, settled with receipts.
+	Inference,
+	/// Long-running jobs, each with its own escrow.
+	Job,
+}
+
+/// Who signs a service's receipts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verifier {
+	/// The user who was served (`Verifiability::None`).
+	User,
+	/// The service's enclave key (`Verifiability::Tee`).
+	Enclave(AccountId32),
+}
+
+/// The parts of a `ServiceInfo` the executor needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceView {
+	/// The provider running the service.
+	pub provider: AccountId32,
+	/// Inference or job.
+	pub kind: ServiceKind,
+	/// Prices per token.
+	pub prices: Prices,
+	/// Who signs receipts.
+	pub verifier: Verifier,
+}
+
+/// A user's sub-account for this provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct SubAccountView {
+	/// Funds only this provider can be paid from.
+	pub balance: u128,
+	/// Nonce of the last receipt settled for the pair; 0 before the first.
+	pub last_nonce: u64,
+}
+
+/// The parts of a `JobInfo` the executor checks a dispatched job against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobView {
+	/// The job service.
+	pub service: u64,
+	/// Who pays.
+	pub user: AccountId32,
+	/// Who the job is assigned to.
+	pub provider: AccountId32,
+	/// Root of the input dataset in ZeroG storage.
+	pub dataset_root: H256,
+	/// Hash of the parameters agreed off chain.
+	pub params_hash: H256,
+	/// The escrowed maximum fee.
+	pub max_fee: u128,
+	/// First block at which a result is too late.
+	pub deadline: u32,
+	/// Whether the job still waits for a result (status `Assigned`).
+	pub assigned: bool,
+}
+
+/// Why a chain operation failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainError {
+	/// The node could not be reached or answered with an error; worth retrying.
+	Unavailable(String),
+	/// The node's data does not have the shape the executor expects (another runtime).
+	Decode(String),
+	/// A transaction was refused by the pool or failed in its block.
+	Rejected(String),
+}
+
+impl std::fmt::Display for ChainError {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			Self::Unavailable(reason) => write!(f, "node unavailable: {reason}"),
+			Self::Decode(reason) => write!(f, "unexpected chain data: {reason}"),
+			Self::Rejected(reason) => write!(f, "transaction failed: {reason}"),
+		}
+	}
+}
+
+impl std::error::Error for ChainError {}
+
+/// The chain as the executor uses it. Reads are at the latest finalized block.
+#[async_trait]
+pub trait Chain: Send + Sync {
+	/// The provider account of the executor's key.
+	fn account(&self) -> AccountId32;
+	/// The service `id`, or `None` if it does not exist.
+	async fn service(&self, id: u64) -> Result<Option<ServiceView>, ChainError>;
+	/// `user`'s sub-account for this provider (zero if it has none).
+	async fn sub_account(&self, user: &AccountId32) -> Result<SubAccountView, ChainError>;
+	/// The unfinished job `id`, or `None` if there is none.
+	async fn job(&self, id: u64) -> Result<Option<JobView>, ChainError>;
+	/// `MaxReceiptsPerBatch` of the runtime.
+	async fn max_receipts_per_batch(&self) -> Result<u32, ChainError>;
+	/// Signs `ComputeEscrow.settle_receipts(service, receipts)`, waits until it is finalized and
+	/// returns the outcome of each receipt, in order, from the `ReceiptsSettled` event.
+	async fn settle_receipts(
+		&self,
+		service: u64,
+		receipts: &[SignedReceipt],
+	) -> Result<Vec<ReceiptOutcome>, ChainError>;
+	/// Signs `StorageCommitments.submit(root, size, [])` and waits until it is finalized.
+	async fn submit_file(&self, root: H256, size: u64) -> Result<(), ChainError>;
+}
+
+/// [`Chain`] over a node's JSON-RPC with subxt.
+pub struct SubxtChain {
+	api: OnlineClient<PolkadotConfig>,
+	signer: Keypair,
+	/// Held while a transaction is signed and followed, so two never race for the same account
+	/// nonce.
+	submitting: tokio::sync::Mutex<()>,
+}
+
+impl SubxtChain {
+	/// Connects to the node at `url`, retrying until `patience` is spent (the executor may start
+	/// before its node).
+	pub async fn connect(
+		url: &str,
+		signer: Keypair,
+		patience: Duration,
+	) -> Result<Self, ChainError> {
+		let started = std::time::Instant::now();
+		loop {
+			match OnlineClient::<PolkadotConfig>::from_insecure_url(url).await {
+				Ok(api) => return Ok(Self { api, signer, submitting: Default::default() }),
+				Err(error) if started.elapsed() < patience => {
+					log::info!("waiting for the node at {url}: {error}");
+					tokio::time::sleep(Duration::from_secs(2)).await;
+				},
+				Err(error) => return Err(ChainError::Unavailable(format!("{url}: {error}"))),
+			}
+		}
+	}
+
+	/// Reads one storage entry as a dynamic value, `None` if absent.
+	async fn read<Addr>(
+		&self,
+		address: Addr,
+		key: Addr::KeyParts,
+	) -> Result<Option<Value>, ChainError>
+	where
+		Addr: subxt::storage::Address<Value = Value> + Send,
+		Addr::KeyParts: Send,
+	{
+		let name = format!("{}.{}", address.pallet_name(), address.entry_name());
+		let at = self.api.at_current_block().await.map_err(unavailable)?;
+		let value = at.storage().try_fetch(address, key).await.map_err(unavailable)?;
+		value
+			.map(|value| {
+				value.decode().map_err(|error| ChainError::Decode(format!("{name}: {error}")))
+			})
+			.transpose()
+	}
+
+	/// Signs and submits `call`, waits for finalization and returns its events.
+	async fn submit<Call: subxt::transactions::Payload>(
+		&self,
+		call: &Call,
+	) -> Result<subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>, ChainError> {
+		let _turn = self.submitting.lock().await;
+		let progress = self
+			.api
+			.at_current_block()
+			.await
+			.map_err(unavailable)?
+			.transactions()
+			.sign_and_submit_then_watch_default(call, &self.signer)
+			.await
+			.map_err(|error| ChainError::Rejected(error.to_string()))?;
+		progress
+			.wait_for_finalized_success()
+			.await
+			.map_err(|error| ChainError::Rejected(error.to_string()))
+	}
+}
+
+#[async_trait]
+impl Chain for SubxtChain {
+	fn account(&self) -> AccountId32 {
+		AccountId32::new(self.signer.public_key().0)
+	}
+
+	async fn service(&self, id: u64) -> Result<Option<ServiceView>, ChainError> {
+		let Some(info) = self
+			.read(dynamic::storage::<(u64,), Value>("ComputeEscrow", "Services"), (id,))
+			.await?
+		else {
+			return Ok(None);
+		};
+		let kind = match variant_name(field(&info, "kind")?)? {
+			"Inference" => ServiceKind::Inference,
+			"Job" => ServiceKind::Job,
+			other => return Err(ChainError::Decode(format!("unknown service kind {other}"))),
+		};
+		let verifiability = field(&info, "verifiability")?;
+		let verifier = match variant_name(verifiability)? {
+			"None" => Verifier::User,
+			"Tee" => Verifier::Enclave(account(field(verifiability, "signer")?)?),
+			other => return Err(ChainError::Decode(format!("unknown verifiability {other}"))),
+		};
+		Ok(Some(ServiceView {
+			provider: account(field(&info, "provider")?)?,
+			kind,
+			prices: Prices {
+				input: number(field(&info, "input_price_per_token")?)?,
+				output: number(field(&info, "output_price_per_token")?)?,
+			},
+			verifier,
+		}))
+	}
+
+	async fn sub_account(&self, user: &AccountId32) -> Result<SubAccountView, ChainError> {
+		let key = (<[u8; 32]>::from(user.clone()), <[u8; 32]>::from(self.account()));
+		let Some(sub) = self
+			.read(
+				dynamic::storage::<([u8; 32], [u8; 32]), Value>("ComputeEscrow", "SubAccounts"),
+				key,
+			)
+			.await?
+		else {
+			return Ok(SubAccountView::default());
+		};
+		Ok(SubAccountView {
+			balance: number(field(&sub, "balance")?)?,
+			last_nonce: u64::try_from(number(field(&sub, "last_nonce")?)?)
+				.map_err(|_| ChainError::Decode("last_nonce above u64".into()))?,
+		})
+	}
+
+	async fn job(&self, id: u64) -> Result<Option<JobView>, ChainError> {
+		let Some(job) =
+			self.read(dynamic::storage::<(u64,), Value>("ComputeEscrow", "Jobs"), (id,)).await?
+		else {
+			return Ok(None);
+		};
+		let small = |name: &str| -> Result<u128, ChainError> { number(field(&job, name)?) };
+		Ok(Some(JobView {
+			service: u64::try_from(small("service")?)
+				.map_err(|_| ChainError::Decode("service id above u64".into()))?,
+			user: account(field(&job, "user")?)?,
+			provider: account(field(&job, "provider")?)?,
+			dataset_root: H256(bytes32(field(&job, "dataset_root")?)?),
+			params_hash: H256(bytes32(field(&job, "params_hash")?)?),
+			max_fee: small("max_fee")?,
+			deadline: u32::try_from(small("deadline")?)
+				.map_err(|_| ChainError::Decode("deadline above u32".into()))?,
+			assigned: variant_name(field(&job, "status")?)? == "Assigned",
+		}))
+	}
+
+	async fn max_receipts_per_batch(&self) -> Result<u32, ChainError> {
+		let at = self.api.at_current_block().await.map_err(unavailable)?;
+		at.constants()
+			.entry(dynamic::constant::<u32>("ComputeEscrow", "MaxReceiptsPerBatch"))
+			.map_err(|error| ChainError::Decode(format!("MaxReceiptsPerBatch: {error}")))
+	}
+
+	async fn settle_receipts(
+		&self,
+		service: u64,
+		receipts: &[SignedReceipt],
+	) -> Result<Vec<ReceiptOutcome>, ChainError> {
+		let batch: Vec<Value> = receipts.iter().map(signed_receipt_value).collect();
+		let call = dynamic::transaction("ComputeEscrow", "settle_receipts", (service, batch));
+		let events = self.submit(&call).await?;
+		for event in events.iter() {
+			let event = event.map_err(|error| ChainError::Decode(error.to_string()))?;
+			if event.pallet_name() != "ComputeEscrow" || event.event_name() != "ReceiptsSettled" {
+				continue;
+			}
+			let (_provider, _service, _settled, _paid, outcomes) =
+				<([u8; 32], u64, u32, u128, Vec<ReceiptOutcome>)>::decode(&mut event.field_bytes())
+					.map_err(|error| ChainError::Decode(format!("ReceiptsSettled: {error}")))?;
+			if outcomes.len() != receipts.len() {
+				return Err(ChainError::Decode(format!(
+					"ReceiptsSettled has {} outcomes for {} receipts",
+					outcomes.len(),
+					receipts.len()
+				)));
+			}
+			return Ok(outcomes);
+		}
+		Err(ChainError::Decode("settle_receipts succeeded without a ReceiptsSettled event".into()))
+	}
+
+	async fn submit_file(&self, root: H256, size: u64) -> Result<(), ChainError> {
+		let call = dynamic::transaction(
+			"StorageCommitments",
+			"submit",
+			(root.0, size, Vec::<Vec<u8>>::new()),
+		);
+		self.submit(&call).await.map(|_events| ())
+	}
+}
+
+/// A signed receipt as the dynamic value of the `SignedReceipt` call argument.
+fn signed_receipt_value(signed: &SignedReceipt) -> Value {
+	let receipt = &signed.receipt;
+	let signature = match &signed.signature {
+		MultiSignature::Ed25519(signature) => {
+			Value::unnamed_variant("Ed25519", [Value::from_bytes(signature.0)])
+		},
+		MultiSignature::Sr25519(signature) => {
+			Value::unnamed_variant("Sr25519", [Value::from_bytes(signature.0)])
+		},
+		MultiSignature::Ecdsa(signature) => {
+			Value::unnamed_variant("Ecdsa", [Value::from_bytes(signature.0)])
+		},
+		MultiSignature::Eth(signature) => {
+			Value::unnamed_variant("Eth", [Value::from_bytes(signature.0)])
+		},
+	};
+	Value::named_composite([
+		(
+			"receipt",
+			Value::named_composite([
+				("user", Value::from_bytes(<[u8; 32]>::from(receipt.user.clone()))),
+				("provider", Value::from_bytes(<[u8; 32]>::from(receipt.provider.clone()))),
+				("service", Value::u128(receipt.service.into())),
+				("nonce", Value::u128(receipt.nonce.into())),
+				("input_tokens", Value::u128(receipt.input_tokens.into())),
+				("output_tokens", Value::u128(receipt.output_tokens.into())),
+				("fee", Value::u128(receipt.fee)),
+				("request_hash", Value::from_bytes(receipt.request_hash.0)),
+			]),
+		),
+		("signature", signature),
+	])
+}
+
+/// A subxt error as a retryable [`ChainError`].
+fn unavailable(error: impl std::fmt::Display) -> ChainError {
+	ChainError::Unavailable(error.to_string())
+}
+
+/// The field `name` of a composite value.
+fn field<'a>(value: &'a Value, name: &str) -> Result<&'a Value, ChainError> {
+	value.at(name).ok_or_else(|| ChainError::Decode(format!("no field `{name}`")))
+}
+
+/// An unsigned integer value.
+fn number(value: &Value) -> Result<u128, ChainError> {
+	value.as_u128().ok_or_else(|| ChainError::Decode(format!("not an unsigned integer: {value}")))
+}
+
+/// The name of an enum value's variant.
+fn variant_name(value: &Value) -> Result<&str, ChainError> {
+	match &value.value {
+		ValueDef::Variant(variant) => Ok(variant.name.as_str()),
+		_ => Err(ChainError::Decode(format!("not an enum: {value}"))),
+	}
+}
+
+/// An account value (`AccountId32`, a composite around 32 bytes).
+fn account(value: &Value) -> Result<AccountId32, ChainError> {
+	bytes32(value).map(AccountId32::new)
+}
+
+/// The 32 bytes of a value that wraps a `[u8; 32]` (an account, an `H256`), at any depth of
+/// single-field composites.
+fn bytes32(value: &Value) -> Result<[u8; 32], ChainError> {
+	let mut bytes = Vec::with_capacity(32);
+	collect_bytes(value, &mut bytes)?;
+	bytes.try_into().map_err(|bytes: Vec<u8>| {
+		ChainError::Decode(format!("expected 32 bytes, found {} in {value}", bytes.len()))
+	})
+}
+
+/// Appends the bytes of a (nested) composite of `u8` values.
+fn collect_bytes(value: &Value, bytes: &mut Vec<u8>) -> Result<(), ChainError> {
+	match &value.value {
+		ValueDef::Primitive(Primitive::U128(byte)) => {
+			bytes.push(
+				u8::try_from(*byte)
+					.map_err(|_| ChainError::Decode(format!("{byte} is not a byte")))?,
+			);
+			Ok(())
+		},
+		ValueDef::Composite(Composite::Unnamed(values)) => {
+			values.iter().try_for_each(|value| collect_bytes(value, bytes))
+		},
+		ValueDef::Composite(Composite::Named(values)) => {
+			values.iter().try_for_each(|(_, value)| collect_bytes(value, bytes))
+		},
+		_ => Err(ChainError::Decode(format!("not bytes: {value}"))),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn bytes_are_read_through_wrapping_composites() {
+		let inner = Value::from_bytes([5u8; 32]);
+		let wrapped = Value::unnamed_composite([inner.clone()]);
+		assert_eq!(bytes32(&wrapped), Ok([5; 32]));
+		assert_eq!(account(&inner), Ok(AccountId32::new([5; 32])));
+		assert!(bytes32(&Value::from_bytes([1u8; 31])).unwrap_err().to_string().contains("31"));
+		assert!(bytes32(&Value::u128(300)).is_err());
+	}
+
+	#[test]
+	fn service_fields_are_read_by_name() {
+		let info = Value::named_composite([
+			("provider", Value::from_bytes([1u8; 32])),
+			("kind", Value::unnamed_variant("Inference", [])),
+			("input_price_per_token", Value::u128(3)),
+			(
+				"verifiability",
+				Value::named_variant("Tee", [("signer", Value::from_bytes([2u8; 32]))]),
+			),
+		]);
+		assert_eq!(variant_name(field(&info, "kind").unwrap()), Ok("Inference"));
+		assert_eq!(number(field(&info, "input_price_per_token").unwrap()), Ok(3));
+		let signer = field(field(&info, "verifiability").unwrap(), "signer").unwrap();
+		assert_eq!(account(signer), Ok(AccountId32::new([2; 32])));
+		assert!(field(&info, "stake").unwrap_err().to_string().contains("stake"));
+	}
+
+	#[test]
+	fn signed_receipts_become_named_call_values() {
+		let signed = SignedReceipt {
+			receipt: crate::receipt::InferenceReceipt {
+				user: AccountId32::new([1; 32]),
+				provider: AccountId32::new([2; 32]),
+				service: 3,
+				nonce: 4,
+				input_tokens: 5,
+				output_tokens: 6,
+				fee: 7,
+				request_hash: H256([8; 32]),
+			},
+			signature: MultiSignature::Sr25519(
+				polkadot_sdk::sp_core::sr25519::Signature::from_raw([9; 64]),
+			),
+		};
+		let value = signed_receipt_value(&signed);
+		let receipt = field(&value, "receipt").unwrap();
+		assert_eq!(number(field(receipt, "fee").unwrap()), Ok(7));
+		assert_eq!(bytes32(field(receipt, "request_hash").unwrap()), Ok([8; 32]));
+		assert_eq!(variant_name(field(&value, "signature").unwrap()), Ok("Sr25519"));
+	}
+}

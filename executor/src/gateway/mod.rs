@@ -1,0 +1,111 @@
+//! The OpenAI-compatible inference gateway: signed requests in, metered receipts out, receipts
+//! settled on chain in batches. The protocol is described in the crate docs.
+
+pub mod auth;
+pub mod metering;
+pub mod proxy;
+pub mod receipts;
+pub mod settlement;
+
+use crate::chain::{Chain, ChainError, ServiceView};
+use proxy::Backend;
+use receipts::ReceiptStore;
+use std::{
+	collections::HashMap,
+	sync::{
+		atomic::{AtomicUsize, Ordering},
+		Arc, Mutex,
+	},
+	time::{Duration, Instant},
+};
+use tokio::sync::Notify;
+
+/// How long a service read from chain is reused: prices rarely change, and a stale price only
+/// risks a `FeeAbovePrice` outcome for receipts made right after a price cut.
+const SERVICE_CACHE_TTL: Duration = Duration::from_secs(6);
+
+/// How the gateway bills and settles.
+#[derive(Clone, Debug)]
+pub struct GatewayConfig {
+	/// How long after serving a request the gateway waits for the user's countersignature
+	/// before it settles the cap receipt instead.
+	pub countersign_grace: Duration,
+	/// Time between settlement rounds.
+	pub settle_interval: Duration,
+	/// Most receipts per `settle_receipts`; 0 means the runtime's `MaxReceiptsPerBatch`.
+	pub batch_size: u32,
+}
+
+/// The gateway's state, shared by the HTTP handlers and the settlement task.
+pub struct Gateway {
+	pub(crate) chain: Arc<dyn Chain>,
+	pub(crate) receipts: ReceiptStore,
+	pub(crate) backend: Backend,
+	pub(crate) config: GatewayConfig,
+	/// Services read recently, with when they were read.
+	services: Mutex<HashMap<u64, (Instant, Option<ServiceView>)>>,
+	/// The batch size in force, once the settlement task knows it (0 before).
+	batch_size: AtomicUsize,
+	/// Wakes the settlement task early when a full batch is ready.
+	settle_now: Notify,
+}
+
+impl Gateway {
+	/// A gateway forwarding to `backend` and keeping receipts in `receipts`.
+	pub fn new(
+		chain: Arc<dyn Chain>,
+		receipts: ReceiptStore,
+		backend: Backend,
+		config: GatewayConfig,
+	) -> Arc<Self> {
+		Arc::new(Self {
+			chain,
+			receipts,
+			backend,
+			config,
+			services: Default::default(),
+			batch_size: AtomicUsize::new(0),
+			settle_now: Notify::new(),
+		})
+	}
+
+	/// The receipt store.
+	pub fn receipts(&self) -> &ReceiptStore {
+		&self.receipts
+	}
+
+	/// Service `id` from chain, cached for a few seconds.
+	pub(crate) async fn service(&self, id: u64) -> Result<Option<ServiceView>, ChainError> {
+		if let Some((read_at, service)) = self.lock_services().get(&id) {
+			if read_at.elapsed() < SERVICE_CACHE_TTL {
+				return Ok(service.clone());
+			}
+		}
+		let service = self.chain.service(id).await?;
+		self.lock_services().insert(id, (Instant::now(), service.clone()));
+		Ok(service)
+	}
+
+	/// Called when a receipt may have become ready: wakes the settlement task if a whole batch
+	/// is waiting.
+	pub(crate) fn note_ready_receipt(&self) {
+		let batch_size = self.batch_size.load(Ordering::Relaxed);
+		if batch_size == 0 {
+			return;
+		}
+		let now = crate::jobs::state::unix_now();
+		if self.receipts.ready_count(now, self.config.countersign_grace) >= batch_size {
+			self.settle_now.notify_one();
+		}
+	}
+
+	/// The service cache; it holds plain data, so a poisoned lock is still usable.
+	fn lock_services(
+		&self,
+	) -> std::sync::MutexGuard<'_, HashMap<u64, (Instant, Option<ServiceView>)>> {
+		self.services.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+	}
+}
+
+#[cfg(test)]
+mod tests;

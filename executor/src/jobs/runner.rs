@@ -1,0 +1,615 @@
+//! Runs dispatched jobs: check the job on chain, download its dataset, run the service's
+//! command, store its output, and record the result the off-chain worker reports on chain.
+//!
+//! Each job has a work directory `DATA_DIR/work/<id>/` with the verified `dataset`, the command's
+//! `output/` directory (`$ZEROG_OUTPUT_DIR`) and its `stdout.log` / `stderr.log`. The command is
+//! `sh -c COMMAND` in that directory with the executor's environment (so `CUDA_VISIBLE_DEVICES`,
+//! `PATH` and friends pass through) plus `ZEROG_DATASET`, `ZEROG_OUTPUT_DIR`, `ZEROG_JOB_ID`,
+//! `ZEROG_PARAMS_HASH`, `ZEROG_SERVICE` and `ZEROG_USER`. It must write its result to
+//! `$ZEROG_OUTPUT_DIR/output`; that file is what gets stored and hashed.
+
+use crate::{
+	chain::{Chain, ChainError, JobView},
+	encoding::{format_account, to_hex},
+	jobs::state::{JobRecord, JobRequest, JobStage, JobStatus, JobStore},
+	storage_client::{Storage, StorageError},
+};
+use polkadot_sdk::sp_core::H256;
+use std::{
+	collections::BTreeMap,
+	io,
+	path::{Path, PathBuf},
+	process::Stdio,
+	sync::Arc,
+	time::{Duration, Instant},
+};
+use tokio::{io::AsyncReadExt, sync::Semaphore};
+
+/// Name of the file a command must write in `$ZEROG_OUTPUT_DIR`.
+pub const OUTPUT_FILE: &str = "output";
+
+/// How the runner runs jobs.
+#[derive(Clone, Debug)]
+pub struct RunnerConfig {
+	/// The command of each job service this executor runs (`--service ID=COMMAND`).
+	pub commands: BTreeMap<u64, String>,
+	/// Where job work directories go (`DATA_DIR/work`).
+	pub work_dir: PathBuf,
+	/// Longest a command may run before it is killed and the job fails.
+	pub timeout: Duration,
+	/// When set, the fee is `min(maxFee, ceil(seconds the command ran) × price)`; otherwise the
+	/// fee is `maxFee`.
+	pub price_per_second: Option<u128>,
+	/// Jobs run at the same time (GPU jobs usually want 1).
+	pub parallel_jobs: usize,
+	/// How long to keep retrying what may succeed later: the job not yet in a finalized block,
+	/// the dataset not yet uploaded, the node briefly unreachable.
+	pub patience: Duration,
+	/// Pause between those retries.
+	pub retry_delay: Duration,
+}
+
+/// Why a job failed.
+#[derive(Debug)]
+pub enum JobError {
+	/// The dispatched job is not on chain, or not as dispatched.
+	Verification(String),
+	/// No `--service` command for the job's service.
+	NoCommand(u64),
+	/// The dataset could not be downloaded or did not verify.
+	Dataset(StorageError),
+	/// The command could not start, failed, or timed out.
+	Command(String),
+	/// The command wrote no usable output.
+	Output(String),
+	/// The output could not be stored.
+	Upload(StorageError),
+	/// The executor's own files could not be written.
+	Io(io::Error),
+}
+
+impl std::fmt::Display for JobError {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			Self::Verification(reason) => write!(f, "job check against the chain failed: {reason}"),
+			Self::NoCommand(service) => write!(
+				f,
+				"this executor has no command for service {service} (--service {service}=COMMAND)"
+			),
+			Self::Dataset(error) => write!(f, "dataset download failed: {error}"),
+			Self::Command(reason) => write!(f, "{reason}"),
+			Self::Output(reason) => write!(f, "{reason}"),
+			Self::Upload(error) => write!(f, "output upload failed: {error}"),
+			Self::Io(error) => write!(f, "executor file error: {error}"),
+		}
+	}
+}
+
+impl From<io::Error> for JobError {
+	fn from(error: io::Error) -> Self {
+		Self::Io(error)
+	}
+}
+
+/// Accepts jobs, runs them in the background, and records their state in the [`JobStore`].
+pub struct JobRunner {
+	store: JobStore,
+	chain: Arc<dyn Chain>,
+	storage: Arc<dyn Storage>,
+	config: RunnerConfig,
+	slots: Semaphore,
+}
+
+impl JobRunner {
+	/// A runner over `store`; nothing runs until [`JobRunner::accept`] or
+	/// [`JobRunner::resume_unfinished`].
+	pub fn new(
+		store: JobStore,
+		chain: Arc<dyn Chain>,
+		storage: Arc<dyn Storage>,
+		config: RunnerConfig,
+	) -> Arc<Self> {
+		let slots = Semaphore::new(config.parallel_jobs.max(1));
+		Arc::new(Self { store, chain, storage, config, slots })
+	}
+
+	/// The job records.
+	pub fn store(&self) -> &JobStore {
+		&self.store
+	}
+
+	/// Records a dispatched job and starts it; a job already known is left as it is (a repeated
+	/// dispatch is a status query). Returns the job's record and whether it is new.
+	pub fn accept(self: &Arc<Self>, request: JobRequest) -> io::Result<(JobRecord, bool)> {
+		let (record, new) = self.store.insert_if_absent(request)?;
+		if new {
+			log::info!(
+				"job {} accepted: service {}, dataset {:?}",
+				record.request.job_id,
+				record.request.service,
+				record.request.dataset_root
+			);
+			self.spawn(record.request.job_id);
+		}
+		Ok((record, new))
+	}
+
+	/// Restarts every job a previous run left unfinished.
+	pub fn resume_unfinished(self: &Arc<Self>) {
+		for id in self.store.unfinished() {
+			log::info!("job {id} resumed after a restart");
+			self.spawn(id);
+		}
+	}
+
+	/// Runs job `id` in the background and records how it ended.
+	fn spawn(self: &Arc<Self>, id: u64) {
+		let runner = Arc::clone(self);
+		tokio::spawn(async move {
+			let outcome = runner.execute(id).await;
+			let recorded = match outcome {
+				Ok(record) => {
+					log::info!(
+						"job {id} succeeded: result root {:?}, fee {}",
+						record.result_root.unwrap_or_default(),
+						record.fee_used.unwrap_or_default()
+					);
+					Ok(())
+				},
+				Err(error) => {
+					log::warn!("job {id} failed: {error}");
+					runner
+						.store
+						.update(id, |job| {
+							job.status = JobStatus::Failed;
+							job.stage = JobStage::Done;
+							job.error = Some(error.to_string());
+						})
+						.map(|_| ())
+				},
+			};
+			if let Err(error) = recorded {
+				log::error!("job {id}: its state could not be recorded: {error}");
+			}
+		});
+	}
+
+	/// Takes job `id` from where its record says it is to success.
+	async fn execute(&self, id: u64) -> Result<JobRecord, JobError> {
+		let _slot =
+			self.slots.acquire().await.map_err(|_| JobError::Command("runner closed".into()))?;
+		let record = self.store.update(id, |job| job.status = JobStatus::Running)?;
+		let request = record.request.clone();
+		let job_dir = self.config.work_dir.join(id.to_string());
+		let output_dir = job_dir.join("output");
+		let output = output_dir.join(OUTPUT_FILE);
+
+		let output_ready =
+			record.stage == JobStage::Uploading && record.fee_used.is_some() && output.is_file();
+		if !output_ready {
+			self.set_stage(id, JobStage::Verifying)?;
+			self.verify(&request).await?;
+			let command = self
+				.config
+				.commands
+				.get(&request.service)
+				.ok_or(JobError::NoCommand(request.service))?
+				.clone();
+
+			self.set_stage(id, JobStage::Downloading)?;
+			tokio::fs::create_dir_all(&job_dir).await?;
+			let dataset = job_dir.join("dataset");
+			self.patiently(|| self.storage.download(request.dataset_root, &dataset))
+				.await
+				.map_err(JobError::Dataset)?;
+
+			self.set_stage(id, JobStage::Computing)?;
+			if output_dir.exists() {
+				tokio::fs::remove_dir_all(&output_dir).await?;
+			}
+			tokio::fs::create_dir_all(&output_dir).await?;
+			let env = job_env(&request, &dataset, &output_dir);
+			let ran = run_command(&command, &env, &job_dir, self.config.timeout).await?;
+			check_output(&output).await?;
+			let fee = fee_used(ran, request.max_fee, self.config.price_per_second);
+			self.store.update(id, |job| {
+				job.stage = JobStage::Uploading;
+				job.fee_used = Some(fee);
+				job.compute_seconds = Some(ran.as_secs_f64());
+			})?;
+			// The dataset is no longer needed; the output stays until it is stored.
+			let _ = tokio::fs::remove_file(&dataset).await;
+		}
+
+		let output_hash = keccak_file(&output).await?;
+		let root =
+			self.patiently(|| self.storage.upload(&output)).await.map_err(JobError::Upload)?;
+		let record = self.store.update(id, |job| {
+			job.status = JobStatus::Succeeded;
+			job.stage = JobStage::Done;
+			job.result_root = Some(root);
+			job.output_hash = Some(output_hash);
+			job.error = None;
+		})?;
+		let _ = tokio::fs::remove_dir_all(&output_dir).await;
+		Ok(record)
+	}
+
+	/// Records that job `id` reached `stage`.
+	fn set_stage(&self, id: u64, stage: JobStage) -> io::Result<()> {
+		self.store.update(id, |job| job.stage = stage).map(|_| ())
+	}
+
+	/// Checks that the dispatched job is on chain exactly as dispatched and assigned to this
+	/// executor's account. The job may not be finalized yet when it is dispatched (the worker sees
+	/// best blocks), so a missing job is retried for a while.
+	async fn verify(&self, request: &JobRequest) -> Result<(), JobError> {
+		let started = Instant::now();
+		let job = loop {
+			let waited = started.elapsed() >= self.config.patience;
+			match self.chain.job(request.job_id).await {
+				Ok(Some(job)) => break job,
+				Ok(None) if waited => {
+					return Err(JobError::Verification(format!(
+						"job {} is not an unfinished job on chain",
+						request.job_id
+					)))
+				},
+				Err(ChainError::Unavailable(reason)) if waited => {
+					return Err(JobError::Verification(reason))
+				},
+				Err(error @ (ChainError::Decode(_) | ChainError::Rejected(_))) => {
+					return Err(JobError::Verification(error.to_string()))
+				},
+				Ok(None) | Err(ChainError::Unavailable(_)) => {
+					tokio::time::sleep(self.config.retry_delay).await
+				},
+			}
+		};
+		compare_with_chain(request, &job, &self.chain.account()).map_err(JobError::Verification)
+	}
+
+	/// Runs `attempt` until it succeeds, fails for good, or `patience` is spent.
+	async fn patiently<F, Fut, T>(&self, mut attempt: F) -> Result<T, StorageError>
+	where
+		F: FnMut() -> Fut,
+		Fut: std::future::Future<Output = Result<T, StorageError>>,
+	{
+		let started = Instant::now();
+		loop {
+			match attempt().await {
+				Err(error) if error.is_transient() && started.elapsed() < self.config.patience => {
+					log::debug!("retrying: {error}");
+					tokio::time::sleep(self.config.retry_delay).await;
+				},
+				result => return result,
+			}
+		}
+	}
+}
+
+/// Whether the chain's `job` is the dispatched `request`, assigned to `provider`; the error names
+/// the first field that differs.
+fn compare_with_chain(
+	request: &JobRequest,
+	job: &JobView,
+	provider: &polkadot_sdk::sp_runtime::AccountId32,
+) -> Result<(), String> {
+	let id = request.job_id;
+	if job.provider != *provider {
+		return Err(format!(
+			"job {id} is assigned to {}, not to this executor's account {}",
+			format_account(&job.provider),
+			format_account(provider)
+		));
+	}
+	if !job.assigned {
+		return Err(format!("job {id} already has a result on chain"));
+	}
+	let differs = |field: &str, chain: String, dispatched: String| {
+		Err(format!("job {id} has {field} {chain} on chain but {dispatched} was dispatched"))
+	};
+	if job.service != request.service {
+		return differs("service", job.service.to_string(), request.service.to_string());
+	}
+	if job.user != request.user {
+		return differs("user", format_account(&job.user), format_account(&request.user));
+	}
+	if job.dataset_root != request.dataset_root {
+		return differs(
+			"dataset root",
+			to_hex(job.dataset_root.as_bytes()),
+			to_hex(request.dataset_root.as_bytes()),
+		);
+	}
+	if job.params_hash != request.params_hash {
+		return differs(
+			"params hash",
+			to_hex(job.params_hash.as_bytes()),
+			to_hex(request.params_hash.as_bytes()),
+		);
+	}
+	if job.max_fee != request.max_fee {
+		return differs("max fee", job.max_fee.to_string(), request.max_fee.to_string());
+	}
+	if job.deadline != request.deadline {
+		return differs("deadline", job.deadline.to_string(), request.deadline.to_string());
+	}
+	Ok(())
+}
+
+/// The variables a job's command gets on top of the executor's environment.
+pub fn job_env(request: &JobRequest, dataset: &Path, output_dir: &Path) -> Vec<(String, String)> {
+	vec![
+		("ZEROG_DATASET".into(), dataset.display().to_string()),
+		("ZEROG_OUTPUT_DIR".into(), output_dir.display().to_string()),
+		("ZEROG_JOB_ID".into(), request.job_id.to_string()),
+		("ZEROG_PARAMS_HASH".into(), to_hex(request.params_hash.as_bytes())),
+		("ZEROG_SERVICE".into(), request.service.to_string()),
+		("ZEROG_USER".into(), format_account(&request.user)),
+	]
+}
+
+/// Runs `sh -c command` in `dir` with `env` added, output to `dir/stdout.log` and
+/// `dir/stderr.log`; returns how long it ran. A non-zero exit, a signal or running past
+/// `timeout` (the whole process group is killed) is an error quoting the end of `stderr.log`.
+pub async fn run_command(
+	command: &str,
+	env: &[(String, String)],
+	dir: &Path,
+	timeout: Duration,
+) -> Result<Duration, JobError> {
+	tokio::fs::create_dir_all(dir).await?;
+	let stdout = std::fs::File::create(dir.join("stdout.log"))?;
+	let stderr = std::fs::File::create(dir.join("stderr.log"))?;
+	let started = Instant::now();
+	let mut child = tokio::process::Command::new("sh")
+		.arg("-c")
+		.arg(command)
+		.current_dir(dir)
+		.envs(env.iter().map(|(name, value)| (name, value)))
+		.stdin(Stdio::null())
+		.stdout(Stdio::from(stdout))
+		.stderr(Stdio::from(stderr))
+		// Its own process group, so a timeout kills everything the command started.
+		.process_group(0)
+		.kill_on_drop(true)
+		.spawn()
+		.map_err(|error| JobError::Command(format!("cannot start `sh -c {command}`: {error}")))?;
+	let status = match tokio::time::timeout(timeout, child.wait()).await {
+		Ok(status) => status
+			.map_err(|error| JobError::Command(format!("waiting for the command: {error}")))?,
+		Err(_elapsed) => {
+			if let Some(pid) = child.id().and_then(|pid| i32::try_from(pid).ok()) {
+				// SAFETY: kill(2) with a negative pid signals that process group; no memory is
+				// touched.
+				unsafe {
+					libc::kill(-pid, libc::SIGKILL);
+				}
+			}
+			let _ = child.kill().await;
+			return Err(JobError::Command(format!(
+				"the command ran longer than {}s and was killed{}",
+				timeout.as_secs(),
+				stderr_tail(dir).await
+			)));
+		},
+	};
+	if !status.success() {
+		let how = match status.code() {
+			Some(code) => format!("exited with status {code}"),
+			None => "was killed by a signal".to_string(),
+		};
+		return Err(JobError::Command(format!("the command {how}{}", stderr_tail(dir).await)));
+	}
+	Ok(started.elapsed())
+}
+
+/// The last lines of a job's `stderr.log`, formatted to follow an error message.
+async fn stderr_tail(dir: &Path) -> String {
+	const TAIL: usize = 1000;
+	let Ok(mut file) = tokio::fs::File::open(dir.join("stderr.log")).await else {
+		return String::new();
+	};
+	let mut bytes = Vec::new();
+	if file.read_to_end(&mut bytes).await.is_err() || bytes.is_empty() {
+		return String::new();
+	}
+	let start = bytes.len().saturating_sub(TAIL);
+	format!("; stderr ends with: {}", String::from_utf8_lossy(&bytes[start..]).trim())
+}
+
+/// Checks that the command left a non-empty `output` file.
+async fn check_output(output: &Path) -> Result<(), JobError> {
+	match tokio::fs::metadata(output).await {
+		Ok(metadata) if metadata.is_file() && metadata.len() > 0 => Ok(()),
+		Ok(metadata) if metadata.is_file() => {
+			Err(JobError::Output("the command wrote an empty $ZEROG_OUTPUT_DIR/output".into()))
+		},
+		Ok(_) => Err(JobError::Output("$ZEROG_OUTPUT_DIR/output is not a file".into())),
+		Err(_) => Err(JobError::Output("the command wrote no $ZEROG_OUTPUT_DIR/output".into())),
+	}
+}
+
+/// The fee for a job that computed for `ran`: `max_fee`, or with a per-second price
+/// `min(max_fee, ceil(seconds) × price)`.
+pub fn fee_used(ran: Duration, max_fee: u128, price_per_second: Option<u128>) -> u128 {
+	match price_per_second {
+		None => max_fee,
+		Some(price) => {
+			let seconds = ran.as_secs() + u64::from(ran.subsec_nanos() > 0);
+			u128::from(seconds).saturating_mul(price).min(max_fee)
+		},
+	}
+}
+
+/// keccak256 of a file, read in pieces.
+pub async fn keccak_file(path: &Path) -> io::Result<H256> {
+	use tiny_keccak::Hasher;
+	let mut hasher = tiny_keccak::Keccak::v256();
+	let mut file = tokio::fs::File::open(path).await?;
+	let mut buffer = vec![0u8; 1 << 20];
+	loop {
+		let read = file.read(&mut buffer).await?;
+		if read == 0 {
+			break;
+		}
+		hasher.update(&buffer[..read]);
+	}
+	let mut hash = [0u8; 32];
+	hasher.finalize(&mut hash);
+	Ok(H256(hash))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::encoding::keccak_256;
+	use crate::{
+		jobs::state::tests::request,
+		testing::{FakeChain, FakeStorage},
+	};
+
+	fn config(dir: &Path, command: &str) -> RunnerConfig {
+		RunnerConfig {
+			commands: BTreeMap::from([(1, command.to_string())]),
+			work_dir: dir.join("work"),
+			timeout: Duration::from_secs(20),
+			price_per_second: None,
+			parallel_jobs: 1,
+			patience: Duration::from_millis(300),
+			retry_delay: Duration::from_millis(20),
+		}
+	}
+
+	async fn finished(runner: &JobRunner, id: u64) -> JobRecord {
+		for _ in 0..500 {
+			let record = runner.store().get(id).unwrap();
+			if record.is_finished() {
+				return record;
+			}
+			tokio::time::sleep(Duration::from_millis(20)).await;
+		}
+		panic!("job {id} did not finish: {:?}", runner.store().get(id));
+	}
+
+	fn runner(dir: &Path, command: &str, chain: FakeChain) -> (Arc<JobRunner>, Arc<FakeStorage>) {
+		let storage = Arc::new(FakeStorage::with_dataset(H256([5; 32]), b"a,b\n1,2\n".to_vec()));
+		let store = JobStore::open(dir).unwrap();
+		let runner = JobRunner::new(store, Arc::new(chain), storage.clone(), config(dir, command));
+		(runner, storage)
+	}
+
+	#[tokio::test]
+	async fn a_job_runs_with_its_environment_and_its_output_is_stored() {
+		let dir = tempfile::tempdir().unwrap();
+		let chain = FakeChain::with_job(&request(7));
+		let command = r#"printf '%s|%s|%s|' "$ZEROG_JOB_ID" "$ZEROG_PARAMS_HASH" "$ZEROG_SERVICE" > "$ZEROG_OUTPUT_DIR/output"; cat "$ZEROG_DATASET" >> "$ZEROG_OUTPUT_DIR/output""#;
+		let (runner, storage) = runner(dir.path(), command, chain);
+		runner.accept(request(7)).unwrap();
+		let record = finished(&runner, 7).await;
+		assert_eq!(record.status, JobStatus::Succeeded, "{:?}", record.error);
+		let expected = format!("7|{}|1|a,b\n1,2\n", to_hex(&[6; 32]));
+		let uploaded = storage.uploaded(record.result_root.unwrap()).unwrap();
+		assert_eq!(String::from_utf8(uploaded).unwrap(), expected);
+		assert_eq!(record.output_hash, Some(H256(keccak_256(expected.as_bytes()))));
+		assert_eq!(record.fee_used, Some(request(7).max_fee));
+	}
+
+	#[tokio::test]
+	async fn a_failing_command_fails_the_job_with_its_status_and_stderr() {
+		let dir = tempfile::tempdir().unwrap();
+		let (runner, _storage) = runner(
+			dir.path(),
+			"echo 'out of memory' >&2; exit 3",
+			FakeChain::with_job(&request(1)),
+		);
+		runner.accept(request(1)).unwrap();
+		let record = finished(&runner, 1).await;
+		assert_eq!(record.status, JobStatus::Failed);
+		let error = record.error.unwrap();
+		assert!(error.contains("status 3") && error.contains("out of memory"), "{error}");
+	}
+
+	#[tokio::test]
+	async fn a_command_without_output_fails_the_job() {
+		let dir = tempfile::tempdir().unwrap();
+		let (runner, _storage) = runner(dir.path(), "true", FakeChain::with_job(&request(1)));
+		runner.accept(request(1)).unwrap();
+		let error = finished(&runner, 1).await.error.unwrap();
+		assert!(error.contains("wrote no $ZEROG_OUTPUT_DIR/output"), "{error}");
+	}
+
+	#[tokio::test]
+	async fn a_job_unlike_the_chain_s_is_refused() {
+		let dir = tempfile::tempdir().unwrap();
+		let mut on_chain = request(1);
+		on_chain.max_fee -= 1;
+		let (mismatched, _storage) = runner(dir.path(), "true", FakeChain::with_job(&on_chain));
+		mismatched.accept(request(1)).unwrap();
+		let error = finished(&mismatched, 1).await.error.unwrap();
+		assert!(error.contains("max fee"), "{error}");
+
+		let other_dir = tempfile::tempdir().unwrap();
+		let (missing, _storage) = runner(other_dir.path(), "true", FakeChain::default());
+		missing.accept(request(2)).unwrap();
+		let error = finished(&missing, 2).await.error.unwrap();
+		assert!(error.contains("not an unfinished job on chain"), "{error}");
+	}
+
+	#[tokio::test]
+	async fn a_job_of_a_service_without_command_fails() {
+		let dir = tempfile::tempdir().unwrap();
+		let mut other = request(4);
+		other.service = 9;
+		let (runner, _storage) = runner(dir.path(), "true", FakeChain::with_job(&other));
+		runner.accept(other).unwrap();
+		let error = finished(&runner, 4).await.error.unwrap();
+		assert!(error.contains("no command for service 9"), "{error}");
+	}
+
+	#[tokio::test]
+	async fn a_command_past_its_timeout_is_killed() {
+		let dir = tempfile::tempdir().unwrap();
+		let started = Instant::now();
+		let error = run_command("sleep 30 & sleep 30", &[], dir.path(), Duration::from_millis(200))
+			.await
+			.unwrap_err();
+		assert!(error.to_string().contains("longer than"), "{error}");
+		assert!(started.elapsed() < Duration::from_secs(10));
+	}
+
+	#[tokio::test]
+	async fn an_interrupted_upload_resumes_without_running_again() {
+		let dir = tempfile::tempdir().unwrap();
+		{
+			let store = JobStore::open(dir.path()).unwrap();
+			store.insert_if_absent(request(3)).unwrap();
+			store
+				.update(3, |job| {
+					job.status = JobStatus::Running;
+					job.stage = JobStage::Uploading;
+					job.fee_used = Some(11);
+				})
+				.unwrap();
+			let output_dir = dir.path().join("work/3/output");
+			std::fs::create_dir_all(&output_dir).unwrap();
+			std::fs::write(output_dir.join(OUTPUT_FILE), b"weights").unwrap();
+		}
+		// The command would fail if it ran again.
+		let (runner, storage) = runner(dir.path(), "exit 1", FakeChain::default());
+		runner.resume_unfinished();
+		let record = finished(&runner, 3).await;
+		assert_eq!(record.status, JobStatus::Succeeded, "{:?}", record.error);
+		assert_eq!(record.fee_used, Some(11));
+		assert_eq!(storage.uploaded(record.result_root.unwrap()), Some(b"weights".to_vec()));
+	}
+
+	#[test]
+	fn fee_is_max_fee_or_metered_by_the_second() {
+		assert_eq!(fee_used(Duration::from_millis(1500), 100, None), 100);
+		assert_eq!(fee_used(Duration::from_millis(1500), 100, Some(7)), 14);
+		assert_eq!(fee_used(Duration::from_secs(2), 100, Some(7)), 14);
+		assert_eq!(fee_used(Duration::from_secs(60), 100, Some(7)), 100);
+	}
+}

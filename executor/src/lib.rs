@@ -1,0 +1,126 @@
+//! # zerog-executor
+//!
+//! The program a ZeroG compute provider runs next to its node. It does the off-chain half of the
+//! `ComputeEscrow` pallet's marketplace:
+//!
+//! - **Jobs** ([`jobs`]): the pallet's off-chain worker dispatches each job assigned to the
+//!   provider with `POST /jobs` and polls `GET /jobs/{id}`; the executor checks the job on chain,
+//!   downloads its dataset from ZeroG storage (every segment proof verified against the dataset
+//!   root), runs the service's command, stores the output in ZeroG storage and reports
+//!   `resultRoot`, `outputHash` and `feeUsed`, which the worker submits with `submit_result`.
+//! - **Inference** ([`gateway`]): an OpenAI-compatible gateway (`POST /v1/chat/completions`,
+//!   `POST /v1/embeddings`, `GET /v1/models`) in front of any OpenAI-compatible backend. Requests
+//!   carry signed headers; the gateway checks them and the user's on-chain sub-account, meters
+//!   tokens from the backend's `usage` at the service's on-chain prices, keeps the user-signed
+//!   receipts durably and settles them in batches with `ComputeEscrow.settle_receipts`.
+//!
+//! ## Running
+//!
+//! ```text
+//! zerog-executor --listen 127.0.0.1:8700 --node-rpc ws://127.0.0.1:9944 --data-dir /var/lib/zg-exec \
+//!     --suri "<provider secret>" --service 1='python3 train.py' --backend http://127.0.0.1:8000
+//! ```
+//!
+//! The node's off-chain worker finds the executor through the offchain PERSISTENT storage key
+//! `zerog::compute::executor` (e.g. `http://127.0.0.1:8700`). `--suri` is the provider's key: it
+//! must be the provider of the services (job results are submitted by the worker with the
+//! node's `zgcp` key of the same account; the executor itself signs `StorageCommitments.submit`
+//! for job outputs and `settle_receipts`). Everything is plain HTTP: the job API is for the node
+//! on loopback, the backend runs on loopback or a private network, and a public gateway belongs
+//! behind a TLS-terminating proxy.
+//!
+//! ## Jobs
+//!
+//! `COMMAND` runs as `sh -c COMMAND` in `DATA_DIR/work/<job>/`, with the executor's environment
+//! (so `CUDA_VISIBLE_DEVICES` passes through) plus `ZEROG_DATASET` (the verified dataset file),
+//! `ZEROG_OUTPUT_DIR` (an empty directory), `ZEROG_JOB_ID`, `ZEROG_PARAMS_HASH`, `ZEROG_SERVICE`
+//! and `ZEROG_USER`. It must write `$ZEROG_OUTPUT_DIR/output`, a non-empty file; a non-zero
+//! exit, a missing output or running past `--job-timeout-secs` fails the job (the error quotes
+//! the end of its stderr). The output is committed with `StorageCommitments.submit` (skipped
+//! when a live file with that root exists) and uploaded segment by segment; then
+//! `resultRoot` = its file root, `outputHash` = `keccak256(output)`, and `feeUsed` = `maxFee`, or
+//! with `--price-per-second P`, `min(maxFee, ceil(seconds the command ran) × P)`.
+//!
+//! Job state is one JSON file per job in `DATA_DIR/jobs/`, replaced atomically (write, fsync,
+//! rename) at every step, so after a restart — even `kill -9` — finished jobs keep answering and
+//! unfinished ones resume (from the upload when the output was already computed, otherwise
+//! from the start).
+//!
+//! ## Inference: what the user signs
+//!
+//! The pallet settles a receipt `InferenceReceipt { user, provider, service, nonce,
+//! input_tokens, output_tokens, fee, request_hash }` when `signature.verify(SCALE(receipt),
+//! user)` holds (a `MultiSignature` over the raw 144-byte SCALE encoding, not a hash of it), the
+//! nonce is above the pair's last settled nonce and `fee <= input_tokens × input_price +
+//! output_tokens × output_price`. The fee is whatever the signed receipt says, so the gateway
+//! can only ever collect an amount the user signed. The protocol therefore makes every request
+//! signature a settleable receipt, and lets the user replace it with a cheaper one once the
+//! tokens are known:
+//!
+//! 1. **Request (cap receipt).** The user sends the OpenAI request with headers
+//!    `X-ZeroG-Account` (SS58 or `0x` hex), `X-ZeroG-Service` (service id), `X-ZeroG-Nonce`
+//!    (above every earlier nonce of this user with this provider, starting at 1),
+//!    `X-ZeroG-Max-Fee` (decimal), `X-ZeroG-Max-Input-Tokens`, `X-ZeroG-Max-Output-Tokens` and
+//!    `X-ZeroG-Signature`: `0x` hex of the user's signature over SCALE of the **cap receipt**
+//!    `InferenceReceipt { user: account, provider: the service's provider, service, nonce,
+//!    input_tokens: max_input, output_tokens: max_output, fee: max_fee, request_hash:
+//!    keccak256(request body bytes) }`. The signature may be a raw sr25519/ed25519 (64 bytes) or
+//!    ecdsa (65 bytes) signature or a SCALE `MultiSignature`. The token caps exist only so that
+//!    `max_fee <= price(max_input, max_output)`: the gateway refuses a request whose cap receipt
+//!    the pallet would refuse (`fee_above_price`).
+//! 2. **Checks.** The gateway rebuilds the cap receipt from the headers, its own account and the
+//!    body hash, verifies the signature, requires the nonce to be above both the last nonce it
+//!    saw and the on-chain `SubAccounts(user, provider).last_nonce`, and requires the on-chain
+//!    sub-account balance to cover `max_fee` plus every fee of the user not yet settled. Only
+//!    inference services of this provider with `Verifiability::None` are served. The cap
+//!    receipt is stored (fsync) *before* the request reaches the backend.
+//! 3. **Answer (metered receipt).** From the backend's `usage` the gateway computes `fee =
+//!    min(max_fee, prompt × input_price + completion × output_price)` and answers with the
+//!    backend's body plus `X-ZeroG-Fee`, `X-ZeroG-Nonce`, `X-ZeroG-Input-Tokens`,
+//!    `X-ZeroG-Output-Tokens` and `X-ZeroG-Receipt`: `0x` SCALE of the **metered receipt**, the
+//!    cap receipt with the metered tokens and fee and `request_hash = keccak256(keccak256(request
+//!    body) ‖ keccak256(response body))`. The user can check every field (including the hash of
+//!    the answer it received).
+//! 4. **Countersignature.** The user signs the metered receipt and sends `POST /v1/receipts`
+//!    `{"account", "nonce", "signature"}`. The gateway then settles the metered receipt. Both
+//!    receipts carry the same nonce, so at most one of them can ever be paid.
+//! 5. **Fallback.** A request served but not countersigned within `--countersign-grace-secs`
+//!    settles with its cap receipt (the max fee the user signed for). Honest clients countersign
+//!    right away and pay exactly the metered fee; a client that does not pays its cap, which it
+//!    agreed to in step 1. A request the backend refused or failed is never billed (`void`), and
+//!    one that was in flight when the executor stopped becomes `void` on restart.
+//!
+//! Streaming (`"stream": true`) is refused: the fee comes from the whole answer's `usage`.
+//!
+//! ## Settlement
+//!
+//! Receipts are JSON files in `DATA_DIR/receipts/<user>/<nonce>.json` (atomic replace), holding
+//! the SCALE bytes of both receipts and signatures. Every `--settle-interval-secs`, or as soon as
+//! a full batch is ready, ready receipts go to `settle_receipts` — one service per call, at most
+//! `--batch-size` (default and cap: the runtime's `MaxReceiptsPerBatch`), each user's receipts in
+//! nonce order and never past an earlier one still pending or in its grace period, since the
+//! pallet's nonce rule would make that one unsettleable. Each receipt's outcome from the
+//! `ReceiptsSettled` event is recorded. Receipts are marked `submitted` before the transaction
+//! goes out; after a crash or a failed transaction the chain's `last_nonce` decides whether they
+//! were consumed (`NonceConsumed`) or go back in line, so a settled receipt is never resent.
+//!
+//! ## Limits
+//!
+//! TEE services (receipts signed by an enclave key) are not served. Receipt and job records are
+//! kept on disk forever (no pruning yet). The storage client ([`storage_client`]) duplicates the
+//! `zerog` CLI's and should move into a shared crate.
+
+pub mod chain;
+pub mod durable;
+pub mod encoding;
+pub mod gateway;
+pub mod jobs;
+pub mod logging;
+pub mod receipt;
+pub mod server;
+pub mod storage_client;
+
+#[cfg(test)]
+mod live_node_tests;
+#[cfg(test)]
+pub(crate) mod testing;

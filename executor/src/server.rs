@@ -1,0 +1,163 @@
+//! The executor's HTTP/1.1 server (hyper): routes the job API and the inference gateway.
+//!
+//! | Method and path            | Handler                                   |
+//! |----------------------------|-------------------------------------------|
+//! | `POST /jobs`               | [`crate::jobs::api::post_job`]            |
+//! | `GET /jobs/{id}`           | [`crate::jobs::api::get_job`]             |
+//! | `POST /v1/chat/completions`| [`crate::gateway::proxy::serve_inference`]|
+//! | `POST /v1/embeddings`      | [`crate::gateway::proxy::serve_inference`]|
+//! | `GET /v1/models`           | [`crate::gateway::proxy::list_models`]    |
+//! | `POST /v1/receipts`        | [`crate::gateway::proxy::countersign`]    |
+//! | `GET /health`              | liveness                                  |
+//!
+//! Plain HTTP: the job API is meant for the node's off-chain worker on loopback, and the
+//! gateway for a TLS-terminating proxy in front of it when exposed.
+
+use crate::{gateway::Gateway, jobs::runner::JobRunner};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::{body::Incoming, header, service::service_fn, Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::{convert::Infallible, net::SocketAddr, sync::Arc};
+use tokio::net::TcpListener;
+
+/// Every response the server sends.
+pub type HttpResponse = Response<Full<Bytes>>;
+
+/// Largest request body accepted: a job request is tiny; a chat request with a long context is
+/// well below this.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Longest a client may take to send a request's headers; closes idle or stalled connections.
+const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// What the server serves; either half may be off.
+pub struct App {
+	/// The job API, when the executor runs jobs.
+	pub jobs: Option<Arc<JobRunner>>,
+	/// The inference gateway, when a `--backend` is configured.
+	pub gateway: Option<Arc<Gateway>>,
+}
+
+/// Serves `app` on `listener` until the task is dropped; each connection gets its own task.
+pub async fn serve(listener: TcpListener, app: Arc<App>) {
+	loop {
+		let (stream, peer) = match listener.accept().await {
+			Ok(accepted) => accepted,
+			Err(error) => {
+				// Out of file descriptors and the like: back off instead of spinning.
+				log::warn!("accept failed: {error}");
+				tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+				continue;
+			},
+		};
+		let app = Arc::clone(&app);
+		tokio::spawn(async move {
+			let service = service_fn(move |request| {
+				let app = Arc::clone(&app);
+				async move { Ok::<_, Infallible>(route(&app, request, peer).await) }
+			});
+			if let Err(error) = hyper::server::conn::http1::Builder::new()
+				.timer(TokioTimer::new())
+				.header_read_timeout(HEADER_READ_TIMEOUT)
+				.serve_connection(TokioIo::new(stream), service)
+				.await
+			{
+				log::debug!("connection from {peer}: {error}");
+			}
+		});
+	}
+}
+
+/// Binds `address` and serves `app` in the background; returns the bound address (so port 0
+/// works in tests) and the server task.
+pub async fn spawn(
+	address: SocketAddr,
+	app: Arc<App>,
+) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+	let listener = TcpListener::bind(address).await?;
+	let bound = listener.local_addr()?;
+	Ok((bound, tokio::spawn(serve(listener, app))))
+}
+
+/// Dispatches one request.
+async fn route(app: &App, request: Request<Incoming>, peer: SocketAddr) -> HttpResponse {
+	let method = request.method().clone();
+	let path = request.uri().path().trim_end_matches('/').to_string();
+	log::debug!("{peer} {method} {path}");
+	let segments: Vec<&str> = path.split('/').skip(1).collect();
+	match (&method, segments.as_slice()) {
+		(&Method::GET, ["health"]) => json(StatusCode::OK, &serde_json::json!({"status": "ok"})),
+		(_, ["jobs", ..]) => {
+			let Some(runner) = &app.jobs else {
+				return error(StatusCode::NOT_FOUND, "this executor runs no jobs");
+			};
+			match (&method, &segments[1..]) {
+				(&Method::POST, []) => match read_body(request.into_body()).await {
+					Ok(body) => crate::jobs::api::post_job(runner, &body),
+					Err(response) => response,
+				},
+				(&Method::GET, [id]) => crate::jobs::api::get_job(runner, id),
+				_ => error(StatusCode::METHOD_NOT_ALLOWED, "use POST /jobs or GET /jobs/{id}"),
+			}
+		},
+		(_, ["v1", ..]) => {
+			let Some(gateway) = &app.gateway else {
+				return crate::gateway::proxy::openai_error(
+					StatusCode::NOT_FOUND,
+					"gateway_disabled",
+					"this executor serves no inference (start it with --backend)",
+				);
+			};
+			match (&method, &segments[1..]) {
+				(&Method::POST, ["chat", "completions"]) | (&Method::POST, ["embeddings"]) => {
+					let (parts, body) = request.into_parts();
+					match read_body(body).await {
+						Ok(body) =>
+							crate::gateway::proxy::serve_inference(gateway, &path, &parts.headers, body).await,
+						Err(response) => response,
+					}
+				},
+				(&Method::GET, ["models"]) => crate::gateway::proxy::list_models(gateway).await,
+				(&Method::POST, ["receipts"]) => match read_body(request.into_body()).await {
+					Ok(body) => crate::gateway::proxy::countersign(gateway, &body).await,
+					Err(response) => response,
+				},
+				_ => crate::gateway::proxy::openai_error(
+					StatusCode::NOT_FOUND,
+					"unknown_endpoint",
+					&format!("{method} {path} is not served; use /v1/chat/completions, /v1/embeddings, /v1/models or /v1/receipts"),
+				),
+			}
+		},
+		_ => error(StatusCode::NOT_FOUND, &format!("no such endpoint: {method} {path}")),
+	}
+}
+
+/// Reads a whole request body of at most [`MAX_BODY_BYTES`].
+async fn read_body(body: Incoming) -> Result<Bytes, HttpResponse> {
+	match Limited::new(body, MAX_BODY_BYTES).collect().await {
+		Ok(collected) => Ok(collected.to_bytes()),
+		Err(reason) => Err(error(
+			StatusCode::PAYLOAD_TOO_LARGE,
+			&format!(
+				"the request body could not be read (at most {MAX_BODY_BYTES} bytes): {reason}"
+			),
+		)),
+	}
+}
+
+/// A JSON response.
+pub fn json(status: StatusCode, value: &serde_json::Value) -> HttpResponse {
+	let mut response = Response::new(Full::new(Bytes::from(value.to_string())));
+	*response.status_mut() = status;
+	response
+		.headers_mut()
+		.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json"));
+	response
+}
+
+/// A JSON error `{"error": message}`.
+pub fn error(status: StatusCode, message: &str) -> HttpResponse {
+	json(status, &serde_json::json!({ "error": message }))
+}
