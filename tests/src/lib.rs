@@ -4,6 +4,8 @@
 //! The node binary is the one `cargo build --release -p zerog-node` put next to the test
 //! binaries (`$CARGO_TARGET_DIR/release/zerog-node`); `ZEROG_NODE_BIN` overrides it.
 
+pub mod cli;
+
 use std::{
 	fs::File,
 	io::{Read, Write},

@@ -3,7 +3,7 @@
 //! endpoint the signer registered) and certified; it comes back byte for byte and samples
 //! verify; once the node has dropped most shards, sampling and fetching fail with a non-zero exit.
 
-use std::{process::Output, time::Duration};
+use std::time::Duration;
 
 use serde_json::Value as Json;
 use subxt::{
@@ -11,7 +11,10 @@ use subxt::{
 	rpcs::rpc_params,
 };
 use subxt_signer::sr25519::dev;
-use zerog_e2e_tests::{run_cli, Node, NodeConfig};
+use zerog_e2e_tests::{
+	cli::{hex, output_text, random_bytes, zerog_json},
+	run_cli, Node, NodeConfig,
+};
 
 /// One ZG in the smallest unit.
 const ZG: u128 = 1_000_000_000_000_000_000;
@@ -22,48 +25,6 @@ const BLOCK_TIMEOUT: Duration = Duration::from_secs(60);
 /// The runtime's DA epoch, in blocks (`runtime/src/configs/da.rs`): a new signer is drawn into
 /// the quorum of the next epoch.
 const EPOCH_LENGTH: u32 = 10;
-
-/// `len` pseudo-random bytes from `seed` (xorshift64*).
-fn random_bytes(len: usize, seed: u64) -> Vec<u8> {
-	let mut state = seed | 1;
-	let mut bytes = Vec::with_capacity(len + 8);
-	while bytes.len() < len {
-		state ^= state >> 12;
-		state ^= state << 25;
-		state ^= state >> 27;
-		bytes.extend_from_slice(&state.wrapping_mul(0x2545_F491_4F6C_DD1D).to_le_bytes());
-	}
-	bytes.truncate(len);
-	bytes
-}
-
-fn hex(bytes: &[u8]) -> String {
-	bytes.iter().fold(String::from("0x"), |mut out, byte| {
-		out.push_str(&format!("{byte:02x}"));
-		out
-	})
-}
-
-fn output_text(output: &Output) -> String {
-	format!(
-		"exit {}\nstdout:\n{}\nstderr:\n{}",
-		output.status,
-		String::from_utf8_lossy(&output.stdout),
-		String::from_utf8_lossy(&output.stderr)
-	)
-}
-
-/// Runs `zerog --rpc <node> args... --json`, asserts success and parses its JSON object.
-fn zerog_json(node: &Node, args: &[&str]) -> Json {
-	let url = node.ws_url();
-	let mut all = vec!["--rpc", url.as_str()];
-	all.extend_from_slice(args);
-	all.push("--json");
-	let output = run_cli(&all);
-	assert!(output.status.success(), "zerog {args:?} failed:\n{}", output_text(&output));
-	serde_json::from_slice(&output.stdout)
-		.unwrap_or_else(|error| panic!("no JSON object ({error}):\n{}", output_text(&output)))
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn da_blob_is_certified_fetched_and_sampled() {

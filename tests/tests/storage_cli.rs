@@ -6,13 +6,16 @@
 use std::{
 	io::{BufRead, BufReader},
 	path::Path,
-	process::{Command, Output, Stdio},
+	process::{Command, Stdio},
 	time::{Duration, Instant},
 };
 
 use serde_json::Value as Json;
 use subxt::rpcs::{rpc_params, Error as RpcError, RpcClient};
-use zerog_e2e_tests::{cli_binary, run_cli, Node, NodeConfig};
+use zerog_e2e_tests::{
+	cli::{hex, output_text, random_bytes, refusal_code, unhex, zerog_json, zerog_ok},
+	cli_binary, run_cli, Node, NodeConfig,
+};
 
 /// Blocks come every 2 s; allow for a slow, loaded CI machine.
 const BLOCK_TIMEOUT: Duration = Duration::from_secs(60);
@@ -20,75 +23,9 @@ const BLOCK_TIMEOUT: Duration = Duration::from_secs(60);
 /// Bytes of a segment, the unit of upload (`zerog_primitives::storage::SEGMENT_SIZE`).
 const SEGMENT_SIZE: usize = 256 * 1024;
 
-/// `len` pseudo-random bytes from `seed` (xorshift64*): incompressible and reproducible.
-fn random_bytes(len: usize, seed: u64) -> Vec<u8> {
-	let mut state = seed | 1;
-	let mut bytes = Vec::with_capacity(len + 8);
-	while bytes.len() < len {
-		state ^= state >> 12;
-		state ^= state << 25;
-		state ^= state >> 27;
-		bytes.extend_from_slice(&state.wrapping_mul(0x2545_F491_4F6C_DD1D).to_le_bytes());
-	}
-	bytes.truncate(len);
-	bytes
-}
-
-fn hex(bytes: &[u8]) -> String {
-	bytes.iter().fold(String::from("0x"), |mut out, byte| {
-		out.push_str(&format!("{byte:02x}"));
-		out
-	})
-}
-
-fn unhex(text: &str) -> Vec<u8> {
-	let digits = text.trim_start_matches("0x");
-	(0..digits.len())
-		.step_by(2)
-		.map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("the node answers hex"))
-		.collect()
-}
-
-fn output_text(output: &Output) -> String {
-	format!(
-		"exit {}\nstdout:\n{}\nstderr:\n{}",
-		output.status,
-		String::from_utf8_lossy(&output.stdout),
-		String::from_utf8_lossy(&output.stderr)
-	)
-}
-
-/// Runs `zerog --rpc <node> args...`, asserts it succeeded and returns its stdout.
-fn zerog_ok(node: &Node, args: &[&str]) -> String {
-	let url = node.ws_url();
-	let mut all = vec!["--rpc", url.as_str()];
-	all.extend_from_slice(args);
-	let output = run_cli(&all);
-	assert!(output.status.success(), "zerog {args:?} failed:\n{}", output_text(&output));
-	String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-/// Runs `zerog --rpc <node> args... --json` and parses the JSON object it prints.
-fn zerog_json(node: &Node, args: &[&str]) -> Json {
-	let mut all = args.to_vec();
-	all.push("--json");
-	let stdout = zerog_ok(node, &all);
-	serde_json::from_str(stdout.trim()).unwrap_or_else(|error| {
-		panic!("zerog {args:?} --json printed no JSON object ({error}):\n{stdout}")
-	})
-}
-
 /// `storage_fileInfo(root)`, or the RPC error.
 async fn file_info(rpc: &RpcClient, root: &str) -> Result<Json, RpcError> {
 	rpc.request("storage_fileInfo", rpc_params![root]).await
-}
-
-/// The JSON-RPC error code of a refused call.
-fn refusal_code(result: Result<Json, RpcError>) -> (i32, String) {
-	match result {
-		Err(RpcError::User(error)) => (error.code, error.message),
-		other => panic!("expected a JSON-RPC refusal, got {other:?}"),
-	}
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,0 +1,212 @@
+//! A storage provider on a real `zerog-node --dev`: its key sits in the node's keystore, its
+//! off-chain worker answers the chain's challenges with chunk proofs read from the node's
+//! segment store, and it is paid from the file's fee every period; once it stops answering it is
+//! slashed.
+
+use std::time::Duration;
+
+use serde_json::Value as Json;
+use subxt::{
+	dynamic::{self, At, Value},
+	ext::codec::{Decode, Encode},
+	rpcs::rpc_params,
+	OnlineClient, PolkadotConfig,
+};
+use subxt_signer::sr25519::{dev, Keypair};
+use zerog_e2e_tests::{cli::hex, Node, NodeConfig};
+use zerog_primitives::storage::{FileTree, SEGMENT_SIZE};
+
+/// One ZG in the smallest unit.
+const ZG: u128 = 1_000_000_000_000_000_000;
+
+/// The runtime's challenge period, in blocks (`runtime/src/configs/storage.rs`).
+const CHALLENGE_PERIOD: u32 = 10;
+
+/// Blocks come every 2 s; allow for a slow, loaded CI machine.
+const BLOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What the chain said about one challenge of the provider.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+	Proven { period: u32, reward: u128 },
+	Missed { period: u32, slashed: u128 },
+}
+
+/// Signs `call` with `signer` and waits until it is in a best block and succeeded.
+async fn submit(
+	api: &OnlineClient<PolkadotConfig>,
+	call: impl subxt::transactions::Payload,
+	signer: &Keypair,
+) {
+	api.at_current_block()
+		.await
+		.unwrap()
+		.transactions()
+		.sign_and_submit_then_watch_default(&call, signer)
+		.await
+		.unwrap()
+		.wait_for_finalized_success()
+		.await
+		.unwrap();
+}
+
+/// Challenge outcomes of `provider` in blocks `from..=to`.
+async fn outcomes(
+	api: &OnlineClient<PolkadotConfig>,
+	provider: &Keypair,
+	from: u32,
+	to: u32,
+) -> Vec<Outcome> {
+	let mut found = Vec::new();
+	for number in from..=to {
+		let events = api.at_block(u64::from(number)).await.unwrap().events().fetch().await.unwrap();
+		for event in events.iter() {
+			let event = event.unwrap();
+			if event.pallet_name() != "StorageCommitments" {
+				continue;
+			}
+			let mut fields = event.field_bytes();
+			match event.event_name() {
+				"ChallengeProven" => {
+					let (who, period, _file, reward) =
+						<([u8; 32], u32, u64, u128)>::decode(&mut fields).unwrap();
+					if who == provider.public_key().0 {
+						found.push(Outcome::Proven { period, reward });
+					}
+				},
+				"ChallengeMissed" => {
+					let (who, period, _file, slashed) =
+						<([u8; 32], u32, u64, u128)>::decode(&mut fields).unwrap();
+					if who == provider.public_key().0 {
+						found.push(Outcome::Missed { period, slashed });
+					}
+				},
+				_ => {},
+			}
+		}
+	}
+	found
+}
+
+/// Polls the provider's challenge outcomes from block `from` on until `done` accepts them.
+async fn wait_for_outcomes(
+	node: &Node,
+	api: &OnlineClient<PolkadotConfig>,
+	provider: &Keypair,
+	from: u32,
+	timeout: Duration,
+	done: impl Fn(&[Outcome]) -> bool,
+) -> Vec<Outcome> {
+	let deadline = std::time::Instant::now() + timeout;
+	let mut found = Vec::new();
+	let mut scanned = from;
+	while std::time::Instant::now() < deadline {
+		let best = node.best_number().await;
+		if best >= scanned {
+			found.extend(outcomes(api, provider, scanned, best).await);
+			scanned = best + 1;
+		}
+		if done(&found) {
+			return found;
+		}
+		tokio::time::sleep(Duration::from_secs(1)).await;
+	}
+	panic!("provider outcomes so far {found:?}; node log:\n{}", node.log_tail());
+}
+
+/// The provider's stake as the pallet records it at the finalized block.
+async fn provider_stake(api: &OnlineClient<PolkadotConfig>, provider: &Keypair) -> u128 {
+	let at = api.at_current_block().await.unwrap();
+	let address = dynamic::storage::<([u8; 32],), Value>("StorageCommitments", "Providers");
+	let info = at.storage().fetch(address, (provider.public_key().0,)).await.unwrap();
+	let info = info.decode().unwrap();
+	info.at("stake").and_then(|v| v.as_u128()).expect("ProviderInfo has a stake")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn provider_answers_challenges_through_its_offchain_worker_and_is_slashed_when_it_stops() {
+	let node = Node::start(NodeConfig::dev("storage-provider"));
+	node.wait_for_best(1, BLOCK_TIMEOUT).await;
+	let api = node.client().await;
+	let rpc = node.rpc().await;
+	let (alice, bob) = (dev::alice(), dev::bob());
+
+	// Bob is the provider: his key goes into the node's keystore under the `zgst` key type, and
+	// he registers with a stake.
+	let _: Json = rpc
+		.request("author_insertKey", rpc_params!["zgst", "//Bob", hex(&bob.public_key().0)])
+		.await
+		.unwrap();
+	let stake = 1_000 * ZG;
+	let endpoint = format!("http://127.0.0.1:{}", node.rpc_port).into_bytes();
+	submit(
+		&api,
+		dynamic::transaction("StorageCommitments", "register_provider", (stake, endpoint)),
+		&bob,
+	)
+	.await;
+
+	// Alice stores a file of three and a half segments and uploads it to the node.
+	let file: Vec<u8> = (0..SEGMENT_SIZE * 7 / 2).map(|i| (i * 7 % 251) as u8).collect();
+	let tree = FileTree::new(&file).unwrap();
+	let root = tree.root();
+	let size = file.len() as u64;
+	submit(
+		&api,
+		dynamic::transaction("StorageCommitments", "submit", (root.0, size, Vec::<Vec<u8>>::new())),
+		&alice,
+	)
+	.await;
+	for (index, segment) in file.chunks(SEGMENT_SIZE).enumerate() {
+		let proof = tree.segment_proof(index as u64).unwrap();
+		let answer: Json = rpc
+			.request(
+				"storage_uploadSegment",
+				rpc_params![hex(root.as_bytes()), index as u64, hex(segment), hex(&proof.encode())],
+			)
+			.await
+			.unwrap();
+		assert_eq!(answer["newlyStored"], true, "{answer}");
+	}
+	let info: Json =
+		rpc.request("storage_fileInfo", rpc_params![hex(root.as_bytes())]).await.unwrap();
+	assert_eq!(info["finalized"], true, "{info}");
+
+	// Challenges of at least two periods are answered by the off-chain worker and rewarded.
+	let start = node.best_number().await;
+	let proven = wait_for_outcomes(&node, &api, &bob, start, BLOCK_TIMEOUT * 3, |found| {
+		found.iter().filter(|o| matches!(o, Outcome::Proven { .. })).count() >= 2
+	})
+	.await;
+	assert!(
+		proven.iter().all(|o| matches!(o, Outcome::Proven { reward, .. } if *reward > 0)),
+		"every challenge so far is proven and paid: {proven:?}"
+	);
+	assert_eq!(provider_stake(&api, &bob).await, stake, "nothing slashed while answering");
+
+	// The provider stops answering: its worker now asks a port where nothing listens.
+	let _: Json = rpc
+		.request(
+			"offchain_localStorageSet",
+			rpc_params!["PERSISTENT", hex(b"zerog::storage::rpc"), hex(b"http://127.0.0.1:9")],
+		)
+		.await
+		.unwrap();
+	let silent_from = node.best_number().await + 1;
+	let timeout = BLOCK_TIMEOUT * 2 + 4 * CHALLENGE_PERIOD * Duration::from_secs(2);
+	let missed: Vec<Outcome> =
+		wait_for_outcomes(&node, &api, &bob, silent_from, timeout, |found| {
+			found.iter().any(|o| matches!(o, Outcome::Missed { .. }))
+		})
+		.await
+		.into_iter()
+		.filter(|o| matches!(o, Outcome::Missed { .. }))
+		.collect();
+	let Outcome::Missed { slashed, .. } = missed[0] else { unreachable!() };
+	assert!(slashed > 0, "a missed challenge costs stake: {missed:?}");
+	// The stake is read at the finalized block, a few blocks behind the slash.
+	node.wait_until("the slash finalized", BLOCK_TIMEOUT, || async {
+		provider_stake(&api, &bob).await <= stake - slashed
+	})
+	.await;
+}
