@@ -5,8 +5,10 @@
 mod chain_spec;
 mod cli;
 mod command;
+mod data_store;
 mod eth_rpc;
 mod eth_rpc_guard;
+mod local_rpc_url;
 mod rpc;
 mod service;
 

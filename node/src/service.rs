@@ -25,6 +25,8 @@ use polkadot_sdk::{
 use zerog_primitives::OpaqueBlock as Block;
 use zerog_runtime::apis::RuntimeApi;
 
+use crate::local_rpc_url;
+
 /// The client with the runtime executed by the wasm executor.
 pub type FullClient =
 	sc_service::TFullClient<Block, RuntimeApi, WasmExecutor<sp_io::SubstrateHostFunctions>>;
@@ -238,17 +240,36 @@ pub fn new_full<
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
 
+	// Segments and shards live next to the chain database, in their own RocksDB.
+	let data_store_path =
+		config.base_path.config_dir(config.chain_spec.id()).join(crate::data_store::DATA_DIR_NAME);
+	let data_store =
+		Arc::new(crate::data_store::DataStore::open(&data_store_path).map_err(|error| {
+			ServiceError::Other(format!(
+				"cannot open the data store at {}: {error}",
+				data_store_path.display()
+			))
+		})?);
+	log::info!(target: "zerog-storage", "data store at {}", data_store_path.display());
+	let offchain_storage = backend.offchain_storage();
+
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
+		let unsafe_rpc_allowed = crate::rpc::unsafe_methods_allowed(&config.rpc);
 
 		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+			let deps = crate::rpc::FullDeps {
+				client: client.clone(),
+				pool: pool.clone(),
+				data_store: data_store.clone(),
+				unsafe_rpc_allowed,
+			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};
 
-	let _rpc_handlers = sc_service::spawn_tasks(sc_service::SpawnTasksParams {
+	let rpc_handlers = sc_service::spawn_tasks(sc_service::SpawnTasksParams {
 		network: network.clone(),
 		client: client.clone(),
 		keystore: keystore_container.keystore(),
@@ -263,6 +284,22 @@ pub fn new_full<
 		telemetry: telemetry.as_mut(),
 		tracing_execute_block: None,
 	})?;
+
+	// The storage and DA off-chain workers fetch proofs and shards from this node's RPC server.
+	let rpc_listen = local_rpc_url::socket_addrs(rpc_handlers.listen_addresses());
+	match (local_rpc_url::local_rpc_url(&rpc_listen), offchain_storage) {
+		(Some(url), Some(mut offchain_storage)) => {
+			local_rpc_url::publish(&mut offchain_storage, &url);
+			log::info!(target: "zerog-storage", "off-chain workers reach the node RPC at {url}");
+		},
+		(None, _) => log::warn!(
+			target: "zerog-storage",
+			"the RPC server listens nowhere: storage and DA off-chain workers cannot reach it"
+		),
+		(_, None) => {
+			log::warn!(target: "zerog-storage", "no off-chain storage to publish the RPC URL")
+		},
+	}
 
 	if role.is_authority() {
 		let proposer_factory = sc_basic_authorship::ProposerFactory::new(

@@ -3,19 +3,36 @@
 //!
 //! - `system_accountNextIndex`: the next nonce of an account, counting transactions in the pool.
 //! - `payment_queryInfo`, `payment_queryFeeDetails`: the fee a transaction would pay.
+//! - `storage_*` ([`storage`]): upload and download of file segments, chunk proofs.
+//! - `da_*` ([`da`]): DA shards pushed, fetched, sampled and rebuilt into blobs.
+
+pub mod chain;
+pub mod da;
+pub mod hex;
+pub mod storage;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 
 use jsonrpsee::RpcModule;
+use pallet_da_attestations::runtime_api::DaAttestationsApi;
+use pallet_storage_commitments::runtime_api::StorageCommitmentsApi;
 use polkadot_sdk::{
 	pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer},
+	sc_service::config::{RpcConfiguration, RpcMethods},
 	sc_transaction_pool_api::TransactionPool,
 	sp_api::ProvideRuntimeApi,
 	sp_block_builder::BlockBuilder,
 	sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata},
 	substrate_frame_rpc_system::{System, SystemApiServer},
 };
-use zerog_primitives::{AccountId, Balance, Nonce, OpaqueBlock as Block};
+use zerog_primitives::{AccountId, Balance, BlockNumber, Nonce, OpaqueBlock as Block};
+
+use crate::data_store::DataStore;
+use chain::BestBlock;
+use da::{DaApiServer, DaRpc};
+use storage::{StorageApiServer, StorageRpc};
 
 /// What the RPC methods need from the node.
 pub struct FullDeps<C, P> {
@@ -23,6 +40,11 @@ pub struct FullDeps<C, P> {
 	pub client: Arc<C>,
 	/// The transaction pool, for nonces of pending transactions.
 	pub pool: Arc<P>,
+	/// The store of storage segments and DA shards.
+	pub data_store: Arc<DataStore>,
+	/// Whether unsafe methods (`da_removeShards`) are allowed where the RPC server does not
+	/// decide per connection: the node's `--rpc-methods`.
+	pub unsafe_rpc_allowed: bool,
 }
 
 /// Builds the RPC module with every ZeroG-specific method.
@@ -40,13 +62,29 @@ where
 	C::Api:
 		polkadot_sdk::pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: StorageCommitmentsApi<Block, AccountId, BlockNumber>
+		+ DaAttestationsApi<Block, AccountId, Balance, BlockNumber>,
 	P: TransactionPool + 'static,
 {
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool } = deps;
+	let FullDeps { client, pool, data_store, unsafe_rpc_allowed } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(StorageRpc::new(BestBlock::new(client.clone()), data_store.clone()).into_rpc())?;
+	module.merge(DaRpc::new(BestBlock::new(client), data_store, unsafe_rpc_allowed).into_rpc())?;
 
 	Ok(module)
+}
+
+/// Whether the node's `--rpc-methods` allows unsafe methods: `unsafe`, or `auto` with every
+/// listen address on loopback (how `sc-rpc-server` decides per listener).
+pub fn unsafe_methods_allowed(rpc: &RpcConfiguration) -> bool {
+	match rpc.methods {
+		RpcMethods::Unsafe => true,
+		RpcMethods::Safe => false,
+		RpcMethods::Auto => rpc.addr.as_ref().map_or(true, |endpoints| {
+			endpoints.iter().all(|endpoint| endpoint.listen_addr.ip().is_loopback())
+		}),
+	}
 }

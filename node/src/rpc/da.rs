@@ -1,0 +1,527 @@
+//! `da_*`: shards of erasure-coded blobs pushed to this node (a DA signer), served back one by
+//! one, as random samples or as the rebuilt blob.
+//!
+//! Shards are accepted only for a blob that is pending or certified in the node's best block, and
+//! only if every shard of the call verifies against that blob's commitment: one bad shard refuses
+//! the whole call and nothing is stored. Reads are served from the node's [`DataStore`], which
+//! keeps the commitment next to the shards.
+
+use std::sync::Arc;
+
+use codec::{DecodeAll, Encode};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned, Extensions};
+use polkadot_sdk::sp_core::H256;
+use rand::seq::SliceRandom;
+use sc_rpc_api::{DenyUnsafe, UnsafeRpcError};
+use serde::{Deserialize, Serialize};
+use zerog_primitives::da::{
+	decode_blob, verify_shard, BlobCommitment, Error as DaError, ShardProof, MAX_TOTAL_SHARDS,
+};
+
+use super::{
+	chain::DaChain,
+	hex::{parse_bytes, parse_root, to_hex},
+};
+use crate::data_store::{DataStore, StoreError, StoredBlob};
+
+/// Log target of the DA data plane.
+pub const LOG_TARGET: &str = "zerog-da";
+
+/// Most shards one `da_putShards` call takes, most indices one `da_removeShards` call takes and
+/// most samples one `da_sample` call asks for: every shard of the largest coding.
+pub const MAX_SHARDS_PER_CALL: usize = MAX_TOTAL_SHARDS as usize;
+
+/// Why a DA RPC call was refused; each maps to its own JSON-RPC error code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DaRpcError {
+	/// 6101: no pending or certified blob with this root is on chain (and, for reads, the node
+	/// holds none of its shards).
+	UnknownBlob(H256),
+	/// 6102: a shard does not verify against the blob's commitment, or the held shards do not
+	/// rebuild the committed blob.
+	InvalidProof(String),
+	/// 6103: a parameter is malformed or out of range.
+	InvalidParams(String),
+	/// 6104: the blob is known but the node does not hold the asked shard.
+	NotStored(String),
+	/// 6105: fewer than `k` shards are held, too few to rebuild the blob.
+	NotEnoughShards(String),
+	/// 6106: the data store or the chain state could not be read or written.
+	Store(String),
+}
+
+impl DaRpcError {
+	/// The JSON-RPC error code.
+	pub fn code(&self) -> i32 {
+		match self {
+			Self::UnknownBlob(_) => 6101,
+			Self::InvalidProof(_) => 6102,
+			Self::InvalidParams(_) => 6103,
+			Self::NotStored(_) => 6104,
+			Self::NotEnoughShards(_) => 6105,
+			Self::Store(_) => 6106,
+		}
+	}
+
+	/// The JSON-RPC error message, naming the root or index and the reason.
+	pub fn message(&self) -> String {
+		match self {
+			Self::UnknownBlob(root) => format!(
+				"no pending or certified blob with root {} is on chain",
+				to_hex(root.as_bytes())
+			),
+			Self::InvalidProof(message)
+			| Self::InvalidParams(message)
+			| Self::NotStored(message)
+			| Self::NotEnoughShards(message)
+			| Self::Store(message) => message.clone(),
+		}
+	}
+}
+
+impl From<DaRpcError> for ErrorObjectOwned {
+	fn from(error: DaRpcError) -> Self {
+		ErrorObjectOwned::owned(error.code(), error.message(), None::<()>)
+	}
+}
+
+impl From<StoreError> for DaRpcError {
+	fn from(error: StoreError) -> Self {
+		Self::Store(error.to_string())
+	}
+}
+
+/// One shard of a `da_putShards` call.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct ShardInput {
+	/// Index of the shard: `0..k` data, `k..k + m` parity.
+	pub index: u64,
+	/// The shard's bytes, hex.
+	pub data: String,
+	/// SCALE-encoded `ShardProof`, hex.
+	pub proof: String,
+}
+
+/// Result of `da_putShards`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredShards {
+	/// Root of the blob, hex.
+	pub root: String,
+	/// Shards of the call that were not held before.
+	pub newly_stored: u32,
+	/// Shards of the blob held now.
+	pub held: u32,
+	/// `k`: shards needed to rebuild the blob.
+	pub data_shards: u16,
+	/// `k + m`.
+	pub total_shards: u16,
+}
+
+/// A shard and its proof, as `da_getShard` returns it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ShardWithProof {
+	/// The shard's bytes, hex.
+	pub shard: String,
+	/// SCALE-encoded `ShardProof`, hex.
+	pub proof: String,
+}
+
+/// Result of `da_getBlob`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RebuiltBlob {
+	/// The blob's bytes, hex.
+	pub data: String,
+	/// Number of shards it was rebuilt from (`k`).
+	pub shards_used: u32,
+}
+
+/// One sample of `da_sample`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Sample {
+	/// Index of the shard.
+	pub index: u16,
+	/// The shard's bytes, hex.
+	pub shard: String,
+	/// SCALE-encoded `ShardProof`, hex.
+	pub proof: String,
+}
+
+/// Result of `da_sample`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Samples {
+	/// Distinct held shards drawn at random, by ascending index.
+	pub samples: Vec<Sample>,
+	/// Shards of the blob held.
+	pub held: u32,
+}
+
+/// Result of `da_heldShards`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HeldShards {
+	/// Indices of the held shards, ascending.
+	pub indices: Vec<u16>,
+}
+
+/// Result of `da_removeShards`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RemovedShards {
+	/// Shards that were held and are gone now.
+	pub removed: u32,
+}
+
+/// The DA data-plane JSON-RPC methods.
+#[rpc(server, namespace = "da")]
+pub trait DaApi {
+	/// Stores shards of the blob with `root` if every one verifies against its commitment on
+	/// chain; at most 1024 per call, all or nothing.
+	#[method(name = "putShards", blocking)]
+	fn put_shards(&self, root: String, shards: Vec<ShardInput>) -> RpcResult<StoredShards>;
+
+	/// A held shard and its proof.
+	#[method(name = "getShard", blocking)]
+	fn get_shard(&self, root: String, index: u64) -> RpcResult<ShardWithProof>;
+
+	/// The blob rebuilt from any `k` held shards and checked against its root.
+	#[method(name = "getBlob", blocking)]
+	fn get_blob(&self, root: String) -> RpcResult<RebuiltBlob>;
+
+	/// Up to `count` distinct held shards, drawn at random, with proofs.
+	#[method(name = "sample", blocking)]
+	fn sample(&self, root: String, count: u64) -> RpcResult<Samples>;
+
+	/// Indices of the held shards of the blob with `root`.
+	#[method(name = "heldShards", blocking)]
+	fn held_shards(&self, root: String) -> RpcResult<HeldShards>;
+
+	/// Drops held shards. Unsafe: only where unsafe RPC methods are allowed.
+	#[method(name = "removeShards", blocking, with_extensions)]
+	fn remove_shards(&self, root: String, indices: Vec<u64>) -> RpcResult<RemovedShards>;
+}
+
+/// The DA RPC: checks against `chain`, keeps shards in `store`.
+pub struct DaRpc<Chain> {
+	chain: Chain,
+	store: Arc<DataStore>,
+	/// Whether unsafe methods are allowed when the RPC server did not say per connection (it
+	/// does for every connection it serves, through the `DenyUnsafe` extension).
+	unsafe_allowed: bool,
+}
+
+impl<Chain: DaChain> DaRpc<Chain> {
+	/// Serves shards of `store`, checked against `chain`; `unsafe_allowed` is the node's
+	/// `--rpc-methods` decision, used where a call carries no per-connection one.
+	pub fn new(chain: Chain, store: Arc<DataStore>, unsafe_allowed: bool) -> Self {
+		Self { chain, store, unsafe_allowed }
+	}
+
+	/// `da_putShards` without the JSON-RPC error conversion.
+	pub fn put(&self, root: &str, shards: &[ShardInput]) -> Result<StoredShards, DaRpcError> {
+		let root = root_param(root)?;
+		if shards.is_empty() {
+			return Err(DaRpcError::InvalidParams(format!(
+				"no shards given for blob {}",
+				hex_root(&root)
+			)));
+		}
+		if shards.len() > MAX_SHARDS_PER_CALL {
+			return Err(DaRpcError::InvalidParams(format!(
+				"{} shards given for blob {}, at most {MAX_SHARDS_PER_CALL} per call",
+				shards.len(),
+				hex_root(&root)
+			)));
+		}
+		let commitment = self.commitment(&root)?.ok_or(DaRpcError::UnknownBlob(root))?;
+		let decoded = decode_shards(&root, shards)?;
+		verify_shards(&commitment, &decoded)?;
+
+		let put = self.store.put_shards(&commitment, decoded)?;
+		if put.newly_stored > 0 {
+			log::info!(
+				target: LOG_TARGET,
+				"blob {}: stored {} new shard(s), {} of {} held",
+				hex_root(&root),
+				put.newly_stored,
+				put.held,
+				commitment.total_shards()
+			);
+		}
+		Ok(StoredShards {
+			root: hex_root(&root),
+			newly_stored: put.newly_stored,
+			held: put.held,
+			data_shards: commitment.data_shards,
+			total_shards: commitment.total_shards(),
+		})
+	}
+
+	/// `da_getShard` without the JSON-RPC error conversion.
+	pub fn shard(&self, root: &str, index: u64) -> Result<ShardWithProof, DaRpcError> {
+		let root = root_param(root)?;
+		let index = shard_index(index)?;
+		let blob = self.held_blob(&root)?;
+		if index >= blob.commitment.total_shards() {
+			return Err(DaRpcError::InvalidParams(format!(
+				"shard index {index} is out of range for blob {} of {} shards",
+				hex_root(&root),
+				blob.commitment.total_shards()
+			)));
+		}
+		let (shard, proof) = self.store.shard(&root, index)?.ok_or_else(|| {
+			DaRpcError::NotStored(format!(
+				"the node does not hold shard {index} of blob {}",
+				hex_root(&root)
+			))
+		})?;
+		Ok(ShardWithProof { shard: to_hex(&shard), proof: to_hex(&proof.encode()) })
+	}
+
+	/// `da_getBlob` without the JSON-RPC error conversion.
+	pub fn blob(&self, root: &str) -> Result<RebuiltBlob, DaRpcError> {
+		let root = root_param(root)?;
+		let blob = match self.store.stored_blob(&root)? {
+			Some(blob) => blob,
+			None => {
+				let commitment = self.commitment(&root)?.ok_or(DaRpcError::UnknownBlob(root))?;
+				StoredBlob { commitment, held: Vec::new() }
+			},
+		};
+		let needed = usize::from(blob.commitment.data_shards);
+		if blob.held.len() < needed {
+			return Err(DaRpcError::NotEnoughShards(format!(
+				"the node holds {} shard(s) of blob {}, {needed} are needed to rebuild it",
+				blob.held.len(),
+				hex_root(&root)
+			)));
+		}
+		// The lowest indices first: with every data shard at hand no decoding is needed.
+		let indices = &blob.held[..needed];
+		let mut shards = Vec::with_capacity(needed);
+		for index in indices {
+			let (data, proof) = self.store.shard(&root, *index)?.ok_or_else(|| {
+				DaRpcError::Store(format!(
+					"shard {index} of blob {} is marked held but missing",
+					hex_root(&root)
+				))
+			})?;
+			shards.push((*index, data, proof));
+		}
+		let views: Vec<(u16, &[u8], &ShardProof)> =
+			shards.iter().map(|(index, data, proof)| (*index, data.as_slice(), proof)).collect();
+		let data = decode_blob(&blob.commitment, &views).map_err(|error| {
+			DaRpcError::InvalidProof(format!(
+				"blob {} cannot be rebuilt from shards {indices:?}: {error}",
+				hex_root(&root)
+			))
+		})?;
+		Ok(RebuiltBlob { data: to_hex(&data), shards_used: needed as u32 })
+	}
+
+	/// `da_sample` without the JSON-RPC error conversion.
+	pub fn sample_shards(&self, root: &str, count: u64) -> Result<Samples, DaRpcError> {
+		let root = root_param(root)?;
+		let count = usize::try_from(count)
+			.ok()
+			.filter(|count| *count <= MAX_SHARDS_PER_CALL)
+			.ok_or_else(|| {
+				DaRpcError::InvalidParams(format!(
+					"{count} samples asked of blob {}, at most {MAX_SHARDS_PER_CALL}",
+					hex_root(&root)
+				))
+			})?;
+		let blob = self.held_blob(&root)?;
+		let mut picked: Vec<u16> =
+			blob.held.choose_multiple(&mut rand::thread_rng(), count).copied().collect();
+		picked.sort_unstable();
+		let mut samples = Vec::with_capacity(picked.len());
+		for index in picked {
+			let (shard, proof) = self.store.shard(&root, index)?.ok_or_else(|| {
+				DaRpcError::Store(format!(
+					"shard {index} of blob {} is marked held but missing",
+					hex_root(&root)
+				))
+			})?;
+			samples.push(Sample { index, shard: to_hex(&shard), proof: to_hex(&proof.encode()) });
+		}
+		Ok(Samples { samples, held: held_count(&blob) })
+	}
+
+	/// `da_heldShards` without the JSON-RPC error conversion.
+	pub fn held(&self, root: &str) -> Result<HeldShards, DaRpcError> {
+		let root = root_param(root)?;
+		match self.store.stored_blob(&root)? {
+			Some(blob) => Ok(HeldShards { indices: blob.held }),
+			None => match self.commitment(&root)? {
+				Some(_) => Ok(HeldShards { indices: Vec::new() }),
+				None => Err(DaRpcError::UnknownBlob(root)),
+			},
+		}
+	}
+
+	/// `da_removeShards` without the unsafe check and the JSON-RPC error conversion.
+	pub fn remove(&self, root: &str, indices: &[u64]) -> Result<RemovedShards, DaRpcError> {
+		let root = root_param(root)?;
+		if indices.len() > MAX_SHARDS_PER_CALL {
+			return Err(DaRpcError::InvalidParams(format!(
+				"{} indices given, at most {MAX_SHARDS_PER_CALL} per call",
+				indices.len()
+			)));
+		}
+		let indices =
+			indices.iter().map(|index| shard_index(*index)).collect::<Result<Vec<_>, _>>()?;
+		let removed = self.store.remove_shards(&root, &indices)?;
+		log::info!(
+			target: LOG_TARGET,
+			"blob {}: removed {removed} shard(s) on request",
+			hex_root(&root)
+		);
+		Ok(RemovedShards { removed })
+	}
+
+	/// Whether the call may use an unsafe method: the RPC server's per-connection decision, or
+	/// the node's `--rpc-methods` where there is none.
+	pub fn check_unsafe_allowed(&self, extensions: &Extensions) -> Result<(), UnsafeRpcError> {
+		match extensions.get::<DenyUnsafe>() {
+			Some(deny_unsafe) => deny_unsafe.check_if_safe(),
+			None if self.unsafe_allowed => Ok(()),
+			None => Err(UnsafeRpcError),
+		}
+	}
+
+	/// The commitment of the blob with `root` on chain.
+	fn commitment(&self, root: &H256) -> Result<Option<BlobCommitment>, DaRpcError> {
+		self.chain.blob_commitment(root).map_err(DaRpcError::Store)
+	}
+
+	/// The held blob with `root`, or why there is none: the chain knows it but the node holds no
+	/// shard of it, or nobody knows it.
+	fn held_blob(&self, root: &H256) -> Result<StoredBlob, DaRpcError> {
+		if let Some(blob) = self.store.stored_blob(root)? {
+			return Ok(blob);
+		}
+		Err(match self.commitment(root)? {
+			Some(_) => {
+				DaRpcError::NotStored(format!("the node holds no shard of blob {}", hex_root(root)))
+			},
+			None => DaRpcError::UnknownBlob(*root),
+		})
+	}
+}
+
+/// Logs a refused call at debug level and turns it into its JSON-RPC error.
+fn refused(method: &str, error: DaRpcError) -> ErrorObjectOwned {
+	log::debug!(target: LOG_TARGET, "da_{method} refused ({}): {}", error.code(), error.message());
+	error.into()
+}
+
+impl<Chain: DaChain> DaApiServer for DaRpc<Chain> {
+	fn put_shards(&self, root: String, shards: Vec<ShardInput>) -> RpcResult<StoredShards> {
+		self.put(&root, &shards).map_err(|error| refused("putShards", error))
+	}
+
+	fn get_shard(&self, root: String, index: u64) -> RpcResult<ShardWithProof> {
+		self.shard(&root, index).map_err(|error| refused("getShard", error))
+	}
+
+	fn get_blob(&self, root: String) -> RpcResult<RebuiltBlob> {
+		self.blob(&root).map_err(|error| refused("getBlob", error))
+	}
+
+	fn sample(&self, root: String, count: u64) -> RpcResult<Samples> {
+		self.sample_shards(&root, count).map_err(|error| refused("sample", error))
+	}
+
+	fn held_shards(&self, root: String) -> RpcResult<HeldShards> {
+		self.held(&root).map_err(|error| refused("heldShards", error))
+	}
+
+	fn remove_shards(
+		&self,
+		extensions: &Extensions,
+		root: String,
+		indices: Vec<u64>,
+	) -> RpcResult<RemovedShards> {
+		if let Err(error) = self.check_unsafe_allowed(extensions) {
+			log::debug!(target: LOG_TARGET, "da_removeShards refused: {error}");
+			return Err(error.into());
+		}
+		self.remove(&root, &indices).map_err(|error| refused("removeShards", error))
+	}
+}
+
+/// The root parameter, or why it is not one.
+fn root_param(root: &str) -> Result<H256, DaRpcError> {
+	parse_root(root).map_err(|reason| DaRpcError::InvalidParams(format!("root {root:?}: {reason}")))
+}
+
+/// `0x`-hex of a root, for messages and results.
+fn hex_root(root: &H256) -> String {
+	to_hex(root.as_bytes())
+}
+
+/// A shard index parameter, which must fit a `u16`.
+fn shard_index(index: u64) -> Result<u16, DaRpcError> {
+	u16::try_from(index).map_err(|_| {
+		DaRpcError::InvalidParams(format!("shard index {index} is over the largest, {}", u16::MAX))
+	})
+}
+
+/// Number of held shards of `blob`; at most 1024.
+fn held_count(blob: &StoredBlob) -> u32 {
+	u32::try_from(blob.held.len()).unwrap_or(u32::MAX)
+}
+
+/// Decodes the hex and proofs of `shards` of the blob with `root`, refusing repeated indices.
+pub fn decode_shards(
+	root: &H256,
+	shards: &[ShardInput],
+) -> Result<Vec<(u16, Vec<u8>, ShardProof)>, DaRpcError> {
+	let mut seen = [false; MAX_SHARDS_PER_CALL];
+	let mut decoded = Vec::with_capacity(shards.len());
+	for shard in shards {
+		let index = shard_index(shard.index)?;
+		let params = |what: &str, reason: String| {
+			DaRpcError::InvalidParams(format!(
+				"{what} of shard {index} of blob {}: {reason}",
+				hex_root(root)
+			))
+		};
+		match seen.get_mut(usize::from(index)) {
+			Some(true) => {
+				return Err(DaRpcError::InvalidParams(format!(
+					"shard {index} of blob {} is given twice",
+					hex_root(root)
+				)))
+			},
+			Some(slot) => *slot = true,
+			// Past every coding: `verify_shards` refuses it with the blob's shard count.
+			None => {},
+		}
+		let data = parse_bytes(&shard.data).map_err(|reason| params("data", reason))?;
+		let proof_bytes = parse_bytes(&shard.proof).map_err(|reason| params("proof", reason))?;
+		let proof = ShardProof::decode_all(&mut proof_bytes.as_slice())
+			.map_err(|error| params("proof", format!("not a SCALE-encoded ShardProof: {error}")))?;
+		decoded.push((index, data, proof));
+	}
+	Ok(decoded)
+}
+
+/// Checks every shard against `commitment`; the first that fails refuses them all.
+pub fn verify_shards(
+	commitment: &BlobCommitment,
+	shards: &[(u16, Vec<u8>, ShardProof)],
+) -> Result<(), DaRpcError> {
+	for (index, data, proof) in shards {
+		verify_shard(commitment, *index, data, proof).map_err(|error| {
+			let message = format!("blob {}: {error}", hex_root(&commitment.root));
+			match error {
+				DaError::ShardIndexOutOfRange { .. } | DaError::ShardSizeMismatch { .. } => {
+					DaRpcError::InvalidParams(message)
+				},
+				_ => DaRpcError::InvalidProof(message),
+			}
+		})?;
+	}
+	Ok(())
+}

@@ -1,0 +1,578 @@
+//! `storage_*`: upload and download of file segments with proofs, and the chunk proofs a storage
+//! provider's off-chain worker answers challenges with.
+//!
+//! A segment is accepted only if a live file with its root is committed in the node's best block
+//! and the segment's proof verifies against that file's `(root, size)`; everything else is
+//! refused with a [`StorageRpcError`] and nothing is written. Reads are served from the node's
+//! [`DataStore`], also for files the chain has since forgotten.
+
+use std::sync::Arc;
+
+use codec::{DecodeAll, Encode};
+use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
+use polkadot_sdk::sp_core::{
+	crypto::{Ss58AddressFormat, Ss58Codec},
+	H256,
+};
+use serde::Serialize;
+use zerog_primitives::{
+	storage::{
+		chunk_count, chunk_len, segment_count, segment_len, ChunkProof, ProofError, SegmentProof,
+		SegmentTree, CHUNKS_PER_SEGMENT, CHUNK_SIZE, SEGMENT_SIZE,
+	},
+	units::SS58_PREFIX,
+	BlockNumber,
+};
+
+use super::{
+	chain::{ChainFile, StorageChain},
+	hex::{parse_bytes, parse_root, to_hex},
+};
+use crate::data_store::{DataStore, StoreError, StoredFile};
+
+/// Log target of the storage data plane.
+pub const LOG_TARGET: &str = "zerog-storage";
+
+/// Most indices one `storage_missingSegments` call returns.
+pub const MAX_MISSING_LIMIT: u64 = 4096;
+
+/// `CHUNKS_PER_SEGMENT` as a chunk count of a file; a widening cast.
+const CHUNKS_PER_SEGMENT_U64: u64 = CHUNKS_PER_SEGMENT as u64;
+
+/// Why a storage RPC call was refused; each maps to its own JSON-RPC error code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StorageRpcError {
+	/// 6001: no live file with this root is on chain (and, for reads, none is in the store).
+	UnknownFile(H256),
+	/// 6002: the segment's proof does not verify against the committed file.
+	InvalidProof(String),
+	/// 6003: a parameter is malformed or out of range.
+	InvalidParams(String),
+	/// 6004: the file is known but the node does not hold the asked part of it.
+	NotStored(String),
+	/// 6005: the data store or the chain state could not be read or written.
+	Store(String),
+}
+
+impl StorageRpcError {
+	/// The JSON-RPC error code.
+	pub fn code(&self) -> i32 {
+		match self {
+			Self::UnknownFile(_) => 6001,
+			Self::InvalidProof(_) => 6002,
+			Self::InvalidParams(_) => 6003,
+			Self::NotStored(_) => 6004,
+			Self::Store(_) => 6005,
+		}
+	}
+
+	/// The JSON-RPC error message, naming the root or index and the reason.
+	pub fn message(&self) -> String {
+		match self {
+			Self::UnknownFile(root) => {
+				format!("no live file with root {} is committed on chain", to_hex(root.as_bytes()))
+			},
+			Self::InvalidProof(message)
+			| Self::InvalidParams(message)
+			| Self::NotStored(message)
+			| Self::Store(message) => message.clone(),
+		}
+	}
+}
+
+impl From<StorageRpcError> for ErrorObjectOwned {
+	fn from(error: StorageRpcError) -> Self {
+		ErrorObjectOwned::owned(error.code(), error.message(), None::<()>)
+	}
+}
+
+impl From<StoreError> for StorageRpcError {
+	fn from(error: StoreError) -> Self {
+		Self::Store(error.to_string())
+	}
+}
+
+/// Result of `storage_uploadSegment`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadedSegment {
+	/// Root of the file, hex.
+	pub root: String,
+	/// Index of the uploaded segment.
+	pub segment_index: u64,
+	/// `false` when the segment was stored already and nothing changed.
+	pub newly_stored: bool,
+	/// Segments of the file stored now.
+	pub segments_stored: u64,
+	/// Segments of the whole file.
+	pub segments: u64,
+	/// Whether every segment is stored now.
+	pub finalized: bool,
+}
+
+/// Result of `storage_downloadSegment`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DownloadedSegment {
+	/// The segment's bytes, hex (the last segment without padding).
+	pub data: String,
+	/// SCALE-encoded `SegmentProof`, hex.
+	pub proof: String,
+}
+
+/// Result of `storage_fileInfo`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileInfo {
+	/// Root of the file, hex.
+	pub root: String,
+	/// Id of the file in the chain's log; `null` when the chain no longer knows it.
+	pub file_id: Option<u64>,
+	/// Size of the file in bytes.
+	pub size: u64,
+	/// Segments of the whole file.
+	pub segments: u64,
+	/// Segments the node stores.
+	pub segments_stored: u64,
+	/// Whether every segment is stored.
+	pub finalized: bool,
+	/// SS58 address of the account that submitted it; `null` when the chain no longer knows it.
+	pub owner: Option<String>,
+	/// First block at which the file is expired; `null` when the chain no longer knows it.
+	pub expires_at: Option<BlockNumber>,
+}
+
+/// Result of `storage_missingSegments`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MissingSegments {
+	/// Indices of segments not stored, ascending.
+	pub missing: Vec<u64>,
+}
+
+/// Result of `storage_chunkProof`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChunkWithProof {
+	/// The chunk's bytes, hex: exactly `chunk_len` of them (the last chunk without padding).
+	pub chunk: String,
+	/// SCALE-encoded `ChunkProof`, hex.
+	pub proof: String,
+}
+
+/// The storage data-plane JSON-RPC methods.
+#[rpc(server, namespace = "storage")]
+pub trait StorageApi {
+	/// Stores segment `segmentIndex` of the live file with `root`, if `proof` (hex of a SCALE
+	/// `SegmentProof`) verifies it against the file; storing it again changes nothing.
+	#[method(name = "uploadSegment", blocking)]
+	fn upload_segment(
+		&self,
+		root: String,
+		#[argument(rename = "segmentIndex")] segment_index: u64,
+		data: String,
+		proof: String,
+	) -> RpcResult<UploadedSegment>;
+
+	/// A stored segment and its proof.
+	#[method(name = "downloadSegment", blocking)]
+	fn download_segment(
+		&self,
+		root: String,
+		#[argument(rename = "segmentIndex")] segment_index: u64,
+	) -> RpcResult<DownloadedSegment>;
+
+	/// What the chain and the store know about the file with `root`.
+	#[method(name = "fileInfo", blocking)]
+	fn file_info(&self, root: String) -> RpcResult<FileInfo>;
+
+	/// Up to `limit` (at most 4096) indices from `from` on of segments not stored yet.
+	#[method(name = "missingSegments", blocking)]
+	fn missing_segments(&self, root: String, from: u64, limit: u64) -> RpcResult<MissingSegments>;
+
+	/// Chunk `chunkIndex` (counted over the whole file) of a stored file and its `ChunkProof`.
+	#[method(name = "chunkProof", blocking)]
+	fn chunk_proof(
+		&self,
+		root: String,
+		#[argument(rename = "chunkIndex")] chunk_index: u64,
+	) -> RpcResult<ChunkWithProof>;
+}
+
+/// The storage RPC: checks against `chain`, keeps bytes in `store`.
+pub struct StorageRpc<Chain> {
+	chain: Chain,
+	store: Arc<DataStore>,
+}
+
+impl<Chain: StorageChain> StorageRpc<Chain> {
+	/// Serves segments of `store`, checked against `chain`.
+	pub fn new(chain: Chain, store: Arc<DataStore>) -> Self {
+		Self { chain, store }
+	}
+
+	/// `storage_uploadSegment` without the JSON-RPC error conversion.
+	pub fn upload(
+		&self,
+		root: &str,
+		segment_index: u64,
+		data: &str,
+		proof: &str,
+	) -> Result<UploadedSegment, StorageRpcError> {
+		let root = root_param(root)?;
+		let data = parse_bytes(data).map_err(|reason| {
+			StorageRpcError::InvalidParams(format!("data of segment {segment_index}: {reason}"))
+		})?;
+		if data.len() > SEGMENT_SIZE {
+			return Err(StorageRpcError::InvalidParams(format!(
+				"segment {segment_index} of file {} has {} bytes, a segment has at most {SEGMENT_SIZE}",
+				hex_root(&root),
+				data.len()
+			)));
+		}
+		let proof = decode_segment_proof(proof, segment_index)?;
+		let files = self.live_files(&root)?;
+		if files.is_empty() {
+			return Err(StorageRpcError::UnknownFile(root));
+		}
+		let size = verify_segment(
+			&root,
+			files.iter().map(|file| file.size),
+			segment_index,
+			&data,
+			&proof,
+		)?;
+
+		let put = self.store.put_segment(&root, size, segment_index, &data, &proof)?;
+		let segments = segment_count(size);
+		let finalized = put.segments_stored >= segments;
+		if put.newly_stored && finalized {
+			log::info!(
+				target: LOG_TARGET,
+				"file {} ({size} bytes, {segments} segments) finalized: every segment is stored",
+				hex_root(&root)
+			);
+		} else if put.newly_stored {
+			log::debug!(
+				target: LOG_TARGET,
+				"stored segment {segment_index} of file {} ({}/{segments})",
+				hex_root(&root),
+				put.segments_stored
+			);
+		}
+		Ok(UploadedSegment {
+			root: hex_root(&root),
+			segment_index,
+			newly_stored: put.newly_stored,
+			segments_stored: put.segments_stored,
+			segments,
+			finalized,
+		})
+	}
+
+	/// `storage_downloadSegment` without the JSON-RPC error conversion.
+	pub fn download(
+		&self,
+		root: &str,
+		segment_index: u64,
+	) -> Result<DownloadedSegment, StorageRpcError> {
+		let root = root_param(root)?;
+		let stored = self.store.stored_files(&root)?;
+		for file in stored.iter().filter(|file| segment_index < file.segments()) {
+			if let Some((data, proof)) = self.store.segment(&root, file.size, segment_index)? {
+				return Ok(DownloadedSegment {
+					data: to_hex(&data),
+					proof: to_hex(&proof.encode()),
+				});
+			}
+		}
+		Err(self.not_held(&root, &stored, Piece::Segment, segment_index)?)
+	}
+
+	/// `storage_fileInfo` without the JSON-RPC error conversion.
+	pub fn info(&self, root: &str) -> Result<FileInfo, StorageRpcError> {
+		let root = root_param(root)?;
+		let chain_files = self.live_files(&root)?;
+		let stored = self.store.stored_files(&root)?;
+		let (size, chain_file, segments_stored) =
+			select_file(&chain_files, &stored).ok_or(StorageRpcError::UnknownFile(root))?;
+		let segments = segment_count(size);
+		Ok(FileInfo {
+			root: hex_root(&root),
+			file_id: chain_file.map(|file| file.id),
+			size,
+			segments,
+			segments_stored,
+			finalized: segments_stored >= segments,
+			owner: chain_file.map(|file| {
+				file.owner.to_ss58check_with_version(Ss58AddressFormat::custom(SS58_PREFIX))
+			}),
+			expires_at: chain_file.map(|file| file.expires_at),
+		})
+	}
+
+	/// `storage_missingSegments` without the JSON-RPC error conversion.
+	pub fn missing(
+		&self,
+		root: &str,
+		from: u64,
+		limit: u64,
+	) -> Result<MissingSegments, StorageRpcError> {
+		let root = root_param(root)?;
+		if limit > MAX_MISSING_LIMIT {
+			return Err(StorageRpcError::InvalidParams(format!(
+				"limit {limit} is over the maximum of {MAX_MISSING_LIMIT}"
+			)));
+		}
+		let chain_files = self.live_files(&root)?;
+		let stored = self.store.stored_files(&root)?;
+		let (size, _, _) =
+			select_file(&chain_files, &stored).ok_or(StorageRpcError::UnknownFile(root))?;
+		// `limit <= MAX_MISSING_LIMIT`, which fits any `usize`.
+		let missing = self.store.missing_segments(&root, size, from, limit as usize)?;
+		Ok(MissingSegments { missing })
+	}
+
+	/// `storage_chunkProof` without the JSON-RPC error conversion.
+	pub fn chunk(&self, root: &str, chunk_index: u64) -> Result<ChunkWithProof, StorageRpcError> {
+		let root = root_param(root)?;
+		let stored = self.store.stored_files(&root)?;
+		let segment_index = chunk_index / CHUNKS_PER_SEGMENT_U64;
+		for file in stored.iter().filter(|file| chunk_index < chunk_count(file.size)) {
+			if let Some((segment, proof)) = self.store.segment(&root, file.size, segment_index)? {
+				return prove_chunk(&root, file.size, chunk_index, &segment, proof);
+			}
+		}
+		Err(self.not_held(&root, &stored, Piece::Chunk, chunk_index)?)
+	}
+
+	/// The live files with `root` in the best block.
+	fn live_files(&self, root: &H256) -> Result<Vec<ChainFile>, StorageRpcError> {
+		self.chain.live_files(root).map_err(StorageRpcError::Store)
+	}
+
+	/// The error for a `piece` at `index` the store could not serve: out of range of every known
+	/// size of the file, not stored, or a file nobody knows.
+	fn not_held(
+		&self,
+		root: &H256,
+		stored: &[StoredFile],
+		piece: Piece,
+		index: u64,
+	) -> Result<StorageRpcError, StorageRpcError> {
+		let chain_files = self.live_files(root)?;
+		let sizes: Vec<u64> = stored
+			.iter()
+			.map(|file| file.size)
+			.chain(chain_files.iter().map(|file| file.size))
+			.collect();
+		let Some(largest) = sizes.iter().copied().max() else {
+			return Ok(StorageRpcError::UnknownFile(*root));
+		};
+		let count = piece.count(largest);
+		Ok(if index >= count {
+			StorageRpcError::InvalidParams(format!(
+				"{} index {index} is past the end of file {} ({count} {}s)",
+				piece.name(),
+				hex_root(root),
+				piece.name()
+			))
+		} else {
+			StorageRpcError::NotStored(format!(
+				"the node does not hold {} {index} of file {}",
+				piece.name(),
+				hex_root(root)
+			))
+		})
+	}
+}
+
+/// Logs a refused call at debug level and turns it into its JSON-RPC error.
+fn refused(method: &str, error: StorageRpcError) -> ErrorObjectOwned {
+	log::debug!(target: LOG_TARGET, "storage_{method} refused ({}): {}", error.code(), error.message());
+	error.into()
+}
+
+impl<Chain: StorageChain> StorageApiServer for StorageRpc<Chain> {
+	fn upload_segment(
+		&self,
+		root: String,
+		segment_index: u64,
+		data: String,
+		proof: String,
+	) -> RpcResult<UploadedSegment> {
+		self.upload(&root, segment_index, &data, &proof)
+			.map_err(|error| refused("uploadSegment", error))
+	}
+
+	fn download_segment(&self, root: String, segment_index: u64) -> RpcResult<DownloadedSegment> {
+		self.download(&root, segment_index).map_err(|error| refused("downloadSegment", error))
+	}
+
+	fn file_info(&self, root: String) -> RpcResult<FileInfo> {
+		self.info(&root).map_err(|error| refused("fileInfo", error))
+	}
+
+	fn missing_segments(&self, root: String, from: u64, limit: u64) -> RpcResult<MissingSegments> {
+		self.missing(&root, from, limit).map_err(|error| refused("missingSegments", error))
+	}
+
+	fn chunk_proof(&self, root: String, chunk_index: u64) -> RpcResult<ChunkWithProof> {
+		self.chunk(&root, chunk_index).map_err(|error| refused("chunkProof", error))
+	}
+}
+
+/// A part of a file a read asks for.
+#[derive(Clone, Copy)]
+enum Piece {
+	Segment,
+	Chunk,
+}
+
+impl Piece {
+	/// How many of this piece a file of `size` bytes has.
+	fn count(self, size: u64) -> u64 {
+		match self {
+			Self::Segment => segment_count(size),
+			Self::Chunk => chunk_count(size),
+		}
+	}
+
+	/// The piece's name in messages.
+	fn name(self) -> &'static str {
+		match self {
+			Self::Segment => "segment",
+			Self::Chunk => "chunk",
+		}
+	}
+}
+
+/// The root parameter, or why it is not one.
+fn root_param(root: &str) -> Result<H256, StorageRpcError> {
+	parse_root(root)
+		.map_err(|reason| StorageRpcError::InvalidParams(format!("root {root:?}: {reason}")))
+}
+
+/// `0x`-hex of a root, for messages and results.
+fn hex_root(root: &H256) -> String {
+	to_hex(root.as_bytes())
+}
+
+/// Decodes the hex of a SCALE-encoded `SegmentProof`.
+fn decode_segment_proof(proof: &str, segment_index: u64) -> Result<SegmentProof, StorageRpcError> {
+	let bytes = parse_bytes(proof).map_err(|reason| {
+		StorageRpcError::InvalidParams(format!("proof of segment {segment_index}: {reason}"))
+	})?;
+	SegmentProof::decode_all(&mut bytes.as_slice()).map_err(|error| {
+		StorageRpcError::InvalidParams(format!(
+			"proof of segment {segment_index} is not a SCALE-encoded SegmentProof: {error}"
+		))
+	})
+}
+
+/// The first of `sizes` (the sizes of the live files with `root`) that segment `segment_index`
+/// with `data` and `proof` verifies against.
+///
+/// When none does, the most telling refusal: a proof that fails against a file the segment fits
+/// ([`StorageRpcError::InvalidProof`]) before an index or length that fits no file
+/// ([`StorageRpcError::InvalidParams`]).
+pub fn verify_segment(
+	root: &H256,
+	sizes: impl IntoIterator<Item = u64>,
+	segment_index: u64,
+	data: &[u8],
+	proof: &SegmentProof,
+) -> Result<u64, StorageRpcError> {
+	let mut params_error = None;
+	let mut proof_error = None;
+	for size in sizes {
+		let error = match segment_len(size, segment_index) {
+			None => StorageRpcError::InvalidParams(format!(
+				"segment index {segment_index} is past the end of file {} of {size} bytes ({} \
+				 segments)",
+				hex_root(root),
+				segment_count(size)
+			)),
+			Some(expected) if expected != data.len() => StorageRpcError::InvalidParams(format!(
+				"segment {segment_index} of file {} must be {expected} bytes, got {}",
+				hex_root(root),
+				data.len()
+			)),
+			Some(_) => match proof.verify(root, size, segment_index, data) {
+				Ok(()) => return Ok(size),
+				Err(error) => proof_refusal(root, size, segment_index, error),
+			},
+		};
+		match error {
+			StorageRpcError::InvalidProof(_) => proof_error = proof_error.or(Some(error)),
+			_ => params_error = params_error.or(Some(error)),
+		}
+	}
+	Err(proof_error.or(params_error).unwrap_or(StorageRpcError::UnknownFile(*root)))
+}
+
+/// The refusal for a proof that failed `error` against the file `(root, size)`.
+fn proof_refusal(root: &H256, size: u64, segment_index: u64, error: ProofError) -> StorageRpcError {
+	let message =
+		format!("segment {segment_index} of file {} ({size} bytes): {error}", hex_root(root));
+	match error {
+		ProofError::SegmentIndexOutOfRange | ProofError::SegmentLengthMismatch => {
+			StorageRpcError::InvalidParams(message)
+		},
+		_ => StorageRpcError::InvalidProof(message),
+	}
+}
+
+/// Builds the proof of chunk `chunk_index` of the file `(root, size)` from its stored `segment`
+/// and the segment's `segment_proof`, and checks it before handing it out.
+pub fn prove_chunk(
+	root: &H256,
+	size: u64,
+	chunk_index: u64,
+	segment: &[u8],
+	segment_proof: SegmentProof,
+) -> Result<ChunkWithProof, StorageRpcError> {
+	let len = chunk_len(size, chunk_index).ok_or_else(|| {
+		StorageRpcError::InvalidParams(format!(
+			"chunk index {chunk_index} is past the end of file {} ({} chunks)",
+			hex_root(root),
+			chunk_count(size)
+		))
+	})?;
+	let segment_index = segment_proof.segment_index;
+	let corrupt = |reason: String| {
+		StorageRpcError::Store(format!(
+			"stored segment {segment_index} of file {} cannot prove chunk {chunk_index}: {reason}",
+			hex_root(root)
+		))
+	};
+	// Below `CHUNKS_PER_SEGMENT` (1024), which fits a `u16`.
+	let index_in_segment = (chunk_index % CHUNKS_PER_SEGMENT_U64) as u16;
+	let start = usize::from(index_in_segment) * CHUNK_SIZE;
+	let chunk = segment
+		.get(start..start + len)
+		.ok_or_else(|| corrupt(format!("only {} bytes stored", segment.len())))?;
+	let tree = SegmentTree::new(segment).map_err(|error| corrupt(error.to_string()))?;
+	let path = tree.chunk_path(index_in_segment).map_err(|error| corrupt(error.to_string()))?;
+	let proof = ChunkProof { index_in_segment, path, segment_proof };
+	proof.verify(root, size, chunk_index, chunk).map_err(|error| corrupt(error.to_string()))?;
+	Ok(ChunkWithProof { chunk: to_hex(chunk), proof: to_hex(&proof.encode()) })
+}
+
+/// The file `storage_fileInfo` and `storage_missingSegments` describe: `(size, live file if the
+/// chain knows it, segments stored)`.
+///
+/// A live file whose segments the store holds comes first, then any live file, then a file only
+/// the store holds; `None` if neither knows the root.
+fn select_file<'a>(
+	chain_files: &'a [ChainFile],
+	stored: &[StoredFile],
+) -> Option<(u64, Option<&'a ChainFile>, u64)> {
+	let stored_count =
+		|size: u64| stored.iter().find(|file| file.size == size).map(|file| file.segments_stored);
+	let chain_file = chain_files
+		.iter()
+		.find(|file| stored_count(file.size).is_some())
+		.or_else(|| chain_files.first());
+	match chain_file {
+		Some(file) => Some((file.size, Some(file), stored_count(file.size).unwrap_or(0))),
+		None => stored.first().map(|file| (file.size, None, file.segments_stored)),
+	}
+}

@@ -1,0 +1,248 @@
+//! `da_*`: all-or-nothing shard uploads, reads, samples, rebuilding and the unsafe removal.
+
+use codec::Encode;
+use jsonrpsee::RpcModule;
+use sc_rpc_api::DenyUnsafe;
+use serde_json::{json, Value};
+use zerog_primitives::da::{encode_blob, verify_shard, EncodedBlob};
+
+use super::{block_on, bytes, error_code, open_store, MockChain};
+use crate::rpc::{
+	da::{DaApiServer, DaRpc, ShardInput},
+	hex::{parse_bytes, to_hex},
+};
+
+/// Data shards of the test blob.
+const K: u16 = 4;
+/// Parity shards of the test blob.
+const M: u16 = 4;
+
+/// A 1000-byte blob coded into `K + M` shards.
+fn test_blob() -> (Vec<u8>, EncodedBlob) {
+	let blob = bytes(1000, 3);
+	let encoded = encode_blob(&blob, K, M).unwrap();
+	(blob, encoded)
+}
+
+/// A chain on which `encoded` is pending.
+fn chain(encoded: &EncodedBlob) -> MockChain {
+	MockChain { blobs: vec![encoded.commitment], ..Default::default() }
+}
+
+/// The `da_putShards` entries for `indices` of `encoded`.
+fn inputs(encoded: &EncodedBlob, indices: impl IntoIterator<Item = u16>) -> Vec<ShardInput> {
+	indices
+		.into_iter()
+		.map(|index| ShardInput {
+			index: u64::from(index),
+			data: to_hex(&encoded.shards[usize::from(index)]),
+			proof: to_hex(&encoded.proofs[usize::from(index)].encode()),
+		})
+		.collect()
+}
+
+fn root(encoded: &EncodedBlob) -> String {
+	to_hex(encoded.commitment.root.as_bytes())
+}
+
+#[test]
+fn stores_verified_shards_and_counts_new_ones() {
+	let (_dir, store) = open_store();
+	let (_, encoded) = test_blob();
+	let rpc = DaRpc::new(chain(&encoded), store, false);
+	let stored = rpc.put(&root(&encoded), &inputs(&encoded, [0, 1, 5])).unwrap();
+	assert_eq!(
+		serde_json::to_value(stored).unwrap(),
+		json!({ "root": root(&encoded), "newlyStored": 3, "held": 3, "dataShards": 4, "totalShards": 8 })
+	);
+	let again = rpc.put(&root(&encoded), &inputs(&encoded, [5, 6])).unwrap();
+	assert_eq!((again.newly_stored, again.held), (1, 4));
+	assert_eq!(rpc.held(&root(&encoded)).unwrap().indices, vec![0, 1, 5, 6]);
+}
+
+#[test]
+fn one_bad_shard_refuses_the_whole_call() {
+	let (_dir, store) = open_store();
+	let (_, encoded) = test_blob();
+	let rpc = DaRpc::new(chain(&encoded), store, false);
+	let mut shards = inputs(&encoded, [0, 1, 2]);
+	let mut tampered = encoded.shards[2].clone();
+	tampered[0] ^= 1;
+	shards[2].data = to_hex(&tampered);
+	let error = rpc.put(&root(&encoded), &shards).unwrap_err();
+	assert_eq!(error.code(), 6102);
+	assert!(error.message().contains("shard 2"), "{error:?}");
+	assert_eq!(rpc.held(&root(&encoded)).unwrap().indices, Vec::<u16>::new());
+
+	// A proof of another shard is refused the same way.
+	let mut shards = inputs(&encoded, [0, 1]);
+	shards[1].proof = to_hex(&encoded.proofs[0].encode());
+	assert_eq!(rpc.put(&root(&encoded), &shards).unwrap_err().code(), 6102);
+	assert_eq!(rpc.held(&root(&encoded)).unwrap().indices, Vec::<u16>::new());
+}
+
+#[test]
+fn refuses_shards_of_a_blob_the_chain_does_not_know() {
+	let (_dir, store) = open_store();
+	let (_, encoded) = test_blob();
+	let rpc = DaRpc::new(MockChain::default(), store, false);
+	assert_eq!(rpc.put(&root(&encoded), &inputs(&encoded, [0])).unwrap_err().code(), 6101);
+	assert_eq!(rpc.held(&root(&encoded)).unwrap_err().code(), 6101);
+	assert_eq!(rpc.shard(&root(&encoded), 0).unwrap_err().code(), 6101);
+	assert_eq!(rpc.blob(&root(&encoded)).unwrap_err().code(), 6101);
+}
+
+#[test]
+fn refuses_malformed_shard_batches() {
+	let (_dir, store) = open_store();
+	let (_, encoded) = test_blob();
+	let rpc = DaRpc::new(chain(&encoded), store, false);
+	let root = root(&encoded);
+	let mut bad_hex = inputs(&encoded, [0]);
+	bad_hex[0].data = "0xq1".into();
+	let mut bad_proof = inputs(&encoded, [0]);
+	bad_proof[0].proof = "0x01".into();
+	let mut short = inputs(&encoded, [0]);
+	short[0].data = to_hex(&encoded.shards[0][1..]);
+	let mut out_of_range = inputs(&encoded, [0]);
+	out_of_range[0].index = 8;
+	let mut not_u16 = inputs(&encoded, [0]);
+	not_u16[0].index = 70_000;
+	let too_many: Vec<ShardInput> = (0..1025).map(|_| inputs(&encoded, [0]).remove(0)).collect();
+	for shards in [
+		Vec::new(),
+		bad_hex,
+		bad_proof,
+		short,
+		out_of_range,
+		not_u16,
+		inputs(&encoded, [1, 1]),
+		too_many,
+	] {
+		assert_eq!(rpc.put(&root, &shards).unwrap_err().code(), 6103);
+	}
+	assert_eq!(rpc.put("0x12", &inputs(&encoded, [0])).unwrap_err().code(), 6103);
+	assert_eq!(rpc.held(&root).unwrap().indices, Vec::<u16>::new());
+}
+
+#[test]
+fn serves_held_shards_the_way_the_offchain_worker_parses_them() {
+	let (_dir, store) = open_store();
+	let (_, encoded) = test_blob();
+	let rpc = DaRpc::new(chain(&encoded), store, false);
+	let root = root(&encoded);
+	assert_eq!(rpc.shard(&root, 3).unwrap_err().code(), 6104);
+	rpc.put(&root, &inputs(&encoded, [3])).unwrap();
+	let answer = rpc.shard(&root, 3).unwrap();
+	let body = json!({ "jsonrpc": "2.0", "id": 1, "result": answer }).to_string();
+	let (shard, proof) =
+		pallet_da_attestations::offchain::parse_shard_response(body.as_bytes()).unwrap();
+	verify_shard(&encoded.commitment, 3, &shard, &proof).unwrap();
+	assert_eq!(rpc.shard(&root, 2).unwrap_err().code(), 6104);
+	assert_eq!(rpc.shard(&root, 8).unwrap_err().code(), 6103);
+}
+
+#[test]
+fn rebuilds_the_blob_from_any_k_held_shards() {
+	let (_dir, store) = open_store();
+	let (blob, encoded) = test_blob();
+	let rpc = DaRpc::new(chain(&encoded), store, false);
+	let root = root(&encoded);
+	assert_eq!(rpc.blob(&root).unwrap_err().code(), 6105);
+	rpc.put(&root, &inputs(&encoded, [1, 5, 7])).unwrap();
+	let error = rpc.blob(&root).unwrap_err();
+	assert_eq!(error.code(), 6105);
+	assert!(error.message().contains("holds 3"), "{error:?}");
+	rpc.put(&root, &inputs(&encoded, [6])).unwrap();
+	let rebuilt = rpc.blob(&root).unwrap();
+	assert_eq!(parse_bytes(&rebuilt.data).unwrap(), blob);
+	assert_eq!(rebuilt.shards_used, 4);
+}
+
+#[test]
+fn samples_distinct_held_shards_with_proofs() {
+	let (_dir, store) = open_store();
+	let (_, encoded) = test_blob();
+	let rpc = DaRpc::new(chain(&encoded), store, false);
+	let root = root(&encoded);
+	assert_eq!(rpc.sample_shards(&root, 2).unwrap_err().code(), 6104);
+	rpc.put(&root, &inputs(&encoded, [0, 2, 4, 6, 7])).unwrap();
+	let samples = rpc.sample_shards(&root, 3).unwrap();
+	assert_eq!(samples.held, 5);
+	assert_eq!(samples.samples.len(), 3);
+	let indices: Vec<u16> = samples.samples.iter().map(|sample| sample.index).collect();
+	assert!(indices.windows(2).all(|pair| pair[0] < pair[1]), "{indices:?}");
+	for sample in &samples.samples {
+		assert_eq!(sample.proof, to_hex(&encoded.proofs[usize::from(sample.index)].encode()));
+		assert_eq!(parse_bytes(&sample.shard).unwrap(), encoded.shards[usize::from(sample.index)]);
+	}
+	assert_eq!(rpc.sample_shards(&root, 100).unwrap().samples.len(), 5);
+	assert_eq!(rpc.sample_shards(&root, 1025).unwrap_err().code(), 6103);
+}
+
+/// The DA module, with the per-connection unsafe decision `deny_unsafe` if any.
+fn da_module(
+	rpc: DaRpc<MockChain>,
+	deny_unsafe: Option<DenyUnsafe>,
+) -> RpcModule<DaRpc<MockChain>> {
+	let mut module = rpc.into_rpc();
+	if let Some(deny_unsafe) = deny_unsafe {
+		module.extensions_mut().insert(deny_unsafe);
+	}
+	module
+}
+
+#[test]
+fn remove_shards_is_refused_unless_unsafe_methods_are_allowed() {
+	let (_dir, store) = open_store();
+	let (_, encoded) = test_blob();
+	let root = root(&encoded);
+	DaRpc::new(chain(&encoded), store.clone(), false)
+		.put(&root, &inputs(&encoded, [0, 1, 2]))
+		.unwrap();
+	block_on(async {
+		for (deny_unsafe, unsafe_allowed) in [(Some(DenyUnsafe::Yes), true), (None, false)] {
+			let module =
+				da_module(DaRpc::new(chain(&encoded), store.clone(), unsafe_allowed), deny_unsafe);
+			let error =
+				module.call::<_, Value>("da_removeShards", (&root, [0u16])).await.unwrap_err();
+			assert_eq!(error_code(error), -32601);
+		}
+		let module =
+			da_module(DaRpc::new(chain(&encoded), store.clone(), false), Some(DenyUnsafe::No));
+		let removed: Value = module.call("da_removeShards", (&root, [0u16, 2, 5])).await.unwrap();
+		assert_eq!(removed, json!({ "removed": 2 }));
+		let held: Value = module.call("da_heldShards", [&root]).await.unwrap();
+		assert_eq!(held, json!({ "indices": [1] }));
+		let module = da_module(DaRpc::new(chain(&encoded), store.clone(), true), None);
+		let removed: Value = module.call("da_removeShards", (&root, [1u16])).await.unwrap();
+		assert_eq!(removed, json!({ "removed": 1 }));
+	});
+}
+
+#[test]
+fn json_rpc_methods_take_the_documented_names() {
+	let (_dir, store) = open_store();
+	let (_, encoded) = test_blob();
+	let root = root(&encoded);
+	let module = da_module(DaRpc::new(chain(&encoded), store, false), None);
+	block_on(async {
+		let shards = serde_json::to_value(
+			inputs(&encoded, [0, 1])
+				.into_iter()
+				.map(
+					|shard| json!({ "index": shard.index, "data": shard.data, "proof": shard.proof }),
+				)
+				.collect::<Vec<_>>(),
+		)
+		.unwrap();
+		let stored: Value = module.call("da_putShards", (&root, shards)).await.unwrap();
+		assert_eq!(stored["held"], json!(2));
+		let shard: Value = module.call("da_getShard", (&root, 1u16)).await.unwrap();
+		assert_eq!(shard["proof"], json!(to_hex(&encoded.proofs[1].encode())));
+		let samples: Value = module.call("da_sample", (&root, 1u32)).await.unwrap();
+		assert_eq!(samples["held"], json!(2));
+		let error = module.call::<_, Value>("da_getBlob", [&root]).await.unwrap_err();
+		assert_eq!(error_code(error), 6105);
+	});
+}

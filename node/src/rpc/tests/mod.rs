@@ -1,0 +1,71 @@
+//! Tests of the storage and DA RPC against a mock chain and a real data store in a temporary
+//! directory: the verification and bookkeeping the node does, without a client.
+
+mod da;
+mod storage;
+
+use std::sync::Arc;
+
+use polkadot_sdk::sp_core::H256;
+use zerog_primitives::{da::BlobCommitment, AccountId};
+
+use super::chain::{ChainFile, DaChain, StorageChain};
+use crate::data_store::DataStore;
+
+/// A chain that knows a fixed set of live files and blobs.
+#[derive(Clone, Default)]
+struct MockChain {
+	files: Vec<ChainFile>,
+	blobs: Vec<BlobCommitment>,
+}
+
+impl StorageChain for MockChain {
+	fn live_files(&self, root: &H256) -> Result<Vec<ChainFile>, String> {
+		Ok(self.files.iter().filter(|file| file.root == *root).cloned().collect())
+	}
+}
+
+impl DaChain for MockChain {
+	fn blob_commitment(&self, root: &H256) -> Result<Option<BlobCommitment>, String> {
+		Ok(self.blobs.iter().find(|blob| blob.root == *root).copied())
+	}
+}
+
+/// A fresh store in its own temporary directory (kept alive by the returned guard).
+fn open_store() -> (tempfile::TempDir, Arc<DataStore>) {
+	let dir = tempfile::tempdir().expect("temporary directory");
+	let store = DataStore::open(dir.path()).expect("store opens");
+	(dir, Arc::new(store))
+}
+
+/// The owner of every mock file.
+fn owner() -> AccountId {
+	AccountId::from([1u8; 32])
+}
+
+/// A live file as the mock chain reports it.
+fn chain_file(id: u64, root: H256, size: u64) -> ChainFile {
+	ChainFile { id, root, size, owner: owner(), submitted_at: 3, expires_at: 1_000 }
+}
+
+/// `len` bytes that are not all alike, so tampering with any of them changes a hash.
+fn bytes(len: usize, seed: u8) -> Vec<u8> {
+	(0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect()
+}
+
+/// Runs an async test body (the jsonrpsee module's blocking methods need a Tokio runtime).
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+	tokio::runtime::Builder::new_multi_thread()
+		.enable_all()
+		.build()
+		.expect("tokio runtime")
+		.block_on(future)
+}
+
+/// The JSON-RPC error code of a failed in-memory call.
+fn error_code(error: jsonrpsee::core::server::MethodsError) -> i32 {
+	match error {
+		jsonrpsee::core::server::MethodsError::JsonRpc(error) => error.code(),
+		other => panic!("expected a JSON-RPC error, got {other:?}"),
+	}
+}
