@@ -10,6 +10,7 @@ extern crate alloc;
 
 pub mod da;
 pub mod hex;
+mod offchain_key;
 pub mod storage;
 pub mod units;
 

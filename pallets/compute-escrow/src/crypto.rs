@@ -5,41 +5,13 @@
 //! `zgcp`, or `key insert --key-type zgcp --scheme sr25519`) and register the job service from the
 //! same key. The worker only dispatches jobs of accounts whose key it holds.
 
-use polkadot_sdk::{frame_system, sp_core::crypto::KeyTypeId};
+use polkadot_sdk::sp_core::crypto::KeyTypeId;
 
 /// Key type of compute provider keys in the node keystore.
 pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"zgcp");
 
-mod app {
-	use super::KEY_TYPE;
-	use polkadot_sdk::sp_runtime::app_crypto::{app_crypto, sr25519};
-	app_crypto!(sr25519, KEY_TYPE);
-}
-
-pub use app::{Public, Signature};
-
-/// The signer of the off-chain worker's transactions: sr25519 keys of [`KEY_TYPE`], usable with
-/// `MultiSigner`/`MultiSignature` runtimes (ZeroG) and with plain sr25519 ones.
-pub struct ComputeAuthId;
-
-impl
-	frame_system::offchain::AppCrypto<
-		polkadot_sdk::sp_runtime::MultiSigner,
-		polkadot_sdk::sp_runtime::MultiSignature,
-	> for ComputeAuthId
-{
-	type RuntimeAppPublic = Public;
-	type GenericSignature = polkadot_sdk::sp_core::sr25519::Signature;
-	type GenericPublic = polkadot_sdk::sp_core::sr25519::Public;
-}
-
-impl
-	frame_system::offchain::AppCrypto<
-		polkadot_sdk::sp_core::sr25519::Public,
-		polkadot_sdk::sp_core::sr25519::Signature,
-	> for ComputeAuthId
-{
-	type RuntimeAppPublic = Public;
-	type GenericSignature = polkadot_sdk::sp_core::sr25519::Signature;
-	type GenericPublic = polkadot_sdk::sp_core::sr25519::Public;
-}
+zerog_primitives::offchain_key_crypto!(
+	/// The signer of the off-chain worker's transactions: sr25519 keys of [`KEY_TYPE`].
+	ComputeAuthId,
+	KEY_TYPE
+);

@@ -5,25 +5,14 @@
 //! from the key's own account (see the crate docs), so `attest` transactions are simply signed
 //! by that key.
 
-use polkadot_sdk::{
-	sp_core::{crypto::KeyTypeId, sr25519},
-	sp_runtime::{
-		app_crypto::{app_crypto, sr25519 as app_sr25519},
-		MultiSignature, MultiSigner,
-	},
-};
+use polkadot_sdk::sp_core::crypto::KeyTypeId;
 
 /// Key type of DA signer keys in the node keystore.
 pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"zgda");
 
-app_crypto!(app_sr25519, KEY_TYPE);
-
-/// The [`AppCrypto`](polkadot_sdk::frame_system::offchain::AppCrypto) of DA keys for runtimes
-/// whose transactions carry a `MultiSignature` (ZeroG's): set it as `Config::AuthorityId`.
-pub struct DaAuthId;
-
-impl polkadot_sdk::frame_system::offchain::AppCrypto<MultiSigner, MultiSignature> for DaAuthId {
-	type RuntimeAppPublic = Public;
-	type GenericSignature = sr25519::Signature;
-	type GenericPublic = sr25519::Public;
-}
+zerog_primitives::offchain_key_crypto!(
+	/// The [`AppCrypto`](polkadot_sdk::frame_system::offchain::AppCrypto) of DA keys: set it as
+	/// `Config::AuthorityId`.
+	DaAuthId,
+	KEY_TYPE
+);

@@ -49,7 +49,10 @@ use polkadot_sdk::{
 		traits::Saturating,
 	},
 };
-use zerog_primitives::da::{verify_shard, BlobCommitment, ShardProof};
+use zerog_primitives::{
+	da::{verify_shard, BlobCommitment, ShardProof},
+	hex::from_hex,
+};
 
 /// Persistent local-storage key of the node's JSON-RPC URL (raw UTF-8).
 pub const RPC_URL_KEY: &[u8] = b"zerog::da::rpc";
@@ -63,6 +66,10 @@ pub const HTTP_DEADLINE_MS: u64 = 10_000;
 /// Prefix of the persistent local-storage key that records, per signer account, the last block
 /// an attestation was sent in and the blob ids it covered.
 pub const SENT_KEY_PREFIX: &[u8] = b"zerog::da::sent::";
+
+/// Longest `da_getShard` answer read: a shard of the largest blob with a single data shard, in
+/// hex, plus room for the proof and the JSON around them. A longer answer is refused unread.
+pub const MAX_RESPONSE_BYTES: usize = 2 * zerog_primitives::da::MAX_BLOB_SIZE as usize + 64 * 1024;
 
 /// Blocks to wait before attesting again to a blob an attestation was already sent for (it may
 /// still be in the transaction pool).
@@ -80,8 +87,10 @@ pub enum FetchError {
 	/// The answer is not JSON with `result.shard` and `result.proof` strings (a JSON-RPC error,
 	/// for instance).
 	BadResponse,
-	/// `shard` or `proof` is not `0x`-prefixed hex.
+	/// `shard` or `proof` is not hex.
 	BadHex,
+	/// The answer is longer than [`MAX_RESPONSE_BYTES`].
+	ResponseTooLarge,
 	/// `proof` is not a SCALE-encoded `ShardProof`.
 	BadProof,
 	/// The shard does not verify against the commitment.
@@ -235,7 +244,10 @@ pub fn fetch_shard(
 	if response.code != 200 {
 		return Err(FetchError::Status(response.code));
 	}
-	let body: Vec<u8> = response.body().collect();
+	let body: Vec<u8> = response.body().take(MAX_RESPONSE_BYTES.saturating_add(1)).collect();
+	if body.len() > MAX_RESPONSE_BYTES {
+		return Err(FetchError::ResponseTooLarge);
+	}
 	parse_shard_response(&body)
 }
 
@@ -247,30 +259,9 @@ pub fn parse_shard_response(body: &[u8]) -> Result<(Vec<u8>, ShardProof), FetchE
 	let field = |name: &str| {
 		result.get(name).and_then(|value| value.as_str()).ok_or(FetchError::BadResponse)
 	};
-	let shard = decode_hex(field("shard")?).ok_or(FetchError::BadHex)?;
-	let proof_bytes = decode_hex(field("proof")?).ok_or(FetchError::BadHex)?;
+	let shard = from_hex(field("shard")?).ok_or(FetchError::BadHex)?;
+	let proof_bytes = from_hex(field("proof")?).ok_or(FetchError::BadHex)?;
 	let proof =
 		ShardProof::decode_all(&mut proof_bytes.as_slice()).map_err(|_| FetchError::BadProof)?;
 	Ok((shard, proof))
-}
-
-/// Decodes `0x`-prefixed hex (either case); `None` for anything else.
-pub fn decode_hex(text: &str) -> Option<Vec<u8>> {
-	let digits = text.strip_prefix("0x")?.as_bytes();
-	if digits.len() % 2 != 0 {
-		return None;
-	}
-	let nibble = |digit: u8| match digit {
-		b'0'..=b'9' => Some(digit - b'0'),
-		b'a'..=b'f' => Some(digit - b'a' + 10),
-		b'A'..=b'F' => Some(digit - b'A' + 10),
-		_ => None,
-	};
-	digits
-		.chunks_exact(2)
-		.map(|pair| match pair {
-			[high, low] => Some(nibble(*high)? << 4 | nibble(*low)?),
-			_ => None,
-		})
-		.collect()
 }

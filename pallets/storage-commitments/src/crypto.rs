@@ -5,41 +5,13 @@
 //! `zgst`, or `key insert --key-type zgst --scheme sr25519`) and register the provider from the
 //! same key. The worker only answers challenges of accounts whose key it holds.
 
-use polkadot_sdk::{frame_system, sp_core::crypto::KeyTypeId};
+use polkadot_sdk::sp_core::crypto::KeyTypeId;
 
 /// Key type of storage provider keys in the node keystore.
 pub const KEY_TYPE: KeyTypeId = KeyTypeId(*b"zgst");
 
-mod app {
-	use super::KEY_TYPE;
-	use polkadot_sdk::sp_runtime::app_crypto::{app_crypto, sr25519};
-	app_crypto!(sr25519, KEY_TYPE);
-}
-
-pub use app::{Public, Signature};
-
-/// The signer of the off-chain worker's transactions: sr25519 keys of [`KEY_TYPE`], usable with
-/// `MultiSigner`/`MultiSignature` runtimes (ZeroG) and with plain sr25519 ones.
-pub struct ProviderAuthId;
-
-impl
-	frame_system::offchain::AppCrypto<
-		polkadot_sdk::sp_runtime::MultiSigner,
-		polkadot_sdk::sp_runtime::MultiSignature,
-	> for ProviderAuthId
-{
-	type RuntimeAppPublic = Public;
-	type GenericSignature = polkadot_sdk::sp_core::sr25519::Signature;
-	type GenericPublic = polkadot_sdk::sp_core::sr25519::Public;
-}
-
-impl
-	frame_system::offchain::AppCrypto<
-		polkadot_sdk::sp_core::sr25519::Public,
-		polkadot_sdk::sp_core::sr25519::Signature,
-	> for ProviderAuthId
-{
-	type RuntimeAppPublic = Public;
-	type GenericSignature = polkadot_sdk::sp_core::sr25519::Signature;
-	type GenericPublic = polkadot_sdk::sp_core::sr25519::Public;
-}
+zerog_primitives::offchain_key_crypto!(
+	/// The signer of the off-chain worker's transactions: sr25519 keys of [`KEY_TYPE`].
+	ProviderAuthId,
+	KEY_TYPE
+);

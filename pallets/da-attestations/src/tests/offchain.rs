@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::offchain::{
-	decode_hex, parse_shard_response, shard_request_body, FetchError, DEFAULT_RPC_URL, RPC_URL_KEY,
+	parse_shard_response, shard_request_body, FetchError, DEFAULT_RPC_URL, RPC_URL_KEY,
 };
 use codec::{Decode, Encode};
 use polkadot_sdk::{
@@ -263,22 +263,13 @@ fn parses_answers_strictly() {
 		Err(FetchError::BadResponse)
 	);
 	assert_eq!(
-		parse_shard_response(br#"{"result":{"shard":"00","proof":"0x00"}}"#),
+		parse_shard_response(br#"{"result":{"shard":"0x0","proof":"0x00"}}"#),
 		Err(FetchError::BadHex)
 	);
 	assert_eq!(
 		parse_shard_response(br#"{"result":{"shard":"0x00","proof":"0x0102"}}"#),
 		Err(FetchError::BadProof)
 	);
-}
-
-#[test]
-fn decodes_hex() {
-	assert_eq!(decode_hex("0x"), Some(vec![]));
-	assert_eq!(decode_hex("0x00fFa1"), Some(vec![0x00, 0xff, 0xa1]));
-	assert_eq!(decode_hex("00"), None);
-	assert_eq!(decode_hex("0x0"), None);
-	assert_eq!(decode_hex("0xzz"), None);
 }
 
 #[test]
