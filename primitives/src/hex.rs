@@ -1,56 +1,147 @@
-//! Hex text of byte strings, as the off-chain workers and the node's JSON-RPC exchange them.
+//! Hex text of byte strings, as the off-chain workers, the node's JSON-RPC and the clients
+//! exchange them.
 //!
 //! `no_std` (with `alloc`) so the pallets' off-chain workers, which run inside the runtime, can
-//! use it. The JSON-RPC contract writes hex `0x`-prefixed and lowercase; readers accept either
-//! case and an optional prefix, so a hand-written or upper-case answer still parses.
+//! use it. The JSON-RPC contract writes hex `0x`-prefixed and lowercase ([`to_prefixed_hex`]);
+//! readers accept either case and an optional prefix, so a hand-written or upper-case answer
+//! still parses. [`decode_hex`], [`decode_array`] and [`parse_h256`] say what is wrong with bad
+//! input ([`HexError`]); [`from_hex`] only says whether it is hex.
 
 use alloc::{string::String, vec::Vec};
+use core::fmt;
+use polkadot_sdk::sp_core::H256;
+
+/// Why a text is not the hex that was expected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HexError {
+	/// The number of digits (after any `0x`) is odd, so the last byte is incomplete.
+	OddLength {
+		/// Number of digits found.
+		digits: usize,
+	},
+	/// A character is not a hex digit.
+	InvalidDigit {
+		/// Index of the byte (pair of digits, after any `0x`) that holds it.
+		byte: usize,
+	},
+	/// The hex is valid but has the wrong number of bytes for a fixed-size value.
+	WrongLength {
+		/// Bytes the value has.
+		expected: usize,
+		/// Bytes the text has.
+		found: usize,
+	},
+}
+
+impl fmt::Display for HexError {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		match self {
+			Self::OddLength { digits } => write!(f, "odd number of hex digits ({digits})"),
+			Self::InvalidDigit { byte } => write!(f, "not a hex digit at byte {byte}"),
+			Self::WrongLength { expected, found } => {
+				write!(
+					f,
+					"expected {expected} bytes ({} hex digits), got {found} bytes",
+					expected * 2
+				)
+			},
+		}
+	}
+}
 
 /// Lowercase hex of `bytes`, without prefix: two digits per byte.
 pub fn to_hex(bytes: &[u8]) -> String {
-	const DIGITS: &[u8; 16] = b"0123456789abcdef";
 	let mut hex = String::with_capacity(bytes.len().saturating_mul(2));
-	for byte in bytes {
-		hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
-		hex.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
-	}
+	push_hex(&mut hex, bytes);
 	hex
 }
 
-/// Bytes of a hex string with an optional `0x` (or `0X`) prefix, in either case; `None` if it
-/// is not hex (a character outside `0-9a-fA-F`, or an odd number of digits).
-pub fn from_hex(hex: &str) -> Option<Vec<u8>> {
-	let digits = hex.strip_prefix("0x").or_else(|| hex.strip_prefix("0X")).unwrap_or(hex);
+/// `0x` followed by the lowercase hex of `bytes`: the form the JSON-RPC contract writes.
+pub fn to_prefixed_hex(bytes: &[u8]) -> String {
+	let mut hex = String::with_capacity(bytes.len().saturating_mul(2).saturating_add(2));
+	hex.push_str("0x");
+	push_hex(&mut hex, bytes);
+	hex
+}
+
+/// Appends two lowercase digits per byte of `bytes` to `out`.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+	const DIGITS: &[u8; 16] = b"0123456789abcdef";
+	for byte in bytes {
+		out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+		out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+	}
+}
+
+/// Bytes of a hex string with an optional `0x` (or `0X`) prefix, in either case; the error says
+/// what is wrong (odd length, or the byte with a character outside `0-9a-fA-F`).
+pub fn decode_hex(text: &str) -> Result<Vec<u8>, HexError> {
+	let digits = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).unwrap_or(text);
 	if !digits.len().is_multiple_of(2) {
-		return None;
+		return Err(HexError::OddLength { digits: digits.len() });
 	}
 	digits
 		.as_bytes()
-		.chunks(2)
-		.map(|pair| {
-			let high = char::from(*pair.first()?).to_digit(16)?;
-			let low = char::from(*pair.get(1)?).to_digit(16)?;
-			u8::try_from(high * 16 + low).ok()
+		.chunks_exact(2)
+		.enumerate()
+		.map(|(byte, pair)| match (nibble(pair[0]), nibble(pair[1])) {
+			(Some(high), Some(low)) => Ok(high << 4 | low),
+			_ => Err(HexError::InvalidDigit { byte }),
 		})
 		.collect()
+}
+
+/// [`decode_hex`] without the reason: `None` if `text` is not hex.
+pub fn from_hex(text: &str) -> Option<Vec<u8>> {
+	decode_hex(text).ok()
+}
+
+/// Exactly `N` bytes from hex (optional `0x`, either case).
+pub fn decode_array<const N: usize>(text: &str) -> Result<[u8; N], HexError> {
+	let bytes = decode_hex(text)?;
+	<[u8; N]>::try_from(bytes.as_slice())
+		.map_err(|_| HexError::WrongLength { expected: N, found: bytes.len() })
+}
+
+/// A 32-byte hash or root (`H256`) from `0x` followed by 64 hex digits (prefix optional, either
+/// case).
+pub fn parse_h256(text: &str) -> Result<H256, HexError> {
+	decode_array::<32>(text).map(H256)
+}
+
+/// Value of one hex digit.
+fn nibble(digit: u8) -> Option<u8> {
+	match digit {
+		b'0'..=b'9' => Some(digit - b'0'),
+		b'a'..=b'f' => Some(digit - b'a' + 10),
+		b'A'..=b'F' => Some(digit - b'A' + 10),
+		_ => None,
+	}
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use alloc::{format, vec};
+	use alloc::{format, string::ToString, vec};
 
 	#[test]
 	fn hex_round_trips() {
 		let bytes: Vec<u8> = (0..=255).collect();
 		assert_eq!(from_hex(&to_hex(&bytes)), Some(bytes.clone()));
-		assert_eq!(from_hex(&format!("0x{}", to_hex(&bytes))), Some(bytes));
+		assert_eq!(from_hex(&format!("0x{}", to_hex(&bytes))), Some(bytes.clone()));
+		assert_eq!(decode_hex(&to_prefixed_hex(&bytes)), Ok(bytes));
 	}
 
 	#[test]
 	fn to_hex_is_lowercase_without_prefix() {
 		assert_eq!(to_hex(&[0x00, 0xab, 0x7f]), "00ab7f");
 		assert_eq!(to_hex(&[]), "");
+	}
+
+	#[test]
+	fn to_prefixed_hex_is_lowercase_with_0x() {
+		assert_eq!(to_prefixed_hex(&[0x00, 0xAB, 0x7f]), "0x00ab7f");
+		assert_eq!(to_prefixed_hex(&[]), "0x");
 	}
 
 	#[test]
@@ -71,5 +162,25 @@ mod tests {
 		assert_eq!(from_hex(" 00"), None);
 		// Multi-byte characters are not digits, even when the byte count is even.
 		assert_eq!(from_hex("éé"), None);
+	}
+
+	#[test]
+	fn errors_say_what_is_wrong() {
+		assert_eq!(decode_hex("0xabc"), Err(HexError::OddLength { digits: 3 }));
+		assert_eq!(decode_hex("00zz"), Err(HexError::InvalidDigit { byte: 1 }));
+		assert!(decode_hex("0xabc").unwrap_err().to_string().contains("odd number"));
+		assert!(decode_hex("0xzz").unwrap_err().to_string().contains("not a hex digit at byte 0"));
+		let short = parse_h256("0x1234").unwrap_err();
+		assert_eq!(short, HexError::WrongLength { expected: 32, found: 2 });
+		assert!(short.to_string().contains("32 bytes"), "{short}");
+	}
+
+	#[test]
+	fn fixed_size_values_parse_from_prefixed_hex() {
+		let text = format!("0x{}", "11".repeat(32));
+		assert_eq!(parse_h256(&text), Ok(H256::repeat_byte(0x11)));
+		assert_eq!(parse_h256(&text.to_uppercase().replace("0X", "")), Ok(H256::repeat_byte(0x11)));
+		assert_eq!(decode_array::<2>("0x0102"), Ok([1, 2]));
+		assert!(matches!(decode_array::<3>("0x0102"), Err(HexError::WrongLength { .. })));
 	}
 }

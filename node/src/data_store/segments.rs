@@ -126,7 +126,8 @@ impl DataStore {
 		self.read_prefix(columns::FILES, root.as_bytes())?
 			.into_iter()
 			.map(|(key, value)| {
-				let what = || format!("file record {}", crate::rpc::hex::to_hex(&key));
+				let what =
+					|| format!("file record {}", zerog_primitives::hex::to_prefixed_hex(&key));
 				let size = key
 					.get(32..FILE_KEY_LEN)
 					.and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())

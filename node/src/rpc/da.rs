@@ -14,14 +14,14 @@ use polkadot_sdk::sp_core::H256;
 use rand::seq::SliceRandom;
 use sc_rpc_api::{DenyUnsafe, UnsafeRpcError};
 use serde::{Deserialize, Serialize};
-use zerog_primitives::da::{
-	decode_blob, verify_shard, BlobCommitment, Error as DaError, ShardProof, MAX_TOTAL_SHARDS,
+use zerog_primitives::{
+	da::{
+		decode_blob, verify_shard, BlobCommitment, Error as DaError, ShardProof, MAX_TOTAL_SHARDS,
+	},
+	hex::{decode_hex, parse_h256, to_prefixed_hex},
 };
 
-use super::{
-	chain::DaChain,
-	hex::{parse_bytes, parse_root, to_hex},
-};
+use super::chain::DaChain;
 use crate::data_store::{DataStore, StoreError, StoredBlob};
 
 /// Log target of the DA data plane.
@@ -68,7 +68,7 @@ impl DaRpcError {
 		match self {
 			Self::UnknownBlob(root) => format!(
 				"no pending or certified blob with root {} is on chain",
-				to_hex(root.as_bytes())
+				to_prefixed_hex(root.as_bytes())
 			),
 			Self::InvalidProof(message)
 			| Self::InvalidParams(message)
@@ -274,7 +274,10 @@ impl<Chain: DaChain> DaRpc<Chain> {
 				hex_root(&root)
 			))
 		})?;
-		Ok(ShardWithProof { shard: to_hex(&shard), proof: to_hex(&proof.encode()) })
+		Ok(ShardWithProof {
+			shard: to_prefixed_hex(&shard),
+			proof: to_prefixed_hex(&proof.encode()),
+		})
 	}
 
 	/// `da_getBlob` without the JSON-RPC error conversion.
@@ -315,7 +318,7 @@ impl<Chain: DaChain> DaRpc<Chain> {
 				hex_root(&root)
 			))
 		})?;
-		Ok(RebuiltBlob { data: to_hex(&data), shards_used: needed as u32 })
+		Ok(RebuiltBlob { data: to_prefixed_hex(&data), shards_used: needed as u32 })
 	}
 
 	/// `da_sample` without the JSON-RPC error conversion.
@@ -342,7 +345,11 @@ impl<Chain: DaChain> DaRpc<Chain> {
 					hex_root(&root)
 				))
 			})?;
-			samples.push(Sample { index, shard: to_hex(&shard), proof: to_hex(&proof.encode()) });
+			samples.push(Sample {
+				index,
+				shard: to_prefixed_hex(&shard),
+				proof: to_prefixed_hex(&proof.encode()),
+			});
 		}
 		Ok(Samples { samples, held: held_count(&blob) })
 	}
@@ -452,12 +459,12 @@ impl<Chain: DaChain> DaApiServer for DaRpc<Chain> {
 
 /// The root parameter, or why it is not one.
 fn root_param(root: &str) -> Result<H256, DaRpcError> {
-	parse_root(root).map_err(|reason| DaRpcError::InvalidParams(format!("root {root:?}: {reason}")))
+	parse_h256(root).map_err(|reason| DaRpcError::InvalidParams(format!("root {root:?}: {reason}")))
 }
 
 /// `0x`-hex of a root, for messages and results.
 fn hex_root(root: &H256) -> String {
-	to_hex(root.as_bytes())
+	to_prefixed_hex(root.as_bytes())
 }
 
 /// A shard index parameter, which must fit a `u16`.
@@ -498,8 +505,9 @@ pub fn decode_shards(
 			// Past every coding: `verify_shards` refuses it with the blob's shard count.
 			None => {},
 		}
-		let data = parse_bytes(&shard.data).map_err(|reason| params("data", reason))?;
-		let proof_bytes = parse_bytes(&shard.proof).map_err(|reason| params("proof", reason))?;
+		let data = decode_hex(&shard.data).map_err(|reason| params("data", reason.to_string()))?;
+		let proof_bytes =
+			decode_hex(&shard.proof).map_err(|reason| params("proof", reason.to_string()))?;
 		let proof = ShardProof::decode_all(&mut proof_bytes.as_slice())
 			.map_err(|error| params("proof", format!("not a SCALE-encoded ShardProof: {error}")))?;
 		decoded.push((index, data, proof));

@@ -8,7 +8,6 @@
 
 pub mod chain;
 pub mod da;
-pub mod hex;
 pub mod storage;
 #[cfg(test)]
 mod tests;

@@ -16,6 +16,7 @@ use polkadot_sdk::sp_core::{
 };
 use serde::Serialize;
 use zerog_primitives::{
+	hex::{decode_hex, parse_h256, to_prefixed_hex},
 	storage::{
 		chunk_count, chunk_len, segment_count, segment_len, ChunkProof, ProofError, SegmentProof,
 		SegmentTree, CHUNKS_PER_SEGMENT, CHUNK_SIZE, SEGMENT_SIZE,
@@ -24,10 +25,7 @@ use zerog_primitives::{
 	BlockNumber,
 };
 
-use super::{
-	chain::{ChainFile, StorageChain},
-	hex::{parse_bytes, parse_root, to_hex},
-};
+use super::chain::{ChainFile, StorageChain};
 use crate::data_store::{DataStore, StoreError, StoredFile};
 
 /// Log target of the storage data plane.
@@ -70,7 +68,10 @@ impl StorageRpcError {
 	pub fn message(&self) -> String {
 		match self {
 			Self::UnknownFile(root) => {
-				format!("no live file with root {} is committed on chain", to_hex(root.as_bytes()))
+				format!(
+					"no live file with root {} is committed on chain",
+					to_prefixed_hex(root.as_bytes())
+				)
 			},
 			Self::InvalidProof(message)
 			| Self::InvalidParams(message)
@@ -217,7 +218,7 @@ impl<Chain: StorageChain> StorageRpc<Chain> {
 		proof: &str,
 	) -> Result<UploadedSegment, StorageRpcError> {
 		let root = root_param(root)?;
-		let data = parse_bytes(data).map_err(|reason| {
+		let data = decode_hex(data).map_err(|reason| {
 			StorageRpcError::InvalidParams(format!("data of segment {segment_index}: {reason}"))
 		})?;
 		if data.len() > SEGMENT_SIZE {
@@ -278,8 +279,8 @@ impl<Chain: StorageChain> StorageRpc<Chain> {
 		for file in stored.iter().filter(|file| segment_index < file.segments()) {
 			if let Some((data, proof)) = self.store.segment(&root, file.size, segment_index)? {
 				return Ok(DownloadedSegment {
-					data: to_hex(&data),
-					proof: to_hex(&proof.encode()),
+					data: to_prefixed_hex(&data),
+					proof: to_prefixed_hex(&proof.encode()),
 				});
 			}
 		}
@@ -446,18 +447,18 @@ impl Piece {
 
 /// The root parameter, or why it is not one.
 fn root_param(root: &str) -> Result<H256, StorageRpcError> {
-	parse_root(root)
+	parse_h256(root)
 		.map_err(|reason| StorageRpcError::InvalidParams(format!("root {root:?}: {reason}")))
 }
 
 /// `0x`-hex of a root, for messages and results.
 fn hex_root(root: &H256) -> String {
-	to_hex(root.as_bytes())
+	to_prefixed_hex(root.as_bytes())
 }
 
 /// Decodes the hex of a SCALE-encoded `SegmentProof`.
 fn decode_segment_proof(proof: &str, segment_index: u64) -> Result<SegmentProof, StorageRpcError> {
-	let bytes = parse_bytes(proof).map_err(|reason| {
+	let bytes = decode_hex(proof).map_err(|reason| {
 		StorageRpcError::InvalidParams(format!("proof of segment {segment_index}: {reason}"))
 	})?;
 	SegmentProof::decode_all(&mut bytes.as_slice()).map_err(|error| {
@@ -553,7 +554,7 @@ pub fn prove_chunk(
 	let path = tree.chunk_path(index_in_segment).map_err(|error| corrupt(error.to_string()))?;
 	let proof = ChunkProof { index_in_segment, path, segment_proof };
 	proof.verify(root, size, chunk_index, chunk).map_err(|error| corrupt(error.to_string()))?;
-	Ok(ChunkWithProof { chunk: to_hex(chunk), proof: to_hex(&proof.encode()) })
+	Ok(ChunkWithProof { chunk: to_prefixed_hex(chunk), proof: to_prefixed_hex(&proof.encode()) })
 }
 
 /// The file `storage_fileInfo` and `storage_missingSegments` describe: `(size, live file if the

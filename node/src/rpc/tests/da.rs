@@ -7,10 +7,8 @@ use serde_json::{json, Value};
 use zerog_primitives::da::{encode_blob, verify_shard, EncodedBlob};
 
 use super::{block_on, bytes, error_code, open_store, MockChain};
-use crate::rpc::{
-	da::{DaApiServer, DaRpc, ShardInput},
-	hex::{parse_bytes, to_hex},
-};
+use crate::rpc::da::{DaApiServer, DaRpc, ShardInput};
+use zerog_primitives::hex::{decode_hex, to_prefixed_hex};
 
 /// Data shards of the test blob.
 const K: u16 = 4;
@@ -35,14 +33,14 @@ fn inputs(encoded: &EncodedBlob, indices: impl IntoIterator<Item = u16>) -> Vec<
 		.into_iter()
 		.map(|index| ShardInput {
 			index: u64::from(index),
-			data: to_hex(&encoded.shards[usize::from(index)]),
-			proof: to_hex(&encoded.proofs[usize::from(index)].encode()),
+			data: to_prefixed_hex(&encoded.shards[usize::from(index)]),
+			proof: to_prefixed_hex(&encoded.proofs[usize::from(index)].encode()),
 		})
 		.collect()
 }
 
 fn root(encoded: &EncodedBlob) -> String {
-	to_hex(encoded.commitment.root.as_bytes())
+	to_prefixed_hex(encoded.commitment.root.as_bytes())
 }
 
 #[test]
@@ -68,7 +66,7 @@ fn one_bad_shard_refuses_the_whole_call() {
 	let mut shards = inputs(&encoded, [0, 1, 2]);
 	let mut tampered = encoded.shards[2].clone();
 	tampered[0] ^= 1;
-	shards[2].data = to_hex(&tampered);
+	shards[2].data = to_prefixed_hex(&tampered);
 	let error = rpc.put(&root(&encoded), &shards).unwrap_err();
 	assert_eq!(error.code(), 6102);
 	assert!(error.message().contains("shard 2"), "{error:?}");
@@ -76,7 +74,7 @@ fn one_bad_shard_refuses_the_whole_call() {
 
 	// A proof of another shard is refused the same way.
 	let mut shards = inputs(&encoded, [0, 1]);
-	shards[1].proof = to_hex(&encoded.proofs[0].encode());
+	shards[1].proof = to_prefixed_hex(&encoded.proofs[0].encode());
 	assert_eq!(rpc.put(&root(&encoded), &shards).unwrap_err().code(), 6102);
 	assert_eq!(rpc.held(&root(&encoded)).unwrap().indices, Vec::<u16>::new());
 }
@@ -103,7 +101,7 @@ fn refuses_malformed_shard_batches() {
 	let mut bad_proof = inputs(&encoded, [0]);
 	bad_proof[0].proof = "0x01".into();
 	let mut short = inputs(&encoded, [0]);
-	short[0].data = to_hex(&encoded.shards[0][1..]);
+	short[0].data = to_prefixed_hex(&encoded.shards[0][1..]);
 	let mut out_of_range = inputs(&encoded, [0]);
 	out_of_range[0].index = 8;
 	let mut not_u16 = inputs(&encoded, [0]);
@@ -155,7 +153,7 @@ fn rebuilds_the_blob_from_any_k_held_shards() {
 	assert!(error.message().contains("holds 3"), "{error:?}");
 	rpc.put(&root, &inputs(&encoded, [6])).unwrap();
 	let rebuilt = rpc.blob(&root).unwrap();
-	assert_eq!(parse_bytes(&rebuilt.data).unwrap(), blob);
+	assert_eq!(decode_hex(&rebuilt.data).unwrap(), blob);
 	assert_eq!(rebuilt.shards_used, 4);
 }
 
@@ -173,8 +171,11 @@ fn samples_distinct_held_shards_with_proofs() {
 	let indices: Vec<u16> = samples.samples.iter().map(|sample| sample.index).collect();
 	assert!(indices.windows(2).all(|pair| pair[0] < pair[1]), "{indices:?}");
 	for sample in &samples.samples {
-		assert_eq!(sample.proof, to_hex(&encoded.proofs[usize::from(sample.index)].encode()));
-		assert_eq!(parse_bytes(&sample.shard).unwrap(), encoded.shards[usize::from(sample.index)]);
+		assert_eq!(
+			sample.proof,
+			to_prefixed_hex(&encoded.proofs[usize::from(sample.index)].encode())
+		);
+		assert_eq!(decode_hex(&sample.shard).unwrap(), encoded.shards[usize::from(sample.index)]);
 	}
 	assert_eq!(rpc.sample_shards(&root, 100).unwrap().samples.len(), 5);
 	assert_eq!(rpc.sample_shards(&root, 1025).unwrap_err().code(), 6103);
@@ -239,7 +240,7 @@ fn json_rpc_methods_take_the_documented_names() {
 		let stored: Value = module.call("da_putShards", (&root, shards)).await.unwrap();
 		assert_eq!(stored["held"], json!(2));
 		let shard: Value = module.call("da_getShard", (&root, 1u16)).await.unwrap();
-		assert_eq!(shard["proof"], json!(to_hex(&encoded.proofs[1].encode())));
+		assert_eq!(shard["proof"], json!(to_prefixed_hex(&encoded.proofs[1].encode())));
 		let samples: Value = module.call("da_sample", (&root, 1u32)).await.unwrap();
 		assert_eq!(samples["held"], json!(2));
 		let error = module.call::<_, Value>("da_getBlob", [&root]).await.unwrap_err();

@@ -12,10 +12,8 @@ use zerog_primitives::{
 };
 
 use super::{block_on, bytes, chain_file, error_code, open_store, owner, MockChain};
-use crate::rpc::{
-	hex::{parse_bytes, to_hex},
-	storage::{StorageApiServer, StorageRpc, StorageRpcError},
-};
+use crate::rpc::storage::{StorageApiServer, StorageRpc, StorageRpcError};
+use zerog_primitives::hex::{decode_hex, to_prefixed_hex};
 
 /// A file of two full segments and a short third one (ending in a short chunk).
 fn test_file() -> Vec<u8> {
@@ -32,7 +30,7 @@ struct Upload {
 impl Upload {
 	fn new(file: Vec<u8>) -> Self {
 		let tree = FileTree::new(&file).unwrap();
-		let root = to_hex(tree.root().as_bytes());
+		let root = to_prefixed_hex(tree.root().as_bytes());
 		Self { file, tree, root }
 	}
 
@@ -49,7 +47,7 @@ impl Upload {
 	}
 
 	fn proof(&self, index: u64) -> String {
-		to_hex(&self.tree.segment_proof(index).unwrap().encode())
+		to_prefixed_hex(&self.tree.segment_proof(index).unwrap().encode())
 	}
 
 	/// A chain that commits this file with id 7.
@@ -67,7 +65,7 @@ fn upload_segment(
 	upload: &Upload,
 	index: u64,
 ) -> Result<crate::rpc::storage::UploadedSegment, StorageRpcError> {
-	rpc.upload(&upload.root, index, &to_hex(upload.segment(index)), &upload.proof(index))
+	rpc.upload(&upload.root, index, &to_prefixed_hex(upload.segment(index)), &upload.proof(index))
 }
 
 #[test]
@@ -103,13 +101,15 @@ fn refuses_a_segment_whose_proof_does_not_verify_and_stores_nothing() {
 	let rpc = StorageRpc::new(upload.chain(), store);
 	let mut tampered = upload.segment(0).to_vec();
 	tampered[17] ^= 1;
-	let error = rpc.upload(&upload.root, 0, &to_hex(&tampered), &upload.proof(0)).unwrap_err();
+	let error =
+		rpc.upload(&upload.root, 0, &to_prefixed_hex(&tampered), &upload.proof(0)).unwrap_err();
 	assert_eq!(error.code(), 6002);
 	assert!(error.message().contains("does not lead to the committed root"), "{error:?}");
 
 	// A valid proof of another segment is refused too.
-	let error =
-		rpc.upload(&upload.root, 0, &to_hex(upload.segment(0)), &upload.proof(1)).unwrap_err();
+	let error = rpc
+		.upload(&upload.root, 0, &to_prefixed_hex(upload.segment(0)), &upload.proof(1))
+		.unwrap_err();
 	assert_eq!(error.code(), 6002);
 	assert!(error.message().contains("another segment"), "{error:?}");
 
@@ -133,15 +133,15 @@ fn refuses_malformed_parameters() {
 	let (_dir, store) = open_store();
 	let upload = Upload::new(test_file());
 	let rpc = StorageRpc::new(upload.chain(), store);
-	let segment = to_hex(upload.segment(0));
+	let segment = to_prefixed_hex(upload.segment(0));
 	let proof = upload.proof(0);
 	let cases = [
 		rpc.upload("0x1234", 0, &segment, &proof),
 		rpc.upload(&upload.root, 0, "0xzz", &proof),
 		rpc.upload(&upload.root, 0, &segment, "0x00"),
 		rpc.upload(&upload.root, 3, &segment, &proof),
-		rpc.upload(&upload.root, 0, &to_hex(&upload.segment(0)[1..]), &proof),
-		rpc.upload(&upload.root, 0, &to_hex(&vec![0; SEGMENT_SIZE + 1]), &proof),
+		rpc.upload(&upload.root, 0, &to_prefixed_hex(&upload.segment(0)[1..]), &proof),
+		rpc.upload(&upload.root, 0, &to_prefixed_hex(&vec![0; SEGMENT_SIZE + 1]), &proof),
 		rpc.missing(&upload.root, 0, 4097).map(|_| unreachable!()),
 	];
 	for case in cases {
@@ -175,15 +175,14 @@ fn downloads_stored_segments_with_their_proofs() {
 	let rpc = StorageRpc::new(upload.chain(), store);
 	upload_segment(&rpc, &upload, 2).unwrap();
 	let downloaded = rpc.download(&upload.root, 2).unwrap();
-	assert_eq!(parse_bytes(&downloaded.data).unwrap(), upload.segment(2));
+	assert_eq!(decode_hex(&downloaded.data).unwrap(), upload.segment(2));
 	assert_eq!(downloaded.proof, upload.proof(2));
-	let proof =
-		SegmentProof::decode_all(&mut &parse_bytes(&downloaded.proof).unwrap()[..]).unwrap();
+	let proof = SegmentProof::decode_all(&mut &decode_hex(&downloaded.proof).unwrap()[..]).unwrap();
 	proof.verify(&upload.root_hash(), upload.size(), 2, upload.segment(2)).unwrap();
 
 	assert_eq!(rpc.download(&upload.root, 0).unwrap_err().code(), 6004);
 	assert_eq!(rpc.download(&upload.root, 3).unwrap_err().code(), 6003);
-	let unknown = to_hex(&[9; 32]);
+	let unknown = to_prefixed_hex(&[9; 32]);
 	assert_eq!(rpc.download(&unknown, 0).unwrap_err().code(), 6001);
 }
 
@@ -220,7 +219,7 @@ fn lists_missing_segments_to_resume_an_upload() {
 	assert_eq!(rpc.missing(&upload.root, 0, 4096).unwrap().missing, vec![0, 2]);
 	assert_eq!(rpc.missing(&upload.root, 1, 1).unwrap().missing, vec![2]);
 	assert_eq!(rpc.missing(&upload.root, 5, 10).unwrap().missing, Vec::<u64>::new());
-	assert_eq!(rpc.missing(&to_hex(&[9; 32]), 0, 10).unwrap_err().code(), 6001);
+	assert_eq!(rpc.missing(&to_prefixed_hex(&[9; 32]), 0, 10).unwrap_err().code(), 6001);
 }
 
 #[test]
@@ -253,7 +252,7 @@ fn chunk_proof_of_a_segment_not_held_is_refused() {
 	let rpc = StorageRpc::new(upload.chain(), store);
 	upload_segment(&rpc, &upload, 0).unwrap();
 	assert_eq!(rpc.chunk(&upload.root, 1024).unwrap_err().code(), 6004);
-	assert_eq!(rpc.chunk(&to_hex(&[9; 32]), 0).unwrap_err().code(), 6001);
+	assert_eq!(rpc.chunk(&to_prefixed_hex(&[9; 32]), 0).unwrap_err().code(), 6001);
 }
 
 #[test]
@@ -265,7 +264,7 @@ fn json_rpc_methods_take_the_documented_names_and_return_error_codes() {
 		let uploaded: Value = module
 			.call(
 				"storage_uploadSegment",
-				(&upload.root, 0u64, to_hex(upload.segment(0)), upload.proof(0)),
+				(&upload.root, 0u64, to_prefixed_hex(upload.segment(0)), upload.proof(0)),
 			)
 			.await
 			.unwrap();
