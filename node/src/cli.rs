@@ -14,6 +14,10 @@ use polkadot_sdk::sc_cli;
 ///
 /// A development chain also serves the Ethereum JSON-RPC on port 8545 (chain id 16900); any
 /// other node does with `--eth-rpc-port 8545`.
+///
+/// A compute provider's node points the compute off-chain worker at its executor:
+///
+///     zerog-node --dev --compute-executor http://127.0.0.1:8700
 #[derive(Debug, clap::Parser)]
 #[command(
 	propagate_version = true,
@@ -33,6 +37,10 @@ pub struct Cli {
 	#[allow(missing_docs)]
 	#[clap(flatten)]
 	pub eth_rpc: crate::eth_rpc::EthRpcParams,
+
+	#[allow(missing_docs)]
+	#[clap(flatten)]
+	pub compute: crate::compute_executor::ComputeParams,
 }
 
 /// Maintenance and inspection commands.

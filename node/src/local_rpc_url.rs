@@ -1,4 +1,5 @@
-//! Tells the pallets' off-chain workers where the node's own JSON-RPC server listens.
+//! Tells the pallets' off-chain workers where the node's own JSON-RPC server listens, and the
+//! compute worker where its executor is.
 //!
 //! The storage and DA workers fetch chunk proofs and shards from the node over HTTP (see
 //! `pallet_storage_commitments::offchain` and `pallet_da_attestations::offchain`). They read the
@@ -8,6 +9,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
+use pallet_compute_escrow::offchain::EXECUTOR_URL_KEY;
 use polkadot_sdk::{
 	sc_network::multiaddr::{Multiaddr, Protocol},
 	sp_core::offchain::{OffchainStorage, STORAGE_PREFIX},
@@ -71,6 +73,13 @@ pub fn publish(offchain_storage: &mut impl OffchainStorage, url: &str) {
 	}
 }
 
+/// Writes the compute executor's base URL (`--compute-executor`) under
+/// [`EXECUTOR_URL_KEY`] in persistent off-chain storage, as raw UTF-8 bytes, the way the compute
+/// escrow's off-chain worker reads it.
+pub fn publish_executor_url(offchain_storage: &mut impl OffchainStorage, url: &str) {
+	offchain_storage.set(STORAGE_PREFIX, EXECUTOR_URL_KEY, url.as_bytes());
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -103,6 +112,17 @@ mod tests {
 		let listen: Vec<Multiaddr> =
 			vec!["/ip4/127.0.0.1/tcp/9944".parse().unwrap(), "/ip6/::1/tcp/9945".parse().unwrap()];
 		assert_eq!(socket_addrs(&listen), vec![addr("127.0.0.1:9944"), addr("[::1]:9945")]);
+	}
+
+	#[test]
+	fn publishes_the_executor_url_where_the_compute_worker_reads_it() {
+		let mut storage = InMemOffchainStorage::default();
+		publish_executor_url(&mut storage, "http://127.0.0.1:8700");
+		assert_eq!(
+			storage.get(STORAGE_PREFIX, b"zerog::compute::executor").as_deref(),
+			Some(&b"http://127.0.0.1:8700"[..])
+		);
+		assert_eq!(storage.get(STORAGE_PREFIX, b"zerog::storage::rpc"), None);
 	}
 
 	#[test]

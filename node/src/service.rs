@@ -153,10 +153,13 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 /// Builds and starts a full node: network, off-chain workers, RPC, and (for validators) Aura
 /// authoring and the GRANDPA voter.
+///
+/// `compute_executor` (`--compute-executor`) is stored for the compute off-chain worker.
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	compute_executor: Option<String>,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -287,7 +290,7 @@ pub fn new_full<
 
 	// The storage and DA off-chain workers fetch proofs and shards from this node's RPC server.
 	let rpc_listen = local_rpc_url::socket_addrs(rpc_handlers.listen_addresses());
-	match (local_rpc_url::local_rpc_url(&rpc_listen), offchain_storage) {
+	match (local_rpc_url::local_rpc_url(&rpc_listen), offchain_storage.clone()) {
 		(Some(url), Some(mut offchain_storage)) => {
 			local_rpc_url::publish(&mut offchain_storage, &url);
 			log::info!(target: "zerog-storage", "off-chain workers reach the node RPC at {url}");
@@ -299,6 +302,18 @@ pub fn new_full<
 		(_, None) => {
 			log::warn!(target: "zerog-storage", "no off-chain storage to publish the RPC URL")
 		},
+	}
+	// The compute off-chain worker dispatches the provider's jobs to its executor.
+	match (compute_executor, offchain_storage) {
+		(Some(url), Some(mut offchain_storage)) => {
+			local_rpc_url::publish_executor_url(&mut offchain_storage, &url);
+			log::info!(target: "zerog-compute", "compute jobs are dispatched to the executor at {url}");
+		},
+		(Some(_), None) => log::warn!(
+			target: "zerog-compute",
+			"no off-chain storage to store --compute-executor in"
+		),
+		(None, _) => {},
 	}
 
 	if role.is_authority() {
