@@ -7,7 +7,8 @@
 pub mod cli;
 
 use std::{
-	fs::File,
+	ffi::OsString,
+	fs::{File, OpenOptions},
 	io::{Read, Write},
 	net::{TcpListener, TcpStream},
 	path::{Path, PathBuf},
@@ -102,6 +103,8 @@ pub struct Node {
 	/// Ethereum JSON-RPC port (dev nodes only).
 	pub eth_rpc_port: Option<u16>,
 	log_path: PathBuf,
+	/// The arguments the node was started with, for [`Node::restart`].
+	command_line: Vec<OsString>,
 	_base_dir: tempfile::TempDir,
 }
 
@@ -174,6 +177,7 @@ impl Node {
 			.stdin(Stdio::null())
 			.stdout(log.try_clone().expect("log handle clones"))
 			.stderr(log);
+		let command_line = command.get_args().map(OsString::from).collect();
 		let child = command.spawn().expect("zerog-node starts");
 
 		let mut node = Node {
@@ -184,10 +188,28 @@ impl Node {
 			prometheus_port,
 			eth_rpc_port,
 			log_path,
+			command_line,
 			_base_dir: base_dir,
 		};
 		node.wait_for_rpc();
 		node
+	}
+
+	/// Kills the node (SIGKILL) if it still runs and starts it again with the same command line:
+	/// the same ports, node key and base path, so the same database and keystore. The log goes
+	/// on in the same file, after a `restarted by the test` line. Waits until the RPC answers.
+	pub fn restart(&mut self) {
+		self.kill();
+		let mut log = OpenOptions::new().append(true).open(&self.log_path).expect("log file opens");
+		writeln!(log, "----- {} restarted by the test -----", self.name).unwrap();
+		self.child = Command::new(node_binary())
+			.args(&self.command_line)
+			.stdin(Stdio::null())
+			.stdout(log.try_clone().expect("log handle clones"))
+			.stderr(log)
+			.spawn()
+			.expect("zerog-node starts");
+		self.wait_for_rpc();
 	}
 
 	fn wait_for_rpc(&mut self) {
@@ -217,6 +239,11 @@ impl Node {
 		}
 		let lines: Vec<&str> = text.lines().collect();
 		lines[lines.len().saturating_sub(40)..].join("\n")
+	}
+
+	/// The node's whole log so far (every run of it, see [`Node::restart`]).
+	pub fn log_text(&self) -> String {
+		std::fs::read_to_string(&self.log_path).unwrap_or_default()
 	}
 
 	/// Whether the node's whole log so far contains `needle`.
@@ -305,6 +332,25 @@ impl Node {
 		let mut response = String::new();
 		stream.read_to_string(&mut response).expect("prometheus answers");
 		response
+	}
+
+	/// The value of the Prometheus metric `name` (the sum over its label sets; `None` when the
+	/// node does not report it), e.g. `substrate_proposer_block_constructed_count`.
+	pub fn prometheus_metric(&self, name: &str) -> Option<f64> {
+		let text = self.prometheus_get("/metrics");
+		let values: Vec<f64> = text
+			.lines()
+			.filter_map(|line| {
+				let rest = line.strip_prefix(name)?;
+				let value = match rest.chars().next()? {
+					' ' => rest,
+					'{' => &rest[rest.find('}')? + 1..],
+					_ => return None,
+				};
+				value.split_whitespace().next()?.parse().ok()
+			})
+			.collect();
+		(!values.is_empty()).then(|| values.iter().sum())
 	}
 
 	/// Sends an Ethereum JSON-RPC request to the node's Ethereum RPC port over plain HTTP and

@@ -1,0 +1,277 @@
+//! Four validators of the checked-in `chain-specs/local.json` (Alice, Bob, Charlie and Dave; four
+//! GRANDPA voters of equal weight, so finality needs three of them) through node failures.
+//!
+//! One network serves every scenario, in this order (each starts from the state the previous one
+//! left):
+//!
+//! 1. all four validators peer, each authors blocks of the canonical chain (read from the Aura
+//!    pre-runtime digest of every block, and from each node's
+//!    `substrate_proposer_block_constructed_count` metric), and all four finalize;
+//! 2. Dave is killed (SIGKILL): the other three keep finalizing;
+//! 3. Dave is restarted on the same base path and ports: he catches up with the others' best and
+//!    finalized blocks;
+//! 5. (checked at each restart, in 3 and 4) a node restarted after kill -9 keeps its database:
+//!    the best block it reports at start-up, read from disk before the network could deliver
+//!    anything, is at least the best block it had before the kill; its finalized block too;
+//! 4. Charlie and Dave are killed: Alice and Bob go on authoring in their own slots but finality
+//!    stalls for more than 8 blocks; Charlie is restarted and finality recovers on all three.
+//!
+//! Blocks come every 2 s when all four author; timeouts are generous for a loaded 2-core machine
+//! and every wait polls instead of sleeping for a fixed time.
+
+use std::{
+	collections::{BTreeMap, BTreeSet},
+	time::{Duration, Instant},
+};
+
+use serde_json::Value;
+use subxt::{
+	ext::codec::Decode,
+	rpcs::{rpc_params, RpcClient},
+};
+use subxt_signer::sr25519::dev;
+use zerog_e2e_tests::{block_number, cli::unhex, workspace_root, Node, NodeConfig};
+
+/// How long any one wait may take.
+const TIMEOUT: Duration = Duration::from_secs(180);
+
+const ALICE: usize = 0;
+const BOB: usize = 1;
+const CHARLIE: usize = 2;
+const DAVE: usize = 3;
+const NAMES: [&str; 4] = ["alice", "bob", "charlie", "dave"];
+
+/// Blocks the chain must grow by, with finality standing still, before a stall counts.
+const STALL_BLOCKS: u32 = 8;
+
+/// A libp2p ed25519 secret key as `--node-key` takes it: 32 bytes in hex.
+fn node_key(index: usize) -> String {
+	format!("{:064x}", index + 1)
+}
+
+/// Starts validator `index` (`--alice`, ... puts its dev Aura and GRANDPA keys in the keystore).
+fn start_validator(index: usize, spec: &str, bootnode: Option<&str>) -> Node {
+	let name = NAMES[index];
+	let mut args =
+		vec![format!("--{name}"), "--validator".into(), "--node-key".into(), node_key(index)];
+	if let Some(bootnode) = bootnode {
+		args.extend(["--bootnodes".into(), bootnode.into()]);
+	}
+	Node::start(NodeConfig::chain(&format!("validator-{name}"), spec).args(args))
+}
+
+/// The Aura authorities in slot order, as names of the dev keys.
+async fn authority_names(node: &Node) -> Vec<&'static str> {
+	let encoded: String = node
+		.rpc()
+		.await
+		.request("state_call", rpc_params!["AuraApi_authorities", "0x"])
+		.await
+		.unwrap();
+	let keys = Vec::<[u8; 32]>::decode(&mut &unhex(&encoded)[..]).expect("a list of sr25519 keys");
+	let dev_keys =
+		[dev::alice(), dev::bob(), dev::charlie(), dev::dave()].map(|k| k.public_key().0);
+	keys.iter()
+		.map(|key| {
+			let index = dev_keys.iter().position(|dev| dev == key).expect("a dev authority");
+			NAMES[index]
+		})
+		.collect()
+}
+
+/// The slot of a block, from its Aura pre-runtime digest: `DigestItem::PreRuntime` (6), engine
+/// `aura`, then the slot as a SCALE `Vec<u8>` of 8 bytes (compact length `0x20`), little endian.
+fn aura_slot(header: &Value) -> u64 {
+	header["digest"]["logs"]
+		.as_array()
+		.expect("the header has digest logs")
+		.iter()
+		.find_map(|log| {
+			let bytes = unhex(log.as_str()?);
+			let slot = bytes.strip_prefix(&[6, b'a', b'u', b'r', b'a', 0x20][..])?;
+			Some(u64::from_le_bytes(slot.get(..8)?.try_into().ok()?))
+		})
+		.expect("every block has an Aura pre-runtime digest")
+}
+
+/// Authors of the blocks `from..=to` of `node`'s best chain, by block number.
+async fn authors(
+	node: &Node,
+	authorities: &[&'static str],
+	from: u32,
+	to: u32,
+) -> BTreeMap<u32, &'static str> {
+	let rpc: RpcClient = node.rpc().await;
+	let mut found = BTreeMap::new();
+	for number in from..=to {
+		let hash: Value = rpc.request("chain_getBlockHash", rpc_params![number]).await.unwrap();
+		let header: Value = rpc.request("chain_getHeader", rpc_params![hash]).await.unwrap();
+		assert_eq!(block_number(&header), number);
+		let slot = aura_slot(&header);
+		found.insert(number, authorities[(slot % authorities.len() as u64) as usize]);
+	}
+	found
+}
+
+/// The best block number `node` read from its database at start-up (the sc-service line
+/// `Highest known block at #N`, logged before the network is polled), in its latest run. The
+/// log may reach the file after the RPC port opens, so this polls for it.
+async fn best_at_startup(node: &Node) -> u32 {
+	const LINE: &str = "Highest known block at #";
+	let deadline = Instant::now() + TIMEOUT;
+	loop {
+		let log = node.log_text();
+		let run = log.rsplit("restarted by the test").next().unwrap();
+		if let Some(at) = run.find(LINE) {
+			let digits: String =
+				run[at + LINE.len()..].chars().take_while(char::is_ascii_digit).collect();
+			return digits.parse().unwrap();
+		}
+		assert!(
+			Instant::now() < deadline,
+			"{} logs no best block:\n{}",
+			node.name,
+			node.log_tail()
+		);
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
+}
+
+/// Restarts a killed node on its base path and checks that its database survived the kill:
+/// the best block at start-up and the finalized block right after are not behind what it had.
+async fn restart_keeps_database(node: &mut Node, best_before: u32, finalized_before: u32) {
+	node.restart();
+	let best_from_disk = best_at_startup(node).await;
+	assert!(
+		best_from_disk >= best_before,
+		"{} came back at #{best_from_disk}, below its best #{best_before} before kill -9",
+		node.name
+	);
+	let finalized = node.finalized_number().await;
+	assert!(
+		finalized >= finalized_before,
+		"{} came back finalized at #{finalized}, below #{finalized_before} before kill -9",
+		node.name
+	);
+	println!(
+		"{} restarted after kill -9: best #{best_from_disk} from disk (#{best_before} before), \
+		 finalized #{finalized} (#{finalized_before} before)",
+		node.name
+	);
+}
+
+/// The highest finalized block among `nodes`.
+async fn max_finalized(nodes: &[&Node]) -> u32 {
+	let mut max = 0;
+	for node in nodes {
+		max = max.max(node.finalized_number().await);
+	}
+	max
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn four_validators_author_finalize_and_survive_failures() {
+	let started = Instant::now();
+	let spec = workspace_root().join("chain-specs/local.json");
+	let spec = spec.to_str().unwrap();
+
+	let alice = start_validator(ALICE, spec, None);
+	let bootnode = alice.multiaddr().await;
+	let mut net = vec![alice];
+	for index in [BOB, CHARLIE, DAVE] {
+		net.push(start_validator(index, spec, Some(&bootnode)));
+	}
+
+	// 1. Every node finds the other three, every validator authors, every node finalizes.
+	for node in &net {
+		node.wait_until("three peers", TIMEOUT, || async { node.peers().await >= 3 }).await;
+	}
+	let authorities = authority_names(&net[ALICE]).await;
+	assert_eq!(authorities, NAMES, "local.json's Aura authorities, in slot order");
+
+	let mut seen = BTreeMap::new();
+	let deadline = Instant::now() + TIMEOUT;
+	loop {
+		let best = net[ALICE].best_number().await;
+		let from = seen.keys().next_back().map_or(1, |last| last + 1);
+		seen.extend(authors(&net[ALICE], &authorities, from, best).await);
+		let distinct: BTreeSet<&str> = seen.values().copied().collect();
+		if distinct.len() == NAMES.len() {
+			break;
+		}
+		assert!(Instant::now() < deadline, "authors so far {seen:?}:\n{}", net[ALICE].log_tail());
+		tokio::time::sleep(Duration::from_secs(1)).await;
+	}
+	let all_authored_at = *seen.keys().next_back().unwrap();
+	for node in &net {
+		node.wait_for_finalized(all_authored_at, TIMEOUT).await;
+		let constructed = node.prometheus_metric("substrate_proposer_block_constructed_count");
+		assert!(
+			constructed.is_some_and(|count| count >= 1.0),
+			"{} reports {constructed:?} blocks constructed",
+			node.name
+		);
+	}
+	println!("1. all four authored and finalized #{all_authored_at} ({:?})", started.elapsed());
+
+	// 2. Dave is killed: three of four voters are more than two thirds, finality goes on.
+	let dave_best = net[DAVE].best_number().await;
+	let dave_finalized = net[DAVE].finalized_number().await;
+	net[DAVE].kill();
+	let survivors = [&net[ALICE], &net[BOB], &net[CHARLIE]];
+	let finalized = max_finalized(&survivors).await;
+	for node in survivors {
+		node.wait_for_finalized(finalized + 5, TIMEOUT).await;
+	}
+	println!("2. without Dave, finalized past #{} ({:?})", finalized + 5, started.elapsed());
+
+	// 3 and 5. Dave comes back on his database and catches up with the others.
+	restart_keeps_database(&mut net[DAVE], dave_best, dave_finalized).await;
+	let best = net[ALICE].best_number().await;
+	let finalized = net[ALICE].finalized_number().await;
+	net[DAVE].wait_for_best(best, TIMEOUT).await;
+	net[DAVE].wait_for_finalized(finalized, TIMEOUT).await;
+	net[DAVE].wait_until("three peers", TIMEOUT, || async { net[DAVE].peers().await >= 3 }).await;
+	println!("3. Dave caught up with #{best}, finalized #{finalized} ({:?})", started.elapsed());
+
+	// 4. Charlie and Dave are killed: two of four voters cannot finalize, but Alice and Bob
+	// still author in their slots.
+	let charlie_best = net[CHARLIE].best_number().await;
+	let charlie_finalized = net[CHARLIE].finalized_number().await;
+	net[CHARLIE].kill();
+	net[DAVE].kill();
+	// Let a round whose votes were already out complete before finality is sampled.
+	let best = net[ALICE].best_number().await;
+	net[ALICE].wait_for_best(best + 2, TIMEOUT).await;
+	let stalled_alice = net[ALICE].finalized_number().await;
+	let stalled_bob = net[BOB].finalized_number().await;
+	let stall_from = net[ALICE].best_number().await;
+	net[ALICE].wait_for_best(stall_from + STALL_BLOCKS, TIMEOUT).await;
+	net[BOB].wait_for_best(stall_from + STALL_BLOCKS, TIMEOUT).await;
+	assert_eq!(net[ALICE].finalized_number().await, stalled_alice, "Alice finalized with 2 of 4");
+	assert_eq!(net[BOB].finalized_number().await, stalled_bob, "Bob finalized with 2 of 4");
+	let stalled_authors =
+		authors(&net[ALICE], &authorities, stall_from + 1, stall_from + STALL_BLOCKS).await;
+	let distinct: BTreeSet<&str> = stalled_authors.values().copied().collect();
+	assert_eq!(
+		distinct,
+		BTreeSet::from(["alice", "bob"]),
+		"only and both of the two live validators author: {stalled_authors:?}"
+	);
+	println!(
+		"4. with two of four, blocks #{}..=#{} by {distinct:?}, finality stalled at \
+		 #{stalled_alice} ({:?})",
+		stall_from + 1,
+		stall_from + STALL_BLOCKS,
+		started.elapsed()
+	);
+
+	// Charlie comes back (on his database, 5 again): three voters, finality recovers on all of
+	// them up to the blocks authored while it stalled.
+	restart_keeps_database(&mut net[CHARLIE], charlie_best, charlie_finalized).await;
+	let target = net[ALICE].best_number().await;
+	for node in [&net[ALICE], &net[BOB], &net[CHARLIE]] {
+		node.wait_for_finalized(target, TIMEOUT).await;
+	}
+	println!("4. with Charlie back, finalized #{target} ({:?})", started.elapsed());
+}
