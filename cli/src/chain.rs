@@ -1,18 +1,31 @@
 //! The chain side: a subxt connection, the signing key from `--suri`, submitting an extrinsic
-//! and waiting for it in a best block, and naming the pallet error when it fails.
+//! and waiting for it in a best block (with its events and the fee it paid), and naming the
+//! pallet error when it fails.
 
-use crate::{error::CliError, rpc::NodeRpc};
+use crate::{error::CliError, rpc::NodeRpc, value::value_bytes};
 use codec::Decode;
 use std::time::Duration;
 use subxt::{
 	config::PolkadotExtrinsicParamsBuilder,
 	dynamic::{self, At, Value},
 	error::{DispatchError, TransactionEventsError},
-	ext::scale_value::{Composite, Primitive, ValueDef},
+	rpcs::{rpc_params, RpcClient},
 	tx::{Payload, TransactionStatus},
-	OnlineClient, PolkadotConfig,
+	OnlineClient, OnlineClientAtBlock, PolkadotConfig,
 };
 use subxt_signer::{sr25519::Keypair, SecretUri};
+
+/// Help shared by every `--suri`: the default is a public key, fine only on dev chains.
+pub const SURI_HELP: &str = "Secret URI of the account that signs and pays: a mnemonic, a 0x seed \
+	or a derivation such as //Alice. The default, //Alice, is a publicly known development key: it \
+	only works on development chains (zerog-node --dev); use your own key anywhere else";
+
+/// The account that signs (`--suri`).
+#[derive(Debug, clap::Args)]
+pub struct SignerArgs {
+	#[arg(long, value_name = "SECRET_URI", default_value = "//Alice", help = SURI_HELP)]
+	pub suri: String,
+}
 
 /// How long a transaction may take to reach a best block (the chain makes a block every 2 s).
 const INCLUSION_TIMEOUT: Duration = Duration::from_secs(180);
@@ -28,28 +41,90 @@ pub fn keypair_from_suri(suri: &str) -> Result<Keypair, CliError> {
 		.map_err(|error| CliError::Input(format!("--suri does not give an sr25519 key: {error}")))
 }
 
-/// Where a transaction was included.
+/// One event a transaction emitted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TxEvent {
+	/// The pallet, e.g. `ComputeEscrow`.
+	pub pallet: String,
+	/// The event, e.g. `JobCreated`.
+	pub name: String,
+	/// The SCALE encoding of its fields, in declaration order.
+	pub fields: Vec<u8>,
+}
+
+/// Where a transaction was included, and what it did.
 #[derive(Clone, Debug)]
 pub struct Included {
 	/// Hash of the best block that includes it, `0x` hex.
 	pub block_hash: String,
 	/// Number of that block, if the node told it.
 	pub block_number: Option<u64>,
+	/// The events of the transaction, in order.
+	pub events: Vec<TxEvent>,
+}
+
+impl Included {
+	/// The fields of the first `pallet.name` event of the transaction.
+	pub fn event_fields(&self, pallet: &str, name: &str) -> Option<&[u8]> {
+		self.events
+			.iter()
+			.find(|event| event.pallet == pallet && event.name == name)
+			.map(|event| event.fields.as_slice())
+	}
+
+	/// The fee the signer paid for the transaction (tip included), from
+	/// `TransactionPayment.TransactionFeePaid`; `None` if the event is missing.
+	pub fn fee_paid(&self) -> Option<u128> {
+		let mut fields = self.event_fields("TransactionPayment", "TransactionFeePaid")?;
+		<([u8; 32], u128, u128)>::decode(&mut fields).ok().map(|(_who, fee, _tip)| fee)
+	}
 }
 
 /// A subxt connection to a node, for transactions and typed storage reads.
 pub struct Chain {
 	api: OnlineClient<PolkadotConfig>,
+	rpc: RpcClient,
 }
 
+/// A view of the chain's state at one block, for storage reads and constants.
+pub type AtBlock = OnlineClientAtBlock<PolkadotConfig>;
+
 impl Chain {
+	/// The subxt client.
+	pub fn client(&self) -> &OnlineClient<PolkadotConfig> {
+		&self.api
+	}
+
+	/// The state at the node's best block: what a transaction the client just saw included
+	/// already changed (the latest finalized block may be a block or two behind).
+	pub async fn at_best_block(&self) -> Result<AtBlock, CliError> {
+		let read_error =
+			|error: String| CliError::Chain(format!("cannot read the best block: {error}"));
+		let header: serde_json::Value = self
+			.rpc
+			.request("chain_getHeader", rpc_params![])
+			.await
+			.map_err(|error| read_error(error.to_string()))?;
+		let number = header
+			.get("number")
+			.and_then(serde_json::Value::as_str)
+			.and_then(|hex| u64::from_str_radix(hex.trim_start_matches("0x"), 16).ok())
+			.ok_or_else(|| read_error(format!("no block number in {header}")))?;
+		self.api.at_block(number).await.map_err(|error| read_error(error.to_string()))
+	}
+
 	/// Connects to the node at `url` and fetches its metadata.
 	pub async fn connect(url: &str) -> Result<Self, CliError> {
-		let api =
-			OnlineClient::<PolkadotConfig>::from_insecure_url(url).await.map_err(|error| {
-				CliError::Chain(format!("cannot connect to the chain at {url}: {error}"))
-			})?;
-		Ok(Self { api })
+		let cannot_connect = |error: String| {
+			CliError::Chain(format!("cannot connect to the chain at {url}: {error}"))
+		};
+		let rpc = RpcClient::from_insecure_url(url)
+			.await
+			.map_err(|error| cannot_connect(error.to_string()))?;
+		let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone())
+			.await
+			.map_err(|error| cannot_connect(error.to_string()))?;
+		Ok(Self { api, rpc })
 	}
 
 	/// Signs `call` with `signer`, submits it and waits until it is in a best block, failing
@@ -95,8 +170,26 @@ impl Chain {
 				match status {
 					TransactionStatus::InBestBlock(in_block)
 					| TransactionStatus::InFinalizedBlock(in_block) => {
-						in_block.wait_for_success().await.map_err(|error| failure(what, error))?;
-						return Ok(format!("{:?}", in_block.block_hash()));
+						let events = in_block
+							.wait_for_success()
+							.await
+							.map_err(|error| failure(what, error))?;
+						let events = events
+							.iter()
+							.map(|event| {
+								event.map(|event| TxEvent {
+									pallet: event.pallet_name().to_owned(),
+									name: event.event_name().to_owned(),
+									fields: event.field_bytes().to_vec(),
+								})
+							})
+							.collect::<Result<Vec<_>, _>>()
+							.map_err(|error| {
+								CliError::Chain(format!(
+									"{what}: cannot read the transaction's events: {error}"
+								))
+							})?;
+						return Ok((format!("{:?}", in_block.block_hash()), events));
 					},
 					TransactionStatus::Error { message }
 					| TransactionStatus::Invalid { message }
@@ -114,8 +207,9 @@ impl Chain {
 				INCLUSION_TIMEOUT.as_secs()
 			))
 		})??;
-		let block_number = rpc.block_number(&included).await.ok();
-		Ok(Included { block_hash: included, block_number })
+		let (block_hash, events) = included;
+		let block_number = rpc.block_number(&block_hash).await.ok();
+		Ok(Included { block_hash, block_number, events })
 	}
 
 	/// The endpoints of every registered DA signer (`DaAttestations.Signers`), read at the
@@ -168,33 +262,6 @@ async fn next_nonce(rpc: &NodeRpc, signer: &Keypair) -> Result<u64, CliError> {
 	}
 }
 
-/// The bytes of a dynamic value holding a byte string (`Vec<u8>`, `BoundedVec<u8, _>`, or
-/// a newtype around one).
-pub fn value_bytes<T>(value: &Value<T>) -> Option<Vec<u8>> {
-	match &value.value {
-		ValueDef::Composite(composite) => {
-			let children: Vec<&Value<T>> = match composite {
-				Composite::Named(fields) => fields.iter().map(|(_, value)| value).collect(),
-				Composite::Unnamed(values) => values.iter().collect(),
-			};
-			// A newtype (`BoundedVec`) wraps the sequence in a one-field composite.
-			if let [only] = children.as_slice() {
-				if matches!(only.value, ValueDef::Composite(_)) {
-					return value_bytes(only);
-				}
-			}
-			children
-				.iter()
-				.map(|child| match child.value {
-					ValueDef::Primitive(Primitive::U128(byte)) => u8::try_from(byte).ok(),
-					_ => None,
-				})
-				.collect()
-		},
-		_ => None,
-	}
-}
-
 /// Our error for a transaction that was included but whose outcome is a failure.
 fn failure(what: &str, error: TransactionEventsError) -> CliError {
 	match error {
@@ -231,15 +298,5 @@ mod tests {
 		assert_eq!(alice.public_key().0, subxt_signer::sr25519::dev::alice().public_key().0);
 		let error = keypair_from_suri("not a phrase at all").map(|_| ()).unwrap_err();
 		assert!(!error.to_string().contains("not a phrase"), "never echoes the secret: {error}");
-	}
-
-	#[test]
-	fn byte_strings_are_read_from_values() {
-		let bytes = Value::from_bytes(b"ws://10.0.0.1:9944");
-		assert_eq!(value_bytes(&bytes).unwrap(), b"ws://10.0.0.1:9944");
-		let newtype = Value::unnamed_composite([Value::from_bytes(b"http://x")]);
-		assert_eq!(value_bytes(&newtype).unwrap(), b"http://x");
-		assert_eq!(value_bytes(&Value::u128(300)), None);
-		assert_eq!(value_bytes(&Value::unnamed_composite([Value::u128(300)])), None);
 	}
 }

@@ -26,6 +26,9 @@ pub enum CliError {
 	},
 	/// A wait (for inclusion, certification or finalization) ran out of time.
 	Timeout(String),
+	/// A provider's gateway could not be reached, refused a request or answered with something
+	/// this client will not sign.
+	Gateway(String),
 }
 
 impl CliError {
@@ -46,6 +49,7 @@ impl fmt::Display for CliError {
 				write!(f, "error {action} {}: {source}", path.display())
 			},
 			Self::Timeout(message) => write!(f, "timed out: {message}"),
+			Self::Gateway(message) => write!(f, "{message}"),
 		}
 	}
 }

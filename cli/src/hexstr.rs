@@ -1,26 +1,37 @@
 //! Hex strings as the node's JSON-RPC speaks them: `0x`-prefixed, lowercase.
+//!
+//! The conversions are `zerog_primitives::hex`; this module only adds what the command line
+//! needs on top: the name of the value and a shortened copy of a bad input in error messages.
 
-use zerog_primitives::Hash;
+use zerog_primitives::{
+	hex::{decode_hex, parse_h256, to_prefixed_hex},
+	Hash,
+};
 
 /// `bytes` as `0x`-prefixed lowercase hex.
 pub fn encode(bytes: &[u8]) -> String {
-	format!("0x{}", hex::encode(bytes))
+	to_prefixed_hex(bytes)
 }
 
 /// Bytes of a hex string, with or without `0x`; `what` names the value in the error.
 pub fn decode(text: &str, what: &str) -> Result<Vec<u8>, String> {
-	let digits = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).unwrap_or(text);
-	hex::decode(digits)
+	decode_hex(text)
 		.map_err(|error| format!("{what} is not valid hex ({error}): {}", shorten(text)))
+}
+
+/// A 32-byte root or hash from `0x` + 64 hex digits; `what` names it in the error.
+pub fn parse_hash(text: &str, what: &str) -> Result<Hash, String> {
+	parse_h256(text.trim()).map_err(|error| {
+		format!(
+			"{what} must be 32 bytes (0x followed by 64 hex digits): {error}: {}",
+			shorten(text)
+		)
+	})
 }
 
 /// A 32-byte root (file root or blob root) from `0x` + 64 hex digits.
 pub fn parse_root(text: &str) -> Result<Hash, String> {
-	let bytes = decode(text.trim(), "root")?;
-	let array: [u8; 32] = bytes.as_slice().try_into().map_err(|_| {
-		format!("root must be 32 bytes (0x followed by 64 hex digits), got {} bytes", bytes.len())
-	})?;
-	Ok(Hash::from(array))
+	parse_hash(text, "root")
 }
 
 /// `root` in the RPC's form, `0x` + 64 lowercase hex digits.
@@ -69,7 +80,8 @@ mod tests {
 		assert_eq!(parse_root(&text).unwrap(), Hash::repeat_byte(0x11));
 		assert_eq!(root(&Hash::repeat_byte(0x11)), text);
 		let short = parse_root("0x1234").unwrap_err();
-		assert!(short.contains("got 2 bytes"), "{short}");
+		assert!(short.contains("got 2 bytes") && short.contains("32 bytes"), "{short}");
 		assert!(parse_root("hello").is_err());
+		assert!(parse_hash("0x12", "params hash").unwrap_err().starts_with("params hash"));
 	}
 }

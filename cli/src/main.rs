@@ -4,21 +4,17 @@
 //!   `StorageCommitments.submit`, bytes uploaded to a node as segments with merkle proofs).
 //! - `zerog da submit|get|sample`: data-availability blobs (erasure-coded, committed with
 //!   `DaAttestations.submit_blob`, shards pushed to the node and the registered signers).
+//! - `zerog compute ...`: the compute marketplace (services, funds, jobs, paid chat requests).
 //!
 //! Every command talks to one node's JSON-RPC (`--rpc`), verifies what it receives against the
-//! commitment on chain, and exits non-zero with a message naming the failure.
-
-mod chain;
-mod da;
-mod error;
-mod hexstr;
-mod progress;
-mod rpc;
-mod storage;
+//! commitment on chain, and exits non-zero with a message naming the failure. The work is done
+//! by the `zerog_cli` library; this file is the command line.
 
 use clap::{Args, Parser, Subcommand};
-use error::CliError;
 use std::{path::PathBuf, process::ExitCode, time::Duration};
+use zerog_cli::{
+	amount::AMOUNT_HELP, chain::SignerArgs, compute, da, error::CliError, hexstr, storage,
+};
 use zerog_primitives::{
 	da::{DEFAULT_DATA_SHARDS, DEFAULT_PARITY_SHARDS},
 	Hash,
@@ -27,17 +23,14 @@ use zerog_primitives::{
 /// The node a local `zerog-node --dev` serves.
 const DEFAULT_RPC: &str = "ws://127.0.0.1:9944";
 
-/// Help shared by every `--suri`: the default is a public key, fine only on dev chains.
-const SURI_HELP: &str = "Secret URI of the account that signs and pays: a mnemonic, a 0x seed or \
-	a derivation such as //Alice. The default, //Alice, is a publicly known development key: it \
-	only works on development chains (zerog-node --dev); use your own key anywhere else";
-
 /// ZeroG command-line client: store files and publish data-availability blobs.
 #[derive(Debug, Parser)]
 #[command(name = "zerog", version, propagate_version = true)]
 #[command(after_help = "Examples:\n  zerog storage upload model.bin --tag llama\n  zerog storage \
 	download 0x1234... -o model.bin\n  zerog da submit batch.bin --namespace 7 --wait\n  zerog da \
-	sample 0xabcd... --samples 16")]
+	sample 0xabcd... --samples 16\n  zerog compute services\n  zerog compute job create --service 0 \
+	--dataset 0x1234... --max-fee 1.5ZG --deadline-blocks 300\n  zerog compute chat --service 2 \
+	\"What is ZeroG?\"")]
 struct Cli {
 	/// JSON-RPC endpoint of the node (ws://, wss://, http:// or https://).
 	#[arg(long, global = true, value_name = "URL", default_value = DEFAULT_RPC)]
@@ -56,6 +49,9 @@ enum Command {
 	/// Data-availability blobs: publish, fetch, sample.
 	#[command(subcommand)]
 	Da(DaCommand),
+	/// Compute marketplace: services, funds, jobs and paid inference requests.
+	#[command(subcommand, after_help = AMOUNT_HELP)]
+	Compute(compute::ComputeCommand),
 }
 
 /// `zerog storage ...`.
@@ -217,13 +213,6 @@ struct SampleArgs {
 	json: bool,
 }
 
-/// The account that signs.
-#[derive(Debug, Args)]
-struct SignerArgs {
-	#[arg(long, value_name = "SECRET_URI", default_value = "//Alice", help = SURI_HELP)]
-	suri: String,
-}
-
 /// How data moves.
 #[derive(Debug, Args)]
 struct TransferArgs {
@@ -276,6 +265,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 		Command::Da(DaCommand::Sample(args)) => {
 			da::sample(rpc, args.root, args.samples, args.json).await
 		},
+		Command::Compute(command) => compute::run(rpc, command).await,
 	}
 }
 
@@ -371,6 +361,69 @@ mod tests {
 		assert_eq!(args.samples, 12);
 		assert!(parse(&["da", "sample", ROOT, "--samples", "0"]).is_err());
 		assert!(parse(&["da", "get", ROOT, "-o", "x"]).is_ok());
+	}
+
+	#[test]
+	fn compute_commands_take_zg_amounts_accounts_and_roots() {
+		use compute::{ComputeCommand, JobCommand, RefundCommand};
+		use zerog_primitives::units::ZG;
+		let cli = parse(&[
+			"compute",
+			"job",
+			"create",
+			"--service",
+			"0",
+			"--dataset",
+			ROOT,
+			"--max-fee",
+			"1.5ZG",
+			"--deadline-blocks",
+			"20",
+			"--json",
+		])
+		.unwrap();
+		let Command::Compute(ComputeCommand::Job(JobCommand::Create(args))) = cli.command else {
+			panic!()
+		};
+		assert_eq!((args.service, args.max_fee, args.deadline_blocks), (0, 3 * ZG / 2, 20));
+		assert_eq!(args.dataset, Hash::repeat_byte(0x11));
+		assert_eq!(args.params_hash, Hash::zero());
+		assert!(args.tx.output.json);
+
+		let bob = format!("0x{}", "22".repeat(32));
+		let cli = parse(&["compute", "fund", &bob, "2ZG", "--suri", "//Bob"]).unwrap();
+		let Command::Compute(ComputeCommand::Fund(args)) = cli.command else { panic!() };
+		assert_eq!((args.provider, args.amount), ([0x22; 32], 2 * ZG));
+		assert_eq!(args.tx.signer.suri, "//Bob");
+
+		let cli = parse(&["compute", "refund", "request", "1000", "--provider", &bob]).unwrap();
+		let Command::Compute(ComputeCommand::Refund(RefundCommand::Request(args))) = cli.command
+		else {
+			panic!()
+		};
+		assert_eq!(args.amount, 1000);
+		assert!(parse(&["compute", "refund", "claim", "--json"]).is_ok());
+
+		let cli = parse(&["compute", "chat", "--service", "2", "hi there", "--max-fee", "0.1ZG"])
+			.unwrap();
+		let Command::Compute(ComputeCommand::Chat(args)) = cli.command else { panic!() };
+		assert_eq!((args.service, args.prompt.as_str()), (2, "hi there"));
+		assert_eq!(args.max_fee, Some(ZG / 10));
+
+		let error = parse(&["compute", "deposit", "1.5"]).unwrap_err().to_string();
+		assert!(error.contains("unit"), "{error}");
+		assert!(parse(&["compute", "fund", "nobody", "1ZG"]).is_err());
+		assert!(parse(&["compute", "job", "status", "7", "--json"]).is_ok());
+		assert!(parse(&["compute", "services", "--json"]).is_ok());
+	}
+
+	#[test]
+	fn compute_help_explains_amounts() {
+		let help = Cli::command()
+			.find_subcommand_mut("compute")
+			.map(|compute| compute.render_long_help().to_string())
+			.unwrap();
+		assert!(help.contains("1.5ZG") && help.contains("smallest unit"), "{help}");
 	}
 
 	#[test]

@@ -393,8 +393,18 @@ impl NodeRpc {
 
 	/// Number of the block with `hash` (`chain_getHeader`).
 	pub async fn block_number(&self, block_hash: &str) -> Result<u64, RpcError> {
+		self.header_number(rpc_params![block_hash], block_hash).await
+	}
+
+	/// Number of the node's best block (`chain_getHeader` without a hash).
+	pub async fn best_block_number(&self) -> Result<u64, RpcError> {
+		self.header_number(rpc_params![], "the best block").await
+	}
+
+	/// The number in the header `chain_getHeader(params)` answers; `which` names the block.
+	async fn header_number(&self, params: ArrayParams, which: &str) -> Result<u64, RpcError> {
 		const METHOD: &str = "chain_getHeader";
-		let header: serde_json::Value = self.call(METHOD, rpc_params![block_hash]).await?;
+		let header: serde_json::Value = self.call(METHOD, params).await?;
 		header
 			.get("number")
 			.and_then(serde_json::Value::as_str)
@@ -402,7 +412,7 @@ impl NodeRpc {
 			.ok_or_else(|| RpcError::BadResponse {
 				url: self.url.clone(),
 				method: METHOD,
-				reason: format!("no block number in header of {block_hash}"),
+				reason: format!("no block number in header of {which}"),
 			})
 	}
 }

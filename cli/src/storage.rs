@@ -136,12 +136,7 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), CliErro
 	let rpc = NodeRpc::connect(rpc_url).await?;
 	// Resume: a live commitment of the same (root, size) needs no second `submit`, which would
 	// renew the file and charge the fee again.
-	let committed = match rpc.file_info(&root).await {
-		Ok(info) if info.size == size && info.file_id.is_some() => info.file_id,
-		Ok(_) => None,
-		Err(error) if error.code() == Some(STORAGE_UNKNOWN_FILE) => None,
-		Err(error) => return Err(error.into()),
-	};
+	let committed = live_commitment(&rpc, &root, size).await?;
 	let included = match committed {
 		Some(file_id) => {
 			if !options.json {
@@ -167,36 +162,9 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), CliErro
 		},
 	};
 
-	let file = Mutex::new(File::open(path).map_err(|error| CliError::io(path, "opening", error))?);
-	let mut uploaded: u64 = 0;
-	let mut finalized = None;
-	for round in 0..UPLOAD_ROUNDS {
-		let missing = missing_segments(&rpc, &root).await?;
-		if missing.is_empty() {
-			finalized = Some(wait_finalized(&rpc, &root, options.timeout).await?);
-			break;
-		}
-		if round > 0 && !options.json {
-			eprintln!("the node still lacks {} segments; sending them again", missing.len());
-		}
-		let context = UploadContext { rpc: &rpc, tree: &tree, file: &file, path };
-		uploaded += context.send(&missing, options.parallel, show_progress).await?;
-	}
-	let info = match finalized {
-		Some(info) => info,
-		None => {
-			let missing = missing_segments(&rpc, &root).await?;
-			if !missing.is_empty() {
-				return Err(CliError::Verification(format!(
-					"the node at {rpc_url} still lacks {} segments of {} after {UPLOAD_ROUNDS} \
-					 rounds",
-					missing.len(),
-					hexstr::root(&root)
-				)));
-			}
-			wait_finalized(&rpc, &root, options.timeout).await?
-		},
-	};
+	let (uploaded, info) =
+		upload_segments(&rpc, &tree, path, options.parallel, options.timeout, show_progress)
+			.await?;
 
 	if options.json {
 		let output = serde_json::json!({
@@ -221,6 +189,61 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), CliErro
 		);
 	}
 	Ok(())
+}
+
+/// The file id of the live commitment of `(root, size)` that the node's chain knows, if any: a
+/// file committed with that root and size needs no second `submit`.
+pub async fn live_commitment(
+	rpc: &NodeRpc,
+	root: &Hash,
+	size: u64,
+) -> Result<Option<u64>, CliError> {
+	match rpc.file_info(root).await {
+		Ok(info) if info.size == size && info.file_id.is_some() => Ok(info.file_id),
+		Ok(_) => Ok(None),
+		Err(error) if error.code() == Some(STORAGE_UNKNOWN_FILE) => Ok(None),
+		Err(error) => Err(error.into()),
+	}
+}
+
+/// Sends every segment of the file at `path` (hashed into `tree`, committed on chain) that the
+/// node lacks, `parallel` at a time, and waits up to `timeout` for the node to report the file
+/// finalized. Returns how many segments were sent and the node's final file info.
+///
+/// Segments already held are skipped, so an interrupted upload resumes; a segment the node
+/// loses again is sent again, up to a few rounds.
+pub async fn upload_segments(
+	rpc: &NodeRpc,
+	tree: &FileTree,
+	path: &Path,
+	parallel: usize,
+	timeout: Duration,
+	show_progress: bool,
+) -> Result<(u64, FileInfo), CliError> {
+	let root = tree.root();
+	let file = Mutex::new(File::open(path).map_err(|error| CliError::io(path, "opening", error))?);
+	let mut uploaded: u64 = 0;
+	for round in 0..UPLOAD_ROUNDS {
+		let missing = missing_segments(rpc, &root).await?;
+		if missing.is_empty() {
+			return Ok((uploaded, wait_finalized(rpc, &root, timeout).await?));
+		}
+		if round > 0 && show_progress {
+			eprintln!("the node still lacks {} segments; sending them again", missing.len());
+		}
+		let context = UploadContext { rpc, tree, file: &file, path };
+		uploaded += context.send(&missing, parallel, show_progress).await?;
+	}
+	let missing = missing_segments(rpc, &root).await?;
+	if !missing.is_empty() {
+		return Err(CliError::Verification(format!(
+			"the node at {} still lacks {} segments of {} after {UPLOAD_ROUNDS} rounds",
+			rpc.url(),
+			missing.len(),
+			hexstr::root(&root)
+		)));
+	}
+	Ok((uploaded, wait_finalized(rpc, &root, timeout).await?))
 }
 
 /// What every segment upload of one file shares.
@@ -370,6 +393,40 @@ pub async fn download(
 	json: bool,
 ) -> Result<(), CliError> {
 	let rpc = NodeRpc::connect(rpc_url).await?;
+	let info = download_verified(&rpc, root, output, parallel, !json).await?;
+	let (size, segments) = (info.size, segment_count(info.size));
+	if json {
+		let output = serde_json::json!({
+			"root": hexstr::root(&root),
+			"size": size,
+			"segments": segments,
+			"fileId": info.file_id,
+			"output": output.display().to_string(),
+		});
+		println!("{output}");
+	} else {
+		println!(
+			"downloaded {} ({size} bytes, {segments} segments verified) to {}",
+			hexstr::root(&root),
+			output.display()
+		);
+	}
+	Ok(())
+}
+
+/// Downloads the file with `root` from the node to `output`, `parallel` segments at a time,
+/// checking every segment's proof against the root before it is written; returns the node's
+/// file info.
+///
+/// The bytes go to a temporary file next to `output` that is renamed into place only once every
+/// segment verified; on any failure nothing is left behind.
+pub async fn download_verified(
+	rpc: &NodeRpc,
+	root: Hash,
+	output: &Path,
+	parallel: usize,
+	show_progress: bool,
+) -> Result<FileInfo, CliError> {
 	let info = rpc.file_info(&root).await?;
 	let size = info.size;
 	let segments = segment_count(size);
@@ -384,9 +441,8 @@ pub async fn download(
 		.map_err(|error| CliError::io(&directory, "creating a temporary file in", error))?;
 	let partial_path = partial.path().to_path_buf();
 	let mut writer = BufWriter::new(partial);
-	let bar = bytes_bar("download", size, 0, !json);
+	let bar = bytes_bar("download", size, 0, show_progress);
 
-	let rpc = &rpc;
 	let mut fetches = stream::iter(0..segments)
 		.map(|index| async move {
 			let (data, proof) = rpc.download_segment(&root, index).await?;
@@ -419,24 +475,7 @@ pub async fn download(
 		.map_err(|error| CliError::io(&partial_path, "writing", error.into_error()))?;
 	partial.as_file().sync_all().map_err(|error| CliError::io(&partial_path, "writing", error))?;
 	partial.persist(output).map_err(|error| CliError::io(output, "renaming into", error.error))?;
-
-	if json {
-		let output = serde_json::json!({
-			"root": hexstr::root(&root),
-			"size": size,
-			"segments": segments,
-			"fileId": info.file_id,
-			"output": output.display().to_string(),
-		});
-		println!("{output}");
-	} else {
-		println!(
-			"downloaded {} ({size} bytes, {segments} segments verified) to {}",
-			hexstr::root(&root),
-			output.display()
-		);
-	}
-	Ok(())
+	Ok(info)
 }
 
 /// `zerog storage info`.

@@ -2,7 +2,8 @@
 //! runner and the gateway can be tested without a node.
 //!
 //! [`SubxtChain`] reads `ComputeEscrow` storage dynamically (by pallet, entry and field names
-//! from the node's metadata, no generated code), at the latest *finalized* block, and signs
+//! from the node's metadata, no generated code; the readers are `zerog_cli::value`'s), at the
+//! latest *finalized* block, and signs
 //! `ComputeEscrow.settle_receipts` and `StorageCommitments.submit` with the provider key.
 
 use crate::{
@@ -17,8 +18,7 @@ use polkadot_sdk::{
 };
 use std::time::Duration;
 use subxt::{
-	dynamic::{self, At, Value},
-	ext::scale_value::{Composite, Primitive, ValueDef},
+	dynamic::{self, Value},
 	OnlineClient, PolkadotConfig,
 };
 use subxt_signer::sr25519::Keypair;
@@ -364,20 +364,17 @@ fn unavailable(error: impl std::fmt::Display) -> ChainError {
 
 /// The field `name` of a composite value.
 fn field<'a>(value: &'a Value, name: &str) -> Result<&'a Value, ChainError> {
-	value.at(name).ok_or_else(|| ChainError::Decode(format!("no field `{name}`")))
+	zerog_cli::value::field(value, name).map_err(ChainError::Decode)
 }
 
 /// An unsigned integer value.
 fn number(value: &Value) -> Result<u128, ChainError> {
-	value.as_u128().ok_or_else(|| ChainError::Decode(format!("not an unsigned integer: {value}")))
+	zerog_cli::value::number(value).map_err(ChainError::Decode)
 }
 
 /// The name of an enum value's variant.
 fn variant_name(value: &Value) -> Result<&str, ChainError> {
-	match &value.value {
-		ValueDef::Variant(variant) => Ok(variant.name.as_str()),
-		_ => Err(ChainError::Decode(format!("not an enum: {value}"))),
-	}
+	zerog_cli::value::variant_name(value).map_err(ChainError::Decode)
 }
 
 /// An account value (`AccountId32`, a composite around 32 bytes).
@@ -385,49 +382,14 @@ fn account(value: &Value) -> Result<AccountId32, ChainError> {
 	bytes32(value).map(AccountId32::new)
 }
 
-/// The 32 bytes of a value that wraps a `[u8; 32]` (an account, an `H256`), at any depth of
-/// single-field composites.
+/// The 32 bytes of a value that wraps a `[u8; 32]` (an account, an `H256`).
 fn bytes32(value: &Value) -> Result<[u8; 32], ChainError> {
-	let mut bytes = Vec::with_capacity(32);
-	collect_bytes(value, &mut bytes)?;
-	bytes.try_into().map_err(|bytes: Vec<u8>| {
-		ChainError::Decode(format!("expected 32 bytes, found {} in {value}", bytes.len()))
-	})
-}
-
-/// Appends the bytes of a (nested) composite of `u8` values.
-fn collect_bytes(value: &Value, bytes: &mut Vec<u8>) -> Result<(), ChainError> {
-	match &value.value {
-		ValueDef::Primitive(Primitive::U128(byte)) => {
-			bytes.push(
-				u8::try_from(*byte)
-					.map_err(|_| ChainError::Decode(format!("{byte} is not a byte")))?,
-			);
-			Ok(())
-		},
-		ValueDef::Composite(Composite::Unnamed(values)) => {
-			values.iter().try_for_each(|value| collect_bytes(value, bytes))
-		},
-		ValueDef::Composite(Composite::Named(values)) => {
-			values.iter().try_for_each(|(_, value)| collect_bytes(value, bytes))
-		},
-		_ => Err(ChainError::Decode(format!("not bytes: {value}"))),
-	}
+	zerog_cli::value::bytes32(value).map_err(ChainError::Decode)
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	#[test]
-	fn bytes_are_read_through_wrapping_composites() {
-		let inner = Value::from_bytes([5u8; 32]);
-		let wrapped = Value::unnamed_composite([inner.clone()]);
-		assert_eq!(bytes32(&wrapped), Ok([5; 32]));
-		assert_eq!(account(&inner), Ok(AccountId32::new([5; 32])));
-		assert!(bytes32(&Value::from_bytes([1u8; 31])).unwrap_err().to_string().contains("31"));
-		assert!(bytes32(&Value::u128(300)).is_err());
-	}
 
 	#[test]
 	fn service_fields_are_read_by_name() {

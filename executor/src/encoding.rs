@@ -1,18 +1,12 @@
 //! Text forms of chain values as the executor's HTTP APIs and files exchange them: accounts
-//! (SS58 or `0x` hex), 32-byte hashes (`0x` hex) and balances (decimal strings, since a `u128`
-//! does not fit a JSON number).
+//! (SS58 or `0x` hex, from `zerog_cli::account`), 32-byte hashes (`0x` hex, from
+//! `zerog_primitives::hex`) and balances (decimal strings, since a `u128` does not fit a JSON
+//! number), with the serde adapters the records use.
 
-use polkadot_sdk::{
-	sp_core::{
-		crypto::{Ss58AddressFormat, Ss58Codec},
-		H256,
-	},
-	sp_runtime::AccountId32,
-};
+use polkadot_sdk::{sp_core::H256, sp_runtime::AccountId32};
 use serde::{Deserialize, Deserializer, Serializer};
-
-/// SS58 prefix of ZeroG addresses (`system_properties.ss58Format`).
-pub const ZEROG_SS58_PREFIX: u16 = 6900;
+pub use zerog_cli::account::{format_account, parse_account};
+pub use zerog_primitives::hex::{decode_hex, parse_h256, to_prefixed_hex};
 
 /// keccak256 of `data`, the hash of ZeroG storage trees and request hashes.
 pub fn keccak_256(data: &[u8]) -> [u8; 32] {
@@ -22,48 +16,6 @@ pub fn keccak_256(data: &[u8]) -> [u8; 32] {
 	let mut hash = [0u8; 32];
 	hasher.finalize(&mut hash);
 	hash
-}
-
-/// Lowercase `0x`-prefixed hex of `bytes`.
-pub fn to_hex(bytes: &[u8]) -> String {
-	format!("0x{}", hex::encode(bytes))
-}
-
-/// Bytes of `0x`-prefixed (or bare) hex, in either case.
-pub fn from_hex(text: &str) -> Result<Vec<u8>, String> {
-	let digits = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).unwrap_or(text);
-	hex::decode(digits).map_err(|error| format!("`{text}` is not hex: {error}"))
-}
-
-/// A 32-byte hash from `0x` hex.
-pub fn parse_h256(text: &str) -> Result<H256, String> {
-	let bytes = from_hex(text)?;
-	let array: [u8; 32] = bytes
-		.try_into()
-		.map_err(|bytes: Vec<u8>| format!("`{text}` is {} bytes, a hash is 32", bytes.len()))?;
-	Ok(H256(array))
-}
-
-/// An account from SS58 (any network prefix) or `0x` hex of its 32 bytes.
-pub fn parse_account(text: &str) -> Result<AccountId32, String> {
-	let text = text.trim();
-	if text.starts_with("0x") || text.starts_with("0X") {
-		let bytes = from_hex(text)?;
-		let array: [u8; 32] = bytes.try_into().map_err(|bytes: Vec<u8>| {
-			format!("`{text}` is {} bytes, an account is 32", bytes.len())
-		})?;
-		return Ok(AccountId32::new(array));
-	}
-	// ZeroG's prefix is not in the SS58 registry, so accept any prefix rather than only the
-	// process-wide default.
-	AccountId32::from_ss58check_with_version(text)
-		.map(|(account, _format)| account)
-		.map_err(|error| format!("`{text}` is neither an SS58 address nor 0x hex: {error:?}"))
-}
-
-/// The account as a ZeroG SS58 address.
-pub fn format_account(account: &AccountId32) -> String {
-	account.to_ss58check_with_version(Ss58AddressFormat::custom(ZEROG_SS58_PREFIX))
 }
 
 /// A balance from a decimal string.
@@ -128,7 +80,7 @@ pub mod hash_hex {
 
 	/// Writes the hash as `0x` hex.
 	pub fn serialize<S: Serializer>(value: &H256, serializer: S) -> Result<S::Ok, S::Error> {
-		serializer.serialize_str(&to_hex(value.as_bytes()))
+		serializer.serialize_str(&to_prefixed_hex(value.as_bytes()))
 	}
 
 	/// Reads `0x` hex of exactly 32 bytes.
@@ -148,7 +100,7 @@ pub mod hash_hex_option {
 		serializer: S,
 	) -> Result<S::Ok, S::Error> {
 		match value {
-			Some(value) => serializer.serialize_str(&to_hex(value.as_bytes())),
+			Some(value) => serializer.serialize_str(&to_prefixed_hex(value.as_bytes())),
 			None => serializer.serialize_none(),
 		}
 	}
@@ -192,7 +144,7 @@ pub mod scale_hex {
 		value: &T,
 		serializer: S,
 	) -> Result<S::Ok, S::Error> {
-		serializer.serialize_str(&to_hex(&value.encode()))
+		serializer.serialize_str(&to_prefixed_hex(&value.encode()))
 	}
 
 	/// Reads `0x` hex and decodes all of it.
@@ -205,7 +157,7 @@ pub mod scale_hex {
 
 	/// Decodes `0x` hex of a SCALE encoding, refusing trailing bytes.
 	pub fn decode_all<T: Decode>(text: &str) -> Result<T, String> {
-		let bytes = from_hex(text)?;
+		let bytes = decode_hex(text).map_err(|error| format!("`{text}` is not hex: {error}"))?;
 		let mut input = &bytes[..];
 		let value = T::decode(&mut input).map_err(|error| format!("undecodable SCALE: {error}"))?;
 		if !input.is_empty() {
@@ -226,7 +178,7 @@ pub mod scale_hex_option {
 		serializer: S,
 	) -> Result<S::Ok, S::Error> {
 		match value {
-			Some(value) => serializer.serialize_str(&to_hex(&value.encode())),
+			Some(value) => serializer.serialize_str(&to_prefixed_hex(&value.encode())),
 			None => serializer.serialize_none(),
 		}
 	}
@@ -246,24 +198,18 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn accounts_parse_from_ss58_of_any_prefix_and_from_hex() {
-		let account = AccountId32::new([7; 32]);
-		assert_eq!(parse_account(&format_account(&account)), Ok(account.clone()));
-		assert_eq!(
-			parse_account(&account.to_ss58check_with_version(42u16.into())),
-			Ok(account.clone())
-		);
-		assert_eq!(parse_account(&to_hex(&[7; 32])), Ok(account));
-		assert!(parse_account("0x1234").unwrap_err().contains("2 bytes"));
-		assert!(parse_account("not an address").is_err());
+	fn hashes_and_balances_parse_or_say_why_not() {
+		assert_eq!(parse_h256(&to_prefixed_hex(&[1; 32])), Ok(H256([1; 32])));
+		assert!(parse_h256("0x00").unwrap_err().to_string().contains("got 1 bytes"));
+		assert!(parse_h256("0xzz").unwrap_err().to_string().contains("not a hex digit"));
+		assert_eq!(parse_balance("340282366920938463463374607431768211455"), Ok(u128::MAX));
+		assert!(parse_balance("-1").is_err());
 	}
 
 	#[test]
-	fn hashes_and_balances_parse_or_say_why_not() {
-		assert_eq!(parse_h256(&to_hex(&[1; 32])), Ok(H256([1; 32])));
-		assert!(parse_h256("0x00").unwrap_err().contains("1 bytes"));
-		assert!(parse_h256("0xzz").unwrap_err().contains("not hex"));
-		assert_eq!(parse_balance("340282366920938463463374607431768211455"), Ok(u128::MAX));
-		assert!(parse_balance("-1").is_err());
+	fn accounts_read_from_ss58_or_hex_and_print_with_zerog_s_prefix() {
+		let account = AccountId32::new([7; 32]);
+		assert_eq!(parse_account(&to_prefixed_hex(&[7; 32])), Ok(account.clone()));
+		assert_eq!(parse_account(&format_account(&account)), Ok(account));
 	}
 }

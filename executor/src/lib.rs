@@ -107,8 +107,13 @@
 //! ## Limits
 //!
 //! TEE services (receipts signed by an enclave key) are not served. Receipt and job records are
-//! kept on disk forever (no pruning yet). The storage client ([`storage_client`]) duplicates the
-//! `zerog` CLI's and should move into a shared crate.
+//! kept on disk forever (no pruning yet).
+//!
+//! ## Shared code
+//!
+//! Storage transfers, account text and the readers of the chain's dynamic values come from the
+//! `zerog` client's library (`zerog_cli`), hex from `zerog_primitives::hex`: the executor
+//! downloads and uploads exactly like `zerog storage download|upload`.
 
 pub mod chain;
 pub mod durable;

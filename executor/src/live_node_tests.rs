@@ -13,7 +13,7 @@
 
 use crate::{
 	chain::{Chain, SubxtChain},
-	encoding::{format_account, keccak_256, scale_hex::decode_all, to_hex},
+	encoding::{format_account, keccak_256, scale_hex::decode_all, to_prefixed_hex},
 	gateway::{
 		auth::*, proxy::Backend, receipts::ReceiptStore, settlement::settle_round, Gateway,
 		GatewayConfig,
@@ -121,7 +121,7 @@ fn signed_headers(
 		(MAX_FEE_HEADER.into(), "400".into()),
 		(MAX_INPUT_TOKENS_HEADER.into(), "100".into()),
 		(MAX_OUTPUT_TOKENS_HEADER.into(), "100".into()),
-		(SIGNATURE_HEADER.into(), to_hex(&pair.sign(&cap.encode()).0)),
+		(SIGNATURE_HEADER.into(), to_prefixed_hex(&pair.sign(&cap.encode()).0)),
 	]
 }
 
@@ -221,7 +221,7 @@ async fn live_node_gateway_settles_and_jobs_round_trip_through_storage() {
 			let countersignature = serde_json::json!({
 				"account": format_account(&user),
 				"nonce": nonce,
-				"signature": to_hex(&pair.sign(&metered.encode()).0),
+				"signature": to_prefixed_hex(&pair.sign(&metered.encode()).0),
 			});
 			let (status, _, answer) = http_request(
 				address,

@@ -1,19 +1,21 @@
 //! ZeroG storage as the job runner uses it: download a dataset by root with every segment's proof
 //! checked, and store an output file (commit it on chain, upload its segments).
 //!
-//! This speaks the node's storage JSON-RPC (`storage_fileInfo`, `storage_downloadSegment`,
-//! `storage_uploadSegment`) directly. The `zerog` CLI has its own client for the same methods
-//! and does not expose a library yet; the two should be merged into one shared crate.
+//! The transfers are the `zerog` client's ([`zerog_cli::storage`]: the same proof checks,
+//! resumable uploads and atomic downloads as `zerog storage`); this module adds what the runner
+//! needs around them: the [`Storage`] trait (so the runner can be tested without a node), the
+//! on-chain commitment signed with the provider key through [`Chain`], and errors classified into
+//! the ones worth retrying.
 
 use crate::chain::Chain;
 use async_trait::async_trait;
-use codec::{Decode, Encode};
 use polkadot_sdk::sp_core::H256;
-use serde_json::Value;
-use std::{path::Path, sync::Arc};
-use subxt::rpcs::{rpc_params, RpcClient};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use zerog_primitives::storage::{segment_count, segment_len, segment_root, FileTree, SegmentProof};
+use std::{path::Path, sync::Arc, time::Duration};
+use zerog_cli::{
+	error::CliError,
+	rpc::{NodeRpc, RpcError},
+	storage::{download_verified, live_commitment, tree_of_file, upload_segments},
+};
 
 /// JSON-RPC error code: no live file with this root is committed.
 const UNKNOWN_FILE: i32 = 6001;
@@ -21,6 +23,12 @@ const UNKNOWN_FILE: i32 = 6001;
 const INVALID_PROOF: i32 = 6002;
 /// JSON-RPC error code: the node does not hold the segment.
 const NOT_STORED: i32 = 6004;
+
+/// Segment requests in flight at once.
+const PARALLEL_SEGMENTS: usize = 4;
+
+/// How long the node may take to report an uploaded file finalized.
+const FINALIZE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Why a download or an upload failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +76,31 @@ impl From<std::io::Error> for StorageError {
 	}
 }
 
+impl From<CliError> for StorageError {
+	/// Classifies a `zerog` client error: refusals by their JSON-RPC code, a timed-out wait for
+	/// the node as not (yet) stored, data that does not verify as an invalid proof.
+	fn from(error: CliError) -> Self {
+		match error {
+			CliError::Rpc(RpcError::Refused { code, .. }) => {
+				let reason = error.to_string();
+				match code {
+					UNKNOWN_FILE => Self::UnknownFile(reason),
+					INVALID_PROOF => Self::InvalidProof(reason),
+					NOT_STORED => Self::NotStored(reason),
+					_ => Self::Rpc(reason),
+				}
+			},
+			CliError::Rpc(_) => Self::Rpc(error.to_string()),
+			CliError::Verification(reason) => Self::InvalidProof(reason),
+			CliError::Timeout(reason) => Self::NotStored(reason),
+			CliError::Chain(reason) => Self::Chain(reason),
+			CliError::Io { .. } | CliError::Input(_) | CliError::Gateway(_) => {
+				Self::Io(error.to_string())
+			},
+		}
+	}
+}
+
 /// ZeroG storage, as the job runner needs it.
 #[async_trait]
 pub trait Storage: Send + Sync {
@@ -80,162 +113,55 @@ pub trait Storage: Send + Sync {
 }
 
 /// [`Storage`] through a node's storage JSON-RPC, committing uploads with the provider key.
+///
+/// Each transfer opens its own connection, so a node that restarted in between is simply
+/// reached again.
 pub struct RpcStorage {
-	rpc: RpcClient,
+	url: String,
 	chain: Arc<dyn Chain>,
 }
 
 impl RpcStorage {
-	/// Storage through the node at `url`; uploads are committed through `chain`.
+	/// Storage through the node at `url`; uploads are committed through `chain`. Fails if the
+	/// node cannot be reached now.
 	pub async fn connect(url: &str, chain: Arc<dyn Chain>) -> Result<Self, StorageError> {
-		let rpc = RpcClient::from_insecure_url(url)
-			.await
-			.map_err(|error| StorageError::Rpc(format!("{url}: {error}")))?;
-		Ok(Self { rpc, chain })
+		NodeRpc::connect(url).await.map_err(|error| StorageError::Rpc(error.to_string()))?;
+		Ok(Self { url: url.to_owned(), chain })
 	}
 
-	/// `storage_fileInfo(root)`: `(size, committed on chain, finalized)`.
-	async fn file_info(&self, root: H256) -> Result<(u64, bool, bool), StorageError> {
-		let info: Value = self
-			.rpc
-			.request("storage_fileInfo", rpc_params![hex_of(root.as_bytes())])
-			.await
-			.map_err(|error| rpc_error(error, root, None))?;
-		let size = info["size"]
-			.as_u64()
-			.ok_or_else(|| StorageError::Rpc(format!("storage_fileInfo has no size: {info}")))?;
-		Ok((size, !info["fileId"].is_null(), info["finalized"].as_bool().unwrap_or(false)))
+	/// A connection to the node for one transfer.
+	async fn rpc(&self) -> Result<NodeRpc, StorageError> {
+		NodeRpc::connect(&self.url).await.map_err(|error| StorageError::Rpc(error.to_string()))
 	}
 }
 
 #[async_trait]
 impl Storage for RpcStorage {
 	async fn download(&self, root: H256, destination: &Path) -> Result<u64, StorageError> {
-		let (size, _committed, _finalized) = self.file_info(root).await?;
-		let partial = destination.with_extension("partial");
-		let mut file = tokio::fs::File::create(&partial).await?;
-		for index in 0..segment_count(size) {
-			let answer: Value = self
-				.rpc
-				.request("storage_downloadSegment", rpc_params![hex_of(root.as_bytes()), index])
-				.await
-				.map_err(|error| rpc_error(error, root, Some(index)))?;
-			let field = |name: &str| -> Result<Vec<u8>, StorageError> {
-				let text = answer[name].as_str().ok_or_else(|| {
-					StorageError::Rpc(format!("segment {index} answer has no `{name}`"))
-				})?;
-				crate::encoding::from_hex(text).map_err(StorageError::Rpc)
-			};
-			let data = field("data")?;
-			let proof = SegmentProof::decode(&mut &field("proof")?[..]).map_err(|error| {
-				StorageError::InvalidProof(format!("segment {index}: undecodable proof: {error}"))
-			})?;
-			proof.verify(&root, size, index, &data).map_err(|error| {
-				StorageError::InvalidProof(format!("segment {index} of {root:?}: {error}"))
-			})?;
-			file.write_all(&data).await?;
-		}
-		file.sync_all().await?;
-		drop(file);
-		tokio::fs::rename(&partial, destination).await?;
-		Ok(size)
+		let rpc = self.rpc().await?;
+		let info = download_verified(&rpc, root, destination, PARALLEL_SEGMENTS, false).await?;
+		Ok(info.size)
 	}
 
 	async fn upload(&self, path: &Path) -> Result<H256, StorageError> {
-		let size = tokio::fs::metadata(path).await?.len();
-		if size == 0 {
+		if tokio::fs::metadata(path).await?.len() == 0 {
 			return Err(StorageError::Empty);
 		}
-		// First pass: the file's root, one segment in memory at a time.
-		let mut roots = Vec::new();
-		let mut file = tokio::fs::File::open(path).await?;
-		for index in 0..segment_count(size) {
-			let segment = read_segment(&mut file, size, index).await?;
-			roots
-				.push(segment_root(&segment).map_err(|error| StorageError::Io(error.to_string()))?);
-		}
-		let tree = FileTree::from_segment_roots(size, roots)
-			.map_err(|error| StorageError::Io(error.to_string()))?;
-		let root = tree.root();
-
-		let committed = match self.file_info(root).await {
-			Ok((_size, committed, _finalized)) => committed,
-			Err(StorageError::UnknownFile(_)) => false,
-			Err(error) => return Err(error),
-		};
-		if !committed {
+		// Hashing reads the whole file: off the async workers.
+		let owned = path.to_path_buf();
+		let tree = tokio::task::spawn_blocking(move || tree_of_file(&owned, false))
+			.await
+			.map_err(|error| StorageError::Io(format!("hashing {}: {error}", path.display())))??;
+		let (root, size) = (tree.root(), tree.file_size());
+		let rpc = self.rpc().await?;
+		if live_commitment(&rpc, &root, size).await?.is_none() {
 			self.chain
 				.submit_file(root, size)
 				.await
 				.map_err(|error| StorageError::Chain(error.to_string()))?;
 		}
-
-		// Second pass: every segment with its proof; storing one again changes nothing, so a
-		// resumed upload simply sends everything.
-		let mut file = tokio::fs::File::open(path).await?;
-		for index in 0..segment_count(size) {
-			let segment = read_segment(&mut file, size, index).await?;
-			let proof =
-				tree.segment_proof(index).map_err(|error| StorageError::Io(error.to_string()))?;
-			let _stored: Value = self
-				.rpc
-				.request(
-					"storage_uploadSegment",
-					rpc_params![
-						hex_of(root.as_bytes()),
-						index,
-						hex_of(&segment),
-						hex_of(&proof.encode())
-					],
-				)
-				.await
-				.map_err(|error| rpc_error(error, root, Some(index)))?;
-		}
-		let (_size, _committed, finalized) = self.file_info(root).await?;
-		if !finalized {
-			return Err(StorageError::NotStored(format!(
-				"the node does not report {root:?} finalized after every segment was uploaded"
-			)));
-		}
+		upload_segments(&rpc, &tree, path, PARALLEL_SEGMENTS, FINALIZE_TIMEOUT, false).await?;
 		Ok(root)
-	}
-}
-
-/// Reads segment `index` of a file of `size` bytes from `file`'s current position.
-async fn read_segment(
-	file: &mut tokio::fs::File,
-	size: u64,
-	index: u64,
-) -> Result<Vec<u8>, StorageError> {
-	let length = segment_len(size, index)
-		.ok_or_else(|| StorageError::Io(format!("segment {index} is past the end of the file")))?;
-	let mut segment = vec![0u8; length];
-	file.read_exact(&mut segment).await?;
-	Ok(segment)
-}
-
-/// `0x` hex, as the storage RPC takes it.
-fn hex_of(bytes: &[u8]) -> String {
-	crate::encoding::to_hex(bytes)
-}
-
-/// A storage RPC error, classified by its JSON-RPC code.
-fn rpc_error(error: subxt::rpcs::Error, root: H256, segment: Option<u64>) -> StorageError {
-	let place = match segment {
-		Some(index) => format!("{root:?} segment {index}"),
-		None => format!("{root:?}"),
-	};
-	match error {
-		subxt::rpcs::Error::User(user) => {
-			let reason = format!("{place}: {}", user.message);
-			match user.code {
-				UNKNOWN_FILE => StorageError::UnknownFile(reason),
-				INVALID_PROOF => StorageError::InvalidProof(reason),
-				NOT_STORED => StorageError::NotStored(reason),
-				_ => StorageError::Rpc(format!("{reason} (code {})", user.code)),
-			}
-		},
-		other => StorageError::Rpc(format!("{place}: {other}")),
 	}
 }
 
@@ -243,35 +169,31 @@ fn rpc_error(error: subxt::rpcs::Error, root: H256, segment: Option<u64>) -> Sto
 mod tests {
 	use super::*;
 
-	#[test]
-	fn rpc_errors_are_classified_by_code() {
-		let user = |code: i32| {
-			subxt::rpcs::Error::User(subxt::rpcs::UserError {
-				code,
-				message: "why".into(),
-				data: None,
-			})
-		};
-		assert!(matches!(rpc_error(user(6001), H256::zero(), None), StorageError::UnknownFile(_)));
-		assert!(matches!(
-			rpc_error(user(6002), H256::zero(), Some(1)),
-			StorageError::InvalidProof(_)
-		));
-		let not_stored = rpc_error(user(6004), H256::zero(), Some(2));
-		assert!(not_stored.is_transient());
-		assert!(not_stored.to_string().contains("segment 2"), "{not_stored}");
-		assert!(!rpc_error(user(6002), H256::zero(), None).is_transient());
+	fn refused(code: i32) -> CliError {
+		CliError::Rpc(RpcError::Refused {
+			url: "ws://node".into(),
+			method: "storage_downloadSegment",
+			code,
+			message: "segment 2: why".into(),
+		})
 	}
 
-	#[tokio::test]
-	async fn segments_are_read_without_padding() {
-		let dir = tempfile::tempdir().unwrap();
-		let path = dir.path().join("file");
-		let size = zerog_primitives::storage::SEGMENT_SIZE + 10;
-		std::fs::write(&path, vec![1u8; size]).unwrap();
-		let mut file = tokio::fs::File::open(&path).await.unwrap();
-		assert_eq!(read_segment(&mut file, size as u64, 0).await.unwrap().len(), size - 10);
-		assert_eq!(read_segment(&mut file, size as u64, 1).await.unwrap(), vec![1u8; 10]);
-		assert!(read_segment(&mut file, size as u64, 2).await.is_err());
+	#[test]
+	fn client_errors_are_classified_by_code() {
+		assert!(matches!(StorageError::from(refused(6001)), StorageError::UnknownFile(_)));
+		assert!(matches!(StorageError::from(refused(6002)), StorageError::InvalidProof(_)));
+		let not_stored = StorageError::from(refused(6004));
+		assert!(not_stored.is_transient());
+		assert!(not_stored.to_string().contains("segment 2"), "{not_stored}");
+		assert!(!StorageError::from(refused(6002)).is_transient());
+		let unreachable = CliError::Rpc(RpcError::Transport {
+			url: "ws://node".into(),
+			method: "connect",
+			reason: "refused".into(),
+		});
+		assert!(StorageError::from(unreachable).is_transient());
+		let corrupt = StorageError::from(CliError::Verification("segment 1 is corrupt".into()));
+		assert!(matches!(corrupt, StorageError::InvalidProof(_)) && !corrupt.is_transient());
+		assert!(StorageError::from(CliError::Timeout("not finalized".into())).is_transient());
 	}
 }

@@ -63,6 +63,26 @@ pub fn cli_binary() -> PathBuf {
 	cli
 }
 
+/// Path of the `zerog-executor` under test (a compute provider's job runner and inference
+/// gateway): the one the workspace build put next to the node
+/// (`$CARGO_TARGET_DIR/release/zerog-executor`); `ZEROG_EXECUTOR_BIN` overrides it.
+pub fn executor_binary() -> PathBuf {
+	if let Ok(path) = std::env::var("ZEROG_EXECUTOR_BIN") {
+		return PathBuf::from(path);
+	}
+	let exe = std::env::current_exe().expect("the test binary has a path");
+	let release_dir =
+		exe.parent().and_then(Path::parent).expect("test binary is in <target>/<profile>/deps");
+	let executor = release_dir.join("zerog-executor");
+	assert!(
+		executor.exists(),
+		"{} does not exist: build it with `cargo build --release --workspace --all-targets` (the \
+		 README's test command does) or point ZEROG_EXECUTOR_BIN at it",
+		executor.display()
+	);
+	executor
+}
+
 /// Runs the `zerog` client with `args` to completion.
 pub fn run_cli(args: &[&str]) -> Output {
 	Command::new(cli_binary()).args(args).stdin(Stdio::null()).output().expect("zerog starts")

@@ -8,7 +8,7 @@
 
 use crate::{
 	chain::{ServiceKind, ServiceView, Verifier},
-	encoding::{from_hex, keccak_256, parse_account, parse_balance},
+	encoding::{decode_hex, keccak_256, parse_account, parse_balance},
 	gateway::metering::Prices,
 	receipt::{signature_that_verifies, InferenceReceipt, SignedReceipt},
 };
@@ -203,7 +203,9 @@ impl RequestHeaders {
 			max_fee: parse_balance(text(MAX_FEE_HEADER)?).map_err(invalid(MAX_FEE_HEADER))?,
 			max_input_tokens: number(MAX_INPUT_TOKENS_HEADER)?,
 			max_output_tokens: number(MAX_OUTPUT_TOKENS_HEADER)?,
-			signature: from_hex(text(SIGNATURE_HEADER)?).map_err(invalid(SIGNATURE_HEADER))?,
+			signature: decode_hex(text(SIGNATURE_HEADER)?)
+				.map_err(|error| error.to_string())
+				.map_err(invalid(SIGNATURE_HEADER))?,
 		})
 	}
 
@@ -263,7 +265,7 @@ pub fn verify_cap_receipt(
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::encoding::{format_account, to_hex};
+	use crate::encoding::{format_account, to_prefixed_hex};
 	use hyper::header::HeaderValue;
 	use polkadot_sdk::sp_core::{sr25519, Pair};
 
@@ -298,7 +300,7 @@ mod tests {
 		set(MAX_FEE_HEADER, max_fee.to_string());
 		set(MAX_INPUT_TOKENS_HEADER, "100".into());
 		set(MAX_OUTPUT_TOKENS_HEADER, "100".into());
-		set(SIGNATURE_HEADER, to_hex(&signature.0));
+		set(SIGNATURE_HEADER, to_prefixed_hex(&signature.0));
 		headers
 	}
 

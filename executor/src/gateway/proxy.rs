@@ -6,7 +6,7 @@
 //! refused, because the fee is metered from the `usage` of the whole answer.
 
 use crate::{
-	encoding::{parse_account, to_hex},
+	encoding::{parse_account, to_prefixed_hex},
 	gateway::{
 		auth::{servable_prices, verify_cap_receipt, AuthError, RequestHeaders},
 		metering::{served_request_hash, Usage},
@@ -228,7 +228,9 @@ pub async fn countersign(gateway: &Gateway, body: &[u8]) -> HttpResponse {
 			let account = json["account"].as_str().ok_or("no `account`")?;
 			let nonce = json["nonce"].as_u64().ok_or("no integer `nonce`")?;
 			let signature = json["signature"].as_str().ok_or("no `signature`")?;
-			Ok((parse_account(account)?, nonce, crate::encoding::from_hex(signature)?))
+			let signature = crate::encoding::decode_hex(signature)
+				.map_err(|error| format!("`signature`: {error}"))?;
+			Ok((parse_account(account)?, nonce, signature))
 		});
 	let (user, nonce, signature) = match parsed {
 		Ok(parsed) => parsed,
@@ -293,7 +295,7 @@ fn with_fee_headers(
 	if let Some(metered) = metered {
 		set(INPUT_TOKENS_HEADER, metered.input_tokens.to_string());
 		set(OUTPUT_TOKENS_HEADER, metered.output_tokens.to_string());
-		set(RECEIPT_HEADER, to_hex(&metered.encode()));
+		set(RECEIPT_HEADER, to_prefixed_hex(&metered.encode()));
 	}
 	response
 }

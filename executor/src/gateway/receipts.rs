@@ -468,7 +468,7 @@ impl ReceiptStore {
 	/// Where the record of (`user`, `nonce`) lives; zero-padded so files sort by nonce.
 	fn path(&self, user: &AccountId32, nonce: u64) -> PathBuf {
 		self.directory
-			.join(hex::encode(<[u8; 32]>::from(user.clone())))
+			.join(zerog_primitives::hex::to_hex(user.as_ref()))
 			.join(format!("{nonce:020}.json"))
 	}
 

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
 	chain::{ServiceKind, ServiceView, SubAccountView, Verifier},
-	encoding::{format_account, keccak_256, scale_hex::decode_all, to_hex},
+	encoding::{format_account, keccak_256, scale_hex::decode_all, to_prefixed_hex},
 	gateway::metering::{served_request_hash, Prices},
 	receipt::InferenceReceipt,
 	server::{self, App},
@@ -161,7 +161,7 @@ fn signed_headers(
 		(MAX_FEE_HEADER.into(), max_fee.to_string()),
 		(MAX_INPUT_TOKENS_HEADER.into(), "100".into()),
 		(MAX_OUTPUT_TOKENS_HEADER.into(), "100".into()),
-		(SIGNATURE_HEADER.into(), to_hex(&signature.0)),
+		(SIGNATURE_HEADER.into(), to_prefixed_hex(&signature.0)),
 	]
 }
 
@@ -210,7 +210,7 @@ async fn a_served_request_is_metered_countersigned_and_settled() {
 	let countersignature = json!({
 		"account": format_account(&account(&alice())),
 		"nonce": 1,
-		"signature": to_hex(&signature.0),
+		"signature": to_prefixed_hex(&signature.0),
 	});
 	let (status, _, answer) = http_request(
 		setup.address,
@@ -405,7 +405,7 @@ async fn models_are_listed_for_free_and_bad_countersignatures_are_refused() {
 	let countersignature = json!({
 		"account": format_account(&account(&alice())),
 		"nonce": 1,
-		"signature": to_hex(&alice().sign(&metered.encode()).0),
+		"signature": to_prefixed_hex(&alice().sign(&metered.encode()).0),
 	});
 	let (status, _, answer) = http_request(
 		setup.address,

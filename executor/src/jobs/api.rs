@@ -64,8 +64,8 @@ mod tests {
 			"jobId": id,
 			"service": request.service,
 			"user": crate::encoding::format_account(&request.user),
-			"datasetRoot": crate::encoding::to_hex(request.dataset_root.as_bytes()),
-			"paramsHash": crate::encoding::to_hex(request.params_hash.as_bytes()),
+			"datasetRoot": crate::encoding::to_prefixed_hex(request.dataset_root.as_bytes()),
+			"paramsHash": crate::encoding::to_prefixed_hex(request.params_hash.as_bytes()),
 			"maxFee": request.max_fee.to_string(),
 			"deadline": request.deadline,
 		})

@@ -10,7 +10,7 @@
 
 use crate::{
 	chain::{Chain, ChainError, JobView},
-	encoding::{format_account, to_hex},
+	encoding::{format_account, to_prefixed_hex},
 	jobs::state::{JobRecord, JobRequest, JobStage, JobStatus, JobStore},
 	storage_client::{Storage, StorageError},
 };
@@ -318,15 +318,15 @@ fn compare_with_chain(
 	if job.dataset_root != request.dataset_root {
 		return differs(
 			"dataset root",
-			to_hex(job.dataset_root.as_bytes()),
-			to_hex(request.dataset_root.as_bytes()),
+			to_prefixed_hex(job.dataset_root.as_bytes()),
+			to_prefixed_hex(request.dataset_root.as_bytes()),
 		);
 	}
 	if job.params_hash != request.params_hash {
 		return differs(
 			"params hash",
-			to_hex(job.params_hash.as_bytes()),
-			to_hex(request.params_hash.as_bytes()),
+			to_prefixed_hex(job.params_hash.as_bytes()),
+			to_prefixed_hex(request.params_hash.as_bytes()),
 		);
 	}
 	if job.max_fee != request.max_fee {
@@ -344,7 +344,7 @@ pub fn job_env(request: &JobRequest, dataset: &Path, output_dir: &Path) -> Vec<(
 		("ZEROG_DATASET".into(), dataset.display().to_string()),
 		("ZEROG_OUTPUT_DIR".into(), output_dir.display().to_string()),
 		("ZEROG_JOB_ID".into(), request.job_id.to_string()),
-		("ZEROG_PARAMS_HASH".into(), to_hex(request.params_hash.as_bytes())),
+		("ZEROG_PARAMS_HASH".into(), to_prefixed_hex(request.params_hash.as_bytes())),
 		("ZEROG_SERVICE".into(), request.service.to_string()),
 		("ZEROG_USER".into(), format_account(&request.user)),
 	]
@@ -509,7 +509,7 @@ mod tests {
 		runner.accept(request(7)).unwrap();
 		let record = finished(&runner, 7).await;
 		assert_eq!(record.status, JobStatus::Succeeded, "{:?}", record.error);
-		let expected = format!("7|{}|1|a,b\n1,2\n", to_hex(&[6; 32]));
+		let expected = format!("7|{}|1|a,b\n1,2\n", to_prefixed_hex(&[6; 32]));
 		let uploaded = storage.uploaded(record.result_root.unwrap()).unwrap();
 		assert_eq!(String::from_utf8(uploaded).unwrap(), expected);
 		assert_eq!(record.output_hash, Some(H256(keccak_256(expected.as_bytes()))));

@@ -138,8 +138,8 @@ impl JobRecord {
 			if let (Some(root), Some(hash), Some(fee)) =
 				(self.result_root, self.output_hash, self.fee_used)
 			{
-				json["resultRoot"] = crate::encoding::to_hex(root.as_bytes()).into();
-				json["outputHash"] = crate::encoding::to_hex(hash.as_bytes()).into();
+				json["resultRoot"] = crate::encoding::to_prefixed_hex(root.as_bytes()).into();
+				json["outputHash"] = crate::encoding::to_prefixed_hex(hash.as_bytes()).into();
 				json["feeUsed"] = fee.to_string().into();
 			}
 		}
@@ -254,9 +254,9 @@ pub(crate) mod tests {
 		let json = serde_json::json!({
 			"jobId": 7,
 			"service": 1,
-			"user": crate::encoding::to_hex(&[4; 32]),
-			"datasetRoot": crate::encoding::to_hex(&[5; 32]),
-			"paramsHash": crate::encoding::to_hex(&[6; 32]),
+			"user": crate::encoding::to_prefixed_hex(&[4; 32]),
+			"datasetRoot": crate::encoding::to_prefixed_hex(&[5; 32]),
+			"paramsHash": crate::encoding::to_prefixed_hex(&[6; 32]),
 			"maxFee": "1000000000000000000000",
 			"deadline": 90,
 		});
@@ -315,7 +315,7 @@ pub(crate) mod tests {
 		let json = record.status_json();
 		assert_eq!(json["jobId"], 3);
 		assert_eq!(json["feeUsed"], u128::MAX.to_string());
-		assert_eq!(json["resultRoot"], crate::encoding::to_hex(&[1; 32]));
+		assert_eq!(json["resultRoot"], crate::encoding::to_prefixed_hex(&[1; 32]));
 		record.status = JobStatus::Failed;
 		record.error = Some("boom".into());
 		assert_eq!(record.status_json()["error"], "boom");

@@ -1,0 +1,173 @@
+//! `zerog compute job create|status|accept|dispute`.
+
+use crate::{
+	amount::format_zg,
+	chain::Chain,
+	compute::{
+		account_text, event, report,
+		state::{self, JobStatusView, JobView, ServiceKind},
+		JobCreateArgs, JobTxArgs, Session,
+	},
+	error::CliError,
+	hexstr,
+};
+use subxt::dynamic;
+
+/// `zerog compute job create`.
+pub async fn create(rpc_url: &str, args: JobCreateArgs) -> Result<(), CliError> {
+	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
+	// The chain checks all of this again; asking first gives a clearer message.
+	match state::service(&session.chain, args.service).await? {
+		None => {
+			return Err(CliError::Input(format!(
+				"no service #{} is registered (see `zerog compute services`)",
+				args.service
+			)))
+		},
+		Some(service) if service.kind != ServiceKind::Job => {
+			return Err(CliError::Input(format!(
+				"service #{} is an inference service; jobs need a job service",
+				args.service
+			)))
+		},
+		Some(_) => {},
+	}
+	// The job is most likely included in the next block, from which the deadline is counted.
+	let best = session.rpc.best_block_number().await?;
+	let deadline = u32::try_from(best)
+		.ok()
+		.and_then(|best| best.checked_add(1)?.checked_add(args.deadline_blocks))
+		.ok_or_else(|| CliError::Input("the deadline is beyond the last block number".into()))?;
+	let call = dynamic::tx(
+		state::PALLET,
+		"create_job",
+		(args.service, args.dataset.0, args.params_hash.0, args.max_fee, deadline),
+	);
+	let included = session.submit("create_job", &call).await?;
+	let (job, service, _user, provider, max_fee, deadline): (
+		u64,
+		u64,
+		[u8; 32],
+		[u8; 32],
+		u128,
+		u32,
+	) = event(&included, "JobCreated")?;
+	report(
+		&included,
+		args.tx.output.json,
+		&format!(
+			"created job #{job} for service #{service} of {}: up to {} in escrow, result due \
+			 before block #{deadline}",
+			account_text(&provider),
+			format_zg(max_fee)
+		),
+		serde_json::json!({
+			"job": job,
+			"service": service,
+			"provider": account_text(&provider),
+			"maxFee": max_fee.to_string(),
+			"deadline": deadline,
+		}),
+	);
+	Ok(())
+}
+
+/// `zerog compute job status`.
+pub async fn status(rpc_url: &str, id: u64, json: bool) -> Result<(), CliError> {
+	let chain = Chain::connect(rpc_url).await?;
+	let job = state::job(&chain, id).await?.ok_or_else(|| {
+		CliError::Input(format!(
+			"job #{id} is not open on chain: it never existed, or it finished (accepted, \
+			 resolved, declined or expired; its events tell which)"
+		))
+	})?;
+	if json {
+		println!("{}", job_json(&job));
+		return Ok(());
+	}
+	println!("job       #{}", job.id);
+	println!("service   #{} of {}", job.service, account_text(&job.provider));
+	println!("user      {}", account_text(&job.user));
+	println!("dataset   {}", hexstr::root(&job.dataset_root));
+	println!("params    {}", hexstr::root(&job.params_hash));
+	println!("max fee   {}", format_zg(job.max_fee));
+	println!("deadline  block #{}", job.deadline);
+	match &job.status {
+		JobStatusView::Assigned => {
+			println!("status    assigned, waiting for the provider's result")
+		},
+		JobStatusView::InReview { review_ends, .. } => println!(
+			"status    in review until block #{review_ends} (accept or dispute it before; it is \
+			 accepted for you then)"
+		),
+		JobStatusView::Disputed { .. } => println!("status    disputed, waiting for governance"),
+	}
+	if let Some(result) = job.status.result() {
+		println!("result    {}", hexstr::root(&result.result_root));
+		println!("output    keccak256 {}", hexstr::root(&result.output_hash));
+		println!("fee used  {}", format_zg(result.fee_used));
+	}
+	Ok(())
+}
+
+/// A job as JSON: amounts as decimal strings in the smallest unit.
+pub fn job_json(job: &JobView) -> serde_json::Value {
+	let mut json = serde_json::json!({
+		"job": job.id,
+		"service": job.service,
+		"user": account_text(&job.user),
+		"provider": account_text(&job.provider),
+		"datasetRoot": hexstr::root(&job.dataset_root),
+		"paramsHash": hexstr::root(&job.params_hash),
+		"maxFee": job.max_fee.to_string(),
+		"deadline": job.deadline,
+		"status": job.status.name(),
+	});
+	if let Some(result) = job.status.result() {
+		json["resultRoot"] = hexstr::root(&result.result_root).into();
+		json["outputHash"] = hexstr::root(&result.output_hash).into();
+		json["feeUsed"] = result.fee_used.to_string().into();
+	}
+	if let JobStatusView::InReview { review_ends, .. } = &job.status {
+		json["reviewEnds"] = (*review_ends).into();
+	}
+	json
+}
+
+/// `zerog compute job accept`.
+pub async fn accept(rpc_url: &str, args: JobTxArgs) -> Result<(), CliError> {
+	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
+	let call = dynamic::tx(state::PALLET, "accept_result", (args.job,));
+	let included = session.submit("accept_result", &call).await?;
+	let (job, fee_paid, refunded): (u64, u128, u128) = event(&included, "ResultAccepted")?;
+	report(
+		&included,
+		args.tx.output.json,
+		&format!(
+			"accepted the result of job #{job}: {} paid to the provider, {} released to you",
+			format_zg(fee_paid),
+			format_zg(refunded)
+		),
+		serde_json::json!({
+			"job": job,
+			"feePaid": fee_paid.to_string(),
+			"refunded": refunded.to_string(),
+		}),
+	);
+	Ok(())
+}
+
+/// `zerog compute job dispute`.
+pub async fn dispute(rpc_url: &str, args: JobTxArgs) -> Result<(), CliError> {
+	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
+	let call = dynamic::tx(state::PALLET, "dispute", (args.job,));
+	let included = session.submit("dispute", &call).await?;
+	let (job, _user): (u64, [u8; 32]) = event(&included, "JobDisputed")?;
+	report(
+		&included,
+		args.tx.output.json,
+		&format!("disputed the result of job #{job}; its escrow waits for governance"),
+		serde_json::json!({ "job": job }),
+	);
+	Ok(())
+}

@@ -1,0 +1,25 @@
+//! The `zerog` client as a library: the node's storage and DA data plane, transactions, and the
+//! compute marketplace, for the `zerog` binary and for programs such as `zerog-executor` that
+//! need the same verified storage transfers.
+//!
+//! - [`rpc`]: typed `storage_*` / `da_*` JSON-RPC client ([`rpc::NodeRpc`]).
+//! - [`storage`]: hash a file into its merkle tree, upload its segments with proofs, download
+//!   a file verifying every segment ([`storage::upload_segments`],
+//!   [`storage::download_verified`]).
+//! - [`da`]: erasure-coded blobs.
+//! - [`chain`]: signing keys, transactions (events and fee of each), dynamic storage reads.
+//! - [`compute`]: `zerog compute` (services, ledger, jobs, chat through a gateway).
+//! - [`account`], [`amount`], [`hexstr`], [`value`]: how accounts, ZG amounts, hex and the
+//!   chain's dynamic values are read and written.
+
+pub mod account;
+pub mod amount;
+pub mod chain;
+pub mod compute;
+pub mod da;
+pub mod error;
+pub mod hexstr;
+pub mod progress;
+pub mod rpc;
+pub mod storage;
+pub mod value;
