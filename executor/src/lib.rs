@@ -22,7 +22,9 @@
 //! ```
 //!
 //! The node's off-chain worker finds the executor through the offchain PERSISTENT storage key
-//! `zerog::compute::executor` (e.g. `http://127.0.0.1:8700`). `--suri` is the provider's key: it
+//! `zerog::compute::executor` (e.g. `http://127.0.0.1:8700`), which the provider's node sets at
+//! start with `zerog-node --compute-executor http://127.0.0.1:8700`; the provider's key must
+//! also be in that node's keystore as key type `zgcp`. `--suri` is the provider's key: it
 //! must be the provider of the services (job results are submitted by the worker with the
 //! node's `zgcp` key of the same account; the executor itself signs `StorageCommitments.submit`
 //! for job outputs and `settle_receipts`). Everything is plain HTTP: the job API is for the node
@@ -91,6 +93,11 @@
 //!    one that was in flight when the executor stopped becomes `void` on restart.
 //!
 //! Streaming (`"stream": true`) is refused: the fee comes from the whole answer's `usage`.
+//!
+//! `zerog compute chat` is a client of this protocol: it signs the cap receipt, checks every
+//! field of the metered one (including the hash of the answer it received and the service's
+//! price for the metered tokens) before it countersigns, and picks nonces from the clock (Unix
+//! milliseconds), which keeps them increasing across runs without local state.
 //!
 //! ## Settlement
 //!
