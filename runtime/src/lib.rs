@@ -20,6 +20,11 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
+// Before `apis`: `define_benchmarks!` makes the `list_benchmarks!` and `add_benchmarks!` macros
+// that the `Benchmark` runtime API uses, and macros are only visible after their definition.
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;

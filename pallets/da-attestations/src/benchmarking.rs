@@ -115,17 +115,27 @@ fn insert_blob<T: Config>(
 mod benchmarks {
 	use super::*;
 
-	/// Worst case: the expiry queue of the blob's block is one short of full.
+	/// Worst case: every expiry queue the blob may go to is full but the last one tried, which
+	/// is one short of full.
 	#[benchmark]
 	fn submit_blob() -> Result<(), BenchmarkError> {
 		start_quorum::<T>(1)?;
 		let caller: T::AccountId = account("submitter", 0, 0);
 		fund::<T>(&caller);
-		let expires_at = System::<T>::block_number().saturating_add(T::AttestationWindow::get());
-		let filler: Vec<BlobId> = (0..T::MaxBlobsPerBlock::get().saturating_sub(1))
-			.map(|i| BlobId::MAX - i as BlobId)
-			.collect();
-		ExpiryQueue::<T>::insert(expires_at, BoundedVec::truncate_from(filler));
+		let max = T::MaxBlobsPerBlock::get();
+		let mut slot = System::<T>::block_number().saturating_add(T::AttestationWindow::get());
+		let mut filler = (0..).map(|i: u32| BlobId::MAX - i as BlobId);
+		for tried in 1..=EXPIRY_SLOTS {
+			let last = tried == EXPIRY_SLOTS ||
+				slot <= System::<T>::block_number().saturating_add(2u32.into());
+			let queued: Vec<BlobId> =
+				filler.by_ref().take((if last { max - 1 } else { max }) as usize).collect();
+			ExpiryQueue::<T>::insert(slot, BoundedVec::truncate_from(queued));
+			if last {
+				break;
+			}
+			slot = slot.saturating_sub(1u32.into());
+		}
 		let commitment = commitment::<T>(u32::MAX);
 
 		#[extrinsic_call]

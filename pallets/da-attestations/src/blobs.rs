@@ -14,6 +14,15 @@ use polkadot_sdk::{
 };
 use zerog_primitives::da::check_coding_params;
 
+/// How many expiry blocks a blob may be queued in: its window's last block, then up to
+/// `EXPIRY_SLOTS - 1` blocks earlier while the later ones already hold `MaxBlobsPerBlock` blobs.
+///
+/// A burst of submissions in one block then gets slightly shorter windows instead of failing
+/// after inclusion, when the submitter has already paid the transaction fee. Earlier, never
+/// later: a blob must still be resolved while its quorum is alive (`AttestationWindow <=
+/// EpochLength`).
+pub const EXPIRY_SLOTS: u32 = 8;
+
 /// What `add_blob` assigned to a new blob.
 pub(crate) struct NewBlob<T: Config> {
 	pub id: BlobId,
@@ -52,9 +61,7 @@ impl<T: Config> Pallet<T> {
 		let id = NextBlobId::<T>::get();
 		let next_id = id.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
 		let now = frame_system::Pallet::<T>::block_number();
-		let expires_at = now.saturating_add(T::AttestationWindow::get());
-		ExpiryQueue::<T>::try_mutate(expires_at, |queue| queue.try_push(id))
-			.map_err(|_| Error::<T>::TooManyBlobsInBlock)?;
+		let expires_at = Self::queue_expiry(now, id)?;
 		let fee = Self::blob_fee(commitment.size_bytes);
 		T::Currency::hold(&HoldReason::BlobFee.into(), submitter, fee)
 			.map_err(|_| Error::<T>::InsufficientFreeBalance)?;
@@ -77,6 +84,27 @@ impl<T: Config> Pallet<T> {
 		BlobIdByRoot::<T>::insert(commitment.root, id);
 		NextBlobId::<T>::put(next_id);
 		Ok(NewBlob { id, fee, epoch, expires_at })
+	}
+
+	/// Queues blob `id`, submitted at `now`, in the expiry queue of the last block of its
+	/// window, or of the latest of the [`EXPIRY_SLOTS`] blocks before it that has room. Every
+	/// slot leaves the quorum at least one block to attest (it is after `now + 1`).
+	fn queue_expiry(
+		now: BlockNumberFor<T>,
+		id: BlobId,
+	) -> Result<BlockNumberFor<T>, DispatchError> {
+		let last_attestable = now.saturating_add(1u32.into());
+		let mut slot = now.saturating_add(T::AttestationWindow::get());
+		for _ in 0..EXPIRY_SLOTS {
+			if slot <= last_attestable {
+				break;
+			}
+			if ExpiryQueue::<T>::try_mutate(slot, |queue| queue.try_push(id)).is_ok() {
+				return Ok(slot);
+			}
+			slot = slot.saturating_sub(1u32.into());
+		}
+		Err(Error::<T>::TooManyBlobsInBlock.into())
 	}
 
 	/// The block in which the blob with `root` was certified, or `None` if no blob with this

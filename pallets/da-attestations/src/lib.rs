@@ -66,8 +66,9 @@
 //!   expires, so an id below [`NextBlobId`] that is not stored is reported as expired. An expired
 //!   blob's root may be submitted again.
 //! - **Bounds.** Active signers ([`Config::MaxSigners`], the draw reads them all), quorum size,
-//!   blobs submitted per block ([`Config::MaxBlobsPerBlock`], which bounds the expiry work of
-//!   `on_initialize`) and blobs per `attest` batch ([`Config::MaxAttestationBatch`]).
+//!   blobs expiring per block ([`Config::MaxBlobsPerBlock`], which bounds the expiry work of
+//!   `on_initialize`; a block takes up to [`EXPIRY_SLOTS`] times as many submissions,
+//!   the later ones with shorter windows) and blobs per `attest` batch ([`Config::MaxAttestationBatch`]).
 //! - **Quorum lifetime.** `AttestationWindow <= EpochLength` (checked by `integrity_test`), so
 //!   every blob of epoch `e` is resolved before epoch `e + 2` starts, which is when quorum `e` is
 //!   removed; `UnbondingPeriod >= 2 × EpochLength` keeps a leaving member's stake held while any
@@ -97,6 +98,7 @@ mod tests;
 pub mod types;
 pub mod weights;
 
+pub use blobs::EXPIRY_SLOTS;
 pub use crypto::KEY_TYPE;
 pub use pallet::*;
 pub use types::*;
@@ -221,6 +223,16 @@ pub mod pallet {
 	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
+	#[pallet::extra_constants]
+	impl<T: Config> Pallet<T> {
+		/// How many blocks' expiry queues the blobs submitted in one block may go to, so a
+		/// block takes up to `MaxBlobsPerBlock × ExpirySlots` blobs (see [`EXPIRY_SLOTS`]).
+		#[pallet::constant_name(ExpirySlots)]
+		fn expiry_slots() -> u32 {
+			EXPIRY_SLOTS
+		}
+	}
+
 	/// Why this pallet holds funds.
 	#[pallet::composite_enum]
 	pub enum HoldReason {
@@ -309,7 +321,8 @@ pub mod pallet {
 		/// The current epoch has no quorum (no signer was registered when it was drawn), so no
 		/// blob could be certified. Wait for the next epoch.
 		NoQuorum,
-		/// `MaxBlobsPerBlock` blobs were already submitted in this block. Submit in the next one.
+		/// The expiry queues of the last [`EXPIRY_SLOTS`] blocks of this block's window
+		/// are full (`MaxBlobsPerBlock` each). Submit in the next block.
 		TooManyBlobsInBlock,
 		/// The free balance cannot cover the amount to put on hold (fee or stake) while keeping
 		/// the account alive.
@@ -479,7 +492,9 @@ pub mod pallet {
 		/// - `namespace`: the rollup or application the blob belongs to (not interpreted).
 		///
 		/// The blob is assigned to the current epoch's quorum and expires `AttestationWindow`
-		/// blocks from now unless certified. The chain cannot see the blob's bytes: the quorum
+		/// blocks from now unless certified (a few blocks sooner when more than
+		/// `MaxBlobsPerBlock` blobs were submitted in the same block, see
+		/// [`EXPIRY_SLOTS`]). The chain cannot see the blob's bytes: the quorum
 		/// checks the shards off chain.
 		///
 		/// Errors: `BlobTooLarge`, `EmptyBlob`, `InvalidCoding`, `BlobAlreadySubmitted`,

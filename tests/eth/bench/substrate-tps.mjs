@@ -16,7 +16,7 @@
 //   storage-submit   StorageCommitments::submit of a 1 MiB file with a unique root.
 //   da-submit        DaAttestations::submit_blob of a unique, valid 1 MiB commitment (16 + 32
 //                    shards), after registering a DA signer so the epoch has a quorum; paced to
-//                    MaxBlobsPerBlock a block (the runtime's cap) unless --unpaced.
+//                    MaxBlobsPerBlock × ExpirySlots a block (the runtime's cap) unless --unpaced.
 //   settle-receipts  ComputeEscrow::settle_receipts: one provider, M users who deposit and fund
 //                    it, N user-signed receipts settled in batches of MaxReceiptsPerBatch.
 //
@@ -319,7 +319,8 @@ const scenarioDefs = {
         if (quorum.isSome && quorum.unwrap().members.length > 0) break;
         await waitForBlock(api, (await api.rpc.chain.getHeader()).number.toNumber() + 1);
       }
-      ctx.perBlock = api.consts.daAttestations.maxBlobsPerBlock.toNumber();
+      ctx.perBlock = api.consts.daAttestations.maxBlobsPerBlock.toNumber()
+        * api.consts.daAttestations.expirySlots.toNumber();
     },
     async sign(ctx) {
       // A valid coding (16 data + 32 parity shards, the defaults) of a 1 MiB blob; the chain
@@ -331,7 +332,8 @@ const scenarioDefs = {
     },
     submitOptions(ctx, follower) {
       if (opts.unpaced) return {};
-      // At most MaxBlobsPerBlock blobs a block, so wait for each wave to be included.
+      // At most MaxBlobsPerBlock × ExpirySlots blobs a block, so wait for each wave to be
+      // included.
       return {
         wave: ctx.perBlock,
         afterWave: async (accepted) => {

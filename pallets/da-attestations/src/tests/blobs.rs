@@ -99,12 +99,24 @@ fn submit_needs_a_quorum() {
 fn submit_is_bounded_per_block() {
 	build_and_execute(|| {
 		equal_quorum();
-		for seed in 0..MAX_BLOBS_PER_BLOCK as u8 {
-			submit(&alice(), seed + 1);
+		let now = System::block_number();
+		// The window's last block takes MAX_BLOBS_PER_BLOCK blobs, then each earlier block
+		// that still leaves a block to attest in: now + WINDOW - 1, ..., now + 2.
+		let slots = (WINDOW - 1).min(EXPIRY_SLOTS as BlockNumber);
+		let capacity = MAX_BLOBS_PER_BLOCK * slots as u32;
+		let ids: Vec<_> = (0..capacity as u8).map(|seed| submit(&alice(), seed + 1)).collect();
+		for (index, id) in ids.iter().enumerate() {
+			let slot = now + WINDOW - (index as u32 / MAX_BLOBS_PER_BLOCK) as BlockNumber;
+			assert_eq!(Blobs::<Test>::get(id).unwrap().expires_at, slot);
+			assert!(ExpiryQueue::<Test>::get(slot).contains(id));
 		}
 		assert_noop!(submit_commitment(commitment(99, SIZE)), Error::<Test>::TooManyBlobsInBlock);
-		run_to_block(System::block_number() + 1);
+		run_to_block(now + 1);
 		assert_ok!(submit_commitment(commitment(99, SIZE)));
+		assert_eq!(
+			Blobs::<Test>::get(ids.last().unwrap() + 1).unwrap().expires_at,
+			now + 1 + WINDOW
+		);
 	});
 }
 

@@ -1,0 +1,8 @@
+//! The pallets whose weights `zerog-node benchmark pallet` measures in this runtime (built with
+//! the `runtime-benchmarks` feature; `runtime/benchmarking/weights.sh` runs them all).
+
+polkadot_sdk::frame_benchmarking::define_benchmarks!(
+	[pallet_storage_commitments, StorageCommitments]
+	[pallet_da_attestations, DaAttestations]
+	[pallet_compute_escrow, ComputeEscrow]
+);
