@@ -44,6 +44,8 @@ echo "weights.sh: building the runtime with runtime-benchmarks in $bench_target"
 wasm=$bench_target/release/wbuild/zerog-runtime/zerog_runtime.compact.compressed.wasm
 [ -f "$wasm" ] || { echo "weights.sh: the build left no $wasm" >&2; exit 1; }
 
+# Paths relative to the repository, so the command recorded in each weights.rs is portable.
+cd "$repo"
 for pallet in "${pallets[@]}"; do
 	echo "weights.sh: measuring pallet_${pallet//-/_} ($steps steps, $repeat repeats)"
 	"$bencher" v1 benchmark pallet \
@@ -55,7 +57,7 @@ for pallet in "${pallets[@]}"; do
 		--repeat "$repeat" \
 		--wasm-execution compiled \
 		--heap-pages 4096 \
-		--template "$repo/runtime/benchmarking/weight-template.hbs" \
-		--header "$repo/runtime/benchmarking/HEADER" \
-		--output "$repo/pallets/$pallet/src/weights.rs"
+		--template runtime/benchmarking/weight-template.hbs \
+		--header runtime/benchmarking/HEADER \
+		--output "pallets/$pallet/src/weights.rs"
 done

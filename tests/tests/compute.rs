@@ -322,11 +322,12 @@ async fn start_fake_backend(dir: &Path) -> (Process, u16) {
 		.arg(workspace_root().join("tests/compute/fake_openai.py"))
 		.args(["--port", "0", "--port-file"])
 		.arg(&port_file);
-	let mut backend = Process::spawn("fake_openai.py", command, dir.join("backend.log"));
+	let log = dir.join("backend.log");
+	let mut backend = Process::spawn("fake_openai.py", command, log.clone());
 	let port = eventually(
 		"the fake backend's port",
 		BLOCK_TIMEOUT,
-		|| String::new(),
+		|| format!("--- fake_openai.py ---\n{}", std::fs::read_to_string(&log).unwrap_or_default()),
 		|| std::fs::read_to_string(&port_file).ok()?.trim().parse::<u16>().ok(),
 	)
 	.await;

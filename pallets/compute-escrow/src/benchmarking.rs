@@ -138,6 +138,9 @@ fn earliest_deadline<T: Config>() -> BlockNumberFor<T> {
 /// A job service of a fresh provider whose job list and the queues its job touches are full
 /// but for one; returns the job (created last), its provider and user.
 fn full_job<T: Config>() -> Result<(JobId, T::AccountId, T::AccountId), BenchmarkError> {
+	// frame-benchmarking moves a benchmark from block 0 to block 1 only after its setup;
+	// start there now so the setup fills the queues of the block the call will use.
+	System::<T>::set_block_number(1u32.into());
 	let provider = funded_account::<T>("provider", 0);
 	let service = add_service::<T>(&provider, ServiceKind::Job, Verifiability::None)?;
 	let deadline = earliest_deadline::<T>();
@@ -344,6 +347,9 @@ mod benchmarks {
 	/// The deadline block and the provider's job list are full but for this job.
 	#[benchmark]
 	fn create_job() -> Result<(), BenchmarkError> {
+		// frame-benchmarking moves a benchmark from block 0 to block 1 only after its setup;
+		// start there now so the setup fills the queues of the block the call will use.
+		System::<T>::set_block_number(1u32.into());
 		let provider = funded_account::<T>("provider", 0);
 		let service = add_service::<T>(&provider, ServiceKind::Job, Verifiability::None)?;
 		let deadline = earliest_deadline::<T>();
