@@ -11,6 +11,11 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zerog/target}"
 cargo build --release --locked --workspace --all-targets
 cargo test --release --locked --workspace
 
+# zombienet-sdk scenarios (native provider) on the node built above. zombienet/sdk-tests is a
+# workspace of its own, built into a subdirectory of the same cache.
+CARGO_TARGET_DIR="$CARGO_TARGET_DIR/zombienet" ZEROG_NODE="$CARGO_TARGET_DIR/release/zerog-node" \
+	cargo test --release --locked --manifest-path zombienet/sdk-tests/Cargo.toml
+
 # Real Ethereum tools against a real node: exact versions from package-lock.json.
 cd tests/eth
 npm ci --no-audit --no-fund
