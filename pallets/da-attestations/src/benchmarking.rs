@@ -129,8 +129,8 @@ mod benchmarks {
 		let mut slot = System::<T>::block_number().saturating_add(T::AttestationWindow::get());
 		let mut filler = (0..).map(|i: u32| BlobId::MAX - i as BlobId);
 		for tried in 1..=EXPIRY_SLOTS {
-			let last = tried == EXPIRY_SLOTS ||
-				slot <= System::<T>::block_number().saturating_add(2u32.into());
+			let last = tried == EXPIRY_SLOTS
+				|| slot <= System::<T>::block_number().saturating_add(2u32.into());
 			let queued: Vec<BlobId> =
 				filler.by_ref().take((if last { max - 1 } else { max }) as usize).collect();
 			ExpiryQueue::<T>::insert(slot, BoundedVec::truncate_from(queued));

@@ -32,16 +32,21 @@ pub fn node_binary() -> anyhow::Result<PathBuf> {
 	let path = match std::env::var_os("ZEROG_NODE") {
 		Some(path) => PathBuf::from(path),
 		None => {
-			let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(
-				|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/zerog/target"),
-			);
+			let target =
+				std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| {
+					PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+						.join(".cache/zerog/target")
+				});
 			target.join("release/zerog-node")
 		},
 	};
 	// zombienet starts each node in its own directory: the path must be absolute.
-	let path = path
-		.canonicalize()
-		.with_context(|| format!("{} not found: build it with `cargo build --release -p zerog-node` or set ZEROG_NODE", path.display()))?;
+	let path = path.canonicalize().with_context(|| {
+		format!(
+			"{} not found: build it with `cargo build --release -p zerog-node` or set ZEROG_NODE",
+			path.display()
+		)
+	})?;
 	Ok(path)
 }
 
@@ -60,7 +65,9 @@ pub fn four_validators(base_dir: &Path) -> anyhow::Result<NetworkConfig> {
 				.with_chain_spec_path(spec.clone())
 				.with_default_args(vec![("--offchain-worker", "never").into()])
 				.with_validator(|validator| validator.with_name(*first));
-			rest.iter().fold(chain, |chain, name| chain.with_validator(|validator| validator.with_name(*name)))
+			rest.iter().fold(chain, |chain, name| {
+				chain.with_validator(|validator| validator.with_name(*name))
+			})
 		})
 		.with_global_settings(|settings| {
 			settings
@@ -77,7 +84,8 @@ pub fn four_validators(base_dir: &Path) -> anyhow::Result<NetworkConfig> {
 
 /// Spawns the network in a fresh directory under the system's temporary directory.
 pub async fn spawn_four_validators(test: &str) -> anyhow::Result<Network<LocalFileSystem>> {
-	let base_dir = std::env::temp_dir().join(format!("zerog-zombienet-{test}-{}", std::process::id()));
+	let base_dir =
+		std::env::temp_dir().join(format!("zerog-zombienet-{test}-{}", std::process::id()));
 	let _ = std::fs::remove_dir_all(&base_dir);
 	let network = zombienet_sdk::NetworkConfigExt::spawn_native(four_validators(&base_dir)?)
 		.await
@@ -88,7 +96,8 @@ pub async fn spawn_four_validators(test: &str) -> anyhow::Result<Network<LocalFi
 
 /// A metric of `node`, as a block number (0 while the node does not report it).
 pub async fn metric(node: &NetworkNode, name: &str) -> anyhow::Result<u64> {
-	let value = node.reports(name).await.with_context(|| format!("{}: metric {name}", node.name()))?;
+	let value =
+		node.reports(name).await.with_context(|| format!("{}: metric {name}", node.name()))?;
 	Ok(value as u64)
 }
 
@@ -127,11 +136,11 @@ pub fn kill_9(node: &NetworkNode) -> anyhow::Result<()> {
 		let Ok(pid) = entry?.file_name().to_string_lossy().parse::<i32>() else { continue };
 		let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else { continue };
 		let args: Vec<&[u8]> = cmdline.split(|byte| *byte == 0).collect();
-		let is_node = args
-			.windows(2)
-			.any(|pair| pair[0] == b"--base-path" && pair[1] == data.as_bytes());
+		let is_node =
+			args.windows(2).any(|pair| pair[0] == b"--base-path" && pair[1] == data.as_bytes());
 		if is_node {
-			let status = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status()?;
+			let status =
+				std::process::Command::new("kill").args(["-9", &pid.to_string()]).status()?;
 			if !status.success() {
 				bail!("kill -9 {pid} ({}) failed", node.name());
 			}

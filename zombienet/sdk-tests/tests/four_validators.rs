@@ -16,10 +16,10 @@
 use std::time::Duration;
 
 use anyhow::ensure;
-use zombienet_sdk::{LocalFileSystem, Network};
 use zerog_zombienet_tests::{
 	best_at_startup, kill_9, metric, spawn_four_validators, wait_metric, AUTHORED, BEST, FINALIZED,
 };
+use zombienet_sdk::{LocalFileSystem, Network};
 
 const TIMEOUT: Duration = Duration::from_secs(180);
 /// Blocks the chain must grow by, with finality standing still, before a stall counts.
@@ -37,8 +37,9 @@ async fn four_validators_finalize_and_survive_kills_and_restarts() -> anyhow::Re
 			let _ = std::fs::remove_dir_all(base_dir);
 			Ok(())
 		},
-		(Err(error), Some(base_dir)) =>
-			Err(error.context(format!("network files kept in {}", base_dir.display()))),
+		(Err(error), Some(base_dir)) => {
+			Err(error.context(format!("network files kept in {}", base_dir.display())))
+		},
 		(outcome, None) => outcome,
 	}
 }
@@ -79,7 +80,8 @@ async fn scenarios(network: &Network<LocalFileSystem>) -> anyhow::Result<()> {
 	dave.restart(None).await?;
 	let from_disk = best_at_startup(dave, dave_log, TIMEOUT).await?;
 	ensure!(from_disk >= dave_best, "Dave restarted at #{from_disk}, below #{dave_best}");
-	let finalized_at_restart = wait_metric(dave, FINALIZED, "a finalized block", TIMEOUT, |_| true).await?;
+	let finalized_at_restart =
+		wait_metric(dave, FINALIZED, "a finalized block", TIMEOUT, |_| true).await?;
 	ensure!(
 		finalized_at_restart >= dave_finalized,
 		"Dave restarted finalized at #{finalized_at_restart}, below #{dave_finalized}"
