@@ -8,15 +8,9 @@ use serde::{Deserialize, Deserializer, Serializer};
 pub use zerog_cli::account::{format_account, parse_account};
 pub use zerog_primitives::hex::{decode_hex, parse_h256, to_prefixed_hex};
 
-/// keccak256 of `data`, the hash of ZeroG storage trees and request hashes.
-pub fn keccak_256(data: &[u8]) -> [u8; 32] {
-	use tiny_keccak::Hasher;
-	let mut hasher = tiny_keccak::Keccak::v256();
-	hasher.update(data);
-	let mut hash = [0u8; 32];
-	hasher.finalize(&mut hash);
-	hash
-}
+/// keccak256 of `data`, the hash of ZeroG storage trees and request hashes (the client's, so
+/// both sides of a receipt hash alike).
+pub use zerog_cli::compute::receipt::keccak_256;
 
 /// A balance from a decimal string.
 pub fn parse_balance(text: &str) -> Result<u128, String> {
