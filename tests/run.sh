@@ -13,7 +13,9 @@ cargo test --release --locked --workspace
 
 # zombienet-sdk scenarios (native provider) on the node built above. zombienet/sdk-tests is a
 # workspace of its own, built into a subdirectory of the same cache.
-CARGO_TARGET_DIR="$CARGO_TARGET_DIR/zombienet" ZEROG_NODE="$CARGO_TARGET_DIR/release/zerog-node" \
+# (ZEROG_NODE is computed first: in `A=x B=$A cmd` bash expands B with the new A.)
+zerog_node="$CARGO_TARGET_DIR/release/zerog-node"
+CARGO_TARGET_DIR="$CARGO_TARGET_DIR/zombienet" ZEROG_NODE="$zerog_node" \
 	cargo test --release --locked --manifest-path zombienet/sdk-tests/Cargo.toml
 
 # Real Ethereum tools against a real node: exact versions from package-lock.json.
