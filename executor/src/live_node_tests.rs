@@ -73,9 +73,14 @@ async fn next_id(api: &OnlineClient<PolkadotConfig>, entry: &str) -> u64 {
 	value.as_u128().unwrap() as u64
 }
 
-/// `tests/compute/<name>`.
+/// `tests/compute/<name>`, in the checkout `cargo test` runs (the path compiled in may be another
+/// checkout's: the build cache is shared).
 fn compute_script(name: &str) -> PathBuf {
-	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/compute").join(name)
+	std::env::var_os("CARGO_MANIFEST_DIR")
+		.map(PathBuf::from)
+		.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+		.join("../tests/compute")
+		.join(name)
 }
 
 /// Starts the fake OpenAI backend; returns it and its URL.

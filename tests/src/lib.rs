@@ -89,8 +89,14 @@ pub fn run_cli(args: &[&str]) -> Output {
 }
 
 /// The workspace root, for files such as `chain-specs/local.json`.
+///
+/// `cargo test` sets `CARGO_MANIFEST_DIR` when it runs a test, and that wins over the path
+/// compiled in: test binaries in the shared build cache may have been built in another checkout.
 pub fn workspace_root() -> PathBuf {
-	Path::new(env!("CARGO_MANIFEST_DIR"))
+	let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+		.map(PathBuf::from)
+		.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+	manifest_dir
 		.parent()
 		.expect("tests/ is in the workspace")
 		.to_path_buf()

@@ -21,9 +21,16 @@ pub const FINALIZED: &str = "substrate_block_height{status=\"finalized\"}";
 /// Blocks the node built as the author of a slot.
 pub const AUTHORED: &str = "substrate_proposer_block_constructed_count";
 
-/// The repository's root (this crate lives in `zombienet/sdk-tests`).
+/// The repository's root (this crate lives in `zombienet/sdk-tests`). `cargo test` sets
+/// `CARGO_MANIFEST_DIR` when it runs a test; that wins over the path compiled in, which may be
+/// another checkout's (the build cache is shared).
 pub fn repo_root() -> PathBuf {
-	Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+	std::env::var_os("CARGO_MANIFEST_DIR")
+		.map(PathBuf::from)
+		.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+		.join("../..")
+		.canonicalize()
+		.expect("repository root")
 }
 
 /// The `zerog-node` binary the scenarios run: `ZEROG_NODE`, else the release build in
