@@ -41,6 +41,10 @@ pub struct Cli {
 	#[allow(missing_docs)]
 	#[clap(flatten)]
 	pub compute: crate::compute_executor::ComputeParams,
+
+	#[allow(missing_docs)]
+	#[clap(flatten)]
+	pub pruning: crate::data_pruning::PruneParams,
 }
 
 /// Maintenance and inspection commands.

@@ -131,19 +131,24 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(&cli.run)?;
 			let eth_rpc_params = cli.eth_rpc.clone();
 			let compute_executor = cli.compute.compute_executor.clone();
+			let data_prune_interval = cli.pruning.data_prune_interval;
 			runner.run_node_until_exit(|config| async move {
 				let eth_rpc = EthRpcLaunch::plan(&eth_rpc_params, &config);
 				let task_manager = match config.network.network_backend {
-					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
-						sc_network::NetworkWorker<Block, Hash>,
-					>(
-						config, compute_executor
-					)?,
-					sc_network::config::NetworkBackendType::Litep2p => service::new_full::<
-						sc_network::Litep2pNetworkBackend,
-					>(
-						config, compute_executor
-					)?,
+					sc_network::config::NetworkBackendType::Libp2p => {
+						service::new_full::<sc_network::NetworkWorker<Block, Hash>>(
+							config,
+							compute_executor,
+							data_prune_interval,
+						)?
+					},
+					sc_network::config::NetworkBackendType::Litep2p => {
+						service::new_full::<sc_network::Litep2pNetworkBackend>(
+							config,
+							compute_executor,
+							data_prune_interval,
+						)?
+					},
 				};
 				// The node's RPC server is up once `new_full` returns, so the adapter can connect.
 				if let Some(eth_rpc) = eth_rpc {

@@ -6,6 +6,7 @@ mod chain_spec;
 mod cli;
 mod command;
 mod compute_executor;
+mod data_pruning;
 mod data_store;
 mod eth_rpc;
 mod eth_rpc_guard;

@@ -160,6 +160,7 @@ pub fn new_full<
 >(
 	config: Configuration,
 	compute_executor: Option<String>,
+	data_prune_interval: zerog_primitives::BlockNumber,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -254,6 +255,15 @@ pub fn new_full<
 			))
 		})?);
 	log::info!(target: "zerog-storage", "data store at {}", data_store_path.display());
+	// Data of files and blobs the chain forgot is deleted, on a thread of its own (RocksDB and
+	// runtime calls block).
+	if data_prune_interval > 0 {
+		task_manager.spawn_handle().spawn_blocking(
+			"zerog-data-pruning",
+			Some("zerog"),
+			crate::data_pruning::run(client.clone(), data_store.clone(), data_prune_interval),
+		);
+	}
 	let offchain_storage = backend.offchain_storage();
 
 	let rpc_extensions_builder = {

@@ -96,10 +96,7 @@ pub fn workspace_root() -> PathBuf {
 	let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
 		.map(PathBuf::from)
 		.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-	manifest_dir
-		.parent()
-		.expect("tests/ is in the workspace")
-		.to_path_buf()
+	manifest_dir.parent().expect("tests/ is in the workspace").to_path_buf()
 }
 
 /// A port on loopback that nothing listens on right now.

@@ -26,6 +26,34 @@ const BLOCK_TIMEOUT: Duration = Duration::from_secs(60);
 /// the quorum of the next epoch.
 const EPOCH_LENGTH: u32 = 10;
 
+/// Registers `signer` as a DA signer (100 ZG stake, its own key as DA key) with `endpoint`, and
+/// waits for the next epoch, whose quorum is drawn from the registered signers.
+async fn register_signer(node: &Node, signer: &subxt_signer::sr25519::Keypair, endpoint: &str) {
+	let register = dynamic::transaction(
+		"DaAttestations",
+		"register_signer",
+		(
+			100 * ZG,
+			Value::from_bytes(signer.public_key().0),
+			Value::from_bytes(endpoint.as_bytes()),
+		),
+	);
+	node.client()
+		.await
+		.at_current_block()
+		.await
+		.unwrap()
+		.transactions()
+		.sign_and_submit_then_watch_default(&register, signer)
+		.await
+		.unwrap()
+		.wait_for_finalized_success()
+		.await
+		.unwrap();
+	let registered_at = node.best_number().await;
+	node.wait_for_best(registered_at + EPOCH_LENGTH + 1, BLOCK_TIMEOUT * 2).await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn da_blob_is_certified_fetched_and_sampled() {
 	let node = Node::start(NodeConfig::dev("cli-da").args(["--no-eth-rpc"]));
@@ -40,26 +68,7 @@ async fn da_blob_is_certified_fetched_and_sampled() {
 		.await
 		.unwrap();
 	let endpoint = format!("http://127.0.0.1:{}", node.rpc_port);
-	let register = dynamic::transaction(
-		"DaAttestations",
-		"register_signer",
-		(100 * ZG, Value::from_bytes(alice.public_key().0), Value::from_bytes(endpoint.as_bytes())),
-	);
-	node.client()
-		.await
-		.at_current_block()
-		.await
-		.unwrap()
-		.transactions()
-		.sign_and_submit_then_watch_default(&register, &alice)
-		.await
-		.unwrap()
-		.wait_for_finalized_success()
-		.await
-		.unwrap();
-	// The next epoch's quorum is drawn from the registered signers.
-	let registered_at = node.best_number().await;
-	node.wait_for_best(registered_at + EPOCH_LENGTH + 1, BLOCK_TIMEOUT * 2).await;
+	register_signer(&node, &alice, &endpoint).await;
 
 	let dir = tempfile::tempdir().unwrap();
 	let blob = random_bytes(300_000, 11);
@@ -127,4 +136,59 @@ async fn da_blob_is_certified_fetched_and_sampled() {
 	let output = run_cli(&["--rpc", &url, "da", "get", &root, "-o", missing.to_str().unwrap()]);
 	assert!(!output.status.success(), "{}", output_text(&output));
 	assert!(!missing.exists(), "nothing is written for a blob that cannot be rebuilt");
+}
+
+/// A blob nobody attests (its quorum's only signer, Bob, runs no node) expires; the node's sweep
+/// (`--data-prune-interval 2`) keeps its shards while it is pending and deletes them once the
+/// chain has forgotten it.
+#[tokio::test(flavor = "multi_thread")]
+async fn shards_of_a_blob_that_expired_uncertified_are_deleted() {
+	let node = Node::start(NodeConfig::dev("cli-da-prune").args([
+		"--no-eth-rpc",
+		"--data-prune-interval",
+		"2",
+	]));
+	node.wait_for_best(1, BLOCK_TIMEOUT).await;
+	let rpc = node.rpc().await;
+	// Nothing listens at Bob's endpoint: `zerog da submit` warns and goes on.
+	register_signer(
+		&node,
+		&dev::bob(),
+		&format!("http://127.0.0.1:{}", zerog_e2e_tests::free_port()),
+	)
+	.await;
+
+	let dir = tempfile::tempdir().unwrap();
+	let file = dir.path().join("blob.bin");
+	std::fs::write(&file, random_bytes(50_000, 12)).unwrap();
+	let submitted = zerog_json(
+		&node,
+		&["da", "submit", file.to_str().unwrap(), "--data-shards", "2", "--parity-shards", "2"],
+	);
+	let root = submitted["root"].as_str().expect("submit prints the root").to_owned();
+	assert_eq!(submitted["held"], 4, "{submitted}");
+	let included = submitted["blockNumber"].as_u64().expect("included in a block") as u32;
+
+	// Pending for EPOCH_LENGTH blocks: sweeps at every second finalized block keep it.
+	node.wait_for_finalized(included + 5, BLOCK_TIMEOUT).await;
+	let held: Json = rpc.request("da_heldShards", rpc_params![root.as_str()]).await.unwrap();
+	assert_eq!(held["indices"], serde_json::json!([0, 1, 2, 3]), "kept while pending: {held}");
+
+	// Expired at `included + EPOCH_LENGTH`, unknown at two sweeps after that: deleted.
+	let deleted = format!("deleted 4 shards of blob {root}: it expired uncertified");
+	node.wait_until("the expired blob's shards are deleted", BLOCK_TIMEOUT * 2, || {
+		let found = node.log_contains(&deleted);
+		async move { found }
+	})
+	.await;
+	let error = rpc
+		.request::<Json>("da_heldShards", rpc_params![root.as_str()])
+		.await
+		.expect_err("neither the chain nor the node knows the blob");
+	assert!(error.to_string().contains("no pending or certified blob"), "{error}");
+	let out = dir.path().join("gone.bin");
+	let output =
+		run_cli(&["--rpc", &node.ws_url(), "da", "get", &root, "-o", out.to_str().unwrap()]);
+	assert!(!output.status.success(), "{}", output_text(&output));
+	assert!(!out.exists());
 }

@@ -126,21 +126,36 @@ impl DataStore {
 		self.read_prefix(columns::FILES, root.as_bytes())?
 			.into_iter()
 			.map(|(key, value)| {
-				let what =
-					|| format!("file record {}", zerog_primitives::hex::to_prefixed_hex(&key));
-				let size = key
-					.get(32..FILE_KEY_LEN)
-					.and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
-					.map(u64::from_be_bytes)
-					.ok_or_else(|| StoreError::Corrupt {
-						what: what(),
-						reason: "key is not root ‖ size".into(),
-					})?;
-				let record = FileRecord::decode_all(&mut value.as_slice())
-					.map_err(|reason| StoreError::Corrupt { what: what(), reason })?;
-				Ok(StoredFile { root: *root, size, segments_stored: record.segments_stored })
+				let (root, size) = parse_file_key(&key)?;
+				let record = FileRecord::decode_all(&mut value.as_slice()).map_err(|reason| {
+					StoreError::Corrupt { what: format!("file record of {root:?}"), reason }
+				})?;
+				Ok(StoredFile { root, size, segments_stored: record.segments_stored })
 			})
 			.collect()
+	}
+
+	/// Every file `(root, size)` the store holds segments of, in key order.
+	pub fn stored_file_keys(&self) -> Result<Vec<(H256, u64)>, StoreError> {
+		self.read_prefix(columns::FILES, &[])?
+			.into_iter()
+			.map(|(key, _)| parse_file_key(&key))
+			.collect()
+	}
+
+	/// Drops every segment of the file `(root, size)` with its bitmap and record, in one write;
+	/// returns how many segments were stored. The same root with another size is left alone.
+	pub fn remove_file(&self, root: &H256, size: u64) -> Result<u64, StoreError> {
+		let _guard = self.lock_writes();
+		let Some(record) = self.file_record(root, size)? else { return Ok(0) };
+		let key = file_key(root, size);
+		let mut transaction = self.db.transaction();
+		// Segment and page keys are the file key followed by a fixed-size index.
+		transaction.delete_prefix(columns::SEGMENTS, &key);
+		transaction.delete_prefix(columns::SEGMENT_BITMAPS, &key);
+		transaction.delete(columns::FILES, &key);
+		self.write(transaction)?;
+		Ok(record.segments_stored)
 	}
 
 	/// Indices of segments of the file `(root, size)` that are not stored, from `from` upwards,
@@ -205,6 +220,18 @@ fn file_key(root: &H256, size: u64) -> [u8; FILE_KEY_LEN] {
 	key[..32].copy_from_slice(root.as_bytes());
 	key[32..].copy_from_slice(&size.to_be_bytes());
 	key
+}
+
+/// The file `(root, size)` of a [`columns::FILES`] key.
+fn parse_file_key(key: &[u8]) -> Result<(H256, u64), StoreError> {
+	let corrupt = || StoreError::Corrupt {
+		what: format!("file key {}", zerog_primitives::hex::to_prefixed_hex(key)),
+		reason: "key is not root ‖ size".into(),
+	};
+	let key = <&[u8; FILE_KEY_LEN]>::try_from(key).map_err(|_| corrupt())?;
+	let (root, size) = key.split_at(32);
+	let size = <[u8; 8]>::try_from(size).map_err(|_| corrupt())?;
+	Ok((H256::from_slice(root), u64::from_be_bytes(size)))
 }
 
 /// Key of segment `index` of the file `(root, size)`: file key ‖ index (BE), so a file's segments

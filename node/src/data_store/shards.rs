@@ -120,6 +120,33 @@ impl DataStore {
 		Ok(removed)
 	}
 
+	/// The root of every blob the store holds shards of, in key order.
+	pub fn stored_blob_roots(&self) -> Result<Vec<H256>, StoreError> {
+		self.read_prefix(columns::BLOBS, &[])?
+			.into_iter()
+			.map(|(key, _)| {
+				<[u8; 32]>::try_from(key.as_slice()).map(H256::from).map_err(|_| {
+					StoreError::Corrupt {
+						what: format!("blob key {}", zerog_primitives::hex::to_prefixed_hex(&key)),
+						reason: "key is not a root".into(),
+					}
+				})
+			})
+			.collect()
+	}
+
+	/// Drops every shard of the blob with `root` and its record, in one write; returns how many
+	/// shards were held.
+	pub fn remove_blob(&self, root: &H256) -> Result<u32, StoreError> {
+		let _guard = self.lock_writes();
+		let Some(record) = self.blob_record(root)? else { return Ok(0) };
+		let mut transaction = self.db.transaction();
+		transaction.delete_prefix(columns::SHARDS, root.as_bytes());
+		transaction.delete(columns::BLOBS, root.as_bytes());
+		self.write(transaction)?;
+		Ok(held_count(&record.held))
+	}
+
 	/// The record of the blob with `root`, if any shard of it is held.
 	fn blob_record(&self, root: &H256) -> Result<Option<BlobRecord>, StoreError> {
 		self.read(columns::BLOBS, root.as_bytes(), || format!("blob record of {root:?}"))

@@ -168,3 +168,76 @@ fn removing_shards_counts_only_held_ones_and_forgets_an_empty_blob() {
 	assert_eq!(store.stored_blob(&ROOT).unwrap(), None);
 	assert_eq!(store.remove_shards(&ROOT, &[0]).unwrap(), 0);
 }
+
+#[test]
+fn removing_a_file_drops_its_segments_and_pages_but_not_its_neighbours() {
+	let (_dir, store) = open_store();
+	// A file of more than one bitmap page, the same root with another size, and a root whose
+	// bytes start like ROOT's.
+	let size = size_of(SEGMENTS_PER_BITMAP_PAGE + 2);
+	let mut other_root = [7u8; 32];
+	other_root[31] = 8;
+	let other_root = H256(other_root);
+	store.put_segment(&ROOT, size, 0, b"s0", &proof(0)).unwrap();
+	store.put_segment(&ROOT, size, SEGMENTS_PER_BITMAP_PAGE + 1, b"sN", &proof(1)).unwrap();
+	store.put_segment(&ROOT, size_of(1), 0, b"small", &proof(0)).unwrap();
+	store.put_segment(&other_root, size, 0, b"other", &proof(0)).unwrap();
+	assert_eq!(
+		store.stored_file_keys().unwrap(),
+		vec![(ROOT, size_of(1)), (ROOT, size), (other_root, size)]
+	);
+
+	assert_eq!(store.remove_file(&ROOT, size).unwrap(), 2);
+	assert_eq!(store.stored_file(&ROOT, size).unwrap(), None);
+	assert_eq!(store.segment(&ROOT, size, 0).unwrap(), None);
+	assert_eq!(store.segment(&ROOT, size, SEGMENTS_PER_BITMAP_PAGE + 1).unwrap(), None);
+	assert!(!store.has_segment(&ROOT, size, SEGMENTS_PER_BITMAP_PAGE + 1).unwrap());
+	assert_eq!(store.missing_segments(&ROOT, size, 0, 2).unwrap(), vec![0, 1]);
+	assert_eq!(store.segment(&ROOT, size_of(1), 0).unwrap().unwrap().0, b"small".to_vec());
+	assert_eq!(store.segment(&other_root, size, 0).unwrap().unwrap().0, b"other".to_vec());
+	assert_eq!(store.stored_file_keys().unwrap(), vec![(ROOT, size_of(1)), (other_root, size)]);
+	// Removing it again, or a file never stored, changes nothing.
+	assert_eq!(store.remove_file(&ROOT, size).unwrap(), 0);
+	assert_eq!(store.remove_file(&H256::repeat_byte(1), 5).unwrap(), 0);
+
+	// Uploading it again starts from zero.
+	let put = store.put_segment(&ROOT, size, 0, b"s0", &proof(0)).unwrap();
+	assert_eq!(put, PutSegment { newly_stored: true, segments_stored: 1 });
+}
+
+#[test]
+fn removing_a_blob_drops_all_its_shards_but_not_another_blobs() {
+	let (_dir, store) = open_store();
+	let mut other_root = [7u8; 32];
+	other_root[31] = 8;
+	let other = BlobCommitment { root: H256(other_root), ..commitment() };
+	let shards = vec![(0, b"s0".to_vec(), shard_proof(0)), (3, b"s3".to_vec(), shard_proof(3))];
+	store.put_shards(&commitment(), shards).unwrap();
+	store.put_shards(&other, vec![(1, b"o1".to_vec(), shard_proof(1))]).unwrap();
+	assert_eq!(store.stored_blob_roots().unwrap(), vec![ROOT, other.root]);
+
+	assert_eq!(store.remove_blob(&ROOT).unwrap(), 2);
+	assert_eq!(store.stored_blob(&ROOT).unwrap(), None);
+	assert_eq!(store.shard(&ROOT, 0).unwrap(), None);
+	assert_eq!(store.shard(&ROOT, 3).unwrap(), None);
+	assert_eq!(store.shard(&other.root, 1).unwrap(), Some((b"o1".to_vec(), shard_proof(1))));
+	assert_eq!(store.stored_blob_roots().unwrap(), vec![other.root]);
+	assert_eq!(store.remove_blob(&ROOT).unwrap(), 0);
+}
+
+#[test]
+fn removals_survive_reopening_the_database() {
+	let dir = tempfile::tempdir().unwrap();
+	{
+		let store = DataStore::open(dir.path()).unwrap();
+		store.put_segment(&ROOT, 100, 0, b"gone", &proof(0)).unwrap();
+		store.put_shards(&commitment(), vec![(1, b"ab".to_vec(), shard_proof(1))]).unwrap();
+		store.remove_file(&ROOT, 100).unwrap();
+		store.remove_blob(&ROOT).unwrap();
+	}
+	let store = DataStore::open(dir.path()).unwrap();
+	assert_eq!(store.stored_file_keys().unwrap(), vec![]);
+	assert_eq!(store.stored_blob_roots().unwrap(), vec![]);
+	assert_eq!(store.segment(&ROOT, 100, 0).unwrap(), None);
+	assert_eq!(store.shard(&ROOT, 1).unwrap(), None);
+}

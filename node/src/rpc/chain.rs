@@ -46,11 +46,7 @@ where
 	C::Api: StorageCommitmentsApi<Block, AccountId, BlockNumber>,
 {
 	fn live_files(&self, root: &H256) -> Result<Vec<ChainFile>, String> {
-		let best = self.client.info().best_hash;
-		self.client
-			.runtime_api()
-			.files_by_root(best, *root)
-			.map_err(|error| format!("runtime API files_by_root failed at block {best:?}: {error}"))
+		live_files_at(&*self.client, self.client.info().best_hash, root)
 	}
 }
 
@@ -60,11 +56,35 @@ where
 	C::Api: DaAttestationsApi<Block, AccountId, Balance, BlockNumber>,
 {
 	fn blob_commitment(&self, root: &H256) -> Result<Option<BlobCommitment>, String> {
-		let best = self.client.info().best_hash;
-		self.client
-			.runtime_api()
-			.blob(best, *root)
-			.map(|blob| blob.map(|blob| blob.commitment))
-			.map_err(|error| format!("runtime API blob failed at block {best:?}: {error}"))
+		blob_commitment_at(&*self.client, self.client.info().best_hash, root)
 	}
+}
+
+/// The live files committed with `root` in the state of block `at`.
+pub fn live_files_at<C>(client: &C, at: H256, root: &H256) -> Result<Vec<ChainFile>, String>
+where
+	C: ProvideRuntimeApi<Block>,
+	C::Api: StorageCommitmentsApi<Block, AccountId, BlockNumber>,
+{
+	client
+		.runtime_api()
+		.files_by_root(at, *root)
+		.map_err(|error| format!("runtime API files_by_root failed at block {at:?}: {error}"))
+}
+
+/// The commitment of the pending or certified blob with `root` in the state of block `at`.
+pub fn blob_commitment_at<C>(
+	client: &C,
+	at: H256,
+	root: &H256,
+) -> Result<Option<BlobCommitment>, String>
+where
+	C: ProvideRuntimeApi<Block>,
+	C::Api: DaAttestationsApi<Block, AccountId, Balance, BlockNumber>,
+{
+	client
+		.runtime_api()
+		.blob(at, *root)
+		.map(|blob| blob.map(|blob| blob.commitment))
+		.map_err(|error| format!("runtime API blob failed at block {at:?}: {error}"))
 }

@@ -1,0 +1,239 @@
+//! `--data-prune-interval`: deletes from the data store what the chain no longer commits to.
+//!
+//! The segments of a storage file are kept while a live file on chain has its root and size;
+//! once it expired without renewal, nobody pays for them and no challenge can ask for them. The
+//! shards of a DA blob are kept while the chain knows the blob: certified blobs stay on chain
+//! (and so their shards here), blobs that expired uncertified are forgotten.
+//!
+//! Every `interval` finalized blocks a sweep asks the runtime, at the best *and* at the finalized
+//! block, about every file and blob in the store. What neither block knows becomes a suspect; a
+//! suspect still unknown at the next sweep is deleted. The best block covers data uploaded for a
+//! commitment that is not final yet; the second look covers a commitment that a short reorg took
+//! out of the best chain for a moment. A chain that cannot be asked deletes nothing.
+
+use std::{collections::HashSet, sync::Arc};
+
+use futures::StreamExt;
+use pallet_da_attestations::runtime_api::DaAttestationsApi;
+use pallet_storage_commitments::runtime_api::StorageCommitmentsApi;
+use polkadot_sdk::{
+	sc_client_api::BlockchainEvents, sp_api::ProvideRuntimeApi, sp_blockchain::HeaderBackend,
+	sp_core::H256,
+};
+use zerog_primitives::{AccountId, Balance, BlockNumber, OpaqueBlock as Block};
+
+use crate::{
+	data_store::{DataStore, StoreError},
+	rpc::chain::{blob_commitment_at, live_files_at},
+};
+
+/// Log target of the pruning.
+const LOG_TARGET: &str = "zerog-data";
+
+/// Default of `--data-prune-interval`: 300 blocks, 10 minutes at 2-second blocks.
+pub const DEFAULT_PRUNE_INTERVAL: BlockNumber = 300;
+
+/// Options of the data store's pruning.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PruneParams {
+	/// Finalized blocks between two sweeps of the data store (segments of storage files, shards
+	/// of DA blobs) for data the chain no longer commits to: files that expired, blobs that
+	/// expired uncertified. Data the chain does not know at two sweeps in a row is deleted;
+	/// certified blobs and live files are always kept. 0 keeps everything forever.
+	#[arg(long, value_name = "BLOCKS", default_value_t = DEFAULT_PRUNE_INTERVAL)]
+	pub data_prune_interval: BlockNumber,
+}
+
+/// What a sweep asks the chain.
+pub trait Retention {
+	/// Whether a live file has `root` and `size`.
+	fn file_is_live(&self, root: &H256, size: u64) -> Result<bool, String>;
+	/// Whether a pending or certified blob has `root`.
+	fn blob_is_known(&self, root: &H256) -> Result<bool, String>;
+}
+
+/// Something the store holds: a file's segments or a blob's shards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum StoredItem {
+	File { root: H256, size: u64 },
+	Blob { root: H256 },
+}
+
+/// What one sweep did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SweepReport {
+	/// Files whose segments were deleted.
+	pub files_removed: u32,
+	/// Segments deleted with them.
+	pub segments_removed: u64,
+	/// Blobs whose shards were deleted.
+	pub blobs_removed: u32,
+	/// Shards deleted with them.
+	pub shards_removed: u64,
+	/// Files and blobs the chain does not know now, deleted at the next sweep unless it does by
+	/// then.
+	pub suspects: u32,
+}
+
+/// Sweeps the data store; remembers the suspects of its last sweep.
+pub struct Pruner<R> {
+	store: Arc<DataStore>,
+	chain: R,
+	suspects: HashSet<StoredItem>,
+}
+
+impl<R: Retention> Pruner<R> {
+	/// A pruner of `store` that asks `chain`, with no suspects yet.
+	pub fn new(store: Arc<DataStore>, chain: R) -> Self {
+		Self { store, chain, suspects: HashSet::new() }
+	}
+
+	/// Deletes the suspects of the last sweep that the chain still does not know, and returns
+	/// what was deleted. On a store error the sweep stops and the previous suspects are kept.
+	pub fn sweep(&mut self) -> Result<SweepReport, StoreError> {
+		let mut report = SweepReport::default();
+		let mut suspects = HashSet::new();
+		let files = self.store.stored_file_keys()?.into_iter().map(|(root, size)| {
+			(StoredItem::File { root, size }, self.chain.file_is_live(&root, size))
+		});
+		let blobs = self
+			.store
+			.stored_blob_roots()?
+			.into_iter()
+			.map(|root| (StoredItem::Blob { root }, self.chain.blob_is_known(&root)));
+		for (item, known) in files.chain(blobs) {
+			match known {
+				Ok(true) => {},
+				Ok(false) if self.suspects.contains(&item) => self.remove(item, &mut report)?,
+				Ok(false) => {
+					suspects.insert(item);
+				},
+				Err(error) => log::warn!(
+					target: LOG_TARGET,
+					"kept {item:?}: cannot ask the chain whether it still commits to it: {error}"
+				),
+			}
+		}
+		report.suspects = u32::try_from(suspects.len()).unwrap_or(u32::MAX);
+		self.suspects = suspects;
+		Ok(report)
+	}
+
+	/// Deletes `item` from the store and counts it in `report`.
+	fn remove(&self, item: StoredItem, report: &mut SweepReport) -> Result<(), StoreError> {
+		match item {
+			StoredItem::File { root, size } => {
+				let segments = self.store.remove_file(&root, size)?;
+				report.files_removed = report.files_removed.saturating_add(1);
+				report.segments_removed = report.segments_removed.saturating_add(segments);
+				log::info!(
+					target: LOG_TARGET,
+					"deleted {segments} segments of file {root:?} ({size} bytes): it is no \
+					 longer on chain"
+				);
+			},
+			StoredItem::Blob { root } => {
+				let shards = self.store.remove_blob(&root)?;
+				report.blobs_removed = report.blobs_removed.saturating_add(1);
+				report.shards_removed = report.shards_removed.saturating_add(u64::from(shards));
+				log::info!(
+					target: LOG_TARGET,
+					"deleted {shards} shards of blob {root:?}: it expired uncertified"
+				);
+			},
+		}
+		Ok(())
+	}
+}
+
+/// The chain of a client, at its best and its finalized block.
+pub struct ClientRetention<C> {
+	client: Arc<C>,
+}
+
+impl<C> ClientRetention<C>
+where
+	C: HeaderBackend<Block>,
+{
+	/// The best and the finalized block, once if they are the same.
+	fn blocks(&self) -> Vec<H256> {
+		let info = self.client.info();
+		let mut blocks = vec![info.best_hash];
+		if info.finalized_hash != info.best_hash {
+			blocks.push(info.finalized_hash);
+		}
+		blocks
+	}
+}
+
+impl<C> Retention for ClientRetention<C>
+where
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block>,
+	C::Api: StorageCommitmentsApi<Block, AccountId, BlockNumber>
+		+ DaAttestationsApi<Block, AccountId, Balance, BlockNumber>,
+{
+	fn file_is_live(&self, root: &H256, size: u64) -> Result<bool, String> {
+		for at in self.blocks() {
+			if live_files_at(&*self.client, at, root)?.iter().any(|file| file.size == size) {
+				return Ok(true);
+			}
+		}
+		Ok(false)
+	}
+
+	fn blob_is_known(&self, root: &H256) -> Result<bool, String> {
+		for at in self.blocks() {
+			if blob_commitment_at(&*self.client, at, root)?.is_some() {
+				return Ok(true);
+			}
+		}
+		Ok(false)
+	}
+}
+
+/// Sweeps `store` every `interval` finalized blocks of `client`, for as long as the node runs.
+/// A sweep reads the store and calls the runtime: run this on a blocking task.
+pub async fn run<C>(client: Arc<C>, store: Arc<DataStore>, interval: BlockNumber)
+where
+	C: BlockchainEvents<Block> + ProvideRuntimeApi<Block> + HeaderBackend<Block>,
+	C::Api: StorageCommitmentsApi<Block, AccountId, BlockNumber>
+		+ DaAttestationsApi<Block, AccountId, Balance, BlockNumber>,
+{
+	let mut finality = client.finality_notification_stream();
+	let mut pruner = Pruner::new(store, ClientRetention { client: client.clone() });
+	let mut next_sweep = client.info().finalized_number.saturating_add(interval);
+	log::info!(
+		target: LOG_TARGET,
+		"deleting data the chain no longer commits to, every {interval} finalized blocks"
+	);
+	while let Some(notification) = finality.next().await {
+		let finalized = notification.header.number;
+		if finalized < next_sweep {
+			continue;
+		}
+		next_sweep = finalized.saturating_add(interval);
+		match pruner.sweep() {
+			Ok(report) if report.files_removed > 0 || report.blobs_removed > 0 => log::info!(
+				target: LOG_TARGET,
+				"sweep at #{finalized}: deleted {} files ({} segments) and {} blobs ({} shards); \
+				 {} more unknown to the chain",
+				report.files_removed,
+				report.segments_removed,
+				report.blobs_removed,
+				report.shards_removed,
+				report.suspects,
+			),
+			Ok(report) => log::debug!(
+				target: LOG_TARGET,
+				"sweep at #{finalized}: nothing deleted; {} unknown to the chain",
+				report.suspects
+			),
+			Err(error) => {
+				log::warn!(target: LOG_TARGET, "sweep at #{finalized} stopped: {error}")
+			},
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests;
