@@ -30,11 +30,11 @@
 // --heap-pages
 // 4096
 // --template
-// /work/main/runtime/benchmarking/weight-template.hbs
+// runtime/benchmarking/weight-template.hbs
 // --header
-// /work/main/runtime/benchmarking/HEADER
+// runtime/benchmarking/HEADER
 // --output
-// /work/main/pallets/storage-commitments/src/weights.rs
+// pallets/storage-commitments/src/weights.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -80,8 +80,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1135`
 		//  Estimated: `7232`
-		// Minimum execution time: 141_250_000 picoseconds.
-		Weight::from_parts(152_026_000, 7232)
+		// Minimum execution time: 144_986_000 picoseconds.
+		Weight::from_parts(195_801_000, 7232)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -95,25 +95,25 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1220`
 		//  Estimated: `6196`
-		// Minimum execution time: 80_750_000 picoseconds.
-		Weight::from_parts(88_982_000, 6196)
+		// Minimum execution time: 82_062_000 picoseconds.
+		Weight::from_parts(88_742_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `StorageCommitments::Providers` (r:1 w:1)
 	/// Proof: `StorageCommitments::Providers` (`max_values`: None, `max_size`: Some(331), added: 2806, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::ActiveProviders` (r:1 w:1)
-	/// Proof: `StorageCommitments::ActiveProviders` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
+	/// Proof: `StorageCommitments::ActiveProviders` (`max_values`: Some(1), `max_size`: Some(4098), added: 4593, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1340`
-		//  Estimated: `3796`
-		// Minimum execution time: 76_664_000 picoseconds.
-		Weight::from_parts(99_588_000, 3796)
+		//  Measured:  `4413`
+		//  Estimated: `5583`
+		// Minimum execution time: 81_632_000 picoseconds.
+		Weight::from_parts(92_768_000, 5583)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -127,21 +127,21 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `744`
 		//  Estimated: `3796`
-		// Minimum execution time: 76_053_000 picoseconds.
-		Weight::from_parts(80_560_000, 3796)
+		// Minimum execution time: 77_596_000 picoseconds.
+		Weight::from_parts(89_753_000, 3796)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `StorageCommitments::Providers` (r:1 w:1)
 	/// Proof: `StorageCommitments::Providers` (`max_values`: None, `max_size`: Some(331), added: 2806, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::ActiveProviders` (r:1 w:1)
-	/// Proof: `StorageCommitments::ActiveProviders` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
+	/// Proof: `StorageCommitments::ActiveProviders` (`max_values`: Some(1), `max_size`: Some(4098), added: 4593, mode: `MaxEncodedLen`)
 	fn unregister() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1516`
-		//  Estimated: `3796`
-		// Minimum execution time: 22_323_000 picoseconds.
-		Weight::from_parts(24_296_000, 3796)
+		//  Measured:  `4589`
+		//  Estimated: `5583`
+		// Minimum execution time: 24_106_000 picoseconds.
+		Weight::from_parts(37_496_000, 5583)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -155,8 +155,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `748`
 		//  Estimated: `3796`
-		// Minimum execution time: 63_504_000 picoseconds.
-		Weight::from_parts(66_769_000, 3796)
+		// Minimum execution time: 65_407_000 picoseconds.
+		Weight::from_parts(103_844_000, 3796)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -172,30 +172,30 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1027`
 		//  Estimated: `6196`
-		// Minimum execution time: 116_022_000 picoseconds.
-		Weight::from_parts(121_020_000, 6196)
+		// Minimum execution time: 118_726_000 picoseconds.
+		Weight::from_parts(183_062_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `StorageCommitments::PeriodChallenges` (r:1 w:1)
-	/// Proof: `StorageCommitments::PeriodChallenges` (`max_values`: None, `max_size`: Some(1037), added: 3512, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::Challenges` (r:32 w:32)
+	/// Proof: `StorageCommitments::PeriodChallenges` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `StorageCommitments::Challenges` (r:128 w:128)
 	/// Proof: `StorageCommitments::Challenges` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::Providers` (r:32 w:32)
+	/// Storage: `StorageCommitments::Providers` (r:128 w:128)
 	/// Proof: `StorageCommitments::Providers` (`max_values`: None, `max_size`: Some(331), added: 2806, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:32 w:32)
+	/// Storage: `Balances::Holds` (r:128 w:128)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:32 w:32)
+	/// Storage: `System::Account` (r:128 w:128)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// The range of component `p` is `[0, 32]`.
+	/// The range of component `p` is `[0, 128]`.
 	fn process_deadlines(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `818 + p * (380 ±0)`
-		//  Estimated: `4502 + p * (2806 ±0)`
-		// Minimum execution time: 7_582_000 picoseconds.
-		Weight::from_parts(7_230_463, 4502)
-			// Standard Error: 128_454
-			.saturating_add(Weight::from_parts(52_253_029, 0).saturating_mul(p.into()))
+		//  Measured:  `991 + p * (372 ±0)`
+		//  Estimated: `7575 + p * (2806 ±0)`
+		// Minimum execution time: 7_852_000 picoseconds.
+		Weight::from_parts(8_082_000, 7575)
+			// Standard Error: 487_162
+			.saturating_add(Weight::from_parts(66_189_802, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -206,21 +206,21 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StorageCommitments::NextFileId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::NextToActivate` (r:1 w:1)
 	/// Proof: `StorageCommitments::NextToActivate` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::Files` (r:32 w:32)
+	/// Storage: `StorageCommitments::Files` (r:64 w:64)
 	/// Proof: `StorageCommitments::Files` (`max_values`: None, `max_size`: Some(646), added: 3121, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::ActiveFileCount` (r:1 w:1)
 	/// Proof: `StorageCommitments::ActiveFileCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::ActiveFiles` (r:0 w:32)
+	/// Storage: `StorageCommitments::ActiveFiles` (r:0 w:64)
 	/// Proof: `StorageCommitments::ActiveFiles` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[0, 32]`.
+	/// The range of component `n` is `[0, 64]`.
 	fn activate_files(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `223 + n * (122 ±0)`
+		//  Measured:  `226 + n * (121 ±0)`
 		//  Estimated: `1493 + n * (3121 ±0)`
-		// Minimum execution time: 4_016_000 picoseconds.
-		Weight::from_parts(6_834_087, 1493)
-			// Standard Error: 8_934
-			.saturating_add(Weight::from_parts(11_924_538, 0).saturating_mul(n.into()))
+		// Minimum execution time: 4_286_000 picoseconds.
+		Weight::from_parts(5_067_000, 1493)
+			// Standard Error: 59_393
+			.saturating_add(Weight::from_parts(15_538_389, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -230,30 +230,30 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::ActiveProviders` (r:1 w:0)
-	/// Proof: `StorageCommitments::ActiveProviders` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::Providers` (r:32 w:32)
+	/// Proof: `StorageCommitments::ActiveProviders` (`max_values`: Some(1), `max_size`: Some(4098), added: 4593, mode: `MaxEncodedLen`)
+	/// Storage: `StorageCommitments::Providers` (r:128 w:128)
 	/// Proof: `StorageCommitments::Providers` (`max_values`: None, `max_size`: Some(331), added: 2806, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::ActiveFileCount` (r:1 w:0)
 	/// Proof: `StorageCommitments::ActiveFileCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::ActiveFiles` (r:25 w:0)
+	/// Storage: `StorageCommitments::ActiveFiles` (r:70 w:0)
 	/// Proof: `StorageCommitments::ActiveFiles` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::Files` (r:25 w:0)
+	/// Storage: `StorageCommitments::Files` (r:70 w:0)
 	/// Proof: `StorageCommitments::Files` (`max_values`: None, `max_size`: Some(646), added: 3121, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::Challenges` (r:0 w:32)
+	/// Storage: `StorageCommitments::Challenges` (r:0 w:128)
 	/// Proof: `StorageCommitments::Challenges` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::PeriodChallenges` (r:0 w:1)
-	/// Proof: `StorageCommitments::PeriodChallenges` (`max_values`: None, `max_size`: Some(1037), added: 3512, mode: `MaxEncodedLen`)
-	/// The range of component `p` is `[0, 32]`.
+	/// Proof: `StorageCommitments::PeriodChallenges` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// The range of component `p` is `[0, 128]`.
 	fn issue_challenges(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2921 + p * (276 ±0)`
-		//  Estimated: `4405 + p * (2806 ±0)`
-		// Minimum execution time: 9_885_000 picoseconds.
-		Weight::from_parts(46_751_703, 4405)
-			// Standard Error: 126_977
-			.saturating_add(Weight::from_parts(27_278_646, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(p.into())))
+		//  Measured:  `5518 + p * (183 ±0)`
+		//  Estimated: `25998 + p * (2806 ±0)`
+		// Minimum execution time: 10_636_000 picoseconds.
+		Weight::from_parts(136_203_118, 25998)
+			// Standard Error: 416_006
+			.saturating_add(Weight::from_parts(30_465_662, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2806).saturating_mul(p.into()))
@@ -262,28 +262,28 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StorageCommitments::ActiveFileCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::ExpiryCursor` (r:1 w:1)
 	/// Proof: `StorageCommitments::ExpiryCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::ActiveFiles` (r:16 w:16)
+	/// Storage: `StorageCommitments::ActiveFiles` (r:32 w:32)
 	/// Proof: `StorageCommitments::ActiveFiles` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::Files` (r:16 w:16)
+	/// Storage: `StorageCommitments::Files` (r:32 w:32)
 	/// Proof: `StorageCommitments::Files` (`max_values`: None, `max_size`: Some(646), added: 3121, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::Pool` (r:1 w:1)
 	/// Proof: `StorageCommitments::Pool` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::FileIndex` (r:0 w:16)
+	/// Storage: `StorageCommitments::FileIndex` (r:0 w:32)
 	/// Proof: `StorageCommitments::FileIndex` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[0, 16]`.
+	/// The range of component `n` is `[0, 32]`.
 	fn sweep_expired(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `540 + n * (149 ±0)`
+		//  Measured:  `533 + n * (150 ±0)`
 		//  Estimated: `3593 + n * (3121 ±0)`
-		// Minimum execution time: 4_096_000 picoseconds.
-		Weight::from_parts(11_959_111, 3593)
-			// Standard Error: 48_802
-			.saturating_add(Weight::from_parts(46_194_188, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Minimum execution time: 4_216_000 picoseconds.
+		Weight::from_parts(4_507_000, 3593)
+			// Standard Error: 171_010
+			.saturating_add(Weight::from_parts(63_288_107, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3121).saturating_mul(n.into()))
 	}
@@ -309,8 +309,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `1135`
 		//  Estimated: `7232`
-		// Minimum execution time: 141_250_000 picoseconds.
-		Weight::from_parts(152_026_000, 7232)
+		// Minimum execution time: 144_986_000 picoseconds.
+		Weight::from_parts(195_801_000, 7232)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
@@ -324,25 +324,25 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `1220`
 		//  Estimated: `6196`
-		// Minimum execution time: 80_750_000 picoseconds.
-		Weight::from_parts(88_982_000, 6196)
+		// Minimum execution time: 82_062_000 picoseconds.
+		Weight::from_parts(88_742_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	/// Storage: `StorageCommitments::Providers` (r:1 w:1)
 	/// Proof: `StorageCommitments::Providers` (`max_values`: None, `max_size`: Some(331), added: 2806, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::ActiveProviders` (r:1 w:1)
-	/// Proof: `StorageCommitments::ActiveProviders` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
+	/// Proof: `StorageCommitments::ActiveProviders` (`max_values`: Some(1), `max_size`: Some(4098), added: 4593, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1340`
-		//  Estimated: `3796`
-		// Minimum execution time: 76_664_000 picoseconds.
-		Weight::from_parts(99_588_000, 3796)
+		//  Measured:  `4413`
+		//  Estimated: `5583`
+		// Minimum execution time: 81_632_000 picoseconds.
+		Weight::from_parts(92_768_000, 5583)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
@@ -356,21 +356,21 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `744`
 		//  Estimated: `3796`
-		// Minimum execution time: 76_053_000 picoseconds.
-		Weight::from_parts(80_560_000, 3796)
+		// Minimum execution time: 77_596_000 picoseconds.
+		Weight::from_parts(89_753_000, 3796)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	/// Storage: `StorageCommitments::Providers` (r:1 w:1)
 	/// Proof: `StorageCommitments::Providers` (`max_values`: None, `max_size`: Some(331), added: 2806, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::ActiveProviders` (r:1 w:1)
-	/// Proof: `StorageCommitments::ActiveProviders` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
+	/// Proof: `StorageCommitments::ActiveProviders` (`max_values`: Some(1), `max_size`: Some(4098), added: 4593, mode: `MaxEncodedLen`)
 	fn unregister() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1516`
-		//  Estimated: `3796`
-		// Minimum execution time: 22_323_000 picoseconds.
-		Weight::from_parts(24_296_000, 3796)
+		//  Measured:  `4589`
+		//  Estimated: `5583`
+		// Minimum execution time: 24_106_000 picoseconds.
+		Weight::from_parts(37_496_000, 5583)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
@@ -384,8 +384,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `748`
 		//  Estimated: `3796`
-		// Minimum execution time: 63_504_000 picoseconds.
-		Weight::from_parts(66_769_000, 3796)
+		// Minimum execution time: 65_407_000 picoseconds.
+		Weight::from_parts(103_844_000, 3796)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
@@ -401,30 +401,30 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `1027`
 		//  Estimated: `6196`
-		// Minimum execution time: 116_022_000 picoseconds.
-		Weight::from_parts(121_020_000, 6196)
+		// Minimum execution time: 118_726_000 picoseconds.
+		Weight::from_parts(183_062_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	/// Storage: `StorageCommitments::PeriodChallenges` (r:1 w:1)
-	/// Proof: `StorageCommitments::PeriodChallenges` (`max_values`: None, `max_size`: Some(1037), added: 3512, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::Challenges` (r:32 w:32)
+	/// Proof: `StorageCommitments::PeriodChallenges` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `StorageCommitments::Challenges` (r:128 w:128)
 	/// Proof: `StorageCommitments::Challenges` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::Providers` (r:32 w:32)
+	/// Storage: `StorageCommitments::Providers` (r:128 w:128)
 	/// Proof: `StorageCommitments::Providers` (`max_values`: None, `max_size`: Some(331), added: 2806, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:32 w:32)
+	/// Storage: `Balances::Holds` (r:128 w:128)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:32 w:32)
+	/// Storage: `System::Account` (r:128 w:128)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// The range of component `p` is `[0, 32]`.
+	/// The range of component `p` is `[0, 128]`.
 	fn process_deadlines(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `818 + p * (380 ±0)`
-		//  Estimated: `4502 + p * (2806 ±0)`
-		// Minimum execution time: 7_582_000 picoseconds.
-		Weight::from_parts(7_230_463, 4502)
-			// Standard Error: 128_454
-			.saturating_add(Weight::from_parts(52_253_029, 0).saturating_mul(p.into()))
+		//  Measured:  `991 + p * (372 ±0)`
+		//  Estimated: `7575 + p * (2806 ±0)`
+		// Minimum execution time: 7_852_000 picoseconds.
+		Weight::from_parts(8_082_000, 7575)
+			// Standard Error: 487_162
+			.saturating_add(Weight::from_parts(66_189_802, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(p.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -435,21 +435,21 @@ impl WeightInfo for () {
 	/// Proof: `StorageCommitments::NextFileId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::NextToActivate` (r:1 w:1)
 	/// Proof: `StorageCommitments::NextToActivate` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::Files` (r:32 w:32)
+	/// Storage: `StorageCommitments::Files` (r:64 w:64)
 	/// Proof: `StorageCommitments::Files` (`max_values`: None, `max_size`: Some(646), added: 3121, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::ActiveFileCount` (r:1 w:1)
 	/// Proof: `StorageCommitments::ActiveFileCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::ActiveFiles` (r:0 w:32)
+	/// Storage: `StorageCommitments::ActiveFiles` (r:0 w:64)
 	/// Proof: `StorageCommitments::ActiveFiles` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[0, 32]`.
+	/// The range of component `n` is `[0, 64]`.
 	fn activate_files(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `223 + n * (122 ±0)`
+		//  Measured:  `226 + n * (121 ±0)`
 		//  Estimated: `1493 + n * (3121 ±0)`
-		// Minimum execution time: 4_016_000 picoseconds.
-		Weight::from_parts(6_834_087, 1493)
-			// Standard Error: 8_934
-			.saturating_add(Weight::from_parts(11_924_538, 0).saturating_mul(n.into()))
+		// Minimum execution time: 4_286_000 picoseconds.
+		Weight::from_parts(5_067_000, 1493)
+			// Standard Error: 59_393
+			.saturating_add(Weight::from_parts(15_538_389, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -459,30 +459,30 @@ impl WeightInfo for () {
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::ActiveProviders` (r:1 w:0)
-	/// Proof: `StorageCommitments::ActiveProviders` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::Providers` (r:32 w:32)
+	/// Proof: `StorageCommitments::ActiveProviders` (`max_values`: Some(1), `max_size`: Some(4098), added: 4593, mode: `MaxEncodedLen`)
+	/// Storage: `StorageCommitments::Providers` (r:128 w:128)
 	/// Proof: `StorageCommitments::Providers` (`max_values`: None, `max_size`: Some(331), added: 2806, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::ActiveFileCount` (r:1 w:0)
 	/// Proof: `StorageCommitments::ActiveFileCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::ActiveFiles` (r:25 w:0)
+	/// Storage: `StorageCommitments::ActiveFiles` (r:70 w:0)
 	/// Proof: `StorageCommitments::ActiveFiles` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::Files` (r:25 w:0)
+	/// Storage: `StorageCommitments::Files` (r:70 w:0)
 	/// Proof: `StorageCommitments::Files` (`max_values`: None, `max_size`: Some(646), added: 3121, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::Challenges` (r:0 w:32)
+	/// Storage: `StorageCommitments::Challenges` (r:0 w:128)
 	/// Proof: `StorageCommitments::Challenges` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::PeriodChallenges` (r:0 w:1)
-	/// Proof: `StorageCommitments::PeriodChallenges` (`max_values`: None, `max_size`: Some(1037), added: 3512, mode: `MaxEncodedLen`)
-	/// The range of component `p` is `[0, 32]`.
+	/// Proof: `StorageCommitments::PeriodChallenges` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// The range of component `p` is `[0, 128]`.
 	fn issue_challenges(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2921 + p * (276 ±0)`
-		//  Estimated: `4405 + p * (2806 ±0)`
-		// Minimum execution time: 9_885_000 picoseconds.
-		Weight::from_parts(46_751_703, 4405)
-			// Standard Error: 126_977
-			.saturating_add(Weight::from_parts(27_278_646, 0).saturating_mul(p.into()))
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(p.into())))
+		//  Measured:  `5518 + p * (183 ±0)`
+		//  Estimated: `25998 + p * (2806 ±0)`
+		// Minimum execution time: 10_636_000 picoseconds.
+		Weight::from_parts(136_203_118, 25998)
+			// Standard Error: 416_006
+			.saturating_add(Weight::from_parts(30_465_662, 0).saturating_mul(p.into()))
+			.saturating_add(RocksDbWeight::get().reads(18_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2806).saturating_mul(p.into()))
@@ -491,28 +491,28 @@ impl WeightInfo for () {
 	/// Proof: `StorageCommitments::ActiveFileCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::ExpiryCursor` (r:1 w:1)
 	/// Proof: `StorageCommitments::ExpiryCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::ActiveFiles` (r:16 w:16)
+	/// Storage: `StorageCommitments::ActiveFiles` (r:32 w:32)
 	/// Proof: `StorageCommitments::ActiveFiles` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::Files` (r:16 w:16)
+	/// Storage: `StorageCommitments::Files` (r:32 w:32)
 	/// Proof: `StorageCommitments::Files` (`max_values`: None, `max_size`: Some(646), added: 3121, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `StorageCommitments::Pool` (r:1 w:1)
 	/// Proof: `StorageCommitments::Pool` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
-	/// Storage: `StorageCommitments::FileIndex` (r:0 w:16)
+	/// Storage: `StorageCommitments::FileIndex` (r:0 w:32)
 	/// Proof: `StorageCommitments::FileIndex` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[0, 16]`.
+	/// The range of component `n` is `[0, 32]`.
 	fn sweep_expired(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `540 + n * (149 ±0)`
+		//  Measured:  `533 + n * (150 ±0)`
 		//  Estimated: `3593 + n * (3121 ±0)`
-		// Minimum execution time: 4_096_000 picoseconds.
-		Weight::from_parts(11_959_111, 3593)
-			// Standard Error: 48_802
-			.saturating_add(Weight::from_parts(46_194_188, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		// Minimum execution time: 4_216_000 picoseconds.
+		Weight::from_parts(4_507_000, 3593)
+			// Standard Error: 171_010
+			.saturating_add(Weight::from_parts(63_288_107, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3121).saturating_mul(n.into()))
 	}
