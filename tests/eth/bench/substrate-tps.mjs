@@ -16,7 +16,9 @@
 //   storage-submit   StorageCommitments::submit of a 1 MiB file with a unique root.
 //   da-submit        DaAttestations::submit_blob of a unique, valid 1 MiB commitment (16 + 32
 //                    shards), after registering a DA signer so the epoch has a quorum; paced to
-//                    MaxBlobsPerBlock × ExpirySlots a block (the runtime's cap) unless --unpaced.
+//                    the runtime's cap unless --unpaced: a burst of MaxBlobsPerBlock ×
+//                    ExpirySlots, then MaxBlobsPerBlock a block (the expiry queues a block may
+//                    spill into are shared with the seven blocks before it).
 //   settle-receipts  ComputeEscrow::settle_receipts: one provider, M users who deposit and fund
 //                    it, N user-signed receipts settled in batches of MaxReceiptsPerBatch.
 //
@@ -86,13 +88,14 @@ const RETRYABLE = [1014, 1016]; // priority too low (pool full of better ones), 
 /**
  * Submits every hex extrinsic of `txs` with `author_submitExtrinsic`, `inFlight` at a time spread
  * over the `providers`; retries while the pool is full. With `wave`, submits `wave` at a time
- * and awaits `afterWave(acceptedSoFar)` between waves. Returns the rejected ones.
+ * (`firstWave` the first time) and awaits `afterWave(acceptedSoFar)` between waves. Returns the
+ * rejected ones.
  */
-async function submitAll(providers, txs, { wave = txs.length, afterWave = async () => {} } = {}) {
+async function submitAll(providers, txs, { wave = txs.length, firstWave = wave, afterWave = async () => {} } = {}) {
   const rejected = [];
   let accepted = 0;
-  for (let start = 0; start < txs.length; start += wave) {
-    const end = Math.min(start + wave, txs.length);
+  for (let start = 0, end; start < txs.length; start = end) {
+    end = Math.min(start + (start === 0 ? firstWave : wave), txs.length);
     let next = start;
     const worker = async (provider) => {
       while (next < end) {
@@ -319,8 +322,8 @@ const scenarioDefs = {
         if (quorum.isSome && quorum.unwrap().members.length > 0) break;
         await waitForBlock(api, (await api.rpc.chain.getHeader()).number.toNumber() + 1);
       }
-      ctx.perBlock = api.consts.daAttestations.maxBlobsPerBlock.toNumber()
-        * api.consts.daAttestations.expirySlots.toNumber();
+      ctx.perBlock = api.consts.daAttestations.maxBlobsPerBlock.toNumber();
+      ctx.burst = ctx.perBlock * api.consts.daAttestations.expirySlots.toNumber();
     },
     async sign(ctx) {
       // A valid coding (16 data + 32 parity shards, the defaults) of a 1 MiB blob; the chain
@@ -332,9 +335,12 @@ const scenarioDefs = {
     },
     submitOptions(ctx, follower) {
       if (opts.unpaced) return {};
-      // At most MaxBlobsPerBlock × ExpirySlots blobs a block, so wait for each wave to be
-      // included.
+      // A block's blobs expire in one of ExpirySlots queues of MaxBlobsPerBlock each, the last
+      // block of their window or the blocks before it, shared with the blocks submitted before:
+      // after a burst that fills them, each new block frees one queue. Wait for each wave to be
+      // included before the next.
       return {
+        firstWave: ctx.burst,
         wave: ctx.perBlock,
         afterWave: async (accepted) => {
           const deadline = Date.now() + stallSeconds * 1000;
