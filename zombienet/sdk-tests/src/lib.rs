@@ -50,7 +50,8 @@ pub fn node_binary() -> anyhow::Result<PathBuf> {
 	// zombienet starts each node in its own directory: the path must be absolute.
 	let path = path.canonicalize().with_context(|| {
 		format!(
-			"{} not found: build it with `cargo build --release -p zerog-node` or set ZEROG_NODE",
+			"{} not found: build it with `cargo build --release --workspace --all-targets` or set \
+			 ZEROG_NODE",
 			path.display()
 		)
 	})?;
