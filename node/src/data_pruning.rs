@@ -9,7 +9,9 @@
 //! block, about every file and blob in the store. What neither block knows becomes a suspect; a
 //! suspect still unknown at the next sweep is deleted. The best block covers data uploaded for a
 //! commitment that is not final yet; the second look covers a commitment that a short reorg took
-//! out of the best chain for a moment. A chain that cannot be asked deletes nothing.
+//! out of the best chain for a moment. A chain that cannot be asked deletes nothing, and no sweep
+//! runs while the node is catching up with the network: a node resyncing its chain from scratch
+//! next to a full data store would otherwise find none of it in its old blocks.
 
 use std::{collections::HashSet, sync::Arc};
 
@@ -17,8 +19,8 @@ use futures::StreamExt;
 use pallet_da_attestations::runtime_api::DaAttestationsApi;
 use pallet_storage_commitments::runtime_api::StorageCommitmentsApi;
 use polkadot_sdk::{
-	sc_client_api::BlockchainEvents, sp_api::ProvideRuntimeApi, sp_blockchain::HeaderBackend,
-	sp_core::H256,
+	sc_client_api::BlockchainEvents, sc_consensus_aura::SyncOracle, sp_api::ProvideRuntimeApi,
+	sp_blockchain::HeaderBackend, sp_core::H256,
 };
 use zerog_primitives::{AccountId, Balance, BlockNumber, OpaqueBlock as Block};
 
@@ -191,27 +193,52 @@ where
 	}
 }
 
-/// Sweeps `store` every `interval` finalized blocks of `client`, for as long as the node runs.
+/// When sweeps run: every `interval` finalized blocks, never while the node is syncing.
+#[derive(Clone, Copy, Debug)]
+pub struct SweepSchedule {
+	interval: BlockNumber,
+	next: BlockNumber,
+}
+
+impl SweepSchedule {
+	/// The first sweep `interval` blocks after `finalized`.
+	pub fn new(interval: BlockNumber, finalized: BlockNumber) -> Self {
+		Self { interval, next: finalized.saturating_add(interval) }
+	}
+
+	/// Whether to sweep now that `finalized` is final; if so, the next sweep is `interval` blocks
+	/// later. While `syncing`, a due sweep waits (for the first finalized block after the sync).
+	pub fn is_due(&mut self, finalized: BlockNumber, syncing: bool) -> bool {
+		if finalized < self.next || syncing {
+			return false;
+		}
+		self.next = finalized.saturating_add(self.interval);
+		true
+	}
+}
+
+/// Sweeps `store` every `interval` finalized blocks of `client`, for as long as the node runs,
+/// except while `sync` says the node is catching up (the sweep then runs once it has).
 /// A sweep reads the store and calls the runtime: run this on a blocking task.
-pub async fn run<C>(client: Arc<C>, store: Arc<DataStore>, interval: BlockNumber)
+pub async fn run<C, S>(client: Arc<C>, store: Arc<DataStore>, sync: Arc<S>, interval: BlockNumber)
 where
 	C: BlockchainEvents<Block> + ProvideRuntimeApi<Block> + HeaderBackend<Block>,
+	S: SyncOracle + ?Sized,
 	C::Api: StorageCommitmentsApi<Block, AccountId, BlockNumber>
 		+ DaAttestationsApi<Block, AccountId, Balance, BlockNumber>,
 {
 	let mut finality = client.finality_notification_stream();
 	let mut pruner = Pruner::new(store, ClientRetention { client: client.clone() });
-	let mut next_sweep = client.info().finalized_number.saturating_add(interval);
+	let mut schedule = SweepSchedule::new(interval, client.info().finalized_number);
 	log::info!(
 		target: LOG_TARGET,
 		"deleting data the chain no longer commits to, every {interval} finalized blocks"
 	);
 	while let Some(notification) = finality.next().await {
 		let finalized = notification.header.number;
-		if finalized < next_sweep {
+		if !schedule.is_due(finalized, sync.is_major_syncing()) {
 			continue;
 		}
-		next_sweep = finalized.saturating_add(interval);
 		match pruner.sweep() {
 			Ok(report) if report.files_removed > 0 || report.blobs_removed > 0 => log::info!(
 				target: LOG_TARGET,

@@ -261,7 +261,12 @@ pub fn new_full<
 		task_manager.spawn_handle().spawn_blocking(
 			"zerog-data-pruning",
 			Some("zerog"),
-			crate::data_pruning::run(client.clone(), data_store.clone(), data_prune_interval),
+			crate::data_pruning::run(
+				client.clone(),
+				data_store.clone(),
+				sync_service.clone(),
+				data_prune_interval,
+			),
 		);
 	}
 	let offchain_storage = backend.offchain_storage();

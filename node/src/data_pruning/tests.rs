@@ -163,3 +163,20 @@ fn the_node_takes_the_interval_and_documents_it() {
 	let help = Cli::command().render_long_help().to_string();
 	assert!(help.contains("--data-prune-interval <BLOCKS>"), "{help}");
 }
+
+#[test]
+fn sweeps_are_due_every_interval_but_not_while_syncing() {
+	let mut schedule = SweepSchedule::new(10, 5);
+	assert!(!schedule.is_due(14, false));
+	assert!(schedule.is_due(15, false));
+	assert!(!schedule.is_due(16, false));
+	// Finality notifications may skip blocks: the next sweep counts from the one that ran.
+	assert!(schedule.is_due(27, false));
+	assert!(!schedule.is_due(36, false));
+	// Due, but the node is catching up: no sweep until it is done.
+	assert!(!schedule.is_due(37, true));
+	assert!(!schedule.is_due(500, true));
+	assert!(schedule.is_due(501, false));
+	assert!(!schedule.is_due(510, false));
+	assert!(schedule.is_due(511, false));
+}
