@@ -1,5 +1,5 @@
-//! The pallets whose weights `zerog-node benchmark pallet` measures in this runtime (built with
-//! the `runtime-benchmarks` feature; `runtime/benchmarking/weights.sh` runs them all).
+//! The pallets whose weights `frame-omni-bencher` measures in this runtime (built with the
+//! `runtime-benchmarks` feature; `runtime/benchmarking/weights.sh` runs them all).
 
 polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_storage_commitments, StorageCommitments]

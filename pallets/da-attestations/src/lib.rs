@@ -67,8 +67,8 @@
 //!   blob's root may be submitted again.
 //! - **Bounds.** Active signers ([`Config::MaxSigners`], the draw reads them all), quorum size,
 //!   blobs expiring per block ([`Config::MaxBlobsPerBlock`], which bounds the expiry work of
-//!   `on_initialize`; a block takes up to [`EXPIRY_SLOTS`] times as many submissions,
-//!   the later ones with shorter windows) and blobs per `attest` batch ([`Config::MaxAttestationBatch`]).
+//!   `on_initialize`; a block takes up to [`EXPIRY_SLOTS`] times as many submissions, the later
+//!   ones with shorter windows) and blobs per `attest` batch ([`Config::MaxAttestationBatch`]).
 //! - **Quorum lifetime.** `AttestationWindow <= EpochLength` (checked by `integrity_test`), so
 //!   every blob of epoch `e` is resolved before epoch `e + 2` starts, which is when quorum `e` is
 //!   removed; `UnbondingPeriod >= 2 × EpochLength` keeps a leaving member's stake held while any
