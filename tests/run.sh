@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zerog/target}"
+# Each fuzz target (`fuzz_*` tests, arbitrary-driven) runs for this long; docs/testing.md has the
+# command for long runs.
+export ARBTEST_BUDGET_MS="${ARBTEST_BUDGET_MS:-1000}"
 
 # One build for everything: `--all-targets` resolves features exactly as `cargo test` does,
 # so the node binary and the tests share every artifact.

@@ -322,6 +322,84 @@ impl Chain for SubxtChain {
 	}
 }
 
+/// A service of this executor's provider as `--dev` needs it (see [`crate::dev`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnService {
+	/// Its id.
+	pub id: u64,
+	/// Inference or job.
+	pub kind: ServiceKind,
+	/// The endpoint on chain.
+	pub endpoint: String,
+}
+
+impl SubxtChain {
+	/// Every service of this executor's provider, in id order.
+	pub async fn own_services(&self) -> Result<Vec<OwnService>, ChainError> {
+		let provider = <[u8; 32]>::from(self.account());
+		let ids = self
+			.read(
+				dynamic::storage::<([u8; 32],), Value>("ComputeEscrow", "ProviderServices"),
+				(provider,),
+			)
+			.await?;
+		let mut numbers = Vec::new();
+		if let Some(ids) = &ids {
+			collect_numbers(ids, &mut numbers);
+		}
+		let ids = numbers
+			.into_iter()
+			.map(|id| {
+				u64::try_from(id).map_err(|_| ChainError::Decode("service id above u64".into()))
+			})
+			.collect::<Result<Vec<_>, _>>()?;
+		let mut services = Vec::new();
+		for id in ids {
+			let Some(info) = self
+				.read(dynamic::storage::<(u64,), Value>("ComputeEscrow", "Services"), (id,))
+				.await?
+			else {
+				continue;
+			};
+			let kind = match variant_name(field(&info, "kind")?)? {
+				"Job" => ServiceKind::Job,
+				_ => ServiceKind::Inference,
+			};
+			let endpoint =
+				zerog_cli::value::text_field(&info, "endpoint").map_err(ChainError::Decode)?;
+			services.push(OwnService { id, kind, endpoint });
+		}
+		Ok(services)
+	}
+
+	/// Points service `id` of this provider at `endpoint` (`update_service` with every other
+	/// term as it is on chain) and waits until that is finalized.
+	pub async fn point_service_at(&self, id: u64, endpoint: &str) -> Result<(), ChainError> {
+		let info = self
+			.read(dynamic::storage::<(u64,), Value>("ComputeEscrow", "Services"), (id,))
+			.await?
+			.ok_or_else(|| ChainError::Decode(format!("service {id} does not exist")))?;
+		let bytes = |name: &str| -> Result<Vec<u8>, ChainError> {
+			zerog_cli::value::value_bytes(field(&info, name)?)
+				.ok_or_else(|| ChainError::Decode(format!("`{name}` is not a byte string")))
+		};
+		let call = dynamic::transaction(
+			"ComputeEscrow",
+			"update_service",
+			(
+				id,
+				bytes("model")?,
+				endpoint.as_bytes().to_vec(),
+				number(field(&info, "input_price_per_token")?)?,
+				number(field(&info, "output_price_per_token")?)?,
+				field(&info, "verifiability")?.clone().remove_context(),
+				number(field(&info, "stake")?)?,
+			),
+		);
+		self.submit(&call).await.map(|_events| ())
+	}
+}
+
 /// A signed receipt as the dynamic value of the `SignedReceipt` call argument.
 fn signed_receipt_value(signed: &SignedReceipt) -> Value {
 	let receipt = &signed.receipt;
@@ -355,6 +433,20 @@ fn signed_receipt_value(signed: &SignedReceipt) -> Value {
 		),
 		("signature", signature),
 	])
+}
+
+/// Every unsigned integer of a (nested) sequence value, in order: the ids of a `BoundedVec`.
+fn collect_numbers(value: &Value, numbers: &mut Vec<u128>) {
+	use subxt::ext::scale_value::{Composite, ValueDef};
+	match &value.value {
+		ValueDef::Composite(Composite::Unnamed(values)) => {
+			values.iter().for_each(|value| collect_numbers(value, numbers))
+		},
+		ValueDef::Composite(Composite::Named(values)) => {
+			values.iter().for_each(|(_, value)| collect_numbers(value, numbers))
+		},
+		_ => numbers.extend(value.as_u128()),
+	}
 }
 
 /// A subxt error as a retryable [`ChainError`].

@@ -23,6 +23,30 @@ pub fn read_json<T: DeserializeOwned>(path: &Path) -> io::Result<T> {
 	})
 }
 
+/// Reads the record at `path`, or sets it aside when it does not decode: it is renamed to
+/// `<name>.corrupt` (no longer a record; kept for the operator to inspect), an error naming it
+/// is logged, and `Ok(None)` lets the caller go on with the other records. One damaged file (a
+/// disk error, a hand edit, a record of another version) must not keep the executor from
+/// starting and serving everything else. Errors reading the file itself are returned.
+pub fn read_json_or_set_aside<T: DeserializeOwned>(path: &Path) -> io::Result<Option<T>> {
+	match read_json(path) {
+		Ok(record) => Ok(Some(record)),
+		Err(error) if error.kind() == io::ErrorKind::InvalidData => {
+			let mut aside = path.as_os_str().to_os_string();
+			aside.push(".corrupt");
+			let aside = PathBuf::from(aside);
+			fs::rename(path, &aside)?;
+			log::error!(
+				target: "zerog_executor::durable",
+				"Set aside an unreadable record as {} ({error}); the executor goes on without it",
+				aside.display()
+			);
+			Ok(None)
+		},
+		Err(error) => Err(error),
+	}
+}
+
 /// Replaces `path` with `bytes`: temporary file, `fsync`, rename, `fsync` of the directory.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 	let directory = path.parent().unwrap_or_else(|| Path::new("."));
@@ -64,6 +88,25 @@ mod tests {
 		assert!(is_record(&path));
 		assert!(!is_record(&temporary_path(&path)));
 		assert!(!temporary_path(&path).exists());
+	}
+
+	#[test]
+	fn an_unreadable_record_is_set_aside_and_a_readable_one_is_read() {
+		let dir = tempfile::tempdir().unwrap();
+		let good = dir.path().join("good.json");
+		write_json(&good, &vec![5u32]).unwrap();
+		assert_eq!(read_json_or_set_aside::<Vec<u32>>(&good).unwrap(), Some(vec![5]));
+
+		let bad = dir.path().join("bad.json");
+		fs::write(&bad, b"{\"truncated\": ").unwrap();
+		assert_eq!(read_json_or_set_aside::<Vec<u32>>(&bad).unwrap(), None);
+		assert!(!bad.exists());
+		let aside = dir.path().join("bad.json.corrupt");
+		assert_eq!(fs::read(&aside).unwrap(), b"{\"truncated\": ");
+		assert!(!is_record(&aside), "a set-aside file is not loaded again");
+
+		let missing = dir.path().join("missing.json");
+		assert!(read_json_or_set_aside::<Vec<u32>>(&missing).is_err());
 	}
 
 	#[test]

@@ -123,6 +123,7 @@
 //! downloads and uploads exactly like `zerog storage download|upload`.
 
 pub mod chain;
+pub mod dev;
 pub mod durable;
 pub mod encoding;
 pub mod gateway;
@@ -132,6 +133,8 @@ pub mod receipt;
 pub mod server;
 pub mod storage_client;
 
+#[cfg(test)]
+mod fuzz_tests;
 #[cfg(test)]
 mod live_node_tests;
 #[cfg(test)]

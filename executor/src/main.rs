@@ -6,7 +6,8 @@ use std::{
 	time::Duration,
 };
 use zerog_executor::{
-	chain::{Chain, SubxtChain},
+	chain::{Chain, ServiceKind, SubxtChain},
+	dev::{EchoBackend, DEV_SURI, WORDCOUNT_COMMAND},
 	gateway::{proxy::Backend, receipts::ReceiptStore, settlement, Gateway, GatewayConfig},
 	jobs::{
 		runner::{JobRunner, RunnerConfig},
@@ -18,9 +19,21 @@ use zerog_executor::{
 };
 
 /// Runs a ZeroG compute provider's jobs and inference gateway.
+///
+/// On a development chain (`zerog-node --dev`), `zerog-executor --dev` is all it takes: it serves
+/// the dev chain's compute services (Alice's `zerog-dev-echo` inference and `zerog-dev-wordcount`
+/// job services) with built-in stand-ins, so `zerog compute chat --service 0 "hello"` works.
 #[derive(Debug, Parser)]
 #[command(name = "zerog-executor", version)]
 struct Flags {
+	/// Development mode, for a `--dev` chain only: sign as `//Alice` (a public key) unless
+	/// `--suri` is given, keep state in a fresh temporary directory unless `--data-dir` is given,
+	/// answer inference with a built-in echo backend (labelled, not a model) unless `--backend`
+	/// is given, run the built-in wordcount command for job services without `--service`, and
+	/// point the provider's services at this executor's address on chain.
+	#[arg(long)]
+	dev: bool,
+
 	/// Address the job API and the gateway listen on.
 	#[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8700")]
 	listen: SocketAddr,
@@ -30,8 +43,8 @@ struct Flags {
 	node_rpc: String,
 
 	/// Where job state, job work directories and receipts are kept.
-	#[arg(long, value_name = "DIR")]
-	data_dir: PathBuf,
+	#[arg(long, value_name = "DIR", required_unless_present = "dev")]
+	data_dir: Option<PathBuf>,
 
 	/// A job service this executor runs: its on-chain id and the command (`sh -c COMMAND`).
 	/// Repeat for several services.
@@ -40,8 +53,8 @@ struct Flags {
 
 	/// Secret URI of the provider account (mnemonic, 0x seed or //Dev derivation): signs output
 	/// uploads and receipt settlement.
-	#[arg(long, value_name = "SURI")]
-	suri: String,
+	#[arg(long, value_name = "SURI", required_unless_present = "dev")]
+	suri: Option<String>,
 
 	/// OpenAI-compatible backend for the inference gateway (`http://host:port`); without it the
 	/// gateway is off.
@@ -69,9 +82,9 @@ struct Flags {
 	#[arg(long, value_name = "N", default_value_t = 1)]
 	parallel_jobs: usize,
 
-	/// Seconds between settlement rounds.
-	#[arg(long, value_name = "SECS", default_value_t = 30)]
-	settle_interval_secs: u64,
+	/// Seconds between settlement rounds [default: 30; 6 with --dev].
+	#[arg(long, value_name = "SECS")]
+	settle_interval_secs: Option<u64>,
 
 	/// Most receipts per settle_receipts call; 0 = the runtime's MaxReceiptsPerBatch.
 	#[arg(long, value_name = "N", default_value_t = 0)]
@@ -116,18 +129,31 @@ async fn main() -> ExitCode {
 
 /// Connects, resumes unfinished work and serves until Ctrl-C or SIGTERM.
 async fn run(flags: Flags) -> Result<(), String> {
-	let uri = flags.suri.parse().map_err(|error| format!("--suri: {error:?}"))?;
+	let suri = flags.suri.clone().unwrap_or_else(|| DEV_SURI.to_owned());
+	let uri = suri.parse().map_err(|error| format!("--suri: {error:?}"))?;
 	let signer = subxt_signer::sr25519::Keypair::from_uri(&uri)
 		.map_err(|error| format!("--suri: {error}"))?;
 	let patience = Duration::from_secs(flags.patience_secs);
-	std::fs::create_dir_all(&flags.data_dir)
-		.map_err(|error| format!("--data-dir {}: {error}", flags.data_dir.display()))?;
+	let data_dir = flags.data_dir.clone().unwrap_or_else(|| {
+		std::env::temp_dir().join(format!("zerog-executor-dev-{}", std::process::id()))
+	});
+	std::fs::create_dir_all(&data_dir)
+		.map_err(|error| format!("--data-dir {}: {error}", data_dir.display()))?;
+	if flags.dev {
+		log::warn!(
+			"development mode: signing as {}, state in {}, built-in stand-ins for models and \
+			 jobs; for a development chain only",
+			if flags.suri.is_some() { "the --suri account" } else { DEV_SURI },
+			data_dir.display()
+		);
+	}
 
-	let chain: Arc<dyn Chain> = Arc::new(
+	let subxt_chain = Arc::new(
 		SubxtChain::connect(&flags.node_rpc, signer, patience)
 			.await
 			.map_err(|error| error.to_string())?,
 	);
+	let chain: Arc<dyn Chain> = subxt_chain.clone();
 	log::info!("provider account {}", zerog_executor::encoding::format_account(&chain.account()));
 	let storage = Arc::new(
 		RpcStorage::connect(&flags.node_rpc, chain.clone())
@@ -135,15 +161,36 @@ async fn run(flags: Flags) -> Result<(), String> {
 			.map_err(|error| error.to_string())?,
 	);
 
-	let commands: BTreeMap<u64, String> = flags.services.into_iter().collect();
-	let store = JobStore::open(&flags.data_dir).map_err(|error| format!("job store: {error}"))?;
+	let mut commands: BTreeMap<u64, String> = flags.services.iter().cloned().collect();
+	let own_services = if flags.dev {
+		subxt_chain
+			.own_services()
+			.await
+			.map_err(|error| format!("reading the services: {error}"))?
+	} else {
+		Vec::new()
+	};
+	if flags.dev && own_services.is_empty() {
+		return Err(format!(
+			"--dev: the provider account has no compute service on this chain; --dev serves the \
+			 services of a `zerog-node --dev` chain's genesis (register one with `zerog compute \
+			 register`, or start the node with --dev)"
+		));
+	}
+	for service in own_services.iter().filter(|service| service.kind == ServiceKind::Job) {
+		commands.entry(service.id).or_insert_with(|| {
+			log::info!("job service {} runs the built-in wordcount job", service.id);
+			WORDCOUNT_COMMAND.to_owned()
+		});
+	}
+	let store = JobStore::open(&data_dir).map_err(|error| format!("job store: {error}"))?;
 	let runner = JobRunner::new(
 		store,
 		chain.clone(),
 		storage,
 		RunnerConfig {
 			commands,
-			work_dir: flags.data_dir.join("work"),
+			work_dir: data_dir.join("work"),
 			timeout: Duration::from_secs(flags.job_timeout_secs),
 			price_per_second: flags.price_per_second,
 			parallel_jobs: flags.parallel_jobs,
@@ -153,7 +200,17 @@ async fn run(flags: Flags) -> Result<(), String> {
 	);
 	runner.resume_unfinished();
 
-	let gateway = match &flags.backend {
+	let backend_url = match (&flags.backend, flags.dev) {
+		(Some(url), _) => Some(url.clone()),
+		(None, true) => {
+			let url =
+				EchoBackend::spawn().await.map_err(|error| format!("echo backend: {error}"))?;
+			log::info!("inference answered by the built-in echo backend (not a model) at {url}");
+			Some(url)
+		},
+		(None, false) => None,
+	};
+	let gateway = match &backend_url {
 		None => None,
 		Some(url) => {
 			let backend = Backend::new(
@@ -161,15 +218,17 @@ async fn run(flags: Flags) -> Result<(), String> {
 				flags.backend_api_key.clone(),
 				Duration::from_secs(flags.backend_timeout_secs),
 			)?;
-			let receipts = ReceiptStore::open(&flags.data_dir)
-				.map_err(|error| format!("receipt store: {error}"))?;
+			let receipts =
+				ReceiptStore::open(&data_dir).map_err(|error| format!("receipt store: {error}"))?;
 			let gateway = Gateway::new(
 				chain.clone(),
 				receipts,
 				backend,
 				GatewayConfig {
 					countersign_grace: Duration::from_secs(flags.countersign_grace_secs),
-					settle_interval: Duration::from_secs(flags.settle_interval_secs),
+					settle_interval: Duration::from_secs(
+						flags.settle_interval_secs.unwrap_or(if flags.dev { 6 } else { 30 }),
+					),
 					batch_size: flags.batch_size,
 				},
 			);
@@ -184,6 +243,22 @@ async fn run(flags: Flags) -> Result<(), String> {
 		.await
 		.map_err(|error| format!("--listen {}: {error}", flags.listen))?;
 	log::info!("listening on http://{address}");
+
+	// Clients find a service at its on-chain endpoint: in development mode, make that here.
+	let here = format!("http://{address}");
+	for service in own_services.iter().filter(|service| service.endpoint != here) {
+		subxt_chain
+			.point_service_at(service.id, &here)
+			.await
+			.map_err(|error| format!("pointing service {} at {here}: {error}", service.id))?;
+		log::info!("service {} now points at {here} (was {})", service.id, service.endpoint);
+	}
+	if flags.dev {
+		log::info!(
+			"ready: serving services {:?}",
+			own_services.iter().map(|service| service.id).collect::<Vec<_>>()
+		);
+	}
 
 	let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
 		.map_err(|error| format!("SIGTERM handler: {error}"))?;
@@ -234,5 +309,8 @@ mod tests {
 			Flags::try_parse_from(["zerog-executor", "--data-dir", "/tmp/x"]).is_err(),
 			"--suri is required"
 		);
+		assert!(Flags::try_parse_from(["zerog-executor"]).is_err(), "--data-dir is required");
+		let dev = Flags::try_parse_from(["zerog-executor", "--dev"]).unwrap();
+		assert!(dev.dev && dev.suri.is_none() && dev.data_dir.is_none());
 	}
 }

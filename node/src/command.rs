@@ -58,7 +58,12 @@ pub fn run() -> sc_cli::Result<()> {
 	);
 
 	if let Some(Subcommand::EthRpc(_)) = &cli.subcommand {
-		let Some(Subcommand::EthRpc(cmd)) = cli.subcommand.take() else { unreachable!() };
+		let Some(Subcommand::EthRpc(mut cmd)) = cli.subcommand.take() else { unreachable!() };
+		crate::rpc_port::pin_cli_endpoints(
+			&mut cmd.rpc_params,
+			cmd.shared_params.dev,
+			crate::eth_rpc::DEFAULT_ETH_RPC_PORT,
+		)?;
 		return pallet_revive_eth_rpc::cli::run(cmd)
 			.map_err(|error| sc_cli::Error::Application(error.into()));
 	}
@@ -132,7 +137,13 @@ pub fn run() -> sc_cli::Result<()> {
 			let eth_rpc_params = cli.eth_rpc.clone();
 			let compute_executor = cli.compute.compute_executor.clone();
 			let data_prune_interval = cli.pruning.data_prune_interval;
-			runner.run_node_until_exit(|config| async move {
+			let rpc_port_given = cli.run.rpc_params.rpc_port.is_some();
+			runner.run_node_until_exit(|mut config| async move {
+				crate::rpc_port::pin_node_endpoints(rpc_port_given, config.rpc.addr.as_mut());
+				let compute_executor = crate::compute_executor::executor_url(
+					compute_executor,
+					&config.chain_spec.chain_type(),
+				);
 				let eth_rpc = EthRpcLaunch::plan(&eth_rpc_params, &config);
 				let task_manager = match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => {

@@ -10,6 +10,10 @@ use std::{
 	net::{IpAddr, Ipv4Addr, SocketAddr},
 	path::PathBuf,
 	process::{Command, ExitStatus},
+	sync::{
+		atomic::{AtomicU16, Ordering},
+		Arc,
+	},
 	thread,
 	time::Duration,
 };
@@ -48,7 +52,7 @@ pub struct EthRpcParams {
 /// How to start the adapter for a node with a given configuration.
 #[derive(Debug, Clone)]
 pub struct EthRpcLaunch {
-	/// The adapter's arguments, but for its (internal) port.
+	/// The adapter's arguments, but for its (internal) port, which each start adds.
 	args: Vec<String>,
 	/// The port users connect to, served by the guard in front of the adapter.
 	port: u16,
@@ -107,13 +111,18 @@ impl EthRpcLaunch {
 	///
 	/// The child is bound to the node's lifetime by `PR_SET_PDEATHSIG`, which is tied to the
 	/// thread that spawned it; the supervising thread therefore never exits before the node.
-	pub fn spawn(mut self) -> std::io::Result<()> {
+	///
+	/// Each start of the adapter gets a port the kernel just handed out, and the adapter may not
+	/// move off it (`crate::rpc_port`). Something may still take that port between the choice
+	/// and the adapter's bind; the adapter then exits, and its next start gets another port, to
+	/// which the guard follows.
+	pub fn spawn(self) -> std::io::Result<()> {
 		let executable = std::env::current_exe()?;
-		let adapter_port = crate::eth_rpc_guard::free_loopback_port()?;
+		let adapter_port = Arc::new(AtomicU16::new(crate::eth_rpc_guard::free_loopback_port()?));
 		let listen_ip = if self.external { Ipv4Addr::UNSPECIFIED } else { Ipv4Addr::LOCALHOST };
 		crate::eth_rpc_guard::Guard {
 			listen: SocketAddr::from((listen_ip, self.port)),
-			adapter: SocketAddr::from((Ipv4Addr::LOCALHOST, adapter_port)),
+			adapter_port: adapter_port.clone(),
 			chain_id: zerog_primitives::units::EVM_CHAIN_ID,
 			cors_any: self.cors_any,
 		}
@@ -124,7 +133,6 @@ impl EthRpcLaunch {
 				format!("cannot serve the Ethereum JSON-RPC on port {}: {error}", self.port),
 			)
 		})?;
-		self.args.push(format!("--rpc-port={adapter_port}"));
 		log::info!(
 			target: LOG_TARGET,
 			"🦊 Ethereum JSON-RPC on port {} (chain id {})",
@@ -132,7 +140,7 @@ impl EthRpcLaunch {
 			zerog_primitives::units::EVM_CHAIN_ID,
 		);
 		thread::Builder::new().name("eth-rpc-supervisor".into()).spawn(move || loop {
-			match self.run_once(&executable) {
+			match self.run_once(&executable, adapter_port.load(Ordering::Relaxed)) {
 				Ok(status) => log::error!(
 					target: LOG_TARGET,
 					"The Ethereum JSON-RPC stopped ({status}); restarting it in {}s",
@@ -145,13 +153,20 @@ impl EthRpcLaunch {
 				),
 			}
 			thread::sleep(RESTART_DELAY);
+			match crate::eth_rpc_guard::free_loopback_port() {
+				Ok(port) => adapter_port.store(port, Ordering::Relaxed),
+				Err(error) => log::warn!(
+					target: LOG_TARGET,
+					"No new port for the Ethereum JSON-RPC adapter ({error}); keeping the last one",
+				),
+			}
 		})?;
 		Ok(())
 	}
 
-	fn run_once(&self, executable: &PathBuf) -> std::io::Result<ExitStatus> {
+	fn run_once(&self, executable: &PathBuf, adapter_port: u16) -> std::io::Result<ExitStatus> {
 		let mut command = Command::new(executable);
-		command.args(&self.args);
+		command.args(&self.args).arg(format!("--rpc-port={adapter_port}"));
 		#[cfg(target_os = "linux")]
 		{
 			use std::os::unix::process::CommandExt;

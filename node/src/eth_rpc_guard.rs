@@ -10,7 +10,11 @@
 
 use std::{
 	io::{self, Read, Write},
-	net::{Shutdown, SocketAddr, TcpListener, TcpStream},
+	net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream},
+	sync::{
+		atomic::{AtomicU16, Ordering},
+		Arc,
+	},
 	thread,
 	time::Duration,
 };
@@ -35,12 +39,13 @@ const REFUSED: i64 = -32000;
 const QUERY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Where the guard listens and where the adapter it fronts listens.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Guard {
 	/// The address users connect to.
 	pub listen: SocketAddr,
-	/// The adapter, on loopback.
-	pub adapter: SocketAddr,
+	/// The adapter's port on loopback; the supervisor moves the adapter to another port when it
+	/// cannot start on this one.
+	pub adapter_port: Arc<AtomicU16>,
 	/// The chain id transactions must be signed for.
 	pub chain_id: u64,
 	/// Whether refusals carry `Access-Control-Allow-Origin: *` (dev chains, like the adapter).
@@ -55,8 +60,9 @@ impl Guard {
 		thread::Builder::new().name("eth-rpc-guard".into()).spawn(move || {
 			for stream in listener.incoming() {
 				let Ok(client) = stream else { continue };
+				let guard = self.clone();
 				let spawned = thread::Builder::new().name("eth-rpc-conn".into()).spawn(move || {
-					if let Err(error) = self.serve(client) {
+					if let Err(error) = guard.serve(client) {
 						log::debug!(target: LOG_TARGET, "Connection ended: {error}");
 					}
 				});
@@ -77,7 +83,7 @@ impl Guard {
 		let body_len =
 			header(&head, "content-length").and_then(|value| value.parse::<usize>().ok());
 		let plain_post = head.starts_with("POST ") && header(&head, "upgrade").is_none();
-		let mut adapter = TcpStream::connect(self.adapter)?;
+		let mut adapter = TcpStream::connect(self.adapter())?;
 
 		let Some(body_len) = body_len.filter(|len| plain_post && *len <= MAX_BODY_BYTES) else {
 			adapter.write_all(&received)?;
@@ -161,17 +167,23 @@ impl Guard {
 		None
 	}
 
+	/// Where the adapter listens now.
+	fn adapter(&self) -> SocketAddr {
+		SocketAddr::from((Ipv4Addr::LOCALHOST, self.adapter_port.load(Ordering::Relaxed)))
+	}
+
 	/// `method(address, "latest")` on the adapter, for a quantity (a nonce or a balance).
 	fn query(&self, address: &H160, method: &str) -> Option<U256> {
 		let request =
 			json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": [address, "latest"] })
 				.to_string();
-		let mut stream = TcpStream::connect_timeout(&self.adapter, QUERY_TIMEOUT).ok()?;
+		let adapter = self.adapter();
+		let mut stream = TcpStream::connect_timeout(&adapter, QUERY_TIMEOUT).ok()?;
 		stream.set_read_timeout(Some(QUERY_TIMEOUT)).ok()?;
 		write!(
 			stream,
 			"POST / HTTP/1.0\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{request}",
-			self.adapter,
+			adapter,
 			request.len(),
 		)
 		.ok()?;
@@ -239,7 +251,7 @@ impl TransactionTerms {
 }
 
 /// Reads until the end of the request head; returns its length (the blank line included).
-fn read_head(client: &mut TcpStream, received: &mut Vec<u8>) -> io::Result<usize> {
+fn read_head(client: &mut impl Read, received: &mut Vec<u8>) -> io::Result<usize> {
 	loop {
 		if let Some(end) = find(received, b"\r\n\r\n") {
 			return Ok(end + 4);
@@ -305,6 +317,78 @@ pub fn free_loopback_port() -> io::Result<u16> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	/// Fuzz target: any bytes a stranger sends to the public Ethereum port, through the guard's
+	/// request parsing and its transaction checks. None panics; a request head is found only
+	/// where it ends; the relayed head asks for exactly one `Connection: close`.
+	#[test]
+	fn fuzz_guard_request_parsing() {
+		// Nothing listens on the adapter's port: queries fail fast and let the request through.
+		let guard = Guard {
+			listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+			adapter_port: Arc::new(AtomicU16::new(free_loopback_port().unwrap())),
+			chain_id: 16900,
+			cors_any: false,
+		};
+		arbtest::arbtest(|u| {
+			let mut input = Vec::new();
+			if u.ratio(3, 4)? {
+				let method = *u.choose(&["POST", "GET", "OPTIONS", "P\0ST"])?;
+				input.extend(format!("{method} / HTTP/1.1\r\n").into_bytes());
+				for _ in 0..u.int_in_range(0..=6)? {
+					let name =
+						*u.choose(&["Content-Length", "connection", "Upgrade", "Origin", "X"])?;
+					let value: String = u.arbitrary()?;
+					input.extend(format!("{name}: {value}\r\n").into_bytes());
+				}
+				input.extend(b"\r\n");
+			}
+			input.extend({
+				let len = u.int_in_range(0..=300)?;
+				u.bytes(len)
+			}?);
+
+			let mut received = Vec::new();
+			match read_head(&mut io::Cursor::new(&input), &mut received) {
+				Ok(length) => {
+					assert!(length <= received.len() && received[..length].ends_with(b"\r\n\r\n"));
+					let head = String::from_utf8_lossy(&received[..length]).into_owned();
+					let _ = header(&head, "content-length").map(str::parse::<usize>);
+					let relayed = with_connection_close(&head);
+					let closes = relayed
+						.lines()
+						.filter(|line| line.to_ascii_lowercase().starts_with("connection:"))
+						.count();
+					assert_eq!(closes, 1, "{relayed:?}");
+				},
+				Err(_) => {
+					assert!(find(&input, b"\r\n\r\n").is_none() || input.len() > MAX_HEAD_BYTES)
+				},
+			}
+
+			// A body: a JSON request with raw transaction bytes, or noise.
+			let body = if u.arbitrary()? {
+				let raw = {
+					let len = u.int_in_range(0..=200)?;
+					u.bytes(len)
+				}?;
+				json!({"jsonrpc": "2.0", "id": 1, "method": "eth_sendRawTransaction",
+					"params": [format!("0x{}", zerog_primitives::hex::to_hex(raw))]})
+				.to_string()
+				.into_bytes()
+			} else {
+				{
+					let len = u.int_in_range(0..=200)?;
+					u.bytes(len)
+				}?
+				.to_vec()
+			};
+			if let Some(refusal) = guard.refusal(&body) {
+				assert_eq!(refusal["error"]["code"], REFUSED);
+			}
+			Ok(())
+		});
+	}
 
 	#[test]
 	fn headers_are_found_whatever_their_case() {

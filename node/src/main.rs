@@ -12,6 +12,7 @@ mod eth_rpc;
 mod eth_rpc_guard;
 mod local_rpc_url;
 mod rpc;
+mod rpc_port;
 mod service;
 
 fn main() -> polkadot_sdk::sc_cli::Result<()> {

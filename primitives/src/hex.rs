@@ -124,6 +124,44 @@ mod tests {
 	use super::*;
 	use alloc::{format, string::ToString, vec};
 
+	/// Fuzz target: any text (RPC parameters, worker answers) through every reader. None panics,
+	/// they agree with each other, and what they accept is the text's own bytes.
+	#[test]
+	fn fuzz_hex_readers_on_any_text() {
+		arbtest::arbtest(|u| {
+			let owned: String = if u.arbitrary()? {
+				u.arbitrary()?
+			} else {
+				// Mostly hex-looking text, where the interesting cases are.
+				let digits: Vec<u8> = u.arbitrary()?;
+				let alphabet = b"0123456789abcdefABCDEFxX g";
+				digits
+					.iter()
+					.map(|d| char::from(alphabet[usize::from(*d) % alphabet.len()]))
+					.collect()
+			};
+			let text = owned.as_str();
+			let decoded = decode_hex(text);
+			assert_eq!(from_hex(text), decoded.clone().ok());
+			if let Ok(bytes) = &decoded {
+				let digits =
+					text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).unwrap_or(text);
+				assert_eq!(to_hex(bytes), digits.to_ascii_lowercase());
+				assert_eq!(decode_hex(&to_prefixed_hex(bytes)).as_ref(), Ok(bytes));
+			}
+			match (decode_array::<32>(text), &decoded) {
+				(Ok(array), Ok(bytes)) => assert_eq!(&array[..], &bytes[..]),
+				(Err(HexError::WrongLength { found, .. }), Ok(bytes)) => {
+					assert_eq!(found, bytes.len())
+				},
+				(Err(error), Err(same)) => assert_eq!(&error, same),
+				(result, decoded) => panic!("decode_array {result:?} but decode_hex {decoded:?}"),
+			}
+			assert_eq!(parse_h256(text).ok().map(|hash| hash.0), decode_array::<32>(text).ok());
+			Ok(())
+		});
+	}
+
 	#[test]
 	fn hex_round_trips() {
 		let bytes: Vec<u8> = (0..=255).collect();

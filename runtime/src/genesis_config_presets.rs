@@ -1,12 +1,19 @@
 //! Genesis presets: the initial state of each network, from which `chain-specs/` is generated.
 //!
 //! - `development`: one validator (Alice), every Substrate dev account and every Ethereum dev
-//!   account funded, Alice is sudo.
+//!   account funded, Alice is sudo. Alice is also a storage provider, a DA signer and a compute
+//!   provider (an inference and a job service, served by `zerog-executor --dev`), and every dev
+//!   user has marketplace funds for her: storage, DA and compute work on a fresh `--dev` chain.
 //! - `local_testnet`: Alice, Bob, Charlie and Dave validate; for multi-node networks on one host.
-//! - `testnet`: the public test network's initial validators and funding.
+//!   Each of them holds the same three roles, with the endpoints of the README's local network.
+//! - `testnet`: the public test network's initial validators and funding; no ZeroG roles.
 
-use crate::{units::ZG, AccountId, BalancesConfig, Runtime, RuntimeGenesisConfig, SudoConfig};
-use alloc::{vec, vec::Vec};
+use crate::{
+	units::ZG, AccountId, Balance, BalancesConfig, ComputeEscrowConfig, DaAttestationsConfig,
+	Runtime, RuntimeGenesisConfig, StorageCommitmentsConfig, SudoConfig,
+};
+use alloc::{format, string::String, vec, vec::Vec};
+use pallet_compute_escrow::{GenesisLedger, GenesisService, ServiceKind};
 use pallet_revive::AddressMapper;
 use polkadot_sdk::{
 	frame_support::build_struct_json_patch,
@@ -27,6 +34,100 @@ pub const ENDOWMENT: crate::Balance = 1_000_000 * ZG;
 
 /// A validator's keys: Aura to author blocks, GRANDPA to vote on finality.
 type AuthorityKeys = (AuraId, GrandpaId);
+
+/// Stake of each genesis role (storage provider, DA signer, compute service): the minimum the
+/// runtime takes.
+pub const ROLE_STAKE: Balance = 100 * ZG;
+
+/// What a dev user holds in the compute marketplace at genesis, and how much of it already
+/// funds each dev provider's sub-account (enough for thousands of dev chat requests).
+pub const DEV_LEDGER_DEPOSIT: Balance = 100 * ZG;
+/// See [`DEV_LEDGER_DEPOSIT`].
+pub const DEV_SUB_ACCOUNT: Balance = 10 * ZG;
+
+/// Model names of the services `zerog-executor --dev` serves: clearly not real models.
+pub const DEV_INFERENCE_MODEL: &str = "zerog-dev-echo";
+/// See [`DEV_INFERENCE_MODEL`].
+pub const DEV_JOB_MODEL: &str = "zerog-dev-wordcount";
+
+/// Prices of the dev inference service: one micro-ZG an input token, two an output token.
+pub const DEV_INPUT_PRICE: Balance = ZG / 1_000_000;
+/// See [`DEV_INPUT_PRICE`].
+pub const DEV_OUTPUT_PRICE: Balance = 2 * ZG / 1_000_000;
+
+/// A dev node of a ZeroG network and its off-chain roles: its account (the account of its dev
+/// seed, which `--alice` and friends put into the keystore for every key type), where its RPC
+/// serves storage and DA, and where its executor serves compute.
+struct DevRole {
+	account: AccountId,
+	rpc: String,
+	executor: String,
+}
+
+impl DevRole {
+	/// The node of `key` with RPC on `rpc_port` and its executor on `executor_port`.
+	fn new(key: Sr25519Keyring, rpc_port: u16, executor_port: u16) -> Self {
+		Self {
+			account: key.to_account_id(),
+			rpc: format!("ws://127.0.0.1:{rpc_port}"),
+			executor: format!("http://127.0.0.1:{executor_port}"),
+		}
+	}
+}
+
+/// The ZeroG pallets' genesis for `roles`: each is a storage provider and a DA signer at its RPC
+/// endpoint and sells the dev inference and job services at its executor's; every account of
+/// `users` deposits [`DEV_LEDGER_DEPOSIT`] and funds each role's sub-account.
+fn zerog_roles(roles: &[DevRole], users: &[AccountId]) -> Value {
+	let services = roles
+		.iter()
+		.flat_map(|role| {
+			[(ServiceKind::Inference, DEV_INFERENCE_MODEL), (ServiceKind::Job, DEV_JOB_MODEL)].map(
+				|(kind, model)| GenesisService {
+					provider: role.account.clone(),
+					kind,
+					model: model.into(),
+					endpoint: role.executor.clone(),
+					input_price_per_token: DEV_INPUT_PRICE,
+					output_price_per_token: DEV_OUTPUT_PRICE,
+					stake: ROLE_STAKE,
+				},
+			)
+		})
+		.collect();
+	let ledgers = users
+		.iter()
+		.map(|user| GenesisLedger {
+			user: user.clone(),
+			deposit: DEV_LEDGER_DEPOSIT,
+			sub_accounts: roles
+				.iter()
+				.map(|role| (role.account.clone(), DEV_SUB_ACCOUNT))
+				.collect(),
+		})
+		.collect();
+	let endpoints =
+		|role: &DevRole| (role.account.clone(), ROLE_STAKE, role.rpc.clone().into_bytes());
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		storage_commitments: StorageCommitmentsConfig {
+			providers: roles.iter().map(endpoints).collect(),
+		},
+		da_attestations: DaAttestationsConfig { signers: roles.iter().map(endpoints).collect() },
+		compute_escrow: ComputeEscrowConfig { services, ledgers },
+	})
+}
+
+/// Merges the JSON patch `extra` into `base` (objects key by key; anything else replaced).
+fn merge(base: &mut Value, extra: Value) {
+	match (base, extra) {
+		(Value::Object(base), Value::Object(extra)) => {
+			for (key, value) in extra {
+				merge(base.entry(key).or_insert(Value::Null), value);
+			}
+		},
+		(base, extra) => *base = extra,
+	}
+}
 
 /// Builds the genesis patch shared by every preset.
 ///
@@ -98,16 +199,37 @@ fn dev_accounts() -> Vec<AccountId> {
 		.collect()
 }
 
+/// The Substrate dev accounts Alice to Ferdie: the users with marketplace funds at genesis.
+fn dev_users() -> Vec<AccountId> {
+	[
+		Sr25519Keyring::Alice,
+		Sr25519Keyring::Bob,
+		Sr25519Keyring::Charlie,
+		Sr25519Keyring::Dave,
+		Sr25519Keyring::Eve,
+		Sr25519Keyring::Ferdie,
+	]
+	.iter()
+	.map(|key| key.to_account_id())
+	.collect()
+}
+
 fn development() -> Value {
-	genesis(
+	let mut patch = genesis(
 		vec![dev_authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
-	)
+	);
+	// The ports `zerog-node --dev` and `zerog-executor --dev` listen on by default.
+	merge(
+		&mut patch,
+		zerog_roles(&[DevRole::new(Sr25519Keyring::Alice, 9944, 8700)], &dev_users()),
+	);
+	patch
 }
 
 fn local_testnet() -> Value {
-	genesis(
+	let mut patch = genesis(
 		vec![
 			dev_authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
 			dev_authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
@@ -116,7 +238,16 @@ fn local_testnet() -> Value {
 		],
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
-	)
+	);
+	// The RPC ports of the README's local network (9944 to 9947) and executors next to them.
+	let roles = [
+		DevRole::new(Sr25519Keyring::Alice, 9944, 8700),
+		DevRole::new(Sr25519Keyring::Bob, 9945, 8701),
+		DevRole::new(Sr25519Keyring::Charlie, 9946, 8702),
+		DevRole::new(Sr25519Keyring::Dave, 9947, 8703),
+	];
+	merge(&mut patch, zerog_roles(&roles, &dev_users()));
+	patch
 }
 
 /// The public test network. Its validators are operated by the team with the well-known

@@ -53,10 +53,17 @@ pub mod opaque {
 	pub use zerog_primitives::{Header, OpaqueBlock as Block};
 
 	impl_opaque_keys! {
-		/// The keys a validator registers: Aura for authoring, GRANDPA for finality.
+		/// A validator's keys: Aura for authoring, GRANDPA for finality, and the keys its
+		/// off-chain workers sign with as a storage provider (`zgst`), a DA signer (`zgda`) and
+		/// a compute provider (`zgcp`). `author_rotateKeys` creates all of them, and a node
+		/// started with a dev seed (`--dev`, `--alice`, ...) holds that seed's key of each type,
+		/// so the roles the dev presets register at genesis work without a manual step.
 		pub struct SessionKeys {
 			pub aura: Aura,
 			pub grandpa: Grandpa,
+			pub storage: pallet_storage_commitments::crypto::Public,
+			pub da: pallet_da_attestations::crypto::Public,
+			pub compute: pallet_compute_escrow::crypto::Public,
 		}
 	}
 }
@@ -68,7 +75,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("zerog"),
 	impl_name: alloc::borrow::Cow::Borrowed("zerog-node"),
 	authoring_version: 1,
-	spec_version: 103,
+	spec_version: 104,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,

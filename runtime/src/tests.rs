@@ -71,13 +71,108 @@ fn unknown_preset_is_refused() {
 
 #[test]
 fn development_funds_dev_accounts_and_has_one_author() {
+	use polkadot_sdk::frame_support::traits::fungible::Inspect;
 	genesis_of("development").execute_with(|| {
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
 		for key in [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Ferdie] {
-			assert_eq!(Balances::free_balance(key.to_account_id()), ENDOWMENT);
+			// Stakes and marketplace deposits are holds: the endowment is all still theirs.
+			assert_eq!(Balances::total_balance(&key.to_account_id()), ENDOWMENT);
 		}
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		assert_eq!(
+			Balances::free_balance(&bob),
+			ENDOWMENT - genesis_config_presets::DEV_LEDGER_DEPOSIT
+		);
 		assert_eq!(System::block_number(), 0);
 	});
+}
+
+/// What the ZeroG pallets hold for each role account of a preset (the pallets' own tests check
+/// that genesis roles keep their invariants).
+fn assert_roles(preset: &str, roles: &[Sr25519Keyring], services_per_role: u64) {
+	use genesis_config_presets::{DEV_SUB_ACCOUNT, ROLE_STAKE};
+	genesis_of(preset).execute_with(|| {
+		for (position, key) in roles.iter().enumerate() {
+			let account = key.to_account_id();
+			let provider = pallet_storage_commitments::Providers::<Runtime>::get(&account)
+				.unwrap_or_else(|| panic!("{preset}: {key:?} is a storage provider"));
+			assert_eq!(provider.stake, ROLE_STAKE);
+			let signer = pallet_da_attestations::Signers::<Runtime>::get(&account)
+				.unwrap_or_else(|| panic!("{preset}: {key:?} is a DA signer"));
+			assert_eq!(AsRef::<[u8; 32]>::as_ref(&account), &signer.da_key.0);
+			let ids = pallet_compute_escrow::ProviderServices::<Runtime>::get(&account);
+			let first = position as u64 * services_per_role;
+			assert_eq!(ids.into_inner(), (first..first + services_per_role).collect::<Vec<_>>());
+			let inference = pallet_compute_escrow::Services::<Runtime>::get(first).unwrap();
+			assert_eq!(inference.kind, pallet_compute_escrow::ServiceKind::Inference);
+			assert_eq!(
+				inference.model.as_slice(),
+				genesis_config_presets::DEV_INFERENCE_MODEL.as_bytes()
+			);
+			for user in [Sr25519Keyring::Bob, Sr25519Keyring::Ferdie] {
+				let sub = pallet_compute_escrow::SubAccounts::<Runtime>::get(
+					user.to_account_id(),
+					&account,
+				);
+				assert_eq!(sub.balance, DEV_SUB_ACCOUNT, "{preset}: {user:?} funds {key:?}");
+			}
+		}
+	});
+}
+
+#[test]
+fn development_makes_alice_a_provider_a_signer_and_a_compute_provider() {
+	assert_roles("development", &[Sr25519Keyring::Alice], 2);
+	genesis_of("development").execute_with(|| {
+		use polkadot_sdk::frame_support::traits::Hooks;
+		let service = pallet_compute_escrow::Services::<Runtime>::get(0).unwrap();
+		assert_eq!(service.endpoint.as_slice(), b"http://127.0.0.1:8700");
+		// Block 1 draws the first DA quorum from the genesis signers: Alice is in it.
+		System::set_block_number(1);
+		crate::DaAttestations::on_initialize(1);
+		let quorum = pallet_da_attestations::Quorums::<Runtime>::get(1).expect("a first quorum");
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		assert!(quorum.members.iter().any(|(member, _)| *member == alice));
+	});
+}
+
+#[test]
+fn local_testnet_gives_each_validator_every_role() {
+	use Sr25519Keyring::*;
+	assert_roles("local_testnet", &[Alice, Bob, Charlie, Dave], 2);
+}
+
+#[test]
+fn testnet_registers_no_roles() {
+	genesis_of("testnet").execute_with(|| {
+		assert_eq!(pallet_storage_commitments::Providers::<Runtime>::iter().count(), 0);
+		assert_eq!(pallet_da_attestations::Signers::<Runtime>::iter().count(), 0);
+		assert_eq!(pallet_compute_escrow::Services::<Runtime>::iter().count(), 0);
+	});
+}
+
+/// A node started with a dev seed (`--alice`) asks the runtime to generate its session keys
+/// from the seed: that gives it the seed's key of every off-chain worker's type, whose account
+/// is the seed's account, as the genesis roles need.
+#[test]
+fn session_keys_from_a_dev_seed_are_the_seed_account_s_worker_keys() {
+	use polkadot_sdk::sp_keystore::{testing::MemoryKeystore, Keystore, KeystoreExt};
+	use std::sync::Arc;
+	let keystore = Arc::new(MemoryKeystore::new());
+	let mut ext = TestExternalities::default();
+	ext.register_extension(KeystoreExt(keystore.clone()));
+	ext.execute_with(|| {
+		crate::opaque::SessionKeys::generate(b"", Some(b"//Alice".to_vec()));
+	});
+	let alice = Sr25519Keyring::Alice.public();
+	for key_type in [
+		pallet_storage_commitments::KEY_TYPE,
+		pallet_da_attestations::KEY_TYPE,
+		pallet_compute_escrow::KEY_TYPE,
+	] {
+		let keys = keystore.sr25519_public_keys(key_type);
+		assert_eq!(keys, vec![alice], "{key_type:?}");
+	}
 }
 
 #[test]

@@ -1,16 +1,28 @@
-//! Harness for the end-to-end tests: starts real `zerog-node` processes on free ports, with
+//! Harness for the end-to-end tests: starts real `zerog-node` processes on reserved ports, with
 //! their own temporary databases, and talks to them over JSON-RPC.
+//!
+//! Three rules keep parallel tests from disturbing each other:
+//! - ports come from [`reserve_port`]: outside the kernel's ephemeral range and locked for the
+//!   test process, so no other test, no helper process and no outgoing connection can hold a
+//!   node's port when it starts (the node refuses to start on a taken `--rpc-port` instead of
+//!   moving elsewhere);
+//! - a node counts as started once its RPC answers a JSON-RPC call, not once its port accepts a
+//!   TCP connection;
+//! - each node has one RPC connection ([`Node::rpc`], [`Node::client`]), as a real client would,
+//!   instead of a new WebSocket handshake for every poll.
 //!
 //! The node binary is the one `cargo build --release -p zerog-node` put next to the test
 //! binaries (`$CARGO_TARGET_DIR/release/zerog-node`); `ZEROG_NODE_BIN` overrides it.
 
 pub mod cli;
+pub mod events;
+pub mod process;
 
 use std::{
 	ffi::OsString,
 	fs::{File, OpenOptions},
 	io::{Read, Write},
-	net::{TcpListener, TcpStream},
+	net::TcpStream,
 	path::{Path, PathBuf},
 	process::{Child, Command, Output, Stdio},
 	time::{Duration, Instant},
@@ -21,9 +33,14 @@ use subxt::{
 	rpcs::{rpc_params, RpcClient},
 	OnlineClient, PolkadotConfig,
 };
+use tokio::sync::Mutex as AsyncMutex;
+pub use zerog_test_ports::reserve_port;
 
-/// How long a node may take to open its RPC port after start.
+/// How long a node may take to answer RPC after start.
 pub const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long one readiness probe waits for an answer.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Path of the `zerog-node` binary under test.
 pub fn node_binary() -> PathBuf {
@@ -99,14 +116,6 @@ pub fn workspace_root() -> PathBuf {
 	manifest_dir.parent().expect("tests/ is in the workspace").to_path_buf()
 }
 
-/// A port on loopback that nothing listens on right now.
-pub fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0")
-		.and_then(|listener| listener.local_addr())
-		.expect("the OS hands out a free port")
-		.port()
-}
-
 /// Runs `zerog-node` with `args` to completion (for subcommands and bad-input checks).
 pub fn run_node_command(args: &[&str]) -> Output {
 	Command::new(node_binary()).args(args).stdin(Stdio::null()).output().expect("zerog-node starts")
@@ -128,6 +137,10 @@ pub struct Node {
 	log_path: PathBuf,
 	/// The arguments the node was started with, for [`Node::restart`].
 	command_line: Vec<OsString>,
+	/// The one RPC connection of the test to this node, opened on first use.
+	rpc_client: AsyncMutex<Option<RpcClient>>,
+	/// The subxt client on that connection, built on first use.
+	subxt_client: AsyncMutex<Option<OnlineClient<PolkadotConfig>>>,
 	_base_dir: tempfile::TempDir,
 }
 
@@ -164,9 +177,9 @@ impl NodeConfig {
 impl Node {
 	/// Starts a node and waits until its RPC answers.
 	pub fn start(config: NodeConfig) -> Node {
-		let rpc_port = free_port();
-		let p2p_port = free_port();
-		let prometheus_port = free_port();
+		let rpc_port = reserve_port();
+		let p2p_port = reserve_port();
+		let prometheus_port = reserve_port();
 		let base_dir = tempfile::Builder::new()
 			.prefix(&format!("zerog-e2e-{}-", config.name))
 			.tempdir()
@@ -184,7 +197,7 @@ impl Node {
 		// tests can run side by side.
 		let eth_rpc_port = (config.chain.is_none()
 			&& !config.extra_args.iter().any(|arg| arg == "--no-eth-rpc"))
-		.then(free_port);
+		.then(reserve_port);
 		if let Some(port) = eth_rpc_port {
 			command.args(["--eth-rpc-port", &port.to_string()]);
 		}
@@ -212,6 +225,8 @@ impl Node {
 			eth_rpc_port,
 			log_path,
 			command_line,
+			rpc_client: AsyncMutex::new(None),
+			subxt_client: AsyncMutex::new(None),
 			_base_dir: base_dir,
 		};
 		node.wait_for_rpc();
@@ -220,8 +235,9 @@ impl Node {
 
 	/// Kills the node (SIGKILL) if it still runs and starts it again with the same command line:
 	/// the same ports, node key and base path, so the same database and keystore. The log goes
-	/// on in the same file, after a `restarted by the test` line. Waits until the RPC answers.
-	pub fn restart(&mut self) {
+	/// on in the same file, after a `restarted by the test` line. Waits until the RPC answers
+	/// and returns how long that took from the start of the new process.
+	pub fn restart(&mut self) -> Duration {
 		self.kill();
 		let mut log = OpenOptions::new().append(true).open(&self.log_path).expect("log file opens");
 		writeln!(log, "----- {} restarted by the test -----", self.name).unwrap();
@@ -232,21 +248,31 @@ impl Node {
 			.stderr(log)
 			.spawn()
 			.expect("zerog-node starts");
-		self.wait_for_rpc();
+		self.wait_for_rpc()
 	}
 
-	fn wait_for_rpc(&mut self) {
-		let deadline = Instant::now() + STARTUP_TIMEOUT;
-		while Instant::now() < deadline {
+	/// Waits until the node answers `system_health` on its RPC port (HTTP, one request per
+	/// probe); returns how long that took. Panics with the log when the process exits or
+	/// [`STARTUP_TIMEOUT`] passes.
+	fn wait_for_rpc(&mut self) -> Duration {
+		let started = Instant::now();
+		let mut last_error = String::from("no answer yet");
+		while started.elapsed() < STARTUP_TIMEOUT {
 			if let Ok(Some(status)) = self.child.try_wait() {
 				panic!("node {} exited early with {status}:\n{}", self.name, self.log_tail());
 			}
-			if TcpStream::connect(("127.0.0.1", self.rpc_port)).is_ok() {
-				return;
+			match http_json_rpc(self.rpc_port, "system_health", Value::Array(vec![])) {
+				Ok(answer) if answer.get("result").is_some() => return started.elapsed(),
+				Ok(answer) => last_error = format!("answered {answer}"),
+				Err(error) => last_error = error.to_string(),
 			}
-			std::thread::sleep(Duration::from_millis(200));
+			std::thread::sleep(Duration::from_millis(100));
 		}
-		panic!("node {} did not open its RPC port in time:\n{}", self.name, self.log_tail());
+		panic!(
+			"node {} did not answer RPC within {STARTUP_TIMEOUT:?} ({last_error}):\n{}",
+			self.name,
+			self.log_tail()
+		);
 	}
 
 	/// The node's WebSocket RPC URL.
@@ -274,13 +300,37 @@ impl Node {
 		std::fs::read_to_string(&self.log_path).is_ok_and(|log| log.contains(needle))
 	}
 
-	/// A raw JSON-RPC client.
+	/// The test's JSON-RPC client of this node: one WebSocket connection, opened on first use
+	/// and shared by every call (clones share it).
 	pub async fn rpc(&self) -> RpcClient {
-		RpcClient::from_insecure_url(self.ws_url()).await.expect("RPC connects")
+		let mut client = self.rpc_client.lock().await;
+		if client.is_none() {
+			let connected =
+				RpcClient::from_insecure_url(self.ws_url()).await.unwrap_or_else(|error| {
+					panic!("node {}: RPC connects: {error}\n{}", self.name, self.log_tail())
+				});
+			*client = Some(connected);
+		}
+		client.clone().expect("connected above")
 	}
 
-	/// A subxt client.
+	/// A subxt client on the node's one RPC connection (metadata fetched once).
 	pub async fn client(&self) -> OnlineClient<PolkadotConfig> {
+		let mut client = self.subxt_client.lock().await;
+		if client.is_none() {
+			let built = OnlineClient::<PolkadotConfig>::from_rpc_client(self.rpc().await)
+				.await
+				.unwrap_or_else(|error| {
+					panic!("node {}: subxt client: {error}\n{}", self.name, self.log_tail())
+				});
+			*client = Some(built);
+		}
+		client.clone().expect("built above")
+	}
+
+	/// A subxt client on a connection of its own, for a test that needs to compare two views
+	/// or to drop a connection on purpose.
+	pub async fn new_client(&self) -> OnlineClient<PolkadotConfig> {
 		OnlineClient::<PolkadotConfig>::from_insecure_url(self.ws_url())
 			.await
 			.expect("subxt connects")
@@ -314,20 +364,27 @@ impl Node {
 		format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.p2p_port, peer_id.as_str().unwrap())
 	}
 
-	/// Waits until `condition` holds for this node, polling every 500 ms.
+	/// Waits until `condition` holds for this node, polling every 500 ms (and at least once, even
+	/// with a zero `timeout`).
 	pub async fn wait_until<F, Fut>(&self, what: &str, timeout: Duration, condition: F)
 	where
 		F: Fn() -> Fut,
 		Fut: std::future::Future<Output = bool>,
 	{
-		let deadline = Instant::now() + timeout;
-		while Instant::now() < deadline {
+		let started = Instant::now();
+		loop {
 			if condition().await {
 				return;
 			}
+			if started.elapsed() >= timeout {
+				panic!(
+					"node {}: {what} not seen within {timeout:?}:\n{}",
+					self.name,
+					self.log_tail()
+				);
+			}
 			tokio::time::sleep(Duration::from_millis(500)).await;
 		}
-		panic!("node {}: timed out waiting for {what}:\n{}", self.name, self.log_tail());
 	}
 
 	/// Waits until the best block is at least `number`.
@@ -380,27 +437,16 @@ impl Node {
 	/// returns the response object (`result` or `error`), or the I/O error when nothing answers.
 	pub fn eth_request(&self, method: &str, params: Value) -> std::io::Result<Value> {
 		let port = self.eth_rpc_port.expect("this node serves the Ethereum RPC");
-		let body =
-			serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params })
-				.to_string();
-		let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-		stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-		write!(
-			stream,
-			"POST / HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
-			 Content-Length: {}\r\n\r\n{body}",
-			body.len()
-		)?;
-		let mut response = String::new();
-		stream.read_to_string(&mut response)?;
-		let json = response.split("\r\n\r\n").nth(1).unwrap_or_default();
-		serde_json::from_str(json).map_err(std::io::Error::other)
+		http_json_rpc(port, method, params)
 	}
 
-	/// Kills the process (SIGKILL) and waits for it.
+	/// Kills the process (SIGKILL) and waits for it. The test's connection to it is dropped;
+	/// the next [`Node::rpc`] after a [`Node::restart`] opens a new one.
 	pub fn kill(&mut self) {
 		let _ = self.child.kill();
 		let _ = self.child.wait();
+		*self.rpc_client.get_mut() = None;
+		*self.subxt_client.get_mut() = None;
 	}
 }
 
@@ -408,6 +454,26 @@ impl Drop for Node {
 	fn drop(&mut self) {
 		self.kill();
 	}
+}
+
+/// One JSON-RPC request over plain HTTP/1.0 to `127.0.0.1:port`: the response object (`result`
+/// or `error`), or the I/O error when nothing answers within [`PROBE_TIMEOUT`].
+pub fn http_json_rpc(port: u16, method: &str, params: Value) -> std::io::Result<Value> {
+	let body = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params })
+		.to_string();
+	let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+	let mut stream = TcpStream::connect_timeout(&address, PROBE_TIMEOUT)?;
+	stream.set_read_timeout(Some(PROBE_TIMEOUT))?;
+	write!(
+		stream,
+		"POST / HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+		 Content-Length: {}\r\n\r\n{body}",
+		body.len()
+	)?;
+	let mut response = String::new();
+	stream.read_to_string(&mut response)?;
+	let json = response.split("\r\n\r\n").nth(1).unwrap_or_default();
+	serde_json::from_str(json).map_err(std::io::Error::other)
 }
 
 /// Parses the hex block number of a JSON header.

@@ -18,8 +18,8 @@
 use std::{
 	io::{Read, Write},
 	net::TcpStream,
-	path::{Path, PathBuf},
-	process::{Child, Command, Stdio},
+	path::Path,
+	process::Command,
 	time::{Duration, Instant},
 };
 
@@ -33,7 +33,10 @@ use subxt::{
 use subxt_signer::sr25519::dev;
 use zerog_e2e_tests::{
 	cli::{hex, output_text},
-	executor_binary, free_port, run_cli, workspace_root, Node, NodeConfig,
+	events::{block_events, find_event, wait_for_event},
+	executor_binary,
+	process::Process,
+	reserve_port, run_cli, workspace_root, Node, NodeConfig,
 };
 
 /// One ZG in the smallest unit.
@@ -60,48 +63,6 @@ const PRICE_PER_SECOND: u128 = ZG / 1_000;
 
 /// The runtime's `ComputeSlashFraction`: 10% of a service's stake per missed deadline.
 const SLASH_PERCENT: u128 = 10;
-
-/// A child process killed when dropped, with its log for failure messages.
-struct Process {
-	name: &'static str,
-	child: Child,
-	log: PathBuf,
-}
-
-impl Process {
-	/// Starts `command` with stdout and stderr going to `log`.
-	fn spawn(name: &'static str, mut command: Command, log: PathBuf) -> Process {
-		let file = std::fs::File::create(&log).expect("log file is writable");
-		let child = command
-			.stdin(Stdio::null())
-			.stdout(file.try_clone().expect("log handle clones"))
-			.stderr(file)
-			.spawn()
-			.unwrap_or_else(|error| panic!("{name} starts: {error}"));
-		Process { name, child, log }
-	}
-
-	/// The last lines of the log.
-	fn log_tail(&self) -> String {
-		let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-		let lines: Vec<&str> = text.lines().collect();
-		format!("--- {} ---\n{}", self.name, lines[lines.len().saturating_sub(40)..].join("\n"))
-	}
-
-	/// Panics with the log if the process already exited.
-	fn assert_running(&mut self) {
-		if let Ok(Some(status)) = self.child.try_wait() {
-			panic!("{} exited with {status}:\n{}", self.name, self.log_tail());
-		}
-	}
-}
-
-impl Drop for Process {
-	fn drop(&mut self) {
-		let _ = self.child.kill();
-		let _ = self.child.wait();
-	}
-}
 
 /// `GET path` on `127.0.0.1:port` over plain HTTP/1.0: the status and the body.
 fn http_get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
@@ -194,25 +155,6 @@ async fn sub_account_balance(
 	sub.at("balance").and_then(|value| value.as_u128()).unwrap()
 }
 
-/// Every event of block `number` as (pallet, name, SCALE fields).
-async fn block_events(
-	api: &OnlineClient<PolkadotConfig>,
-	number: u32,
-) -> Vec<(String, String, Vec<u8>)> {
-	let events = api.at_block(u64::from(number)).await.unwrap().events().fetch().await.unwrap();
-	events
-		.iter()
-		.map(|event| {
-			let event = event.unwrap();
-			(
-				event.pallet_name().to_owned(),
-				event.event_name().to_owned(),
-				event.field_bytes().to_vec(),
-			)
-		})
-		.collect()
-}
-
 /// Transaction fees `who` paid in blocks `from..=to` (`TransactionPayment.TransactionFeePaid`).
 async fn fees_paid(api: &OnlineClient<PolkadotConfig>, who: [u8; 32], from: u32, to: u32) -> u128 {
 	let mut total = 0;
@@ -228,50 +170,6 @@ async fn fees_paid(api: &OnlineClient<PolkadotConfig>, who: [u8; 32], from: u32,
 		}
 	}
 	total
-}
-
-/// Scans blocks from `*next` to the best one for the first `ComputeEscrow.<name>` event whose
-/// fields `matches`; returns the block and the fields. `*next` moves past the scanned blocks.
-async fn find_event(
-	node: &Node,
-	api: &OnlineClient<PolkadotConfig>,
-	next: &mut u32,
-	name: &str,
-	matches: impl Fn(&[u8]) -> bool,
-) -> Option<(u32, Vec<u8>)> {
-	let best = node.best_number().await;
-	while *next <= best {
-		for (pallet, event, fields) in block_events(api, *next).await {
-			if pallet == "ComputeEscrow" && event == name && matches(&fields) {
-				return Some((*next, fields));
-			}
-		}
-		*next += 1;
-	}
-	None
-}
-
-/// Waits for the first `ComputeEscrow.<name>` event from block `from` on whose fields `matches`.
-async fn wait_for_event(
-	node: &Node,
-	api: &OnlineClient<PolkadotConfig>,
-	from: u32,
-	name: &str,
-	timeout: Duration,
-	diagnostics: impl Fn() -> String,
-	matches: impl Fn(&[u8]) -> bool,
-) -> (u32, Vec<u8>) {
-	let deadline = Instant::now() + timeout;
-	let mut next = from;
-	loop {
-		if let Some(found) = find_event(node, api, &mut next, name, &matches).await {
-			return found;
-		}
-		if Instant::now() >= deadline {
-			panic!("no ComputeEscrow.{name} within {}s\n{}", timeout.as_secs(), diagnostics());
-		}
-		tokio::time::sleep(Duration::from_secs(1)).await;
-	}
 }
 
 /// keccak256 of `data`.
@@ -339,7 +237,7 @@ async fn start_fake_backend(dir: &Path) -> (Process, u16) {
 async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_slashed() {
 	let started = Instant::now();
 	let dir = tempfile::tempdir().unwrap();
-	let executor_port = free_port();
+	let executor_port = reserve_port();
 	let executor_url = format!("http://127.0.0.1:{executor_port}");
 	let node = Node::start(NodeConfig::dev("compute").args([
 		"--no-eth-rpc",
@@ -513,7 +411,7 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 		&node,
 		&api,
 		created_at,
-		"ResultSubmitted",
+		("ComputeEscrow", "ResultSubmitted"),
 		BLOCK_TIMEOUT,
 		diagnostics,
 		|fields| u64::decode(&mut &fields[..]).ok() == Some(job),
@@ -555,7 +453,7 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 		&node,
 		&api,
 		chat_from,
-		"ReceiptsSettled",
+		("ComputeEscrow", "ReceiptsSettled"),
 		BLOCK_TIMEOUT * 2,
 		diagnostics,
 		|_| true,
@@ -619,7 +517,7 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 		&node,
 		&api,
 		deadline.saturating_sub(1),
-		"JobExpired",
+		("ComputeEscrow", "JobExpired"),
 		BLOCK_TIMEOUT * 2,
 		diagnostics,
 		|fields| u64::decode(&mut &fields[..]).ok() == Some(doomed_job),
@@ -643,7 +541,7 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 	assert_eq!(bob_before.0 - bob_after.0, bob_fees, "nothing else leaves Bob's free balance");
 	let no_result = {
 		let mut next = created_at;
-		find_event(&node, &api, &mut next, "ResultSubmitted", |fields| {
+		find_event(&node, &api, &mut next, ("ComputeEscrow", "ResultSubmitted"), |fields| {
 			u64::decode(&mut &fields[..]).ok() == Some(doomed_job)
 		})
 		.await

@@ -12,7 +12,7 @@ use subxt::{
 };
 use subxt_signer::sr25519::dev;
 use zerog_e2e_tests::{
-	cli::{hex, output_text, random_bytes, zerog_json},
+	cli::{output_text, random_bytes, zerog_json},
 	run_cli, Node, NodeConfig,
 };
 
@@ -22,21 +22,17 @@ const ZG: u128 = 1_000_000_000_000_000_000;
 /// Blocks come every 2 s; allow for a slow, loaded CI machine.
 const BLOCK_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The runtime's DA epoch, in blocks (`runtime/src/configs/da.rs`): a new signer is drawn into
-/// the quorum of the next epoch.
-const EPOCH_LENGTH: u32 = 10;
-
-/// Registers `signer` as a DA signer (100 ZG stake, its own key as DA key) with `endpoint`, and
-/// waits for the next epoch, whose quorum is drawn from the registered signers.
-async fn register_signer(node: &Node, signer: &subxt_signer::sr25519::Keypair, endpoint: &str) {
-	let register = dynamic::transaction(
+/// Moves the endpoint of `signer`, a DA signer of the dev genesis (stake 100 ZG), to
+/// `endpoint`.
+async fn update_signer_endpoint(
+	node: &Node,
+	signer: &subxt_signer::sr25519::Keypair,
+	endpoint: &str,
+) {
+	let update = dynamic::transaction(
 		"DaAttestations",
-		"register_signer",
-		(
-			100 * ZG,
-			Value::from_bytes(signer.public_key().0),
-			Value::from_bytes(endpoint.as_bytes()),
-		),
+		"update_signer",
+		(100 * ZG, Value::from_bytes(endpoint.as_bytes())),
 	);
 	node.client()
 		.await
@@ -44,14 +40,12 @@ async fn register_signer(node: &Node, signer: &subxt_signer::sr25519::Keypair, e
 		.await
 		.unwrap()
 		.transactions()
-		.sign_and_submit_then_watch_default(&register, signer)
+		.sign_and_submit_then_watch_default(&update, signer)
 		.await
 		.unwrap()
 		.wait_for_finalized_success()
 		.await
 		.unwrap();
-	let registered_at = node.best_number().await;
-	node.wait_for_best(registered_at + EPOCH_LENGTH + 1, BLOCK_TIMEOUT * 2).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -61,14 +55,11 @@ async fn da_blob_is_certified_fetched_and_sampled() {
 	let alice = dev::alice();
 	let rpc = node.rpc().await;
 
-	// Alice's node signs for DA: her key in the keystore, and Alice registered as a signer whose
-	// endpoint is the node's RPC over plain HTTP.
-	let () = rpc
-		.request("author_insertKey", rpc_params!["zgda", "//Alice", hex(&alice.public_key().0)])
-		.await
-		.unwrap();
+	// Alice's node signs for DA out of the box: the dev genesis registers her as a signer and
+	// `--dev` puts her `zgda` key into the keystore. Her endpoint moves to the node's RPC over
+	// plain HTTP, which the CLI then pushes the shards to as well.
 	let endpoint = format!("http://127.0.0.1:{}", node.rpc_port);
-	register_signer(&node, &alice, &endpoint).await;
+	update_signer_endpoint(&node, &alice, &endpoint).await;
 
 	let dir = tempfile::tempdir().unwrap();
 	let blob = random_bytes(300_000, 11);
@@ -138,25 +129,20 @@ async fn da_blob_is_certified_fetched_and_sampled() {
 	assert!(!missing.exists(), "nothing is written for a blob that cannot be rebuilt");
 }
 
-/// A blob nobody attests (its quorum's only signer, Bob, runs no node) expires; the node's sweep
-/// (`--data-prune-interval 2`) keeps its shards while it is pending and deletes them once the
-/// chain has forgotten it.
+/// A blob nobody attests (its quorum's only signer, Alice, runs no off-chain worker on this
+/// node) expires; the node's sweep (`--data-prune-interval 2`) keeps its shards while it is
+/// pending and deletes them once the chain has forgotten it.
 #[tokio::test(flavor = "multi_thread")]
 async fn shards_of_a_blob_that_expired_uncertified_are_deleted() {
 	let node = Node::start(NodeConfig::dev("cli-da-prune").args([
 		"--no-eth-rpc",
 		"--data-prune-interval",
 		"2",
+		"--offchain-worker",
+		"never",
 	]));
 	node.wait_for_best(1, BLOCK_TIMEOUT).await;
 	let rpc = node.rpc().await;
-	// Nothing listens at Bob's endpoint: `zerog da submit` warns and goes on.
-	register_signer(
-		&node,
-		&dev::bob(),
-		&format!("http://127.0.0.1:{}", zerog_e2e_tests::free_port()),
-	)
-	.await;
 
 	let dir = tempfile::tempdir().unwrap();
 	let file = dir.path().join("blob.bin");
@@ -169,12 +155,12 @@ async fn shards_of_a_blob_that_expired_uncertified_are_deleted() {
 	assert_eq!(submitted["held"], 4, "{submitted}");
 	let included = submitted["blockNumber"].as_u64().expect("included in a block") as u32;
 
-	// Pending for EPOCH_LENGTH blocks: sweeps at every second finalized block keep it.
+	// Pending for the DA epoch's 10 blocks: sweeps at every second finalized block keep it.
 	node.wait_for_finalized(included + 5, BLOCK_TIMEOUT).await;
 	let held: Json = rpc.request("da_heldShards", rpc_params![root.as_str()]).await.unwrap();
 	assert_eq!(held["indices"], serde_json::json!([0, 1, 2, 3]), "kept while pending: {held}");
 
-	// Expired at `included + EPOCH_LENGTH`, unknown at two sweeps after that: deleted.
+	// Expired at `included + 10`, unknown at two sweeps after that: deleted.
 	let deleted = format!("deleted 4 shards of blob {root}: it expired uncertified");
 	node.wait_until("the expired blob's shards are deleted", BLOCK_TIMEOUT * 2, || {
 		let found = node.log_contains(&deleted);

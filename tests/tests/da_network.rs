@@ -46,8 +46,9 @@ async fn follower(name: &str, alice: &Node) -> Node {
 }
 
 /// Puts `signer`'s DA key into `node`'s keystore and registers `signer` with `node`'s RPC over
-/// HTTP as its endpoint.
-async fn make_signer(node: &Node, submit_via: &Node, signer: &Keypair, suri: &str) {
+/// HTTP as its endpoint; a signer the dev genesis registered already (Alice) only moves its
+/// endpoint there.
+async fn make_signer(node: &Node, submit_via: &Node, signer: &Keypair, suri: &str, genesis: bool) {
 	let () = node
 		.rpc()
 		.await
@@ -55,19 +56,32 @@ async fn make_signer(node: &Node, submit_via: &Node, signer: &Keypair, suri: &st
 		.await
 		.unwrap();
 	let endpoint = format!("http://127.0.0.1:{}", node.rpc_port);
-	let register = dynamic::transaction(
-		"DaAttestations",
-		"register_signer",
-		(100 * ZG, Value::from_bytes(signer.public_key().0), Value::from_bytes(endpoint)),
-	);
-	submit_via
-		.client()
+	if genesis {
+		let update = dynamic::transaction(
+			"DaAttestations",
+			"update_signer",
+			(100 * ZG, Value::from_bytes(endpoint)),
+		);
+		submit_finalized(submit_via, &update, signer).await;
+	} else {
+		let register = dynamic::transaction(
+			"DaAttestations",
+			"register_signer",
+			(100 * ZG, Value::from_bytes(signer.public_key().0), Value::from_bytes(endpoint)),
+		);
+		submit_finalized(submit_via, &register, signer).await;
+	}
+}
+
+/// Signs `call` with `signer`, submits it through `node` and waits until it is finalized.
+async fn submit_finalized(node: &Node, call: &impl subxt::transactions::Payload, signer: &Keypair) {
+	node.client()
 		.await
 		.at_current_block()
 		.await
 		.unwrap()
 		.transactions()
-		.sign_and_submit_then_watch_default(&register, signer)
+		.sign_and_submit_then_watch_default(call, signer)
 		.await
 		.unwrap()
 		.wait_for_finalized_success()
@@ -103,9 +117,9 @@ async fn three_signers_certify_and_serve_blobs_through_failures() {
 	}
 
 	let (alice, bob, charlie) = (dev::alice(), dev::bob(), dev::charlie());
-	make_signer(&alice_node, &alice_node, &alice, "//Alice").await;
-	make_signer(&bob_node, &alice_node, &bob, "//Bob").await;
-	make_signer(&charlie_node, &alice_node, &charlie, "//Charlie").await;
+	make_signer(&alice_node, &alice_node, &alice, "//Alice", true).await;
+	make_signer(&bob_node, &alice_node, &bob, "//Bob", false).await;
+	make_signer(&charlie_node, &alice_node, &charlie, "//Charlie", false).await;
 	// The next epoch's quorum is drawn from all three.
 	let registered_at = alice_node.best_number().await;
 	alice_node.wait_for_best(registered_at + EPOCH_LENGTH + 1, TIMEOUT).await;

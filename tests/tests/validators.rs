@@ -16,8 +16,15 @@
 //! 4. Charlie and Dave are killed: Alice and Bob go on authoring in their own slots but finality
 //!    stalls for more than 8 blocks; Charlie is restarted and finality recovers on all three.
 //!
-//! Blocks come every 2 s when all four author; timeouts are generous for a loaded 2-core machine
-//! and every wait polls instead of sleeping for a fixed time.
+//! Recovery is asserted against bounds, and the measured times are printed:
+//! - a node restarted after kill -9 answers RPC within [`RPC_BACK_WITHIN`];
+//! - a validator restarted on its database has the others' best and finalized blocks within
+//!   [`CATCH_UP_WITHIN`];
+//! - with two of four validators down, finality is back within [`FINALITY_BACK_WITHIN`] of one
+//!   of them restarting.
+//!
+//! Blocks come every 2 s when all four author; the other waits are generous for a loaded
+//! 2-core machine, and every wait polls instead of sleeping for a fixed time.
 
 use std::{
 	collections::{BTreeMap, BTreeSet},
@@ -32,8 +39,18 @@ use subxt::{
 use subxt_signer::sr25519::dev;
 use zerog_e2e_tests::{block_number, cli::unhex, workspace_root, Node, NodeConfig};
 
-/// How long any one wait may take.
+/// How long any one wait that is not a recovery bound may take.
 const TIMEOUT: Duration = Duration::from_secs(180);
+
+/// A node restarted after kill -9 answers RPC within this (polkadot-sdk's zombienet suites
+/// expect "node up within 10 s").
+const RPC_BACK_WITHIN: Duration = Duration::from_secs(10);
+
+/// A validator restarted on its database has the others' best and finalized blocks within this.
+const CATCH_UP_WITHIN: Duration = Duration::from_secs(30);
+
+/// With two of four voters down, finality is back within this once one of them restarts.
+const FINALITY_BACK_WITHIN: Duration = Duration::from_secs(60);
 
 const ALICE: usize = 0;
 const BOB: usize = 1;
@@ -137,10 +154,23 @@ async fn best_at_startup(node: &Node) -> u32 {
 	}
 }
 
-/// Restarts a killed node on its base path and checks that its database survived the kill:
-/// the best block at start-up and the finalized block right after are not behind what it had.
-async fn restart_keeps_database(node: &mut Node, best_before: u32, finalized_before: u32) {
-	node.restart();
+/// Restarts a killed node on its base path and checks that it answers RPC within
+/// [`RPC_BACK_WITHIN`] and that its database survived the kill: the best block at start-up and
+/// the finalized block right after are not behind what it had. Returns when the restart began.
+async fn restart_keeps_database(
+	node: &mut Node,
+	best_before: u32,
+	finalized_before: u32,
+) -> Instant {
+	let restarted = Instant::now();
+	let rpc_back = node.restart();
+	println!("{} answers RPC {rpc_back:?} after its restart", node.name);
+	assert!(
+		rpc_back <= RPC_BACK_WITHIN,
+		"{} answered RPC {rpc_back:?} after its restart, more than {RPC_BACK_WITHIN:?}:\n{}",
+		node.name,
+		node.log_tail()
+	);
 	let best_from_disk = best_at_startup(node).await;
 	assert!(
 		best_from_disk >= best_before,
@@ -158,6 +188,7 @@ async fn restart_keeps_database(node: &mut Node, best_before: u32, finalized_bef
 		 finalized #{finalized} (#{finalized_before} before)",
 		node.name
 	);
+	restarted
 }
 
 /// The highest finalized block among `nodes`.
@@ -226,13 +257,21 @@ async fn four_validators_author_finalize_and_survive_failures() {
 	println!("2. without Dave, finalized past #{} ({:?})", finalized + 5, started.elapsed());
 
 	// 3 and 5. Dave comes back on his database and catches up with the others.
-	restart_keeps_database(&mut net[DAVE], dave_best, dave_finalized).await;
+	let restarted = restart_keeps_database(&mut net[DAVE], dave_best, dave_finalized).await;
 	let best = net[ALICE].best_number().await;
 	let finalized = net[ALICE].finalized_number().await;
-	net[DAVE].wait_for_best(best, TIMEOUT).await;
-	net[DAVE].wait_for_finalized(finalized, TIMEOUT).await;
+	let left = CATCH_UP_WITHIN.saturating_sub(restarted.elapsed());
+	net[DAVE].wait_for_best(best, left).await;
+	let left = CATCH_UP_WITHIN.saturating_sub(restarted.elapsed());
+	net[DAVE].wait_for_finalized(finalized, left).await;
+	let caught_up = restarted.elapsed();
+	assert!(caught_up <= CATCH_UP_WITHIN, "Dave caught up in {caught_up:?}");
 	net[DAVE].wait_until("three peers", TIMEOUT, || async { net[DAVE].peers().await >= 3 }).await;
-	println!("3. Dave caught up with #{best}, finalized #{finalized} ({:?})", started.elapsed());
+	println!(
+		"3. Dave caught up with #{best}, finalized #{finalized}, {caught_up:?} after his restart \
+		 (bound {CATCH_UP_WITHIN:?}) ({:?})",
+		started.elapsed()
+	);
 
 	// 4. Charlie and Dave are killed: two of four voters cannot finalize, but Alice and Bob
 	// still author in their slots.
@@ -268,10 +307,18 @@ async fn four_validators_author_finalize_and_survive_failures() {
 
 	// Charlie comes back (on his database, 5 again): three voters, finality recovers on all of
 	// them up to the blocks authored while it stalled.
-	restart_keeps_database(&mut net[CHARLIE], charlie_best, charlie_finalized).await;
+	let restarted =
+		restart_keeps_database(&mut net[CHARLIE], charlie_best, charlie_finalized).await;
 	let target = net[ALICE].best_number().await;
 	for node in [&net[ALICE], &net[BOB], &net[CHARLIE]] {
-		node.wait_for_finalized(target, TIMEOUT).await;
+		let left = FINALITY_BACK_WITHIN.saturating_sub(restarted.elapsed());
+		node.wait_for_finalized(target, left).await;
 	}
-	println!("4. with Charlie back, finalized #{target} ({:?})", started.elapsed());
+	let finality_back = restarted.elapsed();
+	assert!(finality_back <= FINALITY_BACK_WITHIN, "finality back in {finality_back:?}");
+	println!(
+		"4. with Charlie back, all three finalized #{target} {finality_back:?} after his restart \
+		 (bound {FINALITY_BACK_WITHIN:?}) ({:?})",
+		started.elapsed()
+	);
 }

@@ -1,8 +1,10 @@
-// Registers the service roles of zombienet/services.toml on chain and returns how many
-// registrations the chain holds afterwards (5: three DA signers, one storage provider, one job
-// service). Safe to run again: a role already registered is left as it is.
+// Makes sure the service roles of zombienet/services.toml are on chain and returns how many
+// registrations the chain holds afterwards (16 with chain-specs/local.json, whose genesis
+// registers each of the four validators as a DA signer, a storage provider and a compute provider
+// with two services). A role missing (a chain spec without genesis roles) is registered here;
+// one already registered is left as it is.
 //
-//   alice: js-script ./scripts/register-roles.js return is equal to 5 within 300 seconds
+//   alice: js-script ./scripts/register-roles.js return is equal to 16 within 300 seconds
 //
 // Each node already holds its role keys (zombienet wrote them from `keystore_key_types`), so
 // registering is all that is left: every role account is the account of its key (seed //<Name>).
@@ -14,7 +16,7 @@ const ZG = 10n ** 18n;
 const STAKE = 1000n * ZG; // the runtime's minimum stakes are 100 ZG
 const EXECUTOR_KEY = "zerog::compute::executor";
 
-const DA_SIGNERS = ["alice", "bob", "charlie"];
+const DA_SIGNERS = ["alice", "bob", "charlie", "dave"];
 const STORAGE_PROVIDER = "dave";
 const COMPUTE_PROVIDER = "dave";
 

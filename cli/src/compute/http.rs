@@ -94,7 +94,10 @@ async fn send<C: Connect + Clone + Send + Sync + 'static>(
 	let unreachable = |reason: String| CliError::Gateway(format!("the gateway at {url}: {reason}"));
 	let exchange = async {
 		let response = client.request(request).await.map_err(|error| {
-			unreachable(format!("no answer ({error}); is the provider's executor running?"))
+			unreachable(format!(
+				"no answer ({error}); is the provider's executor running? (On a development \
+				 chain, start it with `zerog-executor --dev`.)"
+			))
 		})?;
 		let status = response.status();
 		let headers = response.headers().clone();

@@ -193,6 +193,8 @@ pub struct ReceiptStore {
 impl ReceiptStore {
 	/// Opens (creating if needed) `DATA_DIR/receipts` and loads it. Requests that were being
 	/// answered when the executor stopped become `void`: the user may never have got the answer.
+	/// A record that does not decode is set aside (`durable::read_json_or_set_aside`); its nonce,
+	/// read from the file's name, stays used.
 	pub fn open(data_dir: &Path) -> io::Result<Self> {
 		let directory = data_dir.join("receipts");
 		std::fs::create_dir_all(&directory)?;
@@ -208,7 +210,16 @@ impl ReceiptStore {
 				if !durable::is_record(&path) {
 					continue;
 				}
-				let mut record: ReceiptRecord = durable::read_json(&path)?;
+				let Some(mut record) = durable::read_json_or_set_aside::<ReceiptRecord>(&path)?
+				else {
+					// The record is lost, but its name still says whose nonce it was: keep that
+					// nonce used, so the user cannot be served a second time under it.
+					if let Some((user, nonce)) = user_and_nonce_of(&path) {
+						let last = index.last_nonce.entry(user).or_default();
+						*last = (*last).max(nonce);
+					}
+					continue;
+				};
 				if record.state == ReceiptState::Pending {
 					record.state = ReceiptState::Void {
 						reason: "the executor stopped while the backend was answering".into(),
@@ -467,6 +478,7 @@ impl ReceiptStore {
 
 	/// Where the record of (`user`, `nonce`) lives; zero-padded so files sort by nonce.
 	fn path(&self, user: &AccountId32, nonce: u64) -> PathBuf {
+		// `user_and_nonce_of` reads these names back.
 		self.directory
 			.join(zerog_primitives::hex::to_hex(user.as_ref()))
 			.join(format!("{nonce:020}.json"))
@@ -477,6 +489,15 @@ impl ReceiptStore {
 	fn lock(&self) -> std::sync::MutexGuard<'_, Index> {
 		self.index.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 	}
+}
+
+/// The user and nonce of a record path written by `ReceiptStore::path`
+/// (`<hex account>/<nonce>.json`).
+fn user_and_nonce_of(path: &Path) -> Option<(AccountId32, u64)> {
+	let nonce = path.file_stem()?.to_str()?.parse().ok()?;
+	let user = path.parent()?.file_name()?.to_str()?;
+	let user = zerog_primitives::hex::decode_array::<32>(user).ok()?;
+	Some((AccountId32::new(user), nonce))
 }
 
 #[cfg(test)]
@@ -548,6 +569,40 @@ pub(crate) mod tests {
 		// A void request costs nothing.
 		store.void(&cap.receipt.user, 2, "backend down").unwrap();
 		assert_eq!(store.owed(&cap.receipt.user), 20);
+	}
+
+	#[test]
+	fn a_corrupt_receipt_record_is_set_aside_and_its_nonce_stays_used() {
+		let dir = tempfile::tempdir().unwrap();
+		let alice = user_pair(1);
+		let bob = user_pair(2);
+		let (alice_path, bob_path) = {
+			let store = ReceiptStore::open(dir.path()).unwrap();
+			store.admit(signed_cap(&alice, 0, 4, 10), funded(100)).unwrap();
+			store.admit(signed_cap(&bob, 0, 1, 10), funded(100)).unwrap();
+			(
+				store.path(&signed_cap(&alice, 0, 4, 10).receipt.user, 4),
+				store.path(&signed_cap(&bob, 0, 1, 10).receipt.user, 1),
+			)
+		};
+		std::fs::write(&alice_path, b"{\"user\": [1, 2").unwrap();
+		let store =
+			ReceiptStore::open(dir.path()).expect("one bad record does not stop the gateway");
+		let mut aside = alice_path.clone().into_os_string();
+		aside.push(".corrupt");
+		assert!(std::path::Path::new(&aside).exists());
+		// Alice's nonce 4 was admitted once: it is not admitted again.
+		assert_eq!(
+			store.admit(signed_cap(&alice, 0, 4, 10), funded(100)),
+			Err(AuthError::StaleNonce { nonce: 4, last: 4 })
+		);
+		store.admit(signed_cap(&alice, 0, 5, 10), funded(100)).unwrap();
+		// Bob's record loaded as before (it was pending, so it is void now).
+		assert!(bob_path.exists());
+		assert_eq!(
+			store.admit(signed_cap(&bob, 0, 1, 10), funded(100)),
+			Err(AuthError::StaleNonce { nonce: 1, last: 1 })
+		);
 	}
 
 	#[test]

@@ -157,8 +157,10 @@ pub struct JobStore {
 }
 
 impl JobStore {
-	/// Opens (creating if needed) `DATA_DIR/jobs` and loads every record. A record that cannot
-	/// be read is an error naming the file, so a damaged store is never silently ignored.
+	/// Opens (creating if needed) `DATA_DIR/jobs` and loads every record. A record that does not
+	/// decode is set aside as `<id>.json.corrupt` with an error in the log
+	/// ([`durable::read_json_or_set_aside`]): its job is then unknown here, so the node's worker
+	/// can dispatch it again and it runs anew.
 	pub fn open(data_dir: &Path) -> io::Result<Self> {
 		let directory = data_dir.join("jobs");
 		std::fs::create_dir_all(&directory)?;
@@ -168,8 +170,9 @@ impl JobStore {
 			if !durable::is_record(&path) {
 				continue;
 			}
-			let record: JobRecord = durable::read_json(&path)?;
-			records.insert(record.request.job_id, record);
+			if let Some(record) = durable::read_json_or_set_aside::<JobRecord>(&path)? {
+				records.insert(record.request.job_id, record);
+			}
 		}
 		Ok(Self { directory, records: Mutex::new(records) })
 	}
@@ -301,6 +304,23 @@ pub(crate) mod tests {
 		let (again, new) = store.insert_if_absent(request(1)).unwrap();
 		assert!(!new);
 		assert_eq!(again.status, JobStatus::Succeeded);
+	}
+
+	#[test]
+	fn a_corrupt_job_record_is_set_aside_and_the_others_load() {
+		let dir = tempfile::tempdir().unwrap();
+		{
+			let store = JobStore::open(dir.path()).unwrap();
+			store.insert_if_absent(request(1)).unwrap();
+			store.insert_if_absent(request(2)).unwrap();
+		}
+		std::fs::write(dir.path().join("jobs/2.json"), b"\0\0garbage").unwrap();
+		let store = JobStore::open(dir.path()).expect("one bad record does not stop the executor");
+		assert!(store.get(1).is_some());
+		assert!(store.get(2).is_none());
+		assert!(dir.path().join("jobs/2.json.corrupt").exists());
+		// The job is unknown now: a new dispatch of it is taken as new.
+		assert!(store.insert_if_absent(request(2)).unwrap().1);
 	}
 
 	#[test]

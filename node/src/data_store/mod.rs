@@ -24,11 +24,16 @@
 //! # Crash safety
 //!
 //! Every change (a segment with its bitmap bit and the file's counter; a batch of shards with the
-//! blob's bitmap) is one kvdb [`DBTransaction`], written as one RocksDB write batch through the
-//! write-ahead log: after a `kill -9` a write is either entirely there or not at all. Writers are
-//! serialised by a mutex so the read-modify-write of counters and bitmaps cannot interleave.
+//! blob's bitmap) is one [`db::Transaction`], written as one RocksDB write batch through the
+//! write-ahead log and synced to disk before the write returns (see [`db`]): after a `kill -9` or
+//! a power cut, a write the node acknowledged is there, and any other write is either entirely
+//! there or not at all. Writers are serialised by a mutex so the read-modify-write of counters
+//! and bitmaps cannot interleave.
 
 mod bitmap;
+#[cfg(test)]
+mod crash_tests;
+mod db;
 mod segments;
 mod shards;
 #[cfg(test)]
@@ -44,8 +49,8 @@ use std::{
 };
 
 use codec::{Decode, DecodeAll};
-use kvdb::{DBTransaction, KeyValueDB};
-use kvdb_rocksdb::{Database, DatabaseConfig};
+
+use db::{Db, Transaction};
 
 /// Name of the data store's directory inside the chain's config directory
 /// (`<base path>/chains/<chain id>/zerog-data`).
@@ -108,7 +113,7 @@ impl From<std::io::Error> for StoreError {
 
 /// The RocksDB database of segments and shards; shared by the RPC handlers behind an `Arc`.
 pub struct DataStore {
-	db: Database,
+	db: Db,
 	/// Held for every read-modify-write, so two uploads to the same file cannot both count one
 	/// segment or lose each other's bitmap bit. Reads do not take it: every write is atomic.
 	write_lock: Mutex<()>,
@@ -118,10 +123,7 @@ impl DataStore {
 	/// Opens the store at `path`, creating the directory and the columns if they are missing.
 	pub fn open(path: &Path) -> Result<Self, StoreError> {
 		std::fs::create_dir_all(path)?;
-		let mut config = DatabaseConfig::with_columns(columns::COUNT);
-		config.memory_budget =
-			(0..columns::COUNT).map(|column| (column, COLUMN_MEMORY_BUDGET_MIB)).collect();
-		let db = Database::open(&config, path)?;
+		let db = Db::open(path, columns::COUNT, COLUMN_MEMORY_BUDGET_MIB)?;
 		Ok(Self { db, write_lock: Mutex::new(()) })
 	}
 
@@ -144,13 +146,16 @@ impl DataStore {
 		column: u32,
 		prefix: &[u8],
 	) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
-		KeyValueDB::iter_with_prefix(&self.db, column, prefix)
-			.map(|entry| entry.map(|(key, value)| (key.to_vec(), value)).map_err(StoreError::Io))
-			.collect()
+		self.db.iter_with_prefix(column, prefix).map_err(StoreError::Io)
 	}
 
-	/// Writes `transaction` atomically.
-	fn write(&self, transaction: DBTransaction) -> Result<(), StoreError> {
+	/// A change to fill and hand to [`DataStore::write`].
+	fn transaction(&self) -> Transaction {
+		Transaction::default()
+	}
+
+	/// Writes `transaction` atomically and durably.
+	fn write(&self, transaction: Transaction) -> Result<(), StoreError> {
 		self.db.write(transaction).map_err(StoreError::Io)
 	}
 

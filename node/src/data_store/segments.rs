@@ -82,7 +82,7 @@ impl DataStore {
 		}
 		record.segments_stored = record.segments_stored.saturating_add(1);
 
-		let mut transaction = self.db.transaction();
+		let mut transaction = self.transaction();
 		let segment = SegmentRecord { data: data.to_vec(), proof: proof.clone() };
 		transaction.put_vec(columns::SEGMENTS, &segment_key(root, size, index), segment.encode());
 		transaction.put_vec(columns::SEGMENT_BITMAPS, &page_key(root, size, page), bits);
@@ -149,7 +149,7 @@ impl DataStore {
 		let _guard = self.lock_writes();
 		let Some(record) = self.file_record(root, size)? else { return Ok(0) };
 		let key = file_key(root, size);
-		let mut transaction = self.db.transaction();
+		let mut transaction = self.transaction();
 		// Segment and page keys are the file key followed by a fixed-size index.
 		transaction.delete_prefix(columns::SEGMENTS, &key);
 		transaction.delete_prefix(columns::SEGMENT_BITMAPS, &key);

@@ -57,7 +57,7 @@ impl DataStore {
 		let mut record = self
 			.blob_record(root)?
 			.unwrap_or_else(|| BlobRecord { commitment: *commitment, held: Vec::new() });
-		let mut transaction = self.db.transaction();
+		let mut transaction = self.transaction();
 		let mut newly_stored = 0u32;
 		for (index, data, proof) in shards {
 			if bitmap::set(&mut record.held, usize::from(index)) {
@@ -100,7 +100,7 @@ impl DataStore {
 	pub fn remove_shards(&self, root: &H256, indices: &[u16]) -> Result<u32, StoreError> {
 		let _guard = self.lock_writes();
 		let Some(mut record) = self.blob_record(root)? else { return Ok(0) };
-		let mut transaction = self.db.transaction();
+		let mut transaction = self.transaction();
 		let mut removed = 0u32;
 		for index in indices {
 			if bitmap::clear(&mut record.held, usize::from(*index)) {
@@ -140,7 +140,7 @@ impl DataStore {
 	pub fn remove_blob(&self, root: &H256) -> Result<u32, StoreError> {
 		let _guard = self.lock_writes();
 		let Some(record) = self.blob_record(root)? else { return Ok(0) };
-		let mut transaction = self.db.transaction();
+		let mut transaction = self.transaction();
 		transaction.delete_prefix(columns::SHARDS, root.as_bytes());
 		transaction.delete(columns::BLOBS, root.as_bytes());
 		self.write(transaction)?;

@@ -390,7 +390,8 @@ pub mod pallet {
 		InsufficientAvailableFunds,
 		/// The account has no registered service, so it cannot be funded.
 		ProviderNotRegistered,
-		/// The sub-account for this provider holds less than the amount.
+		/// The sub-account for this provider holds less than the amount. Fund it with
+		/// `fund_provider` (after a `deposit`).
 		InsufficientSubAccountFunds,
 		/// The user already has `MaxPendingRefunds` refunds pending. Claim unlocked ones first.
 		TooManyPendingRefunds,
@@ -523,6 +524,50 @@ pub mod pallet {
 		BoundedVec<JobId, T::MaxJobsPerBlock>,
 		ValueQuery,
 	>;
+
+	/// Services and user funds at genesis, so a development or local chain sells inference and
+	/// jobs from its first block: services are registered as by `register_service` (ids from 0,
+	/// in this order), then ledgers are funded as by `deposit` and `fund_provider`.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Services, each with its stake put on hold.
+		pub services: alloc::vec::Vec<GenesisService<T::AccountId, BalanceOf<T>>>,
+		/// Users' deposits and funded sub-accounts.
+		pub ledgers: alloc::vec::Vec<GenesisLedger<T::AccountId, BalanceOf<T>>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for service in &self.services {
+				let bytes = |text: &alloc::string::String| text.as_bytes().to_vec();
+				let info = ServiceInfo::<T> {
+					provider: service.provider.clone(),
+					kind: service.kind,
+					model: BoundedVec::try_from(bytes(&service.model))
+						.expect("a genesis service's model fits MaxModelLen"),
+					endpoint: BoundedVec::try_from(bytes(&service.endpoint))
+						.expect("a genesis service's endpoint fits MaxEndpointLen"),
+					input_price_per_token: service.input_price_per_token,
+					output_price_per_token: service.output_price_per_token,
+					verifiability: Verifiability::None,
+					stake: service.stake,
+					open_jobs: 0,
+				};
+				Pallet::<T>::add_service(info)
+					.expect("a genesis service registers: enough balance, valid terms");
+			}
+			for ledger in &self.ledgers {
+				Pallet::<T>::add_to_ledger(&ledger.user, ledger.deposit)
+					.expect("a genesis deposit is held: enough balance, not zero");
+				for (provider, amount) in &ledger.sub_accounts {
+					Pallet::<T>::move_to_sub_account(&ledger.user, provider, *amount)
+						.expect("a genesis sub-account is funded: a provider, within the deposit");
+				}
+			}
+		}
+	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {

@@ -21,7 +21,7 @@ pub type ServiceId = u64;
 /// Identifier of a job, assigned in creation order from 0.
 pub type JobId = u64;
 
-/// What a service sells.
+/// What a service sells. In genesis presets (JSON) it is written `"Inference"` or `"Job"`.
 #[derive(
 	Clone,
 	Copy,
@@ -33,6 +33,8 @@ pub type JobId = u64;
 	PartialEq,
 	Eq,
 	Debug,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub enum ServiceKind {
 	/// Request/response inference, paid per token through batches of signed receipts.
@@ -273,4 +275,38 @@ pub struct JobInfo<T: Config> {
 	pub deadline: BlockNumberFor<T>,
 	/// Where the job stands.
 	pub status: JobStatus<BalanceOf<T>, BlockNumberFor<T>>,
+}
+
+/// A service registered at genesis (see `GenesisConfig::services`), with the user-signed
+/// receipts of `Verifiability::None`.
+#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GenesisService<AccountId, Balance> {
+	/// The provider: the account of its `zgcp` key, which holds the stake.
+	pub provider: AccountId,
+	/// Inference or job.
+	pub kind: ServiceKind,
+	/// Name of the model served.
+	pub model: alloc::string::String,
+	/// Where clients reach it.
+	pub endpoint: alloc::string::String,
+	/// Price of one input token.
+	pub input_price_per_token: Balance,
+	/// Price of one output token.
+	pub output_price_per_token: Balance,
+	/// Stake put on hold, at least `MinServiceStake`.
+	pub stake: Balance,
+}
+
+/// A user's marketplace funds at genesis (see `GenesisConfig::ledgers`): `deposit` is held as
+/// available funds, then each `(provider, amount)` of it moves to that provider's sub-account.
+#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GenesisLedger<AccountId, Balance> {
+	/// The user.
+	pub user: AccountId,
+	/// Held from the user's free balance into the ledger.
+	pub deposit: Balance,
+	/// Sub-accounts funded from the deposit, by provider.
+	pub sub_accounts: alloc::vec::Vec<(AccountId, Balance)>,
 }

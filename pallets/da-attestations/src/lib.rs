@@ -318,8 +318,10 @@ pub mod pallet {
 		/// A blob with this root is already pending or certified. Query its certification
 		/// instead of submitting it again.
 		BlobAlreadySubmitted,
-		/// The current epoch has no quorum (no signer was registered when it was drawn), so no
-		/// blob could be certified. Wait for the next epoch.
+		/// The current epoch has no quorum: no DA signer was active when it was drawn, so no blob
+		/// could be certified. Waiting does not help while no signer is registered: register one
+		/// (`register_signer`, from the account of a `zgda` key a node holds; `--dev` and `local`
+		/// chains have them from genesis), then submit once the next epoch has started.
 		NoQuorum,
 		/// The expiry queues of the last [`EXPIRY_SLOTS`] blocks of this block's window
 		/// are full (`MaxBlobsPerBlock` each). Submit in the next block.
@@ -416,6 +418,31 @@ pub mod pallet {
 	// Twox64Concat: epoch indices are assigned by the pallet.
 	#[pallet::storage]
 	pub type Quorums<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, Quorum<T>>;
+
+	/// DA signers registered at genesis, so a development or local chain certifies blobs from
+	/// its first epoch (drawn in block 1 from the active signers): each `(account, stake,
+	/// endpoint)` is registered as by `register_signer`, with the account's own sr25519 key as
+	/// its DA key (its `zgda` key) and its stake put on hold.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// `(signer, stake, endpoint)`.
+		pub signers: alloc::vec::Vec<(T::AccountId, BalanceOf<T>, alloc::vec::Vec<u8>)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (signer, stake, endpoint) in &self.signers {
+				let da_key = sr25519::Public::decode(&mut &signer.encode()[..])
+					.expect("a genesis signer's account is an sr25519 public key");
+				let endpoint = BoundedVec::try_from(endpoint.clone())
+					.expect("a genesis signer's endpoint fits MaxEndpointLen");
+				Pallet::<T>::add_signer(signer, *stake, da_key, endpoint)
+					.expect("a genesis signer registers: enough balance, distinct, within bounds");
+			}
+		}
+	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {

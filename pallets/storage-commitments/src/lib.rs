@@ -443,6 +443,29 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Pool<T: Config> = StorageValue<_, PoolTotalsOf<T>, ValueQuery>;
 
+	/// Storage providers registered at genesis, so a development or local chain stores and
+	/// proves files from its first block: each `(account, stake, endpoint)` is registered as by
+	/// `register_provider`, its stake put on hold (the account must hold it).
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// `(provider, stake, endpoint)`; the provider's account is its `zgst` key.
+		pub providers: alloc::vec::Vec<(T::AccountId, BalanceOf<T>, alloc::vec::Vec<u8>)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			for (provider, stake, endpoint) in &self.providers {
+				let endpoint = Endpoint::<T>::try_from(endpoint.clone())
+					.expect("a genesis provider's endpoint fits MaxEndpointLen");
+				Pallet::<T>::add_provider(provider, *stake, endpoint).expect(
+					"a genesis provider registers: enough balance, distinct, within bounds",
+				);
+			}
+		}
+	}
+
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		/// In order: slashes the missed challenges whose deadline is `now`, activates files old

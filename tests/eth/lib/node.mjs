@@ -1,4 +1,4 @@
-// Starts a real `zerog-node --dev` (which serves the Ethereum JSON-RPC itself) on free ports
+// Starts a real `zerog-node --dev` (which serves the Ethereum JSON-RPC itself) on reserved ports
 // and stops it when the tests are done.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -12,24 +12,54 @@ const targetDir = process.env.CARGO_TARGET_DIR ?? join(process.env.HOME, '.cache
 /** Path of the node binary under test. */
 export const nodeBinary = process.env.ZEROG_NODE_BIN ?? resolve(targetDir, 'release/zerog-node');
 
-/** A free TCP port on loopback. */
-export function freePort() {
-  return new Promise((ok, fail) => {
+// Ports come from above the kernel's ephemeral range, which no `listen(0)` and no outgoing
+// connection ever takes, so nothing can hold a node's port between the choice and the node's
+// bind (the node refuses to start on a taken `--rpc-port` rather than move). The Rust tests
+// (`tests/ports`) take theirs from below the range, so both suites can run side by side; test
+// files run one at a time (`--test-concurrency=1`), and `handedOut` keeps one file's ports apart.
+const handedOut = new Set();
+
+/** The kernel's ephemeral port range. */
+function ephemeralRange() {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low > 0 && high >= low) return [low, high];
+  } catch { /* not Linux */ }
+  return [32768, 60999];
+}
+
+/** Whether `port` can be listened on, on every interface and on loopback. */
+function listenable(port, host) {
+  return new Promise((ok) => {
     const server = createServer();
     server.unref();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => ok(port));
-    });
+    server.once('error', () => ok(false));
+    server.listen(port, host, () => server.close(() => ok(true)));
   });
+}
+
+/** A port nothing listens on, outside the ephemeral range, not handed out before. */
+export async function reservePort() {
+  const [, ephemeralHigh] = ephemeralRange();
+  const low = Math.max(ephemeralHigh + 1, 61000);
+  const count = 65535 - low + 1;
+  const start = Math.floor(Math.random() * count);
+  for (let i = 0; i < count; i++) {
+    const port = low + ((start + i) % count);
+    if (handedOut.has(port)) continue;
+    if (await listenable(port, '0.0.0.0') && await listenable(port, '127.0.0.1')) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port between ${low} and 65535`);
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts `zerog-node --dev` and resolves once its Ethereum RPC answers `eth_chainId`. */
 export async function startDevNode(name = 'eth') {
-  const [rpcPort, ethPort, p2pPort, promPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [rpcPort, ethPort, p2pPort, promPort] = [await reservePort(), await reservePort(), await reservePort(), await reservePort()];
   const dir = mkdtempSync(join(tmpdir(), `zerog-${name}-`));
   const logPath = join(dir, 'node.log');
   const log = openSync(logPath, 'w');

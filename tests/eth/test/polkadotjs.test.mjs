@@ -213,14 +213,21 @@ test('every constant of every pallet decodes', () => {
   assert.equal(ce.refundLockPeriod.toNumber(), 300);
 });
 
-// DA first: a blob needs a quorum, and the signer registered here is drawn at the next epoch
-// (at most `EpochLength` blocks), which the other pallets' tests give time to happen.
-test('DaAttestations: submitBlob without a quorum fails with NoQuorum; registerSigner emits SignerRegistered', async () => {
-  const commitment = { root: blake2AsHex('no quorum yet'), sizeBytes: 1000, dataShards: 4, parityShards: 4 };
-  assertFailedWith(await submit(api.tx.daAttestations.submitBlob(commitment, 7), dave),
-    'daAttestations.NoQuorum', /no quorum/i);
+// A dev chain certifies blobs from its first block: its genesis registers Alice as a DA signer,
+// drawn into the first epoch's quorum. On a chain without one, submitBlob fails with NoQuorum,
+// whose documentation (what Apps shows) says what to do instead of waiting.
+test('DaAttestations: submitBlob is accepted on a dev chain; registerSigner emits SignerRegistered', async () => {
+  const commitment = { root: blake2AsHex('polkadot.js blob of the genesis quorum'), sizeBytes: 1000, dataShards: 4, parityShards: 4 };
+  const accepted = theEvent(await submit(api.tx.daAttestations.submitBlob(commitment, 7), dave),
+    api.events.daAttestations.BlobSubmitted);
+  assert.equal(accepted.data.root.toHex(), commitment.root);
+  const genesisSigner = (await api.query.daAttestations.signers(alice.address)).unwrap();
+  assert.equal(genesisSigner.status.isActive, true);
+  assert.match(api.errors.daAttestations.NoQuorum.meta.docs.join(' '), /register one/);
 
-  const stake = 100n * ZG;
+  // Three times Alice's genesis stake, so that Charlie alone holds more than two thirds of the
+  // quorum he is drawn into with her.
+  const stake = 300n * ZG;
   const [registered, wrongKey] = await submitAll([
     [api.tx.daAttestations.registerSigner(stake, charlie.publicKey, bytes('http://127.0.0.1:9000/da')), charlie],
     // Eve names Ferdie's key as hers.
@@ -262,10 +269,13 @@ test('StorageCommitments: submit and registerProvider emit FileSubmitted and Pro
   const size = 1000; // 4 chunks of 256 bytes, the last one padded
   const stake = 150n * ZG;
   const nextId = (await api.query.storageCommitments.nextFileId()).toBigInt();
-  const [submitted, registered] = await submitAll([
+  // Alice is a provider from genesis on a dev chain; Dave registers.
+  const [submitted, registered, again] = await submitAll([
     [api.tx.storageCommitments.submit(root, size, [bytes('model'), bytes('polkadot.js')]), alice],
-    [api.tx.storageCommitments.registerProvider(stake, bytes('http://127.0.0.1:9100')), alice],
+    [api.tx.storageCommitments.registerProvider(stake, bytes('http://127.0.0.1:9100')), dave],
+    [api.tx.storageCommitments.registerProvider(stake, bytes('http://127.0.0.1:9102')), alice],
   ]);
+  assertFailedWith(again, 'storageCommitments.AlreadyRegistered', /already a provider/);
 
   const file = theEvent(submitted, api.events.storageCommitments.FileSubmitted).data;
   assert.equal(file.id.toBigInt(), nextId);
@@ -279,18 +289,18 @@ test('StorageCommitments: submit and registerProvider emit FileSubmitted and Pro
     header.number.toNumber() + api.consts.storageCommitments.fileLifetime.toNumber());
 
   const provider = theEvent(registered, api.events.storageCommitments.ProviderRegistered).data;
-  assert.equal(provider.provider.toString(), alice.address);
+  assert.equal(provider.provider.toString(), dave.address);
   assert.equal(provider.stake.toBigInt(), stake);
 
   const info = (await api.query.storageCommitments.files(nextId)).unwrap();
   assert.equal(info.root.toHex(), root);
   assert.equal(info.size_.toNumber(), size);
   assert.deepEqual(info.tags.map((t) => Buffer.from(t.toU8a(true)).toString()), ['model', 'polkadot.js']);
-  const stored = (await api.query.storageCommitments.providers(alice.address)).unwrap();
+  const stored = (await api.query.storageCommitments.providers(dave.address)).unwrap();
   assert.equal(stored.stake.toBigInt(), stake);
   assert.equal(stored.status.isActive, true);
   // The stake is a hold, and its reason decodes as the runtime's composite enum.
-  const holds = await api.query.balances.holds(alice.address);
+  const holds = await api.query.balances.holds(dave.address);
   const hold = holds.find((h) => h.id.isStorageCommitments);
   assert.ok(hold, `holds: ${JSON.stringify(holds.toHuman())}`);
   assert.equal(hold.id.asStorageCommitments.isProviderStake, true);
@@ -310,6 +320,8 @@ test('ComputeEscrow: deposit and registerService emit Deposited and ServiceRegis
   const amount = 5n * ZG;
   const stake = 100n * ZG;
   const nextService = (await api.query.computeEscrow.nextServiceId()).toBigInt();
+  // Eve has marketplace funds from the dev genesis already.
+  const eveBefore = (await api.query.computeEscrow.ledgers(eve.address)).unwrap().available.toBigInt();
   const [deposited, registered] = await submitAll([
     [api.tx.computeEscrow.deposit(amount), eve],
     [api.tx.computeEscrow.registerService(
@@ -321,7 +333,7 @@ test('ComputeEscrow: deposit and registerService emit Deposited and ServiceRegis
   assert.equal(deposit.user.toString(), eve.address);
   assert.equal(deposit.amount.toBigInt(), amount);
   const ledger = (await api.query.computeEscrow.ledgers(eve.address)).unwrap();
-  assert.equal(ledger.available.toBigInt(), amount);
+  assert.equal(ledger.available.toBigInt(), eveBefore + amount);
   assert.equal(ledger.pendingRefunds.length, 0);
 
   const service = theEvent(registered, api.events.computeEscrow.ServiceRegistered).data;
@@ -339,8 +351,9 @@ test('ComputeEscrow: deposit and registerService emit Deposited and ServiceRegis
 });
 
 test('ComputeEscrow: withdrawing more than available fails with InsufficientAvailableFunds, an empty model with EmptyModel', async () => {
+  const available = (await api.query.computeEscrow.ledgers(eve.address)).unwrap().available.toBigInt();
   const [withdraw, emptyModel] = await submitAll([
-    [api.tx.computeEscrow.withdraw(6n * ZG), eve],
+    [api.tx.computeEscrow.withdraw(available + ZG), eve],
     [api.tx.computeEscrow.registerService(
       { Job: null }, '0x', bytes('http://127.0.0.1:9201'), 0, 0, { Tee: { signer: ferdie.address } }, 100n * ZG,
     ), ferdie],
@@ -348,7 +361,7 @@ test('ComputeEscrow: withdrawing more than available fails with InsufficientAvai
   assertFailedWith(withdraw, 'computeEscrow.InsufficientAvailableFunds', /available funds/);
   assertFailedWith(emptyModel, 'computeEscrow.EmptyModel', /model name is empty/);
   // Nothing moved.
-  assert.equal((await api.query.computeEscrow.ledgers(eve.address)).unwrap().available.toBigInt(), 5n * ZG);
+  assert.equal((await api.query.computeEscrow.ledgers(eve.address)).unwrap().available.toBigInt(), available);
 });
 
 /** Waits (polling new blocks) until the current epoch's quorum has `member`; returns the epoch. */
@@ -368,7 +381,8 @@ async function waitForQuorumWith(member, timeoutMs = 60_000) {
 test('DaAttestations: submitBlob emits BlobSubmitted; a non-member attest fails with NotQuorumMember; the member certifies', async () => {
   const epoch = await waitForQuorumWith(charlie);
   const quorum = (await api.query.daAttestations.quorums(epoch)).unwrap();
-  assert.equal(quorum.totalStake.toBigInt(), 100n * ZG);
+  // Alice (genesis, 100 ZG) and Charlie (300 ZG).
+  assert.equal(quorum.totalStake.toBigInt(), 400n * ZG);
   assert.ok(quorum.threshold.toBigInt() > 0n);
 
   // A commitment as `zerog_primitives::da::encode_blob` makes it: root, size, k data and m
@@ -396,7 +410,7 @@ test('DaAttestations: submitBlob emits BlobSubmitted; a non-member attest fails 
   assertFailedWith(await submit(api.tx.daAttestations.attest([nextBlob]), bob),
     'daAttestations.NotQuorumMember', /not a member/);
 
-  // Charlie holds the whole quorum stake: one attestation certifies the blob.
+  // Charlie holds three quarters of the quorum stake: one attestation certifies the blob.
   const attested = await submit(api.tx.daAttestations.attest([nextBlob]), charlie);
   const batch = theEvent(attested, api.events.daAttestations.BlobsAttested).data;
   assert.equal(batch.signer.toString(), charlie.address);

@@ -8,6 +8,8 @@ use std::{
 };
 
 use anyhow::{anyhow, bail, Context};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use zerog_test_ports::reserve_port;
 use zombienet_sdk::{LocalFileSystem, Network, NetworkConfig, NetworkConfigBuilder, NetworkNode};
 
 /// The four validators of `chain-specs/local.json`; zombienet gives each the dev seed of its
@@ -60,6 +62,10 @@ pub fn node_binary() -> anyhow::Result<PathBuf> {
 
 /// The network: the four validators of `chain-specs/local.json` (a raw spec, used as is), all
 /// with off-chain workers off (they have nothing to do here), in `base_dir`.
+///
+/// Every port is reserved (`zerog-test-ports`): zombienet's own choice is a port of the
+/// kernel's ephemeral range, which any outgoing connection of the other nodes can take while a
+/// node is down, and a restarted node would then not get its RPC port back.
 pub fn four_validators(base_dir: &Path) -> anyhow::Result<NetworkConfig> {
 	let node = node_binary()?;
 	let node = node.to_str().ok_or_else(|| anyhow!("node path is not UTF-8"))?.to_owned();
@@ -72,9 +78,21 @@ pub fn four_validators(base_dir: &Path) -> anyhow::Result<NetworkConfig> {
 				.with_default_command(node.as_str())
 				.with_chain_spec_path(spec.clone())
 				.with_default_args(vec![("--offchain-worker", "never").into()])
-				.with_validator(|validator| validator.with_name(*first));
+				.with_validator(|validator| {
+					validator
+						.with_name(*first)
+						.with_rpc_port(reserve_port())
+						.with_p2p_port(reserve_port())
+						.with_prometheus_port(reserve_port())
+				});
 			rest.iter().fold(chain, |chain, name| {
-				chain.with_validator(|validator| validator.with_name(*name))
+				chain.with_validator(|validator| {
+					validator
+						.with_name(*name)
+						.with_rpc_port(reserve_port())
+						.with_p2p_port(reserve_port())
+						.with_prometheus_port(reserve_port())
+				})
 			})
 		})
 		.with_global_settings(|settings| {
@@ -130,6 +148,50 @@ pub async fn wait_metric(
 			bail!("{}: {what} not seen within {timeout:?} ({name} is {last:?})", node.name());
 		}
 		tokio::time::sleep(Duration::from_secs(1)).await;
+	}
+}
+
+/// Waits until `node` answers a JSON-RPC `system_health` on its RPC port and returns how long
+/// that took; fails after `timeout`.
+pub async fn wait_rpc(node: &NetworkNode, timeout: Duration) -> anyhow::Result<Duration> {
+	let port: u16 = node
+		.ws_uri()
+		.rsplit(':')
+		.next()
+		.and_then(|port| port.trim_end_matches('/').parse().ok())
+		.with_context(|| format!("{}: no port in {}", node.name(), node.ws_uri()))?;
+	let started = Instant::now();
+	loop {
+		if system_health(port).await.is_ok() {
+			return Ok(started.elapsed());
+		}
+		if started.elapsed() > timeout {
+			bail!("{}: no RPC answer on port {port} within {timeout:?}", node.name());
+		}
+		tokio::time::sleep(Duration::from_millis(100)).await;
+	}
+}
+
+/// One `system_health` request over plain HTTP; succeeds when the answer has a result.
+async fn system_health(port: u16) -> anyhow::Result<()> {
+	let body = r#"{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}"#;
+	let exchange = async {
+		let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+		let request = format!(
+			"POST / HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+			 Content-Length: {}\r\n\r\n{body}",
+			body.len()
+		);
+		stream.write_all(request.as_bytes()).await?;
+		let mut response = String::new();
+		stream.read_to_string(&mut response).await?;
+		anyhow::Ok(response)
+	};
+	let response = tokio::time::timeout(Duration::from_secs(5), exchange).await??;
+	if response.contains("\"result\"") {
+		Ok(())
+	} else {
+		bail!("no result in {response}")
 	}
 }
 

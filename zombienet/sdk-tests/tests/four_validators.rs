@@ -11,17 +11,27 @@
 //! 4. Charlie and Dave are killed: blocks continue in Alice's and Bob's slots, finality stalls;
 //!    Charlie is restarted (again with his database) and finality recovers on all three.
 //!
-//! Timeouts are generous for a loaded 2-core machine; every wait polls.
+//! Recovery is asserted against bounds (measured times are printed): a restarted node answers RPC
+//! within 10 s, Dave catches up within 30 s of his restart, and finality is back within 60 s of
+//! Charlie's. The other waits are generous for a loaded 2-core machine; every wait polls.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::ensure;
 use zerog_zombienet_tests::{
-	best_at_startup, kill_9, metric, spawn_four_validators, wait_metric, AUTHORED, BEST, FINALIZED,
+	best_at_startup, kill_9, metric, spawn_four_validators, wait_metric, wait_rpc, AUTHORED, BEST,
+	FINALIZED,
 };
 use zombienet_sdk::{LocalFileSystem, Network};
 
+/// How long a wait that is not a recovery bound may take.
 const TIMEOUT: Duration = Duration::from_secs(180);
+/// A node restarted after kill -9 answers RPC within this.
+const RPC_BACK_WITHIN: Duration = Duration::from_secs(10);
+/// A validator restarted on its database has the others' best and finalized blocks within this.
+const CATCH_UP_WITHIN: Duration = Duration::from_secs(30);
+/// With two of four voters down, finality is back within this once one of them restarts.
+const FINALITY_BACK_WITHIN: Duration = Duration::from_secs(60);
 /// Blocks the chain must grow by, with finality standing still, before a stall counts.
 const STALL_BLOCKS: u64 = 8;
 
@@ -77,7 +87,10 @@ async fn scenarios(network: &Network<LocalFileSystem>) -> anyhow::Result<()> {
 	println!("2. Dave killed at best #{dave_best}; the others finalized past #{}", finalized + 3);
 
 	// 3. Dave comes back from his own database and catches up.
+	let restarted = Instant::now();
 	dave.restart(None).await?;
+	let rpc_back = wait_rpc(dave, RPC_BACK_WITHIN).await?;
+	println!("   Dave answers RPC {rpc_back:?} after his restart (bound {RPC_BACK_WITHIN:?})");
 	let from_disk = best_at_startup(dave, dave_log, TIMEOUT).await?;
 	ensure!(from_disk >= dave_best, "Dave restarted at #{from_disk}, below #{dave_best}");
 	let finalized_at_restart =
@@ -87,12 +100,15 @@ async fn scenarios(network: &Network<LocalFileSystem>) -> anyhow::Result<()> {
 		"Dave restarted finalized at #{finalized_at_restart}, below #{dave_finalized}"
 	);
 	let others_best = metric(alice, BEST).await?;
-	wait_metric(dave, BEST, "catching up with Alice", TIMEOUT, |n| n >= others_best).await?;
-	wait_metric(dave, FINALIZED, "catching up with finality", TIMEOUT, |n| n >= others_best)
-		.await?;
+	let left = CATCH_UP_WITHIN.saturating_sub(restarted.elapsed());
+	wait_metric(dave, BEST, "catching up with Alice", left, |n| n >= others_best).await?;
+	let left = CATCH_UP_WITHIN.saturating_sub(restarted.elapsed());
+	wait_metric(dave, FINALIZED, "catching up with finality", left, |n| n >= others_best).await?;
+	let caught_up = restarted.elapsed();
+	ensure!(caught_up <= CATCH_UP_WITHIN, "Dave caught up in {caught_up:?}");
 	println!(
 		"3. Dave restarted at #{from_disk} from disk (#{dave_best} before the kill) and caught \
-		 up to #{others_best}"
+		 up to #{others_best} {caught_up:?} after his restart (bound {CATCH_UP_WITHIN:?})"
 	);
 
 	// 4. Two of four down: blocks go on, finality stalls, then recovers with a third voter.
@@ -122,15 +138,24 @@ async fn scenarios(network: &Network<LocalFileSystem>) -> anyhow::Result<()> {
 		best + STALL_BLOCKS
 	);
 
+	let restarted = Instant::now();
 	charlie.restart(None).await?;
+	let rpc_back = wait_rpc(charlie, RPC_BACK_WITHIN).await?;
+	println!("   Charlie answers RPC {rpc_back:?} after his restart (bound {RPC_BACK_WITHIN:?})");
 	let from_disk = best_at_startup(charlie, charlie_log, TIMEOUT).await?;
 	ensure!(from_disk >= charlie_best, "Charlie restarted at #{from_disk}, below #{charlie_best}");
 	let best = metric(alice, BEST).await?;
 	for node in [alice, bob, charlie] {
-		wait_metric(node, FINALIZED, "finality after Charlie's return", TIMEOUT, |n| n >= best)
+		let left = FINALITY_BACK_WITHIN.saturating_sub(restarted.elapsed());
+		wait_metric(node, FINALIZED, "finality after Charlie's return", left, |n| n >= best)
 			.await?;
 	}
-	println!("   Charlie restarted at #{from_disk} from disk; finality recovered to #{best}");
+	let finality_back = restarted.elapsed();
+	ensure!(finality_back <= FINALITY_BACK_WITHIN, "finality back in {finality_back:?}");
+	println!(
+		"   Charlie restarted at #{from_disk} from disk; finality recovered to #{best} on all \
+		 three {finality_back:?} after his restart (bound {FINALITY_BACK_WITHIN:?})"
+	);
 
 	Ok(())
 }

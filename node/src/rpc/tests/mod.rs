@@ -2,6 +2,7 @@
 //! directory: the verification and bookkeeping the node does, without a client.
 
 mod da;
+mod fuzz;
 mod storage;
 
 use std::sync::Arc;

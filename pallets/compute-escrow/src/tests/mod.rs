@@ -1,6 +1,8 @@
 //! Unit tests, one file per group of calls, plus the hooks, the invariants over a multi-user
 //! scenario and the weights.
 
+mod fuzz;
+mod genesis;
 mod hooks;
 mod invariants;
 mod jobs;

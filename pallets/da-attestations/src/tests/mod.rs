@@ -6,6 +6,8 @@ mod attestations;
 mod blobs;
 mod epochs;
 mod expiry;
+mod fuzz;
+mod genesis;
 mod invariants;
 mod offchain;
 mod signers;

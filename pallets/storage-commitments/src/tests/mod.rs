@@ -3,6 +3,8 @@
 
 mod challenges;
 mod expiry;
+mod fuzz;
+mod genesis;
 mod offchain;
 mod providers;
 mod renew;

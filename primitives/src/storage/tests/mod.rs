@@ -1,6 +1,7 @@
 //! Tests of the storage tree: fixed vectors (`vectors`), rejection of bad proofs (`rejects`) and
 //! property tests against a naive reference model (`properties`).
 
+mod fuzz;
 mod properties;
 mod rejects;
 mod vectors;

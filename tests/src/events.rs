@@ -1,0 +1,78 @@
+//! Finding a chain's events by pallet and name in a node's blocks, through subxt.
+
+use std::time::{Duration, Instant};
+
+use subxt::{OnlineClient, PolkadotConfig};
+
+use crate::Node;
+
+/// Every event of block `number` as (pallet, name, SCALE fields).
+pub async fn block_events(
+	api: &OnlineClient<PolkadotConfig>,
+	number: u32,
+) -> Vec<(String, String, Vec<u8>)> {
+	let events = api.at_block(u64::from(number)).await.unwrap().events().fetch().await.unwrap();
+	events
+		.iter()
+		.map(|event| {
+			let event = event.unwrap();
+			(
+				event.pallet_name().to_owned(),
+				event.event_name().to_owned(),
+				event.field_bytes().to_vec(),
+			)
+		})
+		.collect()
+}
+
+/// Scans blocks from `*next` to the best one for the first `<pallet>.<name>` event whose fields
+/// `matches`; returns the block and the fields. `*next` moves past the scanned blocks.
+pub async fn find_event(
+	node: &Node,
+	api: &OnlineClient<PolkadotConfig>,
+	next: &mut u32,
+	(pallet, name): (&str, &str),
+	matches: impl Fn(&[u8]) -> bool,
+) -> Option<(u32, Vec<u8>)> {
+	let best = node.best_number().await;
+	while *next <= best {
+		for (event_pallet, event, fields) in block_events(api, *next).await {
+			if event_pallet == pallet && event == name && matches(&fields) {
+				return Some((*next, fields));
+			}
+		}
+		*next += 1;
+	}
+	None
+}
+
+/// Waits for the first `<pallet>.<name>` event from block `from` on whose fields `matches`;
+/// panics with `diagnostics` after `timeout`.
+pub async fn wait_for_event(
+	node: &Node,
+	api: &OnlineClient<PolkadotConfig>,
+	from: u32,
+	event: (&str, &str),
+	timeout: Duration,
+	diagnostics: impl Fn() -> String,
+	matches: impl Fn(&[u8]) -> bool,
+) -> (u32, Vec<u8>) {
+	let deadline = Instant::now() + timeout;
+	let mut next = from;
+	loop {
+		if let Some(found) = find_event(node, api, &mut next, event, &matches).await {
+			return found;
+		}
+		if Instant::now() >= deadline {
+			panic!(
+				"no {}.{} within {}s\n{}\n{}",
+				event.0,
+				event.1,
+				timeout.as_secs(),
+				diagnostics(),
+				node.log_tail()
+			);
+		}
+		tokio::time::sleep(Duration::from_secs(1)).await;
+	}
+}
