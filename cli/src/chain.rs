@@ -129,10 +129,7 @@ impl Chain {
 
 	/// Signs `call` with `signer`, submits it and waits until it is in a best block, failing
 	/// with the pallet error's name when it dispatched with an error. `what` names the call in
-	/// messages, e.g. `StorageCommitments.submit`.
-	///
-	/// The nonce comes from `system_accountNextIndex` (pending transactions included), so two
-	/// runs right after each other do not reuse one.
+	/// messages, e.g. `StorageCommitments.submit`. See [`submit_with_fresh_nonce`].
 	pub async fn submit_and_wait<Call: Payload>(
 		&self,
 		rpc: &NodeRpc,
@@ -140,76 +137,7 @@ impl Chain {
 		call: &Call,
 		signer: &Keypair,
 	) -> Result<Included, CliError> {
-		let nonce = next_nonce(rpc, signer).await?;
-		let params = PolkadotExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
-		let at = self.api.at_current_block().await.map_err(|error| {
-			CliError::Chain(format!("{what}: cannot read the current block: {error}"))
-		})?;
-		let mut transactions = at.transactions();
-		let mut progress = transactions
-			.sign_and_submit_then_watch(call, signer, params)
-			.await
-			.map_err(|error| CliError::Chain(format!("{what} was refused by the node: {error}")))?;
-
-		let included = tokio::time::timeout(INCLUSION_TIMEOUT, async {
-			loop {
-				let status = match progress.next().await {
-					Some(Ok(status)) => status,
-					Some(Err(error)) => {
-						return Err(CliError::Chain(format!(
-							"{what}: lost track of the transaction: {error}"
-						)))
-					},
-					None => {
-						return Err(CliError::Chain(format!(
-							"{what}: the node stopped reporting before the transaction was \
-							 included"
-						)))
-					},
-				};
-				match status {
-					TransactionStatus::InBestBlock(in_block)
-					| TransactionStatus::InFinalizedBlock(in_block) => {
-						let events = in_block
-							.wait_for_success()
-							.await
-							.map_err(|error| failure(what, error))?;
-						let events = events
-							.iter()
-							.map(|event| {
-								event.map(|event| TxEvent {
-									pallet: event.pallet_name().to_owned(),
-									name: event.event_name().to_owned(),
-									fields: event.field_bytes().to_vec(),
-								})
-							})
-							.collect::<Result<Vec<_>, _>>()
-							.map_err(|error| {
-								CliError::Chain(format!(
-									"{what}: cannot read the transaction's events: {error}"
-								))
-							})?;
-						return Ok((format!("{:?}", in_block.block_hash()), events));
-					},
-					TransactionStatus::Error { message }
-					| TransactionStatus::Invalid { message }
-					| TransactionStatus::Dropped { message } => {
-						return Err(CliError::Chain(format!("{what} was not included: {message}")))
-					},
-					_ => continue,
-				}
-			}
-		})
-		.await
-		.map_err(|_| {
-			CliError::Timeout(format!(
-				"{what} was not included in a block within {} s",
-				INCLUSION_TIMEOUT.as_secs()
-			))
-		})??;
-		let (block_hash, events) = included;
-		let block_number = rpc.block_number(&block_hash).await.ok();
-		Ok(Included { block_hash, block_number, events })
+		submit_with_fresh_nonce(&self.api, rpc, what, call, signer, Until::BestBlock).await
 	}
 
 	/// The endpoints of every registered DA signer (`DaAttestations.Signers`), read at the
@@ -262,6 +190,170 @@ async fn next_nonce(rpc: &NodeRpc, signer: &Keypair) -> Result<u64, CliError> {
 	}
 }
 
+/// How far [`submit_with_fresh_nonce`] follows a transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Until {
+	/// Until it is in a best block: what a person at a terminal waits for.
+	BestBlock,
+	/// Until it is in a finalized block: what a program that acts on the outcome waits for.
+	Finalized,
+}
+
+/// How many times a transaction is signed again after another sender of the same account took
+/// its nonce.
+const NONCE_RACE_ATTEMPTS: u32 = 5;
+
+/// Whether the pool's or the chain's word on a transaction means that another transaction of the
+/// same account took (or will take) its nonce, so that signing it again with a fresh nonce is
+/// the remedy: "Priority is too low" (the same nonce is in the pool), "outdated" or "stale" (a
+/// block took the nonce), "usurped" (replaced in the pool), "future" (the nonce counted a pool
+/// transaction that went away).
+pub fn is_nonce_race(message: &str) -> bool {
+	let message = message.to_ascii_lowercase();
+	["priority is too low", "outdated", "stale", "usurped", "in the future"]
+		.iter()
+		.any(|sign| message.contains(sign))
+}
+
+/// Signs `call` with `signer` and submits it, following it until it is in a best or a finalized
+/// block ([`Until`]); fails with the pallet error's name when it dispatched with an error. `what`
+/// names the call in messages, e.g. `StorageCommitments.submit`.
+///
+/// The nonce comes from `system_accountNextIndex` (pending transactions included), so two
+/// transactions right after each other do not reuse one. An account often has more than one
+/// sender: a provider's node's off-chain workers sign with the provider's key, which its
+/// executor and its operator's client use as well, and a dev chain's Alice is its storage
+/// provider, DA signer and compute provider as well as every tool's default signer. When another
+/// sender takes the nonce between the read and the inclusion ([`is_nonce_race`]), the
+/// transaction is signed again with a fresh nonce, up to [`NONCE_RACE_ATTEMPTS`] times; a
+/// transaction that was refused or replaced was not executed, so nothing happens twice.
+pub async fn submit_with_fresh_nonce<Call: Payload>(
+	api: &OnlineClient<PolkadotConfig>,
+	rpc: &NodeRpc,
+	what: &str,
+	call: &Call,
+	signer: &Keypair,
+	until: Until,
+) -> Result<Included, CliError> {
+	let mut attempt = 1;
+	loop {
+		match submit_once(api, rpc, what, call, signer, until).await {
+			Err(Attempt::NonceRace(message)) if attempt < NONCE_RACE_ATTEMPTS => {
+				attempt += 1;
+				log::info!("{what}: {message}; signing again with a fresh nonce");
+				tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
+			},
+			Err(Attempt::NonceRace(message)) => {
+				return Err(CliError::Chain(format!(
+					"{what} was not included: {message} ({NONCE_RACE_ATTEMPTS} attempts; another \
+					 sender of this account keeps taking its nonce)"
+				)))
+			},
+			Err(Attempt::Failed(error)) => return Err(error),
+			Ok(included) => return Ok(included),
+		}
+	}
+}
+
+/// The outcome of one signed submission that did not end in a block.
+enum Attempt {
+	/// Another sender took the nonce: worth signing again.
+	NonceRace(String),
+	/// Anything else: the final error.
+	Failed(CliError),
+}
+
+/// One signed submission of [`submit_with_fresh_nonce`].
+async fn submit_once<Call: Payload>(
+	api: &OnlineClient<PolkadotConfig>,
+	rpc: &NodeRpc,
+	what: &str,
+	call: &Call,
+	signer: &Keypair,
+	until: Until,
+) -> Result<Included, Attempt> {
+	let nonce = next_nonce(rpc, signer).await.map_err(Attempt::Failed)?;
+	let params = PolkadotExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
+	let at = api.at_current_block().await.map_err(|error| {
+		Attempt::Failed(CliError::Chain(format!("{what}: cannot read the current block: {error}")))
+	})?;
+	let mut transactions = at.transactions();
+	let mut progress = match transactions.sign_and_submit_then_watch(call, signer, params).await {
+		Ok(progress) => progress,
+		Err(error) if is_nonce_race(&error.to_string()) => {
+			return Err(Attempt::NonceRace(error.to_string()))
+		},
+		Err(error) => {
+			return Err(Attempt::Failed(CliError::Chain(format!(
+				"{what} was refused by the node: {error}"
+			))))
+		},
+	};
+
+	let included = tokio::time::timeout(INCLUSION_TIMEOUT, async {
+		loop {
+			let status = match progress.next().await {
+				Some(Ok(status)) => status,
+				Some(Err(error)) => {
+					return Err(Attempt::Failed(CliError::Chain(format!(
+						"{what}: lost track of the transaction: {error}"
+					))))
+				},
+				None => {
+					return Err(Attempt::Failed(CliError::Chain(format!(
+						"{what}: the node stopped reporting before the transaction was included"
+					))))
+				},
+			};
+			let in_block = match (status, until) {
+				(TransactionStatus::InBestBlock(in_block), Until::BestBlock) |
+				(TransactionStatus::InFinalizedBlock(in_block), _) => in_block,
+				(
+					TransactionStatus::Error { message } |
+					TransactionStatus::Invalid { message } |
+					TransactionStatus::Dropped { message },
+					_,
+				) => {
+					return Err(if is_nonce_race(&message) {
+						Attempt::NonceRace(message)
+					} else {
+						Attempt::Failed(CliError::Chain(format!("{what} was not included: {message}")))
+					})
+				},
+				_ => continue,
+			};
+			let events =
+				in_block.wait_for_success().await.map_err(|error| Attempt::Failed(failure(what, error)))?;
+			let events = events
+				.iter()
+				.map(|event| {
+					event.map(|event| TxEvent {
+						pallet: event.pallet_name().to_owned(),
+						name: event.event_name().to_owned(),
+						fields: event.field_bytes().to_vec(),
+					})
+				})
+				.collect::<Result<Vec<_>, _>>()
+				.map_err(|error| {
+					Attempt::Failed(CliError::Chain(format!(
+						"{what}: cannot read the transaction's events: {error}"
+					)))
+				})?;
+			return Ok((format!("{:?}", in_block.block_hash()), events));
+		}
+	})
+	.await
+	.map_err(|_| {
+		Attempt::Failed(CliError::Timeout(format!(
+			"{what} was not included in a block within {} s",
+			INCLUSION_TIMEOUT.as_secs()
+		)))
+	})??;
+	let (block_hash, events) = included;
+	let block_number = rpc.block_number(&block_hash).await.ok();
+	Ok(Included { block_hash, block_number, events })
+}
+
 /// Our error for a transaction that was included but whose outcome is a failure.
 fn failure(what: &str, error: TransactionEventsError) -> CliError {
 	match error {
@@ -291,6 +383,22 @@ fn failure(what: &str, error: TransactionEventsError) -> CliError {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn nonce_races_are_told_from_other_refusals() {
+		for race in [
+			"Invalid Transaction (1010): Transaction is outdated",
+			"Priority is too low: (100 vs 100)",
+			"Transaction is usurped",
+			"Transaction will be valid in the future",
+			"stale",
+		] {
+			assert!(is_nonce_race(race), "{race}");
+		}
+		for other in ["Inability to pay some fees", "Transaction has a bad signature", "banned"] {
+			assert!(!is_nonce_race(other), "{other}");
+		}
+	}
 
 	#[test]
 	fn dev_and_mnemonic_uris_give_keys() {

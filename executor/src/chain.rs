@@ -22,6 +22,10 @@ use subxt::{
 	OnlineClient, PolkadotConfig,
 };
 use subxt_signer::sr25519::Keypair;
+use zerog_cli::{
+	chain::{submit_with_fresh_nonce, Included, Until},
+	rpc::NodeRpc,
+};
 
 /// What a service sells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,6 +138,8 @@ pub trait Chain: Send + Sync {
 /// [`Chain`] over a node's JSON-RPC with subxt.
 pub struct SubxtChain {
 	api: OnlineClient<PolkadotConfig>,
+	/// The same node's data-plane RPC, for the pool-aware nonce.
+	rpc: NodeRpc,
 	signer: Keypair,
 	/// Held while a transaction is signed and followed, so two never race for the same account
 	/// nonce.
@@ -150,8 +156,17 @@ impl SubxtChain {
 	) -> Result<Self, ChainError> {
 		let started = std::time::Instant::now();
 		loop {
-			match OnlineClient::<PolkadotConfig>::from_insecure_url(url).await {
-				Ok(api) => return Ok(Self { api, signer, submitting: Default::default() }),
+			let connected = async {
+				let api = OnlineClient::<PolkadotConfig>::from_insecure_url(url)
+					.await
+					.map_err(|error| error.to_string())?;
+				let rpc = NodeRpc::connect(url).await.map_err(|error| error.to_string())?;
+				Ok::<_, String>((api, rpc))
+			};
+			match connected.await {
+				Ok((api, rpc)) => {
+					return Ok(Self { api, rpc, signer, submitting: Default::default() })
+				},
 				Err(error) if started.elapsed() < patience => {
 					log::info!("waiting for the node at {url}: {error}");
 					tokio::time::sleep(Duration::from_secs(2)).await;
@@ -181,23 +196,17 @@ impl SubxtChain {
 			.transpose()
 	}
 
-	/// Signs and submits `call`, waits for finalization and returns its events.
+	/// Signs and submits `call`, waits for finalization and returns its events. The nonce counts
+	/// the account's pending transactions, and a nonce taken by another sender of the provider's
+	/// key (the node's compute worker signs with it too) is replaced by a fresh one
+	/// (`zerog_cli::chain::submit_with_fresh_nonce`).
 	async fn submit<Call: subxt::transactions::Payload>(
 		&self,
+		what: &str,
 		call: &Call,
-	) -> Result<subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>, ChainError> {
+	) -> Result<Included, ChainError> {
 		let _turn = self.submitting.lock().await;
-		let progress = self
-			.api
-			.at_current_block()
-			.await
-			.map_err(unavailable)?
-			.transactions()
-			.sign_and_submit_then_watch_default(call, &self.signer)
-			.await
-			.map_err(|error| ChainError::Rejected(error.to_string()))?;
-		progress
-			.wait_for_finalized_success()
+		submit_with_fresh_nonce(&self.api, &self.rpc, what, call, &self.signer, Until::Finalized)
 			.await
 			.map_err(|error| ChainError::Rejected(error.to_string()))
 	}
@@ -291,14 +300,10 @@ impl Chain for SubxtChain {
 	) -> Result<Vec<ReceiptOutcome>, ChainError> {
 		let batch: Vec<Value> = receipts.iter().map(signed_receipt_value).collect();
 		let call = dynamic::transaction("ComputeEscrow", "settle_receipts", (service, batch));
-		let events = self.submit(&call).await?;
-		for event in events.iter() {
-			let event = event.map_err(|error| ChainError::Decode(error.to_string()))?;
-			if event.pallet_name() != "ComputeEscrow" || event.event_name() != "ReceiptsSettled" {
-				continue;
-			}
+		let included = self.submit("ComputeEscrow.settle_receipts", &call).await?;
+		if let Some(mut fields) = included.event_fields("ComputeEscrow", "ReceiptsSettled") {
 			let (_provider, _service, _settled, _paid, outcomes) =
-				<([u8; 32], u64, u32, u128, Vec<ReceiptOutcome>)>::decode(&mut event.field_bytes())
+				<([u8; 32], u64, u32, u128, Vec<ReceiptOutcome>)>::decode(&mut fields)
 					.map_err(|error| ChainError::Decode(format!("ReceiptsSettled: {error}")))?;
 			if outcomes.len() != receipts.len() {
 				return Err(ChainError::Decode(format!(
@@ -318,7 +323,7 @@ impl Chain for SubxtChain {
 			"submit",
 			(root.0, size, Vec::<Vec<u8>>::new()),
 		);
-		self.submit(&call).await.map(|_events| ())
+		self.submit("StorageCommitments.submit", &call).await.map(|_included| ())
 	}
 }
 
@@ -396,7 +401,7 @@ impl SubxtChain {
 				number(field(&info, "stake")?)?,
 			),
 		);
-		self.submit(&call).await.map(|_events| ())
+		self.submit("ComputeEscrow.update_service", &call).await.map(|_included| ())
 	}
 }
 
