@@ -294,7 +294,9 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 	let inference = register("inference", "zerog-test-model", INPUT_PRICE, OUTPUT_PRICE);
 	let services = zerog_try_json(&node, &["compute", "services"]).unwrap();
 	let listed = services["services"].as_array().expect("a list of services");
-	assert_eq!(listed.len(), 3, "{services}");
+	// Bob's three, after the dev genesis's two services of Alice (ids 0 and 1).
+	assert_eq!(listed.len(), 5, "{services}");
+	assert_eq!((training, broken, inference), (2, 3, 4), "{services}");
 	let inference_entry = listed.iter().find(|s| s["id"] == inference).unwrap();
 	assert_eq!(inference_entry["kind"], "Inference");
 	assert_eq!(inference_entry["endpoint"], executor_url.as_str());
@@ -434,7 +436,9 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 	// The gateway checks the sub-account at the finalized block.
 	node.wait_for_finalized(funded_at, BLOCK_TIMEOUT).await;
 	let account = zerog_try_json(&node, &["compute", "account", "--provider", &bob_hex]).unwrap();
-	assert_eq!(amount(&account, "available"), 9 * ZG, "{account}");
+	// The dev genesis gave Alice 100 ZG of marketplace funds, 10 of them in a sub-account for
+	// herself; she deposited 10 more and moved 1 to Bob's.
+	assert_eq!(amount(&account, "available"), 99 * ZG, "{account}");
 	assert_eq!(amount(&account["subAccounts"][0], "balance"), ZG, "{account}");
 	let chat_from = node.best_number().await;
 	let chat = zerog_try_json(
