@@ -254,11 +254,16 @@ async fn chain_refusals_exit_non_zero_with_the_reason() {
 	let stderr = String::from_utf8_lossy(&output.stderr).to_lowercase();
 	assert!(stderr.contains("pay"), "says the fee cannot be paid: {stderr}");
 
-	// A dispatch error is named by pallet and error: a dev chain has no DA signer, so no quorum.
-	let output = run_cli(&["--rpc", &url, "da", "submit", file]);
+	// A dispatch error is named by pallet and error, with what to do about it: Ferdie withdraws
+	// more than his marketplace funds.
+	let output =
+		run_cli(&["--rpc", &url, "compute", "withdraw", "1000000ZG", "--suri", "//Ferdie"]);
 	assert!(!output.status.success(), "{}", output_text(&output));
 	let stderr = String::from_utf8_lossy(&output.stderr);
-	assert!(stderr.contains("DaAttestations::NoQuorum"), "names the pallet error: {stderr}");
+	assert!(
+		stderr.contains("ComputeEscrow::InsufficientAvailableFunds") && stderr.contains("deposit"),
+		"names the pallet error and the remedy: {stderr}"
+	);
 
 	// Empty files are refused before anything is sent.
 	let empty = dir.path().join("empty.bin");
