@@ -12,14 +12,16 @@ export ARBTEST_BUDGET_MS="${ARBTEST_BUDGET_MS:-1000}"
 # One build for everything: `--all-targets` resolves features exactly as `cargo test` does,
 # so the node binary and the tests share every artifact.
 cargo build --release --locked --workspace --all-targets
-cargo test --release --locked --workspace
+# `--show-output` keeps what passing tests print: measured recovery times, certification blocks,
+# settlement figures.
+cargo test --release --locked --workspace -- --show-output
 
 # zombienet-sdk scenarios (native provider) on the node built above. zombienet/sdk-tests is a
 # workspace of its own, built into a subdirectory of the same cache.
 # (ZEROG_NODE is computed first: in `A=x B=$A cmd` bash expands B with the new A.)
 zerog_node="$CARGO_TARGET_DIR/release/zerog-node"
 CARGO_TARGET_DIR="$CARGO_TARGET_DIR/zombienet" ZEROG_NODE="$zerog_node" \
-	cargo test --release --locked --manifest-path zombienet/sdk-tests/Cargo.toml
+	cargo test --release --locked --manifest-path zombienet/sdk-tests/Cargo.toml -- --show-output
 
 # Real Ethereum tools against a real node: exact versions from package-lock.json.
 cd tests/eth
