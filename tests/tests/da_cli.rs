@@ -155,12 +155,12 @@ async fn shards_of_a_blob_that_expired_uncertified_are_deleted() {
 	assert_eq!(submitted["held"], 4, "{submitted}");
 	let included = submitted["blockNumber"].as_u64().expect("included in a block") as u32;
 
-	// Pending for the DA epoch's 10 blocks: sweeps at every second finalized block keep it.
+	// Pending for the DA epoch's 30 blocks: sweeps at every second finalized block keep it.
 	node.wait_for_finalized(included + 5, BLOCK_TIMEOUT).await;
 	let held: Json = rpc.request("da_heldShards", rpc_params![root.as_str()]).await.unwrap();
 	assert_eq!(held["indices"], serde_json::json!([0, 1, 2, 3]), "kept while pending: {held}");
 
-	// Expired at `included + 10`, unknown at two sweeps after that: deleted.
+	// Expired at `included + 30`, unknown at two sweeps after that: deleted.
 	let deleted = format!("deleted 4 shards of blob {root}: it expired uncertified");
 	node.wait_until("the expired blob's shards are deleted", BLOCK_TIMEOUT * 2, || {
 		let found = node.log_contains(&deleted);

@@ -27,7 +27,7 @@ const ZG: u128 = 1_000_000_000_000_000_000;
 const TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The runtime's DA epoch, in blocks (`runtime/src/configs/da.rs`).
-const EPOCH_LENGTH: u32 = 10;
+const EPOCH_LENGTH: u32 = 30;
 
 /// Starts a node following Alice's dev chain, running its off-chain worker although it does not
 /// author blocks.

@@ -199,7 +199,7 @@ test('every constant of every pallet decodes', () => {
   assert.equal(Buffer.from(sc.palletId.toU8a()).toString(), 'zg/store');
 
   const da = consts.daAttestations;
-  assert.equal(da.epochLength.toNumber(), 10);
+  assert.equal(da.epochLength.toNumber(), 30);
   assert.equal(da.attestationWindow.toNumber(), 10);
   assert.equal(da.minSignerStake.toBigInt(), 100n * ZG);
   assert.equal(da.blobBaseFee.toBigInt(), ZG / 1000n);
@@ -365,7 +365,7 @@ test('ComputeEscrow: withdrawing more than available fails with InsufficientAvai
 });
 
 /** Waits (polling new blocks) until the current epoch's quorum has `member`; returns the epoch. */
-async function waitForQuorumWith(member, timeoutMs = 60_000) {
+async function waitForQuorumWith(member, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const epoch = await api.query.daAttestations.currentEpoch();
