@@ -306,24 +306,28 @@ async fn submit_once<Call: Payload>(
 				},
 			};
 			let in_block = match (status, until) {
-				(TransactionStatus::InBestBlock(in_block), Until::BestBlock) |
-				(TransactionStatus::InFinalizedBlock(in_block), _) => in_block,
+				(TransactionStatus::InBestBlock(in_block), Until::BestBlock)
+				| (TransactionStatus::InFinalizedBlock(in_block), _) => in_block,
 				(
-					TransactionStatus::Error { message } |
-					TransactionStatus::Invalid { message } |
-					TransactionStatus::Dropped { message },
+					TransactionStatus::Error { message }
+					| TransactionStatus::Invalid { message }
+					| TransactionStatus::Dropped { message },
 					_,
 				) => {
 					return Err(if is_nonce_race(&message) {
 						Attempt::NonceRace(message)
 					} else {
-						Attempt::Failed(CliError::Chain(format!("{what} was not included: {message}")))
+						Attempt::Failed(CliError::Chain(format!(
+							"{what} was not included: {message}"
+						)))
 					})
 				},
 				_ => continue,
 			};
-			let events =
-				in_block.wait_for_success().await.map_err(|error| Attempt::Failed(failure(what, error)))?;
+			let events = in_block
+				.wait_for_success()
+				.await
+				.map_err(|error| Attempt::Failed(failure(what, error)))?;
 			let events = events
 				.iter()
 				.map(|event| {
