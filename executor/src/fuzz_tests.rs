@@ -284,3 +284,16 @@ fn fuzz_raw_http_requests_to_every_route() {
 	let health = runtime.block_on(exchange(address, b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
 	assert!(health.starts_with(b"HTTP/1.1 200"), "the server still serves after the fuzzing");
 }
+
+/// Regression: a client that shuts its sending side right after the request got no answer about
+/// half the time (hyper closed the connection on that EOF before writing the response), which
+/// also made the fuzz test above fail at random.
+#[test]
+fn a_client_that_half_closes_after_its_request_gets_the_answer() {
+	let runtime = tokio::runtime::Runtime::new().unwrap();
+	let (address, _dir) = runtime.block_on(executor());
+	for _ in 0..50 {
+		let answer = runtime.block_on(exchange(address, b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+		assert!(answer.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer));
+	}
+}

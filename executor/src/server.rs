@@ -60,6 +60,10 @@ pub async fn serve(listener: TcpListener, app: Arc<App>) {
 			if let Err(error) = hyper::server::conn::http1::Builder::new()
 				.timer(TokioTimer::new())
 				.header_read_timeout(HEADER_READ_TIMEOUT)
+				// A client that shuts its sending side after the request (`nc -N`, scripts) still
+				// gets its answer; without this hyper drops the connection on that EOF, racing the
+				// response.
+				.half_close(true)
 				.serve_connection(TokioIo::new(stream), service)
 				.await
 			{
