@@ -293,7 +293,8 @@ fn a_client_that_half_closes_after_its_request_gets_the_answer() {
 	let runtime = tokio::runtime::Runtime::new().unwrap();
 	let (address, _dir) = runtime.block_on(executor());
 	for _ in 0..50 {
-		let answer = runtime.block_on(exchange(address, b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+		let answer =
+			runtime.block_on(exchange(address, b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
 		assert!(answer.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer));
 	}
 }

@@ -200,7 +200,7 @@ test('every constant of every pallet decodes', () => {
 
   const da = consts.daAttestations;
   assert.equal(da.epochLength.toNumber(), 30);
-  assert.equal(da.attestationWindow.toNumber(), 10);
+  assert.equal(da.attestationWindow.toNumber(), 30);
   assert.equal(da.minSignerStake.toBigInt(), 100n * ZG);
   assert.equal(da.blobBaseFee.toBigInt(), ZG / 1000n);
   assert.equal(da.maxBlobBytes.toNumber(), 32 * 1024 * 1024);
