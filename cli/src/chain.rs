@@ -3,7 +3,7 @@
 //! pallet error when it fails.
 
 use crate::{error::CliError, rpc::NodeRpc, value::value_bytes};
-use codec::Decode;
+use codec::{Compact, Decode};
 use std::time::Duration;
 use subxt::{
 	config::PolkadotExtrinsicParamsBuilder,
@@ -138,6 +138,25 @@ impl Chain {
 		signer: &Keypair,
 	) -> Result<Included, CliError> {
 		submit_with_fresh_nonce(&self.api, rpc, what, call, signer, Until::BestBlock).await
+	}
+
+	/// How many storage providers are active (`StorageCommitments.ActiveProviders`) at the
+	/// latest block: the most replicas a new file may ask for.
+	pub async fn active_storage_providers(&self) -> Result<u32, CliError> {
+		let read_error = |error: String| {
+			CliError::Chain(format!(
+				"cannot read the storage providers (StorageCommitments.ActiveProviders): {error}"
+			))
+		};
+		let at =
+			self.api.at_current_block().await.map_err(|error| read_error(error.to_string()))?;
+		let address = dynamic::storage::<(), Value>("StorageCommitments", "ActiveProviders");
+		let value =
+			at.storage().fetch(address, ()).await.map_err(|error| read_error(error.to_string()))?;
+		// A bounded vector of account ids: its SCALE encoding starts with its length.
+		let Compact(count) = Compact::<u32>::decode(&mut value.bytes())
+			.map_err(|error| read_error(error.to_string()))?;
+		Ok(count)
 	}
 
 	/// The endpoints of every registered DA signer (`DaAttestations.Signers`), read at the

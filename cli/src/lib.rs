@@ -20,6 +20,7 @@ pub mod da;
 pub mod error;
 pub mod hexstr;
 pub mod progress;
+pub mod replicas;
 pub mod rpc;
 pub mod storage;
 pub mod value;

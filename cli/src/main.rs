@@ -62,10 +62,13 @@ enum StorageCommand {
 	/// Hashes FILE in 256 KiB segments (streamed; only the segment roots stay in memory) and
 	/// prints its merkle root and size. Unless the node already knows a live commitment of the
 	/// same root and size (a resumed upload), submits StorageCommitments.submit(root, size,
-	/// tags), which charges the storage fee, and waits for it in a best block. Then uploads every
+	/// tags, replicas), which charges the storage fee for each replica, and waits for it in a
+	/// best block; the chain then assigns the file to that many providers. Then uploads every
 	/// segment the node is missing, each with its merkle proof, a few at a time, and waits until
-	/// the node reports the file finalized (all segments stored). Interrupted uploads resume
-	/// where they stopped when run again.
+	/// the node reports the file finalized (all segments stored). Then waits for the chain to
+	/// draw the file's providers and uploads the file to each one's node that lacks it (a
+	/// provider it cannot reach fetches the file from another that holds it), and prints each
+	/// provider's state. Interrupted uploads resume where they stopped when run again.
 	Upload(UploadArgs),
 	/// Download a file by its root, verifying every segment.
 	///
@@ -118,6 +121,10 @@ struct UploadArgs {
 	/// A tag stored with the file on chain (repeat for several).
 	#[arg(long = "tag", value_name = "T")]
 	tags: Vec<String>,
+	/// How many storage providers are to hold the file (the fee is per replica). Default: 3,
+	/// or every active provider if the chain has fewer.
+	#[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..))]
+	replicas: Option<u8>,
 	#[command(flatten)]
 	signer: SignerArgs,
 	#[command(flatten)]
@@ -234,6 +241,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 			let options = storage::UploadOptions {
 				file: args.file,
 				tags: args.tags,
+				replicas: args.replicas,
 				suri: args.signer.suri,
 				parallel: usize::from(args.transfer.parallel),
 				json: args.json,

@@ -11,6 +11,9 @@ use crate::{
 	error::CliError,
 	hexstr,
 	progress::bytes_bar,
+	replicas::{
+		describe as describe_replica, push_to_replicas, wait_for_replicas, ASSIGNMENT_TIMEOUT,
+	},
 	rpc::{FileInfo, NodeRpc, MISSING_PAGE_LIMIT, STORAGE_UNKNOWN_FILE},
 };
 use codec::{Decode, Encode};
@@ -35,6 +38,9 @@ use zerog_primitives::{
 /// can only go missing again if the node lost it, which a second round repairs.
 const UPLOAD_ROUNDS: usize = 3;
 
+/// Replicas a file asks for when the user does not say.
+pub const DEFAULT_REPLICAS: u8 = 3;
+
 /// How often the node is asked whether the file is finalized.
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
@@ -44,6 +50,9 @@ pub struct UploadOptions {
 	pub file: PathBuf,
 	/// Tags for `StorageCommitments.submit`.
 	pub tags: Vec<String>,
+	/// Providers to hold the file; `None`: [`DEFAULT_REPLICAS`], or every active provider if
+	/// there are fewer.
+	pub replicas: Option<u8>,
 	/// Secret URI of the paying account.
 	pub suri: String,
 	/// Segment uploads in flight at once.
@@ -146,13 +155,30 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), CliErro
 		},
 		None => {
 			let chain = Chain::connect(rpc_url).await?;
+			let replicas = match options.replicas {
+				Some(replicas) => replicas,
+				None => {
+					let active = chain.active_storage_providers().await?;
+					let replicas = u8::try_from(active).unwrap_or(u8::MAX).min(DEFAULT_REPLICAS);
+					if replicas == 0 {
+						return Err(CliError::Chain(
+							"no storage provider is active on this chain: nobody can store the file"
+								.into(),
+						));
+					}
+					replicas
+				},
+			};
 			let tags: Vec<Value> =
 				options.tags.iter().map(|tag| Value::from_bytes(tag.as_bytes())).collect();
 			let call = dynamic::tx(
 				"StorageCommitments",
 				"submit",
-				(Value::from_bytes(root.as_bytes()), size, tags),
+				(Value::from_bytes(root.as_bytes()), size, tags, replicas),
 			);
+			if !options.json {
+				println!("asking for {replicas} replica(s)");
+			}
 			let included =
 				chain.submit_and_wait(&rpc, "StorageCommitments.submit", &call, &signer).await?;
 			if !options.json {
@@ -166,6 +192,25 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), CliErro
 		upload_segments(&rpc, &tree, path, options.parallel, options.timeout, show_progress)
 			.await?;
 
+	// The chain draws the file's providers in a block after the `submit`; each provider's node
+	// that does not have the file yet gets it from here (or else from another provider).
+	let replicas = match info.file_id {
+		Some(file_id) => {
+			let assigned = wait_for_replicas(&rpc, file_id, ASSIGNMENT_TIMEOUT).await?;
+			if assigned.is_empty() {
+				eprintln!(
+					"warning: no provider was assigned file #{file_id} within {} s (no room, or a \
+					 long queue); the chain assigns it later",
+					ASSIGNMENT_TIMEOUT.as_secs()
+				);
+			}
+			let (parallel, timeout) = (options.parallel, options.timeout);
+			push_to_replicas(&assigned, rpc.url(), &tree, path, parallel, timeout, show_progress)
+				.await
+		},
+		None => Vec::new(),
+	};
+
 	if options.json {
 		let output = serde_json::json!({
 			"root": hexstr::root(&root),
@@ -177,6 +222,7 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), CliErro
 			"blockNumber": included.as_ref().and_then(|included| included.block_number),
 			"uploadedSegments": uploaded,
 			"finalized": info.finalized,
+			"replicas": replicas,
 		});
 		println!("{output}");
 	} else {
@@ -187,6 +233,9 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), CliErro
 			hexstr::root(&root),
 			info.segments
 		);
+		for replica in &replicas {
+			println!("{}", describe_replica(replica));
+		}
 	}
 	Ok(())
 }

@@ -131,7 +131,7 @@ pub trait Chain: Send + Sync {
 		service: u64,
 		receipts: &[SignedReceipt],
 	) -> Result<Vec<ReceiptOutcome>, ChainError>;
-	/// Signs `StorageCommitments.submit(root, size, [])` and waits until it is finalized.
+	/// Signs `StorageCommitments.submit(root, size, [], 1)` and waits until it is finalized.
 	async fn submit_file(&self, root: H256, size: u64) -> Result<(), ChainError>;
 }
 
@@ -321,7 +321,9 @@ impl Chain for SubxtChain {
 		let call = dynamic::transaction(
 			"StorageCommitments",
 			"submit",
-			(root.0, size, Vec::<Vec<u8>>::new()),
+			// One replica: the output is uploaded to this executor's own node only (see
+			// `storage_client`).
+			(root.0, size, Vec::<Vec<u8>>::new(), 1u8),
 		);
 		self.submit("StorageCommitments.submit", &call).await.map(|_included| ())
 	}

@@ -269,6 +269,18 @@ pub fn new_full<
 			),
 		);
 	}
+	// Files the chain assigned to this node's storage providers are fetched from the providers
+	// that hold them; the off-chain worker then acknowledges them.
+	task_manager.spawn_handle().spawn(
+		"zerog-replicator",
+		Some("zerog"),
+		crate::replicator::run(
+			client.clone(),
+			data_store.clone(),
+			keystore_container.keystore(),
+			sync_service.clone(),
+		),
+	);
 	let offchain_storage = backend.offchain_storage();
 
 	let rpc_extensions_builder = {

@@ -6,7 +6,7 @@ use crate::{
 	StorageCommitments, System, TransactionPayment, VERSION,
 };
 use pallet_da_attestations::{BlobSummary, EpochIndex};
-use pallet_storage_commitments::{FileId, FileSummary};
+use pallet_storage_commitments::{FileId, FileSummary, ReplicaSummary};
 // `vec!` is used by the `ReviveApi` implementations the revive macro expands to.
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
@@ -163,6 +163,18 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 
 		fn file(file_id: FileId) -> Option<FileSummary<AccountId, BlockNumber>> {
 			StorageCommitments::file_summary(file_id)
+		}
+
+		fn file_by_commitment(root: H256, size: u64) -> Option<FileSummary<AccountId, BlockNumber>> {
+			StorageCommitments::file_by_commitment(root, size)
+		}
+
+		fn replicas(file_id: FileId) -> Vec<ReplicaSummary<AccountId>> {
+			StorageCommitments::replica_summaries(file_id)
+		}
+
+		fn pending_files(provider: AccountId) -> Vec<FileId> {
+			StorageCommitments::pending_files(&provider)
 		}
 	}
 

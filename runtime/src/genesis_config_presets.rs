@@ -75,6 +75,10 @@ impl DevRole {
 	}
 }
 
+/// Disk space each development role offers for storage assignments: 1 TiB, so that disk space
+/// on chain never limits a development network (the node's own `--data-max-size` does).
+const DEV_STORAGE_CAPACITY: u64 = 1 << 40;
+
 /// The ZeroG pallets' genesis for `roles`: each is a storage provider and a DA signer at its RPC
 /// endpoint and sells the dev inference and job services at its executor's; every account of
 /// `users` deposits [`DEV_LEDGER_DEPOSIT`] and funds each role's sub-account.
@@ -110,7 +114,13 @@ fn zerog_roles(roles: &[DevRole], users: &[AccountId]) -> Value {
 		|role: &DevRole| (role.account.clone(), ROLE_STAKE, role.rpc.clone().into_bytes());
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		storage_commitments: StorageCommitmentsConfig {
-			providers: roles.iter().map(endpoints).collect(),
+			providers: roles
+				.iter()
+				.map(|role| {
+					let (account, stake, endpoint) = endpoints(role);
+					(account, stake, endpoint, DEV_STORAGE_CAPACITY)
+				})
+				.collect(),
 		},
 		da_attestations: DaAttestationsConfig { signers: roles.iter().map(endpoints).collect() },
 		compute_escrow: ComputeEscrowConfig { services, ledgers },

@@ -269,13 +269,14 @@ fn offchain_workers_sign_transactions_the_pool_accepts() {
 	});
 }
 
-/// The storage fee is what the runtime documents: about 1 ZG per GiB and lifetime.
+/// The storage fee is what the runtime documents: about 1 ZG per GiB, replica and lifetime.
 #[test]
-fn storage_fee_is_about_one_zg_per_gib() {
-	let fee = crate::StorageCommitments::fee_for(1 << 30).unwrap();
+fn storage_fee_is_about_one_zg_per_gib_and_replica() {
+	let fee = crate::StorageCommitments::fee_for(1 << 30, 1).unwrap();
 	// 2^22 chunks of 256 bytes at a quarter micro-ZG each.
 	assert_eq!(fee, 4_194_304 * crate::units::MICRO_ZG / 4);
 	assert!((crate::units::ZG..crate::units::ZG * 11 / 10).contains(&fee), "{fee}");
+	assert_eq!(crate::StorageCommitments::fee_for(1 << 30, 3).unwrap(), 3 * fee);
 }
 
 /// The runtime API finds a file by its root once it is submitted, and not before.
@@ -294,6 +295,7 @@ fn files_by_root_finds_submitted_files() {
 			root,
 			1000,
 			Default::default(),
+			1,
 		)
 		.unwrap();
 		let files = StorageCommitments::files_by_root(root);

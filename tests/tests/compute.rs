@@ -172,6 +172,29 @@ async fn fees_paid(api: &OnlineClient<PolkadotConfig>, who: [u8; 32], from: u32,
 	total
 }
 
+/// Storage rewards `who` earned in blocks `from..=to` (`StorageCommitments.ChallengeProven`):
+/// Alice is the dev chain's storage provider, and proves challenges on the dataset she uploads.
+async fn storage_rewards(
+	api: &OnlineClient<PolkadotConfig>,
+	who: [u8; 32],
+	from: u32,
+	to: u32,
+) -> u128 {
+	let mut total = 0;
+	for number in from..=to {
+		for (pallet, name, fields) in block_events(api, number).await {
+			if pallet == "StorageCommitments" && name == "ChallengeProven" {
+				let (provider, _period, _file, reward) =
+					<([u8; 32], u32, u64, u128)>::decode(&mut &fields[..]).unwrap();
+				if provider == who {
+					total += reward;
+				}
+			}
+		}
+	}
+	total
+}
+
 /// keccak256 of `data`.
 fn keccak(data: &[u8]) -> [u8; 32] {
 	use tiny_keccak::Hasher;
@@ -398,7 +421,8 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 	let accept_fee = amount(&accepted, "txFee");
 
 	// Bob gains exactly fee_used in the accepting block; Alice pays fee_used and her two
-	// transactions over the job's life, and her escrow hold is gone.
+	// transactions over the job's life (and is paid for the storage challenges she proves
+	// meanwhile), and her escrow hold is gone.
 	let bob_before = balances(&api, bob, accepted_at - 1).await;
 	let bob_after = balances(&api, bob, accepted_at).await;
 	let bob_fees = fees_paid(&api, bob, accepted_at, accepted_at).await;
@@ -407,7 +431,12 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 	let alice_after = balances(&api, alice, accepted_at).await;
 	let alice_fees = fees_paid(&api, alice, created_at, accepted_at).await;
 	assert_eq!(alice_fees, create_fee + accept_fee, "Alice sent only create and accept");
-	assert_eq!(alice_before.0 - alice_after.0, fee_used + alice_fees, "Alice pays fee_used");
+	let alice_rewards = storage_rewards(&api, alice, created_at, accepted_at).await;
+	assert_eq!(
+		alice_before.0 + alice_rewards - alice_after.0,
+		fee_used + alice_fees,
+		"Alice pays fee_used (and earns what she proved as the storage provider)"
+	);
 	assert_eq!(alice_after.1, alice_before.1, "the escrow hold is released");
 	let (_, submitted) = wait_for_event(
 		&node,
@@ -473,7 +502,12 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 	let alice_before = balances(&api, alice, settled_at - 1).await;
 	let alice_after = balances(&api, alice, settled_at).await;
 	assert_eq!(alice_before.1 - alice_after.1, fee, "the fee leaves Alice's ledger hold");
-	assert_eq!(alice_before.0, alice_after.0, "Alice's free balance is untouched");
+	let alice_rewards = storage_rewards(&api, alice, settled_at, settled_at).await;
+	assert_eq!(
+		alice_before.0 + alice_rewards,
+		alice_after.0,
+		"Alice's free balance is untouched (but for storage rewards she earned in the block)"
+	);
 	let bob_before = balances(&api, bob, settled_at - 1).await;
 	let bob_after = balances(&api, bob, settled_at).await;
 	let settle_fee = fees_paid(&api, bob, settled_at, settled_at).await;
@@ -536,7 +570,12 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 	let alice_before = balances(&api, alice, expired_at - 1).await;
 	let alice_after = balances(&api, alice, expired_at).await;
 	let alice_fees = fees_paid(&api, alice, expired_at, expired_at).await;
-	assert_eq!(alice_after.0 + alice_fees - alice_before.0, doomed_fee, "refund to free balance");
+	let alice_rewards = storage_rewards(&api, alice, expired_at, expired_at).await;
+	assert_eq!(
+		alice_after.0 + alice_fees - alice_before.0,
+		doomed_fee + alice_rewards,
+		"refund to free balance"
+	);
 	assert_eq!(alice_before.1 - alice_after.1, doomed_fee, "escrow hold released");
 	let bob_before = balances(&api, bob, expired_at - 1).await;
 	let bob_after = balances(&api, bob, expired_at).await;

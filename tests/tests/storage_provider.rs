@@ -9,11 +9,14 @@ use serde_json::Value as Json;
 use subxt::{
 	dynamic::{self, At, Value},
 	ext::codec::{Decode, Encode},
-	rpcs::rpc_params,
+	rpcs::{rpc_params, RpcClient},
 	OnlineClient, PolkadotConfig,
 };
 use subxt_signer::sr25519::{dev, Keypair};
-use zerog_e2e_tests::{cli::hex, Node, NodeConfig};
+use zerog_e2e_tests::{
+	cli::{hex, random_bytes, zerog_json},
+	Node, NodeConfig,
+};
 use zerog_primitives::storage::{FileTree, SEGMENT_SIZE};
 
 /// One ZG in the smallest unit.
@@ -21,6 +24,9 @@ const ZG: u128 = 1_000_000_000_000_000_000;
 
 /// The runtime's challenge period, in blocks (`runtime/src/configs/storage.rs`).
 const CHALLENGE_PERIOD: u32 = 10;
+
+/// Providers asked to hold the test file: Alice (a genesis provider) and Bob.
+const REPLICAS: u8 = 2;
 
 /// Blocks come every 2 s; allow for a slow, loaded CI machine.
 const BLOCK_TIMEOUT: Duration = Duration::from_secs(60);
@@ -114,6 +120,59 @@ async fn wait_for_outcomes(
 	panic!("provider outcomes so far {found:?}; node log:\n{}", node.log_tail());
 }
 
+/// `provider` registers with `stake`, serving at `endpoint`, and offers 1 GiB (files are
+/// assigned to a provider only up to the disk space it declares).
+async fn register_provider(
+	api: &OnlineClient<PolkadotConfig>,
+	provider: &Keypair,
+	stake: u128,
+	endpoint: Vec<u8>,
+) {
+	let register =
+		dynamic::transaction("StorageCommitments", "register_provider", (stake, endpoint));
+	submit(api, register, provider).await;
+	let capacity = dynamic::transaction("StorageCommitments", "declare_capacity", (1u64 << 30,));
+	submit(api, capacity, provider).await;
+}
+
+/// `owner` commits `file` (hashed into `tree`) for [`REPLICAS`] providers and uploads every
+/// segment to the node behind `rpc`.
+async fn store_file(
+	api: &OnlineClient<PolkadotConfig>,
+	rpc: &RpcClient,
+	owner: &Keypair,
+	file: &[u8],
+	tree: &FileTree,
+) {
+	let (root, size) = (tree.root(), file.len() as u64);
+	let call = dynamic::transaction(
+		"StorageCommitments",
+		"submit",
+		(root.0, size, Vec::<Vec<u8>>::new(), REPLICAS),
+	);
+	submit(api, call, owner).await;
+	for (index, segment) in file.chunks(SEGMENT_SIZE).enumerate() {
+		let proof = tree.segment_proof(index as u64).unwrap();
+		let answer: Json = rpc
+			.request(
+				"storage_uploadSegment",
+				rpc_params![hex(root.as_bytes()), index as u64, hex(segment), hex(&proof.encode())],
+			)
+			.await
+			.unwrap();
+		assert_eq!(answer["newlyStored"], true, "{answer}");
+	}
+}
+
+/// How many files `provider` acknowledged (its challengeable set), at the finalized block.
+async fn acknowledged_files(api: &OnlineClient<PolkadotConfig>, provider: &Keypair) -> u32 {
+	let at = api.at_current_block().await.unwrap();
+	let address = dynamic::storage::<([u8; 32],), u32>("StorageCommitments", "AckedFileCount");
+	// A provider without acknowledged files has no entry: the default, 0, comes back.
+	let count = at.storage().fetch(address, (provider.public_key().0,)).await.unwrap();
+	count.decode().unwrap()
+}
+
 /// The provider's stake as the pallet records it at the finalized block.
 async fn provider_stake(api: &OnlineClient<PolkadotConfig>, provider: &Keypair) -> u128 {
 	let at = api.at_current_block().await.unwrap();
@@ -139,38 +198,25 @@ async fn provider_answers_challenges_through_its_offchain_worker_and_is_slashed_
 		.unwrap();
 	let stake = 1_000 * ZG;
 	let endpoint = format!("http://127.0.0.1:{}", node.rpc_port).into_bytes();
-	submit(
-		&api,
-		dynamic::transaction("StorageCommitments", "register_provider", (stake, endpoint)),
-		&bob,
-	)
-	.await;
+	register_provider(&api, &bob, stake, endpoint).await;
 
-	// Alice stores a file of three and a half segments and uploads it to the node.
+	// Alice stores a file of three and a half segments on two providers, which are the two
+	// active ones: Alice herself (a provider from the dev genesis, her key is in the node's
+	// keystore too) and Bob. She uploads it to the node, which both use.
 	let file: Vec<u8> = (0..SEGMENT_SIZE * 7 / 2).map(|i| (i * 7 % 251) as u8).collect();
 	let tree = FileTree::new(&file).unwrap();
 	let root = tree.root();
-	let size = file.len() as u64;
-	submit(
-		&api,
-		dynamic::transaction("StorageCommitments", "submit", (root.0, size, Vec::<Vec<u8>>::new())),
-		&alice,
-	)
-	.await;
-	for (index, segment) in file.chunks(SEGMENT_SIZE).enumerate() {
-		let proof = tree.segment_proof(index as u64).unwrap();
-		let answer: Json = rpc
-			.request(
-				"storage_uploadSegment",
-				rpc_params![hex(root.as_bytes()), index as u64, hex(segment), hex(&proof.encode())],
-			)
-			.await
-			.unwrap();
-		assert_eq!(answer["newlyStored"], true, "{answer}");
-	}
+	store_file(&api, &rpc, &alice, &file, &tree).await;
 	let info: Json =
 		rpc.request("storage_fileInfo", rpc_params![hex(root.as_bytes())]).await.unwrap();
 	assert_eq!(info["finalized"], true, "{info}");
+
+	// Bob's off-chain worker acknowledges the file once the node holds all of it: only then is
+	// he challenged on it.
+	node.wait_until("Bob acknowledged the file", BLOCK_TIMEOUT * 2, || async {
+		acknowledged_files(&api, &bob).await == 1
+	})
+	.await;
 
 	// Challenges of at least two periods are answered by the off-chain worker and rewarded.
 	let start = node.best_number().await;
@@ -209,4 +255,111 @@ async fn provider_answers_challenges_through_its_offchain_worker_and_is_slashed_
 		provider_stake(&api, &bob).await <= stake - slashed
 	})
 	.await;
+}
+
+/// Stake of Alice as the dev genesis registers her (`ROLE_STAKE`).
+const ALICE_STAKE: u128 = 100 * ZG;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_provider_fetches_its_assigned_replica_from_the_first_and_proves_it() {
+	// Alice's dev node authors the chain and holds her provider key; Bob runs a node of his own
+	// on the same chain, with his provider key and no data.
+	let alice_node = Node::start(NodeConfig::dev("replication-alice"));
+	alice_node.wait_for_best(1, BLOCK_TIMEOUT).await;
+	let bootnode = alice_node.multiaddr().await;
+	let bob_node = Node::start(NodeConfig::chain("replication-bob", "dev").args([
+		"--bootnodes",
+		&bootnode,
+		"--offchain-worker",
+		"always",
+	]));
+	bob_node.wait_for_best(2, BLOCK_TIMEOUT).await;
+	let api = alice_node.client().await;
+	let (alice, bob, ferdie) = (dev::alice(), dev::bob(), dev::ferdie());
+	let _: Json = bob_node
+		.rpc()
+		.await
+		.request("author_insertKey", rpc_params!["zgst", "//Bob", hex(&bob.public_key().0)])
+		.await
+		.unwrap();
+
+	// Each provider's endpoint is its own node (the genesis one of Alice names the default port,
+	// which the test node does not use).
+	let endpoint = |node: &Node| format!("http://127.0.0.1:{}", node.rpc_port).into_bytes();
+	submit(
+		&api,
+		dynamic::transaction(
+			"StorageCommitments",
+			"update_provider",
+			(ALICE_STAKE, endpoint(&alice_node)),
+		),
+		&alice,
+	)
+	.await;
+	register_provider(&api, &bob, 1_000 * ZG, endpoint(&bob_node)).await;
+
+	// Ferdie stores a file on both providers but uploads it to Alice's node only.
+	let file: Vec<u8> = (0..SEGMENT_SIZE * 5 / 2).map(|i| (i * 13 % 251) as u8).collect();
+	let tree = FileTree::new(&file).unwrap();
+	let (root, size) = (tree.root(), file.len() as u64);
+	let alice_rpc = alice_node.rpc().await;
+	store_file(&api, &alice_rpc, &ferdie, &file, &tree).await;
+
+	// Alice acknowledges; Bob's node fetches the file from hers, and Bob acknowledges too.
+	bob_node
+		.wait_until("Bob acknowledged the replica he fetched", BLOCK_TIMEOUT * 3, || async {
+			acknowledged_files(&api, &bob).await == 1
+		})
+		.await;
+	assert_eq!(acknowledged_files(&api, &alice).await, 1);
+	let holds: bool = bob_node
+		.rpc()
+		.await
+		.request("storage_holdsFile", rpc_params![hex(root.as_bytes()), size])
+		.await
+		.unwrap();
+	assert!(holds, "Bob's node holds every segment");
+	assert!(bob_node.log_contains("fetched 3 segments from"), "{}", bob_node.log_tail());
+
+	// Bob is challenged on it and proves it from his own node's copy.
+	let start = alice_node.best_number().await;
+	let proven = wait_for_outcomes(&alice_node, &api, &bob, start, BLOCK_TIMEOUT * 3, |found| {
+		found.iter().any(|o| matches!(o, Outcome::Proven { .. }))
+	})
+	.await;
+	assert!(
+		proven.iter().all(|o| matches!(o, Outcome::Proven { .. })),
+		"Bob proves what he fetched: {proven:?}"
+	);
+
+	// `zerog storage upload` through Bob's node gives the file to Alice's node too: it waits
+	// for the draw and uploads to every provider that lacks the file.
+	let dir = tempfile::tempdir().unwrap();
+	let path = dir.path().join("second.bin");
+	std::fs::write(&path, random_bytes(SEGMENT_SIZE * 2 + 77, 5)).unwrap();
+	let uploaded = zerog_json(
+		&bob_node,
+		&["storage", "upload", path.to_str().unwrap(), "--replicas", "2", "--suri", "//Ferdie"],
+	);
+	let replicas = uploaded["replicas"].as_array().expect("the upload reports its providers");
+	assert_eq!(replicas.len(), 2, "{uploaded}");
+	let report_of = |node: &Node| {
+		let endpoint = String::from_utf8(endpoint(node)).unwrap();
+		replicas.iter().find(|r| r["endpoint"] == endpoint.as_str()).cloned().unwrap()
+	};
+	assert_eq!(report_of(&alice_node)["uploadedSegments"], 3, "pushed to Alice's: {uploaded}");
+	assert_eq!(report_of(&bob_node)["uploadedSegments"], 0, "Bob's node had it: {uploaded}");
+	let holds: bool = alice_rpc
+		.request(
+			"storage_holdsFile",
+			rpc_params![uploaded["root"].clone(), uploaded["size"].clone()],
+		)
+		.await
+		.unwrap();
+	assert!(holds, "Alice's node holds the file the client pushed");
+	alice_node
+		.wait_until("both providers acknowledged the second file", BLOCK_TIMEOUT * 2, || async {
+			acknowledged_files(&api, &alice).await == 2 && acknowledged_files(&api, &bob).await == 2
+		})
+		.await;
 }

@@ -14,6 +14,7 @@
 
 const ZG = 10n ** 18n;
 const STAKE = 1000n * ZG; // the runtime's minimum stakes are 100 ZG
+const CAPACITY = 1n << 40n; // 1 TiB: disk space on chain never limits this network
 const EXECUTOR_KEY = "zerog::compute::executor";
 
 const DA_SIGNERS = ["alice", "bob", "charlie", "dave"];
@@ -76,6 +77,11 @@ async function run(nodeName, networkInfo) {
         provider,
       );
       console.log(`${STORAGE_PROVIDER}: storage provider`);
+    }
+    // A provider is assigned files only up to the disk space it declared.
+    if ((await api.query.storageCommitments.providerCapacity(provider.address)).declared.isZero()) {
+      await submit(api, api.tx.storageCommitments.declareCapacity(CAPACITY), provider);
+      console.log(`${STORAGE_PROVIDER}: declared ${CAPACITY} bytes for storage`);
     }
 
     const compute = account(COMPUTE_PROVIDER);

@@ -10,7 +10,7 @@ pub mod chain;
 pub mod da;
 pub mod storage;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::sync::Arc;
 

@@ -14,7 +14,7 @@ use polkadot_sdk::sp_core::{
 	crypto::{Ss58AddressFormat, Ss58Codec},
 	H256,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use zerog_primitives::{
 	hex::{decode_hex, parse_h256, to_prefixed_hex},
 	storage::{
@@ -112,7 +112,7 @@ pub struct UploadedSegment {
 }
 
 /// Result of `storage_downloadSegment`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DownloadedSegment {
 	/// The segment's bytes, hex (the last segment without padding).
 	pub data: String,
@@ -187,6 +187,12 @@ pub trait StorageApi {
 	/// Up to `limit` (at most 4096) indices from `from` on of segments not stored yet.
 	#[method(name = "missingSegments", blocking)]
 	fn missing_segments(&self, root: String, from: u64, limit: u64) -> RpcResult<MissingSegments>;
+
+	/// Whether the store holds every segment of the file committed as exactly `(root, size)`
+	/// (each was verified against the root when stored): what a provider's off-chain worker
+	/// asks before acknowledging a file.
+	#[method(name = "holdsFile", blocking)]
+	fn holds_file(&self, root: String, size: u64) -> RpcResult<bool>;
 
 	/// Chunk `chunkIndex` (counted over the whole file) of a stored file and its `ChunkProof`.
 	#[method(name = "chunkProof", blocking)]
@@ -331,6 +337,15 @@ impl<Chain: StorageChain> StorageRpc<Chain> {
 		Ok(MissingSegments { missing })
 	}
 
+	/// `storage_holdsFile` without the JSON-RPC error conversion.
+	pub fn holds(&self, root: &str, size: u64) -> Result<bool, StorageRpcError> {
+		let root = root_param(root)?;
+		let stored = self.store.stored_files(&root)?;
+		Ok(stored
+			.iter()
+			.any(|file| file.size == size && file.segments_stored >= segment_count(size)))
+	}
+
 	/// `storage_chunkProof` without the JSON-RPC error conversion.
 	pub fn chunk(&self, root: &str, chunk_index: u64) -> Result<ChunkWithProof, StorageRpcError> {
 		let root = root_param(root)?;
@@ -417,6 +432,10 @@ impl<Chain: StorageChain> StorageApiServer for StorageRpc<Chain> {
 
 	fn chunk_proof(&self, root: String, chunk_index: u64) -> RpcResult<ChunkWithProof> {
 		self.chunk(&root, chunk_index).map_err(|error| refused("chunkProof", error))
+	}
+
+	fn holds_file(&self, root: String, size: u64) -> RpcResult<bool> {
+		self.holds(&root, size).map_err(|error| refused("holdsFile", error))
 	}
 }
 

@@ -53,8 +53,61 @@ fn largest_zero_root<T: Config>() -> H256 {
 	zero_file_chunk_proof(T::MaxFileSize::get(), 0).map(|(root, _)| root).unwrap_or_default()
 }
 
-/// Submits `count` one-byte files with distinct roots from a fresh account.
+/// The provider that stores the benchmarks' files: registered (once) with room for anything.
+fn store_provider<T: Config>() -> Result<T::AccountId, BenchmarkError> {
+	let provider: T::AccountId = account("store", 0, SEED);
+	if !Providers::<T>::contains_key(&provider) {
+		fund::<T>(&provider);
+		StorageCommitments::<T>::register_provider(
+			RawOrigin::Signed(provider.clone()).into(),
+			T::MinProviderStake::get(),
+			longest_endpoint::<T>(),
+		)?;
+		ProviderCapacity::<T>::insert(&provider, Capacity { declared: u64::MAX, used: 0 });
+	}
+	Ok(provider)
+}
+
+/// Takes the store provider off the active list, so that `MaxProviders` others fit; it keeps
+/// its replicas.
+fn retire_store<T: Config>() -> Result<(), BenchmarkError> {
+	let store = store_provider::<T>()?;
+	ActiveProviders::<T>::mutate(|active| active.retain(|provider| provider != &store));
+	Ok(())
+}
+
+/// Gives `provider` a replica of file `id` outside the draw, acknowledged if `acked`.
+fn grant<T: Config>(
+	provider: &T::AccountId,
+	id: FileId,
+	acked: bool,
+) -> Result<(), BenchmarkError> {
+	let size = Files::<T>::get(id).ok_or(BenchmarkError::Stop("file exists"))?.size;
+	let now = System::<T>::block_number();
+	Replicas::<T>::try_mutate(id, |set| {
+		let set = set.as_mut().ok_or(BenchmarkError::Stop("replica set"))?;
+		let replica = Replica {
+			provider: provider.clone(),
+			assigned_at: now,
+			acked_position: None,
+			missed: 0,
+		};
+		set.holders.try_push(replica).map_err(|_| BenchmarkError::Stop("room for a replica"))
+	})?;
+	AssignedFiles::<T>::insert(provider, id, ());
+	ProviderCapacity::<T>::mutate(provider, |capacity| {
+		capacity.used = capacity.used.saturating_add(size)
+	});
+	if acked && !StorageCommitments::<T>::ack_replica(provider, id) {
+		return Err(BenchmarkError::Stop("acknowledged"));
+	}
+	Ok(())
+}
+
+/// Submits `count` one-byte files with distinct roots from a fresh account, each held and
+/// acknowledged by the store provider.
 fn add_files<T: Config>(count: u32) -> Result<(), BenchmarkError> {
+	let store = store_provider::<T>()?;
 	let owner = funded_account::<T>("owner", 0);
 	for i in 0..count {
 		StorageCommitments::<T>::submit(
@@ -62,15 +115,19 @@ fn add_files<T: Config>(count: u32) -> Result<(), BenchmarkError> {
 			H256::from_low_u64_be(u64::from(i) + 1),
 			1,
 			Default::default(),
+			1,
 		)?;
+		let id = NextFileId::<T>::get().saturating_sub(1);
+		grant::<T>(&store, id, true)?;
+		AssignmentQueue::<T>::kill();
 	}
 	Ok(())
 }
 
-/// Moves to the first block at which every file submitted so far is old enough, and makes them
-/// all challengeable.
+/// Moves to the first block at which every file submitted so far left its acknowledgement
+/// window, and makes them all part of the expiry sweep's set.
 fn activate_all<T: Config>() {
-	let now = System::<T>::block_number().saturating_add(T::ChallengePeriod::get());
+	let now = System::<T>::block_number().saturating_add(T::AckWindow::get());
 	System::<T>::set_block_number(now);
 	// Each round activates `MaxActivationsPerBlock` files; the bound only guards the loop.
 	for _ in 0..=NextFileId::<T>::get() {
@@ -139,6 +196,7 @@ mod benchmarks {
 	/// file with `MaxTags` tags.
 	#[benchmark]
 	fn submit() -> Result<(), BenchmarkError> {
+		store_provider::<T>()?;
 		let payer = funded_account::<T>("payer", 0);
 		let root = largest_zero_root::<T>();
 		let size = T::MaxFileSize::get();
@@ -147,7 +205,10 @@ mod benchmarks {
 			root,
 			size,
 			Default::default(),
+			1,
 		)?;
+		grant::<T>(&store_provider::<T>()?, 0, true)?;
+		AssignmentQueue::<T>::kill();
 		add_files::<T>(2)?;
 		activate_all::<T>();
 		let expired = System::<T>::block_number()
@@ -156,7 +217,7 @@ mod benchmarks {
 		System::<T>::set_block_number(expired);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(payer.clone()), root, size, most_tags::<T>());
+		_(RawOrigin::Signed(payer.clone()), root, size, most_tags::<T>(), 1);
 
 		let id = FileIndex::<T>::get(root, size).ok_or(BenchmarkError::Stop("file logged"))?;
 		assert_eq!(id, 3);
@@ -166,12 +227,14 @@ mod benchmarks {
 	/// A live file of `MaxFileSize` bytes.
 	#[benchmark]
 	fn renew() -> Result<(), BenchmarkError> {
+		store_provider::<T>()?;
 		let payer = funded_account::<T>("payer", 0);
 		StorageCommitments::<T>::submit(
 			RawOrigin::Signed(payer.clone()).into(),
 			largest_zero_root::<T>(),
 			T::MaxFileSize::get(),
 			most_tags::<T>(),
+			1,
 		)?;
 
 		#[extrinsic_call]
@@ -222,6 +285,8 @@ mod benchmarks {
 	fn withdraw_unbonded() -> Result<(), BenchmarkError> {
 		let provider = add_providers::<T>(1)?.pop().ok_or(BenchmarkError::Stop("provider"))?;
 		StorageCommitments::<T>::unregister(RawOrigin::Signed(provider.clone()).into())?;
+		// It holds no file: one pass of the release step forgets it as departing.
+		StorageCommitments::<T>::release_replicas();
 		let unlocked = System::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 		System::<T>::set_block_number(unlocked);
 
@@ -243,13 +308,16 @@ mod benchmarks {
 		let chunk_index = chunk_count(size).saturating_sub(1);
 		let (root, proof) = zero_file_chunk_proof(size, chunk_index)
 			.map_err(|_| BenchmarkError::Stop("zero file proof"))?;
+		let provider = add_providers::<T>(1)?.pop().ok_or(BenchmarkError::Stop("provider"))?;
+		ProviderCapacity::<T>::insert(&provider, Capacity { declared: u64::MAX, used: 0 });
 		StorageCommitments::<T>::submit(
 			RawOrigin::Signed(payer).into(),
 			root,
 			size,
 			Default::default(),
+			1,
 		)?;
-		let provider = add_providers::<T>(1)?.pop().ok_or(BenchmarkError::Stop("provider"))?;
+		grant::<T>(&provider, 0, true)?;
 		add_challenge::<T>(&provider, period, 0, chunk_index)?;
 		let chunk_bytes = chunk_len(size, chunk_index).unwrap_or_default();
 		let chunk = BoundedVec::truncate_from(alloc::vec![0u8; chunk_bytes]);
@@ -267,6 +335,7 @@ mod benchmarks {
 	fn process_deadlines(p: Linear<0, { T::MaxProviders::get() }>) -> Result<(), BenchmarkError> {
 		let period: PeriodIndex = 1;
 		add_files::<T>(1)?;
+		retire_store::<T>()?;
 		let providers = add_providers::<T>(p)?;
 		for provider in &providers {
 			add_challenge::<T>(provider, period, 0, 0)?;
@@ -287,7 +356,7 @@ mod benchmarks {
 		n: Linear<0, { T::MaxActivationsPerBlock::get() }>,
 	) -> Result<(), BenchmarkError> {
 		add_files::<T>(n)?;
-		let now = System::<T>::block_number().saturating_add(T::ChallengePeriod::get());
+		let now = System::<T>::block_number().saturating_add(T::AckWindow::get());
 		System::<T>::set_block_number(now);
 
 		#[block]
@@ -304,7 +373,10 @@ mod benchmarks {
 	fn issue_challenges(p: Linear<0, { T::MaxProviders::get() }>) -> Result<(), BenchmarkError> {
 		add_files::<T>(100)?;
 		activate_all::<T>();
-		add_providers::<T>(p)?;
+		retire_store::<T>()?;
+		for (i, provider) in add_providers::<T>(p)?.iter().enumerate() {
+			grant::<T>(provider, (i % 100) as FileId, true)?;
+		}
 		let length = T::ChallengePeriod::get();
 		let now = System::<T>::block_number();
 		// The first period start at or after `now`, with a parent hash to draw from.
@@ -340,6 +412,108 @@ mod benchmarks {
 		}
 
 		assert_eq!(ActiveFileCount::<T>::get(), 0);
+		Ok(())
+	}
+
+	/// A registered provider with files assigned.
+	#[benchmark]
+	fn declare_capacity() -> Result<(), BenchmarkError> {
+		let provider = add_providers::<T>(1)?.pop().ok_or(BenchmarkError::Stop("provider"))?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(provider.clone()), u64::MAX);
+
+		assert_eq!(ProviderCapacity::<T>::get(&provider).declared, u64::MAX);
+		Ok(())
+	}
+
+	/// `n` assigned files, each acknowledged.
+	#[benchmark]
+	fn acknowledge(n: Linear<1, { T::MaxAcksPerCall::get() }>) -> Result<(), BenchmarkError> {
+		add_files::<T>(n)?;
+		let provider = add_providers::<T>(1)?.pop().ok_or(BenchmarkError::Stop("provider"))?;
+		ProviderCapacity::<T>::insert(&provider, Capacity { declared: u64::MAX, used: 0 });
+		for id in 0..u64::from(n) {
+			grant::<T>(&provider, id, false)?;
+		}
+		let files = BoundedVec::truncate_from((0..u64::from(n)).collect::<Vec<_>>());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(provider.clone()), files);
+
+		assert_eq!(AckedFileCount::<T>::get(&provider), n);
+		Ok(())
+	}
+
+	/// `n` queued files, each wanting `MaxReplicas` replicas, drawn among `p` eligible
+	/// providers.
+	#[benchmark]
+	fn assign_files(
+		n: Linear<1, { T::MaxAssignmentsPerBlock::get().min(T::MaxAssignmentQueue::get()) }>,
+		p: Linear<1, { T::MaxProviders::get() }>,
+	) -> Result<(), BenchmarkError> {
+		add_files::<T>(n)?;
+		let store = store_provider::<T>()?;
+		let wanted = T::MaxReplicas::get().min(u32::from(ReplicaCount::MAX)) as ReplicaCount;
+		for id in 0..u64::from(n) {
+			StorageCommitments::<T>::release_replica(
+				id,
+				&store,
+				crate::assignment::Reassign::Always,
+			);
+			Replicas::<T>::mutate(id, |set| {
+				if let Some(set) = set {
+					set.wanted = wanted;
+				}
+			});
+		}
+		retire_store::<T>()?;
+		for provider in add_providers::<T>(p)? {
+			ProviderCapacity::<T>::insert(&provider, Capacity { declared: u64::MAX, used: 0 });
+		}
+		assert_eq!(AssignmentQueue::<T>::get().len() as u32, n);
+
+		#[block]
+		{
+			StorageCommitments::<T>::assign_queued();
+		}
+
+		for id in 0..u64::from(n) {
+			let assigned = Replicas::<T>::get(id).map(|set| set.holders.len()).unwrap_or_default();
+			assert_eq!(assigned as u32, p.min(u32::from(wanted)));
+		}
+		Ok(())
+	}
+
+	/// `n` replicas missed for the last time allowed, so each is released and its file (which
+	/// has another acknowledged copy) queued again.
+	#[benchmark]
+	fn release_replicas(
+		n: Linear<0, { T::MaxReleasesPerBlock::get() }>,
+	) -> Result<(), BenchmarkError> {
+		add_files::<T>(n)?;
+		let provider = add_providers::<T>(1)?.pop().ok_or(BenchmarkError::Stop("provider"))?;
+		ProviderCapacity::<T>::insert(&provider, Capacity { declared: u64::MAX, used: 0 });
+		let mut missed = Vec::new();
+		for id in 0..u64::from(n) {
+			grant::<T>(&provider, id, true)?;
+			Replicas::<T>::mutate(id, |set| {
+				if let Some(set) = set {
+					for replica in set.holders.iter_mut() {
+						replica.missed = T::MissesBeforeRelease::get().saturating_sub(1);
+					}
+				}
+			});
+			missed.push((id, provider.clone()));
+		}
+		MissedChallenges::<T>::put(BoundedVec::truncate_from(missed));
+
+		#[block]
+		{
+			StorageCommitments::<T>::release_replicas();
+		}
+
+		assert_eq!(AckedFileCount::<T>::get(&provider), 0);
 		Ok(())
 	}
 

@@ -2,9 +2,10 @@
 //! and settling deadlines.
 
 use crate::{
-	weights::WeightInfo, ActiveFileCount, ActiveFiles, ActiveProviders, BalanceOf, Challenge,
-	ChallengeStatus, Challenges, ChunkBytes, Config, Error, Event, FileId, FileInfo, Files, Pallet,
-	PeriodChallenges, PeriodIndex, Providers, MAX_DRAW_ATTEMPTS,
+	weights::WeightInfo, AckedFileCount, AckedFiles, ActiveProviders, BalanceOf, Challenge,
+	ChallengeStatus, Challenges, ChunkBytes, Config, Error, Event, FileId, FileInfo, Files,
+	MissedChallenges, Pallet, PeriodChallenges, PeriodIndex, Providers, LOG_TARGET,
+	MAX_DRAW_ATTEMPTS,
 };
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
@@ -102,7 +103,8 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::issue_challenges(providers.len() as u32)
 	}
 
-	/// Picks a live challengeable file and one of its chunks for `provider` in `period`.
+	/// Picks one of the live files `provider` acknowledged, and one of its chunks, for
+	/// `provider` in `period`: a provider is never challenged on data it did not say it holds.
 	///
 	/// The seed mixes the parent hash of the period's first block, the period and the provider;
 	/// an expired file hit by the draw is removed, and it or a file that expires before the
@@ -114,14 +116,14 @@ impl<T: Config> Pallet<T> {
 		now: BlockNumberFor<T>,
 	) -> Option<(FileId, FileInfo<T>, u64)> {
 		for attempt in 0..MAX_DRAW_ATTEMPTS {
-			let count = ActiveFileCount::<T>::get();
+			let count = AckedFileCount::<T>::get(provider);
 			if count == 0 {
 				return None;
 			}
 			let seed = blake2_256(&(CHALLENGE_DOMAIN, parent, period, provider, attempt).encode());
 			let (pick, chunk_pick) = <(u64, u64)>::decode(&mut seed.as_slice()).ok()?;
 			let position = u32::try_from(pick % u64::from(count)).ok()?;
-			let id = ActiveFiles::<T>::get(position)?;
+			let id = AckedFiles::<T>::get(provider, position)?;
 			let file = Files::<T>::get(id)?;
 			if file.expires_at <= now {
 				Self::remove_file(id, file); // files.rs
@@ -159,7 +161,8 @@ impl<T: Config> Pallet<T> {
 			.map_err(Self::proof_error)?;
 		challenge.status = ChallengeStatus::Proven;
 		Challenges::<T>::insert(provider, period, &challenge);
-		// rewards.rs
+		// assignment.rs, then rewards.rs
+		Self::reset_misses(challenge.file_id, provider);
 		let reward = Self::release_reward(provider, challenge.file_id, Self::period_start(period))?;
 		Ok((challenge.file_id, reward))
 	}
@@ -176,9 +179,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Settles the challenges of `period`, whose deadline is now: open ones slash their
-	/// provider, and every one leaves storage.
+	/// provider and release its replica of the file (it evidently lost it), which is assigned
+	/// to another provider; every one leaves storage.
 	pub(crate) fn process_deadlines(period: PeriodIndex) -> Weight {
 		let providers = PeriodChallenges::<T>::take(period);
+		let mut releases = MissedChallenges::<T>::get();
 		for provider in providers.iter() {
 			let Some(challenge) = Challenges::<T>::take(provider, period) else { continue };
 			Providers::<T>::mutate(provider, |info| {
@@ -194,8 +199,17 @@ impl<T: Config> Pallet<T> {
 					file_id: challenge.file_id,
 					slashed,
 				});
+				// Counted by `release_replicas` in the next blocks, bounding this hook.
+				if releases.try_push((challenge.file_id, provider.clone())).is_err() {
+					log::warn!(
+						target: LOG_TARGET,
+						"release queue full: file {} stays with {provider:?} until its next miss",
+						challenge.file_id
+					);
+				}
 			}
 		}
+		MissedChallenges::<T>::put(releases);
 		T::WeightInfo::process_deadlines(providers.len() as u32)
 	}
 }

@@ -4,9 +4,9 @@
 //! a file with one read and a removal swaps the last entry into the freed position.
 
 use crate::{
-	weights::WeightInfo, ActiveFileCount, ActiveFiles, BalanceOf, Config, Error, Event,
-	ExpiryCursor, FileId, FileIndex, FileInfo, FileSummary, FileTags, Files, NextFileId,
-	NextToActivate, Pallet, LOG_TARGET, MAX_FILES_PER_ROOT_QUERY,
+	weights::WeightInfo, ActiveFileCount, ActiveFiles, ActiveProviders, BalanceOf, Config, Error,
+	Event, ExpiryCursor, FileId, FileIndex, FileInfo, FileSummary, FileTags, Files, NextFileId,
+	NextToActivate, Pallet, ReplicaCount, Replicas, LOG_TARGET, MAX_FILES_PER_ROOT_QUERY,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{
@@ -27,39 +27,62 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
+	/// The live file committed as exactly `(root, size)`, for the runtime API: what decides
+	/// whether a node accepts a segment, keeps data, or how long a download is.
+	pub fn file_by_commitment(
+		root: H256,
+		size: u64,
+	) -> Option<FileSummary<T::AccountId, BlockNumberFor<T>>> {
+		FileIndex::<T>::get(root, size).and_then(Self::file_summary)
+	}
+
 	/// The live file `id`, for the runtime API.
 	pub fn file_summary(id: FileId) -> Option<FileSummary<T::AccountId, BlockNumberFor<T>>> {
 		let file = Files::<T>::get(id)?;
-		(file.expires_at > frame_system::Pallet::<T>::block_number()).then(|| FileSummary {
+		if file.expires_at <= frame_system::Pallet::<T>::block_number() {
+			return None;
+		}
+		let replicas = Replicas::<T>::get(id);
+		Some(FileSummary {
 			id,
 			root: file.root,
 			size: file.size,
 			owner: file.owner,
 			submitted_at: file.submitted_at,
 			expires_at: file.expires_at,
+			replicas_wanted: replicas.as_ref().map(|set| set.wanted).unwrap_or_default(),
+			replicas_acked: replicas.map(|set| set.acked() as u32).unwrap_or_default(),
 		})
 	}
 
-	/// Fee for one lifetime of a file of `size` bytes: `FeePerChunk × chunk_count(size)`, where
-	/// a short last chunk counts as a whole one.
-	pub fn fee_for(size: u64) -> Result<BalanceOf<T>, DispatchError> {
+	/// Fee for one lifetime of `replicas` copies of a file of `size` bytes:
+	/// `FeePerChunk × chunk_count(size) × replicas`, where a short last chunk counts as a whole
+	/// one.
+	pub fn fee_for(size: u64, replicas: ReplicaCount) -> Result<BalanceOf<T>, DispatchError> {
 		let chunks =
 			BalanceOf::<T>::try_from(chunk_count(size)).map_err(|_| Error::<T>::FeeOverflow)?;
-		T::FeePerChunk::get().checked_mul(&chunks).ok_or_else(|| Error::<T>::FeeOverflow.into())
+		T::FeePerChunk::get()
+			.checked_mul(&chunks)
+			.and_then(|fee| fee.checked_mul(&BalanceOf::<T>::from(replicas)))
+			.ok_or_else(|| Error::<T>::FeeOverflow.into())
 	}
 
-	/// Logs a new file for `(root, size)`, or renews the live file with that commitment (an
-	/// expired one is removed first); charges the fee and emits the event.
+	/// Logs a new file for `(root, size)` and queues it for `replicas` providers, or renews the
+	/// live file with that commitment (an expired one is removed first); charges the fee and
+	/// emits the event.
 	pub(crate) fn append_or_renew(
 		who: &T::AccountId,
 		root: H256,
 		size: u64,
 		tags: FileTags<T>,
+		replicas: ReplicaCount,
 	) -> DispatchResult {
 		let now = frame_system::Pallet::<T>::block_number();
 		if let Some(id) = FileIndex::<T>::get(root, size) {
 			match Files::<T>::get(id) {
 				Some(mut file) if file.expires_at > now => {
+					let adds_tags = tags.iter().any(|tag| !file.tags.contains(tag));
+					ensure!(!adds_tags || &file.owner == who, Error::<T>::NotFileOwner);
 					Self::merge_tags(&mut file.tags, tags)?;
 					let (fee, expires_at) = Self::extend(who, id, file)?;
 					Self::deposit_event(Event::FileRenewed {
@@ -77,12 +100,18 @@ impl<T: Config> Pallet<T> {
 				},
 			}
 		}
-		let fee = Self::fee_for(size)?;
+		ensure!(
+			ActiveProviders::<T>::decode_len().unwrap_or_default() >= usize::from(replicas),
+			Error::<T>::NotEnoughProviders
+		);
+		let fee = Self::fee_for(size, replicas)?;
 		let id = NextFileId::<T>::get();
 		let next_id = id.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
 		let mut stored_tags = FileTags::<T>::default();
 		Self::merge_tags(&mut stored_tags, tags)?;
 		let expires_at = now.saturating_add(T::FileLifetime::get());
+		// assignment.rs: providers are drawn in a later block, from a seed not known now.
+		ensure!(Self::enqueue(id), Error::<T>::AssignmentQueueFull);
 		Self::collect_fee(who, fee)?; // rewards.rs
 		Files::<T>::insert(
 			id,
@@ -98,6 +127,7 @@ impl<T: Config> Pallet<T> {
 			},
 		);
 		FileIndex::<T>::insert(root, size, id);
+		Replicas::<T>::insert(id, Self::empty_replica_set(replicas));
 		NextFileId::<T>::put(next_id);
 		Self::deposit_event(Event::FileSubmitted {
 			id,
@@ -106,6 +136,7 @@ impl<T: Config> Pallet<T> {
 			size,
 			fee,
 			expires_at,
+			replicas,
 		});
 		Ok(())
 	}
@@ -131,7 +162,8 @@ impl<T: Config> Pallet<T> {
 		mut file: FileInfo<T>,
 	) -> Result<(BalanceOf<T>, BlockNumberFor<T>), DispatchError> {
 		let now = frame_system::Pallet::<T>::block_number();
-		let fee = Self::fee_for(file.size)?;
+		let wanted = Replicas::<T>::get(id).map(|set| set.wanted).unwrap_or(1);
+		let fee = Self::fee_for(file.size, wanted)?;
 		let expires_at = file.expires_at.saturating_add(T::FileLifetime::get());
 		ensure!(
 			expires_at.saturating_sub(now) <= T::MaxLifetime::get(),
@@ -155,20 +187,27 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Makes challengeable, oldest first, the files at least `ChallengePeriod` blocks old, at
-	/// most `MaxActivationsPerBlock` per block; files that expired before their turn are removed.
+	/// Settles, oldest first, the files whose acknowledgement window (`AckWindow` blocks from
+	/// submission) ended, at most `MaxActivationsPerBlock` per block: a file nobody
+	/// acknowledged is dropped and refunded; the others enter the set the expiry sweep walks,
+	/// which releases replicas left unacknowledged past their own window (each runs from its
+	/// assignment, a block or more after submission). Files that expired before their turn are
+	/// removed.
 	pub(crate) fn activate_files(now: BlockNumberFor<T>) -> Weight {
 		let end = NextFileId::<T>::get();
 		let mut next = NextToActivate::<T>::get();
 		let mut considered = 0u32;
 		while next < end && considered < T::MaxActivationsPerBlock::get() {
 			if let Some(file) = Files::<T>::get(next) {
-				if file.submitted_at.saturating_add(T::ChallengePeriod::get()) > now {
+				if file.submitted_at.saturating_add(T::AckWindow::get()) > now {
 					// Ids follow submission order: every later file is younger still.
 					break;
 				}
+				let acked = Replicas::<T>::get(next).map(|set| set.acked()).unwrap_or_default();
 				if file.expires_at <= now {
 					Self::remove_file(next, file);
+				} else if acked == 0 {
+					Self::drop_file(next, file);
 				} else if !Self::push_active(next, file) {
 					break;
 				}
@@ -221,8 +260,21 @@ impl<T: Config> Pallet<T> {
 		}
 		FileIndex::<T>::remove(file.root, file.size);
 		Files::<T>::remove(id);
+		Self::remove_replicas(id, file.size); // assignment.rs
 		let unearned = Self::forfeit(file.reward_remaining); // rewards.rs
 		Self::deposit_event(Event::FileExpired { id, root: file.root, size: file.size, unearned });
+	}
+
+	/// Removes file `id`, which no provider acknowledged within `AckWindow`, and refunds its
+	/// owner what it paid less `UnackedFileFee`.
+	fn drop_file(id: FileId, file: FileInfo<T>) {
+		FileIndex::<T>::remove(file.root, file.size);
+		Files::<T>::remove(id);
+		Self::remove_replicas(id, file.size); // assignment.rs
+		let kept = T::UnackedFileFee::get().mul_ceil(file.reward_remaining);
+		let refunded = Self::refund(&file.owner, file.reward_remaining.saturating_sub(kept));
+		let kept = Self::forfeit(file.reward_remaining.saturating_sub(refunded)); // rewards.rs
+		Self::deposit_event(Event::FileDropped { id, owner: file.owner, refunded, kept });
 	}
 
 	/// Checks up to `MaxExpiryScansPerBlock` entries of the challengeable set, resuming where
@@ -246,7 +298,10 @@ impl<T: Config> Pallet<T> {
 			match file {
 				// The last entry moves into `cursor`: check the same position again.
 				Some((id, file)) if file.expires_at <= now => Self::remove_file(id, file),
-				Some(_) => cursor = cursor.saturating_add(1),
+				Some((id, _)) => {
+					Self::release_stale(id, now); // assignment.rs
+					cursor = cursor.saturating_add(1);
+				},
 				None => {
 					log::error!(target: LOG_TARGET, "challengeable set position {cursor} is broken");
 					cursor = cursor.saturating_add(1);

@@ -3,9 +3,10 @@
 //! and challenges the pallet accounts for are the ones on hold and in storage.
 
 use crate::{
-	ActiveFileCount, ActiveFiles, ActiveProviders, BalanceOf, ChallengeStatus, Challenges, Config,
-	FileIndex, Files, HoldReason, NextFileId, NextToActivate, Pallet, PeriodChallenges, Pool,
-	ProviderStatus, Providers,
+	AckedFileCount, AckedFiles, ActiveFileCount, ActiveFiles, ActiveProviders, AssignedFiles,
+	BalanceOf, ChallengeStatus, Challenges, Config, FileIndex, Files, HoldReason, NextFileId,
+	NextToActivate, Pallet, PeriodChallenges, Pool, ProviderCapacity, ProviderStatus, Providers,
+	RefundsOut, Replicas,
 };
 use alloc::{collections::btree_map::BTreeMap, vec::Vec};
 use polkadot_sdk::{
@@ -25,7 +26,68 @@ impl<T: Config> Pallet<T> {
 		Self::check_files()?;
 		Self::check_pool()?;
 		Self::check_providers()?;
-		Self::check_challenges()
+		Self::check_challenges()?;
+		Self::check_replicas()
+	}
+
+	/// Every live file has a replica set and only live files do; a set holds at most `wanted`
+	/// distinct providers, each indexed under `AssignedFiles`, and each acknowledged one at its
+	/// position of the provider's dense challengeable set; each provider's used capacity is the
+	/// size of the files assigned to it; queued and released files are bounded lists.
+	fn check_replicas() -> Result<(), TryRuntimeError> {
+		let mut assigned = 0usize;
+		let mut acked = 0usize;
+		let mut used = BTreeMap::<T::AccountId, u64>::new();
+		for (id, set) in Replicas::<T>::iter() {
+			let file = Files::<T>::get(id).ok_or("a replica set has no file")?;
+			ensure!(set.wanted > 0, "a file wants no replica");
+			ensure!(set.holders.len() <= usize::from(set.wanted), "a file has too many replicas");
+			let mut providers: Vec<_> = set.holders.iter().map(|r| &r.provider).collect();
+			providers.sort();
+			providers.dedup();
+			ensure!(providers.len() == set.holders.len(), "a provider holds a file twice");
+			for replica in set.holders.iter() {
+				ensure!(
+					AssignedFiles::<T>::contains_key(&replica.provider, id),
+					"a replica is missing from AssignedFiles"
+				);
+				let entry = used.entry(replica.provider.clone()).or_default();
+				*entry = entry.saturating_add(file.size);
+				if let Some(position) = replica.acked_position {
+					ensure!(
+						AckedFiles::<T>::get(&replica.provider, position) == Some(id),
+						"an acknowledged replica is not at its position"
+					);
+					acked += 1;
+				}
+			}
+			assigned += set.holders.len();
+		}
+		ensure!(
+			Files::<T>::iter_keys().all(|id| Replicas::<T>::contains_key(id)),
+			"a live file has no replica set"
+		);
+		ensure!(AssignedFiles::<T>::iter().count() == assigned, "AssignedFiles names a stranger");
+		ensure!(AckedFiles::<T>::iter().count() == acked, "AckedFiles names a stranger");
+		for (provider, count) in AckedFileCount::<T>::iter() {
+			ensure!(count > 0, "an empty challengeable set is stored");
+			ensure!(
+				AckedFiles::<T>::iter_prefix(&provider).all(|(position, _)| position < count),
+				"a provider's challengeable set has a position past its count"
+			);
+			ensure!(
+				AckedFiles::<T>::iter_prefix(&provider).count() as u32 == count,
+				"a provider's challengeable set has holes"
+			);
+		}
+		for (provider, capacity) in ProviderCapacity::<T>::iter() {
+			ensure!(
+				capacity.used == used.remove(&provider).unwrap_or_default(),
+				"a provider's used capacity differs from its files"
+			);
+		}
+		ensure!(used.values().all(|bytes| *bytes == 0), "a holder has no capacity record");
+		Ok(())
 	}
 
 	/// Every live file is indexed under its commitment, is challengeable exactly when its id is
@@ -85,13 +147,19 @@ impl<T: Config> Pallet<T> {
 		let remaining = Files::<T>::iter_values()
 			.fold(BalanceOf::<T>::zero(), |sum, file| sum.saturating_add(file.reward_remaining));
 		let totals = Pool::<T>::get();
+		let refunds = RefundsOut::<T>::get();
 		ensure!(
-			totals.fees_in.saturating_sub(totals.rewards_out).saturating_sub(totals.unearned_out)
+			totals
+				.fees_in
+				.saturating_sub(totals.rewards_out)
+				.saturating_sub(totals.unearned_out)
+				.saturating_sub(refunds)
 				== remaining,
-			"fees in minus rewards and unearned out differ from the files' remaining rewards"
+			"fees in minus rewards, unearned and refunds out differ from the files' rewards"
 		);
 		ensure!(
-			totals.rewards_out.saturating_add(totals.unearned_out) <= totals.fees_in,
+			totals.rewards_out.saturating_add(totals.unearned_out).saturating_add(refunds)
+				<= totals.fees_in,
 			"more left the pool than was paid into it"
 		);
 		let balance = T::Currency::balance(&Self::pool_account());

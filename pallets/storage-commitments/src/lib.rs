@@ -80,6 +80,7 @@
 
 extern crate alloc;
 
+mod assignment;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod challenges;
@@ -102,6 +103,10 @@ pub use crypto::KEY_TYPE;
 
 /// Most files `files_by_root` of the runtime API returns, bounding the work of one query.
 pub const MAX_FILES_PER_ROOT_QUERY: usize = 16;
+
+/// Most files `pending_files` of the runtime API (and the off-chain worker) lists for one
+/// provider, bounding the work of one query.
+pub const MAX_PENDING_QUERY: usize = 256;
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -235,6 +240,45 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxExpiryScansPerBlock: Get<u32>;
 
+		/// Most replicas a file may ask for; `submit`'s `replicas` is between 1 and this.
+		#[pallet::constant]
+		type MaxReplicas: Get<u32>;
+
+		/// Blocks an assigned provider has to fetch a file and acknowledge it. A file that no
+		/// provider acknowledged within this window of its submission is dropped and its fee
+		/// refunded, less `UnackedFileFee`; a replica not acknowledged within it is released.
+		/// Long enough to upload the largest file.
+		#[pallet::constant]
+		type AckWindow: Get<BlockNumberFor<Self>>;
+
+		/// Share of a dropped file's fee kept (and handed to `UnearnedRewardDestination`), so
+		/// that committing data one never uploads is not free.
+		#[pallet::constant]
+		type UnackedFileFee: Get<Perbill>;
+
+		/// Most files waiting for providers to be assigned; `submit` fails while it is full.
+		#[pallet::constant]
+		type MaxAssignmentQueue: Get<u32>;
+
+		/// Most files `on_initialize` assigns providers to per block.
+		#[pallet::constant]
+		type MaxAssignmentsPerBlock: Get<u32>;
+
+		/// Most replicas `on_initialize` handles per block: missed challenges to count (possibly
+		/// releasing a replica), then replicas of departing providers to release.
+		#[pallet::constant]
+		type MaxReleasesPerBlock: Get<u32>;
+
+		/// Most files one `acknowledge` names.
+		#[pallet::constant]
+		type MaxAcksPerCall: Get<u32>;
+
+		/// Challenges on one file a provider may miss in a row before its replica is presumed
+		/// lost, released and the file assigned to another provider. Above 1, a provider that
+		/// restarts its node loses a slash, not the file.
+		#[pallet::constant]
+		type MissesBeforeRelease: Get<u8>;
+
 		/// Weight information for the calls and hooks of this pallet.
 		type WeightInfo: WeightInfo;
 	}
@@ -257,7 +301,8 @@ pub mod pallet {
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// A new file entered the log and its fee went to the pool.
+		/// A new file entered the log and its fee (for `replicas` copies) went to the pool; its
+		/// providers are assigned in the next block.
 		FileSubmitted {
 			id: FileId,
 			owner: T::AccountId,
@@ -265,6 +310,7 @@ pub mod pallet {
 			size: u64,
 			fee: BalanceOf<T>,
 			expires_at: BlockNumberFor<T>,
+			replicas: ReplicaCount,
 		},
 		/// A live file got another lifetime, through `renew` or a second `submit` of its
 		/// commitment; the fee went to the pool.
@@ -309,6 +355,23 @@ pub mod pallet {
 			file_id: FileId,
 			slashed: BalanceOf<T>,
 		},
+		/// Providers were assigned a file: each is to fetch it and acknowledge it within
+		/// `AckWindow` blocks.
+		ReplicasAssigned { file_id: FileId, providers: alloc::vec::Vec<T::AccountId> },
+		/// Fewer providers than wanted could take a file (too few with the stake and free
+		/// capacity); `assigned` hold or are to hold it now.
+		FileUnderReplicated { file_id: FileId, assigned: u32, wanted: ReplicaCount },
+		/// A provider acknowledged holding every segment of a file: it is challenged on it from
+		/// now on.
+		ReplicaAcknowledged { file_id: FileId, provider: T::AccountId },
+		/// A provider no longer holds a file: it left, missed a challenge on it, or did not
+		/// acknowledge it in time. The file is assigned again if it has a copy to fetch from.
+		ReplicaReleased { file_id: FileId, provider: T::AccountId },
+		/// No provider acknowledged a file within `AckWindow`: it left the log, `refunded` went
+		/// back to its owner and `kept` (the `UnackedFileFee`) to `UnearnedRewardDestination`.
+		FileDropped { id: FileId, owner: T::AccountId, refunded: BalanceOf<T>, kept: BalanceOf<T> },
+		/// A provider declared the disk space it offers.
+		CapacityDeclared { provider: T::AccountId, bytes: u64 },
 	}
 
 	/// Errors are only ever appended: their index is part of the metadata clients decode.
@@ -370,6 +433,23 @@ pub mod pallet {
 		ProofMismatch,
 		/// An id or counter reached its maximum value.
 		CounterOverflow,
+		/// `replicas` is zero or above `MaxReplicas`.
+		InvalidReplicaCount,
+		/// Fewer active providers are registered than the replicas asked for. Ask for fewer.
+		NotEnoughProviders,
+		/// Too many files wait for their providers. Submit again in a few blocks.
+		AssignmentQueueFull,
+		/// Only the file's owner may add tags to it.
+		NotFileOwner,
+		/// None of the files is assigned to the caller and waiting for its acknowledgement.
+		NothingToAcknowledge,
+		/// The declared capacity is below what the provider's assigned files already take.
+		CapacityBelowUsage,
+		/// Too many providers are leaving at once. Unregister again in a few blocks.
+		DepartureQueueFull,
+		/// The provider's files are still being handed to other providers. Try again in a few
+		/// blocks.
+		ReplicasNotReleased,
 	}
 
 	/// The live files of the log, by id. An entry is removed when the file expires; its id is
@@ -443,39 +523,94 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Pool<T: Config> = StorageValue<_, PoolTotalsOf<T>, ValueQuery>;
 
+	/// Fees refunded to the owners of dropped files (never acknowledged), part of what left the
+	/// pool.
+	#[pallet::storage]
+	pub type RefundsOut<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// The providers of each live file and whether they acknowledged it.
+	// Twox64Concat: ids are assigned by the pallet.
+	#[pallet::storage]
+	pub type Replicas<T: Config> = StorageMap<_, Twox64Concat, FileId, ReplicaSet<T>>;
+
+	/// The files assigned to each provider, acknowledged or not: what it must fetch, and what
+	/// is reassigned when it leaves.
+	// Blake2_128Concat: account ids are chosen by callers; Twox64Concat: ids are not.
+	#[pallet::storage]
+	pub type AssignedFiles<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, FileId, ()>;
+
+	/// Each provider's challengeable set, dense: positions `0..AckedFileCount` each hold a file
+	/// the provider acknowledged. Challenges draw only from it.
+	#[pallet::storage]
+	pub type AckedFiles<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, u32, FileId>;
+
+	/// Size of each provider's challengeable set.
+	#[pallet::storage]
+	pub type AckedFileCount<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Disk space each provider offers and uses; no entry offers nothing.
+	#[pallet::storage]
+	pub type ProviderCapacity<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, Capacity, ValueQuery>;
+
+	/// Files waiting for providers, oldest first: new files, and files that lost a replica.
+	#[pallet::storage]
+	pub type AssignmentQueue<T: Config> =
+		StorageValue<_, BoundedVec<FileId, T::MaxAssignmentQueue>, ValueQuery>;
+
+	/// Replicas whose provider missed a challenge on them, waiting to have the miss counted
+	/// (and, at `MissesBeforeRelease`, to be released and the file reassigned); handled before
+	/// departing providers, a few per block.
+	#[pallet::storage]
+	pub type MissedChallenges<T: Config> =
+		StorageValue<_, BoundedVec<(FileId, T::AccountId), T::MaxProviders>, ValueQuery>;
+
+	/// Providers that left and still have files assigned, released a few per block.
+	#[pallet::storage]
+	pub type Departing<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxProviders>, ValueQuery>;
+
 	/// Storage providers registered at genesis, so a development or local chain stores and
 	/// proves files from its first block: each `(account, stake, endpoint)` is registered as by
 	/// `register_provider`, its stake put on hold (the account must hold it).
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		/// `(provider, stake, endpoint)`; the provider's account is its `zgst` key.
-		pub providers: alloc::vec::Vec<(T::AccountId, BalanceOf<T>, alloc::vec::Vec<u8>)>,
+		/// `(provider, stake, endpoint, capacity in bytes)`; the provider's account is its
+		/// `zgst` key.
+		pub providers: alloc::vec::Vec<(T::AccountId, BalanceOf<T>, alloc::vec::Vec<u8>, u64)>,
 	}
 
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
-			for (provider, stake, endpoint) in &self.providers {
+			for (provider, stake, endpoint, capacity) in &self.providers {
 				let endpoint = Endpoint::<T>::try_from(endpoint.clone())
 					.expect("a genesis provider's endpoint fits MaxEndpointLen");
 				Pallet::<T>::add_provider(provider, *stake, endpoint).expect(
 					"a genesis provider registers: enough balance, distinct, within bounds",
 				);
+				ProviderCapacity::<T>::insert(provider, Capacity { declared: *capacity, used: 0 });
 			}
 		}
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// In order: slashes the missed challenges whose deadline is `now`, activates files old
-		/// enough, issues the challenges of a period starting at `now`, and sweeps expired files.
-		/// Each step is bounded (see the `Config` limits).
+		/// In order: slashes the missed challenges whose deadline is `now`, releases replicas
+		/// of departing providers, assigns providers to queued files, settles the files whose
+		/// acknowledgement window ended, issues the challenges of a period starting at `now`,
+		/// and sweeps expired files. Each step is bounded (see the `Config` limits).
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let mut weight = Weight::zero();
 			if let Some(period) = Self::period_due_at(now) {
 				weight.saturating_accrue(Self::process_deadlines(period)); // challenges.rs
 			}
+			weight.saturating_accrue(Self::release_replicas()); // assignment.rs
+			weight.saturating_accrue(Self::assign_queued()); // assignment.rs
 			weight.saturating_accrue(Self::activate_files(now)); // files.rs
 			if let Some(period) = Self::period_starting_at(now) {
 				weight.saturating_accrue(Self::issue_challenges(period, now)); // challenges.rs
@@ -484,8 +619,10 @@ pub mod pallet {
 			weight
 		}
 
-		/// Proves challenges whose chunk the node's local store holds; see `offchain.rs`.
+		/// Acknowledges the assigned files the node's store holds in full, and proves
+		/// challenges whose chunk it holds; see `offchain.rs`.
 		fn offchain_worker(now: BlockNumberFor<T>) {
+			Self::acknowledge_stored_files(now);
 			Self::prove_open_challenges(now);
 		}
 
@@ -529,17 +666,43 @@ pub mod pallet {
 			assert!(T::MaxProviders::get() > 0, "a provider must be able to register");
 			assert!(T::MaxActivationsPerBlock::get() > 0, "files must become challengeable");
 			assert!(T::MaxExpiryScansPerBlock::get() > 0, "expired files must be swept");
+			assert!(
+				T::MaxReplicas::get() > 0 && T::MaxReplicas::get() <= u32::from(ReplicaCount::MAX),
+				"MaxReplicas must allow a replica and fit a ReplicaCount"
+			);
+			assert!(
+				!T::AckWindow::get().is_zero() && T::AckWindow::get() < T::FileLifetime::get(),
+				"AckWindow must be at least a block and shorter than a file's life"
+			);
+			assert!(T::MaxAssignmentQueue::get() > 0, "files must be able to queue");
+			assert!(T::MaxAssignmentsPerBlock::get() > 0, "queued files must be assigned");
+			assert!(T::MaxReleasesPerBlock::get() > 0, "departing replicas must be released");
+			assert!(T::MaxAcksPerCall::get() > 0, "a provider must be able to acknowledge");
+			assert!(T::MissesBeforeRelease::get() > 0, "a lost replica must be released");
 			// on_initialize runs before every transaction and cannot be skipped: with every
 			// bound reached it must leave most of the block to transactions.
 			let providers = T::MaxProviders::get();
-			let max_hook = T::WeightInfo::process_deadlines(providers)
+			let deadlines = T::WeightInfo::process_deadlines(providers);
+			let issue = T::WeightInfo::issue_challenges(providers);
+			// A deadline falls on a period's first block only if the window is a whole period.
+			let challenges = if T::ResponseWindow::get() < T::ChallengePeriod::get() {
+				deadlines.max(issue)
+			} else {
+				deadlines.saturating_add(issue)
+			};
+			let max_hook = challenges
+				.saturating_add(T::WeightInfo::release_replicas(T::MaxReleasesPerBlock::get()))
+				.saturating_add(T::WeightInfo::assign_files(
+					T::MaxAssignmentsPerBlock::get(),
+					providers,
+				))
 				.saturating_add(T::WeightInfo::activate_files(T::MaxActivationsPerBlock::get()))
-				.saturating_add(T::WeightInfo::issue_challenges(providers))
 				.saturating_add(T::WeightInfo::sweep_expired(T::MaxExpiryScansPerBlock::get()));
 			let max_block = T::BlockWeights::get().max_block;
 			assert!(
 				max_hook.all_lte(Perbill::from_percent(25) * max_block),
-				"on_initialize with every bound reached must stay below a quarter of the block"
+				"on_initialize with every bound reached must stay below a quarter of the block: \
+				 {max_hook:?} (challenges {challenges:?}) of {max_block:?}"
 			);
 		}
 
@@ -558,14 +721,19 @@ pub mod pallet {
 		/// - Origin: signed, the payer (the owner of a new file).
 		/// - `root`: the file's merkle root (`zerog_primitives::storage::file_root`).
 		/// - `size`: the file size in bytes, between 1 and `MaxFileSize`.
-		/// - `tags`: free tags, each non-empty; merged with the tags already on the file.
+		/// - `tags`: free tags, each non-empty; merged with the tags already on the file. Only
+		///   the owner may add tags to a live file.
+		/// - `replicas`: how many providers are to hold a new file, between 1 and
+		///   `MaxReplicas` and at most the number of active providers; ignored on renewal.
 		///
-		/// Charges `FeePerChunk × chunk_count(size)`. A live file with the same commitment is
-		/// renewed (one more `FileLifetime`, its fee added to the file's rewards) instead of
-		/// being logged twice; otherwise the file gets the next id and expires `FileLifetime`
-		/// blocks from now.
+		/// Charges `FeePerChunk × chunk_count(size) × replicas`. A live file with the same
+		/// commitment is renewed (one more `FileLifetime`, its fee added to the file's rewards)
+		/// instead of being logged twice; otherwise the file gets the next id, expires
+		/// `FileLifetime` blocks from now, and is queued: `on_initialize` of a later block
+		/// assigns its providers with a seed the submitter could not know.
 		///
-		/// Errors: `FileEmpty`, `FileTooLarge`, `EmptyTag`, `TooManyTags`, `FeeOverflow`,
+		/// Errors: `FileEmpty`, `FileTooLarge`, `EmptyTag`, `TooManyTags`, `NotFileOwner`,
+		/// `InvalidReplicaCount`, `NotEnoughProviders`, `AssignmentQueueFull`, `FeeOverflow`,
 		/// `LifetimeTooLong`, `InsufficientBalance`, `CounterOverflow`.
 		/// Events: `FileSubmitted`, or `FileRenewed` for a live commitment (after `FileExpired`
 		/// if an expired file with that commitment was still stored).
@@ -575,12 +743,17 @@ pub mod pallet {
 			root: H256,
 			size: u64,
 			tags: FileTags<T>,
+			replicas: ReplicaCount,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(size > 0, Error::<T>::FileEmpty);
 			ensure!(size <= T::MaxFileSize::get(), Error::<T>::FileTooLarge);
 			ensure!(tags.iter().all(|tag| !tag.is_empty()), Error::<T>::EmptyTag);
-			Self::append_or_renew(&who, root, size, tags) // files.rs, emits the event
+			ensure!(
+				replicas > 0 && u32::from(replicas) <= T::MaxReplicas::get(),
+				Error::<T>::InvalidReplicaCount
+			);
+			Self::append_or_renew(&who, root, size, tags, replicas) // files.rs, emits the event
 		}
 
 		/// Buy one more `FileLifetime` for a live file.
@@ -646,9 +819,10 @@ pub mod pallet {
 		/// - Origin: signed, an active provider.
 		///
 		/// The stake stays held, and slashable for challenges already issued, for
-		/// `UnbondingPeriod` blocks.
+		/// `UnbondingPeriod` blocks. Its files are handed to other providers, a few per block.
 		///
-		/// Errors: `ProviderNotRegistered`, `ProviderUnbonding`. Event: `ProviderUnbonding`.
+		/// Errors: `ProviderNotRegistered`, `ProviderUnbonding`, `DepartureQueueFull`.
+		/// Event: `ProviderUnbonding`.
 		#[pallet::call_index(4)]
 		pub fn unregister(origin: OriginFor<T>) -> DispatchResult {
 			let provider = ensure_signed(origin)?;
@@ -662,7 +836,7 @@ pub mod pallet {
 		/// - Origin: signed, a provider whose unbonding period has ended.
 		///
 		/// Errors: `ProviderNotRegistered`, `NotUnbonding`, `UnbondingNotFinished`,
-		/// `ChallengesOpen`. Event: `StakeWithdrawn`.
+		/// `ChallengesOpen`, `ReplicasNotReleased`. Event: `StakeWithdrawn`.
 		#[pallet::call_index(5)]
 		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
 			let provider = ensure_signed(origin)?;
@@ -696,6 +870,56 @@ pub mod pallet {
 			// challenges.rs
 			let (file_id, reward) = Self::prove_challenge(&provider, period, &chunk, &proof)?;
 			Self::deposit_event(Event::ChallengeProven { provider, period, file_id, reward });
+			Ok(Pays::No.into())
+		}
+
+		/// Offer `bytes` of disk space for assignments.
+		///
+		/// - Origin: signed, an active provider.
+		/// - `bytes`: the space offered, at least what the provider's assigned files take now.
+		///
+		/// Assignments never exceed it; `0` takes no new files.
+		///
+		/// Errors: `ProviderNotRegistered`, `ProviderUnbonding`, `CapacityBelowUsage`.
+		/// Event: `CapacityDeclared`.
+		#[pallet::call_index(7)]
+		pub fn declare_capacity(origin: OriginFor<T>, bytes: u64) -> DispatchResult {
+			let provider = ensure_signed(origin)?;
+			Self::set_capacity(&provider, bytes)?; // providers.rs
+			Self::deposit_event(Event::CapacityDeclared { provider, bytes });
+			Ok(())
+		}
+
+		/// Acknowledge holding every segment of assigned files: from now on the caller is
+		/// challenged on them (and paid for its proofs).
+		///
+		/// - Origin: signed, a provider (usually its off-chain worker, after its node verified
+		///   every segment against the root).
+		/// - `files`: ids of files assigned to the caller; ids not assigned, already
+		///   acknowledged or expired are skipped.
+		///
+		/// Free of charge when at least one file is acknowledged.
+		///
+		/// Errors: `NothingToAcknowledge`. Events: `ReplicaAcknowledged` for each file.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::acknowledge(files.len() as u32))]
+		pub fn acknowledge(
+			origin: OriginFor<T>,
+			files: BoundedVec<FileId, T::MaxAcksPerCall>,
+		) -> DispatchResultWithPostInfo {
+			let provider = ensure_signed(origin)?;
+			let mut acked = 0u32;
+			for file_id in files {
+				if Self::ack_replica(&provider, file_id) {
+					// assignment.rs
+					acked = acked.saturating_add(1);
+					Self::deposit_event(Event::ReplicaAcknowledged {
+						file_id,
+						provider: provider.clone(),
+					});
+				}
+			}
+			ensure!(acked > 0, Error::<T>::NothingToAcknowledge);
 			Ok(Pays::No.into())
 		}
 	}

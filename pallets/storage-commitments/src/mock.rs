@@ -7,7 +7,7 @@ use parking_lot::RwLock;
 use polkadot_sdk::{
 	frame_support::{
 		self, derive_impl, parameter_types,
-		traits::{ConstU128, ConstU32, Hooks},
+		traits::{ConstU128, ConstU32, ConstU8, Hooks},
 		PalletId,
 	},
 	frame_system::{self, offchain::AppCrypto},
@@ -114,6 +114,22 @@ pub const MAX_TAGS: u32 = 3;
 pub const MAX_ACTIVATIONS: u32 = 4;
 /// Most challengeable entries checked for expiry per block.
 pub const MAX_EXPIRY_SCANS: u32 = 4;
+/// Most replicas of a file.
+pub const MAX_REPLICAS: u32 = 3;
+/// Blocks to acknowledge an assigned file.
+pub const ACK_WINDOW: BlockNumber = 10;
+/// Most files waiting for providers.
+pub const MAX_QUEUE: u32 = 8;
+/// Most files assigned per block.
+pub const MAX_ASSIGNMENTS: u32 = 4;
+/// Most replicas released per block.
+pub const MAX_RELEASES: u32 = 2;
+/// Most files per acknowledgement.
+pub const MAX_ACKS: u32 = 4;
+/// Missed challenges in a row after which a replica is released.
+pub const MISSES_BEFORE_RELEASE: u8 = 2;
+/// Capacity `register` declares for a provider: room for many test files.
+pub const CAPACITY: u64 = 1 << 30;
 
 parameter_types! {
 	pub const StoragePalletId: PalletId = PalletId(*b"zg/store");
@@ -126,6 +142,8 @@ parameter_types! {
 	pub const ChallengePeriod: BlockNumber = CHALLENGE_PERIOD;
 	pub const ResponseWindow: BlockNumber = RESPONSE_WINDOW;
 	pub const SlashFraction: Perbill = Perbill::from_percent(10);
+	pub const AckWindow: BlockNumber = ACK_WINDOW;
+	pub const UnackedFileFee: Perbill = Perbill::from_percent(1);
 }
 
 impl pallet_storage_commitments::Config for Test {
@@ -150,6 +168,14 @@ impl pallet_storage_commitments::Config for Test {
 	type SlashFraction = SlashFraction;
 	type MaxActivationsPerBlock = ConstU32<MAX_ACTIVATIONS>;
 	type MaxExpiryScansPerBlock = ConstU32<MAX_EXPIRY_SCANS>;
+	type MaxReplicas = ConstU32<MAX_REPLICAS>;
+	type AckWindow = AckWindow;
+	type UnackedFileFee = UnackedFileFee;
+	type MaxAssignmentQueue = ConstU32<MAX_QUEUE>;
+	type MaxAssignmentsPerBlock = ConstU32<MAX_ASSIGNMENTS>;
+	type MaxReleasesPerBlock = ConstU32<MAX_RELEASES>;
+	type MaxAcksPerCall = ConstU32<MAX_ACKS>;
+	type MissesBeforeRelease = ConstU8<MISSES_BEFORE_RELEASE>;
 	type WeightInfo = ();
 }
 

@@ -1,11 +1,16 @@
-//! Off-chain worker of a storage provider: proves its open challenges with chunks from the
-//! node's own data store.
+//! Off-chain worker of a storage provider: acknowledges the files assigned to it once the
+//! node's data store holds them, and proves its open challenges with chunks from that store.
 //!
 //! For every sr25519 key of type [`crate::KEY_TYPE`] (`zgst`) in the node keystore, the worker
-//! reads the open challenges of the key's account ([`Pallet::open_challenges`]), asks the node's
-//! storage RPC for the challenged chunk and its proof, and submits [`Call::submit_proof`] as a
-//! signed transaction from that account. The chain re-checks everything: the worker only gathers
-//! evidence.
+//! 1. reads the files assigned to the key's account and not acknowledged yet
+//!    ([`Pallet::pending_files`]), asks the node's storage RPC whether its store holds every
+//!    segment of each (`storage_holdsFile`, exact `(root, size)`; the node verified each segment
+//!    against the root when it stored it) and submits [`Call::acknowledge`] for those it does;
+//! 2. reads the open challenges of the account ([`Pallet::open_challenges`]), asks the storage
+//!    RPC for the challenged chunk and its proof, and submits [`Call::submit_proof`].
+//!
+//! Both are signed transactions from that account. The chain re-checks everything a proof
+//! says; an acknowledgement is the provider's word, which the challenges then hold it to.
 //!
 //! # The JSON-RPC contract with the node
 //!
@@ -32,9 +37,12 @@
 //! marker in persistent local storage (key [`SENT_KEY_PREFIX`] ‖ SCALE(account, period)) stops the
 //! worker from sending the same proof again within [`RESEND_AFTER_BLOCKS`] blocks.
 
-use crate::{Call, ChallengeOf, ChunkBytes, Config, Pallet, PeriodIndex, LOG_TARGET};
+use crate::{
+	Call, ChallengeOf, ChunkBytes, Config, FileId, Files, Pallet, PeriodIndex, LOG_TARGET,
+};
 use alloc::{boxed::Box, format, string::String, vec, vec::Vec};
 use codec::{DecodeAll, Encode};
+use polkadot_sdk::frame_support::{traits::Get, BoundedVec};
 use polkadot_sdk::{
 	frame_system::{
 		offchain::{Account, ForAll, SendSignedTransaction, Signer},
@@ -48,7 +56,7 @@ use polkadot_sdk::{
 			storage::{StorageRetrievalError, StorageValueRef},
 			Duration,
 		},
-		traits::Saturating,
+		traits::{Saturating, UniqueSaturatedInto},
 	},
 };
 use zerog_primitives::storage::{chunk_len, ChunkProof};
@@ -74,6 +82,16 @@ pub const MAX_RESPONSE_BYTES: usize = 16 * 1024;
 
 /// Prefix of the persistent local-storage markers of proofs already sent.
 pub const SENT_KEY_PREFIX: &[u8] = b"zerog::storage::sent";
+
+/// Prefix of the persistent local-storage markers of acknowledgements already sent.
+pub const ACK_SENT_KEY_PREFIX: &[u8] = b"zerog::storage::acked";
+
+/// JSON-RPC method that tells whether the node's store holds every segment of a file.
+pub const HOLDS_METHOD: &str = "storage_holdsFile";
+
+/// Most pending files the worker asks the node about per block and account; the list rotates
+/// from block to block so every file gets its turn.
+pub const ACK_CHECKS_PER_BLOCK: usize = 32;
 
 /// Blocks after which a proof still not included is sent again.
 pub const RESEND_AFTER_BLOCKS: u32 = 5;
@@ -104,6 +122,69 @@ pub enum OcwError {
 }
 
 impl<T: Config> Pallet<T> {
+	/// Acknowledges, for every account whose `zgst` key is in the keystore, the assigned files
+	/// the node's store holds in full.
+	pub(crate) fn acknowledge_stored_files(now: BlockNumberFor<T>) {
+		let accounts: Vec<Account<T>> =
+			Signer::<T, T::AuthorityId, ForAll>::keystore_accounts().collect();
+		for account in accounts {
+			let pending = Self::pending_files(&account.id);
+			if pending.is_empty() {
+				continue;
+			}
+			let block: u64 = now.unique_saturated_into();
+			let start = (block as usize).wrapping_mul(ACK_CHECKS_PER_BLOCK) % pending.len();
+			let mut held = Vec::new();
+			for file_id in
+				pending.iter().cycle().skip(start).take(pending.len().min(ACK_CHECKS_PER_BLOCK))
+			{
+				let Some(file) = Files::<T>::get(file_id) else { continue };
+				if held.len() >= T::MaxAcksPerCall::get() as usize {
+					break;
+				}
+				match Self::node_holds(&file.root, file.size) {
+					Ok(true) if Self::claim_ack(&account.id, *file_id, now) => held.push(*file_id),
+					Ok(_) => {},
+					Err(error) => log::warn!(
+						target: LOG_TARGET,
+						"cannot ask the node about file {file_id}: {error:?}"
+					),
+				}
+			}
+			if held.is_empty() {
+				continue;
+			}
+			let Ok(files) = BoundedVec::try_from(held) else { continue };
+			Self::send_signed(&account, Call::acknowledge { files }, "acknowledgement");
+		}
+	}
+
+	/// Records that an acknowledgement of `file_id` by `provider` is being sent at `now`; `false`
+	/// if one was sent less than `RESEND_AFTER_BLOCKS` blocks ago.
+	fn claim_ack(provider: &T::AccountId, file_id: FileId, now: BlockNumberFor<T>) -> bool {
+		Self::claim_marker((ACK_SENT_KEY_PREFIX, provider, file_id).encode(), now)
+	}
+
+	/// Asks the node's storage RPC whether its store holds every segment of `(root, size)`.
+	pub fn node_holds(root: &H256, size: u64) -> Result<bool, OcwError> {
+		let body = format!(
+			r#"{{"jsonrpc":"2.0","id":1,"method":"{HOLDS_METHOD}","params":["0x{}",{size}]}}"#,
+			to_hex(root.as_bytes())
+		);
+		let response = Self::rpc_call(body)?;
+		let value: serde_json::Value =
+			serde_json::from_slice(&response).map_err(|_| OcwError::Json)?;
+		if let Some(error) = value.get("error") {
+			return Err(OcwError::Rpc(
+				error.get("code").and_then(|code| code.as_i64()).unwrap_or(0),
+			));
+		}
+		value
+			.get("result")
+			.and_then(|result| result.as_bool())
+			.ok_or(OcwError::MissingField("result"))
+	}
+
 	/// Proves every open challenge of the accounts whose `zgst` key is in the keystore.
 	pub(crate) fn prove_open_challenges(now: BlockNumberFor<T>) {
 		let accounts: Vec<Account<T>> =
@@ -128,7 +209,12 @@ impl<T: Config> Pallet<T> {
 	/// Records that a proof for (`provider`, `period`) is being sent at `now`; `false` if one
 	/// was sent less than `RESEND_AFTER_BLOCKS` blocks ago or another worker is sending it.
 	fn claim_send(provider: &T::AccountId, period: PeriodIndex, now: BlockNumberFor<T>) -> bool {
-		let key = (SENT_KEY_PREFIX, provider, period).encode();
+		Self::claim_marker((SENT_KEY_PREFIX, provider, period).encode(), now)
+	}
+
+	/// Sets the persistent marker `key` to `now` unless it was set less than
+	/// `RESEND_AFTER_BLOCKS` blocks ago (or another worker is setting it).
+	fn claim_marker(key: Vec<u8>, now: BlockNumberFor<T>) -> bool {
 		let marker = StorageValueRef::persistent(&key);
 		marker
 			.mutate(|sent: Result<Option<BlockNumberFor<T>>, StorageRetrievalError>| match sent {
@@ -141,6 +227,12 @@ impl<T: Config> Pallet<T> {
 	/// Signs `submit_proof` with `account`'s key and hands it to the transaction pool.
 	fn send_proof(account: &Account<T>, period: PeriodIndex, chunk: ChunkBytes, proof: ChunkProof) {
 		let call = Call::submit_proof { period, chunk, proof: Box::new(proof) };
+		Self::send_signed(account, call, &format!("proof for period {period}"));
+	}
+
+	/// Signs `call` with `account`'s key and hands it to the transaction pool; `what` names it
+	/// in the log.
+	fn send_signed(account: &Account<T>, call: Call<T>, what: &str) {
 		let results = Signer::<T, T::AuthorityId, ForAll>::all_accounts()
 			.with_filter(vec![account.public.clone()])
 			.send_signed_transaction(|_| call.clone());
@@ -149,16 +241,10 @@ impl<T: Config> Pallet<T> {
 		}
 		for (signer, result) in results {
 			match result {
-				Ok(()) => log::info!(
-					target: LOG_TARGET,
-					"proof for period {period} sent by {:?}",
-					signer.id
-				),
-				Err(()) => log::warn!(
-					target: LOG_TARGET,
-					"pool refused the proof for period {period} of {:?}",
-					signer.id
-				),
+				Ok(()) => log::info!(target: LOG_TARGET, "{what} sent by {:?}", signer.id),
+				Err(()) => {
+					log::warn!(target: LOG_TARGET, "pool refused the {what} of {:?}", signer.id)
+				},
 			}
 		}
 	}
@@ -177,8 +263,16 @@ impl<T: Config> Pallet<T> {
 	pub fn fetch_chunk_proof(
 		challenge: &ChallengeOf<T>,
 	) -> Result<(ChunkBytes, ChunkProof), OcwError> {
+		let body = Self::rpc_call(request_body(&challenge.root, challenge.chunk_index))?;
+		let (chunk, proof) = parse_response(&body)?;
+		let chunk = fit_chunk(chunk, challenge.size, challenge.chunk_index)?;
+		Ok((chunk, proof))
+	}
+
+	/// Posts the JSON-RPC request `body` to the node's storage RPC; returns the response body
+	/// of a 200 answer.
+	fn rpc_call(body: String) -> Result<Vec<u8>, OcwError> {
 		let url = Self::rpc_url();
-		let body = request_body(&challenge.root, challenge.chunk_index);
 		let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(HTTP_TIMEOUT_MS));
 		let pending = http::Request::post(&url, vec![body.into_bytes()])
 			.add_header("Content-Type", "application/json")
@@ -196,9 +290,7 @@ impl<T: Config> Pallet<T> {
 		if body.len() > MAX_RESPONSE_BYTES {
 			return Err(OcwError::ResponseTooLarge);
 		}
-		let (chunk, proof) = parse_response(&body)?;
-		let chunk = fit_chunk(chunk, challenge.size, challenge.chunk_index)?;
-		Ok((chunk, proof))
+		Ok(body)
 	}
 }
 

@@ -1,8 +1,8 @@
 //! Provider registry: registration, updates, unbonding and the stake behind each provider.
 
 use crate::{
-	ActiveProviders, BalanceOf, Config, Endpoint, Error, HoldReason, Pallet, ProviderInfo,
-	ProviderStatus, Providers,
+	ActiveProviders, BalanceOf, Config, Endpoint, Error, HoldReason, Pallet, ProviderCapacity,
+	ProviderInfo, ProviderStatus, Providers,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -81,7 +81,19 @@ impl<T: Config> Pallet<T> {
 		ActiveProviders::<T>::mutate(|active| active.retain(|account| account != provider));
 		info.status = ProviderStatus::Unbonding { unlocks_at };
 		Providers::<T>::insert(provider, info);
+		Self::depart(provider)?; // assignment.rs: its files go to other providers
 		Ok(unlocks_at)
+	}
+
+	/// Sets an active provider's declared capacity to `bytes`, at least what it uses.
+	pub(crate) fn set_capacity(provider: &T::AccountId, bytes: u64) -> DispatchResult {
+		let info = Providers::<T>::get(provider).ok_or(Error::<T>::ProviderNotRegistered)?;
+		ensure!(info.status == ProviderStatus::Active, Error::<T>::ProviderUnbonding);
+		ProviderCapacity::<T>::try_mutate(provider, |capacity| {
+			ensure!(bytes >= capacity.used, Error::<T>::CapacityBelowUsage);
+			capacity.declared = bytes;
+			Ok(())
+		})
 	}
 
 	/// Releases an unbonded provider's stake and forgets it; returns the amount released.
@@ -95,6 +107,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::UnbondingNotFinished
 		);
 		ensure!(info.open_challenges == 0, Error::<T>::ChallengesOpen);
+		ensure!(!Self::is_departing(provider), Error::<T>::ReplicasNotReleased);
 		let released = T::Currency::release(
 			&HoldReason::ProviderStake.into(),
 			provider,

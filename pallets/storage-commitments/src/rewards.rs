@@ -4,7 +4,7 @@
 //! The pool account keeps the existential deposit as an endowment, minted when the first fee
 //! arrives, so fees of any size can be paid into it and rewards never reap it.
 
-use crate::{BalanceOf, Config, Error, FileId, Files, Pallet, Pool, LOG_TARGET};
+use crate::{BalanceOf, Config, Error, FileId, Files, Pallet, Pool, RefundsOut, LOG_TARGET};
 use polkadot_sdk::{
 	frame_support::{
 		pallet_prelude::*,
@@ -79,6 +79,26 @@ impl<T: Config> Pallet<T> {
 		let periods = last_start.saturating_sub(period_start) / length;
 		let periods: u32 = periods.try_into().unwrap_or(u32::MAX);
 		BalanceOf::<T>::from(periods.saturating_add(1))
+	}
+
+	/// Pays `amount` from the pool back to `owner` (the fee of a file nobody acknowledged);
+	/// returns what was paid.
+	pub(crate) fn refund(owner: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {
+		if amount.is_zero() {
+			return amount;
+		}
+		match T::Currency::transfer(&Self::pool_account(), owner, amount, Preservation::Preserve) {
+			Ok(_) => {
+				RefundsOut::<T>::mutate(|total| *total = total.saturating_add(amount));
+				amount
+			},
+			Err(error) => {
+				// The owner's account cannot take it (e.g. below the existential deposit): the
+				// whole fee is kept.
+				log::warn!(target: LOG_TARGET, "refund of {amount:?} failed: {error:?}");
+				Zero::zero()
+			},
+		}
 	}
 
 	/// Takes `amount` out of the pool to `UnearnedRewardDestination`; returns what left.

@@ -1,12 +1,16 @@
 //! The runtime API the node's storage RPC, the CLI and light clients use to ask which files a
 //! root commits to. The runtime implements it by calling [`Pallet::files_by_root`](crate::Pallet).
 
-use crate::{FileId, FileSummary};
+use crate::{FileId, FileSummary, ReplicaSummary};
 use alloc::vec::Vec;
 use polkadot_sdk::{sp_api, sp_core::H256};
 
 sp_api::decl_runtime_apis! {
 	/// Queries of the storage commitments pallet.
+	///
+	/// Version 2 added `file_by_commitment`, `replicas` and `pending_files`, and the replica
+	/// counts of [`FileSummary`].
+	#[api_version(2)]
 	pub trait StorageCommitmentsApi<AccountId, BlockNumber>
 	where
 		AccountId: codec::Codec,
@@ -19,5 +23,16 @@ sp_api::decl_runtime_apis! {
 
 		/// The live file with id `file_id`, if any.
 		fn file(file_id: FileId) -> Option<FileSummary<AccountId, BlockNumber>>;
+
+		/// The live file committed as exactly `(root, size)`, if any.
+		fn file_by_commitment(root: H256, size: u64) -> Option<FileSummary<AccountId, BlockNumber>>;
+
+		/// The providers assigned file `file_id`, with whether they acknowledged it and their
+		/// endpoints; empty for an unknown file.
+		fn replicas(file_id: FileId) -> Vec<ReplicaSummary<AccountId>>;
+
+		/// The live files assigned to `provider` that it has not acknowledged yet, at most
+		/// [`crate::MAX_PENDING_QUERY`].
+		fn pending_files(provider: AccountId) -> Vec<FileId>;
 	}
 }

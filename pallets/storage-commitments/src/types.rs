@@ -179,6 +179,95 @@ pub struct PoolTotals<Balance> {
 /// Pool totals of the pallet's configuration.
 pub type PoolTotalsOf<T> = PoolTotals<BalanceOf<T>>;
 
+/// Replication factor of a file: how many providers are to hold it.
+pub type ReplicaCount = u8;
+
+/// One provider's copy of a file, from assignment until it is released.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
+)]
+pub struct Replica<AccountId, BlockNumber> {
+	/// The provider the file is assigned to.
+	pub provider: AccountId,
+	/// Block of the assignment: the provider has `AckWindow` blocks from here to acknowledge.
+	pub assigned_at: BlockNumber,
+	/// Position of the file in the provider's challengeable set once the provider acknowledged
+	/// holding every segment; `None` before. Only acknowledged replicas are challenged.
+	pub acked_position: Option<u32>,
+	/// Challenges on this file the provider missed in a row; at `MissesBeforeRelease` the
+	/// replica is presumed lost and released.
+	pub missed: u8,
+}
+
+/// Who holds (or is to hold) a file, and how many copies its owner paid for.
+#[derive(
+	CloneNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, PartialEqNoBound, EqNoBound, DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct ReplicaSet<T: Config> {
+	/// Replicas paid for.
+	pub wanted: ReplicaCount,
+	/// The providers assigned, acknowledged or not, each at most once.
+	pub holders: BoundedVec<Replica<T::AccountId, BlockNumberFor<T>>, T::MaxReplicas>,
+}
+
+impl<T: Config> ReplicaSet<T> {
+	/// Replicas whose provider acknowledged holding the data.
+	pub fn acked(&self) -> usize {
+		self.holders.iter().filter(|replica| replica.acked_position.is_some()).count()
+	}
+
+	/// Whether `provider` is assigned the file.
+	pub fn holds(&self, provider: &T::AccountId) -> bool {
+		self.holders.iter().any(|replica| &replica.provider == provider)
+	}
+
+	/// Replicas still to assign to reach `wanted`.
+	pub fn missing(&self) -> usize {
+		usize::from(self.wanted).saturating_sub(self.holders.len())
+	}
+}
+
+/// Disk space a provider offers and how much of it assignments take, in bytes.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub struct Capacity {
+	/// Bytes the provider declared with `declare_capacity`.
+	pub declared: u64,
+	/// Bytes of the files assigned to it (acknowledged or not).
+	pub used: u64,
+}
+
+impl Capacity {
+	/// Bytes still free for assignments.
+	pub fn free(&self) -> u64 {
+		self.declared.saturating_sub(self.used)
+	}
+}
+
+/// What the runtime API tells about one replica of a file.
+#[derive(Clone, Encode, Decode, TypeInfo, PartialEq, Eq, Debug)]
+pub struct ReplicaSummary<AccountId> {
+	/// The provider assigned.
+	pub provider: AccountId,
+	/// Whether it acknowledged holding every segment (and is challenged on the file).
+	pub acked: bool,
+	/// The provider's registered endpoint.
+	pub endpoint: alloc::vec::Vec<u8>,
+}
+
 /// Account id of the pallet's configuration.
 pub type AccountIdOf<T> = <T as frame_system::Config>::AccountId;
 
@@ -197,4 +286,8 @@ pub struct FileSummary<AccountId, BlockNumber> {
 	pub submitted_at: BlockNumber,
 	/// First block at which it is expired.
 	pub expires_at: BlockNumber,
+	/// Replicas paid for.
+	pub replicas_wanted: ReplicaCount,
+	/// Replicas acknowledged by their provider.
+	pub replicas_acked: u32,
 }

@@ -1,13 +1,13 @@
 //! `Config` of the storage commitments pallet: fees, lifetimes and the challenge schedule.
 
 use crate::{
-	units::{DAYS, MICRO_ZG, ZG},
+	units::{DAYS, HOURS, MICRO_ZG, ZG},
 	Balances, Runtime, RuntimeHoldReason,
 };
 use polkadot_sdk::{
 	frame_support::{
 		parameter_types,
-		traits::{ConstU32, ConstU64},
+		traits::{ConstU32, ConstU64, ConstU8},
 		PalletId,
 	},
 	sp_runtime::Perbill,
@@ -23,6 +23,8 @@ parameter_types! {
 	pub const StorageSlashFraction: Perbill = Perbill::from_percent(10);
 	/// Smallest stake of a storage provider: 100 ZG.
 	pub const MinProviderStake: crate::Balance = 100 * ZG;
+	/// Kept from the fee of a file no provider acknowledged.
+	pub const UnackedFileFee: Perbill = Perbill::from_percent(1);
 }
 
 /// Blocks of life one fee buys: 30 days.
@@ -45,8 +47,9 @@ impl pallet_storage_commitments::Config for Runtime {
 	/// Rewards nobody earned before a file expired are burned.
 	type UnearnedRewardDestination = ();
 	type FeePerChunk = FeePerChunk;
-	/// 1 TiB: a dataset or model larger than this is split into files.
-	type MaxFileSize = ConstU64<{ 1 << 40 }>;
+	/// 32 GiB: a file must reach its providers within `AckWindow`; a dataset or model larger
+	/// than this is split into files.
+	type MaxFileSize = ConstU64<{ 32 << 30 }>;
 	type FileLifetime = ConstU32<FILE_LIFETIME>;
 	/// Renewals may prepay up to a year.
 	type MaxLifetime = ConstU32<{ 365 * DAYS }>;
@@ -64,9 +67,29 @@ impl pallet_storage_commitments::Config for Runtime {
 	type ChallengePeriod = ConstU32<CHALLENGE_PERIOD>;
 	type ResponseWindow = ConstU32<RESPONSE_WINDOW>;
 	type SlashFraction = StorageSlashFraction;
-	/// 32 new files a second become challengeable (0.24 ms each); a burst waits in the queue.
-	type MaxActivationsPerBlock = ConstU32<64>;
-	/// The challengeable set is scanned for expired files at 16 entries a second (0.4 ms each).
-	type MaxExpiryScansPerBlock = ConstU32<32>;
+	/// 8 files a second leave their acknowledgement window; a burst waits in the queue.
+	type MaxActivationsPerBlock = ConstU32<16>;
+	/// The challengeable set is scanned for expired files (and overdue acknowledgements) at 8
+	/// entries a second.
+	type MaxExpiryScansPerBlock = ConstU32<16>;
+	/// Eight copies of a file at most; the CLI asks for three by default.
+	type MaxReplicas = ConstU32<8>;
+	/// An hour to fetch and acknowledge a file: a 32 GiB file at 10 MB/s with room to spare.
+	type AckWindow = ConstU32<HOURS>;
+	/// A file nobody ever held costs its owner 1 % of its fee.
+	type UnackedFileFee = UnackedFileFee;
+	/// Two thousand files may wait for providers: a burst of submits waits minutes at most.
+	type MaxAssignmentQueue = ConstU32<2048>;
+	/// Ten files a second get providers: the provider set is read once a block, then each file
+	/// costs a few writes per replica. Bounded by the hook budget (`integrity_test`: a quarter
+	/// of the block with every bound reached, 8 replicas a file and 128 providers).
+	type MaxAssignmentsPerBlock = ConstU32<20>;
+	/// Four replicas a second of departing or failing providers move to others.
+	type MaxReleasesPerBlock = ConstU32<8>;
+	/// One acknowledgement names up to 64 files.
+	type MaxAcksPerCall = ConstU32<64>;
+	/// A replica is presumed lost after two missed challenges on it in a row: a node restart
+	/// costs a slash, not the file.
+	type MissesBeforeRelease = ConstU8<2>;
 	type WeightInfo = pallet_storage_commitments::weights::SubstrateWeight<Runtime>;
 }

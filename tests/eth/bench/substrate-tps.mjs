@@ -297,7 +297,7 @@ const scenarioDefs = {
     async prepare(ctx) { await fund(ctx, ctx.senders, 100n * ZG); },
     async sign(ctx) {
       return presignFromSenders(ctx, ctx.count, (i) =>
-        ctx.api.tx.storageCommitments.submit(keccakAsHex(`zerog-bench-file-${ctx.runId}-${i}`), 1 << 20, []));
+        ctx.api.tx.storageCommitments.submit(keccakAsHex(`zerog-bench-file-${ctx.runId}-${i}`), 1 << 20, [], 1));
     },
   },
 

@@ -192,7 +192,10 @@ test('every constant of every pallet decodes', () => {
   assert.equal(sc.responseWindow.toNumber(), 5);
   assert.equal(sc.minProviderStake.toBigInt(), 100n * ZG);
   assert.equal(sc.feePerChunk.toBigInt(), ZG / 1_000_000n / 4n);
-  assert.equal(sc.maxFileSize.toBigInt(), 1n << 40n);
+  assert.equal(sc.maxFileSize.toBigInt(), 32n << 30n);
+  assert.equal(sc.maxReplicas.toNumber(), 8);
+  assert.equal(sc.ackWindow.toNumber(), 1800); // an hour of 2 s blocks
+  assert.equal(sc.unackedFileFee.toNumber(), 10_000_000); // 1 % in Perbill
   assert.equal(sc.fileLifetime.toNumber(), 30 * 24 * 1800);
   assert.equal(sc.slashFraction.toNumber(), 100_000_000); // 10 % in Perbill
   assert.equal(sc.palletId.toU8a().length, 8);
@@ -271,7 +274,7 @@ test('StorageCommitments: submit and registerProvider emit FileSubmitted and Pro
   const nextId = (await api.query.storageCommitments.nextFileId()).toBigInt();
   // Alice is a provider from genesis on a dev chain; Dave registers.
   const [submitted, registered, again] = await submitAll([
-    [api.tx.storageCommitments.submit(root, size, [bytes('model'), bytes('polkadot.js')]), alice],
+    [api.tx.storageCommitments.submit(root, size, [bytes('model'), bytes('polkadot.js')], 1), alice],
     [api.tx.storageCommitments.registerProvider(stake, bytes('http://127.0.0.1:9100')), dave],
     [api.tx.storageCommitments.registerProvider(stake, bytes('http://127.0.0.1:9102')), alice],
   ]);
@@ -309,7 +312,7 @@ test('StorageCommitments: submit and registerProvider emit FileSubmitted and Pro
 
 test('StorageCommitments: a zero-size file fails with FileEmpty, a small stake with StakeBelowMinimum', async () => {
   const [empty, small] = await submitAll([
-    [api.tx.storageCommitments.submit(blake2AsHex('empty'), 0, []), bob],
+    [api.tx.storageCommitments.submit(blake2AsHex('empty'), 0, [], 1), bob],
     [api.tx.storageCommitments.registerProvider(ZG, bytes('http://127.0.0.1:9101')), bob],
   ]);
   assertFailedWith(empty, 'storageCommitments.FileEmpty', /size is zero/);

@@ -22,12 +22,13 @@ use crate::rpc::{
 	storage::{StorageApiServer, StorageRpc},
 };
 
-const METHODS: [&str; 11] = [
+const METHODS: [&str; 12] = [
 	"storage_uploadSegment",
 	"storage_downloadSegment",
 	"storage_fileInfo",
 	"storage_missingSegments",
 	"storage_chunkProof",
+	"storage_holdsFile",
 	"da_putShards",
 	"da_getShard",
 	"da_getBlob",
@@ -100,6 +101,7 @@ fn params(u: &mut Unstructured, fixture: &Fixture, method: &str) -> Result<Value
 			json!([file_root, u.int_in_range(0..=3_000u64)?])
 		},
 		"storage_fileInfo" => json!([file_root]),
+		"storage_holdsFile" => json!([file_root, u.arbitrary::<u64>()?]),
 		"storage_missingSegments" => {
 			json!([file_root, u.arbitrary::<u64>()?, u.int_in_range(0..=10u64)?])
 		},

@@ -15,9 +15,9 @@ use crate::data_store::DataStore;
 
 /// A chain that knows a fixed set of live files and blobs.
 #[derive(Clone, Default)]
-struct MockChain {
-	files: Vec<ChainFile>,
-	blobs: Vec<BlobCommitment>,
+pub(crate) struct MockChain {
+	pub(crate) files: Vec<ChainFile>,
+	pub(crate) blobs: Vec<BlobCommitment>,
 }
 
 impl StorageChain for MockChain {
@@ -33,7 +33,7 @@ impl DaChain for MockChain {
 }
 
 /// A fresh store in its own temporary directory (kept alive by the returned guard).
-fn open_store() -> (tempfile::TempDir, Arc<DataStore>) {
+pub(crate) fn open_store() -> (tempfile::TempDir, Arc<DataStore>) {
 	let dir = tempfile::tempdir().expect("temporary directory");
 	let store = DataStore::open(dir.path()).expect("store opens");
 	(dir, Arc::new(store))
@@ -45,17 +45,26 @@ fn owner() -> AccountId {
 }
 
 /// A live file as the mock chain reports it.
-fn chain_file(id: u64, root: H256, size: u64) -> ChainFile {
-	ChainFile { id, root, size, owner: owner(), submitted_at: 3, expires_at: 1_000 }
+pub(crate) fn chain_file(id: u64, root: H256, size: u64) -> ChainFile {
+	ChainFile {
+		id,
+		root,
+		size,
+		owner: owner(),
+		submitted_at: 3,
+		expires_at: 1_000,
+		replicas_wanted: 1,
+		replicas_acked: 1,
+	}
 }
 
 /// `len` bytes that are not all alike, so tampering with any of them changes a hash.
-fn bytes(len: usize, seed: u8) -> Vec<u8> {
+pub(crate) fn bytes(len: usize, seed: u8) -> Vec<u8> {
 	(0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect()
 }
 
 /// Runs an async test body (the jsonrpsee module's blocking methods need a Tokio runtime).
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
 	tokio::runtime::Builder::new_multi_thread()
 		.enable_all()
 		.build()

@@ -169,6 +169,32 @@ fn accepts_the_segment_against_the_live_file_its_proof_verifies_for() {
 }
 
 #[test]
+fn holds_a_file_only_with_every_segment_at_its_exact_size() {
+	let (_dir, store) = open_store();
+	let upload = Upload::new(test_file());
+	let rpc = StorageRpc::new(upload.chain(), store);
+	let size = upload.size();
+	assert!(!rpc.holds(&upload.root, size).unwrap(), "nothing stored yet");
+	upload_segment(&rpc, &upload, 0).unwrap();
+	upload_segment(&rpc, &upload, 2).unwrap();
+	assert!(!rpc.holds(&upload.root, size).unwrap(), "one segment is missing");
+	upload_segment(&rpc, &upload, 1).unwrap();
+	assert!(rpc.holds(&upload.root, size).unwrap());
+	// The same root committed with another size is another file: not acknowledged by this one.
+	assert!(!rpc.holds(&upload.root, size + 5).unwrap());
+	assert!(!rpc.holds(&upload.root, size - 1).unwrap());
+	assert!(!rpc.holds(&to_prefixed_hex(&[9; 32]), size).unwrap());
+	// Through JSON-RPC, as the off-chain worker asks; a malformed root is refused with 6003.
+	let module = rpc.into_rpc();
+	block_on(async {
+		let holds: bool = module.call("storage_holdsFile", (&upload.root, size)).await.unwrap();
+		assert!(holds);
+		let error = module.call::<_, bool>("storage_holdsFile", ("0x12", size)).await.unwrap_err();
+		assert_eq!(error_code(error), 6003);
+	});
+}
+
+#[test]
 fn downloads_stored_segments_with_their_proofs() {
 	let (_dir, store) = open_store();
 	let upload = Upload::new(test_file());

@@ -4,16 +4,17 @@ use super::*;
 use polkadot_sdk::frame_support::{assert_noop, assert_ok, dispatch::Pays};
 
 #[test]
-fn files_become_challengeable_a_period_after_submission() {
+fn a_file_is_challenged_once_its_provider_acknowledged_it() {
 	build_and_execute(|| {
 		let file = TestFile::standard();
-		submit_file(&alice(), &file);
 		register(&charlie());
+		let id = submit_file(&alice(), &file);
 
 		run_to_block(10);
-		// Period 1 starts before the file is a period old: nothing to challenge.
-		assert_eq!(ActiveFileCount::<Test>::get(), 0);
+		// Assigned at block 2 but not acknowledged: nothing to challenge in period 1.
+		assert_eq!(holders(id), vec![charlie()]);
 		assert!(!Challenges::<Test>::contains_key(charlie(), 1));
+		ack_all(id);
 
 		run_to_block(11);
 		assert_eq!(ActiveFileCount::<Test>::get(), 1);
@@ -57,10 +58,13 @@ fn without_files_nobody_is_challenged() {
 #[test]
 fn every_staked_active_provider_is_challenged_each_period() {
 	build_and_execute(|| {
-		submit_file(&alice(), &TestFile::standard());
-		submit_file(&alice(), &TestFile::new(5000, 9));
 		register(&charlie());
 		register(&dave());
+		let first = submit_replicated(&alice(), &TestFile::standard(), 2);
+		let second = submit_replicated(&alice(), &TestFile::new(5000, 9), 2);
+		run_to_block(10);
+		ack_all(first);
+		ack_all(second);
 		run_to_block(20);
 		assert!(Challenges::<Test>::contains_key(charlie(), 2));
 		assert!(Challenges::<Test>::contains_key(dave(), 2));
@@ -96,8 +100,10 @@ fn the_last_chunk_is_proven_without_its_padding() {
 	build_and_execute(|| {
 		// A file of one short chunk: the challenge can only ask for it.
 		let file = TestFile::new(44, 3);
-		submit_file(&alice(), &file);
 		register(&charlie());
+		let id = submit_file(&alice(), &file);
+		run_to_block(10);
+		ack_all(id);
 		run_to_block(20);
 		assert_eq!(challenge_of(&charlie(), 2).chunk_index, 0);
 		assert_eq!(file.chunk(0).len(), 44);
@@ -188,8 +194,12 @@ fn a_late_proof_is_rejected() {
 		run_to_block(20 + RESPONSE_WINDOW - 1);
 		assert_ok!(prove(&charlie(), 2, &file));
 
-		// Dave's challenge of period 3 goes unanswered until its deadline.
+		// Dave's challenge of period 3, on the only file he holds, goes unanswered until its
+		// deadline.
 		register(&dave());
+		let dave_file = TestFile::new(5000, 9);
+		let dave_id = submit_replicated(&alice(), &dave_file, 2);
+		assign_and_ack(dave_id);
 		run_to_block(30);
 		let dave_index = challenge_of(&dave(), 3).chunk_index;
 		run_to_block(30 + RESPONSE_WINDOW);
@@ -197,8 +207,8 @@ fn a_late_proof_is_rejected() {
 			StorageCommitments::submit_proof(
 				RuntimeOrigin::signed(dave()),
 				3,
-				file.chunk(dave_index),
-				Box::new(file.proof(dave_index))
+				dave_file.chunk(dave_index),
+				Box::new(dave_file.proof(dave_index))
 			),
 			Error::<Test>::ChallengeDeadlinePassed
 		);
@@ -257,6 +267,38 @@ fn a_missed_challenge_slashes_the_stake() {
 		System::assert_has_event(
 			Event::ChallengeMissed { provider: charlie(), period: 2, file_id: 0, slashed }.into(),
 		);
+		// One miss is counted on the replica, which Charlie keeps.
+		assert!(MissedChallenges::<Test>::get().is_empty());
+		let replica = Replicas::<Test>::get(0).unwrap().holders[0].clone();
+		assert_eq!((replica.provider, replica.missed), (charlie(), 1));
+	});
+}
+
+#[test]
+fn a_replica_missed_twice_in_a_row_is_released() {
+	build_and_execute(|| {
+		let file = TestFile::standard();
+		// A stake that stays above the minimum through two slashes.
+		register_offering(&charlie(), 10 * MIN_STAKE, CAPACITY);
+		let id = submit_file(&alice(), &file);
+		run_to_block(10);
+		ack_all(id);
+		// Period 2 missed, period 3 proven: the run of misses starts over.
+		run_to_block(30);
+		assert_ok!(prove(&charlie(), 3, &file));
+		assert_eq!(Replicas::<Test>::get(id).unwrap().holders[0].missed, 0);
+		// Periods 4 and 5 missed: presumed lost, released with the second miss.
+		run_to_block(50 + RESPONSE_WINDOW - 1);
+		assert_eq!(holders(id), vec![charlie()]);
+		run_to_block(50 + RESPONSE_WINDOW);
+		assert!(holders(id).is_empty());
+		assert_eq!(AckedFileCount::<Test>::get(charlie()), 0);
+		assert_eq!(ProviderCapacity::<Test>::get(charlie()).used, 0);
+		System::assert_has_event(
+			Event::ReplicaReleased { file_id: id, provider: charlie() }.into(),
+		);
+		// No copy is left to fetch from: nobody is assigned it again.
+		assert!(AssignmentQueue::<Test>::get().is_empty());
 	});
 }
 
@@ -276,6 +318,9 @@ fn a_proven_challenge_is_not_slashed() {
 fn an_understaked_provider_is_skipped_until_it_tops_up() {
 	build_and_execute(|| {
 		challenged_setup();
+		// A second file, which Charlie keeps after losing the first to the miss at block 25.
+		let second = submit_file(&alice(), &TestFile::new(5000, 9));
+		assign_and_ack(second);
 		run_to_block(30);
 		// Slashed to 900 < MIN_STAKE at block 25: no challenge in period 3.
 		assert!(!Challenges::<Test>::contains_key(charlie(), 3));
@@ -293,8 +338,10 @@ fn an_understaked_provider_is_skipped_until_it_tops_up() {
 fn a_file_expiring_before_the_deadline_is_not_challenged() {
 	build_and_execute(|| {
 		let file = TestFile::standard();
-		submit_file(&alice(), &file);
 		register(&charlie());
+		let id = submit_file(&alice(), &file);
+		run_to_block(10);
+		ack_all(id);
 		for period in 2..=9 {
 			run_to_block(10 * period as u64);
 			assert_ok!(prove(&charlie(), period, &file));
@@ -309,8 +356,9 @@ fn a_file_expiring_before_the_deadline_is_not_challenged() {
 fn an_expired_file_hit_by_a_draw_is_removed() {
 	build_and_execute(|| {
 		let file = TestFile::standard();
-		submit_file(&alice(), &file);
 		register(&charlie());
+		let id = submit_file(&alice(), &file);
+		assign_and_ack(id);
 		run_to_block(11);
 		assert_eq!(ActiveFileCount::<Test>::get(), 1);
 		// Skip the hooks (and the sweep) until just before a period start past the expiry.

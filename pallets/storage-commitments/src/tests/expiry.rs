@@ -3,10 +3,17 @@
 use super::*;
 use polkadot_sdk::frame_support::assert_ok;
 
-/// Submits `count` small files from Alice at the current block.
+/// Submits `count` small files from Alice at the current block, stored by Charlie (registered
+/// here if not yet), who acknowledges them two blocks later, once all are assigned.
 fn submit_small_files(count: u8) {
-	for seed in 0..count {
-		submit_file(&alice(), &TestFile::new(100, seed + 1));
+	if !Providers::<Test>::contains_key(charlie()) {
+		register(&charlie());
+	}
+	let ids: Vec<FileId> =
+		(0..count).map(|seed| submit_file(&alice(), &TestFile::new(100, seed + 1))).collect();
+	run_to_block(System::block_number() + 2);
+	for id in ids {
+		assert_ok!(ack(&charlie(), id));
 	}
 }
 
@@ -29,9 +36,10 @@ fn activation_is_bounded_per_block_and_oldest_first() {
 #[test]
 fn younger_files_wait_for_their_turn() {
 	build_and_execute(|| {
-		submit_file(&alice(), &TestFile::new(100, 1));
+		submit_small_files(1);
 		run_to_block(5);
-		submit_file(&alice(), &TestFile::new(100, 2));
+		let younger = submit_file(&alice(), &TestFile::new(100, 20));
+		assign_and_ack(younger);
 		run_to_block(11);
 		assert_eq!(ActiveFileCount::<Test>::get(), 1);
 		assert_eq!(NextToActivate::<Test>::get(), 1);

@@ -68,13 +68,22 @@ fn call(u: &mut Unstructured, who: &AccountId) -> Result<Call<Test>> {
 			};
 			let count = u.int_in_range(0..=MAX_TAGS as usize)?;
 			let tags = (0..count).map(|_| bytes::<16>(u)).collect::<Result<Vec<_>>>()?;
-			Call::submit { root, size, tags: BoundedVec::truncate_from(tags) }
+			let replicas = u.int_in_range(0..=MAX_REPLICAS as u8 + 1)?;
+			Call::submit { root, size, tags: BoundedVec::truncate_from(tags), replicas }
 		},
 		1 => Call::renew { file_id: u.int_in_range(0..=4)? },
 		2 => Call::register_provider { stake: amount(u)?, endpoint: bytes::<64>(u)? },
 		3 => Call::update_provider { stake: amount(u)?, endpoint: bytes::<64>(u)? },
 		4 => Call::unregister {},
 		5 => Call::withdraw_unbonded {},
+		6 if u.ratio(1, 2)? => {
+			Call::declare_capacity { bytes: *u.choose(&[0, 1, MAX_FILE_SIZE, CAPACITY, u64::MAX])? }
+		},
+		6 if u.ratio(1, 2)? => {
+			let count = u.int_in_range(0..=MAX_ACKS as usize)?;
+			let files = (0..count).map(|_| u.int_in_range(0..=5)).collect::<Result<Vec<_>>>()?;
+			Call::acknowledge { files: BoundedVec::truncate_from(files) }
+		},
 		_ => proof_call(u, who)?,
 	})
 }

@@ -5,7 +5,7 @@ use polkadot_sdk::{frame_system, sp_runtime::BuildStorage};
 use polkadot_sdk::{pallet_balances, sp_io};
 
 /// The test chain's storage with the funded accounts and `providers` at genesis.
-fn genesis_with(providers: Vec<(AccountId, Balance, Vec<u8>)>) -> sp_io::TestExternalities {
+fn genesis_with(providers: Vec<(AccountId, Balance, Vec<u8>, u64)>) -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: funded().into_iter().map(|account| (account, INITIAL_BALANCE)).collect(),
@@ -20,8 +20,8 @@ fn genesis_with(providers: Vec<(AccountId, Balance, Vec<u8>)>) -> sp_io::TestExt
 #[test]
 fn genesis_providers_are_active_with_their_stake_on_hold() {
 	genesis_with(vec![
-		(charlie(), MIN_STAKE, b"ws://127.0.0.1:9944".to_vec()),
-		(dave(), 2 * MIN_STAKE, b"ws://127.0.0.1:9945".to_vec()),
+		(charlie(), MIN_STAKE, b"ws://127.0.0.1:9944".to_vec(), CAPACITY),
+		(dave(), 2 * MIN_STAKE, b"ws://127.0.0.1:9945".to_vec(), CAPACITY),
 	])
 	.execute_with(|| {
 		assert_eq!(ActiveProviders::<Test>::get().into_inner(), vec![charlie(), dave()]);
@@ -37,14 +37,14 @@ fn genesis_providers_are_active_with_their_stake_on_hold() {
 #[test]
 #[should_panic(expected = "a genesis provider registers")]
 fn a_genesis_provider_below_the_minimum_stake_is_refused() {
-	genesis_with(vec![(charlie(), MIN_STAKE - 1, b"ws://x".to_vec())]);
+	genesis_with(vec![(charlie(), MIN_STAKE - 1, b"ws://x".to_vec(), CAPACITY)]);
 }
 
 #[test]
 #[should_panic(expected = "a genesis provider registers")]
 fn a_genesis_provider_listed_twice_is_refused() {
 	genesis_with(vec![
-		(charlie(), MIN_STAKE, b"ws://x".to_vec()),
-		(charlie(), MIN_STAKE, b"ws://y".to_vec()),
+		(charlie(), MIN_STAKE, b"ws://x".to_vec(), CAPACITY),
+		(charlie(), MIN_STAKE, b"ws://y".to_vec(), CAPACITY),
 	]);
 }

@@ -1,6 +1,7 @@
 //! Unit tests, one file per group of calls or hooks, plus the off-chain worker and the weights.
 //! Every test runs through `build_and_execute`, which checks `do_try_state` at its end.
 
+mod assignment;
 mod challenges;
 mod expiry;
 mod fuzz;
@@ -105,24 +106,74 @@ pub fn endpoint() -> Endpoint<Test> {
 	BoundedVec::truncate_from(b"https://storage.example.org".to_vec())
 }
 
-/// `who` submits `file` without tags; returns the id it gets (or already had).
+/// `who` submits `file` without tags, for one replica; returns the id it gets (or already had).
 pub fn submit_file(who: &AccountId, file: &TestFile) -> FileId {
+	submit_replicated(who, file, 1)
+}
+
+/// `who` submits `file` without tags, for `replicas` replicas; returns its id.
+pub fn submit_replicated(who: &AccountId, file: &TestFile, replicas: u8) -> FileId {
 	assert_ok!(StorageCommitments::submit(
 		RuntimeOrigin::signed(who.clone()),
 		file.root,
 		file.size(),
-		Default::default()
+		Default::default(),
+		replicas,
 	));
 	FileIndex::<Test>::get(file.root, file.size()).expect("the file is logged")
 }
 
-/// `who` registers as a provider with the minimum stake.
+/// `who` registers as a provider with the minimum stake and offers [`CAPACITY`] bytes.
 pub fn register(who: &AccountId) {
+	register_offering(who, MIN_STAKE, CAPACITY);
+}
+
+/// `who` registers as a provider with `stake` and offers `capacity` bytes.
+pub fn register_offering(who: &AccountId, stake: Balance, capacity: u64) {
 	assert_ok!(StorageCommitments::register_provider(
 		RuntimeOrigin::signed(who.clone()),
-		MIN_STAKE,
+		stake,
 		endpoint()
 	));
+	assert_ok!(StorageCommitments::declare_capacity(RuntimeOrigin::signed(who.clone()), capacity));
+}
+
+/// Runs `test` like [`build_and_execute`], with Ferdie registered as a provider first, so that
+/// files can be submitted (a file needs as many active providers as replicas).
+pub fn build_with_provider(test: impl FnOnce()) {
+	build_and_execute(|| {
+		register(&ferdie());
+		test()
+	});
+}
+
+/// The providers assigned file `id`.
+pub fn holders(id: FileId) -> Vec<AccountId> {
+	Replicas::<Test>::get(id)
+		.map(|set| set.holders.into_iter().map(|replica| replica.provider).collect())
+		.unwrap_or_default()
+}
+
+/// `provider` acknowledges file `id`.
+pub fn ack(provider: &AccountId, id: FileId) -> DispatchResultWithPostInfo {
+	StorageCommitments::acknowledge(
+		RuntimeOrigin::signed(provider.clone()),
+		BoundedVec::truncate_from(vec![id]),
+	)
+}
+
+/// Runs to the next block (where queued files get their providers), and every provider
+/// assigned file `id` acknowledges it.
+pub fn assign_and_ack(id: FileId) {
+	run_to_block(System::block_number() + 1);
+	ack_all(id);
+}
+
+/// Every provider assigned file `id` acknowledges it now.
+pub fn ack_all(id: FileId) {
+	for provider in holders(id) {
+		assert_ok!(ack(&provider, id));
+	}
 }
 
 /// The challenge of `provider` in `period`.
@@ -145,12 +196,16 @@ pub fn prove(
 	)
 }
 
-/// Alice submits the standard file at block 1 and Charlie registers; runs to block 20, where
-/// the file (activated at block 11) gets Charlie's challenge of period 2.
+/// Charlie registers and Alice submits the standard file at block 1; Charlie is assigned it at
+/// block 2 and acknowledges it in block 10 (after period 1's challenges, within the
+/// acknowledgement window); runs to block 20, where the file gets Charlie's challenge of
+/// period 2.
 pub fn challenged_setup() -> TestFile {
 	let file = TestFile::standard();
-	submit_file(&alice(), &file);
 	register(&charlie());
+	let id = submit_file(&alice(), &file);
+	run_to_block(10);
+	ack_all(id);
 	run_to_block(20);
 	file
 }

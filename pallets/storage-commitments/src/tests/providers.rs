@@ -15,7 +15,7 @@ fn register_holds_the_stake_and_lists_the_provider() {
 		assert_eq!(info.stake, MIN_STAKE);
 		assert_eq!(info.endpoint, endpoint());
 		assert_eq!(info.status, ProviderStatus::Active);
-		System::assert_last_event(
+		System::assert_has_event(
 			Event::ProviderRegistered { provider: charlie(), stake: MIN_STAKE }.into(),
 		);
 	});

@@ -5,7 +5,7 @@ use polkadot_sdk::frame_support::{assert_noop, assert_ok};
 
 #[test]
 fn renew_adds_a_lifetime_and_the_fee_to_the_rewards() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		let file = TestFile::standard();
 		let id = submit_file(&alice(), &file);
 
@@ -31,7 +31,7 @@ fn renew_adds_a_lifetime_and_the_fee_to_the_rewards() {
 
 #[test]
 fn renew_of_an_unknown_file_fails() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		assert_noop!(
 			StorageCommitments::renew(RuntimeOrigin::signed(alice()), 0),
 			Error::<Test>::FileNotFound
@@ -41,7 +41,7 @@ fn renew_of_an_unknown_file_fails() {
 
 #[test]
 fn renew_of_an_expired_file_fails() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		let id = submit_file(&alice(), &TestFile::standard());
 		// Expired but not swept yet: still stored, no longer renewable.
 		System::set_block_number(1 + FILE_LIFETIME);
@@ -60,7 +60,7 @@ fn renew_of_an_expired_file_fails() {
 
 #[test]
 fn renew_without_the_fee_fails() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		let id = submit_file(&alice(), &TestFile::standard());
 		assert_noop!(
 			StorageCommitments::renew(RuntimeOrigin::signed(pauper()), id),
@@ -71,7 +71,7 @@ fn renew_without_the_fee_fails() {
 
 #[test]
 fn renew_may_not_reach_past_the_maximum_lifetime() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		let id = submit_file(&alice(), &TestFile::standard());
 		assert_ok!(StorageCommitments::renew(RuntimeOrigin::signed(alice()), id));
 		assert_noop!(

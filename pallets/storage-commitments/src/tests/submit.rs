@@ -5,7 +5,7 @@ use polkadot_sdk::frame_support::{assert_noop, assert_ok, traits::fungible::Muta
 
 #[test]
 fn submit_logs_the_file_and_pays_the_fee_into_the_pool() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		let file = TestFile::standard();
 		let issuance = Balances::total_issuance();
 
@@ -35,6 +35,7 @@ fn submit_logs_the_file_and_pays_the_fee_into_the_pool() {
 				size: file.size(),
 				fee,
 				expires_at: 1 + FILE_LIFETIME,
+				replicas: 1,
 			}
 			.into(),
 		);
@@ -43,7 +44,7 @@ fn submit_logs_the_file_and_pays_the_fee_into_the_pool() {
 
 #[test]
 fn submit_charges_a_short_last_chunk_as_a_whole_chunk() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		for (size, chunks) in [(1u64, 1u128), (256, 1), (257, 2), (1000, 4)] {
 			let file = TestFile::new(size as usize, size as u8);
 			let before = free(&alice());
@@ -55,7 +56,7 @@ fn submit_charges_a_short_last_chunk_as_a_whole_chunk() {
 
 #[test]
 fn submit_assigns_sequential_ids() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		assert_eq!(submit_file(&alice(), &TestFile::new(10, 1)), 0);
 		assert_eq!(submit_file(&bob(), &TestFile::new(10, 2)), 1);
 		assert_eq!(submit_file(&alice(), &TestFile::new(10, 3)), 2);
@@ -65,13 +66,14 @@ fn submit_assigns_sequential_ids() {
 
 #[test]
 fn submit_rejects_an_empty_file() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		assert_noop!(
 			StorageCommitments::submit(
 				RuntimeOrigin::signed(alice()),
 				H256::repeat_byte(1),
 				0,
-				Default::default()
+				Default::default(),
+				1,
 			),
 			Error::<Test>::FileEmpty
 		);
@@ -80,19 +82,21 @@ fn submit_rejects_an_empty_file() {
 
 #[test]
 fn submit_rejects_a_file_above_the_maximum_size() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		assert_ok!(StorageCommitments::submit(
 			RuntimeOrigin::signed(alice()),
 			H256::repeat_byte(1),
 			MAX_FILE_SIZE,
-			Default::default()
+			Default::default(),
+			1,
 		));
 		assert_noop!(
 			StorageCommitments::submit(
 				RuntimeOrigin::signed(alice()),
 				H256::repeat_byte(2),
 				MAX_FILE_SIZE + 1,
-				Default::default()
+				Default::default(),
+				1,
 			),
 			Error::<Test>::FileTooLarge
 		);
@@ -101,13 +105,14 @@ fn submit_rejects_a_file_above_the_maximum_size() {
 
 #[test]
 fn submit_rejects_an_empty_tag() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		assert_noop!(
 			StorageCommitments::submit(
 				RuntimeOrigin::signed(alice()),
 				H256::repeat_byte(1),
 				10,
-				tags(&[b"video", b""])
+				tags(&[b"video", b""]),
+				1,
 			),
 			Error::<Test>::EmptyTag
 		);
@@ -116,13 +121,14 @@ fn submit_rejects_an_empty_tag() {
 
 #[test]
 fn submit_without_the_fee_fails_and_changes_nothing() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		assert_noop!(
 			StorageCommitments::submit(
 				RuntimeOrigin::signed(pauper()),
 				H256::repeat_byte(1),
 				10,
-				Default::default()
+				Default::default(),
+				1,
 			),
 			Error::<Test>::InsufficientBalance
 		);
@@ -134,7 +140,8 @@ fn submit_without_the_fee_fails_and_changes_nothing() {
 				RuntimeOrigin::signed(pauper()),
 				H256::repeat_byte(1),
 				10,
-				Default::default()
+				Default::default(),
+				1,
 			),
 			Error::<Test>::InsufficientBalance
 		);
@@ -143,12 +150,13 @@ fn submit_without_the_fee_fails_and_changes_nothing() {
 
 #[test]
 fn submit_stores_tags_once_each() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		assert_ok!(StorageCommitments::submit(
 			RuntimeOrigin::signed(alice()),
 			H256::repeat_byte(1),
 			10,
-			tags(&[b"video", b"video", b"mp4"])
+			tags(&[b"video", b"video", b"mp4"]),
+			1,
 		));
 		assert_eq!(file(0).tags, tags(&[b"video", b"mp4"]));
 	});
@@ -156,7 +164,7 @@ fn submit_stores_tags_once_each() {
 
 #[test]
 fn resubmitting_a_live_commitment_renews_it_instead_of_logging_it_twice() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		let file = TestFile::standard();
 		let id = submit_file(&alice(), &file);
 		run_to_block(5);
@@ -165,7 +173,8 @@ fn resubmitting_a_live_commitment_renews_it_instead_of_logging_it_twice() {
 			RuntimeOrigin::signed(bob()),
 			file.root,
 			file.size(),
-			Default::default()
+			Default::default(),
+			1,
 		));
 
 		assert_eq!(NextFileId::<Test>::get(), 1);
@@ -191,14 +200,15 @@ fn resubmitting_a_live_commitment_renews_it_instead_of_logging_it_twice() {
 
 #[test]
 fn the_same_root_with_another_size_is_another_file() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		let root = H256::repeat_byte(7);
 		for size in [10, 11] {
 			assert_ok!(StorageCommitments::submit(
 				RuntimeOrigin::signed(alice()),
 				root,
 				size,
-				Default::default()
+				Default::default(),
+				1,
 			));
 		}
 		assert_eq!(FileIndex::<Test>::get(root, 10), Some(0));
@@ -208,10 +218,10 @@ fn the_same_root_with_another_size_is_another_file() {
 
 #[test]
 fn resubmitting_merges_tags_up_to_the_maximum() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		let root = H256::repeat_byte(7);
 		let submit = |tags: FileTags<Test>| {
-			StorageCommitments::submit(RuntimeOrigin::signed(alice()), root, 10, tags)
+			StorageCommitments::submit(RuntimeOrigin::signed(alice()), root, 10, tags, 1)
 		};
 		assert_ok!(submit(tags(&[b"a", b"b"])));
 		assert_ok!(submit(tags(&[b"b", b"c"])));
@@ -219,6 +229,7 @@ fn resubmitting_merges_tags_up_to_the_maximum() {
 		// A fourth distinct tag is one too many; nothing changes, the fee is not taken.
 		assert_noop!(submit(tags(&[b"a", b"d"])), Error::<Test>::TooManyTags);
 		// Known tags only: a plain renewal (later, so it stays within MAX_LIFETIME).
+		assign_and_ack(0);
 		run_to_block(60);
 		assert_ok!(submit(tags(&[b"c"])));
 		assert_eq!(file(0).tags, tags(&[b"a", b"b", b"c"]));
@@ -228,7 +239,7 @@ fn resubmitting_merges_tags_up_to_the_maximum() {
 
 #[test]
 fn resubmitting_an_expired_commitment_logs_a_new_file() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		let file = TestFile::standard();
 		submit_file(&alice(), &file);
 		// Expired, and not swept yet (no hook ran).
@@ -253,17 +264,19 @@ fn resubmitting_an_expired_commitment_logs_a_new_file() {
 
 #[test]
 fn a_renewal_may_not_reach_past_the_maximum_lifetime() {
-	build_and_execute(|| {
+	build_with_provider(|| {
 		let file = TestFile::standard();
-		submit_file(&alice(), &file);
+		let id = submit_file(&alice(), &file);
 		// 1 + 200 blocks ahead: fine; 1 + 300: more than MAX_LIFETIME (250) from block 1.
 		submit_file(&alice(), &file);
+		assign_and_ack(id);
 		assert_noop!(
 			StorageCommitments::submit(
 				RuntimeOrigin::signed(alice()),
 				file.root,
 				file.size(),
-				Default::default()
+				Default::default(),
+				1,
 			),
 			Error::<Test>::LifetimeTooLong
 		);

@@ -1,7 +1,11 @@
 //! The weight a call declares is its `WeightInfo` weight; the hooks stay within their bounds.
 
 use super::*;
-use polkadot_sdk::frame_support::{dispatch::GetDispatchInfo, traits::Hooks, weights::Weight};
+use polkadot_sdk::frame_support::{
+	dispatch::GetDispatchInfo,
+	traits::{Get, Hooks},
+	weights::{RuntimeDbWeight, Weight},
+};
 
 type Weights = <Test as Config>::WeightInfo;
 
@@ -14,8 +18,18 @@ fn calls_declare_their_weight() {
 	new_test_ext().execute_with(|| {
 		let file = TestFile::new(300, 1);
 		assert_eq!(
-			declared(Call::submit { root: file.root, size: 300, tags: Default::default() }),
+			declared(Call::submit {
+				root: file.root,
+				size: 300,
+				tags: Default::default(),
+				replicas: 2
+			}),
 			Weights::submit()
+		);
+		assert_eq!(declared(Call::declare_capacity { bytes: 1 }), Weights::declare_capacity());
+		assert_eq!(
+			declared(Call::acknowledge { files: BoundedVec::truncate_from(vec![1, 2, 3]) }),
+			Weights::acknowledge(3)
 		);
 		assert_eq!(declared(Call::renew { file_id: 0 }), Weights::renew());
 		assert_eq!(
@@ -45,19 +59,30 @@ fn hook_weights_grow_with_their_work() {
 	assert!(Weights::process_deadlines(MAX_PROVIDERS).all_gt(Weights::process_deadlines(1)));
 	assert!(Weights::activate_files(MAX_ACTIVATIONS).all_gt(Weights::activate_files(1)));
 	assert!(Weights::sweep_expired(MAX_EXPIRY_SCANS).all_gt(Weights::sweep_expired(1)));
+	assert!(Weights::assign_files(1, MAX_PROVIDERS).all_gt(Weights::assign_files(1, 1)));
+	assert!(Weights::assign_files(MAX_ASSIGNMENTS, 1).all_gt(Weights::assign_files(1, 1)));
+	assert!(Weights::release_replicas(MAX_RELEASES).all_gt(Weights::release_replicas(1)));
+	assert!(Weights::acknowledge(MAX_ACKS).all_gt(Weights::acknowledge(1)));
 }
 
 #[test]
 fn on_initialize_reports_the_work_it_did() {
 	build_and_execute(|| {
-		submit_file(&alice(), &TestFile::standard());
 		register(&charlie());
+		let id = submit_file(&alice(), &TestFile::standard());
+		assign_and_ack(id);
 		run_to_block(19);
 		System::set_block_number(20);
 		let weight = StorageCommitments::on_initialize(20);
+		let empty_queue =
+			<<Test as frame_system::Config>::DbWeight as Get<RuntimeDbWeight>>::get().reads(1);
 		assert_eq!(
 			weight,
-			Weights::activate_files(0) + Weights::issue_challenges(1) + Weights::sweep_expired(1)
+			Weights::release_replicas(0)
+				+ empty_queue
+				+ Weights::activate_files(0)
+				+ Weights::issue_challenges(1)
+				+ Weights::sweep_expired(1)
 		);
 	});
 }

@@ -1,0 +1,201 @@
+//! The providers the chain assigned a file to, and getting the file to them.
+//!
+//! After `submit`, the chain draws a file's providers in a later block; each becomes
+//! responsible for the file only once its node holds every segment and its off-chain worker
+//! acknowledged it. `zerog storage upload` uploads to the node it talks to, then to every
+//! assigned provider that has not acknowledged yet, at the endpoint the provider registered.
+//! A provider the client cannot reach is not an error: its node fetches the file from a
+//! provider that acknowledged it (the node's replicator).
+
+use crate::{
+	account::format_account_bytes, error::CliError, rpc::NodeRpc, storage::upload_segments,
+};
+use codec::{Decode, Encode};
+use serde::Serialize;
+use std::{
+	path::Path,
+	time::{Duration, Instant},
+};
+use zerog_primitives::storage::FileTree;
+
+/// How long to wait for the chain to draw a new file's providers (a block or two after the
+/// `submit`, longer when many files wait).
+pub const ASSIGNMENT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How often the chain is asked whether the providers are drawn.
+const POLL_INTERVAL: Duration = Duration::from_secs(1);
+
+/// One provider assigned a file, as the runtime API `StorageCommitmentsApi_replicas` returns it
+/// (`pallet_storage_commitments::ReplicaSummary`).
+#[derive(Clone, Debug, PartialEq, Eq, Decode, Encode)]
+pub struct Replica {
+	/// The provider's account.
+	pub provider: [u8; 32],
+	/// Whether it acknowledged holding the whole file.
+	pub acked: bool,
+	/// Its registered endpoint (the node to upload to).
+	pub endpoint: Vec<u8>,
+}
+
+/// What the upload did for one assigned provider.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplicaReport {
+	/// The provider, SS58.
+	pub provider: String,
+	/// Its registered endpoint.
+	pub endpoint: String,
+	/// Whether it had acknowledged the file when the upload looked.
+	pub acknowledged: bool,
+	/// Segments sent to its node (0: it had them, or it is the node the upload went to).
+	pub uploaded_segments: Option<u64>,
+	/// Why its node could not be given the file; it fetches the file itself then.
+	pub error: Option<String>,
+}
+
+/// The providers assigned file `file_id` at the node's best block.
+pub async fn replicas(rpc: &NodeRpc, file_id: u64) -> Result<Vec<Replica>, CliError> {
+	let bytes = rpc.state_call("StorageCommitmentsApi_replicas", &file_id.encode()).await?;
+	Vec::<Replica>::decode(&mut &bytes[..]).map_err(|error| {
+		CliError::Chain(format!("cannot decode the providers of file #{file_id}: {error}"))
+	})
+}
+
+/// The providers of file `file_id`, once the chain drew them (or none after `timeout`).
+pub async fn wait_for_replicas(
+	rpc: &NodeRpc,
+	file_id: u64,
+	timeout: Duration,
+) -> Result<Vec<Replica>, CliError> {
+	let deadline = Instant::now() + timeout;
+	loop {
+		let found = replicas(rpc, file_id).await?;
+		if !found.is_empty() || Instant::now() >= deadline {
+			return Ok(found);
+		}
+		tokio::time::sleep(POLL_INTERVAL).await;
+	}
+}
+
+/// Where to upload for a registered endpoint; `None` if it is not a URL the client speaks.
+pub fn endpoint_url(endpoint: &[u8]) -> Option<String> {
+	let url = std::str::from_utf8(endpoint).ok()?.trim();
+	["ws://", "wss://", "http://", "https://"]
+		.iter()
+		.any(|scheme| url.starts_with(scheme))
+		.then(|| url.trim_end_matches('/').to_string())
+}
+
+/// Whether two URLs name the same node: the same host and port, whatever the scheme (a node's
+/// RPC serves WebSocket and HTTP on one port), with `localhost` and `127.0.0.1` alike.
+pub fn same_node(a: &str, b: &str) -> bool {
+	fn authority(url: &str) -> String {
+		let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+		let authority = rest.split('/').next().unwrap_or_default().to_ascii_lowercase();
+		authority.replacen("localhost", "127.0.0.1", 1)
+	}
+	authority(a) == authority(b)
+}
+
+/// Uploads the file (hashed into `tree`, read from `path`) to every provider in `replicas`
+/// that has not acknowledged it, except the node `uploaded_to` (which has it already).
+pub async fn push_to_replicas(
+	replicas: &[Replica],
+	uploaded_to: &str,
+	tree: &FileTree,
+	path: &Path,
+	parallel: usize,
+	timeout: Duration,
+	show_progress: bool,
+) -> Vec<ReplicaReport> {
+	let mut reports = Vec::with_capacity(replicas.len());
+	for replica in replicas {
+		let endpoint = String::from_utf8_lossy(&replica.endpoint).into_owned();
+		let mut report = ReplicaReport {
+			provider: format_account_bytes(&replica.provider),
+			endpoint: endpoint.clone(),
+			acknowledged: replica.acked,
+			uploaded_segments: None,
+			error: None,
+		};
+		if replica.acked {
+			reports.push(report);
+			continue;
+		}
+		match endpoint_url(&replica.endpoint) {
+			None => report.error = Some("the endpoint is not a ws(s):// or http(s):// URL".into()),
+			Some(url) if same_node(&url, uploaded_to) => report.uploaded_segments = Some(0),
+			Some(url) => {
+				let pushed = async {
+					let rpc = NodeRpc::connect(&url).await?;
+					upload_segments(&rpc, tree, path, parallel, timeout, show_progress).await
+				};
+				match pushed.await {
+					Ok((sent, _info)) => report.uploaded_segments = Some(sent),
+					Err(error) => report.error = Some(error.to_string()),
+				}
+			},
+		}
+		reports.push(report);
+	}
+	reports
+}
+
+/// One line per provider, for people.
+pub fn describe(report: &ReplicaReport) -> String {
+	let state = match (&report.error, report.uploaded_segments, report.acknowledged) {
+		(_, _, true) => "acknowledged".to_string(),
+		(Some(error), _, _) => format!(
+			"not reached ({error}); its node fetches the file from a provider that holds it"
+		),
+		(None, Some(sent), _) => format!("uploaded {sent} segments; acknowledgement pending"),
+		(None, None, false) => "acknowledgement pending".to_string(),
+	};
+	format!("provider {} at {}: {state}", report.provider, report.endpoint)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn replicas_decode_as_the_runtime_api_encodes_them() {
+		let replicas = vec![
+			Replica { provider: [1; 32], acked: true, endpoint: b"ws://a:1".to_vec() },
+			Replica { provider: [2; 32], acked: false, endpoint: vec![] },
+		];
+		let bytes = replicas.encode();
+		assert_eq!(Vec::<Replica>::decode(&mut &bytes[..]).unwrap(), replicas);
+	}
+
+	#[test]
+	fn endpoints_are_urls_the_client_speaks() {
+		assert_eq!(endpoint_url(b"ws://127.0.0.1:9944/").as_deref(), Some("ws://127.0.0.1:9944"));
+		assert_eq!(endpoint_url(b" https://a.example ").as_deref(), Some("https://a.example"));
+		for bad in [&b"ftp://a"[..], b"", b"127.0.0.1:9944", &[0xff]] {
+			assert_eq!(endpoint_url(bad), None, "{bad:?}");
+		}
+	}
+
+	#[test]
+	fn the_same_node_whatever_the_scheme() {
+		assert!(same_node("ws://127.0.0.1:9944", "http://127.0.0.1:9944"));
+		assert!(same_node("ws://localhost:9944", "http://127.0.0.1:9944/"));
+		assert!(!same_node("ws://127.0.0.1:9944", "ws://127.0.0.1:9945"));
+		assert!(!same_node("ws://10.0.0.1:9944", "ws://127.0.0.1:9944"));
+	}
+
+	#[test]
+	fn each_state_reads_plainly() {
+		let report = |acknowledged, uploaded_segments, error: Option<&str>| ReplicaReport {
+			provider: "p".into(),
+			endpoint: "ws://e".into(),
+			acknowledged,
+			uploaded_segments,
+			error: error.map(Into::into),
+		};
+		assert!(describe(&report(true, None, None)).ends_with("acknowledged"));
+		assert!(describe(&report(false, Some(3), None)).contains("uploaded 3 segments"));
+		assert!(describe(&report(false, None, Some("refused"))).contains("fetches the file"));
+	}
+}
