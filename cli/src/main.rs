@@ -67,8 +67,9 @@ enum StorageCommand {
 	/// segment the node is missing, each with its merkle proof, a few at a time, and waits until
 	/// the node reports the file finalized (all segments stored). Then waits for the chain to
 	/// draw the file's providers and uploads the file to each one's node that lacks it (a
-	/// provider it cannot reach fetches the file from another that holds it), and prints each
-	/// provider's state. Interrupted uploads resume where they stopped when run again.
+	/// provider it cannot reach fetches the file from another that holds it), waits until
+	/// every provider acknowledged it, and prints them. Interrupted uploads resume where they
+	/// stopped when run again.
 	Upload(UploadArgs),
 	/// Download a file by its root, verifying every segment.
 	///
@@ -129,7 +130,8 @@ struct UploadArgs {
 	signer: SignerArgs,
 	#[command(flatten)]
 	transfer: TransferArgs,
-	/// Seconds to wait for the node to report the file finalized once all segments are sent.
+	/// Seconds to wait for the node to report the file finalized once all segments are sent,
+	/// and again for the providers to acknowledge it.
 	#[arg(long, value_name = "SECS", default_value_t = 120)]
 	timeout: u64,
 	/// Print one JSON object (root, size, fileId, ...) instead of text; no progress bar.

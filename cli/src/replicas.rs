@@ -5,7 +5,8 @@
 //! acknowledged it. `zerog storage upload` uploads to the node it talks to, then to every
 //! assigned provider that has not acknowledged yet, at the endpoint the provider registered.
 //! A provider the client cannot reach is not an error: its node fetches the file from a
-//! provider that acknowledged it (the node's replicator).
+//! provider that acknowledged it (the node's replicator). The upload then waits until every
+//! assigned provider acknowledged the file.
 
 use crate::{
 	account::format_account_bytes, error::CliError, rpc::NodeRpc, storage::upload_segments,
@@ -75,6 +76,56 @@ pub async fn wait_for_replicas(
 		}
 		tokio::time::sleep(POLL_INTERVAL).await;
 	}
+}
+
+/// The providers of file `file_id` once every one of them acknowledged it, or as they stand
+/// after `timeout`.
+pub async fn wait_for_acks(
+	rpc: &NodeRpc,
+	file_id: u64,
+	timeout: Duration,
+) -> Result<Vec<Replica>, CliError> {
+	let deadline = Instant::now() + timeout;
+	loop {
+		let found = replicas(rpc, file_id).await?;
+		let all_acked = !found.is_empty() && found.iter().all(|replica| replica.acked);
+		if all_acked || Instant::now() >= deadline {
+			return Ok(found);
+		}
+		tokio::time::sleep(POLL_INTERVAL).await;
+	}
+}
+
+/// Marks the providers of `reports` that acknowledged in `settled`; the error if some did not.
+pub fn record_acks(
+	reports: &mut [ReplicaReport],
+	settled: &[Replica],
+	file_id: u64,
+	timeout: Duration,
+) -> Result<(), CliError> {
+	for replica in settled.iter().filter(|replica| replica.acked) {
+		let provider = format_account_bytes(&replica.provider);
+		for report in reports.iter_mut().filter(|report| report.provider == provider) {
+			report.acknowledged = true;
+		}
+	}
+	let waiting: Vec<&str> = reports
+		.iter()
+		.filter(|report| !report.acknowledged)
+		.map(|report| report.provider.as_str())
+		.collect();
+	if waiting.is_empty() {
+		return Ok(());
+	}
+	Err(CliError::Timeout(format!(
+		"{} of {} providers acknowledged file #{file_id} within {} s; waiting for {}. The file \
+		 is committed and on the node: run the upload again to resume, or check later with \
+		 `zerog storage info`",
+		reports.len() - waiting.len(),
+		reports.len(),
+		timeout.as_secs(),
+		waiting.join(", ")
+	)))
 }
 
 /// Where to upload for a registered endpoint; `None` if it is not a URL the client speaks.
@@ -183,6 +234,28 @@ mod tests {
 		assert!(same_node("ws://localhost:9944", "http://127.0.0.1:9944/"));
 		assert!(!same_node("ws://127.0.0.1:9944", "ws://127.0.0.1:9945"));
 		assert!(!same_node("ws://10.0.0.1:9944", "ws://127.0.0.1:9944"));
+	}
+
+	#[test]
+	fn acknowledgements_are_recorded_and_missing_ones_named() {
+		let report = |provider: [u8; 32]| ReplicaReport {
+			provider: format_account_bytes(&provider),
+			endpoint: "ws://e".into(),
+			acknowledged: false,
+			uploaded_segments: Some(1),
+			error: None,
+		};
+		let replica = |provider, acked| Replica { provider, acked, endpoint: vec![] };
+		let mut reports = vec![report([1; 32]), report([2; 32])];
+		let timeout = Duration::from_secs(9);
+		let error = record_acks(&mut reports, &[replica([1; 32], true)], 4, timeout).unwrap_err();
+		assert!(reports[0].acknowledged && !reports[1].acknowledged);
+		let message = error.to_string();
+		assert!(message.contains("1 of 2 providers acknowledged file #4"), "{message}");
+		assert!(message.contains(&format_account_bytes(&[2; 32])), "{message}");
+		let settled = [replica([1; 32], true), replica([2; 32], true)];
+		assert!(record_acks(&mut reports, &settled, 4, timeout).is_ok());
+		assert!(reports.iter().all(|report| report.acknowledged));
 	}
 
 	#[test]

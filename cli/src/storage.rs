@@ -12,7 +12,8 @@ use crate::{
 	hexstr,
 	progress::bytes_bar,
 	replicas::{
-		describe as describe_replica, push_to_replicas, wait_for_replicas, ASSIGNMENT_TIMEOUT,
+		describe as describe_replica, push_to_replicas, record_acks, wait_for_acks,
+		wait_for_replicas, ASSIGNMENT_TIMEOUT,
 	},
 	rpc::{FileInfo, NodeRpc, MISSING_PAGE_LIMIT, STORAGE_UNKNOWN_FILE},
 };
@@ -194,7 +195,7 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), CliErro
 
 	// The chain draws the file's providers in a block after the `submit`; each provider's node
 	// that does not have the file yet gets it from here (or else from another provider).
-	let replicas = match info.file_id {
+	let mut replicas = match info.file_id {
 		Some(file_id) => {
 			let assigned = wait_for_replicas(&rpc, file_id, ASSIGNMENT_TIMEOUT).await?;
 			if assigned.is_empty() {
@@ -210,6 +211,14 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), CliErro
 		},
 		None => Vec::new(),
 	};
+	// Done once the providers acknowledged: from then on they answer challenges for the file.
+	if let (Some(file_id), false) = (info.file_id, replicas.is_empty()) {
+		if show_progress {
+			eprintln!("waiting for {} provider(s) to acknowledge the file", replicas.len());
+		}
+		let settled = wait_for_acks(&rpc, file_id, options.timeout).await?;
+		record_acks(&mut replicas, &settled, file_id, options.timeout)?;
+	}
 
 	if options.json {
 		let output = serde_json::json!({

@@ -45,6 +45,11 @@ async fn a_fresh_dev_chain_stores_certifies_and_serves_inference_out_of_the_box(
 	let uploaded = zerog_json(&node, &["storage", "upload", &path("dataset.bin")]);
 	let root = uploaded["root"].as_str().unwrap().to_owned();
 	let file_id = uploaded["fileId"].as_u64().expect("the chain gave the file an id");
+	// One provider on a dev chain, Alice, drawn for the file; the upload returns once she
+	// acknowledged it.
+	let replicas = uploaded["replicas"].as_array().expect("the upload reports its providers");
+	assert_eq!(replicas.len(), 1, "{uploaded}");
+	assert_eq!(replicas[0]["acknowledged"], true, "{uploaded}");
 	let from = node.best_number().await;
 	zerog_json(&node, &["storage", "download", &root, "-o", &path("dataset.copy")]);
 	assert!(std::fs::read(path("dataset.copy")).unwrap() == file, "the downloaded file differs");

@@ -349,6 +349,10 @@ async fn a_second_provider_fetches_its_assigned_replica_from_the_first_and_prove
 	};
 	assert_eq!(report_of(&alice_node)["uploadedSegments"], 3, "pushed to Alice's: {uploaded}");
 	assert_eq!(report_of(&bob_node)["uploadedSegments"], 0, "Bob's node had it: {uploaded}");
+	assert!(
+		replicas.iter().all(|r| r["acknowledged"] == true),
+		"the upload returns once both acknowledged: {uploaded}"
+	);
 	let holds: bool = alice_rpc
 		.request(
 			"storage_holdsFile",
