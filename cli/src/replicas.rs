@@ -68,14 +68,7 @@ pub async fn wait_for_replicas(
 	file_id: u64,
 	timeout: Duration,
 ) -> Result<Vec<Replica>, CliError> {
-	let deadline = Instant::now() + timeout;
-	loop {
-		let found = replicas(rpc, file_id).await?;
-		if !found.is_empty() || Instant::now() >= deadline {
-			return Ok(found);
-		}
-		tokio::time::sleep(POLL_INTERVAL).await;
-	}
+	poll_replicas(rpc, file_id, timeout, |found| !found.is_empty()).await
 }
 
 /// The providers of file `file_id` once every one of them acknowledged it, or as they stand
@@ -85,11 +78,23 @@ pub async fn wait_for_acks(
 	file_id: u64,
 	timeout: Duration,
 ) -> Result<Vec<Replica>, CliError> {
+	poll_replicas(rpc, file_id, timeout, |found| {
+		!found.is_empty() && found.iter().all(|replica| replica.acked)
+	})
+	.await
+}
+
+/// Asks for the providers of file `file_id` until `done` accepts them or `timeout` passed.
+async fn poll_replicas(
+	rpc: &NodeRpc,
+	file_id: u64,
+	timeout: Duration,
+	done: impl Fn(&[Replica]) -> bool,
+) -> Result<Vec<Replica>, CliError> {
 	let deadline = Instant::now() + timeout;
 	loop {
 		let found = replicas(rpc, file_id).await?;
-		let all_acked = !found.is_empty() && found.iter().all(|replica| replica.acked);
-		if all_acked || Instant::now() >= deadline {
+		if done(&found) || Instant::now() >= deadline {
 			return Ok(found);
 		}
 		tokio::time::sleep(POLL_INTERVAL).await;
