@@ -26,6 +26,9 @@ pub enum CliError {
 	},
 	/// A wait (for inclusion, certification or finalization) ran out of time.
 	Timeout(String),
+	/// A node's storage data plane could not be reached, refused a request, or sent something
+	/// that is not the protocol.
+	Data(zerog_client::storage::DataError),
 	/// A provider's gateway could not be reached, refused a request or answered with something
 	/// this client will not sign.
 	Gateway(String),
@@ -50,6 +53,7 @@ impl fmt::Display for CliError {
 			},
 			Self::Timeout(message) => write!(f, "timed out: {message}"),
 			Self::Gateway(message) => write!(f, "{message}"),
+			Self::Data(error) => write!(f, "storage data plane {error}"),
 		}
 	}
 }
@@ -59,5 +63,15 @@ impl std::error::Error for CliError {}
 impl From<RpcError> for CliError {
 	fn from(error: RpcError) -> Self {
 		Self::Rpc(error)
+	}
+}
+
+impl From<zerog_client::storage::DataError> for CliError {
+	/// Corrupt data is a [`CliError::Verification`]; anything else a [`CliError::Data`].
+	fn from(error: zerog_client::storage::DataError) -> Self {
+		match error {
+			zerog_client::storage::DataError::Corrupt(reason) => Self::Verification(reason),
+			other => Self::Data(other),
+		}
 	}
 }

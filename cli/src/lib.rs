@@ -3,9 +3,11 @@
 //! need the same verified storage transfers.
 //!
 //! - [`rpc`]: typed `storage_*` / `da_*` JSON-RPC client ([`rpc::NodeRpc`]).
-//! - [`storage`]: hash a file into its merkle tree, upload its segments with proofs, download
-//!   a file verifying every segment ([`storage::upload_segments`],
-//!   [`storage::download_verified`]).
+//! - [`storage`]: `zerog storage` (hash a file into its merkle tree, commit it, upload,
+//!   download, inspect).
+//! - [`transfer`]: segments over the nodes' data planes: upload to one node
+//!   ([`transfer::upload_segments`]), download from several in parallel, verifying every segment
+//!   ([`transfer::download_verified`]).
 //! - [`da`]: erasure-coded blobs.
 //! - [`chain`]: signing keys, transactions (events and fee of each), dynamic storage reads.
 //! - [`compute`]: `zerog compute` (services, ledger, jobs, chat through a gateway).
@@ -23,4 +25,5 @@ pub mod progress;
 pub mod replicas;
 pub mod rpc;
 pub mod storage;
+pub mod transfer;
 pub mod value;

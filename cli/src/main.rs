@@ -64,8 +64,9 @@ enum StorageCommand {
 	/// same root and size (a resumed upload), submits StorageCommitments.submit(root, size,
 	/// tags, replicas), which charges the storage fee for each replica, and waits for it in a
 	/// best block; the chain then assigns the file to that many providers. Then uploads every
-	/// segment the node is missing, each with its merkle proof, a few at a time, and waits until
-	/// the node reports the file finalized (all segments stored). Then waits for the chain to
+	/// segment the node is missing, each with its merkle proof, a few at a time, over the node's
+	/// storage data plane (binary over HTTP), and waits until the node reports the file
+	/// finalized (all segments stored). Then waits for the chain to
 	/// draw the file's providers and uploads the file to each one's node that lacks it (a
 	/// provider it cannot reach fetches the file from another that holds it), waits until
 	/// every provider acknowledged it, and prints them. Interrupted uploads resume where they
@@ -73,10 +74,14 @@ enum StorageCommand {
 	Upload(UploadArgs),
 	/// Download a file by its root, verifying every segment.
 	///
-	/// Reads the file's size from the node, downloads each segment with its proof and checks
-	/// the proof against the root before writing. The data goes to a temporary file next to
-	/// OUTPUT that is renamed only when every segment verified; on a corrupt segment the
-	/// download stops, the partial file is deleted and the exit code is non-zero.
+	/// Reads the file's size and its providers from the chain (only a chain RPC is needed),
+	/// then downloads segments from every provider that acknowledged the file, in parallel over
+	/// their storage data planes (binary over HTTP), and from the --rpc node last. Every segment
+	/// is checked against the committed root and size before it is written; a source that
+	/// fails or sends a corrupt segment is dropped and its segments come from the others. The
+	/// data goes to a temporary file next to OUTPUT that is renamed only when every segment
+	/// verified; if no source can serve a segment, the partial file is deleted and the exit
+	/// code is non-zero.
 	Download(DownloadArgs),
 	/// Show what the node and the chain know about a file.
 	///
@@ -148,6 +153,10 @@ struct DownloadArgs {
 	/// Where to write the file.
 	#[arg(short, long, value_name = "FILE")]
 	output: PathBuf,
+	/// Size of the file in bytes: needed only when several live files share the root (files
+	/// that differ only in trailing zero bytes do).
+	#[arg(long, value_name = "BYTES")]
+	size: Option<u64>,
 	#[command(flatten)]
 	transfer: TransferArgs,
 	/// Print one JSON object instead of text; no progress bar.
@@ -253,7 +262,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 		},
 		Command::Storage(StorageCommand::Download(args)) => {
 			let parallel = usize::from(args.transfer.parallel);
-			storage::download(rpc, args.root, &args.output, parallel, args.json).await
+			storage::download(rpc, args.root, args.size, &args.output, parallel, args.json).await
 		},
 		Command::Storage(StorageCommand::Info(args)) => {
 			storage::info(rpc, args.root, args.json).await

@@ -9,7 +9,10 @@
 //! assigned provider acknowledged the file.
 
 use crate::{
-	account::format_account_bytes, error::CliError, rpc::NodeRpc, storage::upload_segments,
+	account::format_account_bytes,
+	error::CliError,
+	rpc::NodeRpc,
+	transfer::{upload_segments, REQUEST_TIMEOUT},
 };
 use codec::{Decode, Encode};
 use serde::Serialize;
@@ -17,6 +20,7 @@ use std::{
 	path::Path,
 	time::{Duration, Instant},
 };
+use zerog_client::storage::DataClient;
 use zerog_primitives::storage::FileTree;
 
 /// How long to wait for the chain to draw a new file's providers (a block or two after the
@@ -133,17 +137,8 @@ pub fn record_acks(
 	)))
 }
 
-/// Where to upload for a registered endpoint; `None` if it is not a URL the client speaks.
-pub fn endpoint_url(endpoint: &[u8]) -> Option<String> {
-	let url = std::str::from_utf8(endpoint).ok()?.trim();
-	["ws://", "wss://", "http://", "https://"]
-		.iter()
-		.any(|scheme| url.starts_with(scheme))
-		.then(|| url.trim_end_matches('/').to_string())
-}
-
-/// Whether two URLs name the same node: the same host and port, whatever the scheme (a node's
-/// RPC serves WebSocket and HTTP on one port), with `localhost` and `127.0.0.1` alike.
+/// Whether two URLs name the same node: the same host and port, whatever the scheme, with
+/// `localhost` and `127.0.0.1` alike.
 pub fn same_node(a: &str, b: &str) -> bool {
 	fn authority(url: &str) -> String {
 		let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
@@ -178,16 +173,12 @@ pub async fn push_to_replicas(
 			reports.push(report);
 			continue;
 		}
-		match endpoint_url(&replica.endpoint) {
-			None => report.error = Some("the endpoint is not a ws(s):// or http(s):// URL".into()),
-			Some(url) if same_node(&url, uploaded_to) => report.uploaded_segments = Some(0),
-			Some(url) => {
-				let pushed = async {
-					let rpc = NodeRpc::connect(&url).await?;
-					upload_segments(&rpc, tree, path, parallel, timeout, show_progress).await
-				};
-				match pushed.await {
-					Ok((sent, _info)) => report.uploaded_segments = Some(sent),
+		match DataClient::new(&endpoint, REQUEST_TIMEOUT) {
+			Err(error) => report.error = Some(error.to_string()),
+			Ok(data) if same_node(data.url(), uploaded_to) => report.uploaded_segments = Some(0),
+			Ok(data) => {
+				match upload_segments(&data, tree, path, parallel, timeout, show_progress).await {
+					Ok((sent, _status)) => report.uploaded_segments = Some(sent),
 					Err(error) => report.error = Some(error.to_string()),
 				}
 			},
@@ -222,15 +213,6 @@ mod tests {
 		];
 		let bytes = replicas.encode();
 		assert_eq!(Vec::<Replica>::decode(&mut &bytes[..]).unwrap(), replicas);
-	}
-
-	#[test]
-	fn endpoints_are_urls_the_client_speaks() {
-		assert_eq!(endpoint_url(b"ws://127.0.0.1:9944/").as_deref(), Some("ws://127.0.0.1:9944"));
-		assert_eq!(endpoint_url(b" https://a.example ").as_deref(), Some("https://a.example"));
-		for bad in [&b"ftp://a"[..], b"", b"127.0.0.1:9944", &[0xff]] {
-			assert_eq!(endpoint_url(bad), None, "{bad:?}");
-		}
 	}
 
 	#[test]

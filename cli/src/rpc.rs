@@ -303,6 +303,11 @@ impl NodeRpc {
 		})
 	}
 
+	/// `storage_dataPort()`: the port of the node's storage data plane, if it serves one.
+	pub async fn data_port(&self) -> Result<Option<u16>, RpcError> {
+		self.call("storage_dataPort", rpc_params![]).await
+	}
+
 	/// `storage_fileInfo(root)`.
 	pub async fn file_info(&self, root: &Hash) -> Result<FileInfo, RpcError> {
 		self.call("storage_fileInfo", rpc_params![hexstr::root(root)]).await

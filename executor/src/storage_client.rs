@@ -14,8 +14,10 @@ use std::{path::Path, sync::Arc, time::Duration};
 use zerog_cli::{
 	error::CliError,
 	rpc::{NodeRpc, RpcError},
-	storage::{download_verified, live_commitment, tree_of_file, upload_segments},
+	storage::{live_commitment, tree_of_file},
+	transfer::{chain_file, download_verified, file_sources, node_data_client, upload_segments},
 };
+use zerog_client::storage::DataError;
 
 /// JSON-RPC error code: no live file with this root is committed.
 const UNKNOWN_FILE: i32 = 6001;
@@ -91,6 +93,16 @@ impl From<CliError> for StorageError {
 				}
 			},
 			CliError::Rpc(_) => Self::Rpc(error.to_string()),
+			CliError::Data(DataError::Refused { code, .. }) => {
+				let reason = error.to_string();
+				match code {
+					UNKNOWN_FILE => Self::UnknownFile(reason),
+					INVALID_PROOF => Self::InvalidProof(reason),
+					NOT_STORED => Self::NotStored(reason),
+					_ => Self::Rpc(reason),
+				}
+			},
+			CliError::Data(_) => Self::Rpc(error.to_string()),
 			CliError::Verification(reason) => Self::InvalidProof(reason),
 			CliError::Timeout(reason) => Self::NotStored(reason),
 			CliError::Chain(reason) => Self::Chain(reason),
@@ -139,8 +151,13 @@ impl RpcStorage {
 impl Storage for RpcStorage {
 	async fn download(&self, root: H256, destination: &Path) -> Result<u64, StorageError> {
 		let rpc = self.rpc().await?;
-		let info = download_verified(&rpc, root, destination, PARALLEL_SEGMENTS, false).await?;
-		Ok(info.size)
+		let file = chain_file(&rpc, &root, None).await.map_err(|error| match error {
+			CliError::Input(reason) => StorageError::UnknownFile(reason),
+			other => other.into(),
+		})?;
+		let sources = file_sources(&rpc, file.id, false).await?;
+		download_verified(&sources, root, file.size, destination, PARALLEL_SEGMENTS, false).await?;
+		Ok(file.size)
 	}
 
 	async fn upload(&self, path: &Path) -> Result<H256, StorageError> {
@@ -160,7 +177,10 @@ impl Storage for RpcStorage {
 				.await
 				.map_err(|error| StorageError::Chain(error.to_string()))?;
 		}
-		upload_segments(&rpc, &tree, path, PARALLEL_SEGMENTS, FINALIZE_TIMEOUT, false).await?;
+		let data = node_data_client(&rpc).await?.ok_or_else(|| {
+			StorageError::Rpc(format!("the node at {} serves no storage data plane", self.url))
+		})?;
+		upload_segments(&data, &tree, path, PARALLEL_SEGMENTS, FINALIZE_TIMEOUT, false).await?;
 		Ok(root)
 	}
 }

@@ -15,6 +15,11 @@ use polkadot_sdk::sc_cli;
 /// A development chain also serves the Ethereum JSON-RPC on port 8545 (chain id 16900); any
 /// other node does with `--eth-rpc-port 8545`.
 ///
+/// A storage provider's node serves its data plane (binary segments over HTTP) to other providers
+/// and users, and registers `http://<public host>:9950` as its endpoint:
+///
+///     zerog-node --chain chain-specs/local.json --bob --storage-external --storage-port 9950
+///
 /// A compute provider's node points the compute off-chain worker at its executor:
 ///
 ///     zerog-node --dev --compute-executor http://127.0.0.1:8700
@@ -45,6 +50,10 @@ pub struct Cli {
 	#[allow(missing_docs)]
 	#[clap(flatten)]
 	pub pruning: crate::data_pruning::PruneParams,
+
+	#[allow(missing_docs)]
+	#[clap(flatten)]
+	pub storage: crate::segment_server::StorageServerParams,
 }
 
 /// Maintenance and inspection commands.

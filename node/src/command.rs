@@ -137,6 +137,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let eth_rpc_params = cli.eth_rpc.clone();
 			let compute_executor = cli.compute.compute_executor.clone();
 			let data_prune_interval = cli.pruning.data_prune_interval;
+			let storage_listen = cli.storage.listen_address();
 			let rpc_port_given = cli.run.rpc_params.rpc_port.is_some();
 			runner.run_node_until_exit(|mut config| async move {
 				crate::rpc_port::pin_node_endpoints(rpc_port_given, config.rpc.addr.as_mut());
@@ -149,15 +150,21 @@ pub fn run() -> sc_cli::Result<()> {
 					sc_network::config::NetworkBackendType::Libp2p => {
 						service::new_full::<sc_network::NetworkWorker<Block, Hash>>(
 							config,
-							compute_executor,
-							data_prune_interval,
+							service::ZeroGOptions {
+								compute_executor,
+								data_prune_interval,
+								storage_listen,
+							},
 						)?
 					},
 					sc_network::config::NetworkBackendType::Litep2p => {
 						service::new_full::<sc_network::Litep2pNetworkBackend>(
 							config,
-							compute_executor,
-							data_prune_interval,
+							service::ZeroGOptions {
+								compute_executor,
+								data_prune_interval,
+								storage_listen,
+							},
 						)?
 					},
 				};

@@ -14,6 +14,7 @@ mod local_rpc_url;
 mod replicator;
 mod rpc;
 mod rpc_port;
+mod segment_server;
 mod service;
 
 fn main() -> polkadot_sdk::sc_cli::Result<()> {

@@ -5,37 +5,41 @@
 //! but a file reaches only the node it was uploaded to. Every [`ROUND_INTERVAL`] this task asks
 //! the runtime, for each provider key (`zgst`) in the node's keystore, which assigned files it
 //! has not acknowledged yet (`pending_files`), and for each of them which providers acknowledged
-//! it and where they serve (`replicas`). It downloads the segments it is missing from one of
-//! them (`storage_downloadSegment`), trying the next on any failure, and stores each through the
-//! same check as an upload ([`StorageRpc::upload`]: the segment's proof must verify against the
-//! root the chain commits): a hostile source can waste a request, never plant data. Once the
-//! node holds every segment, the off-chain worker acknowledges the file.
+//! it and where they serve (`replicas`). It downloads the segments it is missing from their data
+//! planes ([`zerog_client::storage::DataClient`]: binary segments over HTTP, the file addressed
+//! by its whole commitment), [`PARALLEL_SEGMENTS`] at a time, spread over the sources; a source
+//! that fails or sends a bad segment is dropped for the rest of the round and its segments go to
+//! the next. Each segment is stored only through the same check as an upload
+//! ([`StorageRpc::put`]: its proof must verify against the committed root): a hostile source can
+//! waste a request, never plant data. Once the node holds every segment, the off-chain worker
+//! acknowledges the file.
 //!
 //! Sources are providers that acknowledged the file, so they were challenged on it; a provider
-//! that is leaving stays a source while it unbonds. Downloads use the providers' registered
-//! endpoints (a `ws://` endpoint is asked over `http://` on the same port, which the node's RPC
-//! server serves too).
+//! that is leaving stays a source while it unbonds.
 
-use std::{sync::Arc, time::Duration};
-
-use jsonrpsee::{
-	core::{client::ClientT, params::ArrayParams},
-	http_client::{HttpClient, HttpClientBuilder},
+use std::{
+	collections::HashMap,
+	sync::{Arc, Mutex},
+	time::Duration,
 };
+
+use futures::StreamExt;
 use pallet_storage_commitments::runtime_api::StorageCommitmentsApi;
 use polkadot_sdk::{
 	sc_consensus_aura::SyncOracle, sp_api::ProvideRuntimeApi, sp_blockchain::HeaderBackend,
 	sp_core::H256, sp_keystore::KeystorePtr,
 };
+use zerog_client::storage::DataClient;
 use zerog_primitives::{
-	hex::to_prefixed_hex, storage::segment_count, AccountId, BlockNumber, OpaqueBlock as Block,
+	storage::{segment_count, transport::SegmentEnvelope},
+	AccountId, BlockNumber, OpaqueBlock as Block,
 };
 
 use crate::{
 	data_store::DataStore,
 	rpc::{
 		chain::{BestBlock, StorageChain},
-		storage::{DownloadedSegment, StorageRpc},
+		storage::{StorageRpc, StorageRpcError},
 	},
 };
 
@@ -45,14 +49,14 @@ const LOG_TARGET: &str = "zerog-replicator";
 /// Time between two rounds.
 pub const ROUND_INTERVAL: Duration = Duration::from_secs(6);
 
-/// Deadline of one segment download (256 KiB as hex JSON).
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Deadline of one segment download (256 KiB): a source slower than about 25 KiB/s is dropped.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Files one round fetches for each provider key: the rest waits for the next round.
 const FILES_PER_ROUND: usize = 8;
 
-/// Largest response a source may send: a segment as hex, its proof, and the JSON around them.
-const MAX_RESPONSE_BYTES: u32 = 1 << 20;
+/// Segment downloads of one file in flight at once.
+pub const PARALLEL_SEGMENTS: usize = 8;
 
 /// The key type of storage provider keys (`pallet_storage_commitments::crypto::KEY_TYPE`).
 const PROVIDER_KEY_TYPE: polkadot_sdk::sp_core::crypto::KeyTypeId =
@@ -67,7 +71,7 @@ pub struct PendingFile {
 	pub root: H256,
 	/// Its size in bytes.
 	pub size: u64,
-	/// HTTP URLs of the providers that acknowledged it, other than this node's own.
+	/// Data-plane URLs of the providers that acknowledged it, other than this node's own.
 	pub sources: Vec<String>,
 }
 
@@ -105,7 +109,7 @@ where
 				.map_err(|e| failed("replicas", e))?
 				.into_iter()
 				.filter(|replica| replica.acked && &replica.provider != provider)
-				.filter_map(|replica| http_url(&replica.endpoint))
+				.filter_map(|replica| data_url(&replica.endpoint))
 				.collect();
 			pending.push(PendingFile { file_id, root: file.root, size: file.size, sources });
 		}
@@ -113,125 +117,178 @@ where
 	}
 }
 
-/// Where segments come from: another provider's node.
+/// Where segments come from: another provider's data plane.
 #[allow(async_fn_in_trait)] // only used with concrete sources, never as `dyn`
 pub trait SegmentSource {
-	/// Segment `index` of the file with `root` from the node at `url`, as its RPC returns it.
-	async fn download(
+	/// Segment `index` of the file `(root, size)` from the node at `url`, with its proof.
+	async fn fetch(
 		&self,
 		url: &str,
 		root: &H256,
+		size: u64,
 		index: u64,
-	) -> Result<DownloadedSegment, String>;
+	) -> Result<SegmentEnvelope, String>;
 }
 
-/// Downloads over JSON-RPC (`storage_downloadSegment`) with a deadline and a response cap.
-pub struct RpcSource;
+/// Downloads over the data plane, one connection pool per source.
+#[derive(Default)]
+pub struct HttpSource {
+	clients: Mutex<HashMap<String, DataClient>>,
+}
 
-impl SegmentSource for RpcSource {
-	async fn download(
+impl SegmentSource for HttpSource {
+	async fn fetch(
 		&self,
 		url: &str,
 		root: &H256,
+		size: u64,
 		index: u64,
-	) -> Result<DownloadedSegment, String> {
-		let client: HttpClient = HttpClientBuilder::default()
-			.request_timeout(REQUEST_TIMEOUT)
-			.max_response_size(MAX_RESPONSE_BYTES)
-			.build(url)
-			.map_err(|error| format!("{url}: {error}"))?;
-		let mut params = ArrayParams::new();
-		params.insert(to_prefixed_hex(root.as_bytes())).map_err(|e| e.to_string())?;
-		params.insert(index).map_err(|e| e.to_string())?;
-		client
-			.request("storage_downloadSegment", params)
-			.await
-			.map_err(|error| format!("{url}: {error}"))
+	) -> Result<SegmentEnvelope, String> {
+		let client = {
+			let mut clients = self.clients.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+			match clients.get(url) {
+				Some(client) => client.clone(),
+				None => {
+					let client =
+						DataClient::new(url, REQUEST_TIMEOUT).map_err(|error| error.to_string())?;
+					clients.insert(url.to_owned(), client.clone());
+					client
+				},
+			}
+		};
+		client.get_segment_with_proof(root, size, index).await.map_err(|error| error.to_string())
 	}
 }
 
 /// What fetching one file did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Fetched {
-	/// Every segment is stored now; `segments` of them came in this round.
-	Complete { segments: u64, from: Option<String> },
-	/// No source served the whole file; the reasons, one per source tried.
+	/// Every segment is stored now; `segments` of them came in this round, from `sources`.
+	Complete { segments: u64, sources: Vec<String> },
+	/// Some segments are still missing; why each source that failed did (the segments that
+	/// did verify are kept).
 	Failed(Vec<String>),
 }
 
-/// Fetches the segments of `file` this node is missing, from the first source that serves
-/// them all; each segment is stored only if it verifies (see [`StorageRpc::upload`]).
+/// Fetches the segments of `file` this node is missing, [`PARALLEL_SEGMENTS`] at a time, segment
+/// `i` first from source `i mod n` and then from the others; a source that fails once is not
+/// asked again this round. Each segment is stored only if it verifies (see [`StorageRpc::put`]).
 pub async fn fetch_file<Chain: StorageChain>(
-	rpc: &StorageRpc<Chain>,
+	rpc: &Arc<StorageRpc<Chain>>,
 	store: &DataStore,
 	source: &impl SegmentSource,
 	file: &PendingFile,
 ) -> Fetched {
-	let root_hex = to_prefixed_hex(file.root.as_bytes());
-	let missing = |store: &DataStore| {
-		store
-			.missing_segments(&file.root, file.size, 0, segment_count(file.size) as usize)
-			.map_err(|error| format!("data store: {error}"))
-	};
-	let mut reasons = Vec::new();
-	let mut fetched = 0u64;
-	match missing(store) {
-		Ok(segments) if segments.is_empty() => {
-			return Fetched::Complete { segments: 0, from: None }
-		},
-		Ok(_) => {},
-		Err(reason) => return Fetched::Failed(vec![reason]),
-	}
-	for url in &file.sources {
-		let segments = match missing(store) {
-			Ok(segments) => segments,
-			Err(reason) => {
-				reasons.push(reason);
-				break;
-			},
+	let missing =
+		match store.missing_segments(&file.root, file.size, 0, segment_count(file.size) as usize) {
+			Ok(missing) => missing,
+			Err(error) => return Fetched::Failed(vec![format!("data store: {error}")]),
 		};
-		let mut failure = None;
-		for index in segments {
-			let segment = match source.download(url, &file.root, index).await {
-				Ok(segment) => segment,
-				Err(reason) => {
-					failure = Some(format!("segment {index}: {reason}"));
-					break;
-				},
-			};
-			match rpc.upload(&root_hex, index, &segment.data, &segment.proof) {
-				Ok(_) => fetched += 1,
-				Err(error) => {
-					let (code, message) = (error.code(), error.message());
-					failure = Some(format!("{url} segment {index} refused ({code}): {message}"));
-					break;
-				},
-			}
-		}
-		match failure {
-			None => return Fetched::Complete { segments: fetched, from: Some(url.clone()) },
-			Some(reason) => reasons.push(reason),
-		}
+	if missing.is_empty() {
+		return Fetched::Complete { segments: 0, sources: Vec::new() };
 	}
 	if file.sources.is_empty() {
-		reasons.push("no provider acknowledged the file yet".into());
+		return Fetched::Failed(vec!["no provider acknowledged the file yet".into()]);
 	}
+	let count = file.sources.len();
+	// Per source: `None` while it serves, else why it stopped being asked.
+	let failures: Mutex<Vec<Option<String>>> = Mutex::new(vec![None; count]);
+	let served: Mutex<Vec<bool>> = Mutex::new(vec![false; count]);
+	let local_error: Mutex<Option<String>> = Mutex::new(None);
+	let fetch_one = |index: u64| {
+		let (failures, served, local_error) = (&failures, &served, &local_error);
+		async move {
+			for attempt in 0..count {
+				let which = (index as usize).wrapping_add(attempt) % count;
+				if lock(failures)[which].is_some() {
+					continue;
+				}
+				let url = &file.sources[which];
+				let outcome = match source.fetch(url, &file.root, file.size, index).await {
+					Ok(envelope) => store_segment(rpc.clone(), file, index, envelope).await,
+					Err(reason) => Err(Refusal::Source(reason)),
+				};
+				match outcome {
+					Ok(()) => {
+						lock(served)[which] = true;
+						return true;
+					},
+					// This node's own store failed: no source can help.
+					Err(Refusal::Local(reason)) => {
+						lock(local_error).get_or_insert(reason);
+						return false;
+					},
+					Err(Refusal::Source(reason)) => {
+						lock(failures)[which]
+							.get_or_insert(format!("{url}: segment {index}: {reason}"));
+					},
+				}
+			}
+			false
+		}
+	};
+	let stored = futures::stream::iter(missing.iter().copied())
+		.map(fetch_one)
+		.buffer_unordered(PARALLEL_SEGMENTS)
+		.filter(|stored| futures::future::ready(*stored))
+		.count()
+		.await as u64;
+	if stored == missing.len() as u64 {
+		let served = lock(&served);
+		let sources =
+			file.sources.iter().zip(served.iter()).filter(|(_, s)| **s).map(|(u, _)| u.clone());
+		return Fetched::Complete { segments: stored, sources: sources.collect() };
+	}
+	let mut reasons: Vec<String> = lock(&failures).iter().flatten().cloned().collect();
+	reasons.extend(lock(&local_error).clone());
 	Fetched::Failed(reasons)
 }
+/// Why a fetched segment was not stored.
+enum Refusal {
+	/// The source failed or sent a segment that does not verify.
+	Source(String),
+	/// This node could not store it (its chain view or its data store failed).
+	Local(String),
+}
 
-/// The HTTP URL to download from for a registered endpoint: `ws`/`wss` become `http`/`https`
-/// (the node's RPC server answers both on one port); anything but an HTTP(S) or WS(S) URL is
-/// not a source.
-pub fn http_url(endpoint: &[u8]) -> Option<String> {
-	let endpoint = std::str::from_utf8(endpoint).ok()?.trim();
-	if let Some(rest) = endpoint.strip_prefix("ws://") {
-		return Some(format!("http://{rest}"));
+/// Stores a fetched segment on the blocking pool (a synced RocksDB write) through
+/// [`StorageRpc::put`].
+async fn store_segment<Chain: StorageChain>(
+	rpc: Arc<StorageRpc<Chain>>,
+	file: &PendingFile,
+	index: u64,
+	envelope: SegmentEnvelope,
+) -> Result<(), Refusal> {
+	let (root, size) = (file.root, file.size);
+	let put = tokio::task::spawn_blocking(move || {
+		rpc.put(&root, size, index, &envelope.data, &envelope.proof)
+	})
+	.await
+	.map_err(|error| Refusal::Local(format!("storing segment {index}: {error}")))?;
+	match put {
+		Ok(_) => Ok(()),
+		Err(error @ StorageRpcError::Store(_))
+		| Err(error @ StorageRpcError::UnknownCommitment { .. }) => Err(Refusal::Local(format!(
+			"segment {index} not stored ({}): {}",
+			error.code(),
+			error.message()
+		))),
+		Err(error) => {
+			Err(Refusal::Source(format!("refused ({}): {}", error.code(), error.message())))
+		},
 	}
-	if let Some(rest) = endpoint.strip_prefix("wss://") {
-		return Some(format!("https://{rest}"));
-	}
-	(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
-		.then(|| endpoint.to_string())
+}
+
+/// Takes a lock; a poisoned one is taken anyway (the data is plain bookkeeping).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+	mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The data-plane URL of a registered endpoint (`http://host:port`); anything else is not a
+/// source.
+pub fn data_url(endpoint: &[u8]) -> Option<String> {
+	let endpoint = std::str::from_utf8(endpoint).ok()?.trim().trim_end_matches('/');
+	DataClient::new(endpoint, REQUEST_TIMEOUT).ok().map(|client| client.url().to_owned())
 }
 
 /// Runs the replicator until the node stops.
@@ -242,7 +299,8 @@ where
 	S: SyncOracle + ?Sized,
 {
 	let assignments = ClientAssignments { client: client.clone() };
-	let rpc = StorageRpc::new(BestBlock::new(client), store.clone());
+	let rpc = Arc::new(StorageRpc::new(BestBlock::new(client), store.clone()));
+	let source = HttpSource::default();
 	loop {
 		tokio::time::sleep(ROUND_INTERVAL).await;
 		if sync.is_major_syncing() {
@@ -262,14 +320,14 @@ where
 				},
 			};
 			for file in pending.iter().take(FILES_PER_ROUND) {
-				match fetch_file(&rpc, &store, &RpcSource, file).await {
+				match fetch_file(&rpc, &store, &source, file).await {
 					Fetched::Complete { segments: 0, .. } => {},
-					Fetched::Complete { segments, from } => log::info!(
+					Fetched::Complete { segments, sources } => log::info!(
 						target: LOG_TARGET,
 						"file {} ({} bytes): fetched {segments} segments from {}",
 						file.file_id,
 						file.size,
-						from.unwrap_or_default()
+						sources.join(", ")
 					),
 					Fetched::Failed(reasons) => log::debug!(
 						target: LOG_TARGET,

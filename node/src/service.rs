@@ -47,6 +47,16 @@ const BLOCK_PROPOSAL_SLOT_PORTION: f32 = 2f32 / 3f32;
 /// Notification buffer of the telemetry worker, in messages.
 const TELEMETRY_BUFFER_SIZE: usize = 16;
 
+/// What the ZeroG services of a full node are started with, beyond Substrate's configuration.
+pub struct ZeroGOptions {
+	/// URL of the compute executor the compute off-chain worker talks to.
+	pub compute_executor: Option<String>,
+	/// Blocks between two prunings of the data store (0: never).
+	pub data_prune_interval: zerog_primitives::BlockNumber,
+	/// Where the storage data plane listens (`None`: it is off).
+	pub storage_listen: Option<std::net::SocketAddr>,
+}
+
 /// The parts `new_full` and the maintenance subcommands share.
 pub type Service = sc_service::PartialComponents<
 	FullClient,
@@ -159,9 +169,9 @@ pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
-	compute_executor: Option<String>,
-	data_prune_interval: zerog_primitives::BlockNumber,
+	options: ZeroGOptions,
 ) -> Result<TaskManager, ServiceError> {
+	let ZeroGOptions { compute_executor, data_prune_interval, storage_listen } = options;
 	let sc_service::PartialComponents {
 		client,
 		backend,
@@ -281,6 +291,37 @@ pub fn new_full<
 			sync_service.clone(),
 		),
 	);
+	// The storage data plane: binary segments over HTTP. Bound now, so a taken port stops the
+	// node with a clear error instead of a node that cannot serve its data.
+	let data_port = match storage_listen {
+		Some(address) => {
+			let (listener, port) = crate::segment_server::bind(address).map_err(|error| {
+				ServiceError::Other(format!(
+					"the storage data plane cannot listen on {address}: {error} (choose another \
+					 port with --storage-port, or --no-storage-server)"
+				))
+			})?;
+			let storage = Arc::new(
+				crate::rpc::storage::StorageRpc::new(
+					crate::rpc::chain::BestBlock::new(client.clone()),
+					data_store.clone(),
+				)
+				.with_data_port(Some(port)),
+			);
+			log::info!(
+				target: "zerog-storage",
+				"storage data plane on http://{}",
+				std::net::SocketAddr::new(address.ip(), port)
+			);
+			task_manager.spawn_handle().spawn(
+				"zerog-data-plane",
+				Some("zerog"),
+				crate::segment_server::serve(listener, storage),
+			);
+			Some(port)
+		},
+		None => None,
+	};
 	let offchain_storage = backend.offchain_storage();
 
 	let rpc_extensions_builder = {
@@ -294,6 +335,7 @@ pub fn new_full<
 				pool: pool.clone(),
 				data_store: data_store.clone(),
 				unsafe_rpc_allowed,
+				data_port,
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})

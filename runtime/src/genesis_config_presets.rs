@@ -61,15 +61,18 @@ pub const DEV_OUTPUT_PRICE: Balance = 2 * ZG / 1_000_000;
 struct DevRole {
 	account: AccountId,
 	rpc: String,
+	data: String,
 	executor: String,
 }
 
 impl DevRole {
-	/// The node of `key` with RPC on `rpc_port` and its executor on `executor_port`.
-	fn new(key: Sr25519Keyring, rpc_port: u16, executor_port: u16) -> Self {
+	/// The node of `key` with RPC on `rpc_port`, its storage data plane on `data_port` and its
+	/// executor on `executor_port`.
+	fn new(key: Sr25519Keyring, rpc_port: u16, data_port: u16, executor_port: u16) -> Self {
 		Self {
 			account: key.to_account_id(),
 			rpc: format!("ws://127.0.0.1:{rpc_port}"),
+			data: format!("http://127.0.0.1:{data_port}"),
 			executor: format!("http://127.0.0.1:{executor_port}"),
 		}
 	}
@@ -110,19 +113,22 @@ fn zerog_roles(roles: &[DevRole], users: &[AccountId]) -> Value {
 				.collect(),
 		})
 		.collect();
-	let endpoints =
-		|role: &DevRole| (role.account.clone(), ROLE_STAKE, role.rpc.clone().into_bytes());
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		storage_commitments: StorageCommitmentsConfig {
 			providers: roles
 				.iter()
 				.map(|role| {
-					let (account, stake, endpoint) = endpoints(role);
-					(account, stake, endpoint, DEV_STORAGE_CAPACITY)
+					let endpoint = role.data.clone().into_bytes();
+					(role.account.clone(), ROLE_STAKE, endpoint, DEV_STORAGE_CAPACITY)
 				})
 				.collect(),
 		},
-		da_attestations: DaAttestationsConfig { signers: roles.iter().map(endpoints).collect() },
+		da_attestations: DaAttestationsConfig {
+			signers: roles
+				.iter()
+				.map(|role| (role.account.clone(), ROLE_STAKE, role.rpc.clone().into_bytes()))
+				.collect(),
+		},
 		compute_escrow: ComputeEscrowConfig { services, ledgers },
 	})
 }
@@ -233,7 +239,7 @@ fn development() -> Value {
 	// The ports `zerog-node --dev` and `zerog-executor --dev` listen on by default.
 	merge(
 		&mut patch,
-		zerog_roles(&[DevRole::new(Sr25519Keyring::Alice, 9944, 8700)], &dev_users()),
+		zerog_roles(&[DevRole::new(Sr25519Keyring::Alice, 9944, 9950, 8700)], &dev_users()),
 	);
 	patch
 }
@@ -249,12 +255,13 @@ fn local_testnet() -> Value {
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 	);
-	// The RPC ports of the README's local network (9944 to 9947) and executors next to them.
+	// The RPC ports of the README's local network (9944 to 9947), the storage data planes
+	// (9950 to 9953) and the executors (8700 to 8703).
 	let roles = [
-		DevRole::new(Sr25519Keyring::Alice, 9944, 8700),
-		DevRole::new(Sr25519Keyring::Bob, 9945, 8701),
-		DevRole::new(Sr25519Keyring::Charlie, 9946, 8702),
-		DevRole::new(Sr25519Keyring::Dave, 9947, 8703),
+		DevRole::new(Sr25519Keyring::Alice, 9944, 9950, 8700),
+		DevRole::new(Sr25519Keyring::Bob, 9945, 9951, 8701),
+		DevRole::new(Sr25519Keyring::Charlie, 9946, 9952, 8702),
+		DevRole::new(Sr25519Keyring::Dave, 9947, 9953, 8703),
 	];
 	merge(&mut patch, zerog_roles(&roles, &dev_users()));
 	patch

@@ -15,9 +15,10 @@ target="${CARGO_TARGET_DIR:-$HOME/.cache/zerog/target}/release"
 work="$(mktemp -d)"
 trap 'kill "$node_pid" 2>/dev/null || true; wait "$node_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port="$(free_port)"
 "$target/zerog-node" --dev --no-eth-rpc --base-path "$work/node" --rpc-port "$port" --port 0 \
-	--no-prometheus --no-telemetry >"$work/node.log" 2>&1 &
+	--storage-port "$(free_port)" --no-prometheus --no-telemetry >"$work/node.log" 2>&1 &
 node_pid=$!
 for _ in $(seq 120); do
 	grep -q "Imported #1" "$work/node.log" && break
@@ -38,11 +39,16 @@ start="$(seconds)"
 download="$(python3 -c "print($(seconds) - $start)")"
 cmp "$work/file.bin" "$work/back.bin"
 
-python3 - "$mib" "$upload" "$download" <<'PY'
-import sys
+python3 - "$mib" "$upload" "$download" "$work/upload.json" <<'PY'
+import json, sys
 mib, up, down = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+phases = json.load(open(sys.argv[4]))["seconds"]
 mb = mib * 1048576 / 1e6
 print(f"file: {mib} MiB ({mb:.1f} MB), byte-identical after the round trip")
-print(f"upload   (hash, commit, store, finalize): {up:7.1f} s  {mb / up:6.1f} MB/s")
-print(f"download (every segment proof checked):   {down:7.1f} s  {mb / down:6.1f} MB/s")
+print(f"upload, whole command (hash, commit, send, acknowledgement): {up:7.1f} s  {mb / up:6.1f} MB/s")
+for phase in ("hash", "commit", "upload", "replicate", "acknowledge"):
+    seconds = phases[phase]
+    rate = f"{mb / seconds:6.1f} MB/s" if phase in ("hash", "upload") and seconds > 0 else ""
+    print(f"  {phase:<12} {seconds:7.1f} s  {rate}")
+print(f"download (every segment proof checked, binary over HTTP): {down:7.1f} s  {mb / down:6.1f} MB/s")
 PY

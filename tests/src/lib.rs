@@ -132,6 +132,8 @@ pub struct Node {
 	pub p2p_port: u16,
 	/// Prometheus port.
 	pub prometheus_port: u16,
+	/// Port of the storage data plane.
+	pub storage_port: u16,
 	/// Ethereum JSON-RPC port (dev nodes only).
 	pub eth_rpc_port: Option<u16>,
 	log_path: PathBuf,
@@ -180,6 +182,7 @@ impl Node {
 		let rpc_port = reserve_port();
 		let p2p_port = reserve_port();
 		let prometheus_port = reserve_port();
+		let storage_port = reserve_port();
 		let base_dir = tempfile::Builder::new()
 			.prefix(&format!("zerog-e2e-{}-", config.name))
 			.tempdir()
@@ -207,6 +210,7 @@ impl Node {
 			.args(["--rpc-port", &rpc_port.to_string()])
 			.args(["--port", &p2p_port.to_string()])
 			.args(["--prometheus-port", &prometheus_port.to_string()])
+			.args(["--storage-port", &storage_port.to_string()])
 			.args(["--no-mdns", "--no-telemetry", "--rpc-cors", "all"])
 			.args(["--name", &config.name])
 			.args(&config.extra_args)
@@ -222,6 +226,7 @@ impl Node {
 			rpc_port,
 			p2p_port,
 			prometheus_port,
+			storage_port,
 			eth_rpc_port,
 			log_path,
 			command_line,
@@ -273,6 +278,12 @@ impl Node {
 			self.name,
 			self.log_tail()
 		);
+	}
+
+	/// The node's storage data plane (binary segments over HTTP), the endpoint a storage
+	/// provider registers.
+	pub fn storage_url(&self) -> String {
+		format!("http://127.0.0.1:{}", self.storage_port)
 	}
 
 	/// The node's WebSocket RPC URL.

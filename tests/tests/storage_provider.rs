@@ -197,7 +197,7 @@ async fn provider_answers_challenges_through_its_offchain_worker_and_is_slashed_
 		.await
 		.unwrap();
 	let stake = 1_000 * ZG;
-	let endpoint = format!("http://127.0.0.1:{}", node.rpc_port).into_bytes();
+	let endpoint = node.storage_url().into_bytes();
 	register_provider(&api, &bob, stake, endpoint).await;
 
 	// Alice stores a file of three and a half segments on two providers, which are the two
@@ -285,7 +285,7 @@ async fn a_second_provider_fetches_its_assigned_replica_from_the_first_and_prove
 
 	// Each provider's endpoint is its own node (the genesis one of Alice names the default port,
 	// which the test node does not use).
-	let endpoint = |node: &Node| format!("http://127.0.0.1:{}", node.rpc_port).into_bytes();
+	let endpoint = |node: &Node| node.storage_url().into_bytes();
 	submit(
 		&api,
 		dynamic::transaction(

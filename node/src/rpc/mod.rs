@@ -44,6 +44,8 @@ pub struct FullDeps<C, P> {
 	/// Whether unsafe methods (`da_removeShards`) are allowed where the RPC server does not
 	/// decide per connection: the node's `--rpc-methods`.
 	pub unsafe_rpc_allowed: bool,
+	/// The port of the node's storage data plane, if it serves one (`storage_dataPort`).
+	pub data_port: Option<u16>,
 }
 
 /// Builds the RPC module with every ZeroG-specific method.
@@ -66,11 +68,15 @@ where
 	P: TransactionPool + 'static,
 {
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, data_store, unsafe_rpc_allowed } = deps;
+	let FullDeps { client, pool, data_store, unsafe_rpc_allowed, data_port } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(StorageRpc::new(BestBlock::new(client.clone()), data_store.clone()).into_rpc())?;
+	module.merge(
+		StorageRpc::new(BestBlock::new(client.clone()), data_store.clone())
+			.with_data_port(data_port)
+			.into_rpc(),
+	)?;
 	module.merge(DaRpc::new(BestBlock::new(client), data_store, unsafe_rpc_allowed).into_rpc())?;
 
 	Ok(module)

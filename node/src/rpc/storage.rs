@@ -25,6 +25,8 @@ use zerog_primitives::{
 	BlockNumber,
 };
 
+pub use zerog_client::storage::{FileStatus, MissingSegments, UploadedSegment};
+
 use super::chain::{ChainFile, StorageChain};
 use crate::data_store::{DataStore, StoreError, StoredFile};
 
@@ -42,6 +44,13 @@ const CHUNKS_PER_SEGMENT_U64: u64 = CHUNKS_PER_SEGMENT as u64;
 pub enum StorageRpcError {
 	/// 6001: no live file with this root is on chain (and, for reads, none is in the store).
 	UnknownFile(H256),
+	/// 6001: no live file is committed as exactly `(root, size)` (and, for reads, none is stored).
+	UnknownCommitment {
+		/// The root asked for.
+		root: H256,
+		/// The size asked for.
+		size: u64,
+	},
 	/// 6002: the segment's proof does not verify against the committed file.
 	InvalidProof(String),
 	/// 6003: a parameter is malformed or out of range.
@@ -56,7 +65,7 @@ impl StorageRpcError {
 	/// The JSON-RPC error code.
 	pub fn code(&self) -> i32 {
 		match self {
-			Self::UnknownFile(_) => 6001,
+			Self::UnknownFile(_) | Self::UnknownCommitment { .. } => 6001,
 			Self::InvalidProof(_) => 6002,
 			Self::InvalidParams(_) => 6003,
 			Self::NotStored(_) => 6004,
@@ -73,6 +82,10 @@ impl StorageRpcError {
 					to_prefixed_hex(root.as_bytes())
 				)
 			},
+			Self::UnknownCommitment { root, size } => format!(
+				"no live file with root {} and size {size} is committed on chain",
+				to_prefixed_hex(root.as_bytes())
+			),
 			Self::InvalidProof(message)
 			| Self::InvalidParams(message)
 			| Self::NotStored(message)
@@ -91,24 +104,6 @@ impl From<StoreError> for StorageRpcError {
 	fn from(error: StoreError) -> Self {
 		Self::Store(error.to_string())
 	}
-}
-
-/// Result of `storage_uploadSegment`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UploadedSegment {
-	/// Root of the file, hex.
-	pub root: String,
-	/// Index of the uploaded segment.
-	pub segment_index: u64,
-	/// `false` when the segment was stored already and nothing changed.
-	pub newly_stored: bool,
-	/// Segments of the file stored now.
-	pub segments_stored: u64,
-	/// Segments of the whole file.
-	pub segments: u64,
-	/// Whether every segment is stored now.
-	pub finalized: bool,
 }
 
 /// Result of `storage_downloadSegment`.
@@ -140,13 +135,6 @@ pub struct FileInfo {
 	pub owner: Option<String>,
 	/// First block at which the file is expired; `null` when the chain no longer knows it.
 	pub expires_at: Option<BlockNumber>,
-}
-
-/// Result of `storage_missingSegments`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct MissingSegments {
-	/// Indices of segments not stored, ascending.
-	pub missing: Vec<u64>,
 }
 
 /// Result of `storage_chunkProof`.
@@ -194,6 +182,12 @@ pub trait StorageApi {
 	#[method(name = "holdsFile", blocking)]
 	fn holds_file(&self, root: String, size: u64) -> RpcResult<bool>;
 
+	/// The TCP port of the node's storage data plane (binary segments over HTTP, see
+	/// `zerog_primitives::storage::transport`), on the host of this RPC endpoint; `null` when
+	/// the node serves none.
+	#[method(name = "dataPort")]
+	fn data_port(&self) -> RpcResult<Option<u16>>;
+
 	/// Chunk `chunkIndex` (counted over the whole file) of a stored file and its `ChunkProof`.
 	#[method(name = "chunkProof", blocking)]
 	fn chunk_proof(
@@ -207,12 +201,19 @@ pub trait StorageApi {
 pub struct StorageRpc<Chain> {
 	chain: Chain,
 	store: Arc<DataStore>,
+	data_port: Option<u16>,
 }
 
 impl<Chain: StorageChain> StorageRpc<Chain> {
 	/// Serves segments of `store`, checked against `chain`.
 	pub fn new(chain: Chain, store: Arc<DataStore>) -> Self {
-		Self { chain, store }
+		Self { chain, store, data_port: None }
+	}
+
+	/// Tells clients (`storage_dataPort`) that the node's data plane listens on `port`.
+	pub fn with_data_port(mut self, port: Option<u16>) -> Self {
+		self.data_port = port;
+		self
 	}
 
 	/// `storage_uploadSegment` without the JSON-RPC error conversion.
@@ -246,32 +247,133 @@ impl<Chain: StorageChain> StorageRpc<Chain> {
 			&data,
 			&proof,
 		)?;
+		self.store_verified(&root, size, segment_index, &data, &proof)
+	}
 
-		let put = self.store.put_segment(&root, size, segment_index, &data, &proof)?;
+	/// Stores segment `segment_index` of the live file committed as exactly `(root, size)`, if
+	/// `proof` verifies it: the data plane's `PUT`, and how the replicator stores what it
+	/// fetched.
+	pub fn put(
+		&self,
+		root: &H256,
+		size: u64,
+		segment_index: u64,
+		data: &[u8],
+		proof: &SegmentProof,
+	) -> Result<UploadedSegment, StorageRpcError> {
+		if data.len() > SEGMENT_SIZE {
+			return Err(StorageRpcError::InvalidParams(format!(
+				"segment {segment_index} of file {} has {} bytes, a segment has at most {SEGMENT_SIZE}",
+				hex_root(root),
+				data.len()
+			)));
+		}
+		if !self.live_files(root)?.iter().any(|file| file.size == size) {
+			return Err(StorageRpcError::UnknownCommitment { root: *root, size });
+		}
+		verify_segment(root, [size], segment_index, data, proof)?;
+		self.store_verified(root, size, segment_index, data, proof)
+	}
+
+	/// Writes a segment that verified against the live file `(root, size)`.
+	fn store_verified(
+		&self,
+		root: &H256,
+		size: u64,
+		segment_index: u64,
+		data: &[u8],
+		proof: &SegmentProof,
+	) -> Result<UploadedSegment, StorageRpcError> {
+		let put = self.store.put_segment(root, size, segment_index, data, proof)?;
 		let segments = segment_count(size);
 		let finalized = put.segments_stored >= segments;
 		if put.newly_stored && finalized {
 			log::info!(
 				target: LOG_TARGET,
 				"file {} ({size} bytes, {segments} segments) finalized: every segment is stored",
-				hex_root(&root)
+				hex_root(root)
 			);
 		} else if put.newly_stored {
 			log::debug!(
 				target: LOG_TARGET,
 				"stored segment {segment_index} of file {} ({}/{segments})",
-				hex_root(&root),
+				hex_root(root),
 				put.segments_stored
 			);
 		}
 		Ok(UploadedSegment {
-			root: hex_root(&root),
+			root: hex_root(root),
 			segment_index,
 			newly_stored: put.newly_stored,
 			segments_stored: put.segments_stored,
 			segments,
 			finalized,
 		})
+	}
+
+	/// Segment `segment_index` of the stored file `(root, size)` and its proof: the data plane's
+	/// `GET`.
+	pub fn get(
+		&self,
+		root: &H256,
+		size: u64,
+		segment_index: u64,
+	) -> Result<(Vec<u8>, SegmentProof), StorageRpcError> {
+		if let Some(segment) = self.store.segment(root, size, segment_index)? {
+			return Ok(segment);
+		}
+		let segments = segment_count(size);
+		if segment_index >= segments {
+			return Err(StorageRpcError::InvalidParams(format!(
+				"segment index {segment_index} is past the end of file {} of {size} bytes \
+				 ({segments} segments)",
+				hex_root(root)
+			)));
+		}
+		self.status(root, size)?;
+		Err(StorageRpcError::NotStored(format!(
+			"the node does not hold segment {segment_index} of file {} ({size} bytes)",
+			hex_root(root)
+		)))
+	}
+
+	/// What the node holds of the file `(root, size)`; an error if neither the store nor the
+	/// chain knows the file.
+	pub fn status(&self, root: &H256, size: u64) -> Result<FileStatus, StorageRpcError> {
+		let stored = self.store.stored_files(root)?;
+		let segments_stored = match stored.iter().find(|file| file.size == size) {
+			Some(file) => file.segments_stored,
+			None if self.live_files(root)?.iter().any(|file| file.size == size) => 0,
+			None => return Err(StorageRpcError::UnknownCommitment { root: *root, size }),
+		};
+		let segments = segment_count(size);
+		Ok(FileStatus {
+			root: hex_root(root),
+			size,
+			segments,
+			segments_stored,
+			finalized: segments_stored >= segments,
+		})
+	}
+
+	/// Up to `limit` (at most [`MAX_MISSING_LIMIT`]) indices from `from` on of segments of the
+	/// file `(root, size)` the node does not store.
+	pub fn missing_of(
+		&self,
+		root: &H256,
+		size: u64,
+		from: u64,
+		limit: u64,
+	) -> Result<MissingSegments, StorageRpcError> {
+		if limit > MAX_MISSING_LIMIT {
+			return Err(StorageRpcError::InvalidParams(format!(
+				"limit {limit} is over the maximum of {MAX_MISSING_LIMIT}"
+			)));
+		}
+		self.status(root, size)?;
+		// `limit <= MAX_MISSING_LIMIT`, which fits any `usize`.
+		let missing = self.store.missing_segments(root, size, from, limit as usize)?;
+		Ok(MissingSegments { missing })
 	}
 
 	/// `storage_downloadSegment` without the JSON-RPC error conversion.
@@ -436,6 +538,10 @@ impl<Chain: StorageChain> StorageApiServer for StorageRpc<Chain> {
 
 	fn holds_file(&self, root: String, size: u64) -> RpcResult<bool> {
 		self.holds(&root, size).map_err(|error| refused("holdsFile", error))
+	}
+
+	fn data_port(&self) -> RpcResult<Option<u16>> {
+		Ok(self.data_port)
 	}
 }
 

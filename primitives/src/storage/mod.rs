@@ -59,6 +59,7 @@ mod layout;
 mod proof;
 #[cfg(feature = "std")]
 mod prover;
+pub mod transport;
 mod tree;
 
 #[cfg(test)]

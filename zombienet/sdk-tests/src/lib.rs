@@ -61,7 +61,8 @@ pub fn node_binary() -> anyhow::Result<PathBuf> {
 }
 
 /// The network: the four validators of `chain-specs/local.json` (a raw spec, used as is), all
-/// with off-chain workers off (they have nothing to do here), in `base_dir`.
+/// with off-chain workers and the storage data plane off (they have nothing to do here), in
+/// `base_dir`.
 ///
 /// Every port is reserved (`zerog-test-ports`): zombienet's own choice is a port of the
 /// kernel's ephemeral range, which any outgoing connection of the other nodes can take while a
@@ -77,7 +78,12 @@ pub fn four_validators(base_dir: &Path) -> anyhow::Result<NetworkConfig> {
 				.with_chain("zerog-local")
 				.with_default_command(node.as_str())
 				.with_chain_spec_path(spec.clone())
-				.with_default_args(vec![("--offchain-worker", "never").into()])
+				// No storage data plane: nothing here stores files, and four nodes on one host
+				// would all want its default port.
+				.with_default_args(vec![
+					("--offchain-worker", "never").into(),
+					"--no-storage-server".into(),
+				])
 				.with_validator(|validator| {
 					validator
 						.with_name(*first)

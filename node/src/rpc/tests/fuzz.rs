@@ -22,13 +22,14 @@ use crate::rpc::{
 	storage::{StorageApiServer, StorageRpc},
 };
 
-const METHODS: [&str; 12] = [
+const METHODS: [&str; 13] = [
 	"storage_uploadSegment",
 	"storage_downloadSegment",
 	"storage_fileInfo",
 	"storage_missingSegments",
 	"storage_chunkProof",
 	"storage_holdsFile",
+	"storage_dataPort",
 	"da_putShards",
 	"da_getShard",
 	"da_getBlob",
@@ -101,6 +102,7 @@ fn params(u: &mut Unstructured, fixture: &Fixture, method: &str) -> Result<Value
 			json!([file_root, u.int_in_range(0..=3_000u64)?])
 		},
 		"storage_fileInfo" => json!([file_root]),
+		"storage_dataPort" => json!([]),
 		"storage_holdsFile" => json!([file_root, u.arbitrary::<u64>()?]),
 		"storage_missingSegments" => {
 			json!([file_root, u.arbitrary::<u64>()?, u.int_in_range(0..=10u64)?])

@@ -1,0 +1,8 @@
+//! ZeroG's Rust client library.
+//!
+//! Today it holds the storage data plane ([`storage`]): the JSON answers a node's data plane
+//! sends and an HTTP client that uploads and downloads binary segments, checking every segment
+//! it receives against the file's commitment. The node's replicator, the `zerog` CLI and the
+//! executor all use it, so the wire format exists once.
+
+pub mod storage;

@@ -1,0 +1,184 @@
+//! The data plane over real HTTP on loopback, against a mock chain and a real data store:
+//! uploads and downloads of binary segments with the client library, and every refusal.
+
+use std::{sync::Arc, time::Duration};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::{Method, Request, StatusCode};
+use hyper_util::rt::TokioIo;
+use polkadot_sdk::sp_core::H256;
+use zerog_client::storage::{DataClient, DataError, INVALID_PARAMS, INVALID_PROOF, UNKNOWN_FILE};
+use zerog_primitives::storage::{
+	transport::{segment_path, FILES_PATH, MAX_ENVELOPE_BYTES},
+	FileTree, SEGMENT_SIZE,
+};
+
+use super::{bind, serve};
+use crate::rpc::{
+	storage::StorageRpc,
+	tests::{block_on, bytes, chain_file, open_store, MockChain},
+};
+
+/// A file of two full segments and a short third one, committed on the mock chain.
+struct Fixture {
+	file: Vec<u8>,
+	tree: FileTree,
+	client: DataClient,
+	store: Arc<crate::data_store::DataStore>,
+	_dir: tempfile::TempDir,
+}
+
+impl Fixture {
+	/// Starts a data plane on a free loopback port (inside the caller's runtime).
+	async fn start() -> Self {
+		let file = bytes(2 * SEGMENT_SIZE + 1000, 3);
+		let tree = FileTree::new(&file).unwrap();
+		let chain = MockChain {
+			files: vec![chain_file(7, tree.root(), file.len() as u64)],
+			..Default::default()
+		};
+		let (dir, store) = open_store();
+		let (listener, port) = bind("127.0.0.1:0".parse().unwrap()).unwrap();
+		tokio::spawn(serve(listener, Arc::new(StorageRpc::new(chain, store.clone()))));
+		let client =
+			DataClient::new(&format!("http://127.0.0.1:{port}"), Duration::from_secs(10)).unwrap();
+		Self { file, tree, client, store, _dir: dir }
+	}
+
+	fn root(&self) -> H256 {
+		self.tree.root()
+	}
+
+	fn size(&self) -> u64 {
+		self.file.len() as u64
+	}
+
+	fn segment(&self, index: u64) -> Vec<u8> {
+		self.file.chunks(SEGMENT_SIZE).nth(index as usize).unwrap().to_vec()
+	}
+
+	async fn put(&self, index: u64) -> Result<zerog_client::storage::UploadedSegment, DataError> {
+		let proof = self.tree.segment_proof(index).unwrap();
+		self.client.put_segment(&self.root(), self.size(), index, self.segment(index), proof).await
+	}
+
+	/// A raw request, for what the client library never sends.
+	async fn raw(&self, method: Method, path: &str, body: Vec<u8>) -> (StatusCode, String) {
+		let address = self.client.url().trim_start_matches("http://").to_owned();
+		let stream = tokio::net::TcpStream::connect(address).await.unwrap();
+		let (mut sender, connection) =
+			hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
+		tokio::spawn(connection);
+		let request = Request::builder()
+			.method(method)
+			.uri(path)
+			.header("host", "localhost")
+			.body(Full::new(Bytes::from(body)))
+			.unwrap();
+		let response = sender.send_request(request).await.unwrap();
+		let status = response.status();
+		let body = response.into_body().collect().await.unwrap().to_bytes();
+		(status, String::from_utf8_lossy(&body).into_owned())
+	}
+}
+
+#[test]
+fn segments_go_up_and_come_back_as_binary_and_verify() {
+	block_on(async {
+		let fixture = Fixture::start().await;
+		let (root, size) = (fixture.root(), fixture.size());
+		let status = fixture.client.status(&root, size).await.unwrap();
+		assert_eq!((status.segments, status.segments_stored, status.finalized), (3, 0, false));
+		assert_eq!(fixture.client.missing(&root, size, 0, 10).await.unwrap(), vec![0, 1, 2]);
+
+		for index in 0..3 {
+			let uploaded = fixture.put(index).await.unwrap();
+			assert!(uploaded.newly_stored);
+			assert_eq!(uploaded.finalized, index == 2);
+		}
+		// Again: idempotent.
+		assert!(!fixture.put(1).await.unwrap().newly_stored);
+		assert!(fixture.client.status(&root, size).await.unwrap().finalized);
+		assert!(fixture.client.missing(&root, size, 0, 10).await.unwrap().is_empty());
+
+		let mut downloaded = Vec::new();
+		for index in 0..3 {
+			downloaded.extend(fixture.client.get_segment(&root, size, index).await.unwrap());
+		}
+		assert_eq!(downloaded, fixture.file);
+	});
+}
+
+#[test]
+fn a_segment_that_does_not_verify_is_refused_and_nothing_is_stored() {
+	block_on(async {
+		let fixture = Fixture::start().await;
+		let (root, size) = (fixture.root(), fixture.size());
+		let mut corrupt = fixture.segment(0);
+		corrupt[100] ^= 1;
+		let proof = fixture.tree.segment_proof(0).unwrap();
+		let refused = fixture.client.put_segment(&root, size, 0, corrupt, proof).await.unwrap_err();
+		assert_eq!(refused.code(), Some(INVALID_PROOF), "{refused}");
+		// The proof of another segment under this index.
+		let proof = fixture.tree.segment_proof(1).unwrap();
+		let refused = fixture
+			.client
+			.put_segment(&root, size, 0, fixture.segment(0), proof)
+			.await
+			.unwrap_err();
+		assert_eq!(refused.code(), Some(INVALID_PARAMS), "{refused}");
+		assert!(fixture.store.stored_files(&root).unwrap().is_empty());
+	});
+}
+
+#[test]
+fn only_the_exact_committed_size_is_accepted_or_served() {
+	block_on(async {
+		let fixture = Fixture::start().await;
+		let (root, size) = (fixture.root(), fixture.size());
+		// The same root with other sizes (trailing zeros) is a different commitment, not live.
+		for other in [size + 1, 3 * SEGMENT_SIZE as u64] {
+			let proof = fixture.tree.segment_proof(0).unwrap();
+			let refused =
+				fixture.client.put_segment(&root, other, 0, fixture.segment(0), proof).await;
+			assert_eq!(refused.unwrap_err().code(), Some(UNKNOWN_FILE));
+			let status = fixture.client.status(&root, other).await.unwrap_err();
+			assert_eq!(status.code(), Some(UNKNOWN_FILE), "{status}");
+		}
+		let unknown = fixture.client.get_segment(&H256::repeat_byte(9), 5, 0).await.unwrap_err();
+		assert_eq!(unknown.code(), Some(UNKNOWN_FILE), "{unknown}");
+		// Known but not held, and past the end.
+		let not_held = fixture.client.get_segment(&root, size, 1).await.unwrap_err();
+		assert_eq!(not_held.code(), Some(zerog_client::storage::NOT_STORED), "{not_held}");
+		let past = fixture.client.get_segment(&root, size, 3).await.unwrap_err();
+		assert_eq!(past.code(), Some(INVALID_PARAMS), "{past}");
+	});
+}
+
+#[test]
+fn malformed_requests_get_specific_refusals() {
+	block_on(async {
+		let fixture = Fixture::start().await;
+		let path = segment_path(&fixture.root(), fixture.size(), 0);
+		let (status, body) = fixture.raw(Method::PUT, &path, b"not scale".to_vec()).await;
+		assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+		assert!(body.contains("SegmentEnvelope"), "{body}");
+		let (status, body) = fixture.raw(Method::PUT, &path, vec![0; MAX_ENVELOPE_BYTES + 1]).await;
+		assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+		let (status, body) = fixture.raw(Method::POST, &path, vec![]).await;
+		assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{body}");
+		let (status, body) = fixture.raw(Method::GET, "/", vec![]).await;
+		assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+		let (status, body) =
+			fixture.raw(Method::GET, &format!("{FILES_PATH}/0x12/5"), vec![]).await;
+		assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+		let missing = format!("{}/missing?limit=99999", &path[..path.find("/segments").unwrap()]);
+		let (status, body) = fixture.raw(Method::GET, &missing, vec![]).await;
+		assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+		assert!(body.contains("limit"), "{body}");
+		let (status, body) = fixture.raw(Method::GET, &format!("{missing}&x=1"), vec![]).await;
+		assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+		assert!(fixture.store.stored_files(&fixture.root()).unwrap().is_empty());
+	});
+}
