@@ -57,20 +57,18 @@ enum Command {
 /// `zerog storage ...`.
 #[derive(Debug, Subcommand)]
 enum StorageCommand {
-	/// Commit a file on chain and upload its segments to the node.
+	/// Commit a file on chain and upload it to the providers the chain assigns it to.
 	///
 	/// Hashes FILE in 256 KiB segments (streamed; only the segment roots stay in memory) and
-	/// prints its merkle root and size. Unless the node already knows a live commitment of the
+	/// prints its merkle root and size. Unless the chain already holds a live commitment of the
 	/// same root and size (a resumed upload), submits StorageCommitments.submit(root, size,
 	/// tags, replicas), which charges the storage fee for each replica, and waits for it in a
-	/// best block; the chain then assigns the file to that many providers. Then uploads every
-	/// segment the node is missing, each with its merkle proof, a few at a time, over the node's
-	/// storage data plane (binary over HTTP), and waits until the node reports the file
-	/// finalized (all segments stored). Then waits for the chain to
-	/// draw the file's providers and uploads the file to each one's node that lacks it (a
-	/// provider it cannot reach fetches the file from another that holds it), waits until
-	/// every provider acknowledged it, and prints them. Interrupted uploads resume where they
-	/// stopped when run again.
+	/// best block; the chain then draws that many providers. Then sends every segment, each
+	/// with its merkle proof, a few at a time over a storage data plane (binary over HTTP), to
+	/// one node that stores the file for an assigned provider: the --rpc node if it runs one,
+	/// else the first assigned provider that takes it. The other providers' nodes fetch the
+	/// file from there. Waits until every provider acknowledged the file and prints them.
+	/// Interrupted uploads resume where they stopped when run again.
 	Upload(UploadArgs),
 	/// Download a file by its root, verifying every segment.
 	///
@@ -135,8 +133,8 @@ struct UploadArgs {
 	signer: SignerArgs,
 	#[command(flatten)]
 	transfer: TransferArgs,
-	/// Seconds to wait for the node to report the file finalized once all segments are sent,
-	/// and again for the providers to acknowledge it.
+	/// Seconds to wait for a node to report the file finalized once all segments are sent, and
+	/// again for the providers to acknowledge it.
 	#[arg(long, value_name = "SECS", default_value_t = 120)]
 	timeout: u64,
 	/// Print one JSON object (root, size, fileId, ...) instead of text; no progress bar.

@@ -148,44 +148,111 @@ pub fn same_node(a: &str, b: &str) -> bool {
 	authority(a) == authority(b)
 }
 
-/// Uploads the file (hashed into `tree`, read from `path`) to every provider in `replicas`
-/// that has not acknowledged it, except the node `uploaded_to` (which has it already).
-pub async fn push_to_replicas(
+/// How long an assigned provider's node may take to see the assignment (its best block can be
+/// a block or two behind the client's node).
+const ASSIGNMENT_LAG: Duration = Duration::from_secs(8);
+
+/// Where the file went: the reports of its providers and the node that took the upload.
+pub struct Delivery {
+	/// One report per provider the chain assigned.
+	pub reports: Vec<ReplicaReport>,
+	/// The data plane the segments went to; `None` if every provider had acknowledged already.
+	pub uploaded_to: Option<String>,
+	/// Segments sent there.
+	pub uploaded_segments: u64,
+}
+
+/// Sends the file (hashed into `tree`, read from `path`) once, to one node that stores it for
+/// one of `replicas` (the providers the chain drew): `local` first (the node the client talks
+/// to, if it runs an assigned provider), then each assigned provider's data plane in turn. The
+/// other providers' nodes fetch it from there (their replicators). A node that is not assigned
+/// the file refuses it (6006) and the next is tried; an assigned one that does not see the
+/// assignment yet is asked again for a few seconds. Nothing is sent if every provider
+/// acknowledged the file already (a resumed upload).
+pub async fn deliver(
 	replicas: &[Replica],
-	uploaded_to: &str,
+	local: Option<&DataClient>,
 	tree: &FileTree,
 	path: &Path,
 	parallel: usize,
 	timeout: Duration,
 	show_progress: bool,
-) -> Vec<ReplicaReport> {
-	let mut reports = Vec::with_capacity(replicas.len());
-	for replica in replicas {
-		let endpoint = String::from_utf8_lossy(&replica.endpoint).into_owned();
-		let mut report = ReplicaReport {
+) -> Result<Delivery, CliError> {
+	let mut reports: Vec<ReplicaReport> = replicas
+		.iter()
+		.map(|replica| ReplicaReport {
 			provider: format_account_bytes(&replica.provider),
-			endpoint: endpoint.clone(),
+			endpoint: String::from_utf8_lossy(&replica.endpoint).into_owned(),
 			acknowledged: replica.acked,
 			uploaded_segments: None,
 			error: None,
-		};
+		})
+		.collect();
+	if replicas.iter().all(|replica| replica.acked) {
+		return Ok(Delivery { reports, uploaded_to: None, uploaded_segments: 0 });
+	}
+	let mut refusals = Vec::new();
+	if let Some(local) = local {
+		match upload_segments(local, tree, path, parallel, timeout, show_progress).await {
+			Ok((sent, _)) => {
+				for (report, replica) in reports.iter_mut().zip(replicas) {
+					if same_node(&report.endpoint, local.url()) && !replica.acked {
+						report.uploaded_segments = Some(sent);
+					}
+				}
+				let uploaded_to = Some(local.url().to_owned());
+				return Ok(Delivery { reports, uploaded_to, uploaded_segments: sent });
+			},
+			Err(error) if refused_as_not_assigned(&error) => {},
+			Err(error) => refusals.push(format!("{}: {error}", local.url())),
+		}
+	}
+	for (position, replica) in replicas.iter().enumerate() {
 		if replica.acked {
-			reports.push(report);
 			continue;
 		}
-		match DataClient::new(&endpoint, REQUEST_TIMEOUT) {
-			Err(error) => report.error = Some(error.to_string()),
-			Ok(data) if same_node(data.url(), uploaded_to) => report.uploaded_segments = Some(0),
-			Ok(data) => {
-				match upload_segments(&data, tree, path, parallel, timeout, show_progress).await {
-					Ok((sent, _status)) => report.uploaded_segments = Some(sent),
-					Err(error) => report.error = Some(error.to_string()),
-				}
+		let data = match DataClient::new(&reports[position].endpoint, REQUEST_TIMEOUT) {
+			Ok(data) => data,
+			Err(error) => {
+				reports[position].error = Some(error.to_string());
+				continue;
+			},
+		};
+		let deadline = Instant::now() + ASSIGNMENT_LAG;
+		let outcome = loop {
+			match upload_segments(&data, tree, path, parallel, timeout, show_progress).await {
+				Err(error) if refused_as_not_assigned(&error) && Instant::now() < deadline => {
+					tokio::time::sleep(POLL_INTERVAL).await
+				},
+				outcome => break outcome,
+			}
+		};
+		match outcome {
+			Ok((sent, _)) => {
+				reports[position].uploaded_segments = Some(sent);
+				let uploaded_to = Some(data.url().to_owned());
+				return Ok(Delivery { reports, uploaded_to, uploaded_segments: sent });
+			},
+			Err(error) => {
+				refusals.push(format!("{}: {error}", data.url()));
+				reports[position].error = Some(error.to_string());
 			},
 		}
-		reports.push(report);
 	}
-	reports
+	Err(CliError::Input(format!(
+		"no node took the file: {}. The file is committed on chain; run the upload again once a \
+		 provider is reachable (if none gets it within an hour it is dropped and refunded less 1 %)",
+		if refusals.is_empty() {
+			"no provider endpoint is a data-plane URL".into()
+		} else {
+			refusals.join("; ")
+		}
+	)))
+}
+
+/// Whether a node refused because the file is not assigned to it (code 6006).
+fn refused_as_not_assigned(error: &CliError) -> bool {
+	matches!(error, CliError::Data(error) if error.code() == Some(zerog_client::storage::NOT_ASSIGNED))
 }
 
 /// One line per provider, for people.
@@ -196,7 +263,10 @@ pub fn describe(report: &ReplicaReport) -> String {
 			"not reached ({error}); its node fetches the file from a provider that holds it"
 		),
 		(None, Some(sent), _) => format!("uploaded {sent} segments; acknowledgement pending"),
-		(None, None, false) => "acknowledgement pending".to_string(),
+		(None, None, false) => {
+			"acknowledgement pending (its node fetches the file from the provider that has it)"
+				.to_string()
+		},
 	};
 	format!("provider {} at {}: {state}", report.provider, report.endpoint)
 }

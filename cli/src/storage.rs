@@ -12,14 +12,11 @@ use crate::{
 	hexstr,
 	progress::bytes_bar,
 	replicas::{
-		describe as describe_replica, push_to_replicas, record_acks, wait_for_acks,
-		wait_for_replicas, ASSIGNMENT_TIMEOUT,
+		deliver, describe as describe_replica, record_acks, wait_for_acks, wait_for_replicas,
+		ASSIGNMENT_TIMEOUT,
 	},
 	rpc::NodeRpc,
-	transfer::{
-		chain_file, committed_file, download_verified, file_sources, node_data_client,
-		upload_segments,
-	},
+	transfer::{chain_file, committed_file, download_verified, file_sources, node_data_client},
 };
 use std::{
 	fs::File,
@@ -182,47 +179,35 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), CliErro
 		},
 	};
 
-	let file_id = live_commitment(&rpc, &root, size).await?;
-	let data = node_data_client(&rpc).await?.ok_or_else(|| {
-		CliError::Input(format!(
-			"the node at {} serves no storage data plane (it runs with --no-storage-server); \
-			 upload through a node that does",
-			rpc.url()
+	let file_id = live_commitment(&rpc, &root, size).await?.ok_or_else(|| {
+		CliError::Chain(format!(
+			"the node's best block does not show the commitment of {} ({size} bytes)",
+			hexstr::root(&root)
 		))
 	})?;
+	// The chain draws the file's providers in a block after the `submit`.
+	let assigned = wait_for_replicas(&rpc, file_id, ASSIGNMENT_TIMEOUT).await?;
+	if assigned.is_empty() {
+		return Err(CliError::Timeout(format!(
+			"no provider was assigned file #{file_id} within {} s (no provider has room, or many \
+			 files wait); the chain assigns it later: run the upload again then",
+			ASSIGNMENT_TIMEOUT.as_secs()
+		)));
+	}
 	phases.commit = phases.lap();
-	let (uploaded, status) =
-		upload_segments(&data, &tree, path, options.parallel, options.timeout, show_progress)
-			.await?;
+	let local = node_data_client(&rpc).await?;
+	let (parallel, timeout) = (options.parallel, options.timeout);
+	let delivery =
+		deliver(&assigned, local.as_ref(), &tree, path, parallel, timeout, show_progress).await?;
 	phases.upload = phases.lap();
 
-	// The chain draws the file's providers in a block after the `submit`; each provider's node
-	// that does not have the file yet gets it from here (or else from another provider).
-	let mut replicas = match file_id {
-		Some(file_id) => {
-			let assigned = wait_for_replicas(&rpc, file_id, ASSIGNMENT_TIMEOUT).await?;
-			if assigned.is_empty() {
-				eprintln!(
-					"warning: no provider was assigned file #{file_id} within {} s (no room, or a \
-					 long queue); the chain assigns it later",
-					ASSIGNMENT_TIMEOUT.as_secs()
-				);
-			}
-			let (parallel, timeout) = (options.parallel, options.timeout);
-			push_to_replicas(&assigned, data.url(), &tree, path, parallel, timeout, show_progress)
-				.await
-		},
-		None => Vec::new(),
-	};
-	phases.replicate = phases.lap();
 	// Done once the providers acknowledged: from then on they answer challenges for the file.
-	if let (Some(file_id), false) = (file_id, replicas.is_empty()) {
-		if show_progress {
-			eprintln!("waiting for {} provider(s) to acknowledge the file", replicas.len());
-		}
-		let settled = wait_for_acks(&rpc, file_id, options.timeout).await?;
-		record_acks(&mut replicas, &settled, file_id, options.timeout)?;
+	let mut replicas = delivery.reports;
+	if show_progress {
+		eprintln!("waiting for {} provider(s) to acknowledge the file", replicas.len());
 	}
+	let settled = wait_for_acks(&rpc, file_id, options.timeout).await?;
+	record_acks(&mut replicas, &settled, file_id, options.timeout)?;
 	phases.acknowledge = phases.lap();
 
 	if options.json {
@@ -234,20 +219,23 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), CliErro
 			"submitted": included.is_some(),
 			"block": included.as_ref().map(|included| included.block_hash.clone()),
 			"blockNumber": included.as_ref().and_then(|included| included.block_number),
-			"uploadedSegments": uploaded,
-			"finalized": status.finalized,
+			"uploadedSegments": delivery.uploaded_segments,
+			"uploadedTo": delivery.uploaded_to,
+			"finalized": true,
 			"replicas": replicas,
 			"seconds": phases,
 		});
 		println!("{output}");
 	} else {
-		let id = file_id.map(|id| format!("#{id}")).unwrap_or_else(|| "unknown".into());
-		println!("uploaded {uploaded} segments");
-		println!(
-			"finalized: file {id}, root {}, all {} segments stored",
-			hexstr::root(&root),
-			status.segments
-		);
+		match &delivery.uploaded_to {
+			Some(url) => println!(
+				"uploaded {} segments to {url}: file #{file_id}, root {}, all {segments} \
+				 segments stored",
+				delivery.uploaded_segments,
+				hexstr::root(&root)
+			),
+			None => println!("every provider holds file #{file_id} already: nothing to send"),
+		}
 		for replica in &replicas {
 			println!("{}", describe_replica(replica));
 		}
@@ -272,12 +260,11 @@ struct Phases {
 	started: Option<std::time::Instant>,
 	/// Hashing the file into its tree.
 	hash: f64,
-	/// Submitting the commitment (or finding it) until it is in a best block.
+	/// Submitting the commitment (or finding it) until it is in a best block and the chain
+	/// drew the file's providers.
 	commit: f64,
-	/// Sending the segments to the node and its finalization.
+	/// Sending the segments to one node of an assigned provider, until it finalized the file.
 	upload: f64,
-	/// Waiting for the providers to be drawn and pushing the file to them.
-	replicate: f64,
 	/// Waiting for every provider's acknowledgement.
 	acknowledge: f64,
 }

@@ -35,6 +35,12 @@ pub const INVALID_PROOF: i32 = 6002;
 pub const INVALID_PARAMS: i32 = 6003;
 /// JSON error code of a refusal: the node does not hold the asked segment.
 pub const NOT_STORED: i32 = 6004;
+/// JSON error code of a refusal: the node's data store failed.
+pub const STORE_FAILED: i32 = 6005;
+/// JSON error code of a refusal: the file is not assigned to a provider of this node.
+pub const NOT_ASSIGNED: i32 = 6006;
+/// JSON error code of a refusal: the node's data store is at its quota or its disk reserve.
+pub const STORE_FULL: i32 = 6007;
 
 /// Largest JSON answer read (a page of 4096 missing indices is about 40 KiB).
 const MAX_JSON_BYTES: usize = 1 << 20;

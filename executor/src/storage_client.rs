@@ -13,9 +13,10 @@ use polkadot_sdk::sp_core::H256;
 use std::{path::Path, sync::Arc, time::Duration};
 use zerog_cli::{
 	error::CliError,
+	replicas::{deliver, wait_for_replicas, ASSIGNMENT_TIMEOUT},
 	rpc::{NodeRpc, RpcError},
 	storage::{live_commitment, tree_of_file},
-	transfer::{chain_file, download_verified, file_sources, node_data_client, upload_segments},
+	transfer::{chain_file, download_verified, file_sources, node_data_client},
 };
 use zerog_client::storage::DataError;
 
@@ -177,10 +178,21 @@ impl Storage for RpcStorage {
 				.await
 				.map_err(|error| StorageError::Chain(error.to_string()))?;
 		}
-		let data = node_data_client(&rpc).await?.ok_or_else(|| {
-			StorageError::Rpc(format!("the node at {} serves no storage data plane", self.url))
+		let file_id = live_commitment(&rpc, &root, size).await?.ok_or_else(|| {
+			StorageError::NotStored(format!(
+				"the commitment of {root:?} is not in a best block yet"
+			))
 		})?;
-		upload_segments(&data, &tree, path, PARALLEL_SEGMENTS, FINALIZE_TIMEOUT, false).await?;
+		// The file goes once to a node of one of the providers the chain drew; the others fetch it.
+		let assigned = wait_for_replicas(&rpc, file_id, ASSIGNMENT_TIMEOUT).await?;
+		if assigned.is_empty() {
+			return Err(StorageError::NotStored(format!(
+				"no storage provider was assigned file #{file_id} yet"
+			)));
+		}
+		let local = node_data_client(&rpc).await?;
+		deliver(&assigned, local.as_ref(), &tree, path, PARALLEL_SEGMENTS, FINALIZE_TIMEOUT, false)
+			.await?;
 		Ok(root)
 	}
 }

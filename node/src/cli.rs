@@ -54,6 +54,10 @@ pub struct Cli {
 	#[allow(missing_docs)]
 	#[clap(flatten)]
 	pub storage: crate::segment_server::StorageServerParams,
+
+	#[allow(missing_docs)]
+	#[clap(flatten)]
+	pub data_store: crate::data_store::DataStoreParams,
 }
 
 /// Maintenance and inspection commands.

@@ -138,6 +138,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let compute_executor = cli.compute.compute_executor.clone();
 			let data_prune_interval = cli.pruning.data_prune_interval;
 			let storage_listen = cli.storage.listen_address();
+			let data_limits = (cli.data_store.data_max_size, cli.data_store.data_min_free);
 			let rpc_port_given = cli.run.rpc_params.rpc_port.is_some();
 			runner.run_node_until_exit(|mut config| async move {
 				crate::rpc_port::pin_node_endpoints(rpc_port_given, config.rpc.addr.as_mut());
@@ -154,6 +155,7 @@ pub fn run() -> sc_cli::Result<()> {
 								compute_executor,
 								data_prune_interval,
 								storage_listen,
+								data_limits,
 							},
 						)?
 					},
@@ -164,6 +166,7 @@ pub fn run() -> sc_cli::Result<()> {
 								compute_executor,
 								data_prune_interval,
 								storage_listen,
+								data_limits,
 							},
 						)?
 					},

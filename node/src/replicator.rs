@@ -267,8 +267,13 @@ async fn store_segment<Chain: StorageChain>(
 	.map_err(|error| Refusal::Local(format!("storing segment {index}: {error}")))?;
 	match put {
 		Ok(_) => Ok(()),
-		Err(error @ StorageRpcError::Store(_))
-		| Err(error @ StorageRpcError::UnknownCommitment { .. }) => Err(Refusal::Local(format!(
+		// Refusals of this node's own: its view of the chain, its store, its quota.
+		Err(
+			error @ (StorageRpcError::Store(_)
+			| StorageRpcError::UnknownCommitment { .. }
+			| StorageRpcError::NotAssigned(_)
+			| StorageRpcError::Full(_)),
+		) => Err(Refusal::Local(format!(
 			"segment {index} not stored ({}): {}",
 			error.code(),
 			error.message()
@@ -299,7 +304,10 @@ where
 	S: SyncOracle + ?Sized,
 {
 	let assignments = ClientAssignments { client: client.clone() };
-	let rpc = Arc::new(StorageRpc::new(BestBlock::new(client), store.clone()));
+	let rpc = Arc::new(StorageRpc::new(
+		BestBlock::with_keystore(client, keystore.clone()),
+		store.clone(),
+	));
 	let source = HttpSource::default();
 	loop {
 		tokio::time::sleep(ROUND_INTERVAL).await;

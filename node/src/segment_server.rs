@@ -228,6 +228,8 @@ fn status_of(error: &StorageRpcError) -> StatusCode {
 		StorageRpcError::InvalidProof(_) => StatusCode::UNPROCESSABLE_ENTITY,
 		StorageRpcError::InvalidParams(_) => StatusCode::BAD_REQUEST,
 		StorageRpcError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+		StorageRpcError::NotAssigned(_) => StatusCode::FORBIDDEN,
+		StorageRpcError::Full(_) => StatusCode::INSUFFICIENT_STORAGE,
 	}
 }
 

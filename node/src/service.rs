@@ -55,6 +55,8 @@ pub struct ZeroGOptions {
 	pub data_prune_interval: zerog_primitives::BlockNumber,
 	/// Where the storage data plane listens (`None`: it is off).
 	pub storage_listen: Option<std::net::SocketAddr>,
+	/// The data store's quota of segment bytes (`None`: none) and the free space it keeps.
+	pub data_limits: (Option<u64>, u64),
 }
 
 /// The parts `new_full` and the maintenance subcommands share.
@@ -171,7 +173,8 @@ pub fn new_full<
 	config: Configuration,
 	options: ZeroGOptions,
 ) -> Result<TaskManager, ServiceError> {
-	let ZeroGOptions { compute_executor, data_prune_interval, storage_listen } = options;
+	let ZeroGOptions { compute_executor, data_prune_interval, storage_listen, data_limits } =
+		options;
 	let sc_service::PartialComponents {
 		client,
 		backend,
@@ -257,14 +260,26 @@ pub fn new_full<
 	// Segments and shards live next to the chain database, in their own RocksDB.
 	let data_store_path =
 		config.base_path.config_dir(config.chain_spec.id()).join(crate::data_store::DATA_DIR_NAME);
-	let data_store =
-		Arc::new(crate::data_store::DataStore::open(&data_store_path).map_err(|error| {
+	let data_store = Arc::new(
+		crate::data_store::DataStore::open_with_limits(
+			&data_store_path,
+			data_limits.0,
+			data_limits.1,
+		)
+		.map_err(|error| {
 			ServiceError::Other(format!(
 				"cannot open the data store at {}: {error}",
 				data_store_path.display()
 			))
-		})?);
-	log::info!(target: "zerog-storage", "data store at {}", data_store_path.display());
+		})?,
+	);
+	let (used, quota) = data_store.usage();
+	log::info!(
+		target: "zerog-storage",
+		"data store at {}: {used} bytes of segments{}",
+		data_store_path.display(),
+		quota.map(|max| format!(", quota {max} bytes")).unwrap_or_default()
+	);
 	// Data of files and blobs the chain forgot is deleted, on a thread of its own (RocksDB and
 	// runtime calls block).
 	if data_prune_interval > 0 {
@@ -303,7 +318,10 @@ pub fn new_full<
 			})?;
 			let storage = Arc::new(
 				crate::rpc::storage::StorageRpc::new(
-					crate::rpc::chain::BestBlock::new(client.clone()),
+					crate::rpc::chain::BestBlock::with_keystore(
+						client.clone(),
+						keystore_container.keystore(),
+					),
 					data_store.clone(),
 				)
 				.with_data_port(Some(port)),
@@ -328,6 +346,7 @@ pub fn new_full<
 		let client = client.clone();
 		let pool = transaction_pool.clone();
 		let unsafe_rpc_allowed = crate::rpc::unsafe_methods_allowed(&config.rpc);
+		let keystore = keystore_container.keystore();
 
 		Box::new(move |_| {
 			let deps = crate::rpc::FullDeps {
@@ -336,6 +355,7 @@ pub fn new_full<
 				data_store: data_store.clone(),
 				unsafe_rpc_allowed,
 				data_port,
+				keystore: keystore.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})

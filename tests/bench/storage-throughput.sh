@@ -46,7 +46,7 @@ phases = json.load(open(sys.argv[4]))["seconds"]
 mb = mib * 1048576 / 1e6
 print(f"file: {mib} MiB ({mb:.1f} MB), byte-identical after the round trip")
 print(f"upload, whole command (hash, commit, send, acknowledgement): {up:7.1f} s  {mb / up:6.1f} MB/s")
-for phase in ("hash", "commit", "upload", "replicate", "acknowledge"):
+for phase in ("hash", "commit", "upload", "acknowledge"):
     seconds = phases[phase]
     rate = f"{mb / seconds:6.1f} MB/s" if phase in ("hash", "upload") and seconds > 0 else ""
     print(f"  {phase:<12} {seconds:7.1f} s  {rate}")

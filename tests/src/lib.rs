@@ -198,7 +198,8 @@ impl Node {
 		};
 		// A dev node serves the Ethereum JSON-RPC; give it a free port instead of 8545 so
 		// tests can run side by side.
-		let eth_rpc_port = (config.chain.is_none()
+		// (`--chain dev` is a development chain too, and would take 8545 as well.)
+		let eth_rpc_port = (config.chain.as_deref().is_none_or(|chain| chain == "dev")
 			&& !config.extra_args.iter().any(|arg| arg == "--no-eth-rpc"))
 		.then(reserve_port);
 		if let Some(port) = eth_rpc_port {
@@ -284,6 +285,18 @@ impl Node {
 	/// provider registers.
 	pub fn storage_url(&self) -> String {
 		format!("http://127.0.0.1:{}", self.storage_port)
+	}
+
+	/// The node's data store directory for the chain with id `chain_id` (`zerog_dev` for `--dev`
+	/// and `--chain dev`): what a test deletes to play a provider that lost its data.
+	pub fn data_store_dir(&self, chain_id: &str) -> PathBuf {
+		let base = self
+			.command_line
+			.windows(2)
+			.find(|pair| pair[0] == "--base-path")
+			.map(|pair| PathBuf::from(&pair[1]))
+			.expect("every node is started with --base-path");
+		base.join("chains").join(chain_id).join("zerog-data")
 	}
 
 	/// The node's WebSocket RPC URL.

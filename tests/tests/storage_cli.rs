@@ -1,7 +1,8 @@
 //! The `zerog` client against a real `zerog-node --dev`: a file goes up (commitment on chain,
 //! segments with proofs) and comes back byte for byte; the node refuses segments with a wrong
 //! proof (6002) or for a root nobody committed (6001); and an upload cut short by `kill -9` of
-//! the node resumes after a restart without submitting again and without losing a segment.
+//! the node resumes after a restart without submitting again and without losing a segment; a
+//! node at its `--data-max-size` refuses an upload (6007) and keeps what it stores.
 
 use std::{
 	io::{BufRead, BufReader},
@@ -236,6 +237,34 @@ async fn upload_resumes_after_the_node_is_killed() {
 	let out = dir.path().join("downloaded.bin");
 	zerog_ok(&node, &["storage", "download", &root, "-o", out.to_str().unwrap()]);
 	assert!(std::fs::read(&out).unwrap() == bytes, "the downloaded file differs");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_data_store_refuses_an_upload_and_keeps_what_it_stores() {
+	// Room for four segments.
+	let node =
+		Node::start(NodeConfig::dev("cli-quota").args(["--no-eth-rpc", "--data-max-size", "1MiB"]));
+	node.wait_for_best(1, BLOCK_TIMEOUT).await;
+	let dir = tempfile::tempdir().unwrap();
+	let small = dir.path().join("small.bin");
+	let small_bytes = random_bytes(SEGMENT_SIZE * 2, 11);
+	std::fs::write(&small, &small_bytes).unwrap();
+	let uploaded = zerog_json(&node, &["storage", "upload", small.to_str().unwrap()]);
+	let root = uploaded["root"].as_str().expect("upload prints the root").to_owned();
+
+	// Eight more segments do not fit: the upload fails with the node's reason.
+	let large = dir.path().join("large.bin");
+	std::fs::write(&large, random_bytes(SEGMENT_SIZE * 8, 12)).unwrap();
+	let url = node.ws_url();
+	let output = run_cli(&["--rpc", &url, "storage", "upload", large.to_str().unwrap()]);
+	assert!(!output.status.success(), "{}", output_text(&output));
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(stderr.contains("6007") && stderr.contains("--data-max-size"), "{stderr}");
+
+	// What the node stored before is intact.
+	let out = dir.path().join("back.bin");
+	zerog_ok(&node, &["storage", "download", &root, "-o", out.to_str().unwrap()]);
+	assert!(std::fs::read(&out).unwrap() == small_bytes, "the stored file changed");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -14,7 +14,7 @@ use subxt::{
 };
 use subxt_signer::sr25519::{dev, Keypair};
 use zerog_e2e_tests::{
-	cli::{hex, random_bytes, zerog_json},
+	cli::{hex, random_bytes, refusal_code, zerog_json},
 	Node, NodeConfig,
 };
 use zerog_primitives::storage::{FileTree, SEGMENT_SIZE};
@@ -276,12 +276,6 @@ async fn a_second_provider_fetches_its_assigned_replica_from_the_first_and_prove
 	bob_node.wait_for_best(2, BLOCK_TIMEOUT).await;
 	let api = alice_node.client().await;
 	let (alice, bob, ferdie) = (dev::alice(), dev::bob(), dev::ferdie());
-	let _: Json = bob_node
-		.rpc()
-		.await
-		.request("author_insertKey", rpc_params!["zgst", "//Bob", hex(&bob.public_key().0)])
-		.await
-		.unwrap();
 
 	// Each provider's endpoint is its own node (the genesis one of Alice names the default port,
 	// which the test node does not use).
@@ -304,6 +298,40 @@ async fn a_second_provider_fetches_its_assigned_replica_from_the_first_and_prove
 	let (root, size) = (tree.root(), file.len() as u64);
 	let alice_rpc = alice_node.rpc().await;
 	store_file(&api, &alice_rpc, &ferdie, &file, &tree).await;
+
+	// Bob's node does not hold his key yet, so no file is its to store: it refuses segments
+	// with a specific error and stores nothing, whoever sends them.
+	let proof = tree.segment_proof(0).unwrap();
+	let (code, message) = refusal_code(
+		bob_node
+			.rpc()
+			.await
+			.request::<Json>(
+				"storage_uploadSegment",
+				rpc_params![
+					hex(root.as_bytes()),
+					0u64,
+					hex(&file[..SEGMENT_SIZE]),
+					hex(&proof.encode())
+				],
+			)
+			.await,
+	);
+	assert_eq!(code, 6006, "{message}");
+	assert!(message.contains("not assigned"), "{message}");
+	let holds: bool = bob_node
+		.rpc()
+		.await
+		.request("storage_holdsFile", rpc_params![hex(root.as_bytes()), size])
+		.await
+		.unwrap();
+	assert!(!holds);
+	let _: Json = bob_node
+		.rpc()
+		.await
+		.request("author_insertKey", rpc_params!["zgst", "//Bob", hex(&bob.public_key().0)])
+		.await
+		.unwrap();
 
 	// Alice acknowledges; Bob's node fetches the file from hers, and Bob acknowledges too.
 	bob_node
@@ -332,8 +360,8 @@ async fn a_second_provider_fetches_its_assigned_replica_from_the_first_and_prove
 		"Bob proves what he fetched: {proven:?}"
 	);
 
-	// `zerog storage upload` through Bob's node gives the file to Alice's node too: it waits
-	// for the draw and uploads to every provider that lacks the file.
+	// `zerog storage upload` through Bob's node sends the file once, to Bob's node (it runs an
+	// assigned provider); Alice's node fetches it from there.
 	let dir = tempfile::tempdir().unwrap();
 	let path = dir.path().join("second.bin");
 	std::fs::write(&path, random_bytes(SEGMENT_SIZE * 2 + 77, 5)).unwrap();
@@ -347,8 +375,9 @@ async fn a_second_provider_fetches_its_assigned_replica_from_the_first_and_prove
 		let endpoint = String::from_utf8(endpoint(node)).unwrap();
 		replicas.iter().find(|r| r["endpoint"] == endpoint.as_str()).cloned().unwrap()
 	};
-	assert_eq!(report_of(&alice_node)["uploadedSegments"], 3, "pushed to Alice's: {uploaded}");
-	assert_eq!(report_of(&bob_node)["uploadedSegments"], 0, "Bob's node had it: {uploaded}");
+	assert_eq!(uploaded["uploadedTo"], bob_node.storage_url(), "{uploaded}");
+	assert_eq!(report_of(&bob_node)["uploadedSegments"], 3, "sent to Bob's: {uploaded}");
+	assert_eq!(report_of(&alice_node)["uploadedSegments"], Json::Null, "sent once: {uploaded}");
 	assert!(
 		replicas.iter().all(|r| r["acknowledged"] == true),
 		"the upload returns once both acknowledged: {uploaded}"
@@ -360,10 +389,156 @@ async fn a_second_provider_fetches_its_assigned_replica_from_the_first_and_prove
 		)
 		.await
 		.unwrap();
-	assert!(holds, "Alice's node holds the file the client pushed");
+	assert!(holds, "Alice's node fetched the file from Bob's");
 	alice_node
 		.wait_until("both providers acknowledged the second file", BLOCK_TIMEOUT * 2, || async {
 			acknowledged_files(&api, &alice).await == 2 && acknowledged_files(&api, &bob).await == 2
 		})
 		.await;
+}
+
+/// A provider of the four-provider network: its name, key and node.
+struct Provider {
+	name: &'static str,
+	key: Keypair,
+	node: Node,
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn four_providers_keep_a_file_through_a_crash_and_a_provider_that_loses_it() {
+	// Alice's dev node authors the chain; Bob, Charlie and Dave each run a node of their own
+	// with their provider key, registered at their node's data plane.
+	let alice_node = Node::start(NodeConfig::dev("network-alice"));
+	alice_node.wait_for_best(1, BLOCK_TIMEOUT).await;
+	let bootnode = alice_node.multiaddr().await;
+	let api = alice_node.client().await;
+	let update = dynamic::transaction(
+		"StorageCommitments",
+		"update_provider",
+		(ALICE_STAKE, alice_node.storage_url().into_bytes()),
+	);
+	submit(&api, update, &dev::alice()).await;
+	let mut providers = vec![Provider { name: "Alice", key: dev::alice(), node: alice_node }];
+	let others = [
+		("Bob", "//Bob", dev::bob()),
+		("Charlie", "//Charlie", dev::charlie()),
+		("Dave", "//Dave", dev::dave()),
+	];
+	for (name, suri, key) in others {
+		let node = Node::start(NodeConfig::chain(&format!("network-{name}"), "dev").args([
+			"--bootnodes",
+			&bootnode,
+			"--offchain-worker",
+			"always",
+			"--no-eth-rpc",
+		]));
+		node.wait_for_best(1, BLOCK_TIMEOUT).await;
+		let _: Json = node
+			.rpc()
+			.await
+			.request("author_insertKey", rpc_params!["zgst", suri, hex(&key.public_key().0)])
+			.await
+			.unwrap();
+		register_provider(&api, &key, 1_000 * ZG, node.storage_url().into_bytes()).await;
+		providers.push(Provider { name, key, node });
+	}
+
+	// 64 MiB with three replicas, uploaded through Alice's node: sent once, the two other
+	// assigned providers fetch it, all three acknowledge.
+	let dir = tempfile::tempdir().unwrap();
+	let path = dir.path().join("dataset.bin");
+	let bytes = random_bytes(64 << 20, 64);
+	std::fs::write(&path, &bytes).unwrap();
+	let uploaded = zerog_json(
+		&providers[0].node,
+		&["storage", "upload", path.to_str().unwrap(), "--replicas", "3", "--suri", "//Ferdie"],
+	);
+	let root = uploaded["root"].as_str().expect("the upload prints the root").to_owned();
+	let replicas = uploaded["replicas"].as_array().expect("the upload reports its providers");
+	assert_eq!(replicas.len(), 3, "{uploaded}");
+	assert!(replicas.iter().all(|r| r["acknowledged"] == true), "{uploaded}");
+	let assigned = |provider: &Provider| {
+		replicas.iter().any(|r| r["endpoint"] == provider.node.storage_url().as_str())
+	};
+	let fourth = providers.iter().position(|p| !assigned(p)).expect("one provider is left out");
+	let holds = |provider: &Provider| {
+		let rpc_port = provider.node.rpc_port;
+		let size = bytes.len() as u64;
+		let answer = zerog_e2e_tests::http_json_rpc(
+			rpc_port,
+			"storage_holdsFile",
+			serde_json::json!([root.clone(), size]),
+		)
+		.unwrap();
+		answer["result"] == true
+	};
+	assert!(!holds(&providers[fourth]), "{} stores nothing", providers[fourth].name);
+	for provider in providers.iter().filter(|p| assigned(p)) {
+		assert!(holds(provider), "{} holds the file", provider.name);
+	}
+	// The block author stays up; one assigned provider crashes, another loses its data.
+	let mut others = (1..providers.len()).filter(|&i| i != fourth);
+	let (crashed, forgetful) = (others.next().unwrap(), others.next().unwrap());
+	println!(
+		"64 MiB, 3 replicas: upload {}; left out: {}, killed: {}, loses its data: {}",
+		uploaded["seconds"],
+		providers[fourth].name,
+		providers[crashed].name,
+		providers[forgetful].name
+	);
+
+	// A download through the fourth node's RPC, while a provider is killed -9: every segment
+	// comes from the other holders, checked, byte for byte.
+	providers[crashed].node.kill();
+	let out = dir.path().join("copy.bin");
+	let downloaded = zerog_json(
+		&providers[fourth].node,
+		&["storage", "download", &root, "-o", out.to_str().unwrap()],
+	);
+	assert!(std::fs::read(&out).unwrap() == bytes, "the downloaded file differs");
+	let sources = downloaded["sources"].as_array().expect("the download reports its sources");
+	let served: Vec<&Json> = sources.iter().filter(|s| s["segments"].as_u64() > Some(0)).collect();
+	assert!(served.len() >= 2, "segments came from several providers: {downloaded}");
+	println!("download with a provider down: {sources:?}");
+	let crashed_url = providers[crashed].node.storage_url();
+	let crashed_report = sources.iter().find(|s| s["url"] == crashed_url.as_str());
+	assert!(
+		crashed_report.is_none_or(|r| r["segments"] == 0 && r["error"].is_string()),
+		"the killed provider served nothing: {downloaded}"
+	);
+
+	// The crashed provider restarts on its own database and proves its challenges again.
+	providers[crashed].node.restart();
+	let from = providers[0].node.best_number().await;
+	let outcomes = wait_for_outcomes(
+		&providers[0].node,
+		&api,
+		&providers[crashed].key,
+		from,
+		BLOCK_TIMEOUT * 3,
+		|found| found.iter().any(|o| matches!(o, Outcome::Proven { .. })),
+	)
+	.await;
+	assert!(outcomes.iter().any(|o| matches!(o, Outcome::Proven { .. })), "{outcomes:?}");
+
+	// Another provider loses its data: it misses its challenges, is slashed, and the file is
+	// assigned to the fourth provider, whose node fetches it and acknowledges.
+	let forgetful_stake = provider_stake(&api, &providers[forgetful].key).await;
+	providers[forgetful].node.kill();
+	std::fs::remove_dir_all(providers[forgetful].node.data_store_dir("zerog_dev")).unwrap();
+	providers[forgetful].node.restart();
+	let lost_at = std::time::Instant::now();
+	let fourth_key = &providers[fourth].key;
+	providers[0]
+		.node
+		.wait_until(
+			"the fourth provider acknowledged the file in place of the one that lost it",
+			BLOCK_TIMEOUT * 2 + 6 * CHALLENGE_PERIOD * Duration::from_secs(2),
+			|| async { acknowledged_files(&api, fourth_key).await == 1 },
+		)
+		.await;
+	println!("the fourth provider acknowledged {:?} after the data was lost", lost_at.elapsed());
+	assert_eq!(acknowledged_files(&api, &providers[forgetful].key).await, 0);
+	assert!(provider_stake(&api, &providers[forgetful].key).await < forgetful_stake, "slashed");
+	assert!(holds(&providers[fourth]), "{} now holds the file", providers[fourth].name);
 }

@@ -34,11 +34,13 @@ mod bitmap;
 #[cfg(test)]
 mod crash_tests;
 mod db;
+mod quota;
 mod segments;
 mod shards;
 #[cfg(test)]
 mod tests;
 
+pub use quota::DataStoreParams;
 pub use segments::StoredFile;
 pub use shards::StoredBlob;
 
@@ -83,6 +85,9 @@ const COLUMN_MEMORY_BUDGET_MIB: usize = 32;
 pub enum StoreError {
 	/// RocksDB failed (disk full, permissions, a database locked by another process, ...).
 	Io(std::io::Error),
+	/// A write would pass the store's quota or eat into the disk's free-space reserve; nothing
+	/// was written.
+	Full(String),
 	/// A stored value does not decode: the database was written by something else or damaged.
 	Corrupt {
 		/// What was being read, e.g. "segment 3 of 0x…".
@@ -96,6 +101,7 @@ impl fmt::Display for StoreError {
 	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
 		match self {
 			Self::Io(error) => write!(f, "data store I/O error: {error}"),
+			Self::Full(reason) => write!(f, "{reason}"),
 			Self::Corrupt { what, reason } => {
 				write!(f, "data store holds an unreadable {what}: {reason}")
 			},
@@ -117,14 +123,38 @@ pub struct DataStore {
 	/// Held for every read-modify-write, so two uploads to the same file cannot both count one
 	/// segment or lose each other's bitmap bit. Reads do not take it: every write is atomic.
 	write_lock: Mutex<()>,
+	/// How much of the disk the segments may use.
+	quota: quota::Quota,
 }
 
 impl DataStore {
-	/// Opens the store at `path`, creating the directory and the columns if they are missing.
+	/// Opens the store at `path` without limits, creating the directory and the columns if they
+	/// are missing (the node itself always opens it with its limits).
+	#[cfg(test)]
 	pub fn open(path: &Path) -> Result<Self, StoreError> {
+		Self::open_with_limits(path, None, 0)
+	}
+
+	/// Opens the store at `path` with at most `max_bytes` of segments (`None`: no quota) and
+	/// `min_free` bytes kept free on its disk (see [`quota`]).
+	pub fn open_with_limits(
+		path: &Path,
+		max_bytes: Option<u64>,
+		min_free: u64,
+	) -> Result<Self, StoreError> {
 		std::fs::create_dir_all(path)?;
 		let db = Db::open(path, columns::COUNT, COLUMN_MEMORY_BUDGET_MIB)?;
-		Ok(Self { db, write_lock: Mutex::new(()) })
+		let mut quota = quota::Quota::unlimited(path);
+		quota.set_limits(max_bytes, min_free);
+		let store = Self { db, write_lock: Mutex::new(()), quota };
+		let segments: u64 = store.all_files()?.iter().map(|file| file.segments_stored).sum();
+		store.quota.set_used(segments.saturating_mul(quota::SEGMENT_BYTES));
+		Ok(store)
+	}
+
+	/// Bytes of segments stored (counted in whole segments) and the quota, if any.
+	pub fn usage(&self) -> (u64, Option<u64>) {
+		(self.quota.used(), self.quota.max_bytes())
 	}
 
 	/// Reads and decodes the value at `key` in `column`; `what` names it in a corruption error.

@@ -80,6 +80,7 @@ impl DataStore {
 		if !bitmap::set(&mut bits, bit_in_page(index)) {
 			return Ok(PutSegment { newly_stored: false, segments_stored: record.segments_stored });
 		}
+		self.quota.check_one_more()?;
 		record.segments_stored = record.segments_stored.saturating_add(1);
 
 		let mut transaction = self.transaction();
@@ -88,6 +89,7 @@ impl DataStore {
 		transaction.put_vec(columns::SEGMENT_BITMAPS, &page_key(root, size, page), bits);
 		transaction.put_vec(columns::FILES, &file_key(root, size), record.encode());
 		self.write(transaction)?;
+		self.quota.add(1);
 		Ok(PutSegment { newly_stored: true, segments_stored: record.segments_stored })
 	}
 
@@ -123,7 +125,17 @@ impl DataStore {
 
 	/// Every file with `root` the store holds segments of, smallest size first.
 	pub fn stored_files(&self, root: &H256) -> Result<Vec<StoredFile>, StoreError> {
-		self.read_prefix(columns::FILES, root.as_bytes())?
+		self.files_with_prefix(root.as_bytes())
+	}
+
+	/// Every file the store holds segments of, in key order.
+	pub fn all_files(&self) -> Result<Vec<StoredFile>, StoreError> {
+		self.files_with_prefix(&[])
+	}
+
+	/// The files whose key starts with `prefix`.
+	fn files_with_prefix(&self, prefix: &[u8]) -> Result<Vec<StoredFile>, StoreError> {
+		self.read_prefix(columns::FILES, prefix)?
 			.into_iter()
 			.map(|(key, value)| {
 				let (root, size) = parse_file_key(&key)?;
@@ -155,6 +167,7 @@ impl DataStore {
 		transaction.delete_prefix(columns::SEGMENT_BITMAPS, &key);
 		transaction.delete(columns::FILES, &key);
 		self.write(transaction)?;
+		self.quota.remove(record.segments_stored);
 		Ok(record.segments_stored)
 	}
 

@@ -241,3 +241,44 @@ fn removals_survive_reopening_the_database() {
 	assert_eq!(store.segment(&ROOT, 100, 0).unwrap(), None);
 	assert_eq!(store.shard(&ROOT, 1).unwrap(), None);
 }
+
+#[test]
+fn the_quota_refuses_a_segment_past_it_and_keeps_what_is_stored() {
+	let dir = tempfile::tempdir().unwrap();
+	// Room for two segments.
+	let store = DataStore::open_with_limits(dir.path(), Some(size_of(2)), 0).unwrap();
+	store.put_segment(&ROOT, size_of(4), 0, b"zero", &proof(0)).unwrap();
+	store.put_segment(&ROOT, size_of(4), 1, b"one", &proof(1)).unwrap();
+	let refused = store.put_segment(&ROOT, size_of(4), 2, b"two", &proof(2)).unwrap_err();
+	assert!(
+		matches!(&refused, super::StoreError::Full(reason) if reason.contains("--data-max-size"))
+	);
+	// Storing a held segment again is no new use of the quota.
+	assert!(!store.put_segment(&ROOT, size_of(4), 1, b"one", &proof(1)).unwrap().newly_stored);
+	assert_eq!(store.stored_file(&ROOT, size_of(4)).unwrap().unwrap().segments_stored, 2);
+	assert_eq!(store.segment(&ROOT, size_of(4), 0).unwrap().unwrap().0, b"zero".to_vec());
+	assert_eq!(store.usage(), (size_of(2), Some(size_of(2))));
+
+	// The count is rebuilt when the store opens again, and a removal frees room.
+	drop(store);
+	let store = DataStore::open_with_limits(dir.path(), Some(size_of(2)), 0).unwrap();
+	assert_eq!(store.usage().0, size_of(2));
+	assert!(store.put_segment(&ROOT, size_of(4), 2, b"two", &proof(2)).is_err());
+	assert_eq!(store.remove_file(&ROOT, size_of(4)).unwrap(), 2);
+	assert_eq!(store.usage().0, 0);
+	store.put_segment(&ROOT, size_of(4), 2, b"two", &proof(2)).unwrap();
+}
+
+#[test]
+fn the_free_space_reserve_refuses_a_segment_when_the_disk_is_short() {
+	let dir = tempfile::tempdir().unwrap();
+	let free = super::quota::free_bytes(dir.path()).unwrap();
+	assert!(free > 0);
+	// A reserve larger than the disk's free space: nothing can be written.
+	let store = DataStore::open_with_limits(dir.path(), None, free.saturating_mul(2)).unwrap();
+	let refused = store.put_segment(&ROOT, size_of(1), 0, b"x", &proof(0)).unwrap_err();
+	assert!(
+		matches!(&refused, super::StoreError::Full(reason) if reason.contains("--data-min-free"))
+	);
+	assert!(store.stored_file(&ROOT, size_of(1)).unwrap().is_none());
+}

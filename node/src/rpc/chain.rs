@@ -8,7 +8,10 @@ use std::sync::Arc;
 
 use pallet_da_attestations::runtime_api::DaAttestationsApi;
 use pallet_storage_commitments::{runtime_api::StorageCommitmentsApi, FileSummary};
-use polkadot_sdk::{sp_api::ProvideRuntimeApi, sp_blockchain::HeaderBackend, sp_core::H256};
+use polkadot_sdk::{
+	sp_api::ProvideRuntimeApi, sp_blockchain::HeaderBackend, sp_core::H256,
+	sp_keystore::KeystorePtr,
+};
 use zerog_primitives::{da::BlobCommitment, AccountId, Balance, BlockNumber, OpaqueBlock as Block};
 
 /// A live file as the chain describes it.
@@ -19,6 +22,10 @@ pub trait StorageChain: Send + Sync + 'static {
 	/// The live files committed with `root` (usually zero or one); the error says why the chain
 	/// could not be asked.
 	fn live_files(&self, root: &H256) -> Result<Vec<ChainFile>, String>;
+
+	/// Whether the live file `(root, size)` is assigned to one of this node's storage providers
+	/// (a `zgst` key in its keystore): only then does the node store its segments.
+	fn assigned_here(&self, root: &H256, size: u64) -> Result<bool, String>;
 }
 
 /// The DA RPC's view of the chain.
@@ -31,12 +38,19 @@ pub trait DaChain: Send + Sync + 'static {
 /// block the node builds on, without waiting for finality.
 pub struct BestBlock<C> {
 	client: Arc<C>,
+	keystore: Option<KeystorePtr>,
 }
 
 impl<C> BestBlock<C> {
-	/// Reads the chain through `client`.
+	/// Reads the chain through `client`; no file counts as assigned to this node.
 	pub fn new(client: Arc<C>) -> Self {
-		Self { client }
+		Self { client, keystore: None }
+	}
+
+	/// Reads the chain through `client`; files assigned to a provider key in `keystore` are
+	/// this node's.
+	pub fn with_keystore(client: Arc<C>, keystore: KeystorePtr) -> Self {
+		Self { client, keystore: Some(keystore) }
 	}
 }
 
@@ -47,6 +61,31 @@ where
 {
 	fn live_files(&self, root: &H256) -> Result<Vec<ChainFile>, String> {
 		live_files_at(&*self.client, self.client.info().best_hash, root)
+	}
+
+	fn assigned_here(&self, root: &H256, size: u64) -> Result<bool, String> {
+		let Some(keystore) = &self.keystore else { return Ok(false) };
+		let local: Vec<AccountId> = keystore
+			.sr25519_public_keys(pallet_storage_commitments::crypto::KEY_TYPE)
+			.into_iter()
+			.map(|key| AccountId::from(key.0))
+			.collect();
+		if local.is_empty() {
+			return Ok(false);
+		}
+		let at = self.client.info().best_hash;
+		let api = self.client.runtime_api();
+		let failed = |what: &str, error: polkadot_sdk::sp_api::ApiError| {
+			format!("runtime API {what} failed at block {at:?}: {error}")
+		};
+		let Some(file) = api
+			.file_by_commitment(at, *root, size)
+			.map_err(|error| failed("file_by_commitment", error))?
+		else {
+			return Ok(false);
+		};
+		let replicas = api.replicas(at, file.id).map_err(|error| failed("replicas", error))?;
+		Ok(replicas.iter().any(|replica| local.contains(&replica.provider)))
 	}
 }
 

@@ -46,6 +46,8 @@ pub struct FullDeps<C, P> {
 	pub unsafe_rpc_allowed: bool,
 	/// The port of the node's storage data plane, if it serves one (`storage_dataPort`).
 	pub data_port: Option<u16>,
+	/// The keystore, whose storage provider keys decide which files the node stores.
+	pub keystore: polkadot_sdk::sp_keystore::KeystorePtr,
 }
 
 /// Builds the RPC module with every ZeroG-specific method.
@@ -68,12 +70,12 @@ where
 	P: TransactionPool + 'static,
 {
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, data_store, unsafe_rpc_allowed, data_port } = deps;
+	let FullDeps { client, pool, data_store, unsafe_rpc_allowed, data_port, keystore } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(
-		StorageRpc::new(BestBlock::new(client.clone()), data_store.clone())
+		StorageRpc::new(BestBlock::with_keystore(client.clone(), keystore), data_store.clone())
 			.with_data_port(data_port)
 			.into_rpc(),
 	)?;

@@ -59,6 +59,11 @@ pub enum StorageRpcError {
 	NotStored(String),
 	/// 6005: the data store or the chain state could not be read or written.
 	Store(String),
+	/// 6006: the file is not assigned to a storage provider of this node, so the node does not
+	/// store it.
+	NotAssigned(String),
+	/// 6007: the data store is at its quota or the disk at its free-space reserve.
+	Full(String),
 }
 
 impl StorageRpcError {
@@ -70,6 +75,8 @@ impl StorageRpcError {
 			Self::InvalidParams(_) => 6003,
 			Self::NotStored(_) => 6004,
 			Self::Store(_) => 6005,
+			Self::NotAssigned(_) => 6006,
+			Self::Full(_) => 6007,
 		}
 	}
 
@@ -89,7 +96,9 @@ impl StorageRpcError {
 			Self::InvalidProof(message)
 			| Self::InvalidParams(message)
 			| Self::NotStored(message)
-			| Self::Store(message) => message.clone(),
+			| Self::Store(message)
+			| Self::NotAssigned(message)
+			| Self::Full(message) => message.clone(),
 		}
 	}
 }
@@ -102,7 +111,10 @@ impl From<StorageRpcError> for ErrorObjectOwned {
 
 impl From<StoreError> for StorageRpcError {
 	fn from(error: StoreError) -> Self {
-		Self::Store(error.to_string())
+		match error {
+			StoreError::Full(reason) => Self::Full(reason),
+			other => Self::Store(other.to_string()),
+		}
 	}
 }
 
@@ -275,7 +287,8 @@ impl<Chain: StorageChain> StorageRpc<Chain> {
 		self.store_verified(root, size, segment_index, data, proof)
 	}
 
-	/// Writes a segment that verified against the live file `(root, size)`.
+	/// Writes a segment that verified against the live file `(root, size)`, if the file is
+	/// assigned to a storage provider of this node: no one else can fill this node's disk.
 	fn store_verified(
 		&self,
 		root: &H256,
@@ -284,6 +297,14 @@ impl<Chain: StorageChain> StorageRpc<Chain> {
 		data: &[u8],
 		proof: &SegmentProof,
 	) -> Result<UploadedSegment, StorageRpcError> {
+		if !self.chain.assigned_here(root, size).map_err(StorageRpcError::Store)? {
+			return Err(StorageRpcError::NotAssigned(format!(
+				"file {} ({size} bytes) is not assigned to a storage provider of this node, \
+				 which stores only its providers' files: upload to one of the providers the \
+				 chain drew for it (StorageCommitmentsApi_replicas)",
+				hex_root(root)
+			)));
+		}
 		let put = self.store.put_segment(root, size, segment_index, data, proof)?;
 		let segments = segment_count(size);
 		let finalized = put.segments_stored >= segments;

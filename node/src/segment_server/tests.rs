@@ -32,13 +32,32 @@ struct Fixture {
 impl Fixture {
 	/// Starts a data plane on a free loopback port (inside the caller's runtime).
 	async fn start() -> Self {
+		Self::start_with(false, None).await
+	}
+
+	/// The same, with the file assigned to another node's providers if `elsewhere`, and a
+	/// store quota of `quota` bytes.
+	async fn start_with(elsewhere: bool, quota: Option<u64>) -> Self {
 		let file = bytes(2 * SEGMENT_SIZE + 1000, 3);
 		let tree = FileTree::new(&file).unwrap();
+		let size = file.len() as u64;
 		let chain = MockChain {
-			files: vec![chain_file(7, tree.root(), file.len() as u64)],
+			files: vec![chain_file(7, tree.root(), size)],
+			assigned_elsewhere: if elsewhere { vec![(tree.root(), size)] } else { vec![] },
 			..Default::default()
 		};
 		let (dir, store) = open_store();
+		let store = match quota {
+			Some(max) => Arc::new(
+				crate::data_store::DataStore::open_with_limits(
+					&dir.path().join("limited"),
+					Some(max),
+					0,
+				)
+				.unwrap(),
+			),
+			None => store,
+		};
 		let (listener, port) = bind("127.0.0.1:0".parse().unwrap()).unwrap();
 		tokio::spawn(serve(listener, Arc::new(StorageRpc::new(chain, store.clone()))));
 		let client =
@@ -180,5 +199,30 @@ fn malformed_requests_get_specific_refusals() {
 		let (status, body) = fixture.raw(Method::GET, &format!("{missing}&x=1"), vec![]).await;
 		assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 		assert!(fixture.store.stored_files(&fixture.root()).unwrap().is_empty());
+	});
+}
+
+#[test]
+fn a_file_assigned_elsewhere_or_past_the_quota_is_refused_with_its_status() {
+	block_on(async {
+		let fixture = Fixture::start_with(true, None).await;
+		let refused = fixture.put(0).await.unwrap_err();
+		assert!(
+			matches!(&refused, DataError::Refused { status: 403, code: 6006, .. }),
+			"{refused}"
+		);
+		assert!(fixture.store.stored_files(&fixture.root()).unwrap().is_empty());
+
+		let fixture = Fixture::start_with(false, Some(SEGMENT_SIZE as u64)).await;
+		fixture.put(0).await.unwrap();
+		let refused = fixture.put(1).await.unwrap_err();
+		assert!(
+			matches!(&refused, DataError::Refused { status: 507, code: 6007, .. }),
+			"{refused}"
+		);
+		assert_eq!(
+			fixture.client.status(&fixture.root(), fixture.size()).await.unwrap().segments_stored,
+			1
+		);
 	});
 }

@@ -18,11 +18,18 @@ use crate::data_store::DataStore;
 pub(crate) struct MockChain {
 	pub(crate) files: Vec<ChainFile>,
 	pub(crate) blobs: Vec<BlobCommitment>,
+	/// Live files that are not assigned to this node's providers (every other one is).
+	pub(crate) assigned_elsewhere: Vec<(H256, u64)>,
 }
 
 impl StorageChain for MockChain {
 	fn live_files(&self, root: &H256) -> Result<Vec<ChainFile>, String> {
 		Ok(self.files.iter().filter(|file| file.root == *root).cloned().collect())
+	}
+
+	fn assigned_here(&self, root: &H256, size: u64) -> Result<bool, String> {
+		let live = self.files.iter().any(|file| file.root == *root && file.size == size);
+		Ok(live && !self.assigned_elsewhere.contains(&(*root, size)))
 	}
 }
 

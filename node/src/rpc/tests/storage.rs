@@ -129,6 +129,40 @@ fn refuses_a_root_the_chain_does_not_commit() {
 }
 
 #[test]
+fn a_node_stores_only_files_assigned_to_its_providers() {
+	let (_dir, store) = open_store();
+	let upload = Upload::new(test_file());
+	let mut chain = upload.chain();
+	chain.assigned_elsewhere.push((upload.root_hash(), upload.size()));
+	let rpc = StorageRpc::new(chain, store.clone());
+	let error = upload_segment(&rpc, &upload, 0).unwrap_err();
+	assert_eq!(error.code(), 6006, "{error:?}");
+	assert!(error.message().contains("not assigned"), "{error:?}");
+	let proof = upload.tree.segment_proof(0).unwrap();
+	let error =
+		rpc.put(&upload.root_hash(), upload.size(), 0, upload.segment(0), &proof).unwrap_err();
+	assert_eq!(error.code(), 6006, "{error:?}");
+	assert!(store.stored_files(&upload.root_hash()).unwrap().is_empty());
+}
+
+#[test]
+fn a_full_store_refuses_with_its_own_code_and_keeps_what_it_has() {
+	let dir = tempfile::tempdir().unwrap();
+	let store = std::sync::Arc::new(
+		crate::data_store::DataStore::open_with_limits(dir.path(), Some(SEGMENT_SIZE as u64), 0)
+			.unwrap(),
+	);
+	let upload = Upload::new(test_file());
+	let rpc = StorageRpc::new(upload.chain(), store);
+	upload_segment(&rpc, &upload, 0).unwrap();
+	let error = upload_segment(&rpc, &upload, 1).unwrap_err();
+	assert_eq!(error.code(), 6007, "{error:?}");
+	assert!(error.message().contains("full"), "{error:?}");
+	assert_eq!(rpc.info(&upload.root).unwrap().segments_stored, 1);
+	assert_eq!(rpc.download(&upload.root, 0).unwrap().data, to_prefixed_hex(upload.segment(0)));
+}
+
+#[test]
 fn refuses_malformed_parameters() {
 	let (_dir, store) = open_store();
 	let upload = Upload::new(test_file());
