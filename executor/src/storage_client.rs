@@ -79,30 +79,26 @@ impl From<std::io::Error> for StorageError {
 	}
 }
 
+impl StorageError {
+	/// A node's refusal with `code` (the same codes over JSON-RPC and the data plane).
+	fn refused(code: i32, reason: String) -> Self {
+		match code {
+			UNKNOWN_FILE => Self::UnknownFile(reason),
+			INVALID_PROOF => Self::InvalidProof(reason),
+			NOT_STORED => Self::NotStored(reason),
+			_ => Self::Rpc(reason),
+		}
+	}
+}
+
 impl From<CliError> for StorageError {
 	/// Classifies a `zerog` client error: refusals by their JSON-RPC code, a timed-out wait for
 	/// the node as not (yet) stored, data that does not verify as an invalid proof.
 	fn from(error: CliError) -> Self {
 		match error {
-			CliError::Rpc(RpcError::Refused { code, .. }) => {
-				let reason = error.to_string();
-				match code {
-					UNKNOWN_FILE => Self::UnknownFile(reason),
-					INVALID_PROOF => Self::InvalidProof(reason),
-					NOT_STORED => Self::NotStored(reason),
-					_ => Self::Rpc(reason),
-				}
-			},
+			CliError::Rpc(RpcError::Refused { code, .. })
+			| CliError::Data(DataError::Refused { code, .. }) => Self::refused(code, error.to_string()),
 			CliError::Rpc(_) => Self::Rpc(error.to_string()),
-			CliError::Data(DataError::Refused { code, .. }) => {
-				let reason = error.to_string();
-				match code {
-					UNKNOWN_FILE => Self::UnknownFile(reason),
-					INVALID_PROOF => Self::InvalidProof(reason),
-					NOT_STORED => Self::NotStored(reason),
-					_ => Self::Rpc(reason),
-				}
-			},
 			CliError::Data(_) => Self::Rpc(error.to_string()),
 			CliError::Verification(reason) => Self::InvalidProof(reason),
 			CliError::Timeout(reason) => Self::NotStored(reason),

@@ -17,6 +17,7 @@
 pub mod cli;
 pub mod events;
 pub mod process;
+pub mod storage;
 
 use std::{
 	ffi::OsString,

@@ -240,13 +240,7 @@ impl<Chain: StorageChain> StorageRpc<Chain> {
 		let data = decode_hex(data).map_err(|reason| {
 			StorageRpcError::InvalidParams(format!("data of segment {segment_index}: {reason}"))
 		})?;
-		if data.len() > SEGMENT_SIZE {
-			return Err(StorageRpcError::InvalidParams(format!(
-				"segment {segment_index} of file {} has {} bytes, a segment has at most {SEGMENT_SIZE}",
-				hex_root(&root),
-				data.len()
-			)));
-		}
+		check_segment_len(&root, segment_index, data.len())?;
 		let proof = decode_segment_proof(proof, segment_index)?;
 		let files = self.live_files(&root)?;
 		if files.is_empty() {
@@ -273,13 +267,7 @@ impl<Chain: StorageChain> StorageRpc<Chain> {
 		data: &[u8],
 		proof: &SegmentProof,
 	) -> Result<UploadedSegment, StorageRpcError> {
-		if data.len() > SEGMENT_SIZE {
-			return Err(StorageRpcError::InvalidParams(format!(
-				"segment {segment_index} of file {} has {} bytes, a segment has at most {SEGMENT_SIZE}",
-				hex_root(root),
-				data.len()
-			)));
-		}
+		check_segment_len(root, segment_index, data.len())?;
 		if !self.live_files(root)?.iter().any(|file| file.size == size) {
 			return Err(StorageRpcError::UnknownCommitment { root: *root, size });
 		}
@@ -589,6 +577,17 @@ impl Piece {
 			Self::Chunk => "chunk",
 		}
 	}
+}
+
+/// Refuses a segment of more than [`SEGMENT_SIZE`] bytes before anything else is done with it.
+fn check_segment_len(root: &H256, segment_index: u64, len: usize) -> Result<(), StorageRpcError> {
+	if len > SEGMENT_SIZE {
+		return Err(StorageRpcError::InvalidParams(format!(
+			"segment {segment_index} of file {} has {len} bytes, a segment has at most {SEGMENT_SIZE}",
+			hex_root(root)
+		)));
+	}
+	Ok(())
 }
 
 /// The root parameter, or why it is not one.
