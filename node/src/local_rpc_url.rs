@@ -1,11 +1,11 @@
 //! Tells the pallets' off-chain workers where the node's own JSON-RPC server listens, and the
 //! compute worker where its executor is.
 //!
-//! The storage and DA workers fetch chunk proofs and shards from the node over HTTP (see
-//! `pallet_storage_commitments::offchain` and `pallet_da_attestations::offchain`). They read the
-//! URL from persistent off-chain local storage, so at start-up the node writes the address its RPC
+//! The DA worker fetches shards from the node over HTTP (see `pallet_da_attestations::offchain`;
+//! the storage worker reads the data store through host functions instead). It reads the URL
+//! from persistent off-chain local storage, so at start-up the node writes the address its RPC
 //! server actually bound (which differs from `--rpc-port` when that port was taken and a random
-//! one was used) under both pallets' keys.
+//! one was used) under the pallet's key.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -16,10 +16,7 @@ use polkadot_sdk::{
 };
 
 /// Persistent local-storage keys the off-chain workers read the RPC URL from.
-pub const RPC_URL_KEYS: [&[u8]; 2] = [
-	pallet_storage_commitments::offchain::RPC_URL_KEY,
-	pallet_da_attestations::offchain::RPC_URL_KEY,
-];
+pub const RPC_URL_KEYS: [&[u8]; 1] = [pallet_da_attestations::offchain::RPC_URL_KEY];
 
 /// The socket addresses among the RPC server's listen addresses (`/ip4/…/tcp/…`).
 pub fn socket_addrs(listen: &[Multiaddr]) -> Vec<SocketAddr> {
@@ -122,18 +119,18 @@ mod tests {
 			storage.get(STORAGE_PREFIX, b"zerog::compute::executor").as_deref(),
 			Some(&b"http://127.0.0.1:8700"[..])
 		);
-		assert_eq!(storage.get(STORAGE_PREFIX, b"zerog::storage::rpc"), None);
+		assert_eq!(storage.get(STORAGE_PREFIX, b"zerog::da::rpc"), None);
 	}
 
 	#[test]
-	fn publishes_the_url_under_both_pallet_keys() {
+	fn publishes_the_url_where_the_da_worker_reads_it() {
 		let mut storage = InMemOffchainStorage::default();
 		publish(&mut storage, "http://127.0.0.1:9944");
-		for key in [&b"zerog::storage::rpc"[..], b"zerog::da::rpc"] {
-			assert_eq!(
-				storage.get(STORAGE_PREFIX, key).as_deref(),
-				Some(&b"http://127.0.0.1:9944"[..])
-			);
-		}
+		assert_eq!(
+			storage.get(STORAGE_PREFIX, b"zerog::da::rpc").as_deref(),
+			Some(&b"http://127.0.0.1:9944"[..])
+		);
+		// The storage worker reads the data store through host functions, not over RPC.
+		assert_eq!(storage.get(STORAGE_PREFIX, b"zerog::storage::rpc"), None);
 	}
 }

@@ -11,6 +11,7 @@ mod data_store;
 mod eth_rpc;
 mod eth_rpc_guard;
 mod local_rpc_url;
+mod provider_store;
 mod replicator;
 mod rpc;
 mod rpc_port;

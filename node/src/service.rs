@@ -27,9 +27,13 @@ use zerog_runtime::apis::RuntimeApi;
 
 use crate::local_rpc_url;
 
+/// The host functions the runtime may call: Substrate's, and the provider store the storage
+/// off-chain worker answers challenges from (`zerog_primitives::storage::host`).
+pub type HostFunctions =
+	(sp_io::SubstrateHostFunctions, zerog_primitives::storage::host::zerog_storage::HostFunctions);
+
 /// The client with the runtime executed by the wasm executor.
-pub type FullClient =
-	sc_service::TFullClient<Block, RuntimeApi, WasmExecutor<sp_io::SubstrateHostFunctions>>;
+pub type FullClient = sc_service::TFullClient<Block, RuntimeApi, WasmExecutor<HostFunctions>>;
 type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 
@@ -86,7 +90,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		})
 		.transpose()?;
 
-	let executor = sc_service::new_wasm_executor::<sp_io::SubstrateHostFunctions>(&config.executor);
+	let executor = sc_service::new_wasm_executor::<HostFunctions>(&config.executor);
 	let (client, backend, keystore_container, task_manager) =
 		sc_service::new_full_parts::<Block, RuntimeApi, _>(
 			config,
@@ -228,35 +232,6 @@ pub fn new_full<
 			gap_sync_body_policy: None,
 		})?;
 
-	if config.offchain_worker.enabled {
-		// The storage, DA and compute workers talk to local services over HTTP on loopback.
-		let offchain_workers =
-			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
-				runtime_api_provider: client.clone(),
-				is_validator: config.role.is_authority(),
-				keystore: Some(keystore_container.keystore()),
-				offchain_db: backend.offchain_storage(),
-				transaction_pool: Some(OffchainTransactionPoolFactory::new(
-					transaction_pool.clone(),
-				)),
-				network_provider: Arc::new(network.clone()),
-				enable_http_requests: true,
-				custom_extensions: |_| vec![],
-			})?;
-		task_manager.spawn_handle().spawn(
-			"offchain-workers-runner",
-			"offchain-worker",
-			offchain_workers.run(client.clone(), task_manager.spawn_handle()).boxed(),
-		);
-	}
-
-	let role = config.role;
-	let force_authoring = config.force_authoring;
-	let backoff_authoring_blocks: Option<()> = None;
-	let name = config.network.node_name.clone();
-	let enable_grandpa = !config.disable_grandpa;
-	let prometheus_registry = config.prometheus_registry().cloned();
-
 	// Segments and shards live next to the chain database, in their own RocksDB.
 	let data_store_path =
 		config.base_path.config_dir(config.chain_spec.id()).join(crate::data_store::DATA_DIR_NAME);
@@ -280,6 +255,41 @@ pub fn new_full<
 		data_store_path.display(),
 		quota.map(|max| format!(", quota {max} bytes")).unwrap_or_default()
 	);
+	if config.offchain_worker.enabled {
+		// The DA and compute workers talk to local services over HTTP on loopback; the storage
+		// worker reads this node's data store (and no other) through host functions.
+		let provider_store = data_store.clone();
+		let offchain_workers =
+			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
+				runtime_api_provider: client.clone(),
+				is_validator: config.role.is_authority(),
+				keystore: Some(keystore_container.keystore()),
+				offchain_db: backend.offchain_storage(),
+				transaction_pool: Some(OffchainTransactionPoolFactory::new(
+					transaction_pool.clone(),
+				)),
+				network_provider: Arc::new(network.clone()),
+				enable_http_requests: true,
+				custom_extensions: move |_| {
+					vec![Box::new(crate::provider_store::OffchainProviderStore::extension(
+						provider_store.clone(),
+					)) as Box<_>]
+				},
+			})?;
+		task_manager.spawn_handle().spawn(
+			"offchain-workers-runner",
+			"offchain-worker",
+			offchain_workers.run(client.clone(), task_manager.spawn_handle()).boxed(),
+		);
+	}
+
+	let role = config.role;
+	let force_authoring = config.force_authoring;
+	let backoff_authoring_blocks: Option<()> = None;
+	let name = config.network.node_name.clone();
+	let enable_grandpa = !config.disable_grandpa;
+	let prometheus_registry = config.prometheus_registry().cloned();
+
 	// Data of files and blobs the chain forgot is deleted, on a thread of its own (RocksDB and
 	// runtime calls block).
 	if data_prune_interval > 0 {

@@ -258,6 +258,13 @@ impl Node {
 		self.wait_for_rpc()
 	}
 
+	/// Like [`Node::restart`], with `extra` flags added to the command line from now on (a
+	/// flag the node was started with cannot be given again).
+	pub fn restart_with(&mut self, extra: &[&str]) -> Duration {
+		self.command_line.extend(extra.iter().map(OsString::from));
+		self.restart()
+	}
+
 	/// Waits until the node answers `system_health` on its RPC port (HTTP, one request per
 	/// probe); returns how long that took. Panics with the log when the process exits or
 	/// [`STARTUP_TIMEOUT`] passes.

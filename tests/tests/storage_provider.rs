@@ -1,7 +1,7 @@
 //! A storage provider on a real `zerog-node --dev`: its key sits in the node's keystore, its
 //! off-chain worker answers the chain's challenges with chunk proofs read from the node's
-//! segment store, and it is paid from the file's fee every period; once it stops answering it is
-//! slashed.
+//! segment store (through host functions), and it is paid from the file's fee every period; once
+//! it stops answering it is slashed.
 
 use std::time::Duration;
 
@@ -60,7 +60,7 @@ async fn store_file(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn provider_answers_challenges_through_its_offchain_worker_and_is_slashed_when_it_stops() {
-	let node = Node::start(NodeConfig::dev("storage-provider"));
+	let mut node = Node::start(NodeConfig::dev("storage-provider"));
 	node.wait_for_best(1, BLOCK_TIMEOUT).await;
 	let api = node.client().await;
 	let rpc = node.rpc().await;
@@ -106,14 +106,16 @@ async fn provider_answers_challenges_through_its_offchain_worker_and_is_slashed_
 	);
 	assert_eq!(provider_stake(&api, &bob).await, stake, "nothing slashed while answering");
 
-	// The provider stops answering: its worker now asks a port where nothing listens.
-	let _: Json = rpc
-		.request(
-			"offchain_localStorageSet",
-			rpc_params!["PERSISTENT", hex(b"zerog::storage::rpc"), hex(b"http://127.0.0.1:9")],
-		)
+	// The provider stops answering: its node comes back without off-chain workers. (Its worker
+	// reads only its own node's store, through host functions: there is no URL to point
+	// elsewhere, and no RPC method that hands out chunk proofs.)
+	let no_method = rpc
+		.request::<Json>("storage_chunkProof", rpc_params![hex(root.as_bytes()), 0u64])
 		.await
-		.unwrap();
+		.unwrap_err();
+	assert!(no_method.to_string().contains("not found"), "{no_method}");
+	node.restart_with(&["--offchain-worker", "never"]);
+	let api = node.client().await;
 	let silent_from = node.best_number().await + 1;
 	let timeout = BLOCK_TIMEOUT * 2 + 4 * CHALLENGE_PERIOD * Duration::from_secs(2);
 	let missed: Vec<Outcome> =

@@ -123,6 +123,11 @@ impl DataStore {
 		}))
 	}
 
+	/// Whether every segment of the file committed as exactly `(root, size)` is stored.
+	pub fn holds_file(&self, root: &H256, size: u64) -> Result<bool, StoreError> {
+		Ok(self.stored_file(root, size)?.is_some_and(|file| file.is_finalized()))
+	}
+
 	/// Every file with `root` the store holds segments of, smallest size first.
 	pub fn stored_files(&self, root: &H256) -> Result<Vec<StoredFile>, StoreError> {
 		self.files_with_prefix(root.as_bytes())

@@ -1,5 +1,6 @@
-//! `storage_*`: upload and download of file segments with proofs, and the chunk proofs a storage
-//! provider's off-chain worker answers challenges with.
+//! `storage_*`: upload and download of file segments with proofs, and what the node's store
+//! holds. (Challenges are answered from the store through host functions, see
+//! `crate::provider_store`: no RPC method hands out chunk proofs.)
 //!
 //! A segment is accepted only if a live file with its root is committed in the node's best block
 //! and the segment's proof verifies against that file's `(root, size)`; everything else is
@@ -17,10 +18,7 @@ use polkadot_sdk::sp_core::{
 use serde::{Deserialize, Serialize};
 use zerog_primitives::{
 	hex::{decode_hex, parse_h256, to_prefixed_hex},
-	storage::{
-		chunk_count, chunk_len, segment_count, segment_len, ChunkProof, ProofError, SegmentProof,
-		SegmentTree, CHUNKS_PER_SEGMENT, CHUNK_SIZE, SEGMENT_SIZE,
-	},
+	storage::{segment_count, segment_len, ProofError, SegmentProof, SEGMENT_SIZE},
 	units::SS58_PREFIX,
 	BlockNumber,
 };
@@ -35,9 +33,6 @@ pub const LOG_TARGET: &str = "zerog-storage";
 
 /// Most indices one `storage_missingSegments` call returns.
 pub const MAX_MISSING_LIMIT: u64 = 4096;
-
-/// `CHUNKS_PER_SEGMENT` as a chunk count of a file; a widening cast.
-const CHUNKS_PER_SEGMENT_U64: u64 = CHUNKS_PER_SEGMENT as u64;
 
 /// Why a storage RPC call was refused; each maps to its own JSON-RPC error code.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -149,15 +144,6 @@ pub struct FileInfo {
 	pub expires_at: Option<BlockNumber>,
 }
 
-/// Result of `storage_chunkProof`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ChunkWithProof {
-	/// The chunk's bytes, hex: exactly `chunk_len` of them (the last chunk without padding).
-	pub chunk: String,
-	/// SCALE-encoded `ChunkProof`, hex.
-	pub proof: String,
-}
-
 /// The storage data-plane JSON-RPC methods.
 #[rpc(server, namespace = "storage")]
 pub trait StorageApi {
@@ -199,14 +185,6 @@ pub trait StorageApi {
 	/// the node serves none.
 	#[method(name = "dataPort")]
 	fn data_port(&self) -> RpcResult<Option<u16>>;
-
-	/// Chunk `chunkIndex` (counted over the whole file) of a stored file and its `ChunkProof`.
-	#[method(name = "chunkProof", blocking)]
-	fn chunk_proof(
-		&self,
-		root: String,
-		#[argument(rename = "chunkIndex")] chunk_index: u64,
-	) -> RpcResult<ChunkWithProof>;
 }
 
 /// The storage RPC: checks against `chain`, keeps bytes in `store`.
@@ -401,7 +379,7 @@ impl<Chain: StorageChain> StorageRpc<Chain> {
 				});
 			}
 		}
-		Err(self.not_held(&root, &stored, Piece::Segment, segment_index)?)
+		Err(self.not_held(&root, &stored, segment_index)?)
 	}
 
 	/// `storage_fileInfo` without the JSON-RPC error conversion.
@@ -450,24 +428,7 @@ impl<Chain: StorageChain> StorageRpc<Chain> {
 
 	/// `storage_holdsFile` without the JSON-RPC error conversion.
 	pub fn holds(&self, root: &str, size: u64) -> Result<bool, StorageRpcError> {
-		let root = root_param(root)?;
-		let stored = self.store.stored_files(&root)?;
-		Ok(stored
-			.iter()
-			.any(|file| file.size == size && file.segments_stored >= segment_count(size)))
-	}
-
-	/// `storage_chunkProof` without the JSON-RPC error conversion.
-	pub fn chunk(&self, root: &str, chunk_index: u64) -> Result<ChunkWithProof, StorageRpcError> {
-		let root = root_param(root)?;
-		let stored = self.store.stored_files(&root)?;
-		let segment_index = chunk_index / CHUNKS_PER_SEGMENT_U64;
-		for file in stored.iter().filter(|file| chunk_index < chunk_count(file.size)) {
-			if let Some((segment, proof)) = self.store.segment(&root, file.size, segment_index)? {
-				return prove_chunk(&root, file.size, chunk_index, &segment, proof);
-			}
-		}
-		Err(self.not_held(&root, &stored, Piece::Chunk, chunk_index)?)
+		Ok(self.store.holds_file(&root_param(root)?, size)?)
 	}
 
 	/// The live files with `root` in the best block.
@@ -475,13 +436,12 @@ impl<Chain: StorageChain> StorageRpc<Chain> {
 		self.chain.live_files(root).map_err(StorageRpcError::Store)
 	}
 
-	/// The error for a `piece` at `index` the store could not serve: out of range of every known
+	/// The error for segment `index` the store could not serve: out of range of every known
 	/// size of the file, not stored, or a file nobody knows.
 	fn not_held(
 		&self,
 		root: &H256,
 		stored: &[StoredFile],
-		piece: Piece,
 		index: u64,
 	) -> Result<StorageRpcError, StorageRpcError> {
 		let chain_files = self.live_files(root)?;
@@ -493,18 +453,15 @@ impl<Chain: StorageChain> StorageRpc<Chain> {
 		let Some(largest) = sizes.iter().copied().max() else {
 			return Ok(StorageRpcError::UnknownFile(*root));
 		};
-		let count = piece.count(largest);
+		let count = segment_count(largest);
 		Ok(if index >= count {
 			StorageRpcError::InvalidParams(format!(
-				"{} index {index} is past the end of file {} ({count} {}s)",
-				piece.name(),
+				"segment index {index} is past the end of file {} ({count} segments)",
 				hex_root(root),
-				piece.name()
 			))
 		} else {
 			StorageRpcError::NotStored(format!(
-				"the node does not hold {} {index} of file {}",
-				piece.name(),
+				"the node does not hold segment {index} of file {}",
 				hex_root(root)
 			))
 		})
@@ -541,41 +498,12 @@ impl<Chain: StorageChain> StorageApiServer for StorageRpc<Chain> {
 		self.missing(&root, from, limit).map_err(|error| refused("missingSegments", error))
 	}
 
-	fn chunk_proof(&self, root: String, chunk_index: u64) -> RpcResult<ChunkWithProof> {
-		self.chunk(&root, chunk_index).map_err(|error| refused("chunkProof", error))
-	}
-
 	fn holds_file(&self, root: String, size: u64) -> RpcResult<bool> {
 		self.holds(&root, size).map_err(|error| refused("holdsFile", error))
 	}
 
 	fn data_port(&self) -> RpcResult<Option<u16>> {
 		Ok(self.data_port)
-	}
-}
-
-/// A part of a file a read asks for.
-#[derive(Clone, Copy)]
-enum Piece {
-	Segment,
-	Chunk,
-}
-
-impl Piece {
-	/// How many of this piece a file of `size` bytes has.
-	fn count(self, size: u64) -> u64 {
-		match self {
-			Self::Segment => segment_count(size),
-			Self::Chunk => chunk_count(size),
-		}
-	}
-
-	/// The piece's name in messages.
-	fn name(self) -> &'static str {
-		match self {
-			Self::Segment => "segment",
-			Self::Chunk => "chunk",
-		}
 	}
 }
 
@@ -664,42 +592,6 @@ fn proof_refusal(root: &H256, size: u64, segment_index: u64, error: ProofError) 
 		},
 		_ => StorageRpcError::InvalidProof(message),
 	}
-}
-
-/// Builds the proof of chunk `chunk_index` of the file `(root, size)` from its stored `segment`
-/// and the segment's `segment_proof`, and checks it before handing it out.
-pub fn prove_chunk(
-	root: &H256,
-	size: u64,
-	chunk_index: u64,
-	segment: &[u8],
-	segment_proof: SegmentProof,
-) -> Result<ChunkWithProof, StorageRpcError> {
-	let len = chunk_len(size, chunk_index).ok_or_else(|| {
-		StorageRpcError::InvalidParams(format!(
-			"chunk index {chunk_index} is past the end of file {} ({} chunks)",
-			hex_root(root),
-			chunk_count(size)
-		))
-	})?;
-	let segment_index = segment_proof.segment_index;
-	let corrupt = |reason: String| {
-		StorageRpcError::Store(format!(
-			"stored segment {segment_index} of file {} cannot prove chunk {chunk_index}: {reason}",
-			hex_root(root)
-		))
-	};
-	// Below `CHUNKS_PER_SEGMENT` (1024), which fits a `u16`.
-	let index_in_segment = (chunk_index % CHUNKS_PER_SEGMENT_U64) as u16;
-	let start = usize::from(index_in_segment) * CHUNK_SIZE;
-	let chunk = segment
-		.get(start..start + len)
-		.ok_or_else(|| corrupt(format!("only {} bytes stored", segment.len())))?;
-	let tree = SegmentTree::new(segment).map_err(|error| corrupt(error.to_string()))?;
-	let path = tree.chunk_path(index_in_segment).map_err(|error| corrupt(error.to_string()))?;
-	let proof = ChunkProof { index_in_segment, path, segment_proof };
-	proof.verify(root, size, chunk_index, chunk).map_err(|error| corrupt(error.to_string()))?;
-	Ok(ChunkWithProof { chunk: to_prefixed_hex(chunk), proof: to_prefixed_hex(&proof.encode()) })
 }
 
 /// The file `storage_fileInfo` and `storage_missingSegments` describe: `(size, live file if the

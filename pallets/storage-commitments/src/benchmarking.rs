@@ -394,6 +394,51 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// The other case of the challenge hook: `p` staked providers whose every draw hits an
+	/// expired file (not swept yet), so each provider draws `MAX_DRAW_ATTEMPTS` times and is
+	/// issued nothing; the files are left to the sweep.
+	#[benchmark]
+	fn issue_challenges_expired(
+		p: Linear<0, { T::MaxProviders::get() }>,
+	) -> Result<(), BenchmarkError> {
+		store_provider::<T>()?;
+		retire_store::<T>()?;
+		let providers = add_providers::<T>(p)?;
+		let owner = funded_account::<T>("owner", 0);
+		for (i, provider) in providers.iter().enumerate() {
+			for attempt in 0..MAX_DRAW_ATTEMPTS {
+				let file = (i as u64) * u64::from(MAX_DRAW_ATTEMPTS) + u64::from(attempt) + 1;
+				StorageCommitments::<T>::submit(
+					RawOrigin::Signed(owner.clone()).into(),
+					H256::from_low_u64_be(file),
+					1,
+					Default::default(),
+					1,
+				)?;
+				AssignmentQueue::<T>::kill();
+				grant::<T>(provider, NextFileId::<T>::get().saturating_sub(1), true)?;
+			}
+		}
+		activate_all::<T>();
+		// The first period start after every file expired.
+		let length = T::ChallengePeriod::get();
+		let expired = System::<T>::block_number()
+			.saturating_add(T::MaxLifetime::get())
+			.saturating_add(length);
+		let period: PeriodIndex = (expired / length).try_into().unwrap_or(PeriodIndex::MAX).max(1);
+		let start = StorageCommitments::<T>::period_start(period);
+		System::<T>::set_block_number(start);
+
+		#[block]
+		{
+			StorageCommitments::<T>::issue_challenges(period, start);
+		}
+
+		assert!(PeriodChallenges::<T>::get(period).is_empty());
+		assert_eq!(ActiveFileCount::<T>::get(), p * MAX_DRAW_ATTEMPTS, "left to the sweep");
+		Ok(())
+	}
+
 	/// `n` challengeable files, all expired, so each is removed and its rewards forfeited.
 	#[benchmark]
 	fn sweep_expired(

@@ -46,8 +46,9 @@
 //! - **Unpredictable challenges.** For provider `a` in period `p` the seed is
 //!   `blake2_256("zerog/storage/challenge" ‖ parent_hash ‖ p ‖ a ‖ attempt)`: the parent hash of the
 //!   period's first block, unknown when the (older) file was submitted. Its first 8 bytes pick
-//!   the file (uniformly among the challengeable set), the next 8 the chunk. An expired file hit
-//!   by the draw is removed and the draw retried, at most [`MAX_DRAW_ATTEMPTS`] times.
+//!   the file (uniformly among the challengeable set), the next 8 the chunk. A file hit by the
+//!   draw that expires before the deadline is skipped and the draw retried, at most
+//!   [`MAX_DRAW_ATTEMPTS`] times (the expiry sweep removes expired files).
 //! - **Reward release (linear over the lifetime).** Each file keeps `reward_remaining`, the fees
 //!   paid for it and not yet released. A proof of a challenge of period `p` on file `f` pays the
 //!   prover `f.reward_remaining / periods_left`, where `periods_left = ⌊(f.expires_at −
@@ -123,8 +124,9 @@ use zerog_primitives::storage::ChunkProof;
 /// Log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::storage-commitments";
 
-/// Most draws per provider and period: a draw that hits an expired file removes it and draws
-/// again, so a period with many expired files still challenges most providers.
+/// Most draws per provider and period: a draw that hits a file expiring before the deadline
+/// draws again, so a period with many expired files (not yet swept) still challenges most
+/// providers.
 pub const MAX_DRAW_ATTEMPTS: u32 = 3;
 
 /// Balance type of the pallet's currency.
@@ -683,7 +685,7 @@ pub mod pallet {
 			// bound reached it must leave most of the block to transactions.
 			let providers = T::MaxProviders::get();
 			let deadlines = T::WeightInfo::process_deadlines(providers);
-			let issue = T::WeightInfo::issue_challenges(providers);
+			let issue = Self::issue_challenges_weight(providers);
 			// A deadline falls on a period's first block only if the window is a whole period.
 			let challenges = if T::ResponseWindow::get() < T::ChallengePeriod::get() {
 				deadlines.max(issue)

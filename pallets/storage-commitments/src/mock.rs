@@ -14,7 +14,7 @@ use polkadot_sdk::{
 	pallet_balances,
 	sp_core::{
 		offchain::{
-			testing::{OffchainState, PoolState, TestOffchainExt, TestTransactionPoolExt},
+			testing::{PoolState, TestOffchainExt, TestTransactionPoolExt},
 			OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
 		},
 		H256,
@@ -212,10 +212,8 @@ pub fn build_and_execute(test: impl FnOnce()) {
 	});
 }
 
-/// The handles an off-chain worker test inspects: mocked HTTP and local storage, and the
-/// transaction pool.
+/// The handle an off-chain worker test inspects: the transaction pool.
 pub struct OcwHandles {
-	pub offchain: Arc<RwLock<OffchainState>>,
 	pub pool: Arc<RwLock<PoolState>>,
 }
 
@@ -223,7 +221,7 @@ pub struct OcwHandles {
 /// `zgst` keys of the dev `seeds` (e.g. `"//Charlie"`).
 pub fn ocw_test_ext(seeds: &[&str]) -> (sp_io::TestExternalities, OcwHandles) {
 	let mut ext = new_test_ext();
-	let (offchain, offchain_state) = TestOffchainExt::new();
+	let (offchain, _offchain_state) = TestOffchainExt::new();
 	let (pool, pool_state) = TestTransactionPoolExt::new();
 	let keystore = MemoryKeystore::new();
 	for seed in seeds {
@@ -233,7 +231,7 @@ pub fn ocw_test_ext(seeds: &[&str]) -> (sp_io::TestExternalities, OcwHandles) {
 	ext.register_extension(OffchainDbExt::new(offchain));
 	ext.register_extension(TransactionPoolExt::new(pool));
 	ext.register_extension(KeystoreExt::new(keystore));
-	(ext, OcwHandles { offchain: offchain_state, pool: pool_state })
+	(ext, OcwHandles { pool: pool_state })
 }
 
 /// Runs the hooks of every block up to and including `n`; each block's parent hash is derived

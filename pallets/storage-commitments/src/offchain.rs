@@ -3,91 +3,54 @@
 //!
 //! For every sr25519 key of type [`crate::KEY_TYPE`] (`zgst`) in the node keystore, the worker
 //! 1. reads the files assigned to the key's account and not acknowledged yet
-//!    ([`Pallet::pending_files`]), asks the node's storage RPC whether its store holds every
-//!    segment of each (`storage_holdsFile`, exact `(root, size)`; the node verified each segment
-//!    against the root when it stored it) and submits [`Call::acknowledge`] for those it does;
-//! 2. reads the open challenges of the account ([`Pallet::open_challenges`]), asks the storage
-//!    RPC for the challenged chunk and its proof, and submits [`Call::submit_proof`].
+//!    ([`Pallet::pending_files`]), asks the node's data store whether it holds every segment of
+//!    each (exact `(root, size)`; the node verified each segment against the root when it stored
+//!    it) and submits [`Call::acknowledge`] for those it does;
+//! 2. reads the open challenges of the account ([`Pallet::open_challenges`]), reads the
+//!    challenged chunk and its proof from the same store and submits [`Call::submit_proof`].
 //!
 //! Both are signed transactions from that account. The chain re-checks everything a proof
 //! says; an acknowledgement is the provider's word, which the challenges then hold it to.
 //!
-//! # The JSON-RPC contract with the node
+//! # Reaching the store
 //!
-//! - **URL**: the UTF-8 bytes stored in the node's *persistent* off-chain local storage under
-//!   [`RPC_URL_KEY`] (`zerog::storage::rpc`), raw (not SCALE-encoded), e.g. set with the
-//!   `offchain_localStorageSet` RPC (`"PERSISTENT"`, `0x` + hex of the key, `0x` + hex of the
-//!   URL); [`DEFAULT_RPC_URL`] (`http://127.0.0.1:9944`) when unset.
-//! - **Request**: `POST` with header `Content-Type: application/json` and exactly this body (no
-//!   whitespace, root as `0x` and 64 lowercase hex digits, chunk index in decimal):
-//!   `{"jsonrpc":"2.0","id":1,"method":"storage_chunkProof","params":["0x<root>",<chunk index>]}`
-//!   where the chunk index counts 256-byte chunks from 0 over the whole file.
-//! - **Success** (HTTP 200): `{"jsonrpc":"2.0","id":1,"result":{"chunk":"0x<hex>","proof":"0x<hex>"}}`
-//!   - `chunk`: the chunk's bytes: 256, or for the file's last chunk its unpadded length
-//!     (`zerog_primitives::storage::chunk_len`); the last chunk may also be sent zero-padded to
-//!     256 bytes, the worker strips the padding.
-//!   - `proof`: the SCALE encoding of `zerog_primitives::storage::ChunkProof` for that chunk
-//!     (`index_in_segment: u16`, 10 segment-path hashes, `segment_index: u64`, compact length
-//!     and the file-path hashes), as hex.
-//!   - Hex strings may use either case; the `0x` prefix is optional. Other fields are ignored.
-//! - **Failure**: a JSON-RPC `error` object (e.g. the node does not hold the file) or any other
-//!   status; the worker logs it and sends nothing.
+//! The worker reads the store through the host functions of
+//! [`zerog_primitives::storage::host`], which reach only the data store of the node that runs
+//! the worker (registered in its off-chain externalities). There is no URL to configure and no
+//! public RPC method that hands out chunk proofs: a proof comes from the provider's own copy or
+//! from nowhere. A node without a store (or a worker run anywhere else) sends nothing.
 //!
-//! Each request has a [`HTTP_TIMEOUT_MS`] deadline and a [`MAX_RESPONSE_BYTES`] size limit. A
-//! marker in persistent local storage (key [`SENT_KEY_PREFIX`] ‖ SCALE(account, period)) stops the
-//! worker from sending the same proof again within [`RESEND_AFTER_BLOCKS`] blocks.
+//! A marker in persistent local storage (key [`SENT_KEY_PREFIX`] ‖ SCALE(account, period)) stops
+//! the worker from sending the same proof again within [`RESEND_AFTER_BLOCKS`] blocks.
 
 use crate::{
 	Call, ChallengeOf, ChunkBytes, Config, FileId, Files, Pallet, PeriodIndex, LOG_TARGET,
 };
-use alloc::{boxed::Box, format, string::String, vec, vec::Vec};
-use codec::{DecodeAll, Encode};
+use alloc::{boxed::Box, format, vec, vec::Vec};
+use codec::Encode;
 use polkadot_sdk::frame_support::{traits::Get, BoundedVec};
 use polkadot_sdk::{
 	frame_system::{
 		offchain::{Account, ForAll, SendSignedTransaction, Signer},
 		pallet_prelude::BlockNumberFor,
 	},
-	sp_core::{offchain::StorageKind, H256},
-	sp_io,
+	sp_core::H256,
 	sp_runtime::{
-		offchain::{
-			http,
-			storage::{StorageRetrievalError, StorageValueRef},
-			Duration,
-		},
+		offchain::storage::{StorageRetrievalError, StorageValueRef},
 		traits::{Saturating, UniqueSaturatedInto},
 	},
 };
-use zerog_primitives::storage::{chunk_len, ChunkProof};
-
-/// The hex helpers shared by every ZeroG off-chain worker, re-exported for this worker's callers.
-pub use zerog_primitives::hex::{from_hex, to_hex};
-
-/// Key, in persistent off-chain local storage, of the node's storage RPC URL (raw UTF-8).
-pub const RPC_URL_KEY: &[u8] = b"zerog::storage::rpc";
-
-/// The RPC URL used when [`RPC_URL_KEY`] is unset: the node's own RPC server on loopback.
-pub const DEFAULT_RPC_URL: &str = "http://127.0.0.1:9944";
-
-/// JSON-RPC method that returns a chunk and its proof.
-pub const RPC_METHOD: &str = "storage_chunkProof";
-
-/// How long one request may take, in milliseconds.
-pub const HTTP_TIMEOUT_MS: u64 = 5_000;
-
-/// Largest response body accepted, in bytes: a chunk and the deepest proof take about 3.3 KiB
-/// of hex.
-pub const MAX_RESPONSE_BYTES: usize = 16 * 1024;
+use zerog_primitives::storage::{
+	chunk_len,
+	host::{zerog_storage, StoreRefusal},
+	ChunkProof,
+};
 
 /// Prefix of the persistent local-storage markers of proofs already sent.
 pub const SENT_KEY_PREFIX: &[u8] = b"zerog::storage::sent";
 
 /// Prefix of the persistent local-storage markers of acknowledgements already sent.
 pub const ACK_SENT_KEY_PREFIX: &[u8] = b"zerog::storage::acked";
-
-/// JSON-RPC method that tells whether the node's store holds every segment of a file.
-pub const HOLDS_METHOD: &str = "storage_holdsFile";
 
 /// Most pending files the worker asks the node about per block and account; the list rotates
 /// from block to block so every file gets its turn.
@@ -99,24 +62,9 @@ pub const RESEND_AFTER_BLOCKS: u32 = 5;
 /// Why the worker could not produce a proof transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OcwError {
-	/// The HTTP request could not be sent or its response read.
-	Http,
-	/// The node did not answer before the deadline.
-	Timeout,
-	/// The node answered with another status than 200.
-	Status(u16),
-	/// The response body is larger than [`MAX_RESPONSE_BYTES`].
-	ResponseTooLarge,
-	/// The response is not JSON.
-	Json,
-	/// The node answered with a JSON-RPC error of this code.
-	Rpc(i64),
-	/// The response lacks this field (or it is not a string).
-	MissingField(&'static str),
-	/// A field is not valid hex.
-	Hex(&'static str),
-	/// The proof bytes are not a SCALE-encoded `ChunkProof`.
-	ProofEncoding,
+	/// The node's data store refused: none is registered, it does not hold the chunk, or it
+	/// failed to read it.
+	Store(StoreRefusal),
 	/// The chunk does not have the length the challenged file implies.
 	ChunkLength,
 }
@@ -165,24 +113,9 @@ impl<T: Config> Pallet<T> {
 		Self::claim_marker((ACK_SENT_KEY_PREFIX, provider, file_id).encode(), now)
 	}
 
-	/// Asks the node's storage RPC whether its store holds every segment of `(root, size)`.
+	/// Whether the node's data store holds every segment of `(root, size)`.
 	pub fn node_holds(root: &H256, size: u64) -> Result<bool, OcwError> {
-		let body = format!(
-			r#"{{"jsonrpc":"2.0","id":1,"method":"{HOLDS_METHOD}","params":["0x{}",{size}]}}"#,
-			to_hex(root.as_bytes())
-		);
-		let response = Self::rpc_call(body)?;
-		let value: serde_json::Value =
-			serde_json::from_slice(&response).map_err(|_| OcwError::Json)?;
-		if let Some(error) = value.get("error") {
-			return Err(OcwError::Rpc(
-				error.get("code").and_then(|code| code.as_i64()).unwrap_or(0),
-			));
-		}
-		value
-			.get("result")
-			.and_then(|result| result.as_bool())
-			.ok_or(OcwError::MissingField("result"))
+		zerog_storage::holds_file(*root, size).map_err(OcwError::Store)
 	}
 
 	/// Proves every open challenge of the accounts whose `zgst` key is in the keystore.
@@ -249,74 +182,16 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The node's storage RPC URL: [`RPC_URL_KEY`] in persistent local storage, or
-	/// [`DEFAULT_RPC_URL`].
-	pub fn rpc_url() -> String {
-		sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, RPC_URL_KEY)
-			.and_then(|bytes| String::from_utf8(bytes).ok())
-			.map(|url| String::from(url.trim()))
-			.filter(|url| !url.is_empty())
-			.unwrap_or_else(|| String::from(DEFAULT_RPC_URL))
-	}
-
-	/// Asks the node's storage RPC for the challenged chunk and its proof.
+	/// Reads the challenged chunk and its proof from the node's data store.
 	pub fn fetch_chunk_proof(
 		challenge: &ChallengeOf<T>,
 	) -> Result<(ChunkBytes, ChunkProof), OcwError> {
-		let body = Self::rpc_call(request_body(&challenge.root, challenge.chunk_index))?;
-		let (chunk, proof) = parse_response(&body)?;
+		let (chunk, proof) =
+			zerog_storage::chunk_proof(challenge.root, challenge.size, challenge.chunk_index)
+				.map_err(OcwError::Store)?;
 		let chunk = fit_chunk(chunk, challenge.size, challenge.chunk_index)?;
 		Ok((chunk, proof))
 	}
-
-	/// Posts the JSON-RPC request `body` to the node's storage RPC; returns the response body
-	/// of a 200 answer.
-	fn rpc_call(body: String) -> Result<Vec<u8>, OcwError> {
-		let url = Self::rpc_url();
-		let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(HTTP_TIMEOUT_MS));
-		let pending = http::Request::post(&url, vec![body.into_bytes()])
-			.add_header("Content-Type", "application/json")
-			.deadline(deadline)
-			.send()
-			.map_err(|_| OcwError::Http)?;
-		let response = pending
-			.try_wait(deadline)
-			.map_err(|_| OcwError::Timeout)?
-			.map_err(|_| OcwError::Http)?;
-		if response.code != 200 {
-			return Err(OcwError::Status(response.code));
-		}
-		let body: Vec<u8> = response.body().take(MAX_RESPONSE_BYTES.saturating_add(1)).collect();
-		if body.len() > MAX_RESPONSE_BYTES {
-			return Err(OcwError::ResponseTooLarge);
-		}
-		Ok(body)
-	}
-}
-
-/// The JSON-RPC request body for chunk `chunk_index` of the file with root `root`.
-pub fn request_body(root: &H256, chunk_index: u64) -> String {
-	format!(
-		r#"{{"jsonrpc":"2.0","id":1,"method":"{RPC_METHOD}","params":["0x{}",{chunk_index}]}}"#,
-		to_hex(root.as_bytes())
-	)
-}
-
-/// Reads the chunk bytes and the decoded proof out of a `storage_chunkProof` response.
-pub fn parse_response(body: &[u8]) -> Result<(Vec<u8>, ChunkProof), OcwError> {
-	let value: serde_json::Value = serde_json::from_slice(body).map_err(|_| OcwError::Json)?;
-	if let Some(error) = value.get("error") {
-		return Err(OcwError::Rpc(error.get("code").and_then(|code| code.as_i64()).unwrap_or(0)));
-	}
-	let result = value.get("result").ok_or(OcwError::MissingField("result"))?;
-	let field = |name: &'static str| {
-		result.get(name).and_then(|field| field.as_str()).ok_or(OcwError::MissingField(name))
-	};
-	let chunk = from_hex(field("chunk")?).ok_or(OcwError::Hex("chunk"))?;
-	let proof_bytes = from_hex(field("proof")?).ok_or(OcwError::Hex("proof"))?;
-	let proof =
-		ChunkProof::decode_all(&mut proof_bytes.as_slice()).map_err(|_| OcwError::ProofEncoding)?;
-	Ok((chunk, proof))
 }
 
 /// `chunk` cut to the length chunk `chunk_index` of a `size`-byte file has: zero padding past

@@ -55,6 +55,7 @@
 //! and every verifier takes the size and derives from it the tree depth, the valid indices and the
 //! exact byte length of the chunk or segment being proven.
 
+pub mod host;
 mod layout;
 mod proof;
 #[cfg(feature = "std")]

@@ -34,8 +34,11 @@ pub const FILE_LIFETIME: BlockNumber = 30 * DAYS;
 /// a minute and the end-to-end tests see several periods.
 pub const CHALLENGE_PERIOD: BlockNumber = 10;
 
-/// Blocks a provider has to answer a challenge: half a period.
-pub const RESPONSE_WINDOW: BlockNumber = 5;
+/// Blocks a provider has to answer a challenge (8 s): its node's off-chain worker answers from
+/// its own store in the block that drew the challenge, so the proof lands in the next block;
+/// three more absorb a late import. Short, so the answer has to be at hand (see the pallet
+/// README on what a chunk proof does not prove).
+pub const RESPONSE_WINDOW: BlockNumber = 4;
 
 impl pallet_storage_commitments::Config for Runtime {
 	type Currency = Balances;

@@ -22,12 +22,11 @@ use crate::rpc::{
 	storage::{StorageApiServer, StorageRpc},
 };
 
-const METHODS: [&str; 13] = [
+const METHODS: [&str; 12] = [
 	"storage_uploadSegment",
 	"storage_downloadSegment",
 	"storage_fileInfo",
 	"storage_missingSegments",
-	"storage_chunkProof",
 	"storage_holdsFile",
 	"storage_dataPort",
 	"da_putShards",
@@ -98,7 +97,7 @@ fn params(u: &mut Unstructured, fixture: &Fixture, method: &str) -> Result<Value
 			}
 			json!([file_root, index, to_prefixed_hex(&data), to_prefixed_hex(&proof)])
 		},
-		"storage_downloadSegment" | "storage_chunkProof" => {
+		"storage_downloadSegment" => {
 			json!([file_root, u.int_in_range(0..=3_000u64)?])
 		},
 		"storage_fileInfo" => json!([file_root]),

@@ -7,7 +7,7 @@ use polkadot_sdk::sp_core::{
 };
 use serde_json::{json, Value};
 use zerog_primitives::{
-	storage::{ChunkProof, FileTree, SegmentProof, CHUNK_SIZE, SEGMENT_SIZE},
+	storage::{FileTree, SegmentProof, SEGMENT_SIZE},
 	units::SS58_PREFIX,
 };
 
@@ -283,39 +283,6 @@ fn lists_missing_segments_to_resume_an_upload() {
 }
 
 #[test]
-fn proves_stored_chunks_the_way_the_offchain_worker_parses_them() {
-	let (_dir, store) = open_store();
-	let upload = Upload::new(test_file());
-	let rpc = StorageRpc::new(upload.chain(), store);
-	for index in 0..3 {
-		upload_segment(&rpc, &upload, index).unwrap();
-	}
-	let last_chunk = (upload.size() - 1) / CHUNK_SIZE as u64;
-	for chunk_index in [0, 1023, 1024, 2047, last_chunk] {
-		let answer = rpc.chunk(&upload.root, chunk_index).unwrap();
-		let body = json!({ "jsonrpc": "2.0", "id": 1, "result": answer }).to_string();
-		let (chunk, proof) =
-			pallet_storage_commitments::offchain::parse_response(body.as_bytes()).unwrap();
-		let start = chunk_index as usize * CHUNK_SIZE;
-		let end = (start + CHUNK_SIZE).min(upload.file.len());
-		assert_eq!(chunk, upload.file[start..end]);
-		proof.verify(&upload.root_hash(), upload.size(), chunk_index, &chunk).unwrap();
-		let _: ChunkProof = proof;
-	}
-	assert_eq!(rpc.chunk(&upload.root, last_chunk + 1).unwrap_err().code(), 6003);
-}
-
-#[test]
-fn chunk_proof_of_a_segment_not_held_is_refused() {
-	let (_dir, store) = open_store();
-	let upload = Upload::new(test_file());
-	let rpc = StorageRpc::new(upload.chain(), store);
-	upload_segment(&rpc, &upload, 0).unwrap();
-	assert_eq!(rpc.chunk(&upload.root, 1024).unwrap_err().code(), 6004);
-	assert_eq!(rpc.chunk(&to_prefixed_hex(&[9; 32]), 0).unwrap_err().code(), 6001);
-}
-
-#[test]
 fn json_rpc_methods_take_the_documented_names_and_return_error_codes() {
 	let (_dir, store) = open_store();
 	let upload = Upload::new(test_file());
@@ -345,7 +312,8 @@ fn json_rpc_methods_take_the_documented_names_and_return_error_codes() {
 		assert_eq!(error_code(error), 6004);
 		let error = module.call::<_, Value>("storage_fileInfo", ["0xnothex"]).await.unwrap_err();
 		assert_eq!(error_code(error), 6003);
-		let chunk: Value = module.call("storage_chunkProof", (&upload.root, 3u64)).await.unwrap();
-		assert!(chunk["chunk"].as_str().unwrap().starts_with("0x"));
+		// Chunk proofs are not served over RPC: challenges are answered from the store itself.
+		let error = module.call::<_, Value>("storage_chunkProof", (&upload.root, 3u64)).await;
+		assert!(error.is_err(), "storage_chunkProof is not a method");
 	});
 }

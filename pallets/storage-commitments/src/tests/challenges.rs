@@ -353,7 +353,7 @@ fn a_file_expiring_before_the_deadline_is_not_challenged() {
 }
 
 #[test]
-fn an_expired_file_hit_by_a_draw_is_removed() {
+fn an_expired_file_hit_by_a_draw_is_not_challenged_and_the_sweep_removes_it() {
 	build_and_execute(|| {
 		let file = TestFile::standard();
 		register(&charlie());

@@ -1,41 +1,78 @@
-//! The off-chain worker: mocked HTTP to the node's storage RPC, the keystore and the pool.
+//! The off-chain worker: a mocked provider store behind the host functions, the keystore and
+//! the pool.
 
 use super::*;
 use crate::offchain::*;
-use codec::{Decode, Encode};
+use codec::Decode;
 use polkadot_sdk::{
 	frame_support::{assert_ok, traits::Hooks},
-	sp_core::offchain::{testing::PendingRequest, OffchainStorage},
 	sp_runtime::{generic::Preamble, traits::Dispatchable},
 };
+use std::sync::{Arc, Mutex};
+use zerog_primitives::storage::host::{
+	ChunkWithProof, ProviderStore, ProviderStoreExt, StoreRefusal,
+};
 
-const URL: &str = "http://127.0.0.1:9955";
-
-/// The node's answer with chunk `index` of `file` and its proof.
-fn answer(file: &TestFile, index: u64) -> Vec<u8> {
-	format!(
-		r#"{{"jsonrpc":"2.0","id":1,"result":{{"chunk":"0x{}","proof":"0x{}"}}}}"#,
-		to_hex(&file.chunk(index)),
-		to_hex(&file.proof(index).encode())
-	)
-	.into_bytes()
+/// A node's data store as the worker sees it: whole files in memory, and a log of what the
+/// worker asked for.
+#[derive(Default)]
+struct MockStore {
+	files: Vec<(H256, Vec<u8>)>,
+	/// Every file read fails as a corrupt disk would.
+	failing: bool,
+	/// The chunks asked for: `(root, size, chunk index)`.
+	asked: Mutex<Vec<(H256, u64, u64)>>,
 }
 
-/// Expects one `storage_chunkProof` request for chunk `index` of `root` at `url`.
-fn expect_request(handles: &OcwHandles, url: &str, root: H256, index: u64, response: Vec<u8>) {
-	handles.offchain.write().expect_request(PendingRequest {
-		method: "POST".into(),
-		uri: url.into(),
-		headers: vec![("Content-Type".into(), "application/json".into())],
-		body: request_body(&root, index).into_bytes(),
-		response: Some(response),
-		sent: true,
-		..Default::default()
-	});
+impl MockStore {
+	fn holding(files: &[&TestFile]) -> Self {
+		Self {
+			files: files.iter().map(|file| (file.root, file.data.clone())).collect(),
+			..Default::default()
+		}
+	}
+
+	fn find(&self, root: H256, size: u64) -> Option<&[u8]> {
+		self.files
+			.iter()
+			.find(|(r, data)| *r == root && data.len() as u64 == size)
+			.map(|(_, data)| data.as_slice())
+	}
 }
 
-fn set_rpc_url(handles: &OcwHandles, url: &str) {
-	handles.offchain.write().persistent_storage.set(b"", RPC_URL_KEY, url.as_bytes());
+impl ProviderStore for MockStore {
+	fn holds_file(&self, root: H256, size: u64) -> Result<bool, StoreRefusal> {
+		if self.failing {
+			return Err(StoreRefusal::Failed);
+		}
+		Ok(self.find(root, size).is_some())
+	}
+
+	fn chunk_proof(
+		&self,
+		root: H256,
+		size: u64,
+		chunk_index: u64,
+	) -> Result<ChunkWithProof, StoreRefusal> {
+		self.asked.lock().unwrap().push((root, size, chunk_index));
+		if self.failing {
+			return Err(StoreRefusal::Failed);
+		}
+		let data = self.find(root, size).ok_or(StoreRefusal::NotHeld)?;
+		let proof = chunk_proof(data, chunk_index).map_err(|_| StoreRefusal::NotHeld)?;
+		let chunk = data.chunks(CHUNK_SIZE).nth(chunk_index as usize).unwrap_or_default();
+		Ok((chunk.to_vec(), proof))
+	}
+}
+
+/// An off-chain test environment with the `zgst` keys of `seeds` and `store` registered.
+fn ext_with_store(
+	seeds: &[&str],
+	store: Arc<MockStore>,
+) -> (polkadot_sdk::sp_io::TestExternalities, OcwHandles) {
+	let (mut ext, handles) = ocw_test_ext(seeds);
+	ext.register_extension(ProviderStoreExt::new(store));
+	(ext, handles)
 }
 
 /// The transactions in the pool, decoded.
@@ -50,24 +87,29 @@ fn pool_transactions(handles: &OcwHandles) -> Vec<Extrinsic> {
 }
 
 #[test]
-fn the_worker_proves_the_open_challenge_of_its_key() {
-	let (mut ext, handles) = ocw_test_ext(&["//Charlie"]);
-	set_rpc_url(&handles, URL);
+fn the_worker_proves_the_open_challenge_of_its_key_from_the_store() {
+	let file = TestFile::standard();
+	let store = Arc::new(MockStore::holding(&[&file]));
+	let (mut ext, handles) = ext_with_store(&["//Charlie"], store.clone());
 	ext.execute_with(|| {
-		let file = challenged_setup();
-		let index = challenge_of(&charlie(), 2).chunk_index;
-		expect_request(&handles, URL, file.root, index, answer(&file, index));
+		challenged_setup();
+		let challenge = challenge_of(&charlie(), 2);
 
 		StorageCommitments::offchain_worker(20);
 
+		// The store was asked for exactly the challenged chunk of the exact commitment.
+		assert_eq!(
+			*store.asked.lock().unwrap(),
+			vec![(file.root, file.size(), challenge.chunk_index)]
+		);
 		let transactions = pool_transactions(&handles);
 		assert_eq!(transactions.len(), 1);
 		let tx = &transactions[0];
 		assert!(matches!(&tx.preamble, Preamble::Signed(who, (), ()) if *who == charlie()));
 		let expected = crate::Call::submit_proof {
 			period: 2,
-			chunk: file.chunk(index),
-			proof: Box::new(file.proof(index)),
+			chunk: file.chunk(challenge.chunk_index),
+			proof: Box::new(file.proof(challenge.chunk_index)),
 		};
 		assert_eq!(tx.function, RuntimeCall::StorageCommitments(expected));
 		// The chain accepts what the worker sent.
@@ -78,133 +120,119 @@ fn the_worker_proves_the_open_challenge_of_its_key() {
 }
 
 #[test]
-fn the_worker_uses_the_default_url_when_none_is_set() {
+fn without_a_store_the_worker_sends_nothing() {
+	// Where the node registers no store, the host functions refuse instead of panicking.
 	let (mut ext, handles) = ocw_test_ext(&["//Charlie"]);
 	ext.execute_with(|| {
 		let file = challenged_setup();
-		assert_eq!(StorageCommitments::rpc_url(), DEFAULT_RPC_URL);
-		let index = challenge_of(&charlie(), 2).chunk_index;
-		expect_request(&handles, DEFAULT_RPC_URL, file.root, index, answer(&file, index));
-		StorageCommitments::offchain_worker(21);
-		assert_eq!(pool_transactions(&handles).len(), 1);
+		let challenge = challenge_of(&charlie(), 2);
+		assert_eq!(
+			StorageCommitments::fetch_chunk_proof(&challenge),
+			Err(OcwError::Store(StoreRefusal::NoStore))
+		);
+		assert_eq!(
+			StorageCommitments::node_holds(&file.root, file.size()),
+			Err(OcwError::Store(StoreRefusal::NoStore))
+		);
+		StorageCommitments::offchain_worker(20);
+		assert!(pool_transactions(&handles).is_empty());
 	});
 }
 
 #[test]
 fn the_worker_does_not_send_the_same_proof_twice_in_a_row() {
-	let (mut ext, handles) = ocw_test_ext(&["//Charlie"]);
-	set_rpc_url(&handles, URL);
+	let file = TestFile::standard();
+	let store = Arc::new(MockStore::holding(&[&file]));
+	let (mut ext, handles) = ext_with_store(&["//Charlie"], store.clone());
 	ext.execute_with(|| {
-		let file = challenged_setup();
-		let index = challenge_of(&charlie(), 2).chunk_index;
-		expect_request(&handles, URL, file.root, index, answer(&file, index));
+		challenged_setup();
 		StorageCommitments::offchain_worker(20);
-		// A second run before the proof is included sends no request (an unexpected request
-		// would panic the mock) and no transaction.
+		// A second run before the proof is included neither reads the store nor sends.
 		StorageCommitments::offchain_worker(21);
+		assert_eq!(store.asked.lock().unwrap().len(), 1);
 		assert_eq!(pool_transactions(&handles).len(), 1);
 	});
 }
 
 #[test]
 fn the_worker_ignores_challenges_of_accounts_without_a_key() {
-	let (mut ext, handles) = ocw_test_ext(&["//Dave"]);
-	set_rpc_url(&handles, URL);
+	let file = TestFile::standard();
+	let store = Arc::new(MockStore::holding(&[&file]));
+	let (mut ext, handles) = ext_with_store(&["//Dave"], store.clone());
 	ext.execute_with(|| {
 		challenged_setup();
 		StorageCommitments::offchain_worker(20);
+		assert!(store.asked.lock().unwrap().is_empty());
 		assert!(pool_transactions(&handles).is_empty());
 	});
 }
 
 #[test]
 fn the_worker_skips_proven_and_late_challenges() {
-	let (mut ext, handles) = ocw_test_ext(&["//Charlie"]);
-	set_rpc_url(&handles, URL);
+	let file = TestFile::standard();
+	let store = Arc::new(MockStore::holding(&[&file]));
+	let (mut ext, handles) = ext_with_store(&["//Charlie"], store.clone());
 	ext.execute_with(|| {
-		let file = challenged_setup();
+		challenged_setup();
 		assert_ok!(prove(&charlie(), 2, &file));
 		StorageCommitments::offchain_worker(21);
 		assert!(pool_transactions(&handles).is_empty());
-	});
-}
-
-#[test]
-fn the_worker_sends_nothing_when_the_node_reports_an_error() {
-	let (mut ext, handles) = ocw_test_ext(&["//Charlie"]);
-	set_rpc_url(&handles, URL);
-	ext.execute_with(|| {
-		let file = challenged_setup();
-		let index = challenge_of(&charlie(), 2).chunk_index;
-		let error = br#"{"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"not stored"}}"#;
-		expect_request(&handles, URL, file.root, index, error.to_vec());
-		StorageCommitments::offchain_worker(20);
+		// Period 3's challenge, past its deadline: not worth sending.
+		run_to_block(30);
+		let deadline = challenge_of(&charlie(), 3).deadline;
+		StorageCommitments::offchain_worker(deadline);
 		assert!(pool_transactions(&handles).is_empty());
+		assert!(store.asked.lock().unwrap().is_empty());
 	});
 }
 
 #[test]
-fn the_request_body_is_exactly_the_documented_one() {
-	let root = H256::repeat_byte(0xab);
-	assert_eq!(
-		request_body(&root, 2049),
-		format!(
-			r#"{{"jsonrpc":"2.0","id":1,"method":"storage_chunkProof","params":["0x{}",2049]}}"#,
-			"ab".repeat(32)
-		)
-	);
-}
-
-#[test]
-fn parse_reads_a_valid_answer() {
+fn the_worker_sends_nothing_when_the_store_does_not_hold_the_file_or_fails() {
+	// Same root, other size: the store holds a different commitment.
 	let file = TestFile::standard();
-	let (chunk, proof) = parse_response(&answer(&file, 7)).unwrap();
-	assert_eq!(chunk, file.chunk(7).into_inner());
-	assert_eq!(proof, file.proof(7));
-	// Upper-case hex, no prefix, extra fields and whitespace are fine.
-	let loose = format!(
-		"{{ \"id\": 1, \"jsonrpc\": \"2.0\", \"result\": {{ \"extra\": 1, \"chunk\": \"{}\", \"proof\": \"0X{}\" }} }}",
-		to_hex(&file.chunk(7)).to_uppercase(),
-		to_hex(&file.proof(7).encode())
-	);
-	assert_eq!(parse_response(loose.as_bytes()).unwrap(), (chunk, proof));
-}
-
-#[test]
-fn parse_rejects_malformed_answers() {
-	let file = TestFile::standard();
-	let proof = to_hex(&file.proof(0).encode());
-	let chunk = to_hex(&file.chunk(0));
-	let cases: Vec<(String, OcwError)> = vec![
-		("not json".into(), OcwError::Json),
-		(r#"{"jsonrpc":"2.0","id":1}"#.into(), OcwError::MissingField("result")),
-		(
-			r#"{"jsonrpc":"2.0","id":1,"error":{"code":-32601,"message":"no such method"}}"#.into(),
-			OcwError::Rpc(-32601),
-		),
-		(format!(r#"{{"result":{{"proof":"0x{proof}"}}}}"#), OcwError::MissingField("chunk")),
-		(format!(r#"{{"result":{{"chunk":"0x{chunk}"}}}}"#), OcwError::MissingField("proof")),
-		(
-			format!(r#"{{"result":{{"chunk":7,"proof":"0x{proof}"}}}}"#),
-			OcwError::MissingField("chunk"),
-		),
-		(format!(r#"{{"result":{{"chunk":"0xzz","proof":"0x{proof}"}}}}"#), OcwError::Hex("chunk")),
-		(
-			format!(r#"{{"result":{{"chunk":"0x{chunk}","proof":"0x123"}}}}"#),
-			OcwError::Hex("proof"),
-		),
-		(
-			format!(r#"{{"result":{{"chunk":"0x{chunk}","proof":"0x00"}}}}"#),
-			OcwError::ProofEncoding,
-		),
-		(
-			format!(r#"{{"result":{{"chunk":"0x{chunk}","proof":"0x{proof}00"}}}}"#),
-			OcwError::ProofEncoding,
-		),
-	];
-	for (body, error) in cases {
-		assert_eq!(parse_response(body.as_bytes()), Err(error), "{body}");
+	let mut truncated = file.data.clone();
+	truncated.truncate(file.data.len() - 1);
+	let other = TestFile { root: file.root, data: truncated };
+	for store in
+		[MockStore::holding(&[&other]), MockStore { failing: true, ..MockStore::holding(&[&file]) }]
+	{
+		let store = Arc::new(store);
+		let (mut ext, handles) = ext_with_store(&["//Charlie"], store.clone());
+		ext.execute_with(|| {
+			challenged_setup();
+			StorageCommitments::offchain_worker(20);
+			assert_eq!(store.asked.lock().unwrap().len(), 1);
+			assert!(pool_transactions(&handles).is_empty());
+		});
 	}
+}
+
+#[test]
+fn the_worker_acknowledges_the_assigned_files_its_store_holds() {
+	let held = TestFile::standard();
+	let missing = TestFile::new(SEGMENT_SIZE, 7);
+	let store = Arc::new(MockStore::holding(&[&held]));
+	let (mut ext, handles) = ext_with_store(&["//Charlie"], store);
+	ext.execute_with(|| {
+		register(&charlie());
+		let held_id = submit_file(&alice(), &held);
+		let missing_id = submit_file(&alice(), &missing);
+		run_to_block(2);
+		assert_eq!(StorageCommitments::pending_files(&charlie()).len(), 2);
+
+		StorageCommitments::offchain_worker(2);
+
+		let transactions = pool_transactions(&handles);
+		assert_eq!(transactions.len(), 1, "one transaction acknowledges what is held");
+		let files = BoundedVec::try_from(vec![held_id]).unwrap();
+		let expected = RuntimeCall::StorageCommitments(crate::Call::acknowledge { files });
+		assert_eq!(transactions[0].function, expected);
+		// The acknowledgement is not sent again while it may still be in the pool.
+		StorageCommitments::offchain_worker(3);
+		assert_eq!(pool_transactions(&handles).len(), 1);
+		assert_ok!(transactions[0].function.clone().dispatch(RuntimeOrigin::signed(charlie())));
+		assert_eq!(StorageCommitments::pending_files(&charlie()), vec![missing_id]);
+	});
 }
 
 #[test]

@@ -56,6 +56,8 @@ fn calls_declare_their_weight() {
 #[test]
 fn hook_weights_grow_with_their_work() {
 	assert!(Weights::issue_challenges(MAX_PROVIDERS).all_gt(Weights::issue_challenges(1)));
+	assert!(Weights::issue_challenges_expired(MAX_PROVIDERS)
+		.all_gt(Weights::issue_challenges_expired(1)));
 	assert!(Weights::process_deadlines(MAX_PROVIDERS).all_gt(Weights::process_deadlines(1)));
 	assert!(Weights::activate_files(MAX_ACTIVATIONS).all_gt(Weights::activate_files(1)));
 	assert!(Weights::sweep_expired(MAX_EXPIRY_SCANS).all_gt(Weights::sweep_expired(1)));
@@ -81,7 +83,7 @@ fn on_initialize_reports_the_work_it_did() {
 			Weights::release_replicas(0)
 				+ empty_queue
 				+ Weights::activate_files(0)
-				+ Weights::issue_challenges(1)
+				+ Weights::issue_challenges(1).max(Weights::issue_challenges_expired(1))
 				+ Weights::sweep_expired(1)
 		);
 	});
