@@ -9,9 +9,9 @@
 
 use crate::{
 	weights::WeightInfo, AckedFileCount, AckedFiles, ActiveProviders, AssignedFiles,
-	AssignmentQueue, Config, Departing, Error, Event, FileId, Files, MissedChallenges, Pallet,
-	ProviderCapacity, Providers, Replica, ReplicaSet, ReplicaSummary, Replicas, LOG_TARGET,
-	MAX_PENDING_QUERY,
+	AssignmentQueue, Config, Departing, Error, Event, FailedReplicas, FileId, Files,
+	MissedChallenges, Pallet, ProviderCapacity, Providers, Replica, ReplicaSet, ReplicaSummary,
+	Replicas, LOG_TARGET, MAX_PENDING_QUERY,
 };
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
@@ -68,19 +68,20 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Draws providers from `pool` for the replicas `file_id` misses, among those with room
-	/// for it that do not hold it yet.
+	/// for it that do not hold it yet and did not lose a replica of it (`FailedReplicas`).
 	pub(crate) fn fill_replicas(file_id: FileId, pool: &mut ProviderPool<T>) {
 		let now = frame_system::Pallet::<T>::block_number();
 		let Some(file) = Files::<T>::get(file_id).filter(|file| file.expires_at > now) else {
 			return; // expired or dropped while queued
 		};
 		let Some(mut set) = Replicas::<T>::get(file_id) else { return };
+		let failed = FailedReplicas::<T>::get(file_id);
 		// (index in the pool, draw weight) of each provider that may take the file.
 		let mut candidates: Vec<(usize, u128)> = pool
 			.entries
 			.iter()
 			.enumerate()
-			.filter(|(_, entry)| !set.holds(&entry.provider))
+			.filter(|(_, entry)| !set.holds(&entry.provider) && !failed.contains(&entry.provider))
 			.filter_map(|(index, entry)| Some((index, entry.draw_weight(file.size)?)))
 			.collect();
 		let parent = frame_system::Pallet::<T>::parent_hash();
@@ -186,6 +187,7 @@ impl<T: Config> Pallet<T> {
 		};
 		replica.missed = replica.missed.saturating_add(1);
 		if replica.missed >= T::MissesBeforeRelease::get() {
+			Self::record_failure(file_id, provider);
 			Self::release_replica(file_id, provider, Reassign::IfCopyLeft);
 		} else {
 			Replicas::<T>::insert(file_id, set);
@@ -206,6 +208,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Removes every replica of `file_id` (a file leaving the log of `size` bytes).
 	pub(crate) fn remove_replicas(file_id: FileId, size: u64) {
+		FailedReplicas::<T>::remove(file_id);
 		if let Some(set) = Replicas::<T>::take(file_id) {
 			for replica in set.holders.iter() {
 				Self::forget_replica(file_id, size, replica);
@@ -269,8 +272,25 @@ impl<T: Config> Pallet<T> {
 			.map(|replica| replica.provider.clone())
 			.collect();
 		for provider in stale {
+			Self::record_failure(file_id, &provider);
 			Self::release_replica(file_id, &provider, Reassign::IfCopyLeft);
 		}
+	}
+
+	/// Remembers that `provider` lost its replica of `file_id` by its own failure, so that the
+	/// draw passes it over for this file; the oldest such provider is forgotten when the list
+	/// is full (a small provider set may need it again).
+	fn record_failure(file_id: FileId, provider: &T::AccountId) {
+		FailedReplicas::<T>::mutate(file_id, |failed| {
+			if failed.contains(provider) {
+				return;
+			}
+			if failed.is_full() {
+				failed.remove(0);
+			}
+			// Room was made above; a `MaxReplicas` of 0 is refused by `integrity_test`.
+			let _ = failed.try_push(provider.clone());
+		});
 	}
 
 	/// Handles at most `MaxReleasesPerBlock` replicas: first counts the challenges missed on

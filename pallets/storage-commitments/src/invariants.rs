@@ -4,9 +4,9 @@
 
 use crate::{
 	AckedFileCount, AckedFiles, ActiveFileCount, ActiveFiles, ActiveProviders, AssignedFiles,
-	BalanceOf, ChallengeStatus, Challenges, Config, FileIndex, Files, HoldReason, NextFileId,
-	NextToActivate, Pallet, PeriodChallenges, Pool, ProviderCapacity, ProviderStatus, Providers,
-	RefundsOut, Replicas,
+	BalanceOf, ChallengeStatus, Challenges, Config, FailedReplicas, FileIndex, Files, HoldReason,
+	NextFileId, NextToActivate, Pallet, PeriodChallenges, Pool, ProviderCapacity, ProviderStatus,
+	Providers, RefundsOut, Replicas,
 };
 use alloc::{collections::btree_map::BTreeMap, vec::Vec};
 use polkadot_sdk::{
@@ -27,7 +27,21 @@ impl<T: Config> Pallet<T> {
 		Self::check_pool()?;
 		Self::check_providers()?;
 		Self::check_challenges()?;
-		Self::check_replicas()
+		Self::check_replicas()?;
+		Self::check_failed_replicas()
+	}
+
+	/// Only live files remember providers that failed them, none of whom holds the file again.
+	fn check_failed_replicas() -> Result<(), TryRuntimeError> {
+		for (id, failed) in FailedReplicas::<T>::iter() {
+			ensure!(Files::<T>::contains_key(id), "a file that left the log remembers failures");
+			let set = Replicas::<T>::get(id).ok_or("a file with failures has no replica set")?;
+			ensure!(
+				failed.iter().all(|provider| !set.holds(provider)),
+				"a provider that failed a file was given it again"
+			);
+		}
+		Ok(())
 	}
 
 	/// Every live file has a replica set and only live files do; a set holds at most `wanted`

@@ -535,6 +535,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Replicas<T: Config> = StorageMap<_, Twox64Concat, FileId, ReplicaSet<T>>;
 
+	/// Providers that lost a replica of each live file by missing its challenges or its
+	/// acknowledgement window (the latest `MaxReplicas`): the draw does not give them that file
+	/// again, so a dead or lazy provider cannot be handed back the replica it just lost.
+	// Twox64Concat: ids are assigned by the pallet.
+	#[pallet::storage]
+	pub type FailedReplicas<T: Config> =
+		StorageMap<_, Twox64Concat, FileId, BoundedVec<T::AccountId, T::MaxReplicas>, ValueQuery>;
+
 	/// The files assigned to each provider, acknowledged or not: what it must fetch, and what
 	/// is reassigned when it leaves.
 	// Blake2_128Concat: account ids are chosen by callers; Twox64Concat: ids are not.

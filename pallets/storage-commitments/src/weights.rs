@@ -307,7 +307,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into()))) // estimated: +1 (replicas)
 			.saturating_add(T::DbWeight::get().writes(4_u64))
-			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(n.into()))) // estimated: +2 (replicas)
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into()))) // estimated: +2 (replicas), +1 (failed replicas)
 			.saturating_add(Weight::from_parts(0, 3121).saturating_mul(n.into()))
 	}
 	/// Estimated: per file `Files`, `Replicas`, `AckedFileCount` read; `AckedFiles`,
@@ -339,7 +339,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into()))) // +1 FailedReplicas
 			.saturating_add(T::DbWeight::get().writes((17_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3_000).saturating_mul(p.into()))
 			.saturating_add(Weight::from_parts(0, 6_000).saturating_mul(n.into()))
@@ -353,9 +353,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(10_000_000, 5_000)
 			.saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(n.into()))) // +1 FailedReplicas
 			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((8_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((9_u64).saturating_mul(n.into()))) // +1 FailedReplicas
 			.saturating_add(Weight::from_parts(0, 4_000).saturating_mul(n.into()))
 	}
 }
@@ -595,7 +595,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into()))) // estimated: +1 (replicas)
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
-			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(n.into()))) // estimated: +2 (replicas)
+			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into()))) // estimated: +2 (replicas), +1 (failed replicas)
 			.saturating_add(Weight::from_parts(0, 3121).saturating_mul(n.into()))
 	}
 	/// Estimated: per file `Files`, `Replicas`, `AckedFileCount` read; `AckedFiles`,
@@ -627,7 +627,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(p.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into()))) // +1 FailedReplicas
 			.saturating_add(RocksDbWeight::get().writes((17_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3_000).saturating_mul(p.into()))
 			.saturating_add(Weight::from_parts(0, 6_000).saturating_mul(n.into()))
@@ -641,9 +641,9 @@ impl WeightInfo for () {
 		Weight::from_parts(10_000_000, 5_000)
 			.saturating_add(Weight::from_parts(60_000_000, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().reads((7_u64).saturating_mul(n.into()))) // +1 FailedReplicas
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
-			.saturating_add(RocksDbWeight::get().writes((8_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes((9_u64).saturating_mul(n.into()))) // +1 FailedReplicas
 			.saturating_add(Weight::from_parts(0, 4_000).saturating_mul(n.into()))
 	}
 }

@@ -238,20 +238,22 @@ fn a_committed_root_nobody_uploads_slashes_nobody_and_is_refunded_less_the_spam_
 }
 
 #[test]
-fn a_replica_not_acknowledged_in_time_is_released_and_reassigned() {
+fn a_replica_not_acknowledged_in_time_is_released_and_reassigned_to_another_provider() {
 	build_and_execute(|| {
 		register(&charlie());
 		register(&dave());
 		let id = submit_replicated(&alice(), &TestFile::standard(), 2);
 		run_to_block(2);
-		// Only Charlie fetches it.
+		// Only Charlie fetches it; Eve registers after the draw.
 		assert_ok!(ack(&charlie(), id));
+		register(&eve());
 		// Dave's window runs from his assignment at block 2; the expiry sweep catches it.
 		run_to_block(2 + ACK_WINDOW);
 		System::assert_has_event(Event::ReplicaReleased { file_id: id, provider: dave() }.into());
-		// Charlie holds a copy: the file is queued and Dave (the only other) is drawn again.
+		assert_eq!(FailedReplicas::<Test>::get(id).into_inner(), vec![dave()]);
+		// Charlie holds a copy, so the file is queued; Dave, who let it lapse, is passed over.
 		run_to_block(3 + ACK_WINDOW);
-		assert_eq!(holders(id), vec![charlie(), dave()]);
+		assert_eq!(holders(id), vec![charlie(), eve()]);
 	});
 }
 

@@ -303,6 +303,38 @@ fn a_replica_missed_twice_in_a_row_is_released() {
 }
 
 #[test]
+fn a_provider_that_lost_a_replica_by_misses_is_not_given_it_again() {
+	build_and_execute(|| {
+		let file = TestFile::standard();
+		register_offering(&charlie(), 10 * MIN_STAKE, CAPACITY);
+		register_offering(&dave(), 10 * MIN_STAKE, CAPACITY);
+		let id = submit_replicated(&alice(), &file, 2);
+		run_to_block(10);
+		ack_all(id);
+		// Dave proves periods 2 and 3; Charlie misses both and loses his replica.
+		for period in 2..=3 {
+			run_to_block(10 * period as u64);
+			assert_ok!(prove(&dave(), period, &file));
+		}
+		run_to_block(30 + RESPONSE_WINDOW);
+		System::assert_has_event(
+			Event::ReplicaReleased { file_id: id, provider: charlie() }.into(),
+		);
+		assert_eq!(FailedReplicas::<Test>::get(id).into_inner(), vec![charlie()]);
+		// Dave's copy is left, so the file was queued and drawn again in the same block:
+		// Charlie, the only other provider, is passed over and the file stays short.
+		assert_eq!(holders(id), vec![dave()]);
+		System::assert_has_event(
+			Event::FileUnderReplicated { file_id: id, assigned: 1, wanted: 2 }.into(),
+		);
+		// The memory of the failure leaves with the file (it expires at block 101).
+		run_to_block(120);
+		assert!(!Files::<Test>::contains_key(id));
+		assert!(!FailedReplicas::<Test>::contains_key(id));
+	});
+}
+
+#[test]
 fn a_proven_challenge_is_not_slashed() {
 	build_and_execute(|| {
 		let file = challenged_setup();
