@@ -189,7 +189,7 @@ test('every constant of every pallet decodes', () => {
 
   const sc = consts.storageCommitments;
   assert.equal(sc.challengePeriod.toNumber(), 10);
-  assert.equal(sc.responseWindow.toNumber(), 5);
+  assert.equal(sc.responseWindow.toNumber(), 4);
   assert.equal(sc.minProviderStake.toBigInt(), 100n * ZG);
   assert.equal(sc.feePerChunk.toBigInt(), ZG / 1_000_000n / 4n);
   assert.equal(sc.maxFileSize.toBigInt(), 32n << 30n);
