@@ -131,7 +131,9 @@ async fn da_blob_is_certified_fetched_and_sampled() {
 
 /// A blob nobody attests (its quorum's only signer, Alice, runs no off-chain worker on this
 /// node) expires; the node's sweep (`--data-prune-interval 2`) keeps its shards while it is
-/// pending and deletes them once the chain has forgotten it.
+/// pending and deletes them once the chain has forgotten it. The node serves only safe RPC
+/// methods, as a public one does: it refuses to rebuild whole blobs (`da_getBlob`), and
+/// `zerog da get` rebuilds the blob from its shards instead.
 #[tokio::test(flavor = "multi_thread")]
 async fn shards_of_a_blob_that_expired_uncertified_are_deleted() {
 	let node = Node::start(NodeConfig::dev("cli-da-prune").args([
@@ -140,13 +142,16 @@ async fn shards_of_a_blob_that_expired_uncertified_are_deleted() {
 		"2",
 		"--offchain-worker",
 		"never",
+		"--rpc-methods",
+		"safe",
 	]));
 	node.wait_for_best(1, BLOCK_TIMEOUT).await;
 	let rpc = node.rpc().await;
 
 	let dir = tempfile::tempdir().unwrap();
 	let file = dir.path().join("blob.bin");
-	std::fs::write(&file, random_bytes(50_000, 12)).unwrap();
+	let blob = random_bytes(50_000, 12);
+	std::fs::write(&file, &blob).unwrap();
 	let submitted = zerog_json(
 		&node,
 		&["da", "submit", file.to_str().unwrap(), "--data-shards", "2", "--parity-shards", "2"],
@@ -159,6 +164,15 @@ async fn shards_of_a_blob_that_expired_uncertified_are_deleted() {
 	node.wait_for_finalized(included + 5, BLOCK_TIMEOUT).await;
 	let held: Json = rpc.request("da_heldShards", rpc_params![root.as_str()]).await.unwrap();
 	assert_eq!(held["indices"], serde_json::json!([0, 1, 2, 3]), "kept while pending: {held}");
+	let refused = rpc
+		.request::<Json>("da_getBlob", rpc_params![root.as_str()])
+		.await
+		.expect_err("a node serving safe methods only does not rebuild blobs");
+	assert!(refused.to_string().contains("unsafe"), "{refused}");
+	let out = dir.path().join("rebuilt.bin");
+	let fetched = zerog_json(&node, &["da", "get", &root, "-o", out.to_str().unwrap()]);
+	assert_eq!(fetched["source"], "shards", "{fetched}");
+	assert!(std::fs::read(&out).unwrap() == blob, "the rebuilt blob differs");
 
 	// Expired at `included + 30`, unknown at two sweeps after that: deleted.
 	let deleted = format!("deleted 4 shards of blob {root}: it expired uncertified");

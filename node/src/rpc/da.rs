@@ -27,9 +27,15 @@ use crate::data_store::{DataStore, StoreError, StoredBlob};
 /// Log target of the DA data plane.
 pub const LOG_TARGET: &str = "zerog-da";
 
-/// Most shards one `da_putShards` call takes, most indices one `da_removeShards` call takes and
-/// most samples one `da_sample` call asks for: every shard of the largest coding.
+/// Most shards one `da_putShards` call takes and most indices one `da_removeShards` call takes:
+/// every shard of the largest coding.
 pub const MAX_SHARDS_PER_CALL: usize = MAX_TOTAL_SHARDS as usize;
+
+/// Most samples one `da_sample` call returns. A sampler needs a few dozen (each shard of a blob
+/// that cannot be rebuilt is missing with probability over 2/3, so 32 samples that all verify
+/// leave less than 1e-15), and a shard of a 32 MiB blob is about 64 KiB of hex: any stranger may
+/// call this, so one answer stays a few MiB, not the whole blob three times over.
+pub const MAX_SAMPLES_PER_CALL: usize = 64;
 
 /// Why a DA RPC call was refused; each maps to its own JSON-RPC error code.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -183,11 +189,13 @@ pub trait DaApi {
 	#[method(name = "getShard", blocking)]
 	fn get_shard(&self, root: String, index: u64) -> RpcResult<ShardWithProof>;
 
-	/// The blob rebuilt from any `k` held shards and checked against its root.
-	#[method(name = "getBlob", blocking)]
+	/// The blob rebuilt from any `k` held shards and checked against its root. Unsafe: one call
+	/// reads and decodes up to 32 MiB and answers 64 MiB of hex, so a public node leaves it to
+	/// clients to rebuild blobs from shards (`da_getShard`).
+	#[method(name = "getBlob", blocking, with_extensions)]
 	fn get_blob(&self, root: String) -> RpcResult<RebuiltBlob>;
 
-	/// Up to `count` distinct held shards, drawn at random, with proofs.
+	/// Up to `count` (at most 64) distinct held shards, drawn at random, with proofs.
 	#[method(name = "sample", blocking)]
 	fn sample(&self, root: String, count: u64) -> RpcResult<Samples>;
 
@@ -326,10 +334,10 @@ impl<Chain: DaChain> DaRpc<Chain> {
 		let root = root_param(root)?;
 		let count = usize::try_from(count)
 			.ok()
-			.filter(|count| *count <= MAX_SHARDS_PER_CALL)
+			.filter(|count| *count <= MAX_SAMPLES_PER_CALL)
 			.ok_or_else(|| {
 				DaRpcError::InvalidParams(format!(
-					"{count} samples asked of blob {}, at most {MAX_SHARDS_PER_CALL}",
+					"{count} samples asked of blob {}, at most {MAX_SAMPLES_PER_CALL}",
 					hex_root(&root)
 				))
 			})?;
@@ -431,7 +439,11 @@ impl<Chain: DaChain> DaApiServer for DaRpc<Chain> {
 		self.shard(&root, index).map_err(|error| refused("getShard", error))
 	}
 
-	fn get_blob(&self, root: String) -> RpcResult<RebuiltBlob> {
+	fn get_blob(&self, extensions: &Extensions, root: String) -> RpcResult<RebuiltBlob> {
+		if let Err(error) = self.check_unsafe_allowed(extensions) {
+			log::debug!(target: LOG_TARGET, "da_getBlob refused: {error}");
+			return Err(error.into());
+		}
 		self.blob(&root).map_err(|error| refused("getBlob", error))
 	}
 

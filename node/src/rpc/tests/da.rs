@@ -177,8 +177,10 @@ fn samples_distinct_held_shards_with_proofs() {
 		);
 		assert_eq!(decode_hex(&sample.shard).unwrap(), encoded.shards[usize::from(sample.index)]);
 	}
-	assert_eq!(rpc.sample_shards(&root, 100).unwrap().samples.len(), 5);
-	assert_eq!(rpc.sample_shards(&root, 1025).unwrap_err().code(), 6103);
+	// Asking for more than are held gives what is held; a stranger cannot ask for more than
+	// `MAX_SAMPLES_PER_CALL` at once.
+	assert_eq!(rpc.sample_shards(&root, 64).unwrap().samples.len(), 5);
+	assert_eq!(rpc.sample_shards(&root, 65).unwrap_err().code(), 6103);
 }
 
 /// The DA module, with the per-connection unsafe decision `deny_unsafe` if any.
@@ -222,11 +224,32 @@ fn remove_shards_is_refused_unless_unsafe_methods_are_allowed() {
 }
 
 #[test]
+fn get_blob_is_refused_unless_unsafe_methods_are_allowed() {
+	let (_dir, store) = open_store();
+	let (blob, encoded) = test_blob();
+	let root = root(&encoded);
+	let every: Vec<u16> = (0..encoded.shards.len() as u16).collect();
+	DaRpc::new(chain(&encoded), store.clone(), false).put(&root, &inputs(&encoded, every)).unwrap();
+	block_on(async {
+		for (deny_unsafe, unsafe_allowed) in [(Some(DenyUnsafe::Yes), true), (None, false)] {
+			let module =
+				da_module(DaRpc::new(chain(&encoded), store.clone(), unsafe_allowed), deny_unsafe);
+			let error = module.call::<_, Value>("da_getBlob", [&root]).await.unwrap_err();
+			assert_eq!(error_code(error), -32601);
+		}
+		let module =
+			da_module(DaRpc::new(chain(&encoded), store.clone(), false), Some(DenyUnsafe::No));
+		let rebuilt: Value = module.call("da_getBlob", [&root]).await.unwrap();
+		assert_eq!(rebuilt["data"], json!(to_prefixed_hex(&blob)));
+	});
+}
+
+#[test]
 fn json_rpc_methods_take_the_documented_names() {
 	let (_dir, store) = open_store();
 	let (_, encoded) = test_blob();
 	let root = root(&encoded);
-	let module = da_module(DaRpc::new(chain(&encoded), store, false), None);
+	let module = da_module(DaRpc::new(chain(&encoded), store, true), None);
 	block_on(async {
 		let shards = serde_json::to_value(
 			inputs(&encoded, [0, 1])
