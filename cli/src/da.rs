@@ -67,30 +67,46 @@ pub struct BlobSummaryView {
 	pub status: BlobStatusView,
 	/// Attested stake so far.
 	pub attested_stake: u128,
+	/// Which of its epoch's quorums attests to it.
+	pub quorum: u32,
 }
 
-/// `DaAttestationsApi::blob(root)` at the node's best block.
+/// Calls runtime API `method` of `DaAttestationsApi` with `argument` and decodes the answer.
+async fn da_api<R: Decode>(
+	rpc: &NodeRpc,
+	method: &'static str,
+	argument: &impl Encode,
+) -> Result<R, CliError> {
+	let bytes = rpc.state_call(method, &argument.encode()).await?;
+	R::decode(&mut &bytes[..]).map_err(|error| {
+		CliError::Rpc(RpcError::BadResponse {
+			url: rpc.url().to_owned(),
+			method: "state_call",
+			reason: format!("{method} result does not decode: {error}"),
+		})
+	})
+}
+
+/// `DaAttestationsApi::blob_by_root(root)` at the node's best block: the certified blob with
+/// this root if any, else a pending one.
 pub async fn blob_summary(rpc: &NodeRpc, root: &Hash) -> Result<Option<BlobSummaryView>, CliError> {
-	let bytes = rpc.state_call("DaAttestationsApi_blob", &root.encode()).await?;
-	Option::<BlobSummaryView>::decode(&mut &bytes[..]).map_err(|error| {
-		CliError::Rpc(RpcError::BadResponse {
-			url: rpc.url().to_owned(),
-			method: "state_call",
-			reason: format!("DaAttestationsApi_blob result does not decode: {error}"),
-		})
-	})
+	da_api(rpc, "DaAttestationsApi_blob_by_root", root).await
 }
 
-/// `DaAttestationsApi::certification(root)`: the block that certified the blob, if any.
-pub async fn certification(rpc: &NodeRpc, root: &Hash) -> Result<Option<u32>, CliError> {
-	let bytes = rpc.state_call("DaAttestationsApi_certification", &root.encode()).await?;
-	Option::<u32>::decode(&mut &bytes[..]).map_err(|error| {
-		CliError::Rpc(RpcError::BadResponse {
-			url: rpc.url().to_owned(),
-			method: "state_call",
-			reason: format!("DaAttestationsApi_certification result does not decode: {error}"),
-		})
-	})
+/// `DaAttestationsApi::blob(commitment)` at the node's best block.
+pub async fn blob_of(
+	rpc: &NodeRpc,
+	commitment: &BlobCommitment,
+) -> Result<Option<BlobSummaryView>, CliError> {
+	da_api(rpc, "DaAttestationsApi_blob", commitment).await
+}
+
+/// `DaAttestationsApi::certification(commitment)`: the block that certified the blob, if any.
+pub async fn certification(
+	rpc: &NodeRpc,
+	commitment: &BlobCommitment,
+) -> Result<Option<u32>, CliError> {
+	da_api(rpc, "DaAttestationsApi_certification", commitment).await
 }
 
 /// The commitment the chain holds for `root`, or an error saying nothing can be verified.
@@ -231,7 +247,7 @@ pub async fn submit(rpc_url: &str, options: SubmitOptions) -> Result<(), CliErro
 
 	let rpc = NodeRpc::connect(rpc_url).await?;
 	let chain = Chain::connect(rpc_url).await?;
-	let included = match blob_summary(&rpc, &root).await? {
+	let included = match blob_of(&rpc, &commitment).await? {
 		Some(summary) => {
 			if !options.json {
 				println!("already submitted as blob #{}: not submitting again", summary.id);
@@ -308,7 +324,7 @@ pub async fn submit(rpc_url: &str, options: SubmitOptions) -> Result<(), CliErro
 	}
 
 	let certified_at = if options.wait {
-		let at = wait_certified(&rpc, &root, options.timeout).await?;
+		let at = wait_certified(&rpc, &commitment, options.timeout).await?;
 		if !options.json {
 			println!("certified in block #{at}");
 		}
@@ -347,13 +363,18 @@ fn commitment_value(commitment: &BlobCommitment) -> Value {
 }
 
 /// Polls the runtime API until the blob is certified; fails if it expires or time runs out.
-async fn wait_certified(rpc: &NodeRpc, root: &Hash, timeout: Duration) -> Result<u32, CliError> {
+async fn wait_certified(
+	rpc: &NodeRpc,
+	commitment: &BlobCommitment,
+	timeout: Duration,
+) -> Result<u32, CliError> {
+	let root = &commitment.root;
 	let deadline = Instant::now() + timeout;
 	loop {
-		if let Some(at) = certification(rpc, root).await? {
+		if let Some(at) = certification(rpc, commitment).await? {
 			return Ok(at);
 		}
-		if blob_summary(rpc, root).await?.is_none() {
+		if blob_of(rpc, commitment).await?.is_none() {
 			return Err(CliError::Chain(format!(
 				"blob {} expired without being certified: its fee is refunded; submit it again",
 				hexstr::root(root)
@@ -633,10 +654,12 @@ mod tests {
 		bytes.push(1); // Certified
 		42u32.encode_to(&mut bytes);
 		5u128.encode_to(&mut bytes);
+		1u32.encode_to(&mut bytes);
 		let summary = Option::<BlobSummaryView>::decode(&mut &bytes[..]).unwrap().unwrap();
 		assert_eq!(summary.id, 7);
 		assert_eq!(summary.commitment, commitment);
 		assert_eq!(summary.status, BlobStatusView::Certified { at: 42 });
 		assert_eq!(summary.attested_stake, 5);
+		assert_eq!(summary.quorum, 1);
 	}
 }

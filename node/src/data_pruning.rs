@@ -2,8 +2,9 @@
 //!
 //! The segments of a storage file are kept while a live file on chain has its root and size;
 //! once it expired without renewal, nobody pays for them and no challenge can ask for them. The
-//! shards of a DA blob are kept while the chain knows the blob: certified blobs stay on chain
-//! (and so their shards here), blobs that expired uncertified are forgotten.
+//! shards of a DA blob are kept while the chain knows the blob by its whole commitment: a
+//! certified blob stays on chain for its retention period (and so its shards here), a blob that
+//! expired uncertified or retired is forgotten.
 //!
 //! Every `interval` finalized blocks a sweep asks the runtime, at the best *and* at the finalized
 //! block, about every file and blob in the store. What neither block knows becomes a suspect; a
@@ -22,11 +23,11 @@ use polkadot_sdk::{
 	sc_client_api::BlockchainEvents, sc_consensus_aura::SyncOracle, sp_api::ProvideRuntimeApi,
 	sp_blockchain::HeaderBackend, sp_core::H256,
 };
-use zerog_primitives::{AccountId, Balance, BlockNumber, OpaqueBlock as Block};
+use zerog_primitives::{da::BlobCommitment, AccountId, Balance, BlockNumber, OpaqueBlock as Block};
 
 use crate::{
 	data_store::{DataStore, StoreError},
-	rpc::chain::{blob_commitment_at, live_files_at},
+	rpc::chain::{blob_at, live_files_at},
 };
 
 /// Log target of the pruning.
@@ -50,8 +51,8 @@ pub struct PruneParams {
 pub trait Retention {
 	/// Whether a live file has `root` and `size`.
 	fn file_is_live(&self, root: &H256, size: u64) -> Result<bool, String>;
-	/// Whether a pending or certified blob has `root`.
-	fn blob_is_known(&self, root: &H256) -> Result<bool, String>;
+	/// Whether a pending or certified (not retired) blob has `commitment`.
+	fn blob_is_known(&self, commitment: &BlobCommitment) -> Result<bool, String>;
 }
 
 /// Something the store holds: a file's segments or a blob's shards.
@@ -98,11 +99,17 @@ impl<R: Retention> Pruner<R> {
 		let files = self.store.stored_file_keys()?.into_iter().map(|(root, size)| {
 			(StoredItem::File { root, size }, self.chain.file_is_live(&root, size))
 		});
-		let blobs = self
-			.store
-			.stored_blob_roots()?
-			.into_iter()
-			.map(|root| (StoredItem::Blob { root }, self.chain.blob_is_known(&root)));
+		let mut blobs = Vec::new();
+		for root in self.store.stored_blob_roots()? {
+			// The store keeps the commitment its shards verified against: asking by the whole
+			// commitment cannot be misled by other blobs with the same root.
+			if let Some(stored) = self.store.stored_blob(&root)? {
+				blobs.push((
+					StoredItem::Blob { root },
+					self.chain.blob_is_known(&stored.commitment),
+				));
+			}
+		}
 		for (item, known) in files.chain(blobs) {
 			match known {
 				Ok(true) => {},
@@ -140,7 +147,8 @@ impl<R: Retention> Pruner<R> {
 				report.shards_removed = report.shards_removed.saturating_add(u64::from(shards));
 				log::info!(
 					target: LOG_TARGET,
-					"deleted {shards} shards of blob {root:?}: it expired uncertified"
+					"deleted {shards} shards of blob {root:?}: it expired uncertified or its \
+					 retention ended"
 				);
 			},
 		}
@@ -183,9 +191,9 @@ where
 		Ok(false)
 	}
 
-	fn blob_is_known(&self, root: &H256) -> Result<bool, String> {
+	fn blob_is_known(&self, commitment: &BlobCommitment) -> Result<bool, String> {
 		for at in self.blocks() {
-			if blob_commitment_at(&*self.client, at, root)?.is_some() {
+			if blob_at(&*self.client, at, commitment)?.is_some() {
 				return Ok(true);
 			}
 		}

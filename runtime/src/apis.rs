@@ -5,7 +5,7 @@ use crate::{
 	Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeExecutive, RuntimeGenesisConfig,
 	StorageCommitments, System, TransactionPayment, VERSION,
 };
-use pallet_da_attestations::{BlobSummary, EpochIndex};
+use pallet_da_attestations::{BlobAssignment, BlobCommitment, BlobSummary, EpochIndex};
 use pallet_storage_commitments::{FileId, FileSummary, ReplicaSummary};
 // `vec!` is used by the `ReviveApi` implementations the revive macro expands to.
 use alloc::{vec, vec::Vec};
@@ -181,20 +181,24 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 	impl pallet_da_attestations::runtime_api::DaAttestationsApi<Block, AccountId, Balance, BlockNumber>
 		for Runtime
 	{
-		fn certification(root: H256) -> Option<BlockNumber> {
-			DaAttestations::certification(root)
+		fn certification(commitment: BlobCommitment) -> Option<BlockNumber> {
+			DaAttestations::certification(&commitment)
 		}
 
-		fn blob(root: H256) -> Option<BlobSummary<AccountId, Balance, BlockNumber>> {
-			DaAttestations::blob_summary(root)
+		fn blob(commitment: BlobCommitment) -> Option<BlobSummary<AccountId, Balance, BlockNumber>> {
+			DaAttestations::blob_summary(&commitment)
+		}
+
+		fn blob_by_root(root: H256) -> Option<BlobSummary<AccountId, Balance, BlockNumber>> {
+			DaAttestations::blob_by_root(root)
 		}
 
 		fn current_epoch() -> EpochIndex {
 			pallet_da_attestations::CurrentEpoch::<Runtime>::get()
 		}
 
-		fn assigned_shards(epoch: EpochIndex, member: AccountId, total_shards: u16) -> Vec<u16> {
-			DaAttestations::assigned_shards(epoch, &member, total_shards)
+		fn shard_holders(commitment: BlobCommitment) -> Option<BlobAssignment<AccountId>> {
+			DaAttestations::shard_holders(&commitment)
 		}
 	}
 

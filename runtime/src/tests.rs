@@ -130,7 +130,7 @@ fn development_makes_alice_a_provider_a_signer_and_a_compute_provider() {
 		// Block 1 draws the first DA quorum from the genesis signers: Alice is in it.
 		System::set_block_number(1);
 		crate::DaAttestations::on_initialize(1);
-		let quorum = pallet_da_attestations::Quorums::<Runtime>::get(1).expect("a first quorum");
+		let quorum = pallet_da_attestations::Quorums::<Runtime>::get(1, 0).expect("a first quorum");
 		let alice = Sr25519Keyring::Alice.to_account_id();
 		assert!(quorum.members.iter().any(|(member, _)| *member == alice));
 	});

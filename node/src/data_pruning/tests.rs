@@ -27,12 +27,12 @@ impl Retention for SharedChain {
 		Ok(chain.live_files.contains(&(*root, size)))
 	}
 
-	fn blob_is_known(&self, root: &H256) -> Result<bool, String> {
+	fn blob_is_known(&self, commitment: &BlobCommitment) -> Result<bool, String> {
 		let chain = self.0.borrow();
 		if chain.unreachable {
 			return Err("runtime API blob failed".into());
 		}
-		Ok(chain.known_blobs.contains(root))
+		Ok(chain.known_blobs.contains(&commitment.root))
 	}
 }
 

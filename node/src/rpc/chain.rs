@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use pallet_da_attestations::runtime_api::DaAttestationsApi;
+use pallet_da_attestations::{runtime_api::DaAttestationsApi, BlobSummary};
 use pallet_storage_commitments::{runtime_api::StorageCommitmentsApi, FileSummary};
 use polkadot_sdk::{
 	sp_api::ProvideRuntimeApi, sp_blockchain::HeaderBackend, sp_core::H256,
@@ -30,7 +30,8 @@ pub trait StorageChain: Send + Sync + 'static {
 
 /// The DA RPC's view of the chain.
 pub trait DaChain: Send + Sync + 'static {
-	/// The commitment of the pending or certified blob with `root`, if there is one.
+	/// The commitment of the pending or certified blob with `root`, if there is one (the
+	/// certified one first: see `DaAttestationsApi::blob_by_root`).
 	fn blob_commitment(&self, root: &H256) -> Result<Option<BlobCommitment>, String>;
 }
 
@@ -123,7 +124,23 @@ where
 {
 	client
 		.runtime_api()
-		.blob(at, *root)
+		.blob_by_root(at, *root)
 		.map(|blob| blob.map(|blob| blob.commitment))
+		.map_err(|error| format!("runtime API blob_by_root failed at block {at:?}: {error}"))
+}
+
+/// The pending or certified blob with `commitment` in the state of block `at`.
+pub fn blob_at<C>(
+	client: &C,
+	at: H256,
+	commitment: &BlobCommitment,
+) -> Result<Option<BlobSummary<AccountId, Balance, BlockNumber>>, String>
+where
+	C: ProvideRuntimeApi<Block>,
+	C::Api: DaAttestationsApi<Block, AccountId, Balance, BlockNumber>,
+{
+	client
+		.runtime_api()
+		.blob(at, *commitment)
 		.map_err(|error| format!("runtime API blob failed at block {at:?}: {error}"))
 }

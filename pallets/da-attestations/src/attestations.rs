@@ -78,7 +78,8 @@ impl<T: Config> Pallet<T> {
 			return Err(AttestRejection::BlobExpired);
 		}
 		// The quorum of a pending blob outlives it (`AttestationWindow <= EpochLength`).
-		let quorum = Quorums::<T>::get(blob.epoch).ok_or(AttestRejection::BlobExpired)?;
+		let quorum =
+			Quorums::<T>::get(blob.epoch, blob.quorum).ok_or(AttestRejection::BlobExpired)?;
 		let (index, stake) = quorum.member(signer).ok_or(AttestRejection::NotQuorumMember)?;
 		if blob.attesters.contains(&index) {
 			return Err(AttestRejection::AlreadyAttested);
@@ -96,9 +97,15 @@ impl<T: Config> Pallet<T> {
 		Ok(outcome)
 	}
 
-	/// Marks `blob` certified at `now`, pays its fee to its attesters and emits the event.
+	/// Marks `blob` certified at `now`, pays its fee to its attesters, keeps its quorum for as
+	/// long as the blob is retained and emits the event.
 	fn certify(id: BlobId, blob: &mut BlobInfo<T>, quorum: &Quorum<T>, now: BlockNumberFor<T>) {
 		blob.status = BlobStatus::Certified { at: now };
+		Quorums::<T>::mutate(blob.epoch, blob.quorum, |kept| {
+			if let Some(kept) = kept {
+				kept.blobs_kept = kept.blobs_kept.saturating_add(1);
+			}
+		});
 		let fee_paid = Self::pay_attesters(id, blob, quorum);
 		Self::deposit_event(Event::BlobCertified {
 			id,

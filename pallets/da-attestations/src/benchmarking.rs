@@ -54,18 +54,20 @@ fn add_signer<T: Config>() -> Result<T::AccountId, BenchmarkError> {
 	Ok(who)
 }
 
-/// Registers `count` signers and starts an epoch now, so they form its quorum (all of them if
-/// `count <= MaxQuorumSize`); returns them in quorum order.
+/// Registers `count` signers (at most `MaxQuorumSize`) and starts the next epoch with them as
+/// its single quorum, so every blob of the epoch is theirs; returns them in quorum order.
 fn start_quorum<T: Config>(count: u32) -> Result<Vec<T::AccountId>, BenchmarkError> {
-	for _ in 0..count {
-		add_signer::<T>()?;
-	}
-	let now = System::<T>::block_number();
-	NextEpochStart::<T>::put(now);
-	DaAttestations::<T>::maybe_start_epoch(now);
-	let quorum =
-		Quorums::<T>::get(CurrentEpoch::<T>::get()).ok_or(BenchmarkError::Stop("no quorum"))?;
-	Ok(quorum.members.into_iter().map(|(who, _)| who).collect())
+	let members =
+		(0..count).map(|_| add_signer::<T>()).collect::<Result<Vec<_>, BenchmarkError>>()?;
+	let stake = T::MinSignerStake::get();
+	let quorum = DaAttestations::<T>::quorum_of(
+		members.iter().map(|member| (member.clone(), stake)).collect(),
+	);
+	let epoch = CurrentEpoch::<T>::get().saturating_add(1);
+	Epochs::<T>::insert(epoch, EpochInfo { seed: [0; 32], quorums: 1 });
+	Quorums::<T>::insert(epoch, 0, quorum);
+	CurrentEpoch::<T>::put(epoch);
+	Ok(members)
 }
 
 /// A commitment of the largest blob with the default coding and a root made from `seed`.
@@ -105,9 +107,10 @@ fn insert_blob<T: Config>(
 			status: BlobStatus::Pending,
 			attesters: BoundedVec::new(),
 			attested_stake: Zero::zero(),
+			quorum: 0,
 		},
 	);
-	BlobIdByRoot::<T>::insert(commitment.root, id);
+	BlobIds::<T>::insert(commitment.root, blob_shape(&commitment), id);
 	Ok(id)
 }
 
@@ -144,7 +147,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), commitment, 0);
 
-		assert!(BlobIdByRoot::<T>::contains_key(commitment.root));
+		assert!(BlobIds::<T>::contains_key(commitment.root, blob_shape(&commitment)));
 		Ok(())
 	}
 
@@ -225,8 +228,8 @@ mod benchmarks {
 			BoundedVec::truncate_from(ids.clone());
 		// Equal stakes: every member but the caller attests until one more reaches the
 		// threshold.
-		let quorum =
-			Quorums::<T>::get(CurrentEpoch::<T>::get()).ok_or(BenchmarkError::Stop("no quorum"))?;
+		let quorum = Quorums::<T>::get(CurrentEpoch::<T>::get(), 0)
+			.ok_or(BenchmarkError::Stop("no quorum"))?;
 		let stake = T::MinSignerStake::get();
 		let mut attested = BalanceOf::<T>::zero();
 		for member in members.iter().take(members.len().saturating_sub(1)) {
@@ -268,7 +271,45 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `on_initialize`'s draw of a new quorum from `s` active signers.
+	/// `on_initialize`'s retirement of `e` certified blobs (a full queue), each releasing the
+	/// quorum of a closed epoch, the last one removing it.
+	#[benchmark]
+	fn retire_blobs(e: Linear<0, { T::MaxBlobsPerBlock::get() }>) -> Result<(), BenchmarkError> {
+		start_quorum::<T>(1)?;
+		let epoch = CurrentEpoch::<T>::get();
+		let submitter: T::AccountId = account("submitter", 0, 0);
+		fund::<T>(&submitter);
+		let now = System::<T>::block_number();
+		let ids = (0..e)
+			.map(|seed| insert_blob::<T>(&submitter, seed, now))
+			.collect::<Result<Vec<_>, _>>()?;
+		for id in &ids {
+			Blobs::<T>::mutate(id, |blob| {
+				if let Some(blob) = blob {
+					blob.status = BlobStatus::Certified { at: now };
+				}
+			});
+		}
+		Quorums::<T>::mutate(epoch, 0, |quorum| {
+			if let Some(quorum) = quorum {
+				quorum.blobs_kept = e;
+			}
+		});
+		CurrentEpoch::<T>::put(epoch.saturating_add(2));
+		RetentionQueue::<T>::insert(now, BoundedVec::truncate_from(ids.clone()));
+
+		#[block]
+		{
+			DaAttestations::<T>::retire_due(now);
+		}
+
+		assert!(ids.iter().all(|id| !Blobs::<T>::contains_key(id)));
+		assert_eq!(Quorums::<T>::contains_key(epoch, 0), e == 0);
+		Ok(())
+	}
+
+	/// `on_initialize`'s draw of new quorums from `s` active signers, closing an epoch with
+	/// `MaxQuorums` quorums.
 	#[benchmark]
 	fn start_epoch(s: Linear<1, { T::MaxSigners::get() }>) -> Result<(), BenchmarkError> {
 		for _ in 0..s {
@@ -276,7 +317,13 @@ mod benchmarks {
 		}
 		let now = System::<T>::block_number();
 		NextEpochStart::<T>::put(now);
-		let epoch = CurrentEpoch::<T>::get();
+		let epoch = 5;
+		CurrentEpoch::<T>::put(epoch);
+		let closing = epoch - 1;
+		Epochs::<T>::insert(closing, EpochInfo { seed: [0; 32], quorums: T::MaxQuorums::get() });
+		for index in 0..T::MaxQuorums::get() {
+			Quorums::<T>::insert(closing, index, DaAttestations::<T>::quorum_of(Vec::new()));
+		}
 
 		#[block]
 		{
@@ -284,6 +331,18 @@ mod benchmarks {
 		}
 
 		assert_eq!(CurrentEpoch::<T>::get(), epoch.saturating_add(1));
+		assert!(!Epochs::<T>::contains_key(closing));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_retention_period() -> Result<(), BenchmarkError> {
+		let blocks: BlockNumberFor<T> = 1_000u32.into();
+
+		#[extrinsic_call]
+		_(RawOrigin::Root, blocks);
+
+		assert_eq!(RetentionPeriod::<T>::get(), blocks);
 		Ok(())
 	}
 

@@ -1,16 +1,20 @@
 //! Blob submission (checks, fee, queues) and the queries a rollup makes about a blob.
 
 use crate::{
-	BalanceOf, BlobCommitment, BlobId, BlobIdByRoot, BlobInfo, BlobStatus, BlobSummary, Blobs,
-	Config, CurrentEpoch, EpochIndex, Error, ExpiryQueue, HoldReason, NamespaceId, NextBlobId,
-	Pallet, Quorums,
+	blob_shape, quorum, BalanceOf, BlobAssignment, BlobCommitment, BlobId, BlobIds, BlobInfo,
+	BlobStatus, BlobSummary, Blobs, Config, CurrentEpoch, EpochIndex, Epochs, Error, ExpiryQueue,
+	HoldReason, NamespaceId, NextBlobId, Pallet, QuorumIndex, Quorums, ShardHolder, Signers,
 };
 use alloc::vec::Vec;
+use codec::Encode;
 use polkadot_sdk::{
 	frame_support::{ensure, pallet_prelude::*, traits::fungible::MutateHold, BoundedVec},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
 	sp_core::H256,
-	sp_runtime::traits::{Saturating, Zero},
+	sp_runtime::{
+		traits::{Saturating, Zero},
+		SaturatedConversion,
+	},
 };
 use zerog_primitives::da::check_coding_params;
 
@@ -23,11 +27,17 @@ use zerog_primitives::da::check_coding_params;
 /// EpochLength`).
 pub const EXPIRY_SLOTS: u32 = 8;
 
+/// Most blobs with one root that a lookup by root alone reads ([`Pallet::blob_by_root`]). Only
+/// one shape of a root can ever verify, so more only come from someone paying fees for blobs
+/// that cannot be certified; tools that must not be misled look blobs up by commitment.
+pub const MAX_ROOT_CANDIDATES: usize = 8;
+
 /// What `add_blob` assigned to a new blob.
 pub(crate) struct NewBlob<T: Config> {
 	pub id: BlobId,
 	pub fee: BalanceOf<T>,
 	pub epoch: EpochIndex,
+	pub quorum: QuorumIndex,
 	pub expires_at: BlockNumberFor<T>,
 }
 
@@ -39,8 +49,8 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(T::BlobBaseFee::get())
 	}
 
-	/// Checks `commitment`, holds the fee on `submitter` and stores the blob for the current
-	/// epoch's quorum.
+	/// Checks `commitment`, holds the fee on `submitter` and stores the blob for the quorum of
+	/// the current epoch that [`Pallet::quorum_for`] picks.
 	pub(crate) fn add_blob(
 		submitter: &T::AccountId,
 		commitment: BlobCommitment,
@@ -51,12 +61,10 @@ impl<T: Config> Pallet<T> {
 		check_coding_params(commitment.data_shards, commitment.parity_shards)
 			.map_err(|_| Error::<T>::InvalidCoding)?;
 		ensure!(
-			!BlobIdByRoot::<T>::contains_key(commitment.root),
+			!BlobIds::<T>::contains_key(commitment.root, blob_shape(&commitment)),
 			Error::<T>::BlobAlreadySubmitted
 		);
-		let epoch = CurrentEpoch::<T>::get();
-		let has_quorum = Quorums::<T>::get(epoch).is_some_and(|quorum| !quorum.members.is_empty());
-		ensure!(has_quorum, Error::<T>::NoQuorum);
+		let (epoch, quorum) = Self::quorum_for(&commitment).ok_or(Error::<T>::NoQuorum)?;
 
 		let id = NextBlobId::<T>::get();
 		let next_id = id.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
@@ -79,11 +87,24 @@ impl<T: Config> Pallet<T> {
 				status: BlobStatus::Pending,
 				attesters: BoundedVec::new(),
 				attested_stake: Zero::zero(),
+				quorum,
 			},
 		);
-		BlobIdByRoot::<T>::insert(commitment.root, id);
+		BlobIds::<T>::insert(commitment.root, blob_shape(&commitment), id);
 		NextBlobId::<T>::put(next_id);
-		Ok(NewBlob { id, fee, epoch, expires_at })
+		Ok(NewBlob { id, fee, epoch, quorum, expires_at })
+	}
+
+	/// The current epoch and the quorum of it that a blob with `commitment` submitted now is
+	/// assigned to ([`quorum::assign_quorum`]); `None` when the epoch has no quorum with a
+	/// member.
+	pub fn quorum_for(commitment: &BlobCommitment) -> Option<(EpochIndex, QuorumIndex)> {
+		let epoch = CurrentEpoch::<T>::get();
+		let info = Epochs::<T>::get(epoch)?;
+		let quorum = quorum::assign_quorum(&info.seed, &commitment.encode(), info.quorums);
+		let has_members =
+			Quorums::<T>::get(epoch, quorum).is_some_and(|quorum| !quorum.members.is_empty());
+		has_members.then_some((epoch, quorum))
 	}
 
 	/// Queues blob `id`, submitted at `now`, in the expiry queue of the last block of its
@@ -107,23 +128,48 @@ impl<T: Config> Pallet<T> {
 		Err(Error::<T>::TooManyBlobsInBlock.into())
 	}
 
-	/// The block in which the blob with `root` was certified, or `None` if no blob with this
-	/// root is certified (unknown, pending or expired).
+	/// The block in which the blob with `commitment` was certified, or `None` if it is not
+	/// certified (unknown, pending, expired or retired).
 	///
 	/// This is what a rollup asks before it relies on a blob being available.
-	pub fn certification(root: H256) -> Option<BlockNumberFor<T>> {
-		let id = BlobIdByRoot::<T>::get(root)?;
+	pub fn certification(commitment: &BlobCommitment) -> Option<BlockNumberFor<T>> {
+		let id = BlobIds::<T>::get(commitment.root, blob_shape(commitment))?;
 		match Blobs::<T>::get(id)?.status {
 			BlobStatus::Certified { at } => Some(at),
 			BlobStatus::Pending => None,
 		}
 	}
 
-	/// Everything the chain knows about the blob with `root`, if it is pending or certified.
+	/// Everything the chain knows about the blob with `commitment`, if it is pending or
+	/// certified (and not retired).
 	pub fn blob_summary(
+		commitment: &BlobCommitment,
+	) -> Option<BlobSummary<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
+		let id = BlobIds::<T>::get(commitment.root, blob_shape(commitment))?;
+		Self::summary_of(id)
+	}
+
+	/// The blob with `root` for someone who knows only the root: the certified one if any, else
+	/// a pending one. Reads at most [`MAX_ROOT_CANDIDATES`] blobs with that root.
+	pub fn blob_by_root(
 		root: H256,
 	) -> Option<BlobSummary<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
-		let id = BlobIdByRoot::<T>::get(root)?;
+		let candidates: Vec<BlobId> =
+			BlobIds::<T>::iter_prefix_values(root).take(MAX_ROOT_CANDIDATES).collect();
+		let summaries: Vec<_> = candidates.into_iter().filter_map(Self::summary_of).collect();
+		let certified = summaries
+			.iter()
+			.position(|summary| matches!(summary.status, BlobStatus::Certified { .. }));
+		match certified {
+			Some(position) => summaries.into_iter().nth(position),
+			None => summaries.into_iter().next(),
+		}
+	}
+
+	/// The runtime API summary of blob `id`.
+	fn summary_of(
+		id: BlobId,
+	) -> Option<BlobSummary<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
 		let blob = Blobs::<T>::get(id)?;
 		Some(BlobSummary {
 			id,
@@ -134,7 +180,40 @@ impl<T: Config> Pallet<T> {
 			expires_at: blob.expires_at,
 			status: blob.status,
 			attested_stake: blob.attested_stake,
+			quorum: blob.quorum,
 		})
+	}
+
+	/// Who holds which shards of the blob with `commitment`: the members of its quorum if it
+	/// is on chain, else of the quorum it would be assigned to if submitted now (so a publisher
+	/// can stage shards before submitting). `None` without such a quorum.
+	pub fn shard_holders(commitment: &BlobCommitment) -> Option<BlobAssignment<T::AccountId>> {
+		let (epoch, quorum_index) = match BlobIds::<T>::get(commitment.root, blob_shape(commitment))
+			.and_then(Blobs::<T>::get)
+		{
+			Some(blob) => (blob.epoch, blob.quorum),
+			None => Self::quorum_for(commitment)?,
+		};
+		let quorum = Quorums::<T>::get(epoch, quorum_index)?;
+		let stakes: Vec<u128> =
+			quorum.members.iter().map(|(_, stake)| (*stake).saturated_into::<u128>()).collect();
+		let holders = quorum
+			.members
+			.iter()
+			.enumerate()
+			.map(|(position, (account, _))| {
+				let range = quorum::shard_range(&stakes, position, commitment.total_shards());
+				ShardHolder {
+					account: account.clone(),
+					endpoint: Signers::<T>::get(account)
+						.map(|signer| signer.endpoint.into_inner())
+						.unwrap_or_default(),
+					first_shard: range.start,
+					end_shard: range.end,
+				}
+			})
+			.collect();
+		Some(BlobAssignment { epoch, quorum: quorum_index, holders })
 	}
 
 	/// Ids of the pending blobs that can still be attested in a block after `now` (their window

@@ -1,9 +1,10 @@
-//! Epoch rotation: every `EpochLength` blocks `on_initialize` draws the next quorum from the
-//! active signers (see [`crate::quorum`] for the maths) and drops the quorum of two epochs ago.
+//! Epoch rotation: every `EpochLength` blocks `on_initialize` draws the next epoch's quorums from
+//! the active signers (see [`crate::quorum`] for the maths) and drops the quorums of two epochs
+//! ago that no certified blob still needs.
 
 use crate::{
-	quorum, ActiveSigners, BalanceOf, Config, CurrentEpoch, EpochIndex, Event, NextEpochStart,
-	Pallet, Quorum, Quorums, WeightInfo,
+	quorum, ActiveSigners, BalanceOf, Config, CurrentEpoch, EpochIndex, EpochInfo, Epochs, Event,
+	NextEpochStart, Pallet, Quorum, QuorumIndex, Quorums, WeightInfo,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{
@@ -26,53 +27,101 @@ impl<T: Config> Pallet<T> {
 		let epoch = CurrentEpoch::<T>::get().saturating_add(1);
 		let parent_hash = frame_system::Pallet::<T>::parent_hash();
 		let seed = quorum::quorum_seed(parent_hash.as_ref(), epoch);
-		let quorum = Self::draw_quorum(&candidates, &seed);
-		Self::deposit_event(Event::EpochStarted {
-			epoch,
-			members: quorum.members.len() as u32,
-			total_stake: quorum.total_stake,
-			threshold: quorum.threshold,
-		});
-		Quorums::<T>::insert(epoch, quorum);
-		// Blobs of `epoch - 2` all expired before now (`AttestationWindow <= EpochLength`).
+		let quorums = Self::draw_quorums(&candidates, &seed);
+		let count = quorums.len() as u32;
+		let (mut members, mut total_stake) = (0u32, BalanceOf::<T>::zero());
+		for (index, quorum) in (0..).zip(quorums) {
+			members = members.saturating_add(quorum.members.len() as u32);
+			total_stake = total_stake.saturating_add(quorum.total_stake);
+			Self::deposit_event(Event::QuorumFormed {
+				epoch,
+				quorum: index,
+				members: quorum.members.len() as u32,
+				total_stake: quorum.total_stake,
+				threshold: quorum.threshold,
+			});
+			Quorums::<T>::insert(epoch, index, quorum);
+		}
+		Epochs::<T>::insert(epoch, EpochInfo { seed, quorums: count });
+		Self::deposit_event(Event::EpochStarted { epoch, quorums: count, members, total_stake });
+		// Blobs of `epoch - 2` were all resolved before now (`AttestationWindow <=
+		// EpochLength`): only the quorums of certified blobs still in retention stay.
 		if let Some(old) = epoch.checked_sub(2) {
-			Quorums::<T>::remove(old);
+			Self::close_epoch(old);
 		}
 		CurrentEpoch::<T>::put(epoch);
 		NextEpochStart::<T>::put(now.saturating_add(T::EpochLength::get()));
 		T::WeightInfo::start_epoch(candidates.len() as u32)
 	}
 
-	/// Draws a quorum of up to `MaxQuorumSize` of `candidates` with `seed`.
-	pub(crate) fn draw_quorum(
+	/// Forgets epoch `old` and those of its quorums that keep no certified blob.
+	fn close_epoch(old: EpochIndex) {
+		if let Some(info) = Epochs::<T>::take(old) {
+			for index in 0..info.quorums {
+				let unused =
+					Quorums::<T>::get(old, index).is_some_and(|quorum| quorum.blobs_kept == 0);
+				if unused {
+					Quorums::<T>::remove(old, index);
+				}
+			}
+		}
+	}
+
+	/// Draws the quorums of an epoch from `candidates` with `seed`: up to `MaxQuorums ×
+	/// MaxQuorumSize` signers dealt into [`quorum::quorum_count`] quorums. Empty without
+	/// candidates.
+	pub(crate) fn draw_quorums(
 		candidates: &[(T::AccountId, BalanceOf<T>)],
 		seed: &[u8; 32],
-	) -> Quorum<T> {
+	) -> Vec<Quorum<T>> {
 		let stakes: Vec<u128> =
 			candidates.iter().map(|(_, stake)| (*stake).saturated_into::<u128>()).collect();
-		let picked = quorum::draw(&stakes, seed, T::MaxQuorumSize::get());
-		let members: Vec<_> =
-			picked.iter().filter_map(|position| candidates.get(*position).cloned()).collect();
-		// `draw` returns at most `MaxQuorumSize` positions, so nothing is truncated.
+		let max_members = T::MaxQuorumSize::get();
+		let max_drawn = T::MaxQuorums::get().saturating_mul(max_members);
+		let picked = quorum::draw(&stakes, seed, max_drawn);
+		let count = quorum::quorum_count(
+			picked.len() as u32,
+			T::MinQuorumMembers::get(),
+			T::MaxQuorums::get(),
+		);
+		let drawn_stakes: Vec<u128> =
+			picked.iter().filter_map(|position| stakes.get(*position).copied()).collect();
+		quorum::split(&drawn_stakes, count, max_members)
+			.into_iter()
+			.map(|positions| {
+				let members: Vec<_> = positions
+					.iter()
+					.filter_map(|drawn| picked.get(*drawn))
+					.filter_map(|candidate| candidates.get(*candidate).cloned())
+					.collect();
+				Self::quorum_of(members)
+			})
+			.collect()
+	}
+
+	/// A quorum of `members` (at most `MaxQuorumSize`, as [`quorum::split`] deals them) with
+	/// its total stake and threshold.
+	pub(crate) fn quorum_of(members: Vec<(T::AccountId, BalanceOf<T>)>) -> Quorum<T> {
 		let members = BoundedVec::truncate_from(members);
 		let total_stake = members
 			.iter()
 			.fold(BalanceOf::<T>::zero(), |sum, (_, stake)| sum.saturating_add(*stake));
 		let threshold = quorum::threshold(total_stake.saturated_into::<u128>())
 			.saturated_into::<BalanceOf<T>>();
-		Quorum { members, total_stake, threshold }
+		Quorum { members, total_stake, threshold, blobs_kept: 0 }
 	}
 
-	/// Shard indices `member` holds of every blob with `total_shards` shards in `epoch`; empty if
-	/// the epoch's quorum is gone or `member` is not in it.
+	/// Shard indices `member` holds of every blob with `total_shards` shards assigned to quorum
+	/// `quorum` of `epoch`; empty if that quorum is gone or `member` is not in it.
 	///
 	/// Ranges are proportional to the members' stakes (see [`quorum::shard_range`]).
 	pub fn assigned_shards(
 		epoch: EpochIndex,
+		quorum: QuorumIndex,
 		member: &T::AccountId,
 		total_shards: u16,
 	) -> Vec<u16> {
-		let Some(quorum) = Quorums::<T>::get(epoch) else { return Vec::new() };
+		let Some(quorum) = Quorums::<T>::get(epoch, quorum) else { return Vec::new() };
 		let Some(position) = quorum.members.iter().position(|(account, _)| account == member)
 		else {
 			return Vec::new();

@@ -2,8 +2,9 @@
 //! pallet accounts for, quorums add up, and the blob indices and queues agree with the blobs.
 
 use crate::{
-	quorum, ActiveSigners, BalanceOf, BlobIdByRoot, BlobStatus, Blobs, Config, CurrentEpoch,
-	ExpiryQueue, HoldReason, NextBlobId, Pallet, Quorums, SignerStatus, Signers,
+	blob_shape, quorum, ActiveSigners, BalanceOf, BlobIds, BlobStatus, Blobs, Config, CurrentEpoch,
+	Epochs, ExpiryQueue, HoldReason, NextBlobId, Pallet, Quorums, RetentionQueue, SignerStatus,
+	Signers,
 };
 use alloc::collections::{btree_map::BTreeMap, btree_set::BTreeSet};
 use polkadot_sdk::{
@@ -51,14 +52,40 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Only the current and previous quorums are kept; each sums its members' stakes, has the
-	/// 2/3 threshold and no member twice.
+	/// Only the current and previous epochs are kept, with their quorums, and older quorums
+	/// only while they keep certified blobs (as many as `blobs_kept` says); each quorum sums
+	/// its members' stakes, has the 2/3 threshold and no member twice.
 	fn check_quorums() -> Result<(), TryRuntimeError> {
 		let current = CurrentEpoch::<T>::get();
-		for (epoch, quorum) in Quorums::<T>::iter() {
+		for (epoch, info) in Epochs::<T>::iter() {
 			ensure!(
 				epoch == current || epoch.saturating_add(1) == current,
-				"a quorum older than the previous epoch is kept"
+				"an epoch older than the previous one is kept"
+			);
+			ensure!(info.quorums <= T::MaxQuorums::get(), "an epoch has too many quorums");
+			for index in 0..info.quorums {
+				ensure!(
+					Quorums::<T>::contains_key(epoch, index),
+					"a quorum of an epoch is missing"
+				);
+			}
+		}
+		let mut kept = BTreeMap::<(u32, u32), u32>::new();
+		for (_, blob) in Blobs::<T>::iter() {
+			if matches!(blob.status, BlobStatus::Certified { .. }) {
+				*kept.entry((blob.epoch, blob.quorum)).or_default() += 1;
+			}
+		}
+		for (epoch, index, quorum) in Quorums::<T>::iter() {
+			let live = epoch == current || epoch.saturating_add(1) == current;
+			ensure!(live || quorum.blobs_kept > 0, "a quorum of a closed epoch keeps no blob");
+			ensure!(
+				kept.get(&(epoch, index)).copied().unwrap_or(0) == quorum.blobs_kept,
+				"a quorum's kept-blob count differs from its certified blobs"
+			);
+			ensure!(
+				Epochs::<T>::get(epoch).map_or(!live, |info| index < info.quorums),
+				"a quorum is outside its epoch's count"
 			);
 			let total = quorum
 				.members
@@ -82,16 +109,25 @@ impl<T: Config> Pallet<T> {
 		let next_id = NextBlobId::<T>::get();
 		let mut held = BTreeMap::<T::AccountId, BalanceOf<T>>::new();
 		let mut blobs = 0usize;
+		let retained: BTreeSet<_> = RetentionQueue::<T>::iter_values().flatten().collect();
 		for (id, blob) in Blobs::<T>::iter() {
 			blobs += 1;
 			ensure!(id < next_id, "a blob id is not below NextBlobId");
 			ensure!(
-				BlobIdByRoot::<T>::get(blob.commitment.root) == Some(id),
-				"a blob is missing from the root index"
+				BlobIds::<T>::get(blob.commitment.root, blob_shape(&blob.commitment)) == Some(id),
+				"a blob is missing from the commitment index"
 			);
 			let distinct: BTreeSet<_> = blob.attesters.iter().collect();
 			ensure!(distinct.len() == blob.attesters.len(), "a blob has an attester twice");
-			if blob.status != BlobStatus::Pending {
+			if let BlobStatus::Certified { .. } = blob.status {
+				ensure!(
+					Quorums::<T>::contains_key(blob.epoch, blob.quorum),
+					"a certified blob's quorum is gone"
+				);
+				ensure!(
+					ExpiryQueue::<T>::get(blob.expires_at).contains(&id) || retained.contains(&id),
+					"a certified blob is in neither the expiry nor the retention queue"
+				);
 				continue;
 			}
 			let fee = held.entry(blob.submitter.clone()).or_default();
@@ -100,7 +136,8 @@ impl<T: Config> Pallet<T> {
 				ExpiryQueue::<T>::get(blob.expires_at).contains(&id),
 				"a pending blob is missing from its expiry queue"
 			);
-			let quorum = Quorums::<T>::get(blob.epoch).ok_or("a pending blob has no quorum")?;
+			let quorum =
+				Quorums::<T>::get(blob.epoch, blob.quorum).ok_or("a pending blob has no quorum")?;
 			let mut attested = BalanceOf::<T>::zero();
 			for index in blob.attesters.iter() {
 				let (_, stake) =
@@ -111,8 +148,8 @@ impl<T: Config> Pallet<T> {
 			ensure!(attested < quorum.threshold, "a pending blob has reached the threshold");
 		}
 		ensure!(
-			BlobIdByRoot::<T>::iter().count() == blobs,
-			"the root index names blobs that are gone"
+			BlobIds::<T>::iter().count() == blobs,
+			"the commitment index names blobs that are gone"
 		);
 		for (submitter, fee) in held.iter() {
 			ensure!(

@@ -9,21 +9,26 @@
 //! - **Blobs** ([`Call::submit_blob`]): anyone registers the [`BlobCommitment`] of an
 //!   erasure-coded blob (see `zerog_primitives::da`) under a namespace (the rollup or app id) and
 //!   pays a fee of `BlobBaseFee + BlobByteFee × size_bytes`, put on hold on the submitter. The blob
-//!   is assigned to the current epoch's quorum and must be certified within
+//!   is assigned to one of the current epoch's quorums (a hash of the epoch's seed and the
+//!   commitment, [`Pallet::quorum_for`]) and must be certified within
 //!   [`Config::AttestationWindow`] blocks.
 //! - **Signers** ([`Call::register_signer`], [`Call::update_signer`],
 //!   [`Call::unregister_signer`], [`Call::withdraw_unbonded`]): an account registers with a stake
 //!   (held), its DA key and the endpoint where blob publishers push shards. Unregistering starts
 //!   an unbonding period of [`Config::UnbondingPeriod`] blocks during which the stake stays held.
-//! - **Epochs** (`on_initialize`): every [`Config::EpochLength`] blocks a quorum of up to
-//!   [`Config::MaxQuorumSize`] active signers is drawn, weighted by stake, and each member is
-//!   assigned a contiguous range of shard indices ([`Pallet::assigned_shards`]).
+//! - **Epochs** (`on_initialize`): every [`Config::EpochLength`] blocks up to
+//!   [`Config::MaxQuorums`] quorums of up to [`Config::MaxQuorumSize`] active signers are drawn,
+//!   weighted by stake, and each member is assigned a contiguous range of shard indices
+//!   ([`Pallet::assigned_shards`], [`Pallet::shard_holders`]). Quorums certify in parallel.
 //! - **Attestations** ([`Call::attest`]): a quorum member attests to a batch of blobs of its
 //!   epoch. Reaching the threshold certifies the blob ([`Event::BlobCertified`]), records the
 //!   block ([`Pallet::certification`]) and pays the fee to the attesters.
 //! - **Expiry** (`on_initialize`): a blob not certified within the window expires
 //!   ([`Event::BlobExpired`]); [`Config::ExpiryRefund`] of its fee goes back to the submitter and
 //!   the rest to [`Config::ExpiredFeeDestination`].
+//! - **Retention** (`on_initialize`, [`Call::set_retention_period`]): a certified blob is kept
+//!   [`RetentionPeriod`] blocks after its window ends, then leaves state
+//!   ([`Event::BlobRetired`]) and nodes prune its shards.
 //! - **Off-chain worker** ([`offchain`]): for every DA key (key type [`KEY_TYPE`]) in the local
 //!   keystore that belongs to a registered signer, fetches the signer's assigned shards of pending
 //!   blobs from the local node (`da_getShard`, see the crate README), checks them with
@@ -32,11 +37,12 @@
 //!
 //! ## Terminology
 //!
-//! - *Epoch*: `EpochLength` blocks with a fixed quorum. Epoch 1 starts at the first block the
+//! - *Epoch*: `EpochLength` blocks with fixed quorums. Epoch 1 starts at the first block the
 //!   pallet runs; epoch 0 is "no epoch yet" and has no quorum.
-//! - *Quorum*: the members drawn for an epoch, each with the stake it had when drawn (a
-//!   snapshot: later stake changes count from the next epoch), and the threshold,
-//!   `ceil(2/3 × total stake)`.
+//! - *Quorum*: members drawn for an epoch, each with the stake it had when drawn (a snapshot:
+//!   later stake changes count from the next epoch), and the threshold, `ceil(2/3 × total
+//!   stake)`. An epoch has `drawn / MinQuorumMembers` of them (at least one, at most
+//!   `MaxQuorums`), with balanced stakes.
 //! - *Threshold*: the attested stake at which a blob is certified.
 //!
 //! ## Design decisions
@@ -62,17 +68,29 @@
 //! - **Batches.** Each blob of an `attest` batch is checked on its own and reported in
 //!   [`Event::BlobsAttested`]; a batch in which no blob could be attested fails with the error of
 //!   its first blob, so a single attestation behaves like a plain call.
-//! - **Expired vs unknown.** Blob ids are sequential and a blob is only ever removed when it
-//!   expires, so an id below [`NextBlobId`] that is not stored is reported as expired. An expired
-//!   blob's root may be submitted again.
+//! - **A blob is its commitment.** Blobs are indexed by root *and* shape (size and coding,
+//!   [`BlobIds`]): the chain cannot check that a root commits to the stated shape, so keying by
+//!   root alone let a front-runner register someone's root with a wrong size (whose shards can
+//!   never verify) and block the real blob until it expired. Now that squat is a separate blob
+//!   that expires uncertified at its submitter's cost, and submitting someone's exact commitment
+//!   first only pays for their blob. Lookups by root alone ([`Pallet::blob_by_root`]) prefer the
+//!   certified blob and read at most [`MAX_ROOT_CANDIDATES`]; tools use the commitment.
+//! - **Expired vs unknown.** Blob ids are sequential and a blob is only removed when it expires
+//!   or retires, so an id below [`NextBlobId`] that is not stored is reported as expired. An
+//!   expired or retired commitment may be submitted again.
+//! - **Retention.** A certified blob leaves the expiry queue at the end of its window for the
+//!   retention queue of `RetentionPeriod` blocks later (the same bound per block). Its quorum is
+//!   kept while any of its certified blobs is retained (`Quorum::blobs_kept`), so readers can
+//!   find the members that hold its shards. The fee, paid once at certification, covers the
+//!   retention; `set_retention_period` is Root's.
 //! - **Bounds.** Active signers ([`Config::MaxSigners`], the draw reads them all), quorum size,
 //!   blobs expiring per block ([`Config::MaxBlobsPerBlock`], which bounds the expiry work of
 //!   `on_initialize`; a block takes up to [`EXPIRY_SLOTS`] times as many submissions, the later
 //!   ones with shorter windows) and blobs per `attest` batch ([`Config::MaxAttestationBatch`]).
 //! - **Quorum lifetime.** `AttestationWindow <= EpochLength` (checked by `integrity_test`), so
-//!   every blob of epoch `e` is resolved before epoch `e + 2` starts, which is when quorum `e` is
-//!   removed; `UnbondingPeriod >= 2 × EpochLength` keeps a leaving member's stake held while any
-//!   quorum it sits in is alive.
+//!   every blob of epoch `e` is resolved before epoch `e + 2` starts, which is when the quorums of
+//!   `e` that keep no certified blob are removed; `UnbondingPeriod >= 2 × EpochLength` keeps a
+//!   leaving member's stake held while any quorum it attests for is alive.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -191,9 +209,25 @@ pub mod pallet {
 		#[pallet::constant]
 		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
 
-		/// Most members of one epoch's quorum.
+		/// Most members of one quorum.
 		#[pallet::constant]
 		type MaxQuorumSize: Get<u32>;
+
+		/// Most quorums of one epoch. Each certifies its own blobs, so this many quorums
+		/// certify this many times the bytes of one (see [`quorum`]).
+		#[pallet::constant]
+		type MaxQuorums: Get<u32>;
+
+		/// Fewest members a quorum is formed with when several are: an epoch forms
+		/// `drawn signers / MinQuorumMembers` quorums (at least one, at most `MaxQuorums`). At
+		/// most `MaxQuorumSize`. Larger quorums are harder to capture; more quorums certify more.
+		#[pallet::constant]
+		type MinQuorumMembers: Get<u32>;
+
+		/// Blocks a certified blob is kept after its attestation window ends, until Root sets
+		/// [`RetentionPeriod`]: then it leaves state and nodes prune its shards.
+		#[pallet::constant]
+		type DefaultRetentionPeriod: Get<BlockNumberFor<Self>>;
 
 		/// Most active (not unbonding) signers; the quorum draw in `on_initialize` reads all of
 		/// them.
@@ -257,6 +291,7 @@ pub mod pallet {
 			size_bytes: u32,
 			fee: BalanceOf<T>,
 			epoch: EpochIndex,
+			quorum: QuorumIndex,
 			expires_at: BlockNumberFor<T>,
 		},
 		/// A quorum member attested to a batch of blobs; `outcomes[i]` is the outcome for blob
@@ -295,13 +330,21 @@ pub mod pallet {
 		SignerUnregistered { signer: T::AccountId, unlocks_at: BlockNumberFor<T> },
 		/// An unbonded signer's stake was released and its registration removed.
 		StakeWithdrawn { signer: T::AccountId, stake: BalanceOf<T> },
-		/// A new epoch started with a freshly drawn quorum.
-		EpochStarted {
+		/// A new epoch started with freshly drawn quorums.
+		EpochStarted { epoch: EpochIndex, quorums: u32, members: u32, total_stake: BalanceOf<T> },
+		/// A quorum of the new epoch was formed.
+		QuorumFormed {
 			epoch: EpochIndex,
+			quorum: QuorumIndex,
 			members: u32,
 			total_stake: BalanceOf<T>,
 			threshold: BalanceOf<T>,
 		},
+		/// A certified blob's retention ended: it left state and nodes prune its shards.
+		BlobRetired { id: BlobId, root: H256 },
+		/// Root set how long certified blobs are kept; it applies to blobs whose attestation
+		/// window ends from now on.
+		RetentionPeriodSet { blocks: BlockNumberFor<T> },
 	}
 
 	/// Errors are only ever appended: their index is part of the metadata clients decode.
@@ -366,17 +409,23 @@ pub mod pallet {
 		AlreadyCertified,
 		/// An id or counter reached its maximum value.
 		CounterOverflow,
+		/// A retention period must be at least one block.
+		InvalidRetentionPeriod,
 	}
 
-	/// Blobs that are pending or certified, by id. A blob is removed only when it expires.
+	/// Blobs that are pending or certified, by id. A blob is removed when it expires uncertified
+	/// or when its retention ends.
 	// Twox64Concat: ids are sequential and assigned by the pallet, not chosen by callers.
 	#[pallet::storage]
 	pub type Blobs<T: Config> = StorageMap<_, Twox64Concat, BlobId, BlobInfo<T>>;
 
-	/// The id of the blob with each root: what a rollup looks blobs up by.
-	// Blake2_128Concat: roots are chosen by callers.
+	/// The id of the blob with each commitment, by root and then [`BlobShape`]: a blob is its
+	/// whole commitment, so a root submitted with another size or coding (which can never
+	/// verify) does not block the real one.
+	// Blake2_128Concat: roots and shapes are chosen by callers.
 	#[pallet::storage]
-	pub type BlobIdByRoot<T: Config> = StorageMap<_, Blake2_128Concat, H256, BlobId>;
+	pub type BlobIds<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, H256, Blake2_128Concat, BlobShape, BlobId>;
 
 	/// Id the next submitted blob gets.
 	#[pallet::storage]
@@ -414,10 +463,33 @@ pub mod pallet {
 	pub type NextEpochStart<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
 
 	/// The quorums of the current and the previous epoch (blobs of the previous epoch may still
-	/// be in their attestation window).
+	/// be in their attestation window), by epoch and index.
+	// Twox64Concat: epoch and quorum indices are assigned by the pallet.
+	#[pallet::storage]
+	pub type Quorums<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, EpochIndex, Twox64Concat, QuorumIndex, Quorum<T>>;
+
+	/// Seed and quorum count of the current and the previous epoch.
 	// Twox64Concat: epoch indices are assigned by the pallet.
 	#[pallet::storage]
-	pub type Quorums<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, Quorum<T>>;
+	pub type Epochs<T: Config> = StorageMap<_, Twox64Concat, EpochIndex, EpochInfo>;
+
+	/// Certified blobs by the block their retention ends in; `on_initialize` of that block
+	/// removes them. Filled from the expiry queue, so it is bounded the same way.
+	// Twox64Concat: block numbers are not a useful attack on the trie.
+	#[pallet::storage]
+	pub type RetentionQueue<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<BlobId, T::MaxBlobsPerBlock>,
+		ValueQuery,
+	>;
+
+	/// Blocks a certified blob is kept after its attestation window ends.
+	#[pallet::storage]
+	pub type RetentionPeriod<T: Config> =
+		StorageValue<_, BlockNumberFor<T>, ValueQuery, T::DefaultRetentionPeriod>;
 
 	/// DA signers registered at genesis, so a development or local chain certifies blobs from
 	/// its first epoch (drawn in block 1 from the active signers): each `(account, stake,
@@ -446,12 +518,14 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Expires the blobs whose window ends at `now` (at most `MaxBlobsPerBlock`), then starts
-		/// a new epoch if one is due (a draw over at most `MaxSigners` candidates).
+		/// Retires the certified blobs whose retention ends at `now` and expires the blobs whose
+		/// window ends at `now` (at most `MaxBlobsPerBlock` each), then starts a new epoch if
+		/// one is due (a draw over at most `MaxSigners` candidates).
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let retired = Self::retire_due(now); // expiry.rs
 			let expiry = Self::expire_due(now); // expiry.rs
 			let epoch = Self::maybe_start_epoch(now); // epochs.rs
-			expiry.saturating_add(epoch)
+			retired.saturating_add(expiry).saturating_add(epoch)
 		}
 
 		/// Attests to the pending blobs whose shards this node's DA keys verifiably hold (see
@@ -484,6 +558,15 @@ pub mod pallet {
 				"MaxBlobBytes must be in 1..=MAX_BLOB_SIZE"
 			);
 			assert!(T::MaxQuorumSize::get() > 0, "a quorum must hold a member");
+			assert!(T::MaxQuorums::get() > 0, "an epoch must be able to form a quorum");
+			assert!(
+				(1..=T::MaxQuorumSize::get()).contains(&T::MinQuorumMembers::get()),
+				"MinQuorumMembers must be in 1..=MaxQuorumSize"
+			);
+			assert!(
+				!T::DefaultRetentionPeriod::get().is_zero(),
+				"DefaultRetentionPeriod must keep a certified blob at least a block"
+			);
 			assert!(T::MaxSigners::get() > 0, "a signer must be able to register");
 			assert!(T::MaxBlobsPerBlock::get() > 0, "a block must take a blob");
 			assert!(T::MaxAttestationBatch::get() > 0, "a batch must hold a blob");
@@ -494,10 +577,12 @@ pub mod pallet {
 			// on_initialize runs before every transaction and cannot be skipped: a full expiry
 			// queue and a draw over all signers must leave most of the block to transactions.
 			let max_hook = T::WeightInfo::expire_blobs(T::MaxBlobsPerBlock::get())
+				.saturating_add(T::WeightInfo::retire_blobs(T::MaxBlobsPerBlock::get()))
 				.saturating_add(T::WeightInfo::start_epoch(T::MaxSigners::get()));
 			assert!(
 				max_hook.all_lte(Perbill::from_percent(25) * max_block),
-				"on_initialize with a full expiry queue and a draw must stay below a quarter block"
+				"on_initialize with full expiry and retention queues and a draw must stay below a \
+				 quarter block"
 			);
 		}
 
@@ -543,6 +628,7 @@ pub mod pallet {
 				size_bytes: commitment.size_bytes,
 				fee: blob.fee,
 				epoch: blob.epoch,
+				quorum: blob.quorum,
 				expires_at: blob.expires_at,
 			});
 			Ok(())
@@ -649,6 +735,27 @@ pub mod pallet {
 			ensure!(!blob_ids.is_empty(), Error::<T>::EmptyBatch);
 			let (attested, outcomes) = Self::attest_batch(&signer, &blob_ids)?; // attestations.rs
 			Self::deposit_event(Event::BlobsAttested { signer, attested, outcomes });
+			Ok(())
+		}
+
+		/// Set how long certified blobs are kept after their attestation window ends.
+		///
+		/// - Origin: Root (governance).
+		/// - `blocks`: at least one. Applies to blobs whose window ends from now on; blobs
+		///   already kept keep the end they were given. The blob fee is paid once, so a longer
+		///   retention makes signers keep data longer for the same fee: change `BlobByteFee`
+		///   along with it.
+		///
+		/// Errors: `InvalidRetentionPeriod`. Event: `RetentionPeriodSet`.
+		#[pallet::call_index(6)]
+		pub fn set_retention_period(
+			origin: OriginFor<T>,
+			blocks: BlockNumberFor<T>,
+		) -> DispatchResult {
+			ensure_root(origin)?;
+			ensure!(!blocks.is_zero(), Error::<T>::InvalidRetentionPeriod);
+			RetentionPeriod::<T>::put(blocks);
+			Self::deposit_event(Event::RetentionPeriodSet { blocks });
 			Ok(())
 		}
 	}

@@ -104,6 +104,10 @@ pub const MAX_SIGNERS: u32 = 10;
 pub const MAX_BLOBS_PER_BLOCK: u32 = 3;
 /// Blobs per attest batch.
 pub const MAX_BATCH: u32 = 4;
+/// Quorums per epoch.
+pub const MAX_QUORUMS: u32 = 2;
+/// Blocks a certified blob is kept after its window, by default.
+pub const RETENTION: BlockNumber = 20;
 
 parameter_types! {
 	pub const BlobBaseFee: Balance = BASE_FEE;
@@ -113,6 +117,9 @@ parameter_types! {
 	pub const EpochLength: BlockNumber = EPOCH_LENGTH;
 	pub const AttestationWindow: BlockNumber = WINDOW;
 	pub const UnbondingPeriod: BlockNumber = UNBONDING;
+	pub const DefaultRetentionPeriod: BlockNumber = RETENTION;
+	/// A test sets it lower to get several quorums from a few signers.
+	pub static MinQuorumMembers: u32 = MAX_QUORUM;
 }
 
 impl pallet_da_attestations::Config for Test {
@@ -129,6 +136,9 @@ impl pallet_da_attestations::Config for Test {
 	type AttestationWindow = AttestationWindow;
 	type UnbondingPeriod = UnbondingPeriod;
 	type MaxQuorumSize = ConstU32<MAX_QUORUM>;
+	type MaxQuorums = ConstU32<MAX_QUORUMS>;
+	type MinQuorumMembers = MinQuorumMembers;
+	type DefaultRetentionPeriod = DefaultRetentionPeriod;
 	type MaxSigners = ConstU32<MAX_SIGNERS>;
 	type MaxBlobsPerBlock = ConstU32<MAX_BLOBS_PER_BLOCK>;
 	type MaxAttestationBatch = ConstU32<MAX_BATCH>;

@@ -6,7 +6,7 @@
 //! 1. Lists the sr25519 keys of type [`KEY_TYPE`](crate::KEY_TYPE) in the local keystore whose
 //!    account is a registered signer (the signer account *is* the DA key's account).
 //! 2. For each, walks the pending blobs that can still be attested in the next block
-//!    ([`Pallet::pending_blob_ids`]) and keeps those of a quorum it belongs to and has not yet
+//!    ([`Pallet::pending_blob_ids`]) and keeps those of the quorum it belongs to and has not yet
 //!    attested, at most `MaxAttestationBatch`, skipping blobs it sent an attestation for in the
 //!    last [`RESEND_AFTER_BLOCKS`] blocks (recorded in persistent local storage under
 //!    [`SENT_KEY_PREFIX`] `++ SCALE(account)`).
@@ -132,12 +132,17 @@ impl<T: Config> Pallet<T> {
 				break;
 			}
 			let Some(blob) = Blobs::<T>::get(id) else { continue };
-			let Some(quorum) = Quorums::<T>::get(blob.epoch) else { continue };
+			let Some(quorum) = Quorums::<T>::get(blob.epoch, blob.quorum) else { continue };
 			let Some((index, _)) = quorum.member(signer) else { continue };
 			if blob.attesters.contains(&index) {
 				continue;
 			}
-			let shards = Self::assigned_shards(blob.epoch, signer, blob.commitment.total_shards());
+			let shards = Self::assigned_shards(
+				blob.epoch,
+				blob.quorum,
+				signer,
+				blob.commitment.total_shards(),
+			);
 			let all_verified = !shards.is_empty()
 				&& shards.iter().all(|shard| {
 					match fetch_and_verify(url, &blob.commitment, *shard) {

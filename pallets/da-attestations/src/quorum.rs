@@ -11,7 +11,24 @@
 //! order). Cost: `O(max × candidates)` additions, no allocation beyond the result.
 //!
 //! The pallet seeds it with `blake2_256("zgda/quorum" ++ parent hash ++ epoch as u32 LE)`.
-
+//!
+//! ## Quorums in parallel
+//!
+//! An epoch draws up to `MaxQuorums × MaxQuorumSize` signers and forms
+//! [`quorum_count`]`(drawn, MinQuorumMembers, MaxQuorums)` quorums from them: as many as the
+//! drawn signers fill with at least `MinQuorumMembers` each. [`split`] deals the drawn signers,
+//! in draw order, each to the quorum with the least stake so far that has room, so the quorums'
+//! stakes stay close. A blob goes to quorum [`assign_quorum`]`(seed, commitment, count)`, a hash
+//! of the epoch's seed and the whole commitment: spread evenly, known before the submission (a
+//! publisher can stage shards on the members first) and not a parameter of the call.
+//!
+//! Certification is per quorum, so `count` quorums certify `count` times the bytes per block a
+//! single quorum would. What one certificate is worth then rests on one quorum: a publisher
+//! can grind its blob (a nonce in it) until the hash picks the quorum it prefers, so each
+//! quorum must on its own hold 2/3 honest stake; a random stake-weighted sample of
+//! `MinQuorumMembers` or more signers does with high probability only if no party holds close
+//! to 2/3 of all stake. `MinQuorumMembers` is that trade-off between throughput and the size of
+//! the sample.
 use alloc::vec::Vec;
 use codec::Encode;
 use core::ops::Range;
@@ -64,6 +81,56 @@ pub fn draw(stakes: &[u128], seed: &[u8; 32], max: u32) -> Vec<usize> {
 		picked.push(candidate);
 	}
 	picked
+}
+
+/// How many quorums `drawn` signers form: `drawn / min_members` (at least one when anybody was
+/// drawn), at most `max_quorums`.
+pub fn quorum_count(drawn: u32, min_members: u32, max_quorums: u32) -> u32 {
+	if drawn == 0 {
+		return 0;
+	}
+	(drawn / min_members.max(1)).clamp(1, max_quorums.max(1))
+}
+
+/// Deals the drawn signers (their stakes in draw order) into `count` quorums of at most
+/// `max_members` each: every signer goes to the quorum with the least stake so far among those
+/// with room (the lowest index on a tie). Returns, per quorum, positions in `drawn_stakes`;
+/// signers beyond `count × max_members` are left out.
+pub fn split(drawn_stakes: &[u128], count: u32, max_members: u32) -> Vec<Vec<usize>> {
+	let count = usize::try_from(count).unwrap_or(0);
+	let max_members = usize::try_from(max_members).unwrap_or(usize::MAX);
+	let mut quorums: Vec<(u128, Vec<usize>)> = (0..count).map(|_| (0, Vec::new())).collect();
+	for (position, stake) in drawn_stakes.iter().enumerate() {
+		let lightest = quorums
+			.iter_mut()
+			.filter(|(_, members)| members.len() < max_members)
+			.min_by_key(|(total, _)| *total);
+		let Some((total, members)) = lightest else { break };
+		*total = total.saturating_add(*stake);
+		members.push(position);
+	}
+	quorums.into_iter().map(|(_, members)| members).collect()
+}
+
+/// Domain tag of the assignment of blobs to quorums.
+pub const ASSIGN_TAG: &[u8] = b"zgda/assign";
+
+/// The quorum, out of `count`, that attests to the blob with `commitment` (its SCALE encoding)
+/// in the epoch with `seed`: `u64 LE of blake2_256("zgda/assign" ++ seed ++ commitment)[..8]
+/// mod count`, 0 when `count` is 0.
+pub fn assign_quorum(seed: &[u8; 32], commitment: &[u8], count: u32) -> u32 {
+	if count == 0 {
+		return 0;
+	}
+	let mut input = Vec::with_capacity(ASSIGN_TAG.len() + 32 + commitment.len());
+	input.extend_from_slice(ASSIGN_TAG);
+	input.extend_from_slice(seed);
+	input.extend_from_slice(commitment);
+	let hash = blake2_256(&input);
+	let mut bytes = [0u8; 8];
+	bytes.copy_from_slice(&hash[..8]);
+	// `count` is a `u32`, so the remainder fits one.
+	(u64::from_le_bytes(bytes) % u64::from(count)) as u32
 }
 
 /// Pseudo-random `u128` number `round` of the stream seeded by `seed`.
@@ -149,6 +216,57 @@ mod tests {
 		let firsts =
 			(0u32..1_000).filter(|i| draw(&stakes, &blake2_256(&i.encode()), 1) == vec![0]).count();
 		assert!((850..=950).contains(&firsts), "heavy candidate first {firsts} times in 1000");
+	}
+
+	#[test]
+	fn quorum_count_fills_quorums_with_the_minimum() {
+		assert_eq!(quorum_count(0, 3, 4), 0);
+		assert_eq!(quorum_count(1, 3, 4), 1);
+		assert_eq!(quorum_count(5, 3, 4), 1);
+		assert_eq!(quorum_count(6, 3, 4), 2);
+		assert_eq!(quorum_count(100, 3, 4), 4);
+		assert_eq!(quorum_count(7, 0, 4), 4);
+		assert_eq!(quorum_count(7, 3, 0), 1);
+	}
+
+	#[test]
+	fn split_balances_stake_and_respects_the_size() {
+		// Drawn in this order: the heavy signer fills quorum 0, the next three go to quorum 1
+		// until it outweighs quorum 0.
+		let quorums = split(&[90, 30, 30, 30, 10], 2, 10);
+		assert_eq!(quorums, vec![vec![0, 4], vec![1, 2, 3]]);
+		// Room for four members in all: the fifth is left out.
+		let quorums = split(&[1, 1, 1, 1, 1], 2, 2);
+		assert_eq!(quorums, vec![vec![0, 2], vec![1, 3]]);
+		assert!(split(&[1, 2], 0, 5).is_empty());
+		// Every drawn signer is in at most one quorum.
+		let stakes: Vec<u128> = (1..=40).collect();
+		let quorums = split(&stakes, 4, 8);
+		let mut all: Vec<usize> = quorums.iter().flatten().copied().collect();
+		all.sort();
+		all.dedup();
+		assert_eq!(all.len(), 32);
+		assert!(quorums.iter().all(|members| members.len() == 8));
+	}
+
+	#[test]
+	fn assignment_spreads_blobs_and_is_deterministic() {
+		let seed = [5u8; 32];
+		assert_eq!(assign_quorum(&seed, b"blob", 0), 0);
+		assert_eq!(assign_quorum(&seed, b"blob", 1), 0);
+		assert_eq!(assign_quorum(&seed, b"blob", 4), assign_quorum(&seed, b"blob", 4));
+		let mut per_quorum = [0u32; 4];
+		for i in 0u32..400 {
+			per_quorum[assign_quorum(&seed, &i.encode(), 4) as usize] += 1;
+		}
+		assert!(per_quorum.iter().all(|n| (60..=140).contains(n)), "{per_quorum:?}");
+		// Another epoch's seed moves blobs.
+		let moved = (0u32..100)
+			.filter(|i| {
+				assign_quorum(&seed, &i.encode(), 4) != assign_quorum(&[6; 32], &i.encode(), 4)
+			})
+			.count();
+		assert!(moved > 50, "{moved}");
 	}
 
 	#[test]

@@ -25,6 +25,18 @@ pub type NamespaceId = u32;
 /// Position of a member in its epoch's quorum, from 0.
 pub type MemberIndex = u32;
 
+/// Index of a quorum among the quorums of its epoch, from 0.
+pub type QuorumIndex = u32;
+
+/// The size and coding of a blob: with its root, the key a blob is stored under (a root alone
+/// does not identify a blob, since the chain cannot check that the root commits to this shape).
+pub type BlobShape = (u32, u16, u16);
+
+/// The [`BlobShape`] of `commitment`.
+pub fn blob_shape(commitment: &BlobCommitment) -> BlobShape {
+	(commitment.size_bytes, commitment.data_shards, commitment.parity_shards)
+}
+
 /// Where a blob stands.
 #[derive(
 	Clone,
@@ -76,6 +88,8 @@ pub struct BlobInfo<T: Config> {
 	pub attesters: BoundedVec<MemberIndex, T::MaxQuorumSize>,
 	/// Sum of the quorum stakes of `attesters`, in the smallest unit.
 	pub attested_stake: BalanceOf<T>,
+	/// Which of its epoch's quorums attests to the blob.
+	pub quorum: QuorumIndex,
 }
 
 /// Whether a signer can be drawn.
@@ -118,7 +132,7 @@ pub struct SignerInfo<T: Config> {
 	pub status: SignerStatus<BlockNumberFor<T>>,
 }
 
-/// The quorum of one epoch.
+/// One quorum of an epoch.
 #[derive(
 	CloneNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, PartialEqNoBound, EqNoBound, DebugNoBound,
 )]
@@ -132,6 +146,9 @@ pub struct Quorum<T: Config> {
 	pub total_stake: BalanceOf<T>,
 	/// Attested stake that certifies a blob: `ceil(2/3 × total_stake)`.
 	pub threshold: BalanceOf<T>,
+	/// Certified blobs of this quorum still in retention. A quorum is kept past its two epochs
+	/// while this is above zero: readers find a blob's shards through it.
+	pub blobs_kept: u32,
 }
 
 impl<T: Config> Quorum<T> {
@@ -143,6 +160,53 @@ impl<T: Config> Quorum<T> {
 			.find(|((account, _), _)| account == who)
 			.map(|((_, stake), index)| (index, *stake))
 	}
+}
+
+/// What an epoch drew: the seed every derived choice of the epoch uses and how many quorums
+/// it formed.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub struct EpochInfo {
+	/// `quorum::quorum_seed` of the epoch: seeds the draw and the assignment of blobs to
+	/// quorums.
+	pub seed: [u8; 32],
+	/// Number of quorums (0 when no signer was active).
+	pub quorums: u32,
+}
+
+/// A member of a blob's quorum, as a publisher needs it: where to push which shards.
+#[derive(Clone, Encode, Decode, DecodeWithMemTracking, TypeInfo, PartialEq, Eq, Debug)]
+pub struct ShardHolder<AccountId> {
+	/// The member's account (its DA key).
+	pub account: AccountId,
+	/// The member's registered endpoint.
+	pub endpoint: alloc::vec::Vec<u8>,
+	/// First shard index it holds.
+	pub first_shard: u16,
+	/// One past the last shard index it holds.
+	pub end_shard: u16,
+}
+
+/// The quorum a blob is (or, not submitted yet, would now be) assigned to, with what each member
+/// holds.
+#[derive(Clone, Encode, Decode, DecodeWithMemTracking, TypeInfo, PartialEq, Eq, Debug)]
+pub struct BlobAssignment<AccountId> {
+	/// The epoch of the quorum.
+	pub epoch: EpochIndex,
+	/// The quorum's index in its epoch.
+	pub quorum: QuorumIndex,
+	/// Its members in quorum order, with their shard ranges.
+	pub holders: alloc::vec::Vec<ShardHolder<AccountId>>,
 }
 
 /// Why one blob of an `attest` batch was not attested; each matches the pallet error of the
@@ -220,4 +284,6 @@ pub struct BlobSummary<AccountId, Balance, BlockNumber> {
 	pub status: BlobStatus<BlockNumber>,
 	/// Attested stake so far, in the smallest unit.
 	pub attested_stake: Balance,
+	/// Which of its epoch's quorums attests to it.
+	pub quorum: QuorumIndex,
 }

@@ -54,13 +54,15 @@ pub trait WeightInfo {
 	fn attest(n: u32, ) -> Weight;
 	fn expire_blobs(e: u32, ) -> Weight;
 	fn start_epoch(s: u32, ) -> Weight;
+	fn retire_blobs(e: u32, ) -> Weight;
+	fn set_retention_period() -> Weight;
 }
 
 /// Weights for `pallet_da_attestations` measured on the reference machine, with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// Storage: `DaAttestations::BlobIdByRoot` (r:1 w:1)
-	/// Proof: `DaAttestations::BlobIdByRoot` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `DaAttestations::BlobIds` (r:1 w:1)
+	/// Proof: `DaAttestations::BlobIds` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `DaAttestations::CurrentEpoch` (r:1 w:0)
 	/// Proof: `DaAttestations::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `DaAttestations::Quorums` (r:1 w:0)
@@ -168,7 +170,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(26_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(24_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			// Estimate until re-measured: the quorum's kept-blob count is written on
+			// certification.
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2745).saturating_mul(n.into()))
 	}
 	/// Storage: `DaAttestations::ExpiryQueue` (r:1 w:1)
@@ -179,8 +183,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `DaAttestations::BlobIdByRoot` (r:0 w:64)
-	/// Proof: `DaAttestations::BlobIdByRoot` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `DaAttestations::BlobIds` (r:0 w:64)
+	/// Proof: `DaAttestations::BlobIds` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 64]`.
 	fn expire_blobs(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
@@ -212,18 +216,40 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		//  Measured:  `92 + s * (48 ±0)`
 		//  Estimated: `7631`
 		// Minimum execution time: 20_160_000 picoseconds.
-		Weight::from_parts(43_320_746, 7631)
+		// Estimate until re-measured: up to 4 quorums (the runtime's `MaxQuorums`) are written,
+		// and the closing epoch's 4 read and removed, on top of the measured single draw.
+		Weight::from_parts(63_320_746, 7631 + 4 * 4060)
 			// Standard Error: 9_576
 			.saturating_add(Weight::from_parts(459_592, 0).saturating_mul(s.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
+	}
+	/// Estimate until re-measured (`retire_blobs` is a new benchmark).
+	/// Storage: `DaAttestations::RetentionQueue` (r:1 w:1), `DaAttestations::CurrentEpoch` (r:1)
+	/// Storage: per blob `DaAttestations::Blobs` (r:1 w:1), `DaAttestations::BlobIds` (w:1),
+	/// `DaAttestations::Quorums` (r:1 w:1)
+	/// The range of component `e` is `[0, 64]`.
+	fn retire_blobs(e: u32, ) -> Weight {
+		Weight::from_parts(10_000_000, 3991)
+			.saturating_add(Weight::from_parts(30_000_000, 0).saturating_mul(e.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(e.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 2745 + 4060).saturating_mul(e.into()))
+	}
+	/// Estimate until re-measured (`set_retention_period` is a new benchmark).
+	/// Storage: `DaAttestations::RetentionPeriod` (r:0 w:1)
+	fn set_retention_period() -> Weight {
+		Weight::from_parts(8_000_000, 0)
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
-	/// Storage: `DaAttestations::BlobIdByRoot` (r:1 w:1)
-	/// Proof: `DaAttestations::BlobIdByRoot` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `DaAttestations::BlobIds` (r:1 w:1)
+	/// Proof: `DaAttestations::BlobIds` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `DaAttestations::CurrentEpoch` (r:1 w:0)
 	/// Proof: `DaAttestations::CurrentEpoch` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `DaAttestations::Quorums` (r:1 w:0)
@@ -331,7 +357,9 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(26_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(24_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			// Estimate until re-measured: the quorum's kept-blob count is written on
+			// certification.
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2745).saturating_mul(n.into()))
 	}
 	/// Storage: `DaAttestations::ExpiryQueue` (r:1 w:1)
@@ -342,8 +370,8 @@ impl WeightInfo for () {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
-	/// Storage: `DaAttestations::BlobIdByRoot` (r:0 w:64)
-	/// Proof: `DaAttestations::BlobIdByRoot` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `DaAttestations::BlobIds` (r:0 w:64)
+	/// Proof: `DaAttestations::BlobIds` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 64]`.
 	fn expire_blobs(e: u32, ) -> Weight {
 		// Proof Size summary in bytes:
@@ -375,10 +403,32 @@ impl WeightInfo for () {
 		//  Measured:  `92 + s * (48 ±0)`
 		//  Estimated: `7631`
 		// Minimum execution time: 20_160_000 picoseconds.
-		Weight::from_parts(43_320_746, 7631)
+		// Estimate until re-measured: up to 4 quorums (the runtime's `MaxQuorums`) are written,
+		// and the closing epoch's 4 read and removed, on top of the measured single draw.
+		Weight::from_parts(63_320_746, 7631 + 4 * 4060)
 			// Standard Error: 9_576
 			.saturating_add(Weight::from_parts(459_592, 0).saturating_mul(s.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(12_u64))
+	}
+	/// Estimate until re-measured (`retire_blobs` is a new benchmark).
+	/// Storage: `DaAttestations::RetentionQueue` (r:1 w:1), `DaAttestations::CurrentEpoch` (r:1)
+	/// Storage: per blob `DaAttestations::Blobs` (r:1 w:1), `DaAttestations::BlobIds` (w:1),
+	/// `DaAttestations::Quorums` (r:1 w:1)
+	/// The range of component `e` is `[0, 64]`.
+	fn retire_blobs(e: u32, ) -> Weight {
+		Weight::from_parts(10_000_000, 3991)
+			.saturating_add(Weight::from_parts(30_000_000, 0).saturating_mul(e.into()))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(e.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(e.into())))
+			.saturating_add(Weight::from_parts(0, 2745 + 4060).saturating_mul(e.into()))
+	}
+	/// Estimate until re-measured (`set_retention_period` is a new benchmark).
+	/// Storage: `DaAttestations::RetentionPeriod` (r:0 w:1)
+	fn set_retention_period() -> Weight {
+		Weight::from_parts(8_000_000, 0)
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

@@ -29,6 +29,11 @@ parameter_types! {
 /// every minute still lets newly registered signers serve soon.
 pub const EPOCH_LENGTH: BlockNumber = 30;
 
+/// How long a certified blob is kept after its attestation window: 30 days of 2-second blocks.
+/// The blob fee pays for this retention; rollups (an OP Stack challenge window is 7 days at most)
+/// must fetch their data within it.
+pub const RETENTION_PERIOD: BlockNumber = 30 * 24 * 60 * 30;
+
 impl pallet_da_attestations::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -46,6 +51,13 @@ impl pallet_da_attestations::Config for Runtime {
 	/// Three epochs: the stake backs every quorum the signer still sits in.
 	type UnbondingPeriod = ConstU32<{ 3 * EPOCH_LENGTH }>;
 	type MaxQuorumSize = ConstU32<32>;
+	/// Four quorums certify four blobs' worth of bytes at once.
+	type MaxQuorums = ConstU32<4>;
+	/// Three members at least: the smallest quorum that still certifies with one member down.
+	/// Public chains with many signers should raise it (larger quorums are harder to capture,
+	/// see the pallet's `quorum` module).
+	type MinQuorumMembers = ConstU32<3>;
+	type DefaultRetentionPeriod = ConstU32<RETENTION_PERIOD>;
 	type MaxSigners = ConstU32<128>;
 	type MaxBlobsPerBlock = ConstU32<64>;
 	type MaxAttestationBatch = ConstU32<64>;

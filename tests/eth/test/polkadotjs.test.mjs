@@ -208,6 +208,9 @@ test('every constant of every pallet decodes', () => {
   assert.equal(da.blobBaseFee.toBigInt(), ZG / 1000n);
   assert.equal(da.maxBlobBytes.toNumber(), 32 * 1024 * 1024);
   assert.equal(da.expiryRefund.toNumber(), 500_000_000); // 50 %
+  assert.equal(da.maxQuorums.toNumber(), 4);
+  assert.equal(da.minQuorumMembers.toNumber(), 3);
+  assert.equal(da.defaultRetentionPeriod.toNumber(), 30 * 24 * 60 * 30); // 30 days of 2 s blocks
 
   const ce = consts.computeEscrow;
   assert.equal(ce.minServiceStake.toBigInt(), 100n * ZG);
@@ -372,7 +375,7 @@ async function waitForQuorumWith(member, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const epoch = await api.query.daAttestations.currentEpoch();
-    const quorum = await api.query.daAttestations.quorums(epoch);
+    const quorum = await api.query.daAttestations.quorums(epoch, 0);
     if (quorum.isSome && quorum.unwrap().members.some(([account]) => account.toString() === member.address)) {
       return epoch.toNumber();
     }
@@ -383,7 +386,7 @@ async function waitForQuorumWith(member, timeoutMs = 180_000) {
 
 test('DaAttestations: submitBlob emits BlobSubmitted; a non-member attest fails with NotQuorumMember; the member certifies', async () => {
   const epoch = await waitForQuorumWith(charlie);
-  const quorum = (await api.query.daAttestations.quorums(epoch)).unwrap();
+  const quorum = (await api.query.daAttestations.quorums(epoch, 0)).unwrap();
   // Alice (genesis, 100 ZG) and Charlie (300 ZG).
   assert.equal(quorum.totalStake.toBigInt(), 400n * ZG);
   assert.ok(quorum.threshold.toBigInt() > 0n);
@@ -407,7 +410,10 @@ test('DaAttestations: submitBlob emits BlobSubmitted; a non-member attest fails 
   assert.equal(stored.commitment.dataShards.toNumber(), 4);
   assert.equal(stored.commitment.parityShards.toNumber(), 4);
   assert.equal(stored.status.isPending, true);
-  assert.equal((await api.query.daAttestations.blobIdByRoot(commitment.root)).unwrap().toBigInt(), nextBlob);
+  // Blobs are keyed by their whole commitment: root, then (size, data shards, parity shards).
+  const shape = [commitment.sizeBytes, commitment.dataShards, commitment.parityShards];
+  assert.equal((await api.query.daAttestations.blobIds(commitment.root, shape)).unwrap().toBigInt(), nextBlob);
+  assert.equal(stored.quorum.toNumber(), 0);
 
   // Bob is not in the quorum.
   assertFailedWith(await submit(api.tx.daAttestations.attest([nextBlob]), bob),
@@ -499,7 +505,8 @@ test('every storage item of every pallet can be queried and decodes', async () =
   for (const where of [
     'System.Account', 'Balances.Holds',
     'StorageCommitments.Files', 'StorageCommitments.FileIndex', 'StorageCommitments.Providers',
-    'DaAttestations.Blobs', 'DaAttestations.BlobIdByRoot', 'DaAttestations.Signers', 'DaAttestations.Quorums',
+    'DaAttestations.Blobs', 'DaAttestations.BlobIds', 'DaAttestations.Signers', 'DaAttestations.Quorums',
+    'DaAttestations.Epochs',
     'ComputeEscrow.Services', 'ComputeEscrow.ProviderServices', 'ComputeEscrow.Ledgers',
   ]) assert.ok(nonEmpty.has(where), `${where} has no entries`);
 });

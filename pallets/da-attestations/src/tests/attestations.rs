@@ -38,7 +38,7 @@ fn exactly_two_thirds_of_the_stake_certifies() {
 		assert_eq!(attest(&charlie(), &[id]), vec![AttestOutcome::Certified]);
 		let now = System::block_number();
 		assert_eq!(Blobs::<Test>::get(id).unwrap().status, BlobStatus::Certified { at: now });
-		assert_eq!(DaAttestations::certification(H256::repeat_byte(1)), Some(now));
+		assert_eq!(DaAttestations::certification(&commitment(1, SIZE)), Some(now));
 	});
 }
 
@@ -49,9 +49,9 @@ fn one_unit_below_two_thirds_does_not_certify() {
 		quorum_of(&[(charlie(), 1_999), (dave(), 501), (eve(), 500)]);
 		let id = submit(&alice(), 1);
 		assert_eq!(attest(&charlie(), &[id]), vec![AttestOutcome::Attested]);
-		assert_eq!(DaAttestations::certification(H256::repeat_byte(1)), None);
+		assert_eq!(DaAttestations::certification(&commitment(1, SIZE)), None);
 		assert_eq!(attest(&eve(), &[id]), vec![AttestOutcome::Certified]);
-		assert!(DaAttestations::certification(H256::repeat_byte(1)).is_some());
+		assert!(DaAttestations::certification(&commitment(1, SIZE)).is_some());
 	});
 }
 
@@ -200,6 +200,6 @@ fn blobs_of_the_previous_epoch_are_attested_by_their_own_quorum() {
 		assert_eq!(CurrentEpoch::<Test>::get(), 2);
 		assert_noop!(attest_call(&dave(), &[id]), Error::<Test>::NotQuorumMember);
 		assert_ok!(attest_call(&charlie(), &[id]));
-		assert!(DaAttestations::certification(H256::repeat_byte(1)).is_some());
+		assert!(DaAttestations::certification(&commitment(1, SIZE)).is_some());
 	});
 }

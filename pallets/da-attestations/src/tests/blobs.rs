@@ -21,7 +21,10 @@ fn submit_holds_the_fee_and_assigns_the_current_quorum() {
 		assert_eq!(blob.epoch, 1);
 		assert_eq!(blob.status, BlobStatus::Pending);
 		assert_eq!(blob.expires_at, now + WINDOW);
-		assert_eq!(BlobIdByRoot::<Test>::get(H256::repeat_byte(1)), Some(id));
+		assert_eq!(
+			BlobIds::<Test>::get(H256::repeat_byte(1), blob_shape(&commitment(1, SIZE))),
+			Some(id)
+		);
 		assert_eq!(ExpiryQueue::<Test>::get(now + WINDOW).into_inner(), vec![id]);
 		System::assert_last_event(
 			Event::BlobSubmitted {
@@ -32,6 +35,7 @@ fn submit_holds_the_fee_and_assigns_the_current_quorum() {
 				size_bytes: SIZE,
 				fee: FEE,
 				epoch: 1,
+				quorum: 0,
 				expires_at: now + WINDOW,
 			}
 			.into(),
@@ -72,15 +76,46 @@ fn submit_rejects_bad_coding_params() {
 }
 
 #[test]
-fn submit_rejects_a_known_root() {
+fn submit_rejects_a_known_commitment() {
 	build_and_execute(|| {
 		equal_quorum();
 		submit(&alice(), 1);
 		assert_noop!(
-			DaAttestations::submit_blob(RuntimeOrigin::signed(bob()), commitment(1, 2_000), 9),
+			DaAttestations::submit_blob(RuntimeOrigin::signed(bob()), commitment(1, SIZE), 9),
 			Error::<Test>::BlobAlreadySubmitted
 		);
 	});
+}
+
+/// Squatting: a front-runner who sees a commitment in the pool and registers its root first
+/// with another size or coding (shards can never verify against it, so it would never be
+/// certified) does not block the real blob, which is certified as usual; lookups by root prefer
+/// the certified one.
+#[test]
+fn a_root_squatted_with_another_shape_does_not_block_the_real_blob() {
+	build_and_execute(|| {
+		equal_quorum();
+		let squat = submit_commitment_by(&bob(), commitment(1, 2_000));
+		let real = submit(&alice(), 1);
+		assert_ne!(squat, real);
+		assert_eq!(DaAttestations::blob_summary(&commitment(1, SIZE)).unwrap().id, real);
+		attest(&charlie(), &[real]);
+		attest(&dave(), &[real]);
+		assert!(DaAttestations::certification(&commitment(1, SIZE)).is_some());
+		assert_eq!(DaAttestations::certification(&commitment(1, 2_000)), None);
+		assert_eq!(DaAttestations::blob_by_root(H256::repeat_byte(1)).unwrap().id, real);
+		// The squat expires and costs its submitter the withheld part of its fee.
+		run_to_block(Blobs::<Test>::get(squat).unwrap().expires_at);
+		assert!(!Blobs::<Test>::contains_key(squat));
+		assert!(Blobs::<Test>::contains_key(real));
+	});
+}
+
+/// `who` submits `commitment`; returns its id.
+fn submit_commitment_by(who: &AccountId, commitment: BlobCommitment) -> BlobId {
+	let id = NextBlobId::<Test>::get();
+	assert_ok!(DaAttestations::submit_blob(RuntimeOrigin::signed(who.clone()), commitment, 9));
+	id
 }
 
 #[test]
@@ -149,18 +184,22 @@ fn queries_follow_the_blob() {
 	build_and_execute(|| {
 		equal_quorum();
 		let root = H256::repeat_byte(1);
-		assert_eq!(DaAttestations::certification(root), None);
-		assert!(DaAttestations::blob_summary(root).is_none());
+		let blob = commitment(1, SIZE);
+		assert_eq!(DaAttestations::certification(&blob), None);
+		assert!(DaAttestations::blob_summary(&blob).is_none());
+		assert!(DaAttestations::blob_by_root(root).is_none());
 		let id = submit(&alice(), 1);
-		assert_eq!(DaAttestations::certification(root), None);
-		let summary = DaAttestations::blob_summary(root).unwrap();
+		assert_eq!(DaAttestations::certification(&blob), None);
+		let summary = DaAttestations::blob_summary(&blob).unwrap();
+		assert_eq!(DaAttestations::blob_by_root(root), Some(summary.clone()));
 		assert_eq!((summary.id, summary.status), (id, BlobStatus::Pending));
 		attest(&charlie(), &[id]);
 		run_to_block(System::block_number() + 1);
 		attest(&dave(), &[id]);
 		let at = System::block_number();
-		assert_eq!(DaAttestations::certification(root), Some(at));
-		assert_eq!(DaAttestations::blob_summary(root).unwrap().attested_stake, 200);
+		assert_eq!(DaAttestations::certification(&blob), Some(at));
+		assert_eq!(DaAttestations::blob_summary(&blob).unwrap().attested_stake, 200);
+		assert_eq!(DaAttestations::blob_by_root(root).unwrap().id, id);
 	});
 }
 

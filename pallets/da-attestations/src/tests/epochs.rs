@@ -2,6 +2,7 @@
 
 use super::*;
 use codec::Encode;
+use polkadot_sdk::frame_support::assert_noop;
 use polkadot_sdk::sp_io::hashing::blake2_256;
 
 #[test]
@@ -13,7 +14,7 @@ fn the_first_block_starts_epoch_one_with_the_registered_signers() {
 		run_to_next_epoch();
 		assert_eq!(CurrentEpoch::<Test>::get(), 1);
 		assert_eq!(NextEpochStart::<Test>::get(), 2 + EPOCH_LENGTH);
-		let quorum = Quorums::<Test>::get(1).unwrap();
+		let quorum = Quorums::<Test>::get(1, 0).unwrap();
 		let mut drawn = members(1);
 		drawn.sort();
 		let mut expected = vec![charlie(), dave()];
@@ -21,9 +22,20 @@ fn the_first_block_starts_epoch_one_with_the_registered_signers() {
 		assert_eq!(drawn, expected);
 		assert_eq!(quorum.total_stake, 400);
 		assert_eq!(quorum.threshold, 267);
-		System::assert_last_event(
-			Event::EpochStarted { epoch: 1, members: 2, total_stake: 400, threshold: 267 }.into(),
+		System::assert_has_event(
+			Event::QuorumFormed {
+				epoch: 1,
+				quorum: 0,
+				members: 2,
+				total_stake: 400,
+				threshold: 267,
+			}
+			.into(),
 		);
+		System::assert_last_event(
+			Event::EpochStarted { epoch: 1, quorums: 1, members: 2, total_stake: 400 }.into(),
+		);
+		assert_eq!(Epochs::<Test>::get(1).unwrap().quorums, 1);
 	});
 }
 
@@ -98,7 +110,11 @@ fn the_draw_is_weighted_by_stake() {
 		let mut heavy = 0;
 		let mut light = 0;
 		for run in 0..runs {
-			let quorum = DaAttestations::draw_quorum(&candidates, &blake2_256(&run.encode()));
+			// Eight signers and four members at least per quorum: two quorums of four, the
+			// first drawn signer heading the first.
+			let quorums = DaAttestations::draw_quorums(&candidates, &blake2_256(&run.encode()));
+			assert_eq!(quorums.len(), 2);
+			let quorum = &quorums[0];
 			assert_eq!(quorum.members.len() as u32, MAX_QUORUM);
 			let first = &quorum.members[0].0;
 			if *first == heavy_signer {
@@ -118,12 +134,13 @@ fn old_quorums_are_dropped() {
 	build_and_execute(|| {
 		quorum_of(&[(charlie(), 100)]);
 		run_to_next_epoch();
-		assert!(Quorums::<Test>::contains_key(1));
+		assert!(Quorums::<Test>::contains_key(1, 0));
 		run_to_next_epoch();
 		assert_eq!(CurrentEpoch::<Test>::get(), 3);
-		assert!(!Quorums::<Test>::contains_key(1));
-		assert!(Quorums::<Test>::contains_key(2));
-		assert!(Quorums::<Test>::contains_key(3));
+		assert!(!Quorums::<Test>::contains_key(1, 0));
+		assert!(!Epochs::<Test>::contains_key(1));
+		assert!(Quorums::<Test>::contains_key(2, 0));
+		assert!(Quorums::<Test>::contains_key(3, 0));
 	});
 }
 
@@ -134,7 +151,7 @@ fn shards_are_assigned_by_stake_and_cover_the_blob() {
 		let total_shards = 48u16;
 		let mut covered = Vec::new();
 		for who in [charlie(), dave(), eve()] {
-			let shards = DaAttestations::assigned_shards(1, &who, total_shards);
+			let shards = DaAttestations::assigned_shards(1, 0, &who, total_shards);
 			let expected = if who == eve() { 24 } else { 12 };
 			assert_eq!(shards.len(), expected);
 			assert!(shards.windows(2).all(|pair| pair[1] == pair[0] + 1), "a range");
@@ -142,7 +159,97 @@ fn shards_are_assigned_by_stake_and_cover_the_blob() {
 		}
 		covered.sort();
 		assert_eq!(covered, (0..total_shards).collect::<Vec<_>>());
-		assert!(DaAttestations::assigned_shards(1, &ferdie(), total_shards).is_empty());
-		assert!(DaAttestations::assigned_shards(9, &eve(), total_shards).is_empty());
+		assert!(DaAttestations::assigned_shards(1, 0, &ferdie(), total_shards).is_empty());
+		assert!(DaAttestations::assigned_shards(9, 0, &eve(), total_shards).is_empty());
+	});
+}
+
+/// Six signers with at least three per quorum form two quorums of three; the quorums' stakes
+/// are balanced and every blob goes to one of them.
+fn two_quorums() -> (Vec<AccountId>, Vec<AccountId>) {
+	MinQuorumMembers::set(3);
+	let signers: Vec<AccountId> = (0..6).map(extra_signer).collect();
+	for who in &signers {
+		register(who, 100);
+	}
+	run_to_next_epoch();
+	assert_eq!(Epochs::<Test>::get(1).unwrap().quorums, 2);
+	let quorum = |index| -> Vec<AccountId> {
+		Quorums::<Test>::get(1, index).unwrap().members.into_iter().map(|(who, _)| who).collect()
+	};
+	(quorum(0), quorum(1))
+}
+
+#[test]
+fn an_epoch_forms_several_quorums_that_certify_in_parallel() {
+	build_and_execute(|| {
+		let (first, second) = two_quorums();
+		assert_eq!((first.len(), second.len()), (3, 3));
+		assert!(first.iter().all(|who| !second.contains(who)));
+		System::assert_last_event(
+			Event::EpochStarted { epoch: 1, quorums: 2, members: 6, total_stake: 600 }.into(),
+		);
+		// Submit until each quorum has a blob; the assignment is what `quorum_for` predicted.
+		let mut by_quorum: [Option<BlobId>; 2] = [None, None];
+		for seed in 1..=40u8 {
+			if by_quorum.iter().all(Option::is_some) {
+				break;
+			}
+			let predicted = DaAttestations::quorum_for(&commitment(seed, SIZE)).unwrap();
+			let id = submit(&alice(), seed);
+			let blob = Blobs::<Test>::get(id).unwrap();
+			assert_eq!((blob.epoch, blob.quorum), predicted);
+			by_quorum[blob.quorum as usize].get_or_insert(id);
+		}
+		let (a, b) = (by_quorum[0].unwrap(), by_quorum[1].unwrap());
+		// A member of one quorum cannot attest to the other's blob.
+		assert_noop!(
+			DaAttestations::attest(RuntimeOrigin::signed(first[0].clone()), ids(&[b])),
+			Error::<Test>::NotQuorumMember
+		);
+		// Two of three members of each quorum certify its blob, in the same block.
+		for (members, id) in [(&first, a), (&second, b)] {
+			attest(&members[0], &[id]);
+			assert_eq!(attest(&members[1], &[id]), vec![AttestOutcome::Certified]);
+		}
+		let at = System::block_number();
+		for id in [a, b] {
+			assert_eq!(Blobs::<Test>::get(id).unwrap().status, BlobStatus::Certified { at });
+		}
+	});
+}
+
+#[test]
+fn shard_holders_name_the_blob_s_quorum_with_endpoints_and_ranges() {
+	build_and_execute(|| {
+		let _ = two_quorums();
+		let blob = commitment(9, SIZE);
+		// Before submission: the quorum it would get now, so shards can be staged.
+		let staged = DaAttestations::shard_holders(&blob).unwrap();
+		let (epoch, quorum) = DaAttestations::quorum_for(&blob).unwrap();
+		assert_eq!((staged.epoch, staged.quorum), (epoch, quorum));
+		let id = submit(&alice(), 9);
+		let holders = DaAttestations::shard_holders(&blob).unwrap();
+		assert_eq!(holders, staged);
+		assert_eq!(holders.quorum, Blobs::<Test>::get(id).unwrap().quorum);
+		// Equal stakes over 6 shards: two each, covering every shard once.
+		let ranges: Vec<(u16, u16)> =
+			holders.holders.iter().map(|holder| (holder.first_shard, holder.end_shard)).collect();
+		assert_eq!(ranges, vec![(0, 2), (2, 4), (4, 6)]);
+		for holder in &holders.holders {
+			assert_eq!(holder.endpoint, endpoint().into_inner());
+			let assigned = DaAttestations::assigned_shards(epoch, quorum, &holder.account, 6);
+			assert_eq!(assigned, (holder.first_shard..holder.end_shard).collect::<Vec<_>>());
+		}
+	});
+}
+
+#[test]
+fn no_quorum_means_no_holders() {
+	build_and_execute(|| {
+		assert!(DaAttestations::shard_holders(&commitment(1, SIZE)).is_none());
+		run_to_next_epoch();
+		assert_eq!(Epochs::<Test>::get(1).unwrap().quorums, 0);
+		assert!(DaAttestations::shard_holders(&commitment(1, SIZE)).is_none());
 	});
 }

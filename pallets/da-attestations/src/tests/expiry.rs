@@ -24,7 +24,9 @@ fn an_uncertified_blob_expires_and_refunds_part_of_its_fee() {
 			withheld,
 		}));
 		assert!(!Blobs::<Test>::contains_key(id));
-		assert!(BlobIdByRoot::<Test>::get(H256::repeat_byte(1)).is_none());
+		assert!(
+			BlobIds::<Test>::get(H256::repeat_byte(1), blob_shape(&commitment(1, SIZE))).is_none()
+		);
 		assert!(ExpiryQueue::<Test>::get(expires_at).is_empty());
 		assert_eq!(held(HoldReason::BlobFee, &alice()), 0);
 		assert_eq!(free(&alice()), INITIAL_BALANCE - withheld);
@@ -43,7 +45,10 @@ fn an_expired_root_may_be_submitted_again() {
 		run_to_block(Blobs::<Test>::get(id).unwrap().expires_at);
 		let again = submit(&alice(), 1);
 		assert_ne!(again, id);
-		assert_eq!(BlobIdByRoot::<Test>::get(H256::repeat_byte(1)), Some(again));
+		assert_eq!(
+			BlobIds::<Test>::get(H256::repeat_byte(1), blob_shape(&commitment(1, SIZE))),
+			Some(again)
+		);
 	});
 }
 
@@ -58,7 +63,7 @@ fn a_certified_blob_does_not_expire() {
 		run_to_block(blob.expires_at + 1);
 		assert_eq!(Blobs::<Test>::get(id).unwrap().status, blob.status);
 		assert!(!events().iter().any(|event| matches!(event, Event::BlobExpired { .. })));
-		assert!(DaAttestations::certification(H256::repeat_byte(1)).is_some());
+		assert!(DaAttestations::certification(&commitment(1, SIZE)).is_some());
 	});
 }
 

@@ -24,7 +24,7 @@ fn notices_a_fee_that_is_not_held() {
 fn notices_a_wrong_quorum_total() {
 	new_test_ext().execute_with(|| {
 		equal_quorum();
-		Quorums::<Test>::mutate(1, |quorum| quorum.as_mut().unwrap().total_stake += 1);
+		Quorums::<Test>::mutate(1, 0, |quorum| quorum.as_mut().unwrap().total_stake += 1);
 		assert!(DaAttestations::do_try_state().is_err());
 	});
 }

@@ -10,6 +10,7 @@ mod fuzz;
 mod genesis;
 mod invariants;
 mod offchain;
+mod retention;
 mod signers;
 mod weights;
 
@@ -135,7 +136,7 @@ pub fn held(reason: HoldReason, who: &AccountId) -> Balance {
 }
 
 pub fn members(epoch: EpochIndex) -> Vec<AccountId> {
-	Quorums::<Test>::get(epoch)
+	Quorums::<Test>::get(epoch, 0)
 		.map(|quorum| quorum.members.into_iter().map(|(who, _)| who).collect())
 		.unwrap_or_default()
 }

@@ -128,7 +128,7 @@ fn attests_to_a_blob_whose_shards_verify() {
 		let RuntimeCall::DaAttestations(call) = tx.function else { panic!("our call") };
 		let crate::Call::attest { blob_ids } = call else { panic!("attest") };
 		assert_ok!(DaAttestations::attest(RuntimeOrigin::signed(charlie()), blob_ids));
-		assert!(DaAttestations::certification(blob.commitment.root).is_some());
+		assert!(DaAttestations::certification(&blob.commitment).is_some());
 	});
 }
 
@@ -217,7 +217,7 @@ fn fetches_only_the_assigned_shards() {
 		quorum_of(&[(charlie(), MIN_STAKE), (dave(), MIN_STAKE)]);
 		let id = NextBlobId::<Test>::get();
 		assert_ok!(DaAttestations::submit_blob(RuntimeOrigin::signed(alice()), blob.commitment, 1));
-		let shards = DaAttestations::assigned_shards(1, &charlie(), 4);
+		let shards = DaAttestations::assigned_shards(1, 0, &charlie(), 4);
 		assert_eq!(shards.len(), 2);
 		for index in shards {
 			let i = index as usize;

@@ -30,6 +30,10 @@ fn calls_declare_their_weight() {
 		);
 		assert_eq!(declared(Call::unregister_signer {}), Weights::unregister_signer());
 		assert_eq!(declared(Call::withdraw_unbonded {}), Weights::withdraw_unbonded());
+		assert_eq!(
+			declared(Call::set_retention_period { blocks: 5 }),
+			Weights::set_retention_period()
+		);
 	});
 }
 
@@ -53,10 +57,15 @@ fn on_initialize_returns_the_weight_of_its_work() {
 		System::set_block_number(2);
 		assert_eq!(
 			DaAttestations::on_initialize(2),
-			Weights::expire_blobs(0).saturating_add(Weights::start_epoch(1))
+			Weights::retire_blobs(0)
+				.saturating_add(Weights::expire_blobs(0))
+				.saturating_add(Weights::start_epoch(1))
 		);
 		System::set_block_number(3);
-		assert_eq!(DaAttestations::on_initialize(3), Weights::expire_blobs(0));
+		assert_eq!(
+			DaAttestations::on_initialize(3),
+			Weights::retire_blobs(0).saturating_add(Weights::expire_blobs(0))
+		);
 	});
 }
 
