@@ -446,13 +446,24 @@ test('runtime APIs of the custom pallets decode through api.call', async () => {
   assert.equal(byRoot.length, 1);
   assert.ok((await api.call.storageCommitmentsApi.file(999_999)).isNone);
 
+  // Blobs are looked up by their whole commitment; `blobByRoot` serves those who only know the
+  // root.
   const root = blake2AsHex('polkadot.js blob');
-  const blob = await api.call.daAttestationsApi.blob(root);
+  const commitment = { root, sizeBytes: 1000, dataShards: 4, parityShards: 4 };
+  const blob = await api.call.daAttestationsApi.blob(commitment);
   assert.ok(blob.isSome);
   assert.equal(blob.unwrap().submitter.toString(), dave.address);
   assert.equal(blob.unwrap().status.isCertified, true);
-  assert.ok((await api.call.daAttestationsApi.certification(root)).isSome);
+  assert.equal((await api.call.daAttestationsApi.blobByRoot(root)).unwrap().id.toBigInt(),
+    blob.unwrap().id.toBigInt());
+  assert.ok((await api.call.daAttestationsApi.certification(commitment)).isSome);
+  assert.ok((await api.call.daAttestationsApi.certification({ ...commitment, sizeBytes: 999 })).isNone);
   assert.ok((await api.call.daAttestationsApi.currentEpoch()).toNumber() >= 1);
+  // The blob's quorum: its members with endpoints and shard ranges covering all 8 shards.
+  const holders = (await api.call.daAttestationsApi.shardHolders(commitment)).unwrap();
+  assert.equal(holders.quorum.toNumber(), 0);
+  const covered = holders.holders.map((holder) => holder.endShard.toNumber() - holder.firstShard.toNumber());
+  assert.equal(covered.reduce((sum, n) => sum + n, 0), 8);
 });
 
 test('every storage item of every pallet can be queried and decodes', async () => {
