@@ -3,7 +3,7 @@
 //! - `zerog storage upload|download|info`: files in ZeroG storage (root committed on chain with
 //!   `StorageCommitments.submit`, bytes uploaded to a node as segments with merkle proofs).
 //! - `zerog da submit|get|sample`: data-availability blobs (erasure-coded, committed with
-//!   `DaAttestations.submit_blob`, shards pushed to the node and the registered signers).
+//!   `DaAttestations.submit_blob`, each member of the blob's quorum pushed its own shards).
 //! - `zerog compute ...`: the compute marketplace (services, funds, jobs, paid chat requests).
 //!
 //! Every command talks to one node's JSON-RPC (`--rpc`), verifies what it receives against the
@@ -93,21 +93,26 @@ enum DaCommand {
 	/// Publish a blob: erasure-code it, commit it on chain and push its shards.
 	///
 	/// Splits FILE (at most 32 MiB) into K data and M parity shards (Reed-Solomon: any K
-	/// rebuild it), submits DaAttestations.submit_blob(commitment, namespace), which charges
-	/// the blob fee, then pushes every shard with its proof (da_putShards) to the --rpc node
-	/// and to the endpoint of every signer registered on chain (unreachable signers are
-	/// skipped with a warning). With --wait, waits until the signer quorum certifies the blob.
+	/// rebuild it). Pushes each member of the quorum the blob will get (the runtime's
+	/// shard_holders) only the shards it holds, with their proofs (da_putShards), all members
+	/// at once and each under a deadline, before submitting DaAttestations.submit_blob
+	/// (commitment, namespace), which charges the blob fee; then pushes again where a push
+	/// failed or the quorum changed. A member that cannot be reached costs only its share
+	/// (warned about); the --rpc node takes a member's shards if it runs its key. With --wait,
+	/// waits until the quorum certifies the blob.
 	Submit(SubmitArgs),
 	/// Fetch a blob by its root and check it against the commitment on chain.
 	///
 	/// Asks the node for the whole blob (da_getBlob) and verifies it by encoding it again with
-	/// the committed coding; falls back to fetching and verifying shards one by one if the node
-	/// cannot send the blob in one answer. Written to a temporary file, renamed when verified.
+	/// the committed coding; falls back to fetching shards from the members of the blob's
+	/// quorum (and the node) and verifying each, if the node cannot send the blob in one
+	/// answer. Written to a temporary file, renamed when verified.
 	Get(GetArgs),
 	/// Check a blob's availability by sampling random shards.
 	///
 	/// Picks N distinct shard indices at random (here, not on the node), fetches each with
-	/// da_getShard and verifies its proof against the commitment on chain. If every sample
+	/// da_getShard from the quorum members holding it (then the node) and verifies its proof
+	/// against the commitment on chain. If every sample
 	/// verifies, prints the confidence that the blob is available: a blob is unavailable when
 	/// fewer than k of its n shards are, and then N distinct random samples all succeed with
 	/// probability at most prod_{i<N} (k-1-i)/(n-i); the confidence is one minus that (100%

@@ -366,6 +366,22 @@ impl NodeRpc {
 		self.call("da_putShards", rpc_params![hexstr::root(root), shards]).await
 	}
 
+	/// `da_putShards(root, shards, shape)`: shards of the blob with `commitment`, which need
+	/// not be on chain yet (the node stages them if one of its DA keys holds them in the quorum
+	/// the blob would get).
+	pub async fn put_shards_of(
+		&self,
+		commitment: &zerog_primitives::da::BlobCommitment,
+		shards: &[ShardUpload],
+	) -> Result<PutShardsReceipt, RpcError> {
+		let shape = serde_json::json!({
+			"sizeBytes": commitment.size_bytes,
+			"dataShards": commitment.data_shards,
+			"parityShards": commitment.parity_shards,
+		});
+		self.call("da_putShards", rpc_params![hexstr::root(&commitment.root), shards, shape]).await
+	}
+
 	/// `da_getShard(root, index)`: the shard bytes and its SCALE proof.
 	pub async fn get_shard(&self, root: &Hash, index: u16) -> Result<(Vec<u8>, Vec<u8>), RpcError> {
 		const METHOD: &str = "da_getShard";

@@ -128,7 +128,6 @@ pub mod durable;
 pub mod encoding;
 pub mod gateway;
 pub mod jobs;
-pub mod logging;
 pub mod receipt;
 pub mod server;
 pub mod storage_client;

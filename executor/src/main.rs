@@ -13,7 +13,6 @@ use zerog_executor::{
 		runner::{JobRunner, RunnerConfig},
 		state::JobStore,
 	},
-	logging,
 	server::{self, App},
 	storage_client::RpcStorage,
 };
@@ -117,7 +116,7 @@ fn parse_service(text: &str) -> Result<(u64, String), String> {
 #[tokio::main]
 async fn main() -> ExitCode {
 	let flags = Flags::parse();
-	logging::init(flags.log_level);
+	zerog_client::logging::init("zerog_executor", flags.log_level);
 	match run(flags).await {
 		Ok(()) => ExitCode::SUCCESS,
 		Err(error) => {

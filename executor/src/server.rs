@@ -16,20 +16,16 @@
 use crate::{gateway::Gateway, jobs::runner::JobRunner};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::{body::Incoming, header, service::service_fn, Method, Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
-use std::{convert::Infallible, net::SocketAddr, sync::Arc};
+use hyper::{body::Incoming, header, Method, Request, Response, StatusCode};
+use std::{net::SocketAddr, sync::Arc};
 use tokio::net::TcpListener;
 
 /// Every response the server sends.
-pub type HttpResponse = Response<Full<Bytes>>;
+pub use zerog_client::http_server::HttpResponse;
 
 /// Largest request body accepted: a job request is tiny; a chat request with a long context is
 /// well below this.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
-
-/// Longest a client may take to send a request's headers; closes idle or stalled connections.
-const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// What the server serves; either half may be off.
 pub struct App {
@@ -39,38 +35,14 @@ pub struct App {
 	pub gateway: Option<Arc<Gateway>>,
 }
 
-/// Serves `app` on `listener` until the task is dropped; each connection gets its own task.
+/// Serves `app` on `listener` until the task is dropped; each connection gets its own task
+/// (`zerog_client::http_server`).
 pub async fn serve(listener: TcpListener, app: Arc<App>) {
-	loop {
-		let (stream, peer) = match listener.accept().await {
-			Ok(accepted) => accepted,
-			Err(error) => {
-				// Out of file descriptors and the like: back off instead of spinning.
-				log::warn!("accept failed: {error}");
-				tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-				continue;
-			},
-		};
+	zerog_client::http_server::serve(listener, move |request, peer| {
 		let app = Arc::clone(&app);
-		tokio::spawn(async move {
-			let service = service_fn(move |request| {
-				let app = Arc::clone(&app);
-				async move { Ok::<_, Infallible>(route(&app, request, peer).await) }
-			});
-			if let Err(error) = hyper::server::conn::http1::Builder::new()
-				.timer(TokioTimer::new())
-				.header_read_timeout(HEADER_READ_TIMEOUT)
-				// A client that shuts its sending side after the request (`nc -N`, scripts) still
-				// gets its answer; without this hyper drops the connection on that EOF, racing the
-				// response.
-				.half_close(true)
-				.serve_connection(TokioIo::new(stream), service)
-				.await
-			{
-				log::debug!("connection from {peer}: {error}");
-			}
-		});
-	}
+		async move { route(&app, request, peer).await }
+	})
+	.await
 }
 
 /// Binds `address` and serves `app` in the background; returns the bound address (so port 0

@@ -16,6 +16,7 @@
 
 pub mod cli;
 pub mod events;
+pub mod http;
 pub mod process;
 pub mod storage;
 
@@ -62,43 +63,41 @@ pub fn node_binary() -> PathBuf {
 	node
 }
 
-/// Path of the `zerog` command-line client under test: the one the workspace build put next to
-/// the node (`$CARGO_TARGET_DIR/release/zerog`); `ZEROG_CLI_BIN` overrides it.
+/// Path of the `zerog` client under test: the one the workspace build put next to the node
+/// (`$CARGO_TARGET_DIR/release/zerog`); `ZEROG_CLI_BIN` overrides it.
 pub fn cli_binary() -> PathBuf {
-	if let Ok(path) = std::env::var("ZEROG_CLI_BIN") {
-		return PathBuf::from(path);
-	}
-	let exe = std::env::current_exe().expect("the test binary has a path");
-	let release_dir =
-		exe.parent().and_then(Path::parent).expect("test binary is in <target>/<profile>/deps");
-	let cli = release_dir.join("zerog");
-	assert!(
-		cli.exists(),
-		"{} does not exist: build it with `cargo build --release --workspace --all-targets` (the \
-		 README's test command does) or point ZEROG_CLI_BIN at it",
-		cli.display()
-	);
-	cli
+	workspace_binary("zerog", "ZEROG_CLI_BIN")
 }
 
 /// Path of the `zerog-executor` under test (a compute provider's job runner and inference
-/// gateway): the one the workspace build put next to the node
-/// (`$CARGO_TARGET_DIR/release/zerog-executor`); `ZEROG_EXECUTOR_BIN` overrides it.
+/// gateway); `ZEROG_EXECUTOR_BIN` overrides it.
 pub fn executor_binary() -> PathBuf {
-	if let Ok(path) = std::env::var("ZEROG_EXECUTOR_BIN") {
+	workspace_binary("zerog-executor", "ZEROG_EXECUTOR_BIN")
+}
+
+/// Path of the `zerog-da-server` under test (the OP Stack Alt-DA server);
+/// `ZEROG_DA_SERVER_BIN` overrides it.
+pub fn da_server_binary() -> PathBuf {
+	workspace_binary("zerog-da-server", "ZEROG_DA_SERVER_BIN")
+}
+
+/// The workspace binary `name` that the build put next to the node
+/// (`$CARGO_TARGET_DIR/release/<name>`), or the path in the environment variable `overridden_by`.
+fn workspace_binary(name: &str, overridden_by: &str) -> PathBuf {
+	if let Ok(path) = std::env::var(overridden_by) {
 		return PathBuf::from(path);
 	}
 	let exe = std::env::current_exe().expect("the test binary has a path");
 	let release_dir =
 		exe.parent().and_then(Path::parent).expect("test binary is in <target>/<profile>/deps");
-	let executor = release_dir.join("zerog-executor");
+	let binary = release_dir.join(name);
 	assert!(
-		executor.exists(),
+		binary.exists(),
 		"{} does not exist: build it with `cargo build --release --workspace --all-targets` (the \
-		 README's test command does) or point ZEROG_EXECUTOR_BIN at it",
-		executor.display()
+		 README's test command does) or point {overridden_by} at it",
+		binary.display()
 	);
-	executor
+	binary
 }
 
 /// Runs the `zerog` client with `args` to completion.

@@ -57,7 +57,7 @@ async fn da_blob_is_certified_fetched_and_sampled() {
 
 	// Alice's node signs for DA out of the box: the dev genesis registers her as a signer and
 	// `--dev` puts her `zgda` key into the keystore. Her endpoint moves to the node's RPC over
-	// plain HTTP, which the CLI then pushes the shards to as well.
+	// plain HTTP, which the CLI pushes the shards to: she is the whole quorum.
 	let endpoint = format!("http://127.0.0.1:{}", node.rpc_port);
 	update_signer_endpoint(&node, &alice, &endpoint).await;
 
@@ -90,6 +90,8 @@ async fn da_blob_is_certified_fetched_and_sampled() {
 	assert_eq!(signers.len(), 1, "the HTTP endpoint of the signer was used: {submitted}");
 	assert_eq!(signers[0]["endpoint"], endpoint.as_str());
 	assert_eq!(signers[0]["held"], 12, "{submitted}");
+	assert_eq!(signers[0]["shards"], serde_json::json!([0, 12]), "{submitted}");
+	assert_eq!(submitted["quorum"], 0, "{submitted}");
 
 	// Fetched back byte for byte, and every sample verifies.
 	let out = dir.path().join("fetched.bin");
@@ -147,6 +149,9 @@ async fn shards_of_a_blob_that_expired_uncertified_are_deleted() {
 	]));
 	node.wait_for_best(1, BLOCK_TIMEOUT).await;
 	let rpc = node.rpc().await;
+	// Shards go to the members of the blob's quorum: Alice, at this node.
+	update_signer_endpoint(&node, &dev::alice(), &format!("http://127.0.0.1:{}", node.rpc_port))
+		.await;
 
 	let dir = tempfile::tempdir().unwrap();
 	let file = dir.path().join("blob.bin");
@@ -191,4 +196,77 @@ async fn shards_of_a_blob_that_expired_uncertified_are_deleted() {
 		run_cli(&["--rpc", &node.ws_url(), "da", "get", &root, "-o", out.to_str().unwrap()]);
 	assert!(!output.status.success(), "{}", output_text(&output));
 	assert!(!out.exists());
+}
+
+/// Retention: with `set_retention_period(2)` (Root, through the dev chain's sudo), a certified
+/// blob leaves state 2 blocks after its attestation window ends, and the node's sweep
+/// (`--data-prune-interval 2`) then deletes its shards from disk.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_certified_blob_past_its_retention_leaves_state_and_disk() {
+	let node = Node::start(NodeConfig::dev("cli-da-retention").args([
+		"--no-eth-rpc",
+		"--data-prune-interval",
+		"2",
+	]));
+	node.wait_for_best(1, BLOCK_TIMEOUT).await;
+	let alice = dev::alice();
+	update_signer_endpoint(&node, &alice, &format!("http://127.0.0.1:{}", node.rpc_port)).await;
+	let set_retention = dynamic::transaction(
+		"Sudo",
+		"sudo",
+		(Value::unnamed_variant(
+			"DaAttestations",
+			[Value::named_variant("set_retention_period", [("blocks", Value::u128(2))])],
+		),),
+	);
+	node.client()
+		.await
+		.at_current_block()
+		.await
+		.unwrap()
+		.transactions()
+		.sign_and_submit_then_watch_default(&set_retention, &alice)
+		.await
+		.unwrap()
+		.wait_for_finalized_success()
+		.await
+		.unwrap();
+
+	let dir = tempfile::tempdir().unwrap();
+	let file = dir.path().join("blob.bin");
+	std::fs::write(&file, random_bytes(40_000, 13)).unwrap();
+	let submitted = zerog_json(
+		&node,
+		&[
+			"da",
+			"submit",
+			file.to_str().unwrap(),
+			"--data-shards",
+			"2",
+			"--parity-shards",
+			"2",
+			"--wait",
+			"--timeout",
+			"120",
+		],
+	);
+	let root = submitted["root"].as_str().expect("submit prints the root").to_owned();
+	assert!(submitted["certifiedAt"].as_u64().is_some(), "certified: {submitted}");
+	let rpc = node.rpc().await;
+	let held: Json = rpc.request("da_heldShards", rpc_params![root.as_str()]).await.unwrap();
+	assert_eq!(held["indices"], serde_json::json!([0, 1, 2, 3]), "{held}");
+
+	// The window ends 30 blocks after the submission, the retention 2 blocks later; two sweeps
+	// after that the shards are gone.
+	let deleted = format!("deleted 4 shards of blob {root}");
+	node.wait_until("the retired blob's shards are deleted", BLOCK_TIMEOUT * 3, || {
+		let found = node.log_contains(&deleted);
+		async move { found }
+	})
+	.await;
+	let error = rpc
+		.request::<Json>("da_heldShards", rpc_params![root.as_str()])
+		.await
+		.expect_err("neither the chain nor the node knows the blob");
+	assert!(error.to_string().contains("no pending or certified blob"), "{error}");
 }

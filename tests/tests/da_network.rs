@@ -1,11 +1,13 @@
-//! Data availability on a network of three signer nodes: a 10 MiB blob submitted with the CLI is
-//! certified by the signers' off-chain workers within a few blocks; with one signer down a blob
-//! is still certified and retrievable; a node missing shards rebuilds the blob from the rest; and
-//! a shard with a bad proof is refused.
+//! Data availability on a network of three nodes running six signers (two DA keys each) in two
+//! quorums of three: blobs are certified by both quorums in parallel, each member receiving only
+//! its own shard range; with one node down (one member of each quorum) both quorums still
+//! certify and every blob is still retrievable; a node that lost its shards still serves a blob,
+//! rebuilt from the other members'; a shard with a bad proof, or one another member holds, is
+//! refused.
 //!
-//! Alice's node is the dev chain's only block author; Bob's and Charlie's nodes follow it and run
-//! their off-chain workers on every imported block (`--offchain-worker always`). The three
-//! signers have equal stakes, so any two hold the two thirds a certificate needs.
+//! Alice's node is the dev chain's only block author; the other two follow it and run their
+//! off-chain workers on every imported block (`--offchain-worker always`). The signers have equal
+//! stakes, so two of a quorum's three hold the two thirds a certificate needs.
 
 use std::time::Duration;
 
@@ -47,7 +49,7 @@ async fn follower(name: &str, alice: &Node) -> Node {
 
 /// Puts `signer`'s DA key into `node`'s keystore and registers `signer` with `node`'s RPC over
 /// HTTP as its endpoint; a signer the dev genesis registered already (Alice) only moves its
-/// endpoint there.
+/// endpoint there. A node may run several signers.
 async fn make_signer(node: &Node, submit_via: &Node, signer: &Keypair, suri: &str, genesis: bool) {
 	let () = node
 		.rpc()
@@ -106,8 +108,58 @@ fn fetch_blob(node: &Node, dir: &std::path::Path, root: &str, name: &str) -> Vec
 	std::fs::read(out).unwrap()
 }
 
+/// The shard indices of the blob with `root` that `node` holds (none for a blob it never took).
+async fn held_shards(node: &Node, root: &str) -> Vec<u64> {
+	let held: Result<Json, _> = node.rpc().await.request("da_heldShards", rpc_params![root]).await;
+	held.ok()
+		.and_then(|held| held["indices"].as_array().cloned())
+		.unwrap_or_default()
+		.iter()
+		.filter_map(Json::as_u64)
+		.collect()
+}
+
+/// Submits 1 MiB blobs through `node` until both quorums have certified one; their roots and
+/// bytes. Every push must succeed but those to `down`, the endpoint of a stopped node.
+fn certify_in_both_quorums(
+	node: &Node,
+	dir: &std::path::Path,
+	seed: u64,
+	down: Option<&str>,
+) -> Vec<(String, Vec<u8>)> {
+	let mut certified = [false, false];
+	let mut blobs = Vec::new();
+	for attempt in 0..16 {
+		if certified.iter().all(|done| *done) {
+			break;
+		}
+		// `random_bytes` ignores the seed's lowest bit: distinct odd seeds, distinct blobs.
+		let blob = random_bytes(1 << 20, seed * 1_000 + 2 * attempt + 1);
+		let report = submit_blob(node, dir, &format!("blob-{seed}-{attempt}.bin"), &blob);
+		let quorum = report["quorum"].as_u64().expect("the report names the quorum") as usize;
+		let certified_at = report["certifiedAt"].as_u64().unwrap_or_else(|| panic!("{report}"));
+		let submitted_at = report["blockNumber"].as_u64().unwrap_or_else(|| panic!("{report}"));
+		println!(
+			"1 MiB blob certified by quorum {quorum} of epoch {} {} blocks after submission",
+			report["epoch"],
+			certified_at - submitted_at
+		);
+		// Every member endpoint that is up took its shards: all 48, or without the stopped
+		// member's third.
+		let pushes = report["signers"].as_array().expect("signer reports");
+		let up = |push: &&Json| down.is_none_or(|down| push["endpoint"] != down);
+		assert!(pushes.iter().filter(up).all(|push| push["held"].as_u64().is_some()), "{report}");
+		let held = report["held"].as_u64().unwrap();
+		assert!(held == 48 || (down.is_some() && held == 32), "{report}");
+		certified[quorum] = true;
+		blobs.push((report["root"].as_str().unwrap().to_owned(), blob));
+	}
+	assert!(certified.iter().all(|done| *done), "both quorums certified: {certified:?}");
+	blobs
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn three_signers_certify_and_serve_blobs_through_failures() {
+async fn six_signers_in_two_quorums_certify_in_parallel_and_through_failures() {
 	let alice_node = Node::start(NodeConfig::dev("da-alice"));
 	alice_node.wait_for_best(1, TIMEOUT).await;
 	let bob_node = follower("da-bob", &alice_node).await;
@@ -116,73 +168,127 @@ async fn three_signers_certify_and_serve_blobs_through_failures() {
 		node.wait_until("a peer", TIMEOUT, || async { node.peers().await >= 1 }).await;
 	}
 
-	let (alice, bob, charlie) = (dev::alice(), dev::bob(), dev::charlie());
-	make_signer(&alice_node, &alice_node, &alice, "//Alice", true).await;
-	make_signer(&bob_node, &alice_node, &bob, "//Bob", false).await;
-	make_signer(&charlie_node, &alice_node, &charlie, "//Charlie", false).await;
-	// The next epoch's quorum is drawn from all three.
+	// Six signers: Alice, Dave and Eve on Alice's node, Bob and Ferdie on Bob's, Charlie alone
+	// on his, so stopping Charlie's node stops exactly one member of one quorum.
+	let signers = [
+		(&alice_node, dev::alice(), "//Alice", true),
+		(&alice_node, dev::dave(), "//Dave", false),
+		(&alice_node, dev::eve(), "//Eve", false),
+		(&bob_node, dev::bob(), "//Bob", false),
+		(&bob_node, dev::ferdie(), "//Ferdie", false),
+		(&charlie_node, dev::charlie(), "//Charlie", false),
+	];
+	for (node, signer, suri, genesis) in &signers {
+		make_signer(node, &alice_node, signer, suri, *genesis).await;
+	}
+	// The next epoch draws all six into two quorums of three (`MinQuorumMembers` = 3).
 	let registered_at = alice_node.best_number().await;
 	alice_node.wait_for_best(registered_at + EPOCH_LENGTH + 1, TIMEOUT).await;
 
-	// A 10 MiB blob, submitted with the CLI, reaches every signer and is certified.
+	// Both quorums certify blobs, and every node serves every blob.
 	let dir = tempfile::tempdir().unwrap();
-	let blob = random_bytes(10 << 20, 21);
-	let report = submit_blob(&alice_node, dir.path(), "ten.bin", &blob);
-	let root = report["root"].as_str().expect("the report has the root").to_owned();
-	let certified_at = report["certifiedAt"].as_u64().expect("certified");
-	let submitted_at = report["blockNumber"].as_u64().expect("the inclusion block");
-	let signers = report["signers"].as_array().expect("signer reports");
-	assert_eq!(signers.len(), 3, "every signer got the shards: {report}");
-	// Reported for the benchmark notes: blocks from the submission to the certificate.
-	println!("10 MiB blob certified {} blocks after submission", certified_at - submitted_at);
-	assert!(
-		certified_at - submitted_at <= u64::from(EPOCH_LENGTH),
-		"certified within the window: {report}"
-	);
-	for node in [&alice_node, &bob_node, &charlie_node] {
-		assert!(fetch_blob(node, dir.path(), &root, "back.bin") == blob, "{} serves it", node.name);
+	let blobs = certify_in_both_quorums(&alice_node, dir.path(), 40, None);
+	let nodes = [&alice_node, &bob_node, &charlie_node];
+	for (root, blob) in &blobs {
+		for node in nodes {
+			assert!(
+				fetch_blob(node, dir.path(), root, "back.bin") == *blob,
+				"{} serves it",
+				node.name
+			);
+		}
 	}
 
-	// Charlie's signer goes down: Alice and Bob still hold two thirds of the stake.
-	charlie_node.kill();
-	let small = random_bytes(1 << 20, 22);
-	let report = submit_blob(&alice_node, dir.path(), "one.bin", &small);
-	let small_root = report["root"].as_str().unwrap().to_owned();
-	assert!(report["certifiedAt"].as_u64().is_some(), "certified without Charlie: {report}");
-	assert!(fetch_blob(&bob_node, dir.path(), &small_root, "small.bin") == small);
-
-	// Bob's node loses every data shard and rebuilds the blob from parity alone.
-	let rpc = bob_node.rpc().await;
-	let data_shards = report["dataShards"].as_u64().expect("the report has the coding") as u16;
-	let removed: Json = rpc
-		.request(
-			"da_removeShards",
-			rpc_params![small_root.as_str(), (0..data_shards).collect::<Vec<_>>()],
-		)
-		.await
-		.unwrap();
-	assert_eq!(removed["removed"], u64::from(data_shards));
-	assert!(fetch_blob(&bob_node, dir.path(), &small_root, "rebuilt.bin") == small);
+	// Each member holds only its third: no node holds more shards than it runs members.
+	let (root, blob) = blobs.last().cloned().unwrap();
+	let mut held = Vec::new();
+	for node in nodes {
+		held.push(held_shards(node, &root).await);
+	}
+	assert_eq!(held.iter().map(Vec::len).sum::<usize>(), 48, "{held:?}");
+	assert!(held[1].len() <= 32 && held[2].len() <= 16, "{held:?}");
 
 	// A shard whose bytes do not match its proof is refused and nothing is stored.
-	let held: Json = rpc.request("da_heldShards", rpc_params![small_root.as_str()]).await.unwrap();
-	let index = held["indices"][0].as_u64().unwrap() as u16;
-	let shard: Json =
-		rpc.request("da_getShard", rpc_params![small_root.as_str(), index]).await.unwrap();
+	let holder = (0..3).find(|node| !held[*node].is_empty()).unwrap();
+	let rpc = nodes[holder].rpc().await;
+	let index = held[holder][0];
+	let shard: Json = rpc.request("da_getShard", rpc_params![root.as_str(), index]).await.unwrap();
 	let mut bytes = unhex(shard["shard"].as_str().unwrap());
 	bytes[0] ^= 1;
-	let proof = shard["proof"].as_str().unwrap();
 	let (code, message) = refusal_code(
 		rpc.request(
 			"da_putShards",
 			rpc_params![
-				small_root.as_str(),
-				vec![serde_json::json!({ "index": index, "data": hex(&bytes), "proof": proof })]
+				root.as_str(),
+				vec![
+					serde_json::json!({ "index": index, "data": hex(&bytes), "proof": shard["proof"] })
+				]
 			],
 		)
 		.await,
 	);
 	assert_eq!(code, 6102, "a tampered shard: {message}");
-	let after: Json = rpc.request("da_heldShards", rpc_params![small_root.as_str()]).await.unwrap();
-	assert_eq!(after, held, "the refused shard changed nothing");
+	assert_eq!(
+		held_shards(nodes[holder], &root).await,
+		held[holder],
+		"the refusal changed nothing"
+	);
+
+	// Only members take shards, and only their own: another node refuses this valid shard (a
+	// publisher or a stranger cannot fill a signer's disk with other members' data).
+	let other = (holder + 1) % 3;
+	let (code, message) = refusal_code(
+		nodes[other]
+			.rpc()
+			.await
+			.request::<Json>(
+				"da_putShards",
+				rpc_params![
+					root.as_str(),
+					vec![
+						serde_json::json!({ "index": index, "data": shard["shard"], "proof": shard["proof"] })
+					]
+				],
+			)
+			.await,
+	);
+	assert_eq!(code, 6107, "another member's shard: {message}");
+
+	// A node that loses its shards of a blob still serves it, rebuilt from the other members'
+	// (whichever blob leaves at least k = 16 shards elsewhere).
+	let (loser, root, blob) = {
+		let mut choice = None;
+		for (root, blob) in &blobs {
+			let mut counts = Vec::new();
+			for node in nodes {
+				counts.push(held_shards(node, root).await.len());
+			}
+			if let Some(node) = (0..3).find(|n| counts[*n] > 0 && 48 - counts[*n] >= 16) {
+				choice = Some((node, root.clone(), blob.clone()));
+				break;
+			}
+		}
+		choice.unwrap_or_else(|| (holder, root.clone(), blob.clone()))
+	};
+	let mine = held_shards(nodes[loser], &root).await;
+	let removed: Json = nodes[loser]
+		.rpc()
+		.await
+		.request("da_removeShards", rpc_params![root.as_str(), mine.clone()])
+		.await
+		.unwrap();
+	assert_eq!(removed["removed"], mine.len() as u64);
+	assert!(fetch_blob(nodes[loser], dir.path(), &root, "rebuilt.bin") == blob);
+
+	// Charlie's node goes down: his quorum keeps two of three members, the other all three;
+	// both still certify, and the blobs are served without his shards.
+	charlie_node.kill();
+	let charlie_endpoint = format!("http://127.0.0.1:{}", charlie_node.rpc_port);
+	let blobs = certify_in_both_quorums(&alice_node, dir.path(), 60, Some(&charlie_endpoint));
+	for (root, blob) in &blobs {
+		assert!(
+			fetch_blob(&bob_node, dir.path(), root, "down.bin") == *blob,
+			"served without Charlie"
+		);
+	}
 }

@@ -33,6 +33,20 @@ pub trait DaChain: Send + Sync + 'static {
 	/// The commitment of the pending or certified blob with `root`, if there is one (the
 	/// certified one first: see `DaAttestationsApi::blob_by_root`).
 	fn blob_commitment(&self, root: &H256) -> Result<Option<BlobCommitment>, String>;
+
+	/// The shards of the blob with `commitment` that this node's DA keys (`zgda`) hold as
+	/// members of its quorum: of the blob on chain, or, not submitted yet, of the quorum it
+	/// would get now (staging). `None` when no local key is a member.
+	fn local_shards(&self, commitment: &BlobCommitment) -> Result<Option<LocalShards>, String>;
+}
+
+/// What this node's DA keys hold of one blob.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalShards {
+	/// Whether the blob is on chain (pending or certified); `false` for a staged blob.
+	pub on_chain: bool,
+	/// The shard indices held by the local members, ascending, without repeats.
+	pub indices: Vec<u16>,
 }
 
 /// The chain as of the client's best block: an upload is accepted as soon as its file is in a
@@ -43,11 +57,6 @@ pub struct BestBlock<C> {
 }
 
 impl<C> BestBlock<C> {
-	/// Reads the chain through `client`; no file counts as assigned to this node.
-	pub fn new(client: Arc<C>) -> Self {
-		Self { client, keystore: None }
-	}
-
 	/// Reads the chain through `client`; files assigned to a provider key in `keystore` are
 	/// this node's.
 	pub fn with_keystore(client: Arc<C>, keystore: KeystorePtr) -> Self {
@@ -97,6 +106,39 @@ where
 {
 	fn blob_commitment(&self, root: &H256) -> Result<Option<BlobCommitment>, String> {
 		blob_commitment_at(&*self.client, self.client.info().best_hash, root)
+	}
+
+	fn local_shards(&self, commitment: &BlobCommitment) -> Result<Option<LocalShards>, String> {
+		let Some(keystore) = &self.keystore else { return Ok(None) };
+		let local: Vec<AccountId> = keystore
+			.sr25519_public_keys(pallet_da_attestations::KEY_TYPE)
+			.into_iter()
+			.map(|key| AccountId::from(key.0))
+			.collect();
+		if local.is_empty() {
+			return Ok(None);
+		}
+		let at = self.client.info().best_hash;
+		let on_chain = blob_at(&*self.client, at, commitment)?.is_some();
+		let Some(assignment) =
+			self.client.runtime_api().shard_holders(at, *commitment).map_err(|error| {
+				format!("runtime API shard_holders failed at block {at:?}: {error}")
+			})?
+		else {
+			return Ok(None);
+		};
+		let mut indices: Vec<u16> = assignment
+			.holders
+			.iter()
+			.filter(|holder| local.contains(&holder.account))
+			.flat_map(|holder| holder.first_shard..holder.end_shard)
+			.collect();
+		if indices.is_empty() {
+			return Ok(None);
+		}
+		indices.sort_unstable();
+		indices.dedup();
+		Ok(Some(LocalShards { on_chain, indices }))
 	}
 }
 

@@ -1,12 +1,20 @@
 //! `da_*`: shards of erasure-coded blobs pushed to this node (a DA signer), served back one by
 //! one, as random samples or as the rebuilt blob.
 //!
-//! Shards are accepted only for a blob that is pending or certified in the node's best block, and
-//! only if every shard of the call verifies against that blob's commitment: one bad shard refuses
-//! the whole call and nothing is stored. Reads are served from the node's [`DataStore`], which
-//! keeps the commitment next to the shards.
+//! Shards are accepted only from the shard ranges that this node's DA keys hold as members of
+//! the blob's quorum (`DaAttestationsApi::shard_holders`), and only if every shard of the call
+//! verifies against the blob's commitment: one bad or foreign shard refuses the whole call and
+//! nothing is stored. A blob is pending or certified in the node's best block, or *staged*: not
+//! submitted yet, for the quorum it would get now, so a publisher can push before it submits.
+//! Staged shards are capped ([`STAGING_LIMIT_BYTES`] per [`STAGING_WINDOW`]) since nobody has
+//! paid for them yet; the data pruning deletes those whose blob never appears. Reads are served
+//! from the node's [`DataStore`], which keeps the commitment next to the shards.
 
-use std::sync::Arc;
+use std::{
+	collections::HashMap,
+	sync::{Arc, Mutex},
+	time::{Duration, Instant},
+};
 
 use codec::{DecodeAll, Encode};
 use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned, Extensions};
@@ -21,7 +29,7 @@ use zerog_primitives::{
 	hex::{decode_hex, parse_h256, to_prefixed_hex},
 };
 
-use super::chain::DaChain;
+use super::chain::{DaChain, LocalShards};
 use crate::data_store::{DataStore, StoreError, StoredBlob};
 
 /// Log target of the DA data plane.
@@ -36,6 +44,16 @@ pub const MAX_SHARDS_PER_CALL: usize = MAX_TOTAL_SHARDS as usize;
 /// leave less than 1e-15), and a shard of a 32 MiB blob is about 64 KiB of hex: any stranger may
 /// call this, so one answer stays a few MiB, not the whole blob three times over.
 pub const MAX_SAMPLES_PER_CALL: usize = 64;
+
+/// Most bytes of shards of blobs not on chain yet (staged) accepted per [`STAGING_WINDOW`]:
+/// enough to stage a few of the largest blobs' ranges, bounded because a stranger pays nothing
+/// to stage.
+pub const STAGING_LIMIT_BYTES: u64 = 512 * 1024 * 1024;
+
+/// How long staged bytes count against [`STAGING_LIMIT_BYTES`]: about the time a publisher
+/// needs to submit after staging, and well below the data pruning's two sweeps, which delete
+/// what was never submitted.
+pub const STAGING_WINDOW: Duration = Duration::from_secs(600);
 
 /// Why a DA RPC call was refused; each maps to its own JSON-RPC error code.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,6 +72,12 @@ pub enum DaRpcError {
 	NotEnoughShards(String),
 	/// 6106: the data store or the chain state could not be read or written.
 	Store(String),
+	/// 6107: no DA key of this node holds these shards in the blob's quorum (push them to the
+	/// members `DaAttestationsApi::shard_holders` names).
+	NotAssigned(String),
+	/// 6108: the staging allowance for blobs not on chain yet is used up; submit the blob, then
+	/// push again.
+	StagingFull(String),
 }
 
 impl DaRpcError {
@@ -66,6 +90,8 @@ impl DaRpcError {
 			Self::NotStored(_) => 6104,
 			Self::NotEnoughShards(_) => 6105,
 			Self::Store(_) => 6106,
+			Self::NotAssigned(_) => 6107,
+			Self::StagingFull(_) => 6108,
 		}
 	}
 
@@ -80,7 +106,9 @@ impl DaRpcError {
 			| Self::InvalidParams(message)
 			| Self::NotStored(message)
 			| Self::NotEnoughShards(message)
-			| Self::Store(message) => message.clone(),
+			| Self::Store(message)
+			| Self::NotAssigned(message)
+			| Self::StagingFull(message) => message.clone(),
 		}
 	}
 }
@@ -106,6 +134,20 @@ pub struct ShardInput {
 	pub data: String,
 	/// SCALE-encoded `ShardProof`, hex.
 	pub proof: String,
+}
+
+/// The size and coding of a blob, which with its root make its commitment: `da_putShards`
+/// takes it so a blob not on chain yet can be staged, and so a blob is never confused with
+/// another one that shares its root.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlobShapeParam {
+	/// Size of the blob in bytes.
+	pub size_bytes: u32,
+	/// `k`.
+	pub data_shards: u16,
+	/// `m`.
+	pub parity_shards: u16,
 }
 
 /// Result of `da_putShards`.
@@ -180,10 +222,16 @@ pub struct RemovedShards {
 /// The DA data-plane JSON-RPC methods.
 #[rpc(server, namespace = "da")]
 pub trait DaApi {
-	/// Stores shards of the blob with `root` if every one verifies against its commitment on
-	/// chain; at most 1024 per call, all or nothing.
+	/// Stores shards of the blob with `root` (and `shape`, if given; else the blob on chain with
+	/// that root) if every one verifies against its commitment and is held by one of this
+	/// node's DA keys in the blob's quorum; at most 1024 per call, all or nothing.
 	#[method(name = "putShards", blocking)]
-	fn put_shards(&self, root: String, shards: Vec<ShardInput>) -> RpcResult<StoredShards>;
+	fn put_shards(
+		&self,
+		root: String,
+		shards: Vec<ShardInput>,
+		shape: Option<BlobShapeParam>,
+	) -> RpcResult<StoredShards>;
 
 	/// A held shard and its proof.
 	#[method(name = "getShard", blocking)]
@@ -215,17 +263,45 @@ pub struct DaRpc<Chain> {
 	/// Whether unsafe methods are allowed when the RPC server did not say per connection (it
 	/// does for every connection it serves, through the `DenyUnsafe` extension).
 	unsafe_allowed: bool,
+	/// Bytes of staged shards accepted lately, by root, with when they were first accepted.
+	staged: Mutex<HashMap<H256, (Instant, u64)>>,
+	/// Most staged bytes per [`STAGING_WINDOW`]: [`STAGING_LIMIT_BYTES`].
+	staging_limit: u64,
 }
 
 impl<Chain: DaChain> DaRpc<Chain> {
 	/// Serves shards of `store`, checked against `chain`; `unsafe_allowed` is the node's
 	/// `--rpc-methods` decision, used where a call carries no per-connection one.
 	pub fn new(chain: Chain, store: Arc<DataStore>, unsafe_allowed: bool) -> Self {
-		Self { chain, store, unsafe_allowed }
+		Self {
+			chain,
+			store,
+			unsafe_allowed,
+			staged: Mutex::new(HashMap::new()),
+			staging_limit: STAGING_LIMIT_BYTES,
+		}
+	}
+
+	/// The same RPC with another staging allowance (tests).
+	#[cfg(test)]
+	pub fn with_staging_limit(mut self, bytes: u64) -> Self {
+		self.staging_limit = bytes;
+		self
+	}
+
+	/// `da_putShards` of a blob on chain, found by its root.
+	#[cfg(test)]
+	pub fn put(&self, root: &str, shards: &[ShardInput]) -> Result<StoredShards, DaRpcError> {
+		self.put_with(root, shards, None)
 	}
 
 	/// `da_putShards` without the JSON-RPC error conversion.
-	pub fn put(&self, root: &str, shards: &[ShardInput]) -> Result<StoredShards, DaRpcError> {
+	pub fn put_with(
+		&self,
+		root: &str,
+		shards: &[ShardInput],
+		shape: Option<BlobShapeParam>,
+	) -> Result<StoredShards, DaRpcError> {
 		let root = root_param(root)?;
 		if shards.is_empty() {
 			return Err(DaRpcError::InvalidParams(format!(
@@ -240,9 +316,34 @@ impl<Chain: DaChain> DaRpc<Chain> {
 				hex_root(&root)
 			)));
 		}
-		let commitment = self.commitment(&root)?.ok_or(DaRpcError::UnknownBlob(root))?;
+		let commitment = match shape {
+			Some(shape) => BlobCommitment {
+				root,
+				size_bytes: shape.size_bytes,
+				data_shards: shape.data_shards,
+				parity_shards: shape.parity_shards,
+			},
+			None => self.commitment(&root)?.ok_or(DaRpcError::UnknownBlob(root))?,
+		};
+		commitment.validate().map_err(|error| {
+			DaRpcError::InvalidParams(format!("blob {}: {error}", hex_root(&root)))
+		})?;
+		let local =
+			self.chain.local_shards(&commitment).map_err(DaRpcError::Store)?.ok_or_else(|| {
+				DaRpcError::NotAssigned(format!(
+					"no DA key of this node is a member of the quorum of blob {} (pending, \
+					 certified, or the one it would get if submitted now): push its shards to the \
+					 members DaAttestationsApi::shard_holders names",
+					hex_root(&root)
+				))
+			})?;
 		let decoded = decode_shards(&root, shards)?;
 		verify_shards(&commitment, &decoded)?;
+		check_assigned(&commitment, &local, &decoded)?;
+		if !local.on_chain {
+			let bytes = decoded.iter().map(|(_, data, _)| data.len() as u64).sum();
+			self.admit_staged(&root, bytes)?;
+		}
 
 		let put = self.store.put_shards(&commitment, decoded)?;
 		if put.newly_stored > 0 {
@@ -404,6 +505,26 @@ impl<Chain: DaChain> DaRpc<Chain> {
 		}
 	}
 
+	/// Counts `bytes` of staged shards of the blob with `root` against
+	/// [`STAGING_LIMIT_BYTES`], or refuses them.
+	fn admit_staged(&self, root: &H256, bytes: u64) -> Result<(), DaRpcError> {
+		let mut staged = self.staged.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		let now = Instant::now();
+		staged.retain(|_, (since, _)| now.duration_since(*since) < STAGING_WINDOW);
+		let used: u64 = staged.values().map(|(_, bytes)| *bytes).sum();
+		if used.saturating_add(bytes) > self.staging_limit {
+			return Err(DaRpcError::StagingFull(format!(
+				"{used} bytes of shards of blobs not on chain are staged here, {bytes} more would \
+				 pass the limit of {}: submit blob {} first, then push its shards",
+				self.staging_limit,
+				hex_root(root)
+			)));
+		}
+		let entry = staged.entry(*root).or_insert((now, 0));
+		entry.1 = entry.1.saturating_add(bytes);
+		Ok(())
+	}
+
 	/// The commitment of the blob with `root` on chain.
 	fn commitment(&self, root: &H256) -> Result<Option<BlobCommitment>, DaRpcError> {
 		self.chain.blob_commitment(root).map_err(DaRpcError::Store)
@@ -431,8 +552,13 @@ fn refused(method: &str, error: DaRpcError) -> ErrorObjectOwned {
 }
 
 impl<Chain: DaChain> DaApiServer for DaRpc<Chain> {
-	fn put_shards(&self, root: String, shards: Vec<ShardInput>) -> RpcResult<StoredShards> {
-		self.put(&root, &shards).map_err(|error| refused("putShards", error))
+	fn put_shards(
+		&self,
+		root: String,
+		shards: Vec<ShardInput>,
+		shape: Option<BlobShapeParam>,
+	) -> RpcResult<StoredShards> {
+		self.put_with(&root, &shards, shape).map_err(|error| refused("putShards", error))
 	}
 
 	fn get_shard(&self, root: String, index: u64) -> RpcResult<ShardWithProof> {
@@ -525,6 +651,37 @@ pub fn decode_shards(
 		decoded.push((index, data, proof));
 	}
 	Ok(decoded)
+}
+
+/// Refuses the call if a shard is not one of those the local DA keys hold.
+fn check_assigned(
+	commitment: &BlobCommitment,
+	local: &LocalShards,
+	shards: &[(u16, Vec<u8>, ShardProof)],
+) -> Result<(), DaRpcError> {
+	match shards.iter().find(|(index, _, _)| local.indices.binary_search(index).is_err()) {
+		Some((index, _, _)) => Err(DaRpcError::NotAssigned(format!(
+			"shard {index} of blob {} is held by other members of its quorum; this node's DA keys \
+			 hold shards {}",
+			hex_root(&commitment.root),
+			ranges(&local.indices)
+		))),
+		None => Ok(()),
+	}
+}
+
+/// Ascending indices as ranges, `0-3, 7`, for messages.
+fn ranges(indices: &[u16]) -> String {
+	let mut parts: Vec<String> = Vec::new();
+	let mut iter = indices.iter().copied().peekable();
+	while let Some(start) = iter.next() {
+		let mut end = start;
+		while iter.peek() == Some(&end.saturating_add(1)) {
+			end = iter.next().unwrap_or(end);
+		}
+		parts.push(if start == end { start.to_string() } else { format!("{start}-{end}") });
+	}
+	parts.join(", ")
 }
 
 /// Checks every shard against `commitment`; the first that fails refuses them all.

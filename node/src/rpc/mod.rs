@@ -75,11 +75,17 @@ where
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(
-		StorageRpc::new(BestBlock::with_keystore(client.clone(), keystore), data_store.clone())
-			.with_data_port(data_port)
+		StorageRpc::new(
+			BestBlock::with_keystore(client.clone(), keystore.clone()),
+			data_store.clone(),
+		)
+		.with_data_port(data_port)
+		.into_rpc(),
+	)?;
+	module.merge(
+		DaRpc::new(BestBlock::with_keystore(client, keystore), data_store, unsafe_rpc_allowed)
 			.into_rpc(),
 	)?;
-	module.merge(DaRpc::new(BestBlock::new(client), data_store, unsafe_rpc_allowed).into_rpc())?;
 
 	Ok(module)
 }

@@ -260,6 +260,19 @@ mod tests {
 			per_quorum[assign_quorum(&seed, &i.encode(), 4) as usize] += 1;
 		}
 		assert!(per_quorum.iter().all(|n| (60..=140).contains(n)), "{per_quorum:?}");
+		// Real commitments, as the pallet encodes them, spread as well.
+		let zeros = (0u8..200)
+			.filter(|i| {
+				let commitment = zerog_primitives::da::BlobCommitment {
+					root: polkadot_sdk::sp_core::H256::repeat_byte(*i),
+					size_bytes: 1 << 20,
+					data_shards: 16,
+					parity_shards: 32,
+				};
+				assign_quorum(&seed, &commitment.encode(), 2) == 0
+			})
+			.count();
+		assert!((70..=130).contains(&zeros), "{zeros} of 200 in quorum 0");
 		// Another epoch's seed moves blobs.
 		let moved = (0u32..100)
 			.filter(|i| {

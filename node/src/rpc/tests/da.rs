@@ -4,10 +4,10 @@ use codec::Encode;
 use jsonrpsee::RpcModule;
 use sc_rpc_api::DenyUnsafe;
 use serde_json::{json, Value};
-use zerog_primitives::da::{encode_blob, verify_shard, EncodedBlob};
+use zerog_primitives::da::{encode_blob, verify_shard, BlobCommitment, EncodedBlob};
 
 use super::{block_on, bytes, error_code, open_store, MockChain};
-use crate::rpc::da::{DaApiServer, DaRpc, ShardInput};
+use crate::rpc::da::{BlobShapeParam, DaApiServer, DaRpc, ShardInput};
 use zerog_primitives::hex::{decode_hex, to_prefixed_hex};
 
 /// Data shards of the test blob.
@@ -88,6 +88,84 @@ fn refuses_shards_of_a_blob_the_chain_does_not_know() {
 	assert_eq!(rpc.held(&root(&encoded)).unwrap_err().code(), 6101);
 	assert_eq!(rpc.shard(&root(&encoded), 0).unwrap_err().code(), 6101);
 	assert_eq!(rpc.blob(&root(&encoded)).unwrap_err().code(), 6101);
+}
+
+/// The shape parameter of `encoded`'s blob.
+fn shape(encoded: &EncodedBlob) -> BlobShapeParam {
+	BlobShapeParam {
+		size_bytes: encoded.commitment.size_bytes,
+		data_shards: encoded.commitment.data_shards,
+		parity_shards: encoded.commitment.parity_shards,
+	}
+}
+
+/// Only quorum members accept shards, and only of their own range: a publisher (or a stranger)
+/// cannot make a signer store shards another member holds.
+#[test]
+fn refuses_shards_held_by_other_members_of_the_quorum() {
+	let (_dir, store) = open_store();
+	let (_, encoded) = test_blob();
+	let chain = MockChain { local_indices: Some(vec![0, 1, 2]), ..chain(&encoded) };
+	let rpc = DaRpc::new(chain, store, false);
+	let root = root(&encoded);
+	assert_eq!(rpc.put(&root, &inputs(&encoded, [0, 2])).unwrap().held, 2);
+	let error = rpc.put(&root, &inputs(&encoded, [1, 3])).unwrap_err();
+	assert_eq!(error.code(), 6107);
+	assert!(error.message().contains("shard 3") && error.message().contains("0-2"), "{error:?}");
+	assert_eq!(rpc.held(&root).unwrap().indices, vec![0, 2], "nothing of the refused call");
+}
+
+/// A blob whose quorum (on chain, or the one it would get now) has no DA key of this node is
+/// refused whole.
+#[test]
+fn refuses_blobs_of_quorums_without_a_local_key() {
+	let (_dir, store) = open_store();
+	let (_, encoded) = test_blob();
+	let chain = MockChain { local_indices: Some(Vec::new()), ..chain(&encoded) };
+	let rpc = DaRpc::new(chain, store, false);
+	let error = rpc.put(&root(&encoded), &inputs(&encoded, [0])).unwrap_err();
+	assert_eq!(error.code(), 6107);
+	assert!(error.message().contains("shard_holders"), "{error:?}");
+	// Not on chain and not staged here either: the shape alone does not make it acceptable.
+	let (_dir, store) = open_store();
+	let rpc = DaRpc::new(MockChain::default(), store, false);
+	let error = rpc.put_with(&root(&encoded), &inputs(&encoded, [0]), Some(shape(&encoded)));
+	assert_eq!(error.unwrap_err().code(), 6107);
+}
+
+/// Shards of a blob not submitted yet are accepted for the quorum it would get (staging), up to
+/// the staging allowance; a blob on chain is not counted against it.
+#[test]
+fn stages_shards_of_a_blob_not_on_chain_up_to_the_limit() {
+	let (_dir, store) = open_store();
+	let (_, encoded) = test_blob();
+	let (_, other) = {
+		let blob = bytes(1000, 9);
+		(blob.clone(), encode_blob(&blob, K, M).unwrap())
+	};
+	let shard_len = encoded.shards[0].len() as u64;
+	let chain =
+		MockChain { staged_here: vec![encoded.commitment, other.commitment], ..Default::default() };
+	let rpc = DaRpc::new(chain, store, false).with_staging_limit(3 * shard_len);
+	// Without the shape the node cannot tell which blob the root is.
+	assert_eq!(rpc.put(&root(&encoded), &inputs(&encoded, [0])).unwrap_err().code(), 6101);
+	let staged = rpc.put_with(&root(&encoded), &inputs(&encoded, [0, 1]), Some(shape(&encoded)));
+	assert_eq!(staged.unwrap().held, 2);
+	let error =
+		rpc.put_with(&root(&other), &inputs(&other, [0, 1]), Some(shape(&other))).unwrap_err();
+	assert_eq!(error.code(), 6108);
+	assert!(error.message().contains("submit blob"), "{error:?}");
+	assert!(rpc.put_with(&root(&other), &inputs(&other, [0]), Some(shape(&other))).is_ok());
+	// A wrong shape for the root verifies nothing.
+	let wrong = BlobShapeParam { size_bytes: 999, ..shape(&encoded) };
+	let (_dir, store) = open_store();
+	let chain = MockChain {
+		staged_here: vec![BlobCommitment { size_bytes: 999, ..encoded.commitment }],
+		..Default::default()
+	};
+	let rpc = DaRpc::new(chain, store, false);
+	let error = rpc.put_with(&root(&encoded), &inputs(&encoded, [0]), Some(wrong)).unwrap_err();
+	assert!([6102, 6103].contains(&error.code()), "{error:?}");
 }
 
 #[test]
@@ -262,10 +340,23 @@ fn json_rpc_methods_take_the_documented_names() {
 		.unwrap();
 		let stored: Value = module.call("da_putShards", (&root, shards)).await.unwrap();
 		assert_eq!(stored["held"], json!(2));
+		// The optional third parameter names the blob's shape.
+		let shape = json!({ "sizeBytes": 1000, "dataShards": K, "parityShards": M });
+		let more = serde_json::to_value(
+			inputs(&encoded, [2])
+				.into_iter()
+				.map(
+					|shard| json!({ "index": shard.index, "data": shard.data, "proof": shard.proof }),
+				)
+				.collect::<Vec<_>>(),
+		)
+		.unwrap();
+		let stored: Value = module.call("da_putShards", (&root, more, shape)).await.unwrap();
+		assert_eq!(stored["held"], json!(3));
 		let shard: Value = module.call("da_getShard", (&root, 1u16)).await.unwrap();
 		assert_eq!(shard["proof"], json!(to_prefixed_hex(&encoded.proofs[1].encode())));
 		let samples: Value = module.call("da_sample", (&root, 1u32)).await.unwrap();
-		assert_eq!(samples["held"], json!(2));
+		assert_eq!(samples["held"], json!(3));
 		let error = module.call::<_, Value>("da_getBlob", [&root]).await.unwrap_err();
 		assert_eq!(error_code(error), 6105);
 	});

@@ -142,6 +142,7 @@ fn fuzz_storage_and_da_rpc_parameters() {
 		files: vec![chain_file(3, tree.root(), file.len() as u64)],
 		blobs: vec![blob.commitment],
 		assigned_elsewhere: vec![],
+		..Default::default()
 	};
 	let fixture = Fixture { file, tree, blob };
 	let (_dir, store) = open_store();

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use polkadot_sdk::sp_core::H256;
 use zerog_primitives::{da::BlobCommitment, AccountId};
 
-use super::chain::{ChainFile, DaChain, StorageChain};
+use super::chain::{ChainFile, DaChain, LocalShards, StorageChain};
 use crate::data_store::DataStore;
 
 /// A chain that knows a fixed set of live files and blobs.
@@ -20,6 +20,10 @@ pub(crate) struct MockChain {
 	pub(crate) blobs: Vec<BlobCommitment>,
 	/// Live files that are not assigned to this node's providers (every other one is).
 	pub(crate) assigned_elsewhere: Vec<(H256, u64)>,
+	/// Blobs not on chain whose would-be quorum has this node's DA key (staging).
+	pub(crate) staged_here: Vec<BlobCommitment>,
+	/// The shard indices this node's DA keys hold of every blob; `None`: all of them.
+	pub(crate) local_indices: Option<Vec<u16>>,
 }
 
 impl StorageChain for MockChain {
@@ -36,6 +40,16 @@ impl StorageChain for MockChain {
 impl DaChain for MockChain {
 	fn blob_commitment(&self, root: &H256) -> Result<Option<BlobCommitment>, String> {
 		Ok(self.blobs.iter().find(|blob| blob.root == *root).copied())
+	}
+
+	fn local_shards(&self, commitment: &BlobCommitment) -> Result<Option<LocalShards>, String> {
+		let on_chain = self.blobs.contains(commitment);
+		if !on_chain && !self.staged_here.contains(commitment) {
+			return Ok(None);
+		}
+		let indices =
+			self.local_indices.clone().unwrap_or_else(|| (0..commitment.total_shards()).collect());
+		Ok((!indices.is_empty()).then_some(LocalShards { on_chain, indices }))
 	}
 }
 

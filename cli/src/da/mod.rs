@@ -1,6 +1,9 @@
-//! `zerog da`: publish a blob (erasure-code it, commit it on chain, push its shards to the node
-//! and to every registered signer), fetch one back verified, and sample random shards to gain
+//! `zerog da`: publish a blob (erasure-code it, push each member of its quorum the shards it
+//! holds, commit it on chain), fetch one back verified, and sample random shards to gain
 //! confidence that a blob is available without downloading it.
+
+mod dispersal;
+mod holders;
 
 use crate::{
 	chain::{keypair_from_suri, Chain},
@@ -10,7 +13,9 @@ use crate::{
 	rpc::{NodeRpc, RpcError, ShardUpload, MAX_SHARDS_PER_PUT},
 };
 use codec::{Decode, Encode};
-use futures::{stream, StreamExt};
+use dispersal::{disperse, PushReport};
+use futures::{future::join_all, stream, StreamExt};
+use holders::{shard_holders, BlobAssignmentView, ShardSources};
 use rand::seq::index;
 use std::{
 	io::Write,
@@ -18,8 +23,9 @@ use std::{
 	time::{Duration, Instant},
 };
 use subxt::dynamic::{self, Value};
+use subxt_signer::sr25519::Keypair;
 use zerog_primitives::{
-	da::{decode_blob, encode_blob, verify_shard, BlobCommitment, ShardProof, MAX_BLOB_SIZE},
+	da::{decode_blob, encode_blob, BlobCommitment, ShardProof, MAX_BLOB_SIZE},
 	Hash,
 };
 
@@ -162,30 +168,6 @@ pub fn batches(shards: Vec<ShardUpload>, max_bytes: usize) -> Vec<Vec<ShardUploa
 	batches
 }
 
-/// Pushes every batch to `rpc`; how many shards of the blob it holds afterwards.
-async fn push_batches(
-	rpc: &NodeRpc,
-	root: &Hash,
-	batches: &[Vec<ShardUpload>],
-	visible: bool,
-) -> Result<u32, RpcError> {
-	let total: usize = batches.iter().flatten().map(ShardUpload::json_len).sum();
-	let bar = bytes_bar("shards", total as u64, 0, visible);
-	let mut held = 0;
-	for batch in batches {
-		match rpc.put_shards(root, batch).await {
-			Ok(receipt) => held = receipt.held,
-			Err(error) => {
-				bar.abandon();
-				return Err(error);
-			},
-		}
-		bar.inc(batch.iter().map(ShardUpload::json_len).sum::<usize>() as u64);
-	}
-	bar.finish_and_clear();
-	Ok(held)
-}
-
 /// What `zerog da submit` was asked to do.
 pub struct SubmitOptions {
 	/// The blob.
@@ -225,52 +207,59 @@ fn read_blob(path: &Path) -> Result<Vec<u8>, CliError> {
 	std::fs::read(path).map_err(|error| CliError::io(path, "reading", error))
 }
 
-/// `zerog da submit`.
-pub async fn submit(rpc_url: &str, options: SubmitOptions) -> Result<(), CliError> {
-	let signer = keypair_from_suri(&options.suri)?;
-	let blob = read_blob(&options.file)?;
-	let encoded =
-		encode_blob(&blob, options.data_shards, options.parity_shards).map_err(|error| {
-			CliError::Input(format!("cannot encode {}: {error}", options.file.display()))
-		})?;
-	drop(blob);
+/// How to publish a blob.
+#[derive(Clone, Copy, Debug)]
+pub struct PublishOptions {
+	/// Namespace (rollup or application id).
+	pub namespace: u32,
+	/// `k`.
+	pub data_shards: u16,
+	/// `m`.
+	pub parity_shards: u16,
+	/// Wait for certification, at most this long.
+	pub wait: Option<Duration>,
+	/// Draw a progress bar of the shard pushes on stderr.
+	pub progress: bool,
+}
+
+/// What publishing a blob did.
+#[derive(Clone, Debug)]
+pub struct Published {
+	/// The blob's commitment.
+	pub commitment: BlobCommitment,
+	/// Bytes of each shard.
+	pub shard_bytes: usize,
+	/// The submission, or `None` if the commitment was on chain already.
+	pub included: Option<crate::chain::Included>,
+	/// The id the chain had for the commitment when it was already there.
+	pub already_submitted: Option<u64>,
+	/// The blob's quorum.
+	pub assignment: BlobAssignmentView,
+	/// One report per member endpoint: what the last push to it did.
+	pub reports: Vec<PushReport>,
+	/// Distinct shards the quorum's members took.
+	pub held: u32,
+	/// The certifying block, when waited for.
+	pub certified_at: Option<u32>,
+}
+
+/// Publishes `blob`: encodes it, pushes each member of the quorum it will get its own shards
+/// (staging), submits the commitment signed by `signer` unless it is on chain already, pushes
+/// again where needed, and with `options.wait` waits for the certificate. Prints nothing but the
+/// progress bar: the `zerog da submit` command and `zerog-da-server` report in their own ways.
+pub async fn publish(
+	rpc_url: &str,
+	signer: &Keypair,
+	blob: &[u8],
+	options: PublishOptions,
+) -> Result<Published, CliError> {
+	let encoded = encode_blob(blob, options.data_shards, options.parity_shards)
+		.map_err(|error| CliError::Input(format!("cannot encode the blob: {error}")))?;
 	let commitment = encoded.commitment;
 	let root = commitment.root;
 	let shard_bytes = encoded.shards.first().map_or(0, Vec::len);
-	if !options.json {
-		println!("root {}", hexstr::root(&root));
-		println!(
-			"size {} bytes, {} data + {} parity shards of {shard_bytes} bytes",
-			commitment.size_bytes, commitment.data_shards, commitment.parity_shards
-		);
-	}
-
 	let rpc = NodeRpc::connect(rpc_url).await?;
 	let chain = Chain::connect(rpc_url).await?;
-	let included = match blob_of(&rpc, &commitment).await? {
-		Some(summary) => {
-			if !options.json {
-				println!("already submitted as blob #{}: not submitting again", summary.id);
-			}
-			None
-		},
-		None => {
-			let call = dynamic::tx(
-				"DaAttestations",
-				"submit_blob",
-				(commitment_value(&commitment), options.namespace),
-			);
-			let included =
-				chain.submit_and_wait(&rpc, "DaAttestations.submit_blob", &call, &signer).await?;
-			if !options.json {
-				let number =
-					included.block_number.map(|number| format!("#{number} ")).unwrap_or_default();
-				println!("submitted in block {number}({})", included.block_hash);
-			}
-			Some(included)
-		},
-	};
-
 	let uploads: Vec<ShardUpload> = encoded
 		.shards
 		.iter()
@@ -282,74 +271,176 @@ pub async fn submit(rpc_url: &str, options: SubmitOptions) -> Result<(), CliErro
 		})
 		.collect();
 	drop(encoded);
-	let batches = batches(uploads, MAX_PUT_BYTES);
-	let held = push_batches(&rpc, &root, &batches, !options.json).await?;
-	if !options.json {
-		println!("{rpc_url} holds {held} of {} shards", commitment.total_shards());
-	}
+	let total_bytes: u64 = uploads.iter().map(|upload| upload.json_len() as u64).sum();
+	let bar = bytes_bar("shards", total_bytes, 0, options.progress);
 
-	// Every registered signer gets the shards too; one that cannot be reached only costs a
-	// warning, since the quorum needs 2/3 of the stake, not every member.
-	let endpoints = match chain.da_signer_endpoints().await {
-		Ok(endpoints) => endpoints,
-		Err(error) => {
-			eprintln!("warning: {error}; pushing to no signer");
-			Vec::new()
+	// Stage first: the members of the quorum the blob will get take its shards before the
+	// submission, so its attestation window is not spent waiting for them.
+	let on_chain = blob_of(&rpc, &commitment).await?;
+	let mut reports: Vec<PushReport> = Vec::new();
+	let mut staged_for = None;
+	if on_chain.is_none() {
+		if let Some(assignment) = shard_holders(&rpc, &commitment).await? {
+			reports =
+				disperse(&commitment, &assignment, &uploads, |_, _| false, rpc_url, &bar).await;
+			staged_for = Some((assignment.epoch, assignment.quorum));
+		}
+	}
+	let already_submitted = on_chain.as_ref().map(|summary| summary.id);
+	let included = match on_chain {
+		Some(_) => None,
+		None => {
+			let call = dynamic::tx(
+				"DaAttestations",
+				"submit_blob",
+				(commitment_value(&commitment), options.namespace),
+			);
+			Some(chain.submit_and_wait(&rpc, "DaAttestations.submit_blob", &call, signer).await?)
 		},
 	};
-	let mut signer_reports = Vec::new();
-	let mut seen = vec![rpc_url.to_owned()];
-	for endpoint in endpoints {
-		if seen.contains(&endpoint) {
-			continue;
-		}
-		seen.push(endpoint.clone());
-		let outcome = match NodeRpc::connect(&endpoint).await {
-			Ok(signer_rpc) => push_batches(&signer_rpc, &root, &batches, false).await,
-			Err(error) => Err(error),
-		};
-		match outcome {
-			Ok(held) => {
-				if !options.json {
-					println!("signer {endpoint} holds {held} shards");
-				}
-				signer_reports.push(serde_json::json!({ "endpoint": endpoint, "held": held }));
-			},
-			Err(error) => {
-				eprintln!("warning: skipping signer {endpoint}: {error}");
-				signer_reports
-					.push(serde_json::json!({ "endpoint": endpoint, "error": error.to_string() }));
-			},
-		}
+
+	// Then push whatever the blob's quorum on chain does not hold yet: everything if the
+	// epoch turned between staging and inclusion, else only the pushes that failed.
+	let assignment = shard_holders(&rpc, &commitment).await?.ok_or_else(|| {
+		CliError::Chain(format!(
+			"blob {} is on chain but its quorum is gone: it expired or retired",
+			hexstr::root(&root)
+		))
+	})?;
+	if staged_for != Some((assignment.epoch, assignment.quorum)) {
+		reports.clear();
 	}
-
-	let certified_at = if options.wait {
-		let at = wait_certified(&rpc, &commitment, options.timeout).await?;
-		if !options.json {
-			println!("certified in block #{at}");
-		}
-		Some(at)
-	} else {
-		None
+	let done: Vec<(String, Vec<u16>)> = reports
+		.iter()
+		.filter(|report| report.outcome.is_ok())
+		.map(|report| (report.endpoint.clone(), report.shards.clone()))
+		.collect();
+	let retried = disperse(
+		&commitment,
+		&assignment,
+		&uploads,
+		|endpoint, shards| done.iter().any(|(e, s)| e == endpoint && s == shards),
+		rpc_url,
+		&bar,
+	)
+	.await;
+	reports.retain(|report| report.outcome.is_ok());
+	reports.extend(retried);
+	bar.finish_and_clear();
+	let held = held_by_quorum(&assignment, &reports);
+	let certified_at = match options.wait {
+		Some(timeout) => Some(wait_certified(&rpc, &commitment, timeout).await?),
+		None => None,
 	};
+	Ok(Published {
+		commitment,
+		shard_bytes,
+		included,
+		already_submitted,
+		assignment,
+		reports,
+		held,
+		certified_at,
+	})
+}
 
+/// `zerog da submit`.
+pub async fn submit(rpc_url: &str, options: SubmitOptions) -> Result<(), CliError> {
+	let signer = keypair_from_suri(&options.suri)?;
+	let blob = read_blob(&options.file)?;
+	let publish_options = PublishOptions {
+		namespace: options.namespace,
+		data_shards: options.data_shards,
+		parity_shards: options.parity_shards,
+		wait: options.wait.then_some(options.timeout),
+		progress: !options.json,
+	};
+	let published =
+		publish(rpc_url, &signer, &blob, publish_options).await.map_err(|error| match error {
+			CliError::Input(reason) => {
+				CliError::Input(format!("{}: {reason}", options.file.display()))
+			},
+			other => other,
+		})?;
+	drop(blob);
+	let commitment = published.commitment;
 	if options.json {
+		let included = published.included.as_ref();
 		let output = serde_json::json!({
-			"root": hexstr::root(&root),
+			"root": hexstr::root(&commitment.root),
 			"sizeBytes": commitment.size_bytes,
 			"dataShards": commitment.data_shards,
 			"parityShards": commitment.parity_shards,
 			"namespace": options.namespace,
 			"submitted": included.is_some(),
-			"block": included.as_ref().map(|included| included.block_hash.clone()),
-			"blockNumber": included.as_ref().and_then(|included| included.block_number),
-			"held": held,
-			"signers": signer_reports,
-			"certifiedAt": certified_at,
+			"block": included.map(|included| included.block_hash.clone()),
+			"blockNumber": included.and_then(|included| included.block_number),
+			"held": published.held,
+			"signers": published.reports.iter().map(PushReport::to_json).collect::<Vec<_>>(),
+			"epoch": published.assignment.epoch,
+			"quorum": published.assignment.quorum,
+			"certifiedAt": published.certified_at,
 		});
 		println!("{output}");
+		return Ok(());
+	}
+	println!("root {}", hexstr::root(&commitment.root));
+	println!(
+		"size {} bytes, {} data + {} parity shards of {} bytes",
+		commitment.size_bytes,
+		commitment.data_shards,
+		commitment.parity_shards,
+		published.shard_bytes
+	);
+	match (&published.included, published.already_submitted) {
+		(Some(included), _) => {
+			let number =
+				included.block_number.map(|number| format!("#{number} ")).unwrap_or_default();
+			println!("submitted in block {number}({})", included.block_hash);
+		},
+		(None, Some(id)) => println!("already submitted as blob #{id}: not submitting again"),
+		(None, None) => {},
+	}
+	for report in &published.reports {
+		let first = report.shards.first().copied().unwrap_or(0);
+		let last = report.shards.last().copied().unwrap_or(first);
+		match &report.outcome {
+			Ok(_) => println!(
+				"signer {} holds shards {first}..={last}{}",
+				report.endpoint,
+				report.via.as_ref().map(|via| format!(" (taken by {via})")).unwrap_or_default()
+			),
+			Err(error) => {
+				eprintln!("warning: signer {} did not take its shards: {error}", report.endpoint)
+			},
+		}
+	}
+	println!(
+		"quorum {} of epoch {} holds {} of {} shards",
+		published.assignment.quorum,
+		published.assignment.epoch,
+		published.held,
+		commitment.total_shards()
+	);
+	if let Some(at) = published.certified_at {
+		println!("certified in block #{at}");
 	}
 	Ok(())
+}
+
+/// Distinct shard indices the members of `assignment` took in `reports`.
+fn held_by_quorum(assignment: &BlobAssignmentView, reports: &[PushReport]) -> u32 {
+	let mut held: Vec<u16> = reports
+		.iter()
+		.filter(|report| report.outcome.is_ok())
+		.filter(|report| {
+			assignment.endpoints().iter().any(|(endpoint, _)| *endpoint == report.endpoint)
+		})
+		.flat_map(|report| report.shards.iter().copied())
+		.collect();
+	held.sort_unstable();
+	held.dedup();
+	held.len() as u32
 }
 
 /// `commitment` as the dynamic value of a `BlobCommitment` call argument.
@@ -391,20 +482,6 @@ async fn wait_certified(
 	}
 }
 
-/// Fetches shard `index` and checks it against `commitment`; the shard and its proof.
-async fn fetch_verified_shard(
-	rpc: &NodeRpc,
-	commitment: &BlobCommitment,
-	index: u16,
-) -> Result<(Vec<u8>, ShardProof), String> {
-	let (shard, proof) =
-		rpc.get_shard(&commitment.root, index).await.map_err(|error| error.to_string())?;
-	let proof = ShardProof::decode(&mut &proof[..])
-		.map_err(|error| format!("shard {index}: the proof does not decode: {error}"))?;
-	verify_shard(commitment, index, &shard, &proof).map_err(|error| error.to_string())?;
-	Ok((shard, proof))
-}
-
 /// Checks that `blob` is the blob behind `commitment` by encoding it again.
 pub fn verify_blob(commitment: &BlobCommitment, blob: &[u8]) -> Result<(), String> {
 	if blob.len() as u64 != u64::from(commitment.size_bytes) {
@@ -428,19 +505,30 @@ pub fn verify_blob(commitment: &BlobCommitment, blob: &[u8]) -> Result<(), Strin
 	Ok(())
 }
 
-/// Rebuilds the blob from the first `k` shards of the node that verify, for when the node
-/// cannot send the whole blob in one answer.
+/// Rebuilds the blob from the first `k` shards that verify, fetched from the members of its
+/// quorum (each for its range, several at once) and from the asked node.
 async fn blob_from_shards(rpc: &NodeRpc, commitment: &BlobCommitment) -> Result<Vec<u8>, CliError> {
+	let assignment = shard_holders(rpc, commitment).await?;
+	let sources = ShardSources::connect(rpc, assignment.as_ref()).await;
 	let needed = usize::from(commitment.data_shards);
 	let mut shards: Vec<(u16, Vec<u8>, ShardProof)> = Vec::with_capacity(needed);
 	let mut problems = Vec::new();
-	for index in 0..commitment.total_shards() {
+	let indices = sources.fetch_order(commitment.total_shards());
+	for chunk in indices.chunks(SAMPLES_IN_FLIGHT) {
 		if shards.len() >= needed {
 			break;
 		}
-		match fetch_verified_shard(rpc, commitment, index).await {
-			Ok((shard, proof)) => shards.push((index, shard, proof)),
-			Err(problem) => problems.push(problem),
+		let fetched = join_all(chunk.iter().map(|index| {
+			let sources = &sources;
+			async move { (*index, sources.fetch(commitment, *index).await) }
+		}))
+		.await;
+		for (index, outcome) in fetched {
+			match outcome {
+				Ok((shard, proof)) if shards.len() < needed => shards.push((index, shard, proof)),
+				Ok(_) => {},
+				Err(problem) => problems.push(problem),
+			}
 		}
 	}
 	if shards.len() < needed {
@@ -456,29 +544,55 @@ async fn blob_from_shards(rpc: &NodeRpc, commitment: &BlobCommitment) -> Result<
 	decode_blob(commitment, &inputs).map_err(|error| CliError::Verification(error.to_string()))
 }
 
+/// The blob with `commitment`, verified: the node's own rebuild (`da_getBlob`) if it can send
+/// one, else rebuilt from shards of the quorum's members; with where it came from (`da_getBlob`
+/// or `shards`). `warn` is told why the first way failed.
+pub async fn fetch_blob(
+	rpc: &NodeRpc,
+	commitment: &BlobCommitment,
+	warn: impl Fn(&RpcError),
+) -> Result<(Vec<u8>, &'static str), CliError> {
+	let root = commitment.root;
+	match rpc.get_blob(&root).await {
+		Ok(blob) => {
+			verify_blob(commitment, &blob).map_err(|reason| {
+				CliError::Verification(format!(
+					"{} returned a blob that is not {}: {reason}",
+					rpc.url(),
+					hexstr::root(&root)
+				))
+			})?;
+			Ok((blob, "da_getBlob"))
+		},
+		// Nobody holds enough of it here; the quorum's members may.
+		Err(RpcError::Refused { code: 6104 | 6105, .. }) => {
+			Ok((blob_from_shards(rpc, commitment).await?, "shards"))
+		},
+		// The node refused for another reason about the blob itself: shards would not do better.
+		Err(error @ RpcError::Refused { code: 6100..=6199, .. }) => Err(error.into()),
+		Err(error) => {
+			warn(&error);
+			Ok((blob_from_shards(rpc, commitment).await?, "shards"))
+		},
+	}
+}
+
 /// `zerog da get`.
 pub async fn get(rpc_url: &str, root: Hash, output: &Path, json: bool) -> Result<(), CliError> {
 	let rpc = NodeRpc::connect(rpc_url).await?;
 	let commitment = committed(&rpc, &root).await?;
-	let (blob, source) = match rpc.get_blob(&root).await {
-		Ok(blob) => {
-			verify_blob(&commitment, &blob).map_err(|reason| {
-				CliError::Verification(format!(
-					"{rpc_url} returned a blob that is not {}: {reason}; nothing was written",
-					hexstr::root(&root)
-				))
-			})?;
-			(blob, "da_getBlob")
+	let (blob, source) = fetch_blob(&rpc, &commitment, |error| {
+		if !json {
+			eprintln!("warning: {error}; rebuilding the blob from shards instead");
+		}
+	})
+	.await
+	.map_err(|error| match error {
+		CliError::Verification(reason) => {
+			CliError::Verification(format!("{reason}; nothing was written"))
 		},
-		// The node refused for a reason about the blob itself: shards would not do better.
-		Err(error @ RpcError::Refused { code: 6100..=6199, .. }) => return Err(error.into()),
-		Err(error) => {
-			if !json {
-				eprintln!("warning: {error}; rebuilding the blob from shards instead");
-			}
-			(blob_from_shards(&rpc, &commitment).await?, "shards")
-		},
-	};
+		other => other,
+	})?;
 
 	let directory = match output.parent() {
 		Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
@@ -527,12 +641,12 @@ pub async fn sample(rpc_url: &str, root: Hash, samples: u16, json: bool) -> Resu
 		.filter_map(|index| u16::try_from(index).ok())
 		.collect();
 
-	let rpc = &rpc;
+	let assignment = shard_holders(&rpc, &commitment).await?;
+	let sources = ShardSources::connect(&rpc, assignment.as_ref()).await;
+	let sources = &sources;
 	let commitment = &commitment;
 	let mut outcomes: Vec<(u16, Result<(), String>)> = stream::iter(indices)
-		.map(|index| async move {
-			(index, fetch_verified_shard(rpc, commitment, index).await.map(|_| ()))
-		})
+		.map(|index| async move { (index, sources.fetch(commitment, index).await.map(|_| ())) })
 		.buffer_unordered(SAMPLES_IN_FLIGHT)
 		.collect()
 		.await;
