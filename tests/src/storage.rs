@@ -31,7 +31,8 @@ pub enum Outcome {
 	Missed { period: u32, slashed: u128 },
 }
 
-/// Signs `call` with `signer` and waits until it is in a best block and succeeded.
+/// Signs `call` with `signer` and waits until it is finalized and succeeded (any pallet's call:
+/// the DA tests use it too).
 pub async fn submit(
 	api: &OnlineClient<PolkadotConfig>,
 	call: impl subxt::transactions::Payload,

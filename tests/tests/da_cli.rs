@@ -34,18 +34,7 @@ async fn update_signer_endpoint(
 		"update_signer",
 		(100 * ZG, Value::from_bytes(endpoint.as_bytes())),
 	);
-	node.client()
-		.await
-		.at_current_block()
-		.await
-		.unwrap()
-		.transactions()
-		.sign_and_submit_then_watch_default(&update, signer)
-		.await
-		.unwrap()
-		.wait_for_finalized_success()
-		.await
-		.unwrap();
+	zerog_e2e_tests::storage::submit(&node.client().await, update, signer).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -180,17 +169,7 @@ async fn shards_of_a_blob_that_expired_uncertified_are_deleted() {
 	assert!(std::fs::read(&out).unwrap() == blob, "the rebuilt blob differs");
 
 	// Expired at `included + 30`, unknown at two sweeps after that: deleted.
-	let deleted = format!("deleted 4 shards of blob {root}: it expired uncertified");
-	node.wait_until("the expired blob's shards are deleted", BLOCK_TIMEOUT * 2, || {
-		let found = node.log_contains(&deleted);
-		async move { found }
-	})
-	.await;
-	let error = rpc
-		.request::<Json>("da_heldShards", rpc_params![root.as_str()])
-		.await
-		.expect_err("neither the chain nor the node knows the blob");
-	assert!(error.to_string().contains("no pending or certified blob"), "{error}");
+	wait_until_deleted(&node, &root, BLOCK_TIMEOUT * 2).await;
 	let out = dir.path().join("gone.bin");
 	let output =
 		run_cli(&["--rpc", &node.ws_url(), "da", "get", &root, "-o", out.to_str().unwrap()]);
@@ -219,18 +198,7 @@ async fn a_certified_blob_past_its_retention_leaves_state_and_disk() {
 			[Value::named_variant("set_retention_period", [("blocks", Value::u128(2))])],
 		),),
 	);
-	node.client()
-		.await
-		.at_current_block()
-		.await
-		.unwrap()
-		.transactions()
-		.sign_and_submit_then_watch_default(&set_retention, &alice)
-		.await
-		.unwrap()
-		.wait_for_finalized_success()
-		.await
-		.unwrap();
+	zerog_e2e_tests::storage::submit(&node.client().await, set_retention, &alice).await;
 
 	let dir = tempfile::tempdir().unwrap();
 	let file = dir.path().join("blob.bin");
@@ -258,14 +226,22 @@ async fn a_certified_blob_past_its_retention_leaves_state_and_disk() {
 
 	// The window ends 30 blocks after the submission, the retention 2 blocks later; two sweeps
 	// after that the shards are gone.
+	wait_until_deleted(&node, &root, BLOCK_TIMEOUT * 3).await;
+}
+
+/// Waits until `node`'s sweep deleted the 4 shards of blob `root`, then checks that neither the
+/// chain nor the node knows it any more.
+async fn wait_until_deleted(node: &Node, root: &str, timeout: Duration) {
 	let deleted = format!("deleted 4 shards of blob {root}");
-	node.wait_until("the retired blob's shards are deleted", BLOCK_TIMEOUT * 3, || {
+	node.wait_until("the blob's shards are deleted", timeout, || {
 		let found = node.log_contains(&deleted);
 		async move { found }
 	})
 	.await;
-	let error = rpc
-		.request::<Json>("da_heldShards", rpc_params![root.as_str()])
+	let error = node
+		.rpc()
+		.await
+		.request::<Json>("da_heldShards", rpc_params![root])
 		.await
 		.expect_err("neither the chain nor the node knows the blob");
 	assert!(error.to_string().contains("no pending or certified blob"), "{error}");

@@ -64,31 +64,20 @@ async fn make_signer(node: &Node, submit_via: &Node, signer: &Keypair, suri: &st
 			"update_signer",
 			(100 * ZG, Value::from_bytes(endpoint)),
 		);
-		submit_finalized(submit_via, &update, signer).await;
+		submit_finalized(submit_via, update, signer).await;
 	} else {
 		let register = dynamic::transaction(
 			"DaAttestations",
 			"register_signer",
 			(100 * ZG, Value::from_bytes(signer.public_key().0), Value::from_bytes(endpoint)),
 		);
-		submit_finalized(submit_via, &register, signer).await;
+		submit_finalized(submit_via, register, signer).await;
 	}
 }
 
 /// Signs `call` with `signer`, submits it through `node` and waits until it is finalized.
-async fn submit_finalized(node: &Node, call: &impl subxt::transactions::Payload, signer: &Keypair) {
-	node.client()
-		.await
-		.at_current_block()
-		.await
-		.unwrap()
-		.transactions()
-		.sign_and_submit_then_watch_default(call, signer)
-		.await
-		.unwrap()
-		.wait_for_finalized_success()
-		.await
-		.unwrap();
+async fn submit_finalized(node: &Node, call: impl subxt::transactions::Payload, signer: &Keypair) {
+	zerog_e2e_tests::storage::submit(&node.client().await, call, signer).await;
 }
 
 /// Submits `blob` with `zerog da submit --wait` through `node` and returns the CLI's report.

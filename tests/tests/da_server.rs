@@ -40,19 +40,8 @@ const TIMEOUT: Duration = Duration::from_secs(180);
 const EPOCH_LENGTH: u32 = 30;
 
 /// Signs `call` with `signer`, submits it through `node` and waits until it is finalized.
-async fn submit_finalized(node: &Node, call: &impl subxt::transactions::Payload, signer: &Keypair) {
-	node.client()
-		.await
-		.at_current_block()
-		.await
-		.unwrap()
-		.transactions()
-		.sign_and_submit_then_watch_default(call, signer)
-		.await
-		.unwrap()
-		.wait_for_finalized_success()
-		.await
-		.unwrap();
+async fn submit_finalized(node: &Node, call: impl subxt::transactions::Payload, signer: &Keypair) {
+	zerog_e2e_tests::storage::submit(&node.client().await, call, signer).await;
 }
 
 /// A stand-in for a member's node that keeps the shards pushed to it and serves each back with
@@ -118,7 +107,7 @@ async fn op_alt_da_requests_round_trip_batches_through_zerog() {
 		"update_signer",
 		(300 * ZG, Value::from_bytes(&alice_endpoint)),
 	);
-	submit_finalized(&node, &update, &alice).await;
+	submit_finalized(&node, update, &alice).await;
 	let (bob_port, served) = corrupting_member();
 	let register = dynamic::transaction(
 		"DaAttestations",
@@ -129,7 +118,7 @@ async fn op_alt_da_requests_round_trip_batches_through_zerog() {
 			Value::from_bytes(format!("http://127.0.0.1:{bob_port}")),
 		),
 	);
-	submit_finalized(&node, &register, &bob).await;
+	submit_finalized(&node, register, &bob).await;
 	// The next epoch's quorum holds both.
 	let registered_at = node.best_number().await;
 	node.wait_for_best(registered_at + EPOCH_LENGTH + 1, TIMEOUT).await;

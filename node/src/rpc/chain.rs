@@ -58,9 +58,23 @@ pub struct BestBlock<C> {
 
 impl<C> BestBlock<C> {
 	/// Reads the chain through `client`; files assigned to a provider key in `keystore` are
-	/// this node's.
+	/// this node's, and so are blob shards held by a DA key in it.
 	pub fn with_keystore(client: Arc<C>, keystore: KeystorePtr) -> Self {
 		Self { client, keystore: Some(keystore) }
+	}
+
+	/// The accounts of the sr25519 keys of `key_type` in the node's keystore.
+	fn local_accounts(&self, key_type: polkadot_sdk::sp_core::crypto::KeyTypeId) -> Vec<AccountId> {
+		self.keystore
+			.as_ref()
+			.map(|keystore| {
+				keystore
+					.sr25519_public_keys(key_type)
+					.into_iter()
+					.map(|key| AccountId::from(key.0))
+					.collect()
+			})
+			.unwrap_or_default()
 	}
 }
 
@@ -74,12 +88,7 @@ where
 	}
 
 	fn assigned_here(&self, root: &H256, size: u64) -> Result<bool, String> {
-		let Some(keystore) = &self.keystore else { return Ok(false) };
-		let local: Vec<AccountId> = keystore
-			.sr25519_public_keys(pallet_storage_commitments::crypto::KEY_TYPE)
-			.into_iter()
-			.map(|key| AccountId::from(key.0))
-			.collect();
+		let local = self.local_accounts(pallet_storage_commitments::crypto::KEY_TYPE);
 		if local.is_empty() {
 			return Ok(false);
 		}
@@ -109,12 +118,7 @@ where
 	}
 
 	fn local_shards(&self, commitment: &BlobCommitment) -> Result<Option<LocalShards>, String> {
-		let Some(keystore) = &self.keystore else { return Ok(None) };
-		let local: Vec<AccountId> = keystore
-			.sr25519_public_keys(pallet_da_attestations::KEY_TYPE)
-			.into_iter()
-			.map(|key| AccountId::from(key.0))
-			.collect();
+		let local = self.local_accounts(pallet_da_attestations::KEY_TYPE);
 		if local.is_empty() {
 			return Ok(None);
 		}
