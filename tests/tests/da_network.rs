@@ -1,7 +1,7 @@
-//! Data availability on a network of three nodes running six signers (two DA keys each) in two
-//! quorums of three: blobs are certified by both quorums in parallel, each member receiving only
-//! its own shard range; with one node down (one member of each quorum) both quorums still
-//! certify and every blob is still retrievable; a node that lost its shards still serves a blob,
+//! Data availability on a network of three nodes running six signers (three, two and one DA
+//! keys) in two quorums of three: blobs are certified by both quorums in parallel, each member
+//! receiving only its own shard range; with the one-key node down (one member of one quorum)
+//! both quorums still certify and every blob is still retrievable; a node that lost its shards still serves a blob,
 //! rebuilt from the other members'; a shard with a bad proof, or one another member holds, is
 //! refused.
 //!
