@@ -15,6 +15,7 @@
 //! binaries (`$CARGO_TARGET_DIR/release/zerog-node`); `ZEROG_NODE_BIN` overrides it.
 
 pub mod cli;
+pub mod da;
 pub mod events;
 pub mod http;
 pub mod process;

@@ -12,18 +12,13 @@
 use std::time::Duration;
 
 use serde_json::Value as Json;
-use subxt::{
-	dynamic::{self, Value},
-	rpcs::rpc_params,
-};
-use subxt_signer::sr25519::{dev, Keypair};
+use subxt::rpcs::rpc_params;
+use subxt_signer::sr25519::dev;
 use zerog_e2e_tests::{
 	cli::{hex, random_bytes, refusal_code, unhex, zerog_json},
+	da::make_signer,
 	Node, NodeConfig,
 };
-
-/// One ZG in the smallest unit.
-const ZG: u128 = 1_000_000_000_000_000_000;
 
 /// Blocks come every 2 s; allow for a slow, loaded CI machine.
 const TIMEOUT: Duration = Duration::from_secs(120);
@@ -45,39 +40,6 @@ async fn follower(name: &str, alice: &Node) -> Node {
 		// Only Alice's node serves the Ethereum JSON-RPC (on a port of its own).
 		"--no-eth-rpc",
 	]))
-}
-
-/// Puts `signer`'s DA key into `node`'s keystore and registers `signer` with `node`'s RPC over
-/// HTTP as its endpoint; a signer the dev genesis registered already (Alice) only moves its
-/// endpoint there. A node may run several signers.
-async fn make_signer(node: &Node, submit_via: &Node, signer: &Keypair, suri: &str, genesis: bool) {
-	let () = node
-		.rpc()
-		.await
-		.request("author_insertKey", rpc_params!["zgda", suri, hex(&signer.public_key().0)])
-		.await
-		.unwrap();
-	let endpoint = format!("http://127.0.0.1:{}", node.rpc_port);
-	if genesis {
-		let update = dynamic::transaction(
-			"DaAttestations",
-			"update_signer",
-			(100 * ZG, Value::from_bytes(endpoint)),
-		);
-		submit_finalized(submit_via, update, signer).await;
-	} else {
-		let register = dynamic::transaction(
-			"DaAttestations",
-			"register_signer",
-			(100 * ZG, Value::from_bytes(signer.public_key().0), Value::from_bytes(endpoint)),
-		);
-		submit_finalized(submit_via, register, signer).await;
-	}
-}
-
-/// Signs `call` with `signer`, submits it through `node` and waits until it is finalized.
-async fn submit_finalized(node: &Node, call: impl subxt::transactions::Payload, signer: &Keypair) {
-	zerog_e2e_tests::storage::submit(&node.client().await, call, signer).await;
 }
 
 /// Submits `blob` with `zerog da submit --wait` through `node` and returns the CLI's report.

@@ -16,18 +16,12 @@
 use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
-use subxt::{
-	dynamic::{self, Value},
-	rpcs::rpc_params,
-};
 use subxt_signer::sr25519::{dev, Keypair};
 use zerog_e2e_tests::{
-	cli::{hex, output_text, random_bytes},
+	cli::{output_text, random_bytes},
+	da::make_signer,
 	run_cli, Node, NodeConfig,
 };
-
-/// One ZG in the smallest unit.
-const ZG: u128 = 1_000_000_000_000_000_000;
 
 /// Blocks come every 2 s.
 const TIMEOUT: Duration = Duration::from_secs(180);
@@ -37,25 +31,7 @@ const EPOCH_LENGTH: u32 = 30;
 
 /// Adds `signer` as a DA signer run by `node` (its key in the keystore, its endpoint the node).
 async fn add_signer(node: &Node, signer: &Keypair, suri: &str) {
-	let () = node
-		.rpc()
-		.await
-		.request("author_insertKey", rpc_params!["zgda", suri, hex(&signer.public_key().0)])
-		.await
-		.unwrap();
-	let endpoint = Value::from_bytes(format!("http://127.0.0.1:{}", node.rpc_port));
-	let api = node.client().await;
-	if suri == "//Alice" {
-		let call = dynamic::transaction("DaAttestations", "update_signer", (100 * ZG, endpoint));
-		zerog_e2e_tests::storage::submit(&api, call, signer).await;
-	} else {
-		let call = dynamic::transaction(
-			"DaAttestations",
-			"register_signer",
-			(100 * ZG, Value::from_bytes(signer.public_key().0), endpoint),
-		);
-		zerog_e2e_tests::storage::submit(&api, call, signer).await;
-	}
+	make_signer(node, node, signer, suri, suri == "//Alice").await;
 }
 
 /// Publishes `count` blobs of `size` bytes at once, one `zerog` process per payer, `rounds`
