@@ -430,12 +430,11 @@ pub async fn submit(rpc_url: &str, options: SubmitOptions) -> Result<(), CliErro
 
 /// Distinct shard indices the members of `assignment` took in `reports`.
 fn held_by_quorum(assignment: &BlobAssignmentView, reports: &[PushReport]) -> u32 {
+	let endpoints = assignment.endpoints();
 	let mut held: Vec<u16> = reports
 		.iter()
 		.filter(|report| report.outcome.is_ok())
-		.filter(|report| {
-			assignment.endpoints().iter().any(|(endpoint, _)| *endpoint == report.endpoint)
-		})
+		.filter(|report| endpoints.iter().any(|(endpoint, _)| *endpoint == report.endpoint))
 		.flat_map(|report| report.shards.iter().copied())
 		.collect();
 	held.sort_unstable();
