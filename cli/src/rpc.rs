@@ -366,12 +366,14 @@ impl NodeRpc {
 		self.call("da_putShards", rpc_params![hexstr::root(root), shards]).await
 	}
 
-	/// `da_putShards(root, shards, shape)`: shards of the blob with `commitment`, which need
-	/// not be on chain yet (the node stages them if one of its DA keys holds them in the quorum
-	/// the blob would get).
+	/// `da_putShards(root, shards, shape, fingerprints)`: shards of the blob with `commitment`,
+	/// which need not be on chain yet (the node stages them if one of its DA keys holds them in
+	/// the quorum the blob would get), with the hex of its data shards' encoding fingerprints,
+	/// which the node checks the shards against.
 	pub async fn put_shards_of(
 		&self,
 		commitment: &zerog_primitives::da::BlobCommitment,
+		fingerprints: &str,
 		shards: &[ShardUpload],
 	) -> Result<PutShardsReceipt, RpcError> {
 		let shape = serde_json::json!({
@@ -379,7 +381,11 @@ impl NodeRpc {
 			"dataShards": commitment.data_shards,
 			"parityShards": commitment.parity_shards,
 		});
-		self.call("da_putShards", rpc_params![hexstr::root(&commitment.root), shards, shape]).await
+		self.call(
+			"da_putShards",
+			rpc_params![hexstr::root(&commitment.root), shards, shape, fingerprints],
+		)
+		.await
 	}
 
 	/// `da_getShard(root, index)`: the shard bytes and its SCALE proof.

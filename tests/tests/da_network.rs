@@ -3,7 +3,8 @@
 //! receiving only its own shard range; with the one-key node down (one member of one quorum)
 //! both quorums still certify and every blob is still retrievable; a node that lost its shards still serves a blob,
 //! rebuilt from the other members'; a shard with a bad proof, or one another member holds, is
-//! refused.
+//! refused; a blob whose parity is not the Reed-Solomon code of its data is refused by the
+//! members holding parity (`da_putShards` 6109), never certified, and expires.
 //!
 //! Alice's node is the dev chain's only block author; the other two follow it and run their
 //! off-chain workers on every imported block (`--offchain-worker always`). The signers have equal
@@ -12,13 +13,19 @@
 use std::time::Duration;
 
 use serde_json::Value as Json;
-use subxt::rpcs::rpc_params;
-use subxt_signer::sr25519::dev;
+use subxt::{
+	dynamic::{self, Value},
+	rpcs::rpc_params,
+};
+use subxt_signer::sr25519::{dev, Keypair};
 use zerog_e2e_tests::{
 	cli::{hex, random_bytes, refusal_code, unhex, zerog_json},
 	da::make_signer,
+	events::{find_event, wait_for_event},
+	storage::submit,
 	Node, NodeConfig,
 };
+use zerog_primitives::da::{commit_shards, encode_blob, EncodedBlob};
 
 /// Blocks come every 2 s; allow for a slow, loaded CI machine.
 const TIMEOUT: Duration = Duration::from_secs(120);
@@ -166,6 +173,7 @@ async fn six_signers_in_two_quorums_certify_in_parallel_and_through_failures() {
 	let shard: Json = rpc.request("da_getShard", rpc_params![root.as_str(), index]).await.unwrap();
 	let mut bytes = unhex(shard["shard"].as_str().unwrap());
 	bytes[0] ^= 1;
+	let fingerprints = hex(&encode_blob(&blob, 16, 32).unwrap().fingerprints);
 	let (code, message) = refusal_code(
 		rpc.request(
 			"da_putShards",
@@ -173,7 +181,9 @@ async fn six_signers_in_two_quorums_certify_in_parallel_and_through_failures() {
 				root.as_str(),
 				vec![
 					serde_json::json!({ "index": index, "data": hex(&bytes), "proof": shard["proof"] })
-				]
+				],
+				Json::Null,
+				fingerprints.as_str()
 			],
 		)
 		.await,
@@ -198,7 +208,9 @@ async fn six_signers_in_two_quorums_certify_in_parallel_and_through_failures() {
 					root.as_str(),
 					vec![
 						serde_json::json!({ "index": index, "data": shard["shard"], "proof": shard["proof"] })
-					]
+					],
+					Json::Null,
+					fingerprints.as_str()
 				],
 			)
 			.await,
@@ -231,6 +243,8 @@ async fn six_signers_in_two_quorums_certify_in_parallel_and_through_failures() {
 	assert_eq!(removed["removed"], mine.len() as u64);
 	assert!(fetch_blob(nodes[loser], dir.path(), &root, "rebuilt.bin") == blob);
 
+	badly_encoded_blob_is_never_certified(&nodes).await;
+
 	// Charlie's node goes down: his quorum keeps two of three members, the other all three;
 	// both still certify, and the blobs are served without his shards.
 	charlie_node.kill();
@@ -241,5 +255,94 @@ async fn six_signers_in_two_quorums_certify_in_parallel_and_through_failures() {
 			fetch_blob(&bob_node, dir.path(), root, "down.bin") == *blob,
 			"served without Charlie"
 		);
+	}
+}
+
+/// A hostile publisher commits to a blob whose 32 parity shards are random bytes (the data
+/// shards and their fingerprints are honest, so every shard matches the root) and pushes every
+/// shard to whichever node takes it. The members holding parity refuse it as badly encoded and
+/// say so in their logs; only the data shards' holder attests, a third of the quorum's stake, so
+/// the blob is never certified and expires.
+async fn badly_encoded_blob_is_never_certified(nodes: &[&Node; 3]) {
+	let blob = random_bytes(256 * 1024, 9_001);
+	let honest = encode_blob(&blob, 16, 32).unwrap();
+	let mut shards = honest.shards.clone();
+	for (index, shard) in shards.iter_mut().enumerate().skip(16) {
+		*shard = random_bytes(shard.len(), 9_101 + 2 * index as u64);
+	}
+	let forged = commit_shards(shards, honest.commitment.size_bytes, 16, 32).unwrap();
+	let root = hex(forged.commitment.root.as_bytes());
+	let api = nodes[0].client().await;
+	let from = nodes[0].best_number().await;
+	let commitment = Value::named_composite([
+		("root", Value::from_bytes(forged.commitment.root.as_bytes())),
+		("size_bytes", Value::u128(u128::from(forged.commitment.size_bytes))),
+		("data_shards", Value::u128(16)),
+		("parity_shards", Value::u128(32)),
+	]);
+	let call = dynamic::transaction("DaAttestations", "submit_blob", (commitment, 1u32));
+	// Funded at genesis and, unlike the six signers, not attesting from a node (whose
+	// transactions would race this one for the account's nonce).
+	let publisher = Keypair::from_uri(&"//Eve//stash".parse().unwrap()).unwrap();
+	submit(&api, call, &publisher).await;
+
+	// Every shard goes to every node, one at a time: its holder takes it or refuses it as badly
+	// encoded, the others refuse it as not theirs.
+	for index in 0..48u16 {
+		let mut outcomes = Vec::new();
+		for node in nodes {
+			outcomes.push(put_one_shard(node, &forged, &root, index).await);
+		}
+		let expected = if index < 16 { 0 } else { 6109 };
+		assert_eq!(
+			outcomes.iter().filter(|code| **code == expected).count(),
+			1,
+			"shard {index}: one holder, {expected}: {outcomes:?}"
+		);
+		assert_eq!(outcomes.iter().filter(|code| **code == 6107).count(), 2, "{outcomes:?}");
+	}
+	assert!(
+		nodes.iter().any(|node| node.log_contains("refusing a badly encoded blob")),
+		"the members holding parity say why they refuse it"
+	);
+
+	let root_matches = |fields: &[u8]| fields.get(8..40) == Some(forged.commitment.root.as_bytes());
+	let (expired_at, _) = wait_for_event(
+		nodes[0],
+		&api,
+		from,
+		("DaAttestations", "BlobExpired"),
+		TIMEOUT,
+		|| format!("badly encoded blob {root}"),
+		root_matches,
+	)
+	.await;
+	let mut next = from;
+	let certified =
+		find_event(nodes[0], &api, &mut next, ("DaAttestations", "BlobCertified"), root_matches)
+			.await;
+	assert!(certified.is_none(), "never certified, expired at {expired_at}: {certified:?}");
+}
+
+/// `da_putShards` of shard `index` of `blob` to `node`: 0 if stored, else the error code.
+async fn put_one_shard(node: &Node, blob: &EncodedBlob, root: &str, index: u16) -> i32 {
+	use codec::Encode;
+	let i = usize::from(index);
+	let shard = serde_json::json!({
+		"index": index,
+		"data": hex(&blob.shards[i]),
+		"proof": hex(&blob.proofs[i].encode()),
+	});
+	let result: Result<Json, _> = node
+		.rpc()
+		.await
+		.request(
+			"da_putShards",
+			rpc_params![root, vec![shard], Json::Null, hex(&blob.fingerprints)],
+		)
+		.await;
+	match result {
+		Ok(_) => 0,
+		Err(error) => refusal_code(Err(error)).0,
 	}
 }

@@ -61,6 +61,7 @@ pub fn push_deadline(bytes: u64) -> Duration {
 /// it runs the member's key.
 pub async fn disperse(
 	commitment: &BlobCommitment,
+	fingerprints: &str,
 	assignment: &BlobAssignmentView,
 	uploads: &[ShardUpload],
 	skip: impl Fn(&str, &[u16]) -> bool,
@@ -76,10 +77,13 @@ pub async fn disperse(
 				.iter()
 				.filter_map(|index| uploads.get(usize::from(*index)).cloned())
 				.collect();
-			let outcome = push_within_deadline(&endpoint, commitment, &shards, bar).await;
+			let outcome =
+				push_within_deadline(&endpoint, commitment, fingerprints, &shards, bar).await;
 			match outcome {
 				Err(error) if endpoint != fallback => {
-					match push_within_deadline(fallback, commitment, &shards, bar).await {
+					match push_within_deadline(fallback, commitment, fingerprints, &shards, bar)
+						.await
+					{
 						Ok(held) => PushReport {
 							endpoint,
 							via: Some(fallback.to_owned()),
@@ -101,12 +105,14 @@ pub async fn disperse(
 async fn push_within_deadline(
 	endpoint: &str,
 	commitment: &BlobCommitment,
+	fingerprints: &str,
 	shards: &[ShardUpload],
 	bar: &ProgressBar,
 ) -> Result<u32, String> {
 	let bytes: u64 = shards.iter().map(|shard| shard.json_len() as u64).sum();
 	let deadline = push_deadline(bytes);
-	match tokio::time::timeout(deadline, push(endpoint, commitment, shards.to_vec(), bar)).await {
+	let pushed = push(endpoint, commitment, fingerprints, shards.to_vec(), bar);
+	match tokio::time::timeout(deadline, pushed).await {
 		Ok(outcome) => outcome,
 		Err(_) => Err(format!(
 			"{endpoint}: no answer within {} s for {bytes} bytes of shards",
@@ -115,18 +121,22 @@ async fn push_within_deadline(
 	}
 }
 
-/// Pushes `shards` to the node at `endpoint` in batches; how many shards it holds afterwards.
+/// Pushes `shards` to the node at `endpoint` in batches, each with the blob's encoding
+/// `fingerprints` (hex); how many shards it holds afterwards.
 async fn push(
 	endpoint: &str,
 	commitment: &BlobCommitment,
+	fingerprints: &str,
 	shards: Vec<ShardUpload>,
 	bar: &ProgressBar,
 ) -> Result<u32, String> {
 	let member = NodeRpc::connect(endpoint).await.map_err(|error| error.to_string())?;
 	let mut held = 0;
 	for batch in batches(shards, MAX_PUT_BYTES) {
-		let receipt =
-			member.put_shards_of(commitment, &batch).await.map_err(|error| error.to_string())?;
+		let receipt = member
+			.put_shards_of(commitment, fingerprints, &batch)
+			.await
+			.map_err(|error| error.to_string())?;
 		held = receipt.held;
 		bar.inc(batch.iter().map(ShardUpload::json_len).sum::<usize>() as u64);
 	}

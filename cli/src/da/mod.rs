@@ -25,7 +25,7 @@ use std::{
 use subxt::dynamic::{self, Value};
 use subxt_signer::sr25519::Keypair;
 use zerog_primitives::{
-	da::{decode_blob, encode_blob, BlobCommitment, ShardProof, MAX_BLOB_SIZE},
+	da::{decode_blob, encode_blob, BlobCommitment, EncodedBlob, ShardProof, MAX_BLOB_SIZE},
 	Hash,
 };
 
@@ -255,7 +255,20 @@ pub async fn publish(
 ) -> Result<Published, CliError> {
 	let encoded = encode_blob(blob, options.data_shards, options.parity_shards)
 		.map_err(|error| CliError::Input(format!("cannot encode the blob: {error}")))?;
+	publish_encoded(rpc_url, signer, encoded, options).await
+}
+
+/// [`publish`] of a blob encoded already, with its commitment, shards, proofs and fingerprints
+/// as they are: the coding in `options` is not used. Tests use it to play a publisher that
+/// encodes badly (`zerog_primitives::da::commit_shards`).
+pub async fn publish_encoded(
+	rpc_url: &str,
+	signer: &Keypair,
+	encoded: EncodedBlob,
+	options: PublishOptions,
+) -> Result<Published, CliError> {
 	let commitment = encoded.commitment;
+	let fingerprints = hexstr::encode(&encoded.fingerprints);
 	let root = commitment.root;
 	let shard_bytes = encoded.shards.first().map_or(0, Vec::len);
 	let rpc = NodeRpc::connect(rpc_url).await?;
@@ -281,8 +294,16 @@ pub async fn publish(
 	let mut staged_for = None;
 	if on_chain.is_none() {
 		if let Some(assignment) = shard_holders(&rpc, &commitment).await? {
-			reports =
-				disperse(&commitment, &assignment, &uploads, |_, _| false, rpc_url, &bar).await;
+			reports = disperse(
+				&commitment,
+				&fingerprints,
+				&assignment,
+				&uploads,
+				|_, _| false,
+				rpc_url,
+				&bar,
+			)
+			.await;
 			staged_for = Some((assignment.epoch, assignment.quorum));
 		}
 	}
@@ -317,6 +338,7 @@ pub async fn publish(
 		.collect();
 	let retried = disperse(
 		&commitment,
+		&fingerprints,
 		&assignment,
 		&uploads,
 		|endpoint, shards| done.iter().any(|(e, s)| e == endpoint && s == shards),

@@ -51,7 +51,17 @@ fn setup() -> (tempfile::TempDir, Arc<DataStore>, SharedChain, Pruner<SharedChai
 	let commitment =
 		BlobCommitment { root: BLOB_ROOT, size_bytes: 100, data_shards: 2, parity_shards: 2 };
 	let shards = (0..3u16)
-		.map(|index| (index, vec![index as u8], ShardProof { index, siblings: Default::default() }))
+		.map(|index| {
+			(
+				index,
+				vec![index as u8],
+				ShardProof {
+					index,
+					siblings: Default::default(),
+					fingerprints: Default::default(),
+				},
+			)
+		})
 		.collect();
 	store.put_shards(&commitment, shards).unwrap();
 	let chain = SharedChain::default();

@@ -133,7 +133,7 @@ fn commitment() -> BlobCommitment {
 
 /// A shard proof naming `index`.
 fn shard_proof(index: u16) -> ShardProof {
-	ShardProof { index, siblings: Default::default() }
+	ShardProof { index, siblings: Default::default(), fingerprints: Default::default() }
 }
 
 #[test]

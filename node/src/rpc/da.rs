@@ -3,8 +3,11 @@
 //!
 //! Shards are accepted only from the shard ranges that this node's DA keys hold as members of
 //! the blob's quorum (`DaAttestationsApi::shard_holders`), and only if every shard of the call
-//! verifies against the blob's commitment: one bad or foreign shard refuses the whole call and
-//! nothing is stored. A blob is pending or certified in the node's best block, or *staged*: not
+//! verifies against the blob's commitment and lies on the Reed-Solomon codeword its encoding
+//! fingerprints fix (`zerog_primitives::da::check_encoding`, given the data fingerprints with
+//! the call): one bad, badly encoded or foreign shard refuses the whole call and nothing is
+//! stored. The off-chain worker attests only to shards this store holds, so a badly encoded blob
+//! is never attested by this node. A blob is pending or certified in the node's best block, or *staged*: not
 //! submitted yet, for the quorum it would get now, so a publisher can push before it submits.
 //! Staged shards are capped ([`STAGING_LIMIT_BYTES`] per [`STAGING_WINDOW`]) since nobody has
 //! paid for them yet; the data pruning deletes those whose blob never appears. Reads are served
@@ -24,7 +27,7 @@ use sc_rpc_api::{DenyUnsafe, UnsafeRpcError};
 use serde::{Deserialize, Serialize};
 use zerog_primitives::{
 	da::{
-		decode_blob, verify_shard, BlobCommitment, Error as DaError, ShardProof, MAX_TOTAL_SHARDS,
+		check_encoding, decode_blob, BlobCommitment, Error as DaError, ShardProof, MAX_TOTAL_SHARDS,
 	},
 	hex::{decode_hex, parse_h256, to_prefixed_hex},
 };
@@ -78,6 +81,10 @@ pub enum DaRpcError {
 	/// 6108: the staging allowance for blobs not on chain yet is used up; submit the blob, then
 	/// push again.
 	StagingFull(String),
+	/// 6109: a shard verifies against the root but is not on the codeword the committed
+	/// encoding fingerprints fix: the publisher encoded the blob badly, and no member should
+	/// attest to it.
+	BadEncoding(String),
 }
 
 impl DaRpcError {
@@ -92,6 +99,7 @@ impl DaRpcError {
 			Self::Store(_) => 6106,
 			Self::NotAssigned(_) => 6107,
 			Self::StagingFull(_) => 6108,
+			Self::BadEncoding(_) => 6109,
 		}
 	}
 
@@ -108,7 +116,8 @@ impl DaRpcError {
 			| Self::NotEnoughShards(message)
 			| Self::Store(message)
 			| Self::NotAssigned(message)
-			| Self::StagingFull(message) => message.clone(),
+			| Self::StagingFull(message)
+			| Self::BadEncoding(message) => message.clone(),
 		}
 	}
 }
@@ -223,14 +232,17 @@ pub struct RemovedShards {
 #[rpc(server, namespace = "da")]
 pub trait DaApi {
 	/// Stores shards of the blob with `root` (and `shape`, if given; else the blob on chain with
-	/// that root) if every one verifies against its commitment and is held by one of this
-	/// node's DA keys in the blob's quorum; at most 1024 per call, all or nothing.
+	/// that root) if every one is held by one of this node's DA keys in the blob's quorum,
+	/// verifies against its commitment and is on the codeword that `fingerprints` (hex of the
+	/// data shards' encoding fingerprints, `EncodedBlob::fingerprints`) fix; at most 1024 per
+	/// call, all or nothing.
 	#[method(name = "putShards", blocking)]
 	fn put_shards(
 		&self,
 		root: String,
 		shards: Vec<ShardInput>,
 		shape: Option<BlobShapeParam>,
+		fingerprints: String,
 	) -> RpcResult<StoredShards>;
 
 	/// A held shard and its proof.
@@ -289,18 +301,13 @@ impl<Chain: DaChain> DaRpc<Chain> {
 		self
 	}
 
-	/// `da_putShards` of a blob on chain, found by its root.
-	#[cfg(test)]
-	pub fn put(&self, root: &str, shards: &[ShardInput]) -> Result<StoredShards, DaRpcError> {
-		self.put_with(root, shards, None)
-	}
-
 	/// `da_putShards` without the JSON-RPC error conversion.
 	pub fn put_with(
 		&self,
 		root: &str,
 		shards: &[ShardInput],
 		shape: Option<BlobShapeParam>,
+		fingerprints: &str,
 	) -> Result<StoredShards, DaRpcError> {
 		let root = root_param(root)?;
 		if shards.is_empty() {
@@ -338,8 +345,14 @@ impl<Chain: DaChain> DaRpc<Chain> {
 				))
 			})?;
 		let decoded = decode_shards(&root, shards)?;
-		verify_shards(&commitment, &decoded)?;
 		check_assigned(&commitment, &local, &decoded)?;
+		let fingerprints = decode_hex(fingerprints).map_err(|reason| {
+			DaRpcError::InvalidParams(format!(
+				"encoding fingerprints of blob {}: {reason}",
+				hex_root(&root)
+			))
+		})?;
+		check_shards(&commitment, &fingerprints, &decoded)?;
 		if !local.on_chain {
 			let bytes = decoded.iter().map(|(_, data, _)| data.len() as u64).sum();
 			self.admit_staged(&root, bytes)?;
@@ -557,8 +570,10 @@ impl<Chain: DaChain> DaApiServer for DaRpc<Chain> {
 		root: String,
 		shards: Vec<ShardInput>,
 		shape: Option<BlobShapeParam>,
+		fingerprints: String,
 	) -> RpcResult<StoredShards> {
-		self.put_with(&root, &shards, shape).map_err(|error| refused("putShards", error))
+		self.put_with(&root, &shards, shape, &fingerprints)
+			.map_err(|error| refused("putShards", error))
 	}
 
 	fn get_shard(&self, root: String, index: u64) -> RpcResult<ShardWithProof> {
@@ -640,7 +655,7 @@ pub fn decode_shards(
 				)))
 			},
 			Some(slot) => *slot = true,
-			// Past every coding: `verify_shards` refuses it with the blob's shard count.
+			// Past every coding: `check_shards` refuses it with the blob's shard count.
 			None => {},
 		}
 		let data = decode_hex(&shard.data).map_err(|reason| params("data", reason.to_string()))?;
@@ -653,12 +668,20 @@ pub fn decode_shards(
 	Ok(decoded)
 }
 
-/// Refuses the call if a shard is not one of those the local DA keys hold.
+/// Refuses the call if a shard index is past the blob's shards or not one of those the local DA
+/// keys hold: cheap checks, made before any shard is hashed.
 fn check_assigned(
 	commitment: &BlobCommitment,
 	local: &LocalShards,
 	shards: &[(u16, Vec<u8>, ShardProof)],
 ) -> Result<(), DaRpcError> {
+	let total_shards = commitment.total_shards();
+	if let Some((index, _, _)) = shards.iter().find(|(index, _, _)| *index >= total_shards) {
+		return Err(DaRpcError::InvalidParams(format!(
+			"blob {}: shard index {index} is out of range for {total_shards} shards",
+			hex_root(&commitment.root)
+		)));
+	}
 	match shards.iter().find(|(index, _, _)| local.indices.binary_search(index).is_err()) {
 		Some((index, _, _)) => Err(DaRpcError::NotAssigned(format!(
 			"shard {index} of blob {} is held by other members of its quorum; this node's DA keys \
@@ -684,21 +707,26 @@ fn ranges(indices: &[u16]) -> String {
 	parts.join(", ")
 }
 
-/// Checks every shard against `commitment`; the first that fails refuses them all.
-pub fn verify_shards(
+/// Checks every shard against `commitment` and the codeword `fingerprints` fix; the first that
+/// fails refuses them all. A badly encoded blob is logged, since it means a hostile publisher.
+pub fn check_shards(
 	commitment: &BlobCommitment,
+	fingerprints: &[u8],
 	shards: &[(u16, Vec<u8>, ShardProof)],
 ) -> Result<(), DaRpcError> {
-	for (index, data, proof) in shards {
-		verify_shard(commitment, *index, data, proof).map_err(|error| {
-			let message = format!("blob {}: {error}", hex_root(&commitment.root));
-			match error {
-				DaError::ShardIndexOutOfRange { .. } | DaError::ShardSizeMismatch { .. } => {
-					DaRpcError::InvalidParams(message)
-				},
-				_ => DaRpcError::InvalidProof(message),
-			}
-		})?;
-	}
-	Ok(())
+	let views: Vec<(u16, &[u8], &ShardProof)> =
+		shards.iter().map(|(index, data, proof)| (*index, data.as_slice(), proof)).collect();
+	check_encoding(commitment, fingerprints, &views).map_err(|error| {
+		let message = format!("blob {}: {error}", hex_root(&commitment.root));
+		match error {
+			DaError::ShardIndexOutOfRange { .. }
+			| DaError::ShardSizeMismatch { .. }
+			| DaError::FingerprintsLength { .. } => DaRpcError::InvalidParams(message),
+			DaError::ShardOffCodeword { .. } => {
+				log::warn!(target: LOG_TARGET, "refusing a badly encoded blob: {message}");
+				DaRpcError::BadEncoding(message)
+			},
+			_ => DaRpcError::InvalidProof(message),
+		}
+	})
 }

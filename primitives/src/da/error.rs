@@ -90,6 +90,51 @@ pub enum Error {
 	/// padding was not zero), so different sets of shards would give different blobs. The
 	/// commitment itself is bad; no choice of shards fixes it.
 	InconsistentEncoding,
+	/// The encoding fingerprints given do not have the length the coding implies (`k` times
+	/// [`fingerprint_bytes`](super::fingerprint_bytes) of the shard size).
+	FingerprintsLength {
+		/// The length the coding implies, in bytes.
+		expected: u32,
+		/// The length given, in bytes.
+		got: u64,
+	},
+	/// The encoding fingerprints given are not the ones the commitment root binds. Ask the
+	/// committer for the fingerprints of this blob.
+	FingerprintsMismatch,
+	/// The shard verifies against the root but is not on the codeword the committed fingerprints
+	/// fix: the committer coded the blob badly. Do not attest to it.
+	ShardOffCodeword {
+		/// The index of the shard.
+		index: u16,
+	},
+	/// The chunk index is not below the number of chunks of the blob's shards.
+	ChunkIndexOutOfRange {
+		/// The index of the shard.
+		index: u16,
+		/// The chunk index given.
+		chunk: u32,
+		/// The number of chunks of every shard of this blob.
+		chunks: u32,
+	},
+	/// The chunk does not have the size of that chunk of this blob's shards.
+	ChunkSizeMismatch {
+		/// The index of the shard.
+		index: u16,
+		/// The chunk index.
+		chunk: u32,
+		/// The size of that chunk, in bytes.
+		expected: u32,
+		/// The size of the chunk given, in bytes.
+		got: u64,
+	},
+	/// The chunk and its proof do not lead to the committed root (wrong bytes, wrong index or a
+	/// proof of another shape).
+	ChunkProofMismatch {
+		/// The index of the shard.
+		index: u16,
+		/// The chunk index.
+		chunk: u32,
+	},
 	/// The erasure coder refused its input. Parameters that pass
 	/// [`check_coding_params`](super::check_coding_params) never cause this: it is a bug.
 	ErasureCoding,
@@ -135,6 +180,26 @@ impl fmt::Display for Error {
 			},
 			Self::InconsistentEncoding => {
 				write!(f, "committed shards are not a consistent Reed-Solomon encoding")
+			},
+			Self::FingerprintsLength { expected, got } => {
+				write!(f, "encoding fingerprints have {got} bytes, expected {expected}")
+			},
+			Self::FingerprintsMismatch => {
+				write!(f, "encoding fingerprints are not the ones the commitment binds")
+			},
+			Self::ShardOffCodeword { index } => write!(
+				f,
+				"shard {index} is not on the codeword the committed fingerprints fix: the blob is \
+				 badly encoded"
+			),
+			Self::ChunkIndexOutOfRange { index, chunk, chunks } => {
+				write!(f, "chunk {chunk} of shard {index} is out of range for {chunks} chunks")
+			},
+			Self::ChunkSizeMismatch { index, chunk, expected, got } => {
+				write!(f, "chunk {chunk} of shard {index} has {got} bytes, expected {expected}")
+			},
+			Self::ChunkProofMismatch { index, chunk } => {
+				write!(f, "chunk {chunk} of shard {index} does not match the committed root")
 			},
 			Self::ErasureCoding => write!(f, "erasure coder rejected validated input"),
 		}

@@ -18,33 +18,38 @@
 //!
 //! ## Padding
 //!
-//! The shard size is `ceil(size / k)` rounded up to a multiple of [`SHARD_ALIGN_BYTES`] (2:
-//! `reed-solomon-simd` works on 16-bit symbols and rejects odd or empty shards), and at least
+//! The shard size is `ceil(size / k)` rounded up to a multiple of [`SHARD_ALIGN_BYTES`] (64: the
+//! chunk `reed-solomon-simd` codes, so that fingerprints commute with encoding), and at least
 //! [`SHARD_ALIGN_BYTES`], so an empty blob still has shards. The blob is padded with zero bytes
 //! to `k * shard size` and cut into the data shards in order. The commitment carries the original
 //! size so decoding trims the padding again.
 //!
 //! ## Commitment
 //!
-//! - Leaf `i` = `keccak256(i as u16 little-endian || keccak256(shard i))`. The index binds a shard
-//!   to its position (the same bytes at another index give another leaf); hashing the shard on
-//!   its own first lets the runtime hash a large shard in place, without copying it behind a
-//!   prefix.
-//! - The leaves are padded to the next power of two with [`EMPTY_LEAF`] (32 zero bytes, which no
-//!   keccak output is known to equal), and each inner node is `keccak256(left || right)`. Leaves
-//!   and inner nodes need no domain tag: the tree depth is fixed by `k + m` and every proof must
-//!   have exactly that many siblings, so an inner node can never be presented as a leaf.
-//! - [`BlobCommitment::root`] = `keccak256(shards root || size as u32 LE || k as u16 LE || m as
-//!   u16 LE)`: one hash that fixes the shards and how to read them, so two commitments with the
-//!   same root cannot disagree on size or coding.
+//! - Each shard has its own *chunk tree*: leaves are `keccak256` of its [`CHUNK_BYTES`] chunks
+//!   (the last may be shorter), so a custody challenge can ask for one chunk and get a proof that
+//!   fits a transaction ([`verify_chunk`]).
+//! - Leaf `i` of the *shard tree* = `keccak256(i as u16 little-endian || chunk root of shard i)`.
+//!   The index binds a shard to its position.
+//! - Both trees pad their leaves to the next power of two with [`EMPTY_LEAF`] (32 zero bytes,
+//!   which no keccak output is known to equal), and each inner node is `keccak256(left ||
+//!   right)`. No domain tags are needed: the depths are fixed by the coding and the shard size
+//!   and every proof must have exactly that many siblings, so an inner node can never be
+//!   presented as a leaf.
+//! - [`BlobCommitment::root`] = `keccak256(shards root || fingerprints hash || size as u32 LE ||
+//!   k as u16 LE || m as u16 LE)`, where the fingerprints hash is the keccak-256 of the data
+//!   shards' encoding [`fingerprint`]s. One hash fixes the shards, how they were coded and how to
+//!   read them, so two commitments with the same root cannot disagree on size or coding.
 //!
-//! A shard proof shows that a shard belongs to the committed tree, not that the committer coded
-//! the parity honestly. [`decode_blob`] therefore re-encodes what it rebuilt and checks the root:
-//! a blob decodes to the same bytes from every set of `k` shards, or to
-//! [`Error::InconsistentEncoding`].
+//! A shard proof shows that a shard belongs to the committed tree; [`check_encoding`] (run by
+//! every signer on the shards it is given) shows, up to a `2^-64` chance per attempt of the
+//! committer, that the shards lie on the Reed-Solomon codeword the fingerprints fix. Readers do
+//! not rely on it: [`decode_blob`] re-encodes what it rebuilt and checks the root, so a blob
+//! decodes to the same bytes from every set of `k` shards, or to [`Error::InconsistentEncoding`].
 
 mod commitment;
 mod error;
+pub mod fingerprint;
 mod merkle;
 mod params;
 mod proof;
@@ -59,11 +64,16 @@ pub use commitment::BlobCommitment;
 pub use error::Error;
 pub use merkle::EMPTY_LEAF;
 pub use params::{
-	check_coding_params, proof_depth, shard_bytes, DEFAULT_DATA_SHARDS, DEFAULT_PARITY_SHARDS,
-	MAX_BLOB_SIZE, MAX_PARITY_SHARDS_PER_DATA_SHARD, MAX_PROOF_DEPTH, MAX_TOTAL_SHARDS,
-	SHARD_ALIGN_BYTES,
+	check_coding_params, chunk_count, chunk_proof_depth, fingerprint_bytes, proof_depth,
+	shard_bytes, CHUNK_BYTES, DEFAULT_DATA_SHARDS, DEFAULT_PARITY_SHARDS, FINGERPRINTS_PER_SHARD,
+	MAX_BLOB_SIZE, MAX_CHUNK_PROOF_DEPTH, MAX_PARITY_SHARDS_PER_DATA_SHARD, MAX_PROOF_DEPTH,
+	MAX_TOTAL_SHARDS, SHARD_ALIGN_BYTES,
 };
-pub use proof::{verify_shard, ShardProof, ShardProofSiblings};
+pub use proof::{
+	verify_chunk, verify_shard, ChunkProof, ChunkProofSiblings, ShardProof, ShardProofSiblings,
+};
 
 #[cfg(feature = "std")]
-pub use coding::{decode_blob, encode_blob, EncodedBlob};
+pub use coding::{commit_shards, decode_blob, encode_blob, EncodedBlob};
+#[cfg(feature = "std")]
+pub use fingerprint::check_encoding;

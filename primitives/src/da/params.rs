@@ -45,12 +45,38 @@ pub const MAX_PARITY_SHARDS_PER_DATA_SHARD: u16 = 3;
 
 /// Shard sizes are a multiple of this many bytes (and never zero).
 ///
-/// `reed-solomon-simd` codes 16-bit symbols, so it only accepts non-empty shards of an even
-/// number of bytes.
-pub const SHARD_ALIGN_BYTES: u32 = 2;
+/// `reed-solomon-simd` codes 16-bit symbols in chunks of 64 bytes (32 symbols, low bytes then
+/// high bytes) and applies the same linear map to every whole chunk. Whole chunks are what makes
+/// encoding fingerprints possible (see [`fingerprint`](super::fingerprint)): the XOR of any
+/// chunks of the parity shards is the code of the XOR of the same chunks of the data shards. A
+/// last, partial chunk is laid out differently, so shards have none.
+pub const SHARD_ALIGN_BYTES: u32 = 64;
+
+/// Bytes of one custody chunk: the leaves of a shard's own merkle tree.
+///
+/// A custody challenge asks a signer for one chunk with its proof, which has to fit a
+/// transaction; 1 KiB chunks keep the answer near 2 KiB whatever the shard size. The last chunk
+/// of a shard may be shorter (shards are only [`SHARD_ALIGN_BYTES`]-aligned).
+pub const CHUNK_BYTES: u32 = 1024;
+
+/// Largest number of siblings in the proof of a chunk inside its shard: a shard is at most
+/// [`MAX_BLOB_SIZE`] bytes (one data shard), so `log2(MAX_BLOB_SIZE / CHUNK_BYTES)`.
+pub const MAX_CHUNK_PROOF_DEPTH: u32 = 15;
+
+/// Number of encoding fingerprints per shard when a shard has more chunks of
+/// [`SHARD_ALIGN_BYTES`] than this (else one per chunk, which is the shard itself).
+///
+/// Each fingerprint catches a shard that is off the committed codeword with probability at least
+/// 1/2, independently, so a bad encoding passes a signer's check with probability at most
+/// `2^-64` per attempt of the committer.
+pub const FINGERPRINTS_PER_SHARD: u32 = 64;
 
 // `MAX_PROOF_DEPTH` must be exactly the depth of a tree over `MAX_TOTAL_SHARDS` leaves.
 const _: () = assert!(1u32 << MAX_PROOF_DEPTH == MAX_TOTAL_SHARDS as u32);
+// `MAX_CHUNK_PROOF_DEPTH` must be the depth of a tree over the chunks of the largest shard.
+const _: () = assert!(1u32 << MAX_CHUNK_PROOF_DEPTH == MAX_BLOB_SIZE / CHUNK_BYTES);
+// Custody chunks are whole fingerprint chunks.
+const _: () = assert!(CHUNK_BYTES % SHARD_ALIGN_BYTES == 0);
 
 /// Checks that `data_shards` (`k`) and `parity_shards` (`m`) are a coding this chain accepts.
 ///
@@ -91,6 +117,23 @@ pub fn shard_bytes(size_bytes: u32, data_shards: u16) -> Result<u32, Error> {
 	let per_shard = size_bytes.div_ceil(u32::from(data_shards)).max(1);
 	// Cannot overflow: `per_shard <= MAX_BLOB_SIZE`, far below `u32::MAX - SHARD_ALIGN_BYTES`.
 	Ok(per_shard.next_multiple_of(SHARD_ALIGN_BYTES))
+}
+
+/// Number of custody chunks of a shard of `shard_bytes` bytes: `ceil(shard_bytes / CHUNK_BYTES)`.
+pub fn chunk_count(shard_bytes: u32) -> u32 {
+	shard_bytes.div_ceil(CHUNK_BYTES).max(1)
+}
+
+/// Number of siblings in the proof of a chunk inside a shard of `shard_bytes` bytes.
+pub fn chunk_proof_depth(shard_bytes: u32) -> u32 {
+	chunk_count(shard_bytes).next_power_of_two().trailing_zeros()
+}
+
+/// Bytes of the fingerprints of one shard of `shard_bytes` bytes:
+/// `min(shard_bytes, FINGERPRINTS_PER_SHARD * SHARD_ALIGN_BYTES)`. A shard of at most
+/// [`FINGERPRINTS_PER_SHARD`] chunks is its own fingerprint.
+pub fn fingerprint_bytes(shard_bytes: u32) -> u32 {
+	shard_bytes.min(FINGERPRINTS_PER_SHARD * SHARD_ALIGN_BYTES)
 }
 
 /// Number of siblings in the proof of any shard of a blob with `total_shards` shards:

@@ -4,7 +4,7 @@ use codec::Encode;
 use jsonrpsee::RpcModule;
 use sc_rpc_api::DenyUnsafe;
 use serde_json::{json, Value};
-use zerog_primitives::da::{encode_blob, verify_shard, BlobCommitment, EncodedBlob};
+use zerog_primitives::da::{commit_shards, encode_blob, verify_shard, BlobCommitment, EncodedBlob};
 
 use super::{block_on, bytes, error_code, open_store, MockChain};
 use crate::rpc::da::{BlobShapeParam, DaApiServer, DaRpc, ShardInput};
@@ -39,6 +39,11 @@ fn inputs(encoded: &EncodedBlob, indices: impl IntoIterator<Item = u16>) -> Vec<
 		.collect()
 }
 
+/// Hex of `encoded`'s data fingerprints, as `da_putShards` takes them.
+fn fps(encoded: &EncodedBlob) -> String {
+	to_prefixed_hex(&encoded.fingerprints)
+}
+
 fn root(encoded: &EncodedBlob) -> String {
 	to_prefixed_hex(encoded.commitment.root.as_bytes())
 }
@@ -48,12 +53,14 @@ fn stores_verified_shards_and_counts_new_ones() {
 	let (_dir, store) = open_store();
 	let (_, encoded) = test_blob();
 	let rpc = DaRpc::new(chain(&encoded), store, false);
-	let stored = rpc.put(&root(&encoded), &inputs(&encoded, [0, 1, 5])).unwrap();
+	let stored =
+		rpc.put_with(&root(&encoded), &inputs(&encoded, [0, 1, 5]), None, &fps(&encoded)).unwrap();
 	assert_eq!(
 		serde_json::to_value(stored).unwrap(),
 		json!({ "root": root(&encoded), "newlyStored": 3, "held": 3, "dataShards": 4, "totalShards": 8 })
 	);
-	let again = rpc.put(&root(&encoded), &inputs(&encoded, [5, 6])).unwrap();
+	let again =
+		rpc.put_with(&root(&encoded), &inputs(&encoded, [5, 6]), None, &fps(&encoded)).unwrap();
 	assert_eq!((again.newly_stored, again.held), (1, 4));
 	assert_eq!(rpc.held(&root(&encoded)).unwrap().indices, vec![0, 1, 5, 6]);
 }
@@ -67,7 +74,7 @@ fn one_bad_shard_refuses_the_whole_call() {
 	let mut tampered = encoded.shards[2].clone();
 	tampered[0] ^= 1;
 	shards[2].data = to_prefixed_hex(&tampered);
-	let error = rpc.put(&root(&encoded), &shards).unwrap_err();
+	let error = rpc.put_with(&root(&encoded), &shards, None, &fps(&encoded)).unwrap_err();
 	assert_eq!(error.code(), 6102);
 	assert!(error.message().contains("shard 2"), "{error:?}");
 	assert_eq!(rpc.held(&root(&encoded)).unwrap().indices, Vec::<u16>::new());
@@ -75,7 +82,52 @@ fn one_bad_shard_refuses_the_whole_call() {
 	// A proof of another shard is refused the same way.
 	let mut shards = inputs(&encoded, [0, 1]);
 	shards[1].proof = to_prefixed_hex(&encoded.proofs[0].encode());
-	assert_eq!(rpc.put(&root(&encoded), &shards).unwrap_err().code(), 6102);
+	assert_eq!(
+		rpc.put_with(&root(&encoded), &shards, None, &fps(&encoded)).unwrap_err().code(),
+		6102
+	);
+	assert_eq!(rpc.held(&root(&encoded)).unwrap().indices, Vec::<u16>::new());
+}
+
+/// A publisher that encoded its blob badly (parity that is not the code of the data) gets every
+/// call with an off-codeword shard refused with 6109, and nothing of it stored: this node's
+/// off-chain worker then never attests to the blob.
+#[test]
+fn refuses_shards_off_the_committed_codeword() {
+	let (_dir, store) = open_store();
+	let (_, honest) = test_blob();
+	let mut shards = honest.shards.clone();
+	shards[6][10] ^= 0x80;
+	let forged = commit_shards(shards, 1000, K, M).unwrap();
+	let rpc = DaRpc::new(chain(&forged), store, false);
+	let error =
+		rpc.put_with(&root(&forged), &inputs(&forged, [5, 6]), None, &fps(&forged)).unwrap_err();
+	assert_eq!(error.code(), 6109);
+	assert!(error.message().contains("shard 6") && error.message().contains("badly"), "{error:?}");
+	assert_eq!(rpc.held(&root(&forged)).unwrap().indices, Vec::<u16>::new());
+	// The shards that are on the codeword are stored: any k of them rebuild the blob.
+	assert_eq!(
+		rpc.put_with(&root(&forged), &inputs(&forged, [0, 5, 7]), None, &fps(&forged))
+			.unwrap()
+			.held,
+		3
+	);
+}
+
+/// Fingerprints other than those the root binds, of the wrong length or not hex are refused.
+#[test]
+fn refuses_fingerprints_the_commitment_does_not_bind() {
+	let (_dir, store) = open_store();
+	let (_, encoded) = test_blob();
+	let rpc = DaRpc::new(chain(&encoded), store, false);
+	let put = |fingerprints: &str| {
+		rpc.put_with(&root(&encoded), &inputs(&encoded, [0]), None, fingerprints).unwrap_err()
+	};
+	let mut other = encoded.fingerprints.clone();
+	other[0] ^= 1;
+	assert_eq!(put(&to_prefixed_hex(&other)).code(), 6102);
+	assert_eq!(put(&to_prefixed_hex(&encoded.fingerprints[64..])).code(), 6103);
+	assert_eq!(put("0xzz").code(), 6103);
 	assert_eq!(rpc.held(&root(&encoded)).unwrap().indices, Vec::<u16>::new());
 }
 
@@ -84,7 +136,12 @@ fn refuses_shards_of_a_blob_the_chain_does_not_know() {
 	let (_dir, store) = open_store();
 	let (_, encoded) = test_blob();
 	let rpc = DaRpc::new(MockChain::default(), store, false);
-	assert_eq!(rpc.put(&root(&encoded), &inputs(&encoded, [0])).unwrap_err().code(), 6101);
+	assert_eq!(
+		rpc.put_with(&root(&encoded), &inputs(&encoded, [0]), None, &fps(&encoded))
+			.unwrap_err()
+			.code(),
+		6101
+	);
 	assert_eq!(rpc.held(&root(&encoded)).unwrap_err().code(), 6101);
 	assert_eq!(rpc.shard(&root(&encoded), 0).unwrap_err().code(), 6101);
 	assert_eq!(rpc.blob(&root(&encoded)).unwrap_err().code(), 6101);
@@ -108,8 +165,11 @@ fn refuses_shards_held_by_other_members_of_the_quorum() {
 	let chain = MockChain { local_indices: Some(vec![0, 1, 2]), ..chain(&encoded) };
 	let rpc = DaRpc::new(chain, store, false);
 	let root = root(&encoded);
-	assert_eq!(rpc.put(&root, &inputs(&encoded, [0, 2])).unwrap().held, 2);
-	let error = rpc.put(&root, &inputs(&encoded, [1, 3])).unwrap_err();
+	assert_eq!(
+		rpc.put_with(&root, &inputs(&encoded, [0, 2]), None, &fps(&encoded)).unwrap().held,
+		2
+	);
+	let error = rpc.put_with(&root, &inputs(&encoded, [1, 3]), None, &fps(&encoded)).unwrap_err();
 	assert_eq!(error.code(), 6107);
 	assert!(error.message().contains("shard 3") && error.message().contains("0-2"), "{error:?}");
 	assert_eq!(rpc.held(&root).unwrap().indices, vec![0, 2], "nothing of the refused call");
@@ -123,13 +183,19 @@ fn refuses_blobs_of_quorums_without_a_local_key() {
 	let (_, encoded) = test_blob();
 	let chain = MockChain { local_indices: Some(Vec::new()), ..chain(&encoded) };
 	let rpc = DaRpc::new(chain, store, false);
-	let error = rpc.put(&root(&encoded), &inputs(&encoded, [0])).unwrap_err();
+	let error =
+		rpc.put_with(&root(&encoded), &inputs(&encoded, [0]), None, &fps(&encoded)).unwrap_err();
 	assert_eq!(error.code(), 6107);
 	assert!(error.message().contains("shard_holders"), "{error:?}");
 	// Not on chain and not staged here either: the shape alone does not make it acceptable.
 	let (_dir, store) = open_store();
 	let rpc = DaRpc::new(MockChain::default(), store, false);
-	let error = rpc.put_with(&root(&encoded), &inputs(&encoded, [0]), Some(shape(&encoded)));
+	let error = rpc.put_with(
+		&root(&encoded),
+		&inputs(&encoded, [0]),
+		Some(shape(&encoded)),
+		&fps(&encoded),
+	);
 	assert_eq!(error.unwrap_err().code(), 6107);
 }
 
@@ -148,14 +214,27 @@ fn stages_shards_of_a_blob_not_on_chain_up_to_the_limit() {
 		MockChain { staged_here: vec![encoded.commitment, other.commitment], ..Default::default() };
 	let rpc = DaRpc::new(chain, store, false).with_staging_limit(3 * shard_len);
 	// Without the shape the node cannot tell which blob the root is.
-	assert_eq!(rpc.put(&root(&encoded), &inputs(&encoded, [0])).unwrap_err().code(), 6101);
-	let staged = rpc.put_with(&root(&encoded), &inputs(&encoded, [0, 1]), Some(shape(&encoded)));
+	assert_eq!(
+		rpc.put_with(&root(&encoded), &inputs(&encoded, [0]), None, &fps(&encoded))
+			.unwrap_err()
+			.code(),
+		6101
+	);
+	let staged = rpc.put_with(
+		&root(&encoded),
+		&inputs(&encoded, [0, 1]),
+		Some(shape(&encoded)),
+		&fps(&encoded),
+	);
 	assert_eq!(staged.unwrap().held, 2);
-	let error =
-		rpc.put_with(&root(&other), &inputs(&other, [0, 1]), Some(shape(&other))).unwrap_err();
+	let error = rpc
+		.put_with(&root(&other), &inputs(&other, [0, 1]), Some(shape(&other)), &fps(&other))
+		.unwrap_err();
 	assert_eq!(error.code(), 6108);
 	assert!(error.message().contains("submit blob"), "{error:?}");
-	assert!(rpc.put_with(&root(&other), &inputs(&other, [0]), Some(shape(&other))).is_ok());
+	assert!(rpc
+		.put_with(&root(&other), &inputs(&other, [0]), Some(shape(&other)), &fps(&other))
+		.is_ok());
 	// A wrong shape for the root verifies nothing.
 	let wrong = BlobShapeParam { size_bytes: 999, ..shape(&encoded) };
 	let (_dir, store) = open_store();
@@ -164,7 +243,9 @@ fn stages_shards_of_a_blob_not_on_chain_up_to_the_limit() {
 		..Default::default()
 	};
 	let rpc = DaRpc::new(chain, store, false);
-	let error = rpc.put_with(&root(&encoded), &inputs(&encoded, [0]), Some(wrong)).unwrap_err();
+	let error = rpc
+		.put_with(&root(&encoded), &inputs(&encoded, [0]), Some(wrong), &fps(&encoded))
+		.unwrap_err();
 	assert!([6102, 6103].contains(&error.code()), "{error:?}");
 }
 
@@ -195,9 +276,12 @@ fn refuses_malformed_shard_batches() {
 		inputs(&encoded, [1, 1]),
 		too_many,
 	] {
-		assert_eq!(rpc.put(&root, &shards).unwrap_err().code(), 6103);
+		assert_eq!(rpc.put_with(&root, &shards, None, &fps(&encoded)).unwrap_err().code(), 6103);
 	}
-	assert_eq!(rpc.put("0x12", &inputs(&encoded, [0])).unwrap_err().code(), 6103);
+	assert_eq!(
+		rpc.put_with("0x12", &inputs(&encoded, [0]), None, &fps(&encoded)).unwrap_err().code(),
+		6103
+	);
 	assert_eq!(rpc.held(&root).unwrap().indices, Vec::<u16>::new());
 }
 
@@ -208,7 +292,7 @@ fn serves_held_shards_the_way_the_offchain_worker_parses_them() {
 	let rpc = DaRpc::new(chain(&encoded), store, false);
 	let root = root(&encoded);
 	assert_eq!(rpc.shard(&root, 3).unwrap_err().code(), 6104);
-	rpc.put(&root, &inputs(&encoded, [3])).unwrap();
+	rpc.put_with(&root, &inputs(&encoded, [3]), None, &fps(&encoded)).unwrap();
 	let answer = rpc.shard(&root, 3).unwrap();
 	let body = json!({ "jsonrpc": "2.0", "id": 1, "result": answer }).to_string();
 	let (shard, proof) =
@@ -225,11 +309,11 @@ fn rebuilds_the_blob_from_any_k_held_shards() {
 	let rpc = DaRpc::new(chain(&encoded), store, false);
 	let root = root(&encoded);
 	assert_eq!(rpc.blob(&root).unwrap_err().code(), 6105);
-	rpc.put(&root, &inputs(&encoded, [1, 5, 7])).unwrap();
+	rpc.put_with(&root, &inputs(&encoded, [1, 5, 7]), None, &fps(&encoded)).unwrap();
 	let error = rpc.blob(&root).unwrap_err();
 	assert_eq!(error.code(), 6105);
 	assert!(error.message().contains("holds 3"), "{error:?}");
-	rpc.put(&root, &inputs(&encoded, [6])).unwrap();
+	rpc.put_with(&root, &inputs(&encoded, [6]), None, &fps(&encoded)).unwrap();
 	let rebuilt = rpc.blob(&root).unwrap();
 	assert_eq!(decode_hex(&rebuilt.data).unwrap(), blob);
 	assert_eq!(rebuilt.shards_used, 4);
@@ -242,7 +326,7 @@ fn samples_distinct_held_shards_with_proofs() {
 	let rpc = DaRpc::new(chain(&encoded), store, false);
 	let root = root(&encoded);
 	assert_eq!(rpc.sample_shards(&root, 2).unwrap_err().code(), 6104);
-	rpc.put(&root, &inputs(&encoded, [0, 2, 4, 6, 7])).unwrap();
+	rpc.put_with(&root, &inputs(&encoded, [0, 2, 4, 6, 7]), None, &fps(&encoded)).unwrap();
 	let samples = rpc.sample_shards(&root, 3).unwrap();
 	assert_eq!(samples.held, 5);
 	assert_eq!(samples.samples.len(), 3);
@@ -279,7 +363,7 @@ fn remove_shards_is_refused_unless_unsafe_methods_are_allowed() {
 	let (_, encoded) = test_blob();
 	let root = root(&encoded);
 	DaRpc::new(chain(&encoded), store.clone(), false)
-		.put(&root, &inputs(&encoded, [0, 1, 2]))
+		.put_with(&root, &inputs(&encoded, [0, 1, 2]), None, &fps(&encoded))
 		.unwrap();
 	block_on(async {
 		for (deny_unsafe, unsafe_allowed) in [(Some(DenyUnsafe::Yes), true), (None, false)] {
@@ -307,7 +391,9 @@ fn get_blob_is_refused_unless_unsafe_methods_are_allowed() {
 	let (blob, encoded) = test_blob();
 	let root = root(&encoded);
 	let every: Vec<u16> = (0..encoded.shards.len() as u16).collect();
-	DaRpc::new(chain(&encoded), store.clone(), false).put(&root, &inputs(&encoded, every)).unwrap();
+	DaRpc::new(chain(&encoded), store.clone(), false)
+		.put_with(&root, &inputs(&encoded, every), None, &fps(&encoded))
+		.unwrap();
 	block_on(async {
 		for (deny_unsafe, unsafe_allowed) in [(Some(DenyUnsafe::Yes), true), (None, false)] {
 			let module =
@@ -338,7 +424,12 @@ fn json_rpc_methods_take_the_documented_names() {
 				.collect::<Vec<_>>(),
 		)
 		.unwrap();
-		let stored: Value = module.call("da_putShards", (&root, shards)).await.unwrap();
+		// Without the encoding fingerprints nothing is stored.
+		let error =
+			module.call::<_, Value>("da_putShards", (&root, shards.clone())).await.unwrap_err();
+		assert_eq!(error_code(error), -32602);
+		let stored: Value =
+			module.call("da_putShards", (&root, shards, Value::Null, fps(&encoded))).await.unwrap();
 		assert_eq!(stored["held"], json!(2));
 		// The optional third parameter names the blob's shape.
 		let shape = json!({ "sizeBytes": 1000, "dataShards": K, "parityShards": M });
@@ -351,7 +442,8 @@ fn json_rpc_methods_take_the_documented_names() {
 				.collect::<Vec<_>>(),
 		)
 		.unwrap();
-		let stored: Value = module.call("da_putShards", (&root, more, shape)).await.unwrap();
+		let stored: Value =
+			module.call("da_putShards", (&root, more, shape, fps(&encoded))).await.unwrap();
 		assert_eq!(stored["held"], json!(3));
 		let shard: Value = module.call("da_getShard", (&root, 1u16)).await.unwrap();
 		assert_eq!(shard["proof"], json!(to_prefixed_hex(&encoded.proofs[1].encode())));

@@ -124,7 +124,13 @@ fn params(u: &mut Unstructured, fixture: &Fixture, method: &str) -> Result<Value
 					}))
 				})
 				.collect::<Result<Vec<_>>>()?;
-			json!([blob_root, shards])
+			let fingerprints = if u.ratio(9, 10)? {
+				to_prefixed_hex(&fixture.blob.fingerprints)
+			} else {
+				let len = u.int_in_range(0..=300)?;
+				to_prefixed_hex(u.bytes(len)?)
+			};
+			json!([blob_root, shards, null, fingerprints])
 		},
 		"da_getShard" => json!([blob_root, u.int_in_range(0..=12u64)?]),
 		"da_sample" => json!([blob_root, u.arbitrary::<u64>()?]),

@@ -27,7 +27,7 @@ fn assert_round_trips(blob: &[u8], k: u16, m: u16) -> EncodedBlob {
 fn empty_blob_round_trips_with_minimal_shards() {
 	let encoded = assert_round_trips(&[], DEFAULT_DATA_SHARDS, DEFAULT_PARITY_SHARDS);
 	assert_eq!(encoded.commitment.shard_bytes(), Ok(SHARD_ALIGN_BYTES));
-	assert!(encoded.shards.iter().take(16).all(|shard| shard == &[0, 0]));
+	assert!(encoded.shards.iter().take(16).all(|shard| shard.iter().all(|byte| *byte == 0)));
 }
 
 #[test]
@@ -46,7 +46,7 @@ fn blob_of_exactly_k_shards_needs_no_padding() {
 }
 
 #[test]
-fn odd_sizes_pad_to_even_shards_with_zeros() {
+fn odd_sizes_pad_to_whole_chunks_with_zeros() {
 	let blob = blob_from_seed(16 * 63 + 5, 2);
 	let encoded = assert_round_trips(&blob, 16, 16);
 	assert_eq!(encoded.commitment.shard_bytes(), Ok(64));
@@ -133,27 +133,9 @@ fn decode_rejects_tampered_shard_by_index() {
 	assert_eq!(decode_blob(&encoded.commitment, &shards), Err(Error::ProofMismatch { index: 2 }));
 }
 
-/// Commits to `shards` with the documented rules, as a dishonest encoder could.
+/// Commits to `shards` as they are, as a dishonest encoder could.
 fn commit_by_hand(shards: &[Vec<u8>], size_bytes: u32, k: u16, m: u16) -> EncodedBlob {
-	let leaves = shards.iter().zip(0u16..).map(|(shard, i)| merkle::leaf_hash(i, shard)).collect();
-	let levels = merkle::tree_levels(leaves);
-	let shards_root = levels.last().unwrap()[0];
-	let proofs = (0..shards.len())
-		.map(|i| ShardProof {
-			index: i as u16,
-			siblings: merkle::path(&levels, i).try_into().unwrap(),
-		})
-		.collect();
-	EncodedBlob {
-		commitment: BlobCommitment {
-			root: merkle::bind_root(&shards_root, size_bytes, k, m),
-			size_bytes,
-			data_shards: k,
-			parity_shards: m,
-		},
-		shards: shards.to_vec(),
-		proofs,
-	}
+	commit_shards(shards.to_vec(), size_bytes, k, m).unwrap()
 }
 
 #[test]
@@ -178,8 +160,10 @@ fn decode_rejects_parity_that_is_not_the_code_of_the_data() {
 #[test]
 fn decode_rejects_non_zero_padding() {
 	let honest = encode_blob(&[1, 2, 3], 1, 1).unwrap();
-	let forged = commit_by_hand(&[vec![1, 2, 3, 9], vec![1, 2, 3, 9]], 3, 1, 1);
-	assert_eq!(honest.shards[0], vec![1, 2, 3, 0]);
+	let mut padded = vec![0u8; 64];
+	padded[..4].copy_from_slice(&[1, 2, 3, 9]);
+	let forged = commit_by_hand(&[padded.clone(), padded], 3, 1, 1);
+	assert_eq!(honest.shards[0][..4], [1, 2, 3, 0]);
 	assert_eq!(
 		decode_blob(&forged.commitment, &shards_at(&forged, &[0])),
 		Err(Error::InconsistentEncoding)
@@ -189,25 +173,45 @@ fn decode_rejects_non_zero_padding() {
 #[test]
 fn commitment_matches_the_documented_tree() {
 	let encoded = encode_blob(b"zerog", 2, 1).unwrap();
+	// 64-byte shards: one chunk each, so a shard's chunk root is its keccak.
+	let leaf = |i: u16| merkle::leaf_hash(i, &merkle::keccak(&encoded.shards[usize::from(i)]));
 	// Three leaves padded to four with the empty leaf.
-	let leaf = |i: u16| merkle::leaf_hash(i, &encoded.shards[usize::from(i)]);
 	let shards_root = merkle::node_hash(
 		&merkle::node_hash(&leaf(0), &leaf(1)),
 		&merkle::node_hash(&leaf(2), &EMPTY_LEAF),
 	);
+	// One chunk per shard: the fingerprints of the data shards are the data shards.
+	assert_eq!(encoded.fingerprints, [&encoded.shards[0][..], &encoded.shards[1][..]].concat());
 	let mut preimage = shards_root.as_bytes().to_vec();
+	preimage.extend_from_slice(merkle::keccak(&encoded.fingerprints).as_bytes());
 	preimage.extend_from_slice(&5u32.to_le_bytes());
 	preimage.extend_from_slice(&2u16.to_le_bytes());
 	preimage.extend_from_slice(&1u16.to_le_bytes());
 	assert_eq!(encoded.commitment.root, merkle::keccak(&preimage));
-	// 5 bytes in 2 shards: 3 rounded up to 4 bytes each, zero padding at the end only.
-	assert_eq!(encoded.shards[0], b"zero");
-	assert_eq!(encoded.shards[1], b"g\0\0\0");
+	// 5 bytes in 2 shards: 3 rounded up to 64 bytes each, cut in order, zero padding at the end.
+	assert_eq!(encoded.shards[0][..5], *b"zerog");
+	assert!(encoded.shards[0][5..].iter().chain(&encoded.shards[1]).all(|b| *b == 0));
 	// keccak-256 as Ethereum uses it, not NIST SHA3-256.
 	assert_eq!(
 		merkle::keccak(b""),
 		H256(hex_literal("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"))
 	);
+}
+
+#[test]
+fn chunk_tree_follows_the_documented_rules() {
+	// 3000 bytes in 1 data shard: 3008-byte shards, chunks of 1024, 1024 and 960 bytes.
+	let encoded = encode_blob(&blob_from_seed(3000, 8), 1, 1).unwrap();
+	let shard = &encoded.shards[0];
+	assert_eq!(shard.len(), 3008);
+	let leaves: Vec<H256> = shard.chunks(1024).map(merkle::keccak).collect();
+	let chunk_root = merkle::node_hash(
+		&merkle::node_hash(&leaves[0], &leaves[1]),
+		&merkle::node_hash(&leaves[2], &EMPTY_LEAF),
+	);
+	assert_eq!(merkle::chunk_root(shard), chunk_root);
+	assert_eq!(chunk_count(3008), 3);
+	assert_eq!(chunk_proof_depth(3008), 2);
 }
 
 /// 32 bytes from 64 hex digits.

@@ -7,6 +7,8 @@ mod proof;
 #[cfg(feature = "std")]
 mod coding;
 #[cfg(feature = "std")]
+mod fingerprint;
+#[cfg(feature = "std")]
 mod fuzz;
 #[cfg(feature = "std")]
 mod props;

@@ -37,16 +37,16 @@ fn coding_rejects_too_much_parity() {
 }
 
 #[test]
-fn shard_size_is_even_nonzero_and_covers_the_blob() {
-	assert_eq!(shard_bytes(0, 16), Ok(2));
-	assert_eq!(shard_bytes(1, 16), Ok(2));
-	assert_eq!(shard_bytes(3, 1), Ok(4));
-	assert_eq!(shard_bytes(32, 16), Ok(2));
-	assert_eq!(shard_bytes(33, 16), Ok(4));
-	assert_eq!(shard_bytes(48, 16), Ok(4));
+fn shard_size_is_whole_chunks_nonzero_and_covers_the_blob() {
+	assert_eq!(shard_bytes(0, 16), Ok(64));
+	assert_eq!(shard_bytes(1, 16), Ok(64));
+	assert_eq!(shard_bytes(3, 1), Ok(64));
+	assert_eq!(shard_bytes(16 * 64, 16), Ok(64));
+	assert_eq!(shard_bytes(16 * 64 + 1, 16), Ok(128));
+	assert_eq!(shard_bytes(16 * 1025, 16), Ok(1088));
 	assert_eq!(shard_bytes(MAX_BLOB_SIZE, 16), Ok(2 * 1024 * 1024));
 	assert_eq!(shard_bytes(MAX_BLOB_SIZE, 1), Ok(MAX_BLOB_SIZE));
-	assert_eq!(shard_bytes(MAX_BLOB_SIZE, 3), Ok(11_184_812));
+	assert_eq!(shard_bytes(MAX_BLOB_SIZE, 3), Ok(11_184_832));
 	for size in [0, 1, 2, 7, 100, 1_000_003, MAX_BLOB_SIZE] {
 		for k in [1u16, 2, 3, 16, 255, 1023] {
 			let bytes = shard_bytes(size, k).unwrap();

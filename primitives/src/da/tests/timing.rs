@@ -18,6 +18,12 @@ fn da_timing() {
 		let start = Instant::now();
 		verify_shard(&encoded.commitment, 0, shard, &encoded.proofs[0]).unwrap();
 		let verify = start.elapsed();
+		// One member of a three-member quorum: a third of the shards.
+		let share: Vec<u16> = (0..(k + m) / 3).collect();
+		let start = Instant::now();
+		check_encoding(&encoded.commitment, &encoded.fingerprints, &shards_at(&encoded, &share))
+			.unwrap();
+		let check = start.elapsed();
 		// Worst case: every data shard lost, rebuilt from parity alone.
 		let parity: Vec<u16> = (k..2 * k).collect();
 		let start = Instant::now();
@@ -30,7 +36,7 @@ fn da_timing() {
 		assert_eq!(decoded, blob);
 		println!(
 			"{mib:>2} MiB k={k} m={m}: encode+commit {encode:?}, verify one shard {verify:?}, \
-			 decode from parity {from_parity:?}, decode from data {from_data:?}"
+			 check the encoding of a third of the shards {check:?}, decode from parity {from_parity:?}, decode from data {from_data:?}"
 		);
 	}
 }
