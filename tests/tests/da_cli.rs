@@ -2,6 +2,8 @@
 //! signer: a blob is erasure-coded, committed, pushed to the node (also through the HTTP
 //! endpoint the signer registered) and certified; it comes back byte for byte and samples
 //! verify; once the node has dropped most shards, sampling and fetching fail with a non-zero exit.
+//! Certified blobs are retained, then deleted; their attester answers custody challenges and is
+//! slashed once it dropped the shards.
 
 use std::time::Duration;
 
@@ -13,6 +15,7 @@ use subxt::{
 use subxt_signer::sr25519::dev;
 use zerog_e2e_tests::{
 	cli::{output_text, random_bytes, zerog_json},
+	events::wait_for_event,
 	run_cli, Node, NodeConfig,
 };
 
@@ -245,4 +248,62 @@ async fn wait_until_deleted(node: &Node, root: &str, timeout: Duration) {
 		.await
 		.expect_err("neither the chain nor the node knows the blob");
 	assert!(error.to_string().contains("no pending or certified blob"), "{error}");
+}
+
+/// Custody after certification: Alice, the dev chain's only signer and so the attester of every
+/// blob, answers the custody challenges from her node's store (`CustodyProven`); once the node
+/// has dropped the blob's shards she cannot, and the next round slashes a tenth of her stake
+/// (`CustodyMissed`).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signer_that_dropped_its_shards_is_slashed() {
+	let node = Node::start(NodeConfig::dev("cli-da-custody").args(["--no-eth-rpc"]));
+	node.wait_for_best(1, BLOCK_TIMEOUT).await;
+	let alice = dev::alice();
+	update_signer_endpoint(&node, &alice, &format!("http://127.0.0.1:{}", node.rpc_port)).await;
+	let dir = tempfile::tempdir().unwrap();
+	let file = dir.path().join("blob.bin");
+	std::fs::write(&file, random_bytes(100_000, 17)).unwrap();
+	let submitted =
+		zerog_json(&node, &["da", "submit", file.to_str().unwrap(), "--wait", "--timeout", "120"]);
+	let root = submitted["root"].as_str().expect("submit prints the root").to_owned();
+	assert!(submitted["certifiedAt"].as_u64().is_some(), "certified: {submitted}");
+
+	// Custody rounds come every 10 blocks; the off-chain worker answers in the next block.
+	let api = node.client().await;
+	let from = node.best_number().await;
+	let alice_id = alice.public_key().0;
+	let is_alice = |fields: &[u8]| fields.get(..32) == Some(&alice_id[..]);
+	let (proven_at, _) = wait_for_event(
+		&node,
+		&api,
+		from,
+		("DaAttestations", "CustodyProven"),
+		BLOCK_TIMEOUT,
+		|| format!("Alice answers for blob {root}"),
+		is_alice,
+	)
+	.await;
+
+	let rpc = node.rpc().await;
+	let held: Json = rpc.request("da_heldShards", rpc_params![root.as_str()]).await.unwrap();
+	let indices: Vec<u64> =
+		held["indices"].as_array().unwrap().iter().filter_map(Json::as_u64).collect();
+	assert_eq!(indices.len(), 48, "{held}");
+	let removed: Json =
+		rpc.request("da_removeShards", rpc_params![root.as_str(), indices]).await.unwrap();
+	assert_eq!(removed["removed"], 48);
+	let (missed_at, fields) = wait_for_event(
+		&node,
+		&api,
+		proven_at + 1,
+		("DaAttestations", "CustodyMissed"),
+		BLOCK_TIMEOUT * 2,
+		|| format!("Alice misses a challenge of blob {root}"),
+		is_alice,
+	)
+	.await;
+	// Fields: signer (32 bytes), blob id (8), slashed (u128 LE): 10 % of her 100 ZG.
+	let slashed = u128::from_le_bytes(fields[40..56].try_into().unwrap());
+	assert_eq!(slashed, 10 * ZG, "slashed at block {missed_at}");
+	assert!(node.log_contains("cannot be answered"), "the worker says why it did not answer");
 }

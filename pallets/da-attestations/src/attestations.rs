@@ -107,6 +107,12 @@ impl<T: Config> Pallet<T> {
 			}
 		});
 		let fee_paid = Self::pay_attesters(id, blob, quorum);
+		let attesters = blob
+			.attesters
+			.iter()
+			.filter_map(|index| quorum.members.get(*index as usize))
+			.map(|(account, _)| account.clone());
+		Self::start_custody(id, attesters, blob.expires_at); // custody.rs
 		Self::deposit_event(Event::BlobCertified {
 			id,
 			root: blob.commitment.root,

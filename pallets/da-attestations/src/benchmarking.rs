@@ -89,7 +89,15 @@ fn insert_blob<T: Config>(
 	seed: u32,
 	expires_at: BlockNumberFor<T>,
 ) -> Result<BlobId, BenchmarkError> {
-	let commitment = commitment::<T>(seed);
+	insert_blob_with::<T>(submitter, commitment::<T>(seed), expires_at)
+}
+
+/// [`insert_blob`] with a given commitment.
+fn insert_blob_with<T: Config>(
+	submitter: &T::AccountId,
+	commitment: BlobCommitment,
+	expires_at: BlockNumberFor<T>,
+) -> Result<BlobId, BenchmarkError> {
 	let fee = DaAttestations::<T>::blob_fee(commitment.size_bytes);
 	T::Currency::hold(&HoldReason::BlobFee.into(), submitter, fee)?;
 	let id = NextBlobId::<T>::get();
@@ -111,6 +119,29 @@ fn insert_blob<T: Config>(
 		},
 	);
 	BlobIds::<T>::insert(commitment.root, blob_shape(&commitment), id);
+	Ok(id)
+}
+
+/// Stores a blob with `commitment`, certified by the first `attesters` members of the current
+/// epoch's quorum 0; returns its id.
+fn certified_blob<T: Config>(
+	commitment: BlobCommitment,
+	attesters: u32,
+) -> Result<BlobId, BenchmarkError> {
+	let submitter: T::AccountId = account("submitter", 0, 0);
+	fund::<T>(&submitter);
+	let now = System::<T>::block_number();
+	let id = insert_blob_with::<T>(
+		&submitter,
+		commitment,
+		now.saturating_add(T::AttestationWindow::get()),
+	)?;
+	Blobs::<T>::mutate(id, |blob| {
+		if let Some(blob) = blob {
+			blob.status = BlobStatus::Certified { at: now };
+			blob.attesters = BoundedVec::truncate_from((0..attesters).collect());
+		}
+	});
 	Ok(id)
 }
 
@@ -332,6 +363,60 @@ mod benchmarks {
 
 		assert_eq!(CurrentEpoch::<T>::get(), epoch.saturating_add(1));
 		assert!(!Epochs::<T>::contains_key(closing));
+		Ok(())
+	}
+
+	/// Worst case: every member of the last round missed its challenge (`n` slashes), and the
+	/// drawn blob has `n` attesters to challenge.
+	#[benchmark]
+	fn custody_round(n: Linear<1, { T::MaxQuorumSize::get() }>) -> Result<(), BenchmarkError> {
+		let members = start_quorum::<T>(n)?;
+		let now = System::<T>::block_number();
+		let id = certified_blob::<T>(commitment::<T>(1), n)?;
+		CustodyCandidates::<T>::put(BoundedVec::truncate_from(vec![id]));
+		for member in &members {
+			let challenge = CustodyChallenge { blob: id, shard: 0, chunk: 0, deadline: now };
+			CustodyChallenges::<T>::insert(member, challenge);
+		}
+		OpenCustody::<T>::put(BoundedVec::truncate_from(members.clone()));
+		let period = T::CustodyPeriod::get();
+		let round = now / period * period + period;
+		System::<T>::set_block_number(round);
+
+		#[block]
+		{
+			DaAttestations::<T>::run_custody(round);
+		}
+
+		assert_eq!(CustodyChallenges::<T>::iter().count() as u32, n);
+		Ok(())
+	}
+
+	/// A 1 MiB blob in one data and three parity shards, answered for its last chunk: 12
+	/// siblings, the deepest proof a benchmark builds in the runtime's memory (the deepest
+	/// possible has 17, five more 64-byte keccaks).
+	#[benchmark]
+	fn answer_custody() -> Result<(), BenchmarkError> {
+		let members = start_quorum::<T>(1)?;
+		let signer = members[0].clone();
+		let size = 1u32 << 20;
+		let shard: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+		let blob = zerog_primitives::da::commit_shards(vec![shard; 4], size, 1, 3)
+			.map_err(|_| BenchmarkError::Stop("a 1 MiB blob commits"))?;
+		let id = certified_blob::<T>(blob.commitment, 1)?;
+		let chunk_index = size / zerog_primitives::da::CHUNK_BYTES - 1;
+		let proof = blob.chunk_proof(0, chunk_index).ok_or(BenchmarkError::Stop("a proof"))?;
+		let start = (chunk_index * zerog_primitives::da::CHUNK_BYTES) as usize;
+		let chunk = BoundedVec::truncate_from(blob.shards[0][start..].to_vec());
+		let deadline = System::<T>::block_number().saturating_add(T::CustodyWindow::get());
+		let challenge = CustodyChallenge { blob: id, shard: 0, chunk: chunk_index, deadline };
+		CustodyChallenges::<T>::insert(&signer, challenge);
+		OpenCustody::<T>::put(BoundedVec::truncate_from(vec![signer.clone()]));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(signer.clone()), id, chunk, proof);
+
+		assert!(!CustodyChallenges::<T>::contains_key(&signer));
 		Ok(())
 	}
 

@@ -3,8 +3,8 @@
 
 use crate::{
 	blob_shape, quorum, ActiveSigners, BalanceOf, BlobIds, BlobStatus, Blobs, Config, CurrentEpoch,
-	Epochs, ExpiryQueue, HoldReason, NextBlobId, Pallet, Quorums, RetentionQueue, SignerStatus,
-	Signers,
+	CustodyChallenges, Epochs, ExpiryQueue, HoldReason, NextBlobId, OpenCustody, Pallet, Quorums,
+	RetentionQueue, SignerStatus, Signers,
 };
 use alloc::collections::{btree_map::BTreeMap, btree_set::BTreeSet};
 use polkadot_sdk::{
@@ -23,7 +23,26 @@ impl<T: Config> Pallet<T> {
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		Self::check_signers()?;
 		Self::check_quorums()?;
-		Self::check_blobs()
+		Self::check_blobs()?;
+		Self::check_custody()
+	}
+
+	/// Every open custody challenge belongs to a signer of the current round, listed once, and
+	/// names a shard of its blob.
+	fn check_custody() -> Result<(), TryRuntimeError> {
+		let open = OpenCustody::<T>::get();
+		let listed: BTreeSet<_> = open.iter().cloned().collect();
+		ensure!(listed.len() == open.len(), "a signer is challenged twice in a round");
+		for (signer, challenge) in CustodyChallenges::<T>::iter() {
+			ensure!(listed.contains(&signer), "a challenge is not part of the open round");
+			if let Some(blob) = Blobs::<T>::get(challenge.blob) {
+				ensure!(
+					challenge.shard < blob.commitment.total_shards(),
+					"a challenge names a shard the blob does not have"
+				);
+			}
+		}
+		Ok(())
 	}
 
 	/// Each signer's stake equals its `SignerStake` hold; `ActiveSigners` lists exactly the
@@ -38,7 +57,8 @@ impl<T: Config> Pallet<T> {
 			ensure!(info.stake == *stake, "an active signer's listed stake differs");
 		}
 		for (account, info) in Signers::<T>::iter() {
-			ensure!(info.stake >= T::MinSignerStake::get(), "a signer's stake is below minimum");
+			// Custody slashes may take a stake below `MinSignerStake`, never to zero.
+			ensure!(!info.stake.is_zero(), "a signer's stake is zero");
 			ensure!(
 				T::Currency::balance_on_hold(&HoldReason::SignerStake.into(), &account)
 					== info.stake,

@@ -29,10 +29,17 @@
 //! - **Retention** (`on_initialize`, [`Call::set_retention_period`]): a certified blob is kept
 //!   [`RetentionPeriod`] blocks after its window ends, then leaves state
 //!   ([`Event::BlobRetired`]) and nodes prune its shards.
+//! - **Custody** (`on_initialize`, [`Call::answer_custody`], [`custody`]): every
+//!   [`Config::CustodyPeriod`] blocks the attesters of one retained certified blob are each
+//!   challenged for a 1 KiB chunk of their own shards; an answer is checked against the
+//!   commitment (`verify_chunk`), a miss costs [`Config::CustodySlash`] of the stake
+//!   ([`Event::CustodyMissed`]), and a signer cannot withdraw before the blobs it attested retire
+//!   ([`CustodyUntil`]).
 //! - **Off-chain worker** ([`offchain`]): for every DA key (key type [`KEY_TYPE`]) in the local
-//!   keystore that belongs to a registered signer, fetches the signer's assigned shards of pending
-//!   blobs from the local node (`da_getShard`, see the crate README), checks them with
-//!   `verify_shard` and sends one signed `attest` per block.
+//!   keystore that belongs to a registered signer, answers its custody challenge
+//!   (`da_getChunk`), fetches the signer's assigned shards of pending blobs from the local node
+//!   (`da_getShard`, see the crate README), checks them with `verify_shard` and sends one signed
+//!   `attest` per block.
 //! - **Queries**: [`Pallet::certification`] and the [`runtime_api::DaAttestationsApi`].
 //!
 //! ## Terminology
@@ -101,6 +108,7 @@ mod attestations;
 mod benchmarking;
 mod blobs;
 pub mod crypto;
+mod custody;
 mod epochs;
 mod expiry;
 #[cfg(any(feature = "try-runtime", test))]
@@ -246,6 +254,24 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxEndpointLen: Get<u32>;
 
+		/// Blocks between custody rounds: each round settles the last one and challenges the
+		/// attesters of one retained certified blob (see [`custody`]).
+		#[pallet::constant]
+		type CustodyPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Blocks a challenged attester has to answer (`answer_custody`); below `CustodyPeriod`,
+		/// so a round is settled before the next is drawn.
+		#[pallet::constant]
+		type CustodyWindow: Get<BlockNumberFor<Self>>;
+
+		/// Share of its stake an attester loses for a custody challenge it did not answer.
+		#[pallet::constant]
+		type CustodySlash: Get<Perbill>;
+
+		/// Recently certified blobs the custody draw picks from (a ring: the oldest is replaced).
+		#[pallet::constant]
+		type MaxCustodyCandidates: Get<u32>;
+
 		/// Weight information for the calls and hooks of this pallet.
 		type WeightInfo: WeightInfo;
 	}
@@ -345,6 +371,19 @@ pub mod pallet {
 		/// Root set how long certified blobs are kept; it applies to blobs whose attestation
 		/// window ends from now on.
 		RetentionPeriodSet { blocks: BlockNumberFor<T> },
+		/// An attester of a certified blob must prove it holds chunk `chunk` of shard `shard` by
+		/// block `deadline` (`answer_custody`).
+		CustodyChallenged {
+			signer: T::AccountId,
+			blob: BlobId,
+			shard: u16,
+			chunk: u32,
+			deadline: BlockNumberFor<T>,
+		},
+		/// A challenged attester proved it holds the chunk.
+		CustodyProven { signer: T::AccountId, blob: BlobId },
+		/// A challenged attester did not answer in time and lost `slashed` of its stake.
+		CustodyMissed { signer: T::AccountId, blob: BlobId, slashed: BalanceOf<T> },
 	}
 
 	/// Errors are only ever appended: their index is part of the metadata clients decode.
@@ -411,6 +450,17 @@ pub mod pallet {
 		CounterOverflow,
 		/// A retention period must be at least one block.
 		InvalidRetentionPeriod,
+		/// The caller has no open custody challenge (it was answered, settled, or never drawn).
+		NoCustodyChallenge,
+		/// The answer is for another blob, shard or chunk than the caller's challenge.
+		CustodyChallengeMismatch,
+		/// The challenge's deadline has passed; it is settled as missed at the next round.
+		CustodyDeadlinePassed,
+		/// The chunk and its proof do not verify against the blob's commitment.
+		InvalidCustodyProof,
+		/// The signer attested blobs that are still retained and must stay answerable for them:
+		/// its stake unlocks once the last of them retires (`CustodyUntil`).
+		CustodyObligationPending,
 	}
 
 	/// Blobs that are pending or certified, by id. A blob is removed when it expires uncertified
@@ -491,6 +541,32 @@ pub mod pallet {
 	pub type RetentionPeriod<T: Config> =
 		StorageValue<_, BlockNumberFor<T>, ValueQuery, T::DefaultRetentionPeriod>;
 
+	/// Recently certified blobs the custody draw picks from: a ring of at most
+	/// `MaxCustodyCandidates` ids, [`CustodyCursor`] being the next slot to overwrite once full.
+	#[pallet::storage]
+	pub type CustodyCandidates<T: Config> =
+		StorageValue<_, BoundedVec<BlobId, T::MaxCustodyCandidates>, ValueQuery>;
+
+	/// The slot of [`CustodyCandidates`] the next certified blob replaces once the ring is full.
+	#[pallet::storage]
+	pub type CustodyCursor<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// Each attester's open custody challenge; at most one per signer.
+	#[pallet::storage]
+	pub type CustodyChallenges<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, CustodyChallenge<BlockNumberFor<T>>>;
+
+	/// The signers challenged in the current custody round, settled at the next one.
+	#[pallet::storage]
+	pub type OpenCustody<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxQuorumSize>, ValueQuery>;
+
+	/// The block until which a signer stays liable for the blobs it attested (the latest
+	/// retention end among them); `withdraw_unbonded` waits for it.
+	#[pallet::storage]
+	pub type CustodyUntil<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BlockNumberFor<T>, ValueQuery>;
+
 	/// DA signers registered at genesis, so a development or local chain certifies blobs from
 	/// its first epoch (drawn in block 1 from the active signers): each `(account, stake,
 	/// endpoint)` is registered as by `register_signer`, with the account's own sr25519 key as
@@ -525,7 +601,8 @@ pub mod pallet {
 			let retired = Self::retire_due(now); // expiry.rs
 			let expiry = Self::expire_due(now); // expiry.rs
 			let epoch = Self::maybe_start_epoch(now); // epochs.rs
-			retired.saturating_add(expiry).saturating_add(epoch)
+			let custody = Self::run_custody(now); // custody.rs
+			retired.saturating_add(expiry).saturating_add(epoch).saturating_add(custody)
 		}
 
 		/// Attests to the pending blobs whose shards this node's DA keys verifiably hold (see
@@ -571,6 +648,13 @@ pub mod pallet {
 			assert!(T::MaxBlobsPerBlock::get() > 0, "a block must take a blob");
 			assert!(T::MaxAttestationBatch::get() > 0, "a batch must hold a blob");
 			assert!(T::MaxEndpointLen::get() > 0, "MaxEndpointLen must allow an endpoint");
+			assert!(
+				!T::CustodyWindow::get().is_zero()
+					&& T::CustodyWindow::get() < T::CustodyPeriod::get(),
+				"CustodyWindow must be at least a block and below CustodyPeriod: a round is \
+				 settled before the next is drawn"
+			);
+			assert!(T::MaxCustodyCandidates::get() > 0, "the custody draw needs a candidate");
 			let max_block = T::BlockWeights::get().max_block;
 			let max_batch = T::WeightInfo::attest(T::MaxAttestationBatch::get());
 			assert!(max_batch.all_lte(max_block), "attest(MaxAttestationBatch) must fit a block");
@@ -578,7 +662,8 @@ pub mod pallet {
 			// queue and a draw over all signers must leave most of the block to transactions.
 			let max_hook = T::WeightInfo::expire_blobs(T::MaxBlobsPerBlock::get())
 				.saturating_add(T::WeightInfo::retire_blobs(T::MaxBlobsPerBlock::get()))
-				.saturating_add(T::WeightInfo::start_epoch(T::MaxSigners::get()));
+				.saturating_add(T::WeightInfo::start_epoch(T::MaxSigners::get()))
+				.saturating_add(T::WeightInfo::custody_round(T::MaxQuorumSize::get()));
 			assert!(
 				max_hook.all_lte(Perbill::from_percent(25) * max_block),
 				"on_initialize with full expiry and retention queues and a draw must stay below a \
@@ -701,7 +786,8 @@ pub mod pallet {
 		///
 		/// - Origin: signed, an unbonding signer.
 		///
-		/// Errors: `NotRegistered`, `NotUnbonding`, `UnbondingNotFinished`.
+		/// Errors: `NotRegistered`, `NotUnbonding`, `UnbondingNotFinished`,
+		/// `CustodyObligationPending` (blobs it attested are still retained).
 		/// Event: `StakeWithdrawn`.
 		#[pallet::call_index(4)]
 		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
@@ -757,6 +843,30 @@ pub mod pallet {
 			RetentionPeriod::<T>::put(blocks);
 			Self::deposit_event(Event::RetentionPeriodSet { blocks });
 			Ok(())
+		}
+
+		/// Answer the caller's custody challenge with the chunk it was asked for.
+		///
+		/// - Origin: signed, the challenged signer (its off-chain worker sends this).
+		/// - `blob`: the challenged blob's id; `chunk`: the chunk's bytes (at most 1 KiB);
+		///   `proof`: its `ChunkProof` (chunk inside the shard, shard inside the blob).
+		///
+		/// Free for an honest answer (`Pays::No`): holding the data is the job, not a cost to
+		/// the signer. A wrong answer pays its fee and leaves the challenge open.
+		///
+		/// Errors: `NoCustodyChallenge`, `CustodyChallengeMismatch`, `CustodyDeadlinePassed`,
+		/// `UnknownBlob`, `InvalidCustodyProof`. Event: `CustodyProven`.
+		#[pallet::call_index(7)]
+		pub fn answer_custody(
+			origin: OriginFor<T>,
+			blob: BlobId,
+			chunk: BoundedVec<u8, custody::ChunkBytes>,
+			proof: zerog_primitives::da::ChunkProof,
+		) -> DispatchResultWithPostInfo {
+			let signer = ensure_signed(origin)?;
+			Self::prove_custody(&signer, blob, &chunk, &proof)?; // custody.rs
+			Self::deposit_event(Event::CustodyProven { signer, blob });
+			Ok(Pays::No.into())
 		}
 	}
 }

@@ -6,7 +6,7 @@ use crate::{self as pallet_da_attestations, crypto::DaAuthId, NextEpochStart};
 use polkadot_sdk::{
 	frame_support::{
 		self, derive_impl, parameter_types,
-		traits::{ConstU128, ConstU32, Hooks},
+		traits::{ConstU128, ConstU32, ConstU64, Hooks},
 	},
 	frame_system::{self, offchain::CreateTransactionBase},
 	pallet_balances,
@@ -108,6 +108,12 @@ pub const MAX_BATCH: u32 = 4;
 pub const MAX_QUORUMS: u32 = 2;
 /// Blocks a certified blob is kept after its window, by default.
 pub const RETENTION: BlockNumber = 20;
+/// Blocks between custody rounds.
+pub const CUSTODY_PERIOD: BlockNumber = 7;
+/// Blocks a challenged attester has to answer.
+pub const CUSTODY_WINDOW: BlockNumber = 3;
+/// Certified blobs the custody draw picks from.
+pub const MAX_CUSTODY_CANDIDATES: u32 = 4;
 
 parameter_types! {
 	pub const BlobBaseFee: Balance = BASE_FEE;
@@ -120,6 +126,9 @@ parameter_types! {
 	pub const DefaultRetentionPeriod: BlockNumber = RETENTION;
 	/// A test sets it lower to get several quorums from a few signers.
 	pub static MinQuorumMembers: u32 = MAX_QUORUM;
+	/// Blocks between custody rounds.
+	pub const CustodyPeriod: BlockNumber = CUSTODY_PERIOD;
+	pub const CustodySlash: Perbill = Perbill::from_percent(10);
 }
 
 impl pallet_da_attestations::Config for Test {
@@ -143,6 +152,10 @@ impl pallet_da_attestations::Config for Test {
 	type MaxBlobsPerBlock = ConstU32<MAX_BLOBS_PER_BLOCK>;
 	type MaxAttestationBatch = ConstU32<MAX_BATCH>;
 	type MaxEndpointLen = ConstU32<64>;
+	type CustodyPeriod = CustodyPeriod;
+	type CustodyWindow = ConstU64<CUSTODY_WINDOW>;
+	type CustodySlash = CustodySlash;
+	type MaxCustodyCandidates = ConstU32<MAX_CUSTODY_CANDIDATES>;
 	type WeightInfo = ();
 }
 

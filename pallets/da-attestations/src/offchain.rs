@@ -18,6 +18,13 @@
 //! The chain re-checks membership, expiry and double attestation; the worker only gathers the
 //! evidence (the shards) the chain cannot see.
 //!
+//! Before attesting, each key with an open custody challenge ([`CustodyChallenges`]) answers it:
+//! the worker asks the node for the chunk with `da_getChunk` (same URL and JSON-RPC shape,
+//! `params: ["0x<root>", <shard>, <chunk>]`, answer `{"chunk": "0x..", "proof": "0x<SCALE
+//! ChunkProof>"}`), checks it with `zerog_primitives::da::verify_chunk` and sends one signed
+//! `answer_custody`, at most once per [`RESEND_AFTER_BLOCKS`] blocks per challenge (recorded
+//! under [`CUSTODY_SENT_KEY_PREFIX`] `++ SCALE(account)`).
+//!
 //! ## The node contract (`da_getShard`)
 //!
 //! `POST` to the URL in persistent local storage under [`RPC_URL_KEY`] (raw UTF-8 bytes, no SCALE
@@ -33,7 +40,10 @@
 //! timeout after [`HTTP_DEADLINE_MS`], bad hex, a proof that does not decode or verify) means the
 //! shard is not held, and the blob is not attested this block.
 
-use crate::{BlobId, Blobs, Call, Config, Pallet, Quorums, Signers, LOG_TARGET};
+use crate::{
+	BlobId, Blobs, Call, Config, CustodyChallenge, CustodyChallenges, Pallet, Quorums, Signers,
+	LOG_TARGET,
+};
 use alloc::{format, string::String, vec, vec::Vec};
 use codec::DecodeAll;
 use polkadot_sdk::{
@@ -50,7 +60,7 @@ use polkadot_sdk::{
 	},
 };
 use zerog_primitives::{
-	da::{verify_shard, BlobCommitment, ShardProof},
+	da::{verify_chunk, verify_shard, BlobCommitment, ChunkProof, ShardProof},
 	hex::from_hex,
 };
 
@@ -72,8 +82,12 @@ pub const SENT_KEY_PREFIX: &[u8] = b"zerog::da::sent::";
 pub const MAX_RESPONSE_BYTES: usize = 2 * zerog_primitives::da::MAX_BLOB_SIZE as usize + 64 * 1024;
 
 /// Blocks to wait before attesting again to a blob an attestation was already sent for (it may
-/// still be in the transaction pool).
+/// still be in the transaction pool), or answering the same custody challenge again.
 pub const RESEND_AFTER_BLOCKS: u32 = 5;
+
+/// Prefix of the persistent local-storage key that records, per signer account, the custody
+/// challenge last answered and the block the answer was sent in.
+pub const CUSTODY_SENT_KEY_PREFIX: &[u8] = b"zerog::da::custody::";
 
 /// Why a shard could not be fetched or did not verify.
 #[derive(Debug, PartialEq, Eq)]
@@ -91,7 +105,7 @@ pub enum FetchError {
 	BadHex,
 	/// The answer is longer than [`MAX_RESPONSE_BYTES`].
 	ResponseTooLarge,
-	/// `proof` is not a SCALE-encoded `ShardProof`.
+	/// `proof` is not a SCALE-encoded `ShardProof` (or `ChunkProof`).
 	BadProof,
 	/// The shard does not verify against the commitment.
 	Invalid(zerog_primitives::da::Error),
@@ -109,6 +123,7 @@ impl<T: Config> Pallet<T> {
 		let url = rpc_url();
 		let pending = Self::pending_blob_ids(now);
 		for account in accounts {
+			Self::answer_custody_challenge(&account, &url, now);
 			let ids = Self::verified_duties(&account.id, &pending, &url, now);
 			if !ids.is_empty() {
 				Self::send_attestation(&account, ids, now);
@@ -163,6 +178,65 @@ impl<T: Config> Pallet<T> {
 		verified
 	}
 
+	/// Answers `account`'s open custody challenge, if any and not answered in the last
+	/// [`RESEND_AFTER_BLOCKS`] blocks, with the chunk the node at `url` holds.
+	fn answer_custody_challenge(account: &Account<T>, url: &str, now: BlockNumberFor<T>) {
+		let Some(challenge) = CustodyChallenges::<T>::get(&account.id) else { return };
+		if now > challenge.deadline {
+			return;
+		}
+		let key = custody_sent_key::<T>(&account.id);
+		let sent = StorageValueRef::persistent(&key)
+			.get::<(BlockNumberFor<T>, CustodyChallenge<BlockNumberFor<T>>)>();
+		if let Ok(Some((sent_at, answered))) = sent {
+			if answered == challenge && now < sent_at.saturating_add(RESEND_AFTER_BLOCKS.into()) {
+				return;
+			}
+		}
+		let Some(blob) = Blobs::<T>::get(challenge.blob) else { return };
+		let answer = fetch_chunk(url, &blob.commitment.root, challenge.shard, challenge.chunk)
+			.and_then(|(chunk, proof)| {
+				verify_chunk(&blob.commitment, challenge.shard, challenge.chunk, &chunk, &proof)
+					.map_err(FetchError::Invalid)?;
+				let chunk = BoundedVec::try_from(chunk).map_err(|_| FetchError::BadResponse)?;
+				Ok((chunk, proof))
+			});
+		let (chunk, proof) = match answer {
+			Ok(answer) => answer,
+			Err(error) => {
+				log::error!(
+					target: LOG_TARGET,
+					"custody challenge of blob {} (shard {}, chunk {}) cannot be answered: \
+					 {error:?}; the stake will be slashed if it stays unanswered",
+					challenge.blob,
+					challenge.shard,
+					challenge.chunk
+				);
+				return;
+			},
+		};
+		let results = Signer::<T, T::AuthorityId>::all_accounts()
+			.with_filter(vec![account.public.clone()])
+			.send_signed_transaction(|_| Call::answer_custody {
+				blob: challenge.blob,
+				chunk: chunk.clone(),
+				proof: proof.clone(),
+			});
+		for (_, result) in results {
+			match result {
+				Ok(()) => {
+					StorageValueRef::persistent(&key).set(&(now, challenge));
+					log::info!(
+						target: LOG_TARGET,
+						"answered the custody challenge of blob {}",
+						challenge.blob
+					);
+				},
+				Err(()) => log::error!(target: LOG_TARGET, "could not submit answer_custody"),
+			}
+		}
+	}
+
 	/// Sends one signed `attest` for `ids` from `account` and records it in local storage.
 	fn send_attestation(account: &Account<T>, ids: Vec<BlobId>, now: BlockNumberFor<T>) {
 		let blob_ids: BoundedVec<BlobId, T::MaxAttestationBatch> =
@@ -195,6 +269,13 @@ pub fn rpc_url() -> String {
 /// Local-storage key of the last attestation sent by `signer`.
 fn sent_key<T: Config>(signer: &T::AccountId) -> Vec<u8> {
 	let mut key = SENT_KEY_PREFIX.to_vec();
+	codec::Encode::encode_to(signer, &mut key);
+	key
+}
+
+/// Local-storage key of the last custody answer sent by `signer`.
+fn custody_sent_key<T: Config>(signer: &T::AccountId) -> Vec<u8> {
+	let mut key = CUSTODY_SENT_KEY_PREFIX.to_vec();
 	codec::Encode::encode_to(signer, &mut key);
 	key
 }
@@ -235,8 +316,38 @@ pub fn fetch_shard(
 	root: &H256,
 	index: u16,
 ) -> Result<(Vec<u8>, ShardProof), FetchError> {
+	parse_shard_response(&post_json(url, shard_request_body(root, index))?)
+}
+
+/// The JSON-RPC request body asking for chunk `chunk` of shard `index` of the blob with `root`.
+pub fn chunk_request_body(root: &H256, index: u16, chunk: u32) -> Vec<u8> {
+	format!(
+		r#"{{"jsonrpc":"2.0","id":1,"method":"da_getChunk","params":["0x{}",{},{}]}}"#,
+		HexDisplay::from(&root.0),
+		index,
+		chunk
+	)
+	.into_bytes()
+}
+
+/// Fetches chunk `chunk` of shard `index` of the blob with `root` and its proof from `url`.
+pub fn fetch_chunk(
+	url: &str,
+	root: &H256,
+	index: u16,
+	chunk: u32,
+) -> Result<(Vec<u8>, ChunkProof), FetchError> {
+	let body = post_json(url, chunk_request_body(root, index, chunk))?;
+	let (chunk, proof_bytes) = hex_fields(&body, "chunk", "proof")?;
+	let proof =
+		ChunkProof::decode_all(&mut proof_bytes.as_slice()).map_err(|_| FetchError::BadProof)?;
+	Ok((chunk, proof))
+}
+
+/// POSTs `body` to the node at `url` within [`HTTP_DEADLINE_MS`]; the answer's body, at most
+/// [`MAX_RESPONSE_BYTES`].
+fn post_json(url: &str, body: Vec<u8>) -> Result<Vec<u8>, FetchError> {
 	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(HTTP_DEADLINE_MS));
-	let body = shard_request_body(root, index);
 	let pending = http::Request::post(url, vec![body.as_slice()])
 		.add_header("Content-Type", "application/json")
 		.deadline(deadline)
@@ -253,20 +364,26 @@ pub fn fetch_shard(
 	if body.len() > MAX_RESPONSE_BYTES {
 		return Err(FetchError::ResponseTooLarge);
 	}
-	parse_shard_response(&body)
+	Ok(body)
 }
 
 /// Parses a `da_getShard` answer into the shard bytes and its proof.
 pub fn parse_shard_response(body: &[u8]) -> Result<(Vec<u8>, ShardProof), FetchError> {
+	let (shard, proof_bytes) = hex_fields(body, "shard", "proof")?;
+	let proof =
+		ShardProof::decode_all(&mut proof_bytes.as_slice()).map_err(|_| FetchError::BadProof)?;
+	Ok((shard, proof))
+}
+
+/// The bytes of the hex strings `result.<first>` and `result.<second>` of a JSON-RPC answer.
+fn hex_fields(body: &[u8], first: &str, second: &str) -> Result<(Vec<u8>, Vec<u8>), FetchError> {
 	let json: serde_json::Value =
 		serde_json::from_slice(body).map_err(|_| FetchError::BadResponse)?;
 	let result = json.get("result").ok_or(FetchError::BadResponse)?;
 	let field = |name: &str| {
 		result.get(name).and_then(|value| value.as_str()).ok_or(FetchError::BadResponse)
 	};
-	let shard = from_hex(field("shard")?).ok_or(FetchError::BadHex)?;
-	let proof_bytes = from_hex(field("proof")?).ok_or(FetchError::BadHex)?;
-	let proof =
-		ShardProof::decode_all(&mut proof_bytes.as_slice()).map_err(|_| FetchError::BadProof)?;
-	Ok((shard, proof))
+	let first = from_hex(field(first)?).ok_or(FetchError::BadHex)?;
+	let second = from_hex(field(second)?).ok_or(FetchError::BadHex)?;
+	Ok((first, second))
 }

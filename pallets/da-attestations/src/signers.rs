@@ -4,7 +4,8 @@
 //! `ActiveSigners` equal to the signers whose status is `Active`, with the same stakes.
 
 use crate::{
-	ActiveSigners, BalanceOf, Config, Error, HoldReason, Pallet, SignerInfo, SignerStatus, Signers,
+	ActiveSigners, BalanceOf, Config, CustodyUntil, Error, HoldReason, Pallet, SignerInfo,
+	SignerStatus, Signers,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -87,10 +88,9 @@ impl<T: Config> Pallet<T> {
 		let SignerStatus::Unbonding { unlocks_at } = info.status else {
 			return Err(Error::<T>::NotUnbonding.into());
 		};
-		ensure!(
-			frame_system::Pallet::<T>::block_number() >= unlocks_at,
-			Error::<T>::UnbondingNotFinished
-		);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(now >= unlocks_at, Error::<T>::UnbondingNotFinished);
+		ensure!(now >= CustodyUntil::<T>::get(signer), Error::<T>::CustodyObligationPending);
 		let released = T::Currency::release(
 			&HoldReason::SignerStake.into(),
 			signer,
@@ -98,6 +98,7 @@ impl<T: Config> Pallet<T> {
 			Precision::BestEffort,
 		)?;
 		Signers::<T>::remove(signer);
+		CustodyUntil::<T>::remove(signer);
 		Ok(released)
 	}
 }

@@ -287,3 +287,28 @@ pub struct BlobSummary<AccountId, Balance, BlockNumber> {
 	/// Which of its epoch's quorums attests to it.
 	pub quorum: QuorumIndex,
 }
+
+/// An attester's open custody challenge: prove chunk `chunk` of shard `shard` of blob `blob` by
+/// block `deadline`.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub struct CustodyChallenge<BlockNumber> {
+	/// The challenged blob.
+	pub blob: BlobId,
+	/// A shard index of the attester's own range.
+	pub shard: u16,
+	/// A chunk index inside that shard.
+	pub chunk: u32,
+	/// The last block an answer is accepted in.
+	pub deadline: BlockNumber,
+}

@@ -56,6 +56,9 @@ pub trait WeightInfo {
 	fn start_epoch(s: u32, ) -> Weight;
 	fn retire_blobs(e: u32, ) -> Weight;
 	fn set_retention_period() -> Weight;
+	fn custody_idle() -> Weight;
+	fn custody_round(n: u32, ) -> Weight;
+	fn answer_custody() -> Weight;
 }
 
 /// Weights for `pallet_da_attestations` measured on the reference machine, with the runtime's database weights.
@@ -244,6 +247,33 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(8_000_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Estimate until re-measured: a block without a custody round does arithmetic only.
+	fn custody_idle() -> Weight {
+		Weight::from_parts(1_000_000, 0)
+	}
+	/// Estimate until re-measured (`custody_round` is new): settle `n` open challenges (each a
+	/// slash of a held stake) and challenge `n` attesters of one drawn blob.
+	/// Storage: `DaAttestations::OpenCustody` (r:1 w:1), `DaAttestations::CustodyCandidates`
+	/// (r:1), `DaAttestations::Blobs` (r:3), `DaAttestations::Quorums` (r:1), per member
+	/// `DaAttestations::CustodyChallenges` (r:1 w:2), `DaAttestations::Signers` (r:1 w:1),
+	/// `DaAttestations::ActiveSigners` (r:1 w:1), `Balances::Holds` and `System::Account` (r:2 w:2).
+	fn custody_round(n: u32, ) -> Weight {
+		Weight::from_parts(40_000_000, 8_000)
+			.saturating_add(Weight::from_parts(90_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2_700 + 13_000).saturating_mul(n.into()))
+	}
+	/// Estimate until re-measured (`answer_custody` is new): `verify_chunk` of the deepest
+	/// proof (25 siblings, 28 keccaks) and a 1 KiB chunk.
+	/// Storage: `DaAttestations::CustodyChallenges` (r:1 w:1), `DaAttestations::Blobs` (r:1).
+	fn answer_custody() -> Weight {
+		Weight::from_parts(60_000_000, 7_000)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same weights with RocksDB's database weights, for tests and mock runtimes.
@@ -429,6 +459,33 @@ impl WeightInfo for () {
 	/// Storage: `DaAttestations::RetentionPeriod` (r:0 w:1)
 	fn set_retention_period() -> Weight {
 		Weight::from_parts(8_000_000, 0)
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	/// Estimate until re-measured: a block without a custody round does arithmetic only.
+	fn custody_idle() -> Weight {
+		Weight::from_parts(1_000_000, 0)
+	}
+	/// Estimate until re-measured (`custody_round` is new): settle `n` open challenges (each a
+	/// slash of a held stake) and challenge `n` attesters of one drawn blob.
+	/// Storage: `DaAttestations::OpenCustody` (r:1 w:1), `DaAttestations::CustodyCandidates`
+	/// (r:1), `DaAttestations::Blobs` (r:3), `DaAttestations::Quorums` (r:1), per member
+	/// `DaAttestations::CustodyChallenges` (r:1 w:2), `DaAttestations::Signers` (r:1 w:1),
+	/// `DaAttestations::ActiveSigners` (r:1 w:1), `Balances::Holds` and `System::Account` (r:2 w:2).
+	fn custody_round(n: u32, ) -> Weight {
+		Weight::from_parts(40_000_000, 8_000)
+			.saturating_add(Weight::from_parts(90_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2_700 + 13_000).saturating_mul(n.into()))
+	}
+	/// Estimate until re-measured (`answer_custody` is new): `verify_chunk` of the deepest
+	/// proof (25 siblings, 28 keccaks) and a 1 KiB chunk.
+	/// Storage: `DaAttestations::CustodyChallenges` (r:1 w:1), `DaAttestations::Blobs` (r:1).
+	fn answer_custody() -> Weight {
+		Weight::from_parts(60_000_000, 7_000)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

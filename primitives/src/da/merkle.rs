@@ -94,10 +94,9 @@ pub(crate) fn root_from_path<'a>(
 
 /// Every level of the tree over `leaves`, leaves first and the root level last, after padding the
 /// leaves to a power of two with [`EMPTY_LEAF`].
-#[cfg(feature = "std")]
 pub(crate) fn tree_levels(mut leaves: Vec<H256>) -> Vec<Vec<H256>> {
 	leaves.resize(leaves.len().max(1).next_power_of_two(), EMPTY_LEAF);
-	let mut levels = vec![leaves];
+	let mut levels = alloc::vec![leaves];
 	while let Some(level) = levels.last().filter(|level| level.len() > 1) {
 		let parents = level.chunks_exact(2).map(|pair| node_hash(&pair[0], &pair[1])).collect();
 		levels.push(parents);
@@ -106,7 +105,6 @@ pub(crate) fn tree_levels(mut leaves: Vec<H256>) -> Vec<Vec<H256>> {
 }
 
 /// Siblings of leaf `index` in `levels` (from [`tree_levels`]), lowest level first.
-#[cfg(feature = "std")]
 pub(crate) fn path(levels: &[Vec<H256>], index: usize) -> Vec<H256> {
 	let below_root = levels.len().saturating_sub(1);
 	levels

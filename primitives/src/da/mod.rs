@@ -47,6 +47,7 @@
 //! not rely on it: [`decode_blob`] re-encodes what it rebuilt and checks the root, so a blob
 //! decodes to the same bytes from every set of `k` shards, or to [`Error::InconsistentEncoding`].
 
+mod commit;
 mod commitment;
 mod error;
 pub mod fingerprint;
@@ -73,7 +74,9 @@ pub use proof::{
 	verify_chunk, verify_shard, ChunkProof, ChunkProofSiblings, ShardProof, ShardProofSiblings,
 };
 
+pub use commit::{chunk_proof, commit_shards, EncodedBlob};
+
 #[cfg(feature = "std")]
-pub use coding::{commit_shards, decode_blob, encode_blob, EncodedBlob};
+pub use coding::{decode_blob, encode_blob};
 #[cfg(feature = "std")]
 pub use fingerprint::check_encoding;

@@ -19,6 +19,9 @@ parameter_types! {
 	pub const ExpiryRefund: Perbill = Perbill::from_percent(50);
 	/// Smallest stake of a DA signer: 100 ZG.
 	pub const MinSignerStake: crate::Balance = 100 * ZG;
+	/// A custody challenge not answered costs a tenth of the stake: ten misses halve it about
+	/// three times over, while an honest node that was down for one round loses little.
+	pub const CustodySlash: Perbill = Perbill::from_percent(10);
 }
 
 /// Blocks per DA epoch, and so the window a blob has to be certified: one minute. The window must
@@ -62,5 +65,13 @@ impl pallet_da_attestations::Config for Runtime {
 	type MaxBlobsPerBlock = ConstU32<64>;
 	type MaxAttestationBatch = ConstU32<64>;
 	type MaxEndpointLen = ConstU32<256>;
+	/// A custody round every 20 s: the attesters of one retained blob are challenged.
+	type CustodyPeriod = ConstU32<10>;
+	/// 10 s to answer: the off-chain worker runs on the next block and the answer is a small
+	/// transaction.
+	type CustodyWindow = ConstU32<5>;
+	type CustodySlash = CustodySlash;
+	/// The draw picks from the last 256 certified blobs.
+	type MaxCustodyCandidates = ConstU32<256>;
 	type WeightInfo = pallet_da_attestations::weights::SubstrateWeight<Runtime>;
 }

@@ -1,10 +1,13 @@
 //! `da_*`: all-or-nothing shard uploads, reads, samples, rebuilding and the unsafe removal.
 
+use codec::DecodeAll;
 use codec::Encode;
 use jsonrpsee::RpcModule;
 use sc_rpc_api::DenyUnsafe;
 use serde_json::{json, Value};
-use zerog_primitives::da::{commit_shards, encode_blob, verify_shard, BlobCommitment, EncodedBlob};
+use zerog_primitives::da::{
+	commit_shards, encode_blob, verify_chunk, verify_shard, BlobCommitment, ChunkProof, EncodedBlob,
+};
 
 use super::{block_on, bytes, error_code, open_store, MockChain};
 use crate::rpc::da::{BlobShapeParam, DaApiServer, DaRpc, ShardInput};
@@ -300,6 +303,38 @@ fn serves_held_shards_the_way_the_offchain_worker_parses_them() {
 	verify_shard(&encoded.commitment, 3, &shard, &proof).unwrap();
 	assert_eq!(rpc.shard(&root, 2).unwrap_err().code(), 6104);
 	assert_eq!(rpc.shard(&root, 8).unwrap_err().code(), 6103);
+}
+
+/// `da_getChunk` serves one chunk of a held shard with a proof the runtime accepts for a
+/// custody answer, and the off-chain worker's request shape reaches it.
+#[test]
+fn serves_chunks_of_held_shards_for_custody_answers() {
+	let (_dir, store) = open_store();
+	// 5000 bytes in 4 data shards: 1280-byte shards, chunks of 1024 and 256 bytes.
+	let blob = bytes(5000, 5);
+	let encoded = encode_blob(&blob, K, M).unwrap();
+	let rpc = DaRpc::new(chain(&encoded), store.clone(), false);
+	let root = root(&encoded);
+	assert_eq!(rpc.chunk(&root, 3, 0).unwrap_err().code(), 6104);
+	rpc.put_with(&root, &inputs(&encoded, [3]), None, &fps(&encoded)).unwrap();
+	for chunk in 0..2u32 {
+		let answer = rpc.chunk(&root, 3, chunk).unwrap();
+		let bytes = decode_hex(&answer.chunk).unwrap();
+		let proof = ChunkProof::decode_all(&mut &decode_hex(&answer.proof).unwrap()[..]).unwrap();
+		assert_eq!(bytes.len(), if chunk == 0 { 1024 } else { 256 });
+		verify_chunk(&encoded.commitment, 3, chunk, &bytes, &proof).unwrap();
+	}
+	assert_eq!(rpc.chunk(&root, 3, 2).unwrap_err().code(), 6103);
+	assert_eq!(rpc.chunk(&root, 2, 0).unwrap_err().code(), 6104);
+	let module = da_module(DaRpc::new(chain(&encoded), store, false), None);
+	let body = pallet_da_attestations::offchain::chunk_request_body(&encoded.commitment.root, 3, 1);
+	let request: Value = serde_json::from_slice(&body).unwrap();
+	assert_eq!(request["method"], "da_getChunk");
+	assert_eq!(request["params"], json!([root, 3, 1]));
+	block_on(async {
+		let answer: Value = module.call("da_getChunk", (&root, 3u16, 1u32)).await.unwrap();
+		assert_eq!(answer["chunk"], json!(to_prefixed_hex(&encoded.shards[3][1024..])));
+	});
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 mod attestations;
 mod blobs;
+mod custody;
 mod epochs;
 mod expiry;
 mod fuzz;

@@ -281,3 +281,104 @@ fn the_request_body_is_the_documented_json() {
 	);
 	assert_eq!(String::from_utf8(body).unwrap(), expected);
 }
+
+/// Charlie alone certifies `blob` (his one attestation is the whole quorum's stake), then the
+/// custody round challenges him; returns the challenge.
+fn charlie_challenged_for(blob: &EncodedBlob) -> crate::CustodyChallenge<BlockNumber> {
+	let id = charlie_quorum_with(blob);
+	assert_ok!(DaAttestations::attest(RuntimeOrigin::signed(charlie()), ids(&[id])));
+	let now = System::block_number();
+	run_to_block((now / CUSTODY_PERIOD + 1) * CUSTODY_PERIOD);
+	crate::CustodyChallenges::<Test>::get(charlie()).expect("Charlie is challenged")
+}
+
+/// Expects a `da_getChunk` request at `url` for `challenge`, answered with `response`.
+fn expect_chunk(
+	state: &mut OffchainState,
+	root: &H256,
+	challenge: &crate::CustodyChallenge<BlockNumber>,
+	response: Vec<u8>,
+) {
+	state.expect_request(testing::PendingRequest {
+		method: "POST".into(),
+		uri: DEFAULT_RPC_URL.into(),
+		headers: vec![("Content-Type".into(), "application/json".into())],
+		body: crate::offchain::chunk_request_body(root, challenge.shard, challenge.chunk),
+		response: Some(response),
+		sent: true,
+		..Default::default()
+	});
+}
+
+/// The node's `da_getChunk` answer with `chunk` and `proof`.
+fn chunk_answer(chunk: &[u8], proof: &[u8]) -> Vec<u8> {
+	format!(
+		r#"{{"jsonrpc":"2.0","id":1,"result":{{"chunk":"0x{}","proof":"0x{}"}}}}"#,
+		hex(chunk),
+		hex(proof)
+	)
+	.into_bytes()
+}
+
+#[test]
+fn answers_a_custody_challenge_with_the_chunk_the_node_holds() {
+	let Env { mut ext, offchain, pool } = env(&[Sr25519Keyring::Charlie]);
+	let blob = blob();
+	ext.execute_with(|| {
+		let challenge = charlie_challenged_for(&blob);
+		let proof = blob.chunk_proof(challenge.shard, challenge.chunk).unwrap();
+		let chunk = blob.shards[usize::from(challenge.shard)].clone();
+		expect_chunk(
+			&mut offchain.write(),
+			&blob.commitment.root,
+			&challenge,
+			chunk_answer(&chunk, &proof.encode()),
+		);
+		DaAttestations::offchain_worker(System::block_number());
+		let txs = sent(&pool);
+		let expected = Extrinsic::new_signed(
+			RuntimeCall::DaAttestations(crate::Call::answer_custody {
+				blob: challenge.blob,
+				chunk: BoundedVec::try_from(chunk).unwrap(),
+				proof,
+			}),
+			charlie(),
+			(),
+			(),
+		);
+		assert_eq!(txs, vec![expected.clone()]);
+		// Once included it closes the challenge.
+		let RuntimeCall::DaAttestations(call) = expected.function else { panic!("our call") };
+		let crate::Call::answer_custody { blob: id, chunk, proof } = call else { panic!() };
+		assert_ok!(DaAttestations::answer_custody(
+			RuntimeOrigin::signed(charlie()),
+			id,
+			chunk,
+			proof
+		));
+		assert!(crate::CustodyChallenges::<Test>::get(charlie()).is_none());
+		// Not answered twice: the next run has nothing to send (no request is expected).
+		DaAttestations::offchain_worker(System::block_number());
+		assert_eq!(sent(&pool).len(), 1);
+	});
+}
+
+#[test]
+fn does_not_answer_a_custody_challenge_with_a_chunk_that_does_not_verify() {
+	let Env { mut ext, offchain, pool } = env(&[Sr25519Keyring::Charlie]);
+	let blob = blob();
+	ext.execute_with(|| {
+		let challenge = charlie_challenged_for(&blob);
+		let proof = blob.chunk_proof(challenge.shard, challenge.chunk).unwrap();
+		let mut chunk = blob.shards[usize::from(challenge.shard)].clone();
+		chunk[0] ^= 1;
+		expect_chunk(
+			&mut offchain.write(),
+			&blob.commitment.root,
+			&challenge,
+			chunk_answer(&chunk, &proof.encode()),
+		);
+		DaAttestations::offchain_worker(System::block_number());
+		assert!(sent(&pool).is_empty(), "a wrong answer would only pay a fee");
+	});
+}

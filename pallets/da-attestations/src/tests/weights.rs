@@ -60,11 +60,14 @@ fn on_initialize_returns_the_weight_of_its_work() {
 			Weights::retire_blobs(0)
 				.saturating_add(Weights::expire_blobs(0))
 				.saturating_add(Weights::start_epoch(1))
+				.saturating_add(Weights::custody_idle())
 		);
 		System::set_block_number(3);
 		assert_eq!(
 			DaAttestations::on_initialize(3),
-			Weights::retire_blobs(0).saturating_add(Weights::expire_blobs(0))
+			Weights::retire_blobs(0)
+				.saturating_add(Weights::expire_blobs(0))
+				.saturating_add(Weights::custody_idle())
 		);
 	});
 }
