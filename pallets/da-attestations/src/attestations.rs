@@ -45,11 +45,20 @@ impl<T: Config> Pallet<T> {
 		ids: &[BlobId],
 	) -> Result<(u32, BoundedVec<AttestOutcome, T::MaxAttestationBatch>), DispatchError> {
 		let now = frame_system::Pallet::<T>::block_number();
+		let mut liable_until = None;
 		let outcomes: Vec<AttestOutcome> = ids
 			.iter()
-			.map(|id| Self::attest_one(signer, *id, now).unwrap_or_else(AttestOutcome::Rejected))
+			.map(|id| {
+				Self::attest_one(signer, *id, now, &mut liable_until)
+					.unwrap_or_else(AttestOutcome::Rejected)
+			})
 			.collect();
 		let attested = outcomes.iter().filter(|outcome| outcome.is_recorded()).count() as u32;
+		// Every recorded attestation makes the signer liable until the blob would retire: one
+		// write per batch, in the attester's own transaction.
+		if let Some(expires_at) = liable_until {
+			Self::extend_custody(signer, expires_at); // custody.rs
+		}
 		if attested == 0 {
 			if let Some(AttestOutcome::Rejected(first)) = outcomes.first() {
 				return Err(Error::<T>::from(*first).into());
@@ -60,11 +69,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Records `signer`'s attestation to blob `id` at block `now`, certifying it at the
-	/// threshold.
+	/// threshold; raises `liable_until` to the blob's window end once recorded.
 	fn attest_one(
 		signer: &T::AccountId,
 		id: BlobId,
 		now: BlockNumberFor<T>,
+		liable_until: &mut Option<BlockNumberFor<T>>,
 	) -> Result<AttestOutcome, AttestRejection> {
 		if id >= NextBlobId::<T>::get() {
 			return Err(AttestRejection::UnknownBlob);
@@ -87,6 +97,7 @@ impl<T: Config> Pallet<T> {
 		// Attesters are distinct quorum positions, so there is room for every member.
 		blob.attesters.try_push(index).map_err(|_| AttestRejection::AlreadyAttested)?;
 		blob.attested_stake = blob.attested_stake.saturating_add(stake);
+		*liable_until = (*liable_until).max(Some(blob.expires_at));
 		let outcome = if blob.attested_stake >= quorum.threshold {
 			Self::certify(id, &mut blob, &quorum, now);
 			AttestOutcome::Certified
@@ -107,12 +118,7 @@ impl<T: Config> Pallet<T> {
 			}
 		});
 		let fee_paid = Self::pay_attesters(id, blob, quorum);
-		let attesters = blob
-			.attesters
-			.iter()
-			.filter_map(|index| quorum.members.get(*index as usize))
-			.map(|(account, _)| account.clone());
-		Self::start_custody(id, attesters, blob.expires_at); // custody.rs
+		Self::start_custody(id); // custody.rs
 		Self::deposit_event(Event::BlobCertified {
 			id,
 			root: blob.commitment.root,

@@ -10,8 +10,9 @@
 //! block)`; the block author can grind it, like every other parent-hash seed of this pallet,
 //! until the chain has VRF randomness.
 //!
-//! An attester stays liable until the blobs it attested are retired: `CustodyUntil` holds the
-//! last block of its obligations, and `withdraw_unbonded` waits for it.
+//! An attester stays liable until the blobs it attested are retired: each attestation moves its
+//! `CustodyUntil` to the end of the blob's retention (as it would be if certified), and
+//! `withdraw_unbonded` waits for it.
 
 use crate::{
 	ActiveSigners, BalanceOf, BlobId, BlobStatus, Blobs, Config, CustodyCandidates,
@@ -188,21 +189,20 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Records that `blob_id`'s attesters are liable for it until its retention ends, and adds
-	/// it to the custody draw.
-	pub(crate) fn start_custody(
-		blob_id: BlobId,
-		attesters: impl Iterator<Item = T::AccountId>,
-		expires_at: BlockNumberFor<T>,
-	) {
+	/// Makes `signer` liable (its stake stays held) until a blob whose window ends at
+	/// `expires_at` would retire.
+	pub(crate) fn extend_custody(signer: &T::AccountId, expires_at: BlockNumberFor<T>) {
 		let until = expires_at.saturating_add(RetentionPeriod::<T>::get());
-		for attester in attesters {
-			CustodyUntil::<T>::mutate(&attester, |current| {
-				if *current < until {
-					*current = until;
-				}
-			});
-		}
+		CustodyUntil::<T>::mutate(signer, |current| {
+			if *current < until {
+				*current = until;
+			}
+		});
+	}
+
+	/// Adds certified blob `blob_id` to the custody draw, replacing the oldest once the ring is
+	/// full.
+	pub(crate) fn start_custody(blob_id: BlobId) {
 		let capacity = T::MaxCustodyCandidates::get();
 		CustodyCandidates::<T>::mutate(|ring| {
 			if ring.len() < capacity as usize {

@@ -176,6 +176,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			// Estimate until re-measured: the quorum's kept-blob count is written on
 			// certification.
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			// Estimate until re-measured: the caller's `CustodyUntil`, and the custody ring
+			// and its cursor on certification.
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(Weight::from_parts(0, 2745).saturating_mul(n.into()))
 	}
 	/// Storage: `DaAttestations::ExpiryQueue` (r:1 w:1)
@@ -390,6 +394,10 @@ impl WeightInfo for () {
 			// Estimate until re-measured: the quorum's kept-blob count is written on
 			// certification.
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			// Estimate until re-measured: the caller's `CustodyUntil`, and the custody ring
+			// and its cursor on certification.
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(Weight::from_parts(0, 2745).saturating_mul(n.into()))
 	}
 	/// Storage: `DaAttestations::ExpiryQueue` (r:1 w:1)
