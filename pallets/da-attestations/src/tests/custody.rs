@@ -39,18 +39,7 @@ fn challenge_of(who: &AccountId) -> CustodyChallenge<BlockNumber> {
 /// `who`'s correct answer to its challenge, from the encoded blob.
 fn answer(who: &AccountId, blob: &EncodedBlob) -> DispatchResultWithPostInfo {
 	let challenge = challenge_of(who);
-	let proof = blob.chunk_proof(challenge.shard, challenge.chunk).unwrap();
-	let chunk = blob.shards[usize::from(challenge.shard)]
-		.chunks(1024)
-		.nth(challenge.chunk as usize)
-		.unwrap()
-		.to_vec();
-	DaAttestations::answer_custody(
-		RuntimeOrigin::signed(who.clone()),
-		challenge.blob,
-		BoundedVec::try_from(chunk).unwrap(),
-		proof,
-	)
+	answer_for(who, challenge.blob, blob, challenge.shard, challenge.chunk)
 }
 
 #[test]
