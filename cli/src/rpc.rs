@@ -6,6 +6,7 @@
 //! shards or a whole 32 MiB blob (64 MiB of hex) fits in one message.
 
 use crate::hexstr;
+use codec::Encode;
 use jsonrpsee::{
 	core::{
 		client::{ClientT, Error as ClientError},
@@ -17,7 +18,7 @@ use jsonrpsee::{
 };
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::{fmt, time::Duration};
-use zerog_primitives::Hash;
+use zerog_primitives::{da::transport::ShardEnvelope, Hash};
 
 /// Largest JSON-RPC message sent or received: a 32 MiB blob is 64 MiB of hex.
 const MAX_MESSAGE_BYTES: u32 = 128 * 1024 * 1024;
@@ -200,21 +201,23 @@ pub struct ShardUpload {
 }
 
 impl ShardUpload {
-	/// Roughly how many bytes this shard adds to a request, for batching under a size limit.
-	pub fn json_len(&self) -> usize {
-		self.data.len() + self.proof.len() + 48
+	/// `shard` in the JSON shape.
+	pub fn of(shard: &ShardEnvelope) -> Self {
+		Self {
+			index: shard.proof.index,
+			data: hexstr::encode(&shard.data),
+			proof: hexstr::encode(&shard.proof.encode()),
+		}
+	}
+
+	/// Roughly how many bytes `shard` adds to a JSON request, for batching under a size limit.
+	pub fn json_len(shard: &ShardEnvelope) -> usize {
+		2 * shard.body_len() + 48
 	}
 }
 
-/// `da_putShards`: what the node holds of the blob after the call.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct PutShardsReceipt {
-	/// Shards this call stored.
-	pub newly_stored: u32,
-	/// Shards of the blob the node now holds.
-	pub held: u32,
-}
+/// What a node holds of a blob after `da_putShards` or a binary push.
+pub use zerog_client::da::StoredShards as PutShardsReceipt;
 
 /// The transport under a [`NodeRpc`].
 enum Transport {
@@ -357,15 +360,6 @@ impl NodeRpc {
 		Ok((data, proof))
 	}
 
-	/// `da_putShards(root, shards)`.
-	pub async fn put_shards(
-		&self,
-		root: &Hash,
-		shards: &[ShardUpload],
-	) -> Result<PutShardsReceipt, RpcError> {
-		self.call("da_putShards", rpc_params![hexstr::root(root), shards]).await
-	}
-
 	/// `da_putShards(root, shards, shape, fingerprints)`: shards of the blob with `commitment`,
 	/// which need not be on chain yet (the node stages them if one of its DA keys holds them in
 	/// the quorum the blob would get), with the hex of its data shards' encoding fingerprints,
@@ -374,8 +368,9 @@ impl NodeRpc {
 		&self,
 		commitment: &zerog_primitives::da::BlobCommitment,
 		fingerprints: &str,
-		shards: &[ShardUpload],
+		shards: &[ShardEnvelope],
 	) -> Result<PutShardsReceipt, RpcError> {
+		let shards: Vec<ShardUpload> = shards.iter().map(ShardUpload::of).collect();
 		let shape = serde_json::json!({
 			"sizeBytes": commitment.size_bytes,
 			"dataShards": commitment.data_shards,
@@ -481,8 +476,15 @@ mod tests {
 
 	#[test]
 	fn shard_uploads_serialize_as_the_contract_says() {
-		let shard = ShardUpload { index: 3, data: "0x0102".into(), proof: "0x00".into() };
-		let json = serde_json::to_value(&shard).unwrap();
-		assert_eq!(json, serde_json::json!({"index": 3, "data": "0x0102", "proof": "0x00"}));
+		let proof = zerog_primitives::da::ShardProof {
+			index: 3,
+			siblings: Default::default(),
+			fingerprints: Default::default(),
+		};
+		let shard = ShardEnvelope { proof: proof.clone(), data: vec![1, 2] };
+		let json = serde_json::to_value(ShardUpload::of(&shard)).unwrap();
+		let proof = hexstr::encode(&proof.encode());
+		assert_eq!(json, serde_json::json!({"index": 3, "data": "0x0102", "proof": proof}));
+		assert!(ShardUpload::json_len(&shard) >= json.to_string().len());
 	}
 }

@@ -153,6 +153,17 @@ impl DataClient {
 	/// A client of the data plane at `base_url` (`http://host:port`, no path), each request
 	/// answered within `timeout`. Refuses any other scheme with a message naming it.
 	pub fn new(base_url: &str, timeout: Duration) -> Result<Self, DataError> {
+		Self::with_connect_timeout(base_url, timeout, timeout)
+	}
+
+	/// [`DataClient::new`], giving up on connecting after `connect` already: for a caller with
+	/// another way to reach the node, which should not wait out a long request deadline on a
+	/// port that drops its packets.
+	pub fn with_connect_timeout(
+		base_url: &str,
+		connect: Duration,
+		timeout: Duration,
+	) -> Result<Self, DataError> {
 		let base = base_url.trim().trim_end_matches('/').to_owned();
 		let authority = base.strip_prefix("http://").ok_or_else(|| {
 			DataError::Unreachable(format!(
@@ -166,7 +177,7 @@ impl DataClient {
 		}
 		let mut connector = HttpConnector::new();
 		connector.set_nodelay(true);
-		connector.set_connect_timeout(Some(timeout));
+		connector.set_connect_timeout(Some(connect));
 		let http = Client::builder(TokioExecutor::new()).build(connector);
 		Ok(Self { http, base, timeout })
 	}
@@ -225,8 +236,8 @@ impl DataClient {
 		size: u64,
 		index: u64,
 	) -> Result<SegmentEnvelope, DataError> {
-		let body =
-			self.exchange(Method::GET, &segment_path(root, size, index), Bytes::new()).await?;
+		let path = segment_path(root, size, index);
+		let body = self.exchange(Method::GET, &path, None, Bytes::new()).await?;
 		let envelope = SegmentEnvelope::decode_all(&mut &body[..]).map_err(|error| {
 			DataError::Malformed(format!("{}: segment {index} does not decode: {error}", self.base))
 		})?;
@@ -241,17 +252,34 @@ impl DataClient {
 		path: &str,
 		body: Bytes,
 	) -> Result<T, DataError> {
-		let answer = self.exchange(method, path, body).await?;
-		serde_json::from_slice(&answer)
-			.map_err(|error| DataError::Malformed(format!("{}{path}: {error}", self.base)))
+		let media_type = (method == Method::PUT).then_some(SEGMENT_MEDIA_TYPE);
+		let answer = self.exchange(method, path, media_type, body).await?;
+		parse_json(&self.base, path, &answer)
+	}
+
+	/// A `POST` of `body` (of `media_type`) whose answer is JSON.
+	pub(crate) async fn post_json<T: DeserializeOwned>(
+		&self,
+		path: &str,
+		media_type: &str,
+		body: Bytes,
+	) -> Result<T, DataError> {
+		let answer = self.exchange(Method::POST, path, Some(media_type), body).await?;
+		parse_json(&self.base, path, &answer)
 	}
 
 	/// Sends one request and reads the whole answer; a refusal becomes [`DataError::Refused`].
-	async fn exchange(&self, method: Method, path: &str, body: Bytes) -> Result<Bytes, DataError> {
+	async fn exchange(
+		&self,
+		method: Method,
+		path: &str,
+		media_type: Option<&str>,
+		body: Bytes,
+	) -> Result<Bytes, DataError> {
 		let url = format!("{}{path}", self.base);
 		let mut request = hyper::Request::builder().method(method.clone()).uri(&url);
-		if method == Method::PUT {
-			request = request.header(header::CONTENT_TYPE, SEGMENT_MEDIA_TYPE);
+		if let Some(media_type) = media_type {
+			request = request.header(header::CONTENT_TYPE, media_type);
 		}
 		let request = request.body(Full::new(body)).map_err(|error| {
 			DataError::Malformed(format!("{url}: cannot build request: {error}"))
@@ -279,6 +307,12 @@ impl DataClient {
 			DataError::Timeout(format!("{url} did not answer within {} s", self.timeout.as_secs()))
 		})?
 	}
+}
+
+/// `answer` of the request to `base` `path`, parsed as JSON.
+fn parse_json<T: DeserializeOwned>(base: &str, path: &str, answer: &[u8]) -> Result<T, DataError> {
+	serde_json::from_slice(answer)
+		.map_err(|error| DataError::Malformed(format!("{base}{path}: {error}")))
 }
 
 /// `envelope` if it is segment `index` of the file `(root, size)`, else why not.

@@ -1,16 +1,22 @@
-//! The storage data plane: the node's store of segments served as binary over HTTP/1.1 and
-//! HTTP/2 (hyper), for uploads, downloads and replication between providers.
+//! The data plane: the node's store of storage segments and DA shards served as binary over
+//! HTTP/1.1 and HTTP/2 (hyper), for uploads, downloads, replication between providers and DA
+//! dispersal.
 //!
 //! JSON-RPC stays for control and small reads; segments travel here as SCALE
-//! [`SegmentEnvelope`]s (proof and bytes) instead of 512 KiB of hex each. The routes and the body
-//! format are `zerog_primitives::storage::transport`'s. Every file is addressed by its whole
-//! commitment `(root, size)`; every write goes through the same checks as
-//! `storage_uploadSegment` ([`StorageRpc::put`]); reads are served from the store.
+//! [`SegmentEnvelope`]s (proof and bytes) instead of 512 KiB of hex each, and a publisher's DA
+//! shards as one SCALE [`ShardsEnvelope`] per request instead of hex in `da_putShards`. The
+//! routes and the body formats are `zerog_primitives::storage::transport`'s and
+//! `zerog_primitives::da::transport`'s. Every file is addressed by its whole commitment
+//! `(root, size)`; every write goes through the same checks as its JSON-RPC twin
+//! (`storage_uploadSegment`: [`StorageRpc::put`]; `da_putShards`: [`DaRpc::put_envelope`]);
+//! reads are served from the store.
 //!
 //! The port is public on a provider (its registered endpoint), so a stranger may connect:
 //! connections are capped ([`MAX_CONNECTIONS`]), a request must send its headers within
-//! [`HEADER_READ_TIMEOUT`], a body is at most [`MAX_ENVELOPE_BYTES`], and the RocksDB work runs on
-//! the blocking pool so a slow disk never stalls the other connections.
+//! [`HEADER_READ_TIMEOUT`], a segment body is at most [`MAX_ENVELOPE_BYTES`], a shards body at
+//! most [`MAX_SHARDS_BODY_BYTES`] with at most [`MAX_SHARDS_BODIES`] read at once (so bodies in
+//! memory stay under a few hundred MiB whatever strangers send), and the RocksDB work and the
+//! proof checks run on the blocking pool so a slow disk never stalls the other connections.
 
 use std::{convert::Infallible, net::SocketAddr, sync::Arc, time::Duration};
 
@@ -24,12 +30,16 @@ use hyper_util::{
 };
 use serde::Serialize;
 use tokio::{net::TcpListener, sync::Semaphore};
-use zerog_primitives::storage::transport::{
-	parse_route, Route, SegmentEnvelope, MAX_ENVELOPE_BYTES, SEGMENT_MEDIA_TYPE,
+use zerog_primitives::{
+	da::transport::{parse_shards_path, ShardsEnvelope, MAX_SHARDS_BODY_BYTES},
+	storage::transport::{
+		parse_route, Route, SegmentEnvelope, MAX_ENVELOPE_BYTES, SEGMENT_MEDIA_TYPE,
+	},
 };
 
 use crate::rpc::{
-	chain::StorageChain,
+	chain::{DaChain, StorageChain},
+	da::{DaRpc, DaRpcError, LOG_TARGET as DA_LOG_TARGET},
 	storage::{StorageRpc, StorageRpcError, LOG_TARGET, MAX_MISSING_LIMIT},
 };
 
@@ -41,6 +51,10 @@ const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Streams one HTTP/2 connection may have open at once.
 const MAX_STREAMS_PER_CONNECTION: u32 = 32;
+
+/// Shards bodies read at once; more requests wait for a turn (their publisher's deadline
+/// bounds the wait).
+pub const MAX_SHARDS_BODIES: usize = 8;
 
 /// Default port of the data plane.
 pub const DEFAULT_PORT: u16 = 9950;
@@ -82,6 +96,36 @@ impl StorageServerParams {
 /// Every response the server sends.
 type HttpResponse = Response<Full<Bytes>>;
 
+/// What the data plane serves: the storage store and the DA store, each with the checks of its
+/// JSON-RPC methods.
+pub struct DataPlane<Chain> {
+	/// Storage segments.
+	pub storage: StorageRpc<Chain>,
+	/// DA shards.
+	pub da: DaRpc<Chain>,
+	/// Turns to read a shards body: [`MAX_SHARDS_BODIES`].
+	shards_bodies: Arc<Semaphore>,
+}
+
+impl<Chain> DataPlane<Chain> {
+	/// Serves `storage` and `da`.
+	pub fn new(storage: StorageRpc<Chain>, da: DaRpc<Chain>) -> Self {
+		Self { storage, da, shards_bodies: Arc::new(Semaphore::new(MAX_SHARDS_BODIES)) }
+	}
+}
+
+/// A refusal of one of the stores, as the data plane answers it.
+trait Refusal {
+	/// The HTTP status.
+	fn status(&self) -> StatusCode;
+	/// The JSON-RPC error code of the store's twin method.
+	fn code(&self) -> i32;
+	/// What is wrong.
+	fn message(&self) -> String;
+	/// The log target of the store.
+	fn target(&self) -> &'static str;
+}
+
 /// Binds `address` now (so a taken port stops the node at startup with a clear error) and
 /// returns the listener and the port it got.
 pub fn bind(address: SocketAddr) -> std::io::Result<(std::net::TcpListener, u16)> {
@@ -91,10 +135,10 @@ pub fn bind(address: SocketAddr) -> std::io::Result<(std::net::TcpListener, u16)
 	Ok((listener, port))
 }
 
-/// Serves `storage` on `listener` until the task is dropped.
-pub async fn serve<Chain: StorageChain>(
+/// Serves `plane` on `listener` until the task is dropped.
+pub async fn serve<Chain: StorageChain + DaChain + Send + Sync + 'static>(
 	listener: std::net::TcpListener,
-	storage: Arc<StorageRpc<Chain>>,
+	plane: Arc<DataPlane<Chain>>,
 ) {
 	let listener = match TcpListener::from_std(listener) {
 		Ok(listener) => listener,
@@ -116,12 +160,12 @@ pub async fn serve<Chain: StorageChain>(
 			},
 		};
 		let _ = stream.set_nodelay(true);
-		let storage = storage.clone();
+		let plane = plane.clone();
 		tokio::spawn(async move {
 			let _permit = permit;
 			let service = service_fn(move |request| {
-				let storage = storage.clone();
-				async move { Ok::<_, Infallible>(route(storage, request).await) }
+				let plane = plane.clone();
+				async move { Ok::<_, Infallible>(route(plane, request).await) }
 			});
 			let mut builder = auto::Builder::new(TokioExecutor::new());
 			builder
@@ -138,35 +182,47 @@ pub async fn serve<Chain: StorageChain>(
 }
 
 /// Dispatches one request.
-async fn route<Chain: StorageChain>(
-	storage: Arc<StorageRpc<Chain>>,
+async fn route<Chain: StorageChain + DaChain + Send + Sync + 'static>(
+	plane: Arc<DataPlane<Chain>>,
 	request: Request<Incoming>,
 ) -> HttpResponse {
 	let method = request.method().clone();
 	let path = request.uri().path().to_owned();
 	let query = request.uri().query().unwrap_or_default().to_owned();
+	match parse_shards_path(&path) {
+		Some(Ok(root)) if method == Method::POST => return put_shards(plane, root, request).await,
+		Some(Ok(_)) => {
+			let message = format!("{method} {path} is not served: shards take POST");
+			return refusal(StatusCode::METHOD_NOT_ALLOWED, 6103, &message);
+		},
+		Some(Err(reason)) => return refusal(StatusCode::NOT_FOUND, 6103, &reason),
+		None => {},
+	}
 	let route = match parse_route(&path) {
 		Ok(route) => route,
 		Err(reason) => return refusal(StatusCode::NOT_FOUND, 6003, &reason),
 	};
 	match (&method, route) {
 		(&Method::GET, Route::File { root, size }) => {
-			blocking(move || storage.status(&root, size).map(|status| json(&status))).await
+			blocking(move || plane.storage.status(&root, size).map(|status| json(&status))).await
 		},
 		(&Method::GET, Route::Missing { root, size }) => {
 			let (from, limit) = match missing_query(&query) {
 				Ok(query) => query,
 				Err(reason) => return refusal(StatusCode::BAD_REQUEST, 6003, &reason),
 			};
-			blocking(move || storage.missing_of(&root, size, from, limit).map(|m| json(&m))).await
+			blocking(move || plane.storage.missing_of(&root, size, from, limit).map(|m| json(&m)))
+				.await
 		},
 		(&Method::GET, Route::Segment { root, size, index }) => {
 			blocking(move || {
-				let (data, proof) = storage.get(&root, size, index)?;
-				Ok(Response::builder()
-					.header(header::CONTENT_TYPE, SEGMENT_MEDIA_TYPE)
-					.body(Full::new(Bytes::from(SegmentEnvelope { proof, data }.encode())))
-					.unwrap_or_default())
+				let (data, proof) = plane.storage.get(&root, size, index)?;
+				Ok::<_, StorageRpcError>(
+					Response::builder()
+						.header(header::CONTENT_TYPE, SEGMENT_MEDIA_TYPE)
+						.body(Full::new(Bytes::from(SegmentEnvelope { proof, data }.encode())))
+						.unwrap_or_default(),
+				)
 			})
 			.await
 		},
@@ -193,7 +249,10 @@ async fn route<Chain: StorageChain>(
 						envelope.proof.segment_index
 					)));
 				}
-				storage.put(&root, size, index, &envelope.data, &envelope.proof).map(|u| json(&u))
+				plane
+					.storage
+					.put(&root, size, index, &envelope.data, &envelope.proof)
+					.map(|u| json(&u))
 			})
 			.await
 		},
@@ -205,31 +264,107 @@ async fn route<Chain: StorageChain>(
 	}
 }
 
+/// `POST /da/v1/blobs/{root}/shards`: reads the body in one of the [`MAX_SHARDS_BODIES`]
+/// turns, then checks and stores the shards as `da_putShards` does.
+async fn put_shards<Chain: StorageChain + DaChain + Send + Sync + 'static>(
+	plane: Arc<DataPlane<Chain>>,
+	root: polkadot_sdk::sp_core::H256,
+	request: Request<Incoming>,
+) -> HttpResponse {
+	let Ok(turn) = plane.shards_bodies.clone().acquire_owned().await else {
+		return refusal(StatusCode::SERVICE_UNAVAILABLE, 6106, "the data plane is shutting down");
+	};
+	let body = match Limited::new(request.into_body(), MAX_SHARDS_BODY_BYTES).collect().await {
+		Ok(collected) => collected.to_bytes(),
+		Err(reason) => {
+			let message = format!(
+				"the body could not be read (a shards envelope is at most \
+				 {MAX_SHARDS_BODY_BYTES} bytes): {reason}"
+			);
+			return refusal(StatusCode::PAYLOAD_TOO_LARGE, 6103, &message);
+		},
+	};
+	let answer = blocking(move || {
+		let envelope = ShardsEnvelope::decode_all(&mut &body[..]).map_err(|error| {
+			DaRpcError::InvalidParams(format!("the body is not a SCALE ShardsEnvelope: {error}"))
+		})?;
+		drop(body);
+		plane.da.put_envelope(root, envelope).map(|stored| json(&stored))
+	})
+	.await;
+	drop(turn);
+	answer
+}
+
 /// Runs `work` (RocksDB reads or a synced write, proof checks) on the blocking pool.
-async fn blocking(
-	work: impl FnOnce() -> Result<HttpResponse, StorageRpcError> + Send + 'static,
+async fn blocking<E: Refusal + Send + 'static>(
+	work: impl FnOnce() -> Result<HttpResponse, E> + Send + 'static,
 ) -> HttpResponse {
 	match tokio::task::spawn_blocking(work).await {
 		Ok(Ok(response)) => response,
 		Ok(Err(error)) => {
-			log::debug!(target: LOG_TARGET, "data plane refused ({}): {}", error.code(), error.message());
-			refusal(status_of(&error), error.code(), &error.message())
+			log::debug!(
+				target: error.target(),
+				"data plane refused ({}): {}",
+				error.code(),
+				error.message()
+			);
+			refusal(error.status(), error.code(), &error.message())
 		},
 		Err(error) => refusal(StatusCode::INTERNAL_SERVER_ERROR, 6005, &error.to_string()),
 	}
 }
 
-/// The HTTP status of a refusal.
-fn status_of(error: &StorageRpcError) -> StatusCode {
-	match error {
-		StorageRpcError::UnknownFile(_)
-		| StorageRpcError::UnknownCommitment { .. }
-		| StorageRpcError::NotStored(_) => StatusCode::NOT_FOUND,
-		StorageRpcError::InvalidProof(_) => StatusCode::UNPROCESSABLE_ENTITY,
-		StorageRpcError::InvalidParams(_) => StatusCode::BAD_REQUEST,
-		StorageRpcError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
-		StorageRpcError::NotAssigned(_) => StatusCode::FORBIDDEN,
-		StorageRpcError::Full(_) => StatusCode::INSUFFICIENT_STORAGE,
+impl Refusal for StorageRpcError {
+	fn status(&self) -> StatusCode {
+		match self {
+			Self::UnknownFile(_) | Self::UnknownCommitment { .. } | Self::NotStored(_) => {
+				StatusCode::NOT_FOUND
+			},
+			Self::InvalidProof(_) => StatusCode::UNPROCESSABLE_ENTITY,
+			Self::InvalidParams(_) => StatusCode::BAD_REQUEST,
+			Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+			Self::NotAssigned(_) => StatusCode::FORBIDDEN,
+			Self::Full(_) => StatusCode::INSUFFICIENT_STORAGE,
+		}
+	}
+
+	fn code(&self) -> i32 {
+		StorageRpcError::code(self)
+	}
+
+	fn message(&self) -> String {
+		StorageRpcError::message(self)
+	}
+
+	fn target(&self) -> &'static str {
+		LOG_TARGET
+	}
+}
+
+impl Refusal for DaRpcError {
+	fn status(&self) -> StatusCode {
+		match self {
+			Self::UnknownBlob(_) | Self::NotStored(_) => StatusCode::NOT_FOUND,
+			Self::InvalidProof(_) | Self::BadEncoding(_) => StatusCode::UNPROCESSABLE_ENTITY,
+			Self::InvalidParams(_) => StatusCode::BAD_REQUEST,
+			Self::NotEnoughShards(_) => StatusCode::CONFLICT,
+			Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+			Self::NotAssigned(_) => StatusCode::FORBIDDEN,
+			Self::StagingFull(_) => StatusCode::TOO_MANY_REQUESTS,
+		}
+	}
+
+	fn code(&self) -> i32 {
+		DaRpcError::code(self)
+	}
+
+	fn message(&self) -> String {
+		DaRpcError::message(self)
+	}
+
+	fn target(&self) -> &'static str {
+		DA_LOG_TARGET
 	}
 }
 

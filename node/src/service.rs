@@ -316,7 +316,9 @@ pub fn new_full<
 			sync_service.clone(),
 		),
 	);
-	// The storage data plane: binary segments over HTTP. Bound now, so a taken port stops the
+	// Shards of blobs not on chain yet are taken up to one allowance, whichever way they come.
+	let da_staging = Arc::new(crate::rpc::da::StagingAllowance::default());
+	// The data plane: binary segments and DA shards over HTTP. Bound now, so a taken port stops the
 	// node with a clear error instead of a node that cannot serve its data.
 	let data_port = match storage_listen {
 		Some(address) => {
@@ -326,25 +328,28 @@ pub fn new_full<
 					 port with --storage-port, or --no-storage-server)"
 				))
 			})?;
-			let storage = Arc::new(
-				crate::rpc::storage::StorageRpc::new(
-					crate::rpc::chain::BestBlock::with_keystore(
-						client.clone(),
-						keystore_container.keystore(),
-					),
-					data_store.clone(),
+			let best_block = || {
+				crate::rpc::chain::BestBlock::with_keystore(
+					client.clone(),
+					keystore_container.keystore(),
 				)
-				.with_data_port(Some(port)),
-			);
+			};
+			let storage = crate::rpc::storage::StorageRpc::new(best_block(), data_store.clone())
+				.with_data_port(Some(port));
+			let da = crate::rpc::da::DaRpc::new(best_block(), data_store.clone(), false)
+				.with_staging(da_staging.clone());
 			log::info!(
 				target: "zerog-storage",
-				"storage data plane on http://{}",
+				"data plane (storage segments, DA shards) on http://{}",
 				std::net::SocketAddr::new(address.ip(), port)
 			);
 			task_manager.spawn_handle().spawn(
 				"zerog-data-plane",
 				Some("zerog"),
-				crate::segment_server::serve(listener, storage),
+				crate::segment_server::serve(
+					listener,
+					Arc::new(crate::segment_server::DataPlane::new(storage, da)),
+				),
 			);
 			Some(port)
 		},
@@ -366,6 +371,7 @@ pub fn new_full<
 				unsafe_rpc_allowed,
 				data_port,
 				keystore: keystore.clone(),
+				da_staging: da_staging.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})

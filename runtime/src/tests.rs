@@ -304,3 +304,42 @@ fn files_by_root_finds_submitted_files() {
 		assert_eq!(StorageCommitments::file_summary(files[0].id), Some(files[0].clone()));
 	});
 }
+
+/// One block holds what a full quorum does for a block of blobs: each member attests to
+/// `MaxBlobsPerBlock` blobs in one `attest`, one of those calls certifies them, and the rest pay
+/// only for recording an attestation (the call's refund, `attest_weight`). With the declared
+/// weight alone, a block would take six of the calls. Printed: the share of the block that full
+/// quorums use for every number of quorums up to `MaxQuorums` (over 100 % from two full
+/// quorums with the stock RocksDB weights, see docs/data-availability.md).
+#[test]
+fn a_block_holds_full_quorums_attestations_of_a_full_block_of_blobs() {
+	use pallet_da_attestations::{weights::WeightInfo, Config as DaConfig};
+	use polkadot_sdk::frame_support::{dispatch::DispatchClass, traits::Get};
+	type Da = pallet_da_attestations::Pallet<Runtime>;
+	let members: u32 = <Runtime as DaConfig>::MaxQuorumSize::get();
+	let blobs: u32 = <Runtime as DaConfig>::MaxBlobsPerBlock::get();
+	assert!(blobs <= <Runtime as DaConfig>::MaxAttestationBatch::get());
+	let weights = <Runtime as polkadot_sdk::frame_system::Config>::BlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal);
+	let base = normal.base_extrinsic;
+	let limit = normal.max_total.expect("normal transactions have a limit");
+	let max_quorums: u32 = <Runtime as DaConfig>::MaxQuorums::get();
+	for quorums in 1..=max_quorums {
+		let share = blobs.div_ceil(quorums);
+		let per_quorum = Da::attest_weight(share, share)
+			.saturating_add(Da::attest_weight(share, 0).saturating_mul(u64::from(members - 1)))
+			.saturating_add(base.saturating_mul(u64::from(members)));
+		let per_block = per_quorum.saturating_mul(u64::from(quorums));
+		println!(
+			"{quorums} full quorum(s) attesting {blobs} blobs use {} % of a block's normal budget",
+			per_block.ref_time() * 100 / limit.ref_time()
+		);
+		assert!(
+			quorums > 1 || per_block.all_lte(limit),
+			"{quorums} x {members} attestations of {share} blobs take {per_block:?} of {limit:?}"
+		);
+	}
+	// Each call fits on its own at its declared weight.
+	let declared = pallet_da_attestations::weights::SubstrateWeight::<Runtime>::attest(blobs);
+	assert!(declared.saturating_add(base).all_lte(normal.max_extrinsic.unwrap_or(limit)));
+}

@@ -82,6 +82,7 @@ async fn da_blob_is_certified_fetched_and_sampled() {
 	assert_eq!(signers.len(), 1, "the HTTP endpoint of the signer was used: {submitted}");
 	assert_eq!(signers[0]["endpoint"], endpoint.as_str());
 	assert_eq!(signers[0]["held"], 12, "{submitted}");
+	assert_eq!(signers[0]["transport"], "binary", "shards go to the data plane: {submitted}");
 	assert_eq!(signers[0]["shards"], serde_json::json!([0, 12]), "{submitted}");
 	assert_eq!(submitted["quorum"], 0, "{submitted}");
 

@@ -107,6 +107,7 @@ fn certify_in_both_quorums(
 		let pushes = report["signers"].as_array().expect("signer reports");
 		let up = |push: &&Json| down.is_none_or(|down| push["endpoint"] != down);
 		assert!(pushes.iter().filter(up).all(|push| push["held"].as_u64().is_some()), "{report}");
+		assert!(pushes.iter().filter(up).all(|push| push["transport"] == "binary"), "{report}");
 		// Without the stopped member's range: a third of the shards, or less if a custody slash
 		// (of a member whose shards the test removed) lowered its stake.
 		let held = report["held"].as_u64().unwrap();

@@ -45,8 +45,12 @@ async fn submit_finalized(node: &Node, call: impl subxt::transactions::Payload, 
 }
 
 /// A stand-in for a member's node that keeps the shards pushed to it and serves each back with
-/// its first byte flipped; counts the shards it served.
+/// its first byte flipped; counts the shards it served. It names a data plane port nobody
+/// listens on, as a node whose data plane is bound to loopback looks from elsewhere, so the
+/// publisher must fall back to `da_putShards`.
 fn corrupting_member() -> (u16, Arc<AtomicUsize>) {
+	let closed_port =
+		std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
 	let shards: Arc<Mutex<HashMap<u64, (String, String)>>> = Arc::default();
 	let served = Arc::new(AtomicUsize::new(0));
 	let served_count = Arc::clone(&served);
@@ -65,6 +69,9 @@ fn corrupting_member() -> (u16, Arc<AtomicUsize>) {
 					"root": params[0], "newlyStored": 0, "held": held.len(),
 					"dataShards": 0, "totalShards": 0,
 				}})
+			},
+			Some("storage_dataPort") => {
+				json!({ "jsonrpc": "2.0", "id": id, "result": closed_port })
 			},
 			Some("da_getShard") => {
 				match shards.lock().unwrap().get(&params[1].as_u64().unwrap_or(u64::MAX)) {

@@ -10,10 +10,10 @@ use crate::{
 	error::CliError,
 	hexstr,
 	progress::bytes_bar,
-	rpc::{NodeRpc, RpcError, ShardUpload, MAX_SHARDS_PER_PUT},
+	rpc::{NodeRpc, RpcError, MAX_SHARDS_PER_PUT},
 };
 use codec::{Decode, Encode};
-use dispersal::{disperse, PushReport};
+use dispersal::{disperse, Dispersal, PushReport};
 use futures::{future::join_all, stream, StreamExt};
 use holders::{shard_holders, BlobAssignmentView, ShardSources};
 use rand::seq::index;
@@ -25,12 +25,15 @@ use std::{
 use subxt::dynamic::{self, Value};
 use subxt_signer::sr25519::Keypair;
 use zerog_primitives::{
-	da::{decode_blob, encode_blob, BlobCommitment, EncodedBlob, ShardProof, MAX_BLOB_SIZE},
+	da::{
+		decode_blob, encode_blob, transport::ShardEnvelope, BlobCommitment, EncodedBlob,
+		ShardProof, MAX_BLOB_SIZE,
+	},
 	Hash,
 };
 
-/// Largest JSON body of one `da_putShards` call (the node's request limit is larger; this leaves
-/// room and keeps each call short).
+/// Largest JSON body of one `da_putShards` call, when a member's node has no reachable data
+/// plane (the node's request limit is larger; this leaves room and keeps each call short).
 pub const MAX_PUT_BYTES: usize = 8 * 1024 * 1024;
 
 /// How often `--wait` asks whether the blob is certified.
@@ -145,14 +148,19 @@ pub fn confidence(data_shards: u16, total_shards: u16, samples: u16) -> f64 {
 	1.0 - fooled_probability(data_shards, total_shards, samples)
 }
 
-/// Cuts `shards` into `da_putShards` calls of at most `max_bytes` of JSON and
-/// [`MAX_SHARDS_PER_PUT`] shards; a single shard over `max_bytes` goes alone.
-pub fn batches(shards: Vec<ShardUpload>, max_bytes: usize) -> Vec<Vec<ShardUpload>> {
-	let mut batches: Vec<Vec<ShardUpload>> = Vec::new();
-	let mut current: Vec<ShardUpload> = Vec::new();
+/// Cuts `shards` into requests of at most `max_bytes` (as `len` measures a shard in the
+/// request's encoding) and [`MAX_SHARDS_PER_PUT`] shards; a single shard over `max_bytes` goes
+/// alone.
+pub fn batches(
+	shards: Vec<ShardEnvelope>,
+	max_bytes: usize,
+	len: impl Fn(&ShardEnvelope) -> usize,
+) -> Vec<Vec<ShardEnvelope>> {
+	let mut batches: Vec<Vec<ShardEnvelope>> = Vec::new();
+	let mut current: Vec<ShardEnvelope> = Vec::new();
 	let mut current_bytes = 0;
 	for shard in shards {
-		let len = shard.json_len();
+		let len = len(&shard);
 		if !current.is_empty()
 			&& (current_bytes + len > max_bytes || current.len() >= MAX_SHARDS_PER_PUT)
 		{
@@ -268,24 +276,20 @@ pub async fn publish_encoded(
 	options: PublishOptions,
 ) -> Result<Published, CliError> {
 	let commitment = encoded.commitment;
-	let fingerprints = hexstr::encode(&encoded.fingerprints);
+	let fingerprints = encoded.fingerprints;
 	let root = commitment.root;
 	let shard_bytes = encoded.shards.first().map_or(0, Vec::len);
 	let rpc = NodeRpc::connect(rpc_url).await?;
 	let chain = Chain::connect(rpc_url).await?;
-	let uploads: Vec<ShardUpload> = encoded
+	let uploads: Vec<ShardEnvelope> = encoded
 		.shards
-		.iter()
-		.zip(&encoded.proofs)
-		.map(|(shard, proof)| ShardUpload {
-			index: proof.index,
-			data: hexstr::encode(shard),
-			proof: hexstr::encode(&proof.encode()),
-		})
+		.into_iter()
+		.zip(encoded.proofs)
+		.map(|(data, proof)| ShardEnvelope { proof, data })
 		.collect();
-	drop(encoded);
-	let total_bytes: u64 = uploads.iter().map(|upload| upload.json_len() as u64).sum();
+	let total_bytes: u64 = uploads.iter().map(|upload| upload.data.len() as u64).sum();
 	let bar = bytes_bar("shards", total_bytes, 0, options.progress);
+	let blob = Dispersal { commitment: &commitment, fingerprints: &fingerprints, bar: &bar };
 
 	// Stage first: the members of the quorum the blob will get take its shards before the
 	// submission, so its attestation window is not spent waiting for them.
@@ -294,16 +298,7 @@ pub async fn publish_encoded(
 	let mut staged_for = None;
 	if on_chain.is_none() {
 		if let Some(assignment) = shard_holders(&rpc, &commitment).await? {
-			reports = disperse(
-				&commitment,
-				&fingerprints,
-				&assignment,
-				&uploads,
-				|_, _| false,
-				rpc_url,
-				&bar,
-			)
-			.await;
+			reports = disperse(blob, &assignment, &uploads, |_, _| false, rpc_url).await;
 			staged_for = Some((assignment.epoch, assignment.quorum));
 		}
 	}
@@ -337,13 +332,11 @@ pub async fn publish_encoded(
 		.map(|report| (report.endpoint.clone(), report.shards.clone()))
 		.collect();
 	let retried = disperse(
-		&commitment,
-		&fingerprints,
+		blob,
 		&assignment,
 		&uploads,
 		|endpoint, shards| done.iter().any(|(e, s)| e == endpoint && s == shards),
 		rpc_url,
-		&bar,
 	)
 	.await;
 	reports.retain(|report| report.outcome.is_ok());
@@ -740,27 +733,32 @@ mod tests {
 		assert!(steps.windows(2).all(|pair| pair[0] <= pair[1]), "{steps:?}");
 	}
 
-	fn upload(index: u16, bytes: usize) -> ShardUpload {
-		ShardUpload { index, data: "0".repeat(bytes), proof: "0x".into() }
+	fn upload(index: u16, bytes: usize) -> ShardEnvelope {
+		let proof = ShardProof { index, siblings: Default::default(), fingerprints: Hash::zero() };
+		ShardEnvelope { proof, data: vec![0; bytes] }
 	}
 
 	#[test]
 	fn batches_respect_size_and_count() {
-		let shards: Vec<ShardUpload> = (0..10).map(|i| upload(i, 1000)).collect();
-		let per_shard = shards[0].json_len();
-		let cut = batches(shards, per_shard * 3);
+		let shards: Vec<ShardEnvelope> = (0..10).map(|i| upload(i, 1000)).collect();
+		let per_shard = shards[0].body_len();
+		let cut = batches(shards, per_shard * 3, ShardEnvelope::body_len);
 		assert_eq!(cut.iter().map(Vec::len).collect::<Vec<_>>(), vec![3, 3, 3, 1]);
-		let order: Vec<u16> = cut.iter().flatten().map(|shard| shard.index).collect();
+		let order: Vec<u16> = cut.iter().flatten().map(|shard| shard.proof.index).collect();
 		assert_eq!(order, (0..10).collect::<Vec<_>>());
+		// The same shards as hex in JSON take twice the room.
+		let shards: Vec<ShardEnvelope> = (0..10).map(|i| upload(i, 1000)).collect();
+		let cut = batches(shards, per_shard * 3, crate::rpc::ShardUpload::json_len);
+		assert_eq!(cut.iter().map(Vec::len).collect::<Vec<_>>(), vec![1; 10]);
 
-		let many: Vec<ShardUpload> = (0..1500).map(|i| upload(i as u16, 1)).collect();
-		let cut = batches(many, usize::MAX);
+		let many: Vec<ShardEnvelope> = (0..1500).map(|i| upload(i as u16, 1)).collect();
+		let cut = batches(many, usize::MAX, ShardEnvelope::body_len);
 		assert_eq!(cut.iter().map(Vec::len).collect::<Vec<_>>(), vec![1024, 476]);
 
 		// A shard larger than the limit still goes, alone.
-		let cut = batches(vec![upload(0, 10), upload(1, 100), upload(2, 10)], 50);
+		let cut = batches(vec![upload(0, 10), upload(1, 100), upload(2, 10)], 60, |s| s.data.len());
 		assert_eq!(cut.iter().map(Vec::len).collect::<Vec<_>>(), vec![1, 1, 1]);
-		assert!(batches(Vec::new(), 10).is_empty());
+		assert!(batches(Vec::new(), 10, ShardEnvelope::body_len).is_empty());
 	}
 
 	#[test]

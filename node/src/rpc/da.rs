@@ -27,8 +27,9 @@ use sc_rpc_api::{DenyUnsafe, UnsafeRpcError};
 use serde::{Deserialize, Serialize};
 use zerog_primitives::{
 	da::{
-		check_encoding, chunk_proof as da_chunk_proof, decode_blob, BlobCommitment,
-		Error as DaError, ShardProof, CHUNK_BYTES, MAX_TOTAL_SHARDS,
+		check_encoding, chunk_proof as da_chunk_proof, decode_blob,
+		transport::{BlobShape, ShardsEnvelope},
+		BlobCommitment, Error as DaError, ShardProof, CHUNK_BYTES, MAX_TOTAL_SHARDS,
 	},
 	hex::{decode_hex, parse_h256, to_prefixed_hex},
 };
@@ -160,21 +161,18 @@ pub struct BlobShapeParam {
 	pub parity_shards: u16,
 }
 
-/// Result of `da_putShards`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StoredShards {
-	/// Root of the blob, hex.
-	pub root: String,
-	/// Shards of the call that were not held before.
-	pub newly_stored: u32,
-	/// Shards of the blob held now.
-	pub held: u32,
-	/// `k`: shards needed to rebuild the blob.
-	pub data_shards: u16,
-	/// `k + m`.
-	pub total_shards: u16,
+impl From<BlobShapeParam> for BlobShape {
+	fn from(shape: BlobShapeParam) -> Self {
+		Self {
+			size_bytes: shape.size_bytes,
+			data_shards: shape.data_shards,
+			parity_shards: shape.parity_shards,
+		}
+	}
 }
+
+/// Result of `da_putShards` and of the data plane's binary route.
+pub use zerog_client::da::StoredShards;
 
 /// A shard and its proof, as `da_getShard` returns it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -283,6 +281,50 @@ pub trait DaApi {
 	fn remove_shards(&self, root: String, indices: Vec<u64>) -> RpcResult<RemovedShards>;
 }
 
+/// How many bytes of shards of blobs not on chain yet (staged) this node took lately: one
+/// allowance for the node, shared by `da_putShards` and the data plane's binary route, so that
+/// a stranger cannot stage twice as much by using both.
+#[derive(Debug)]
+pub struct StagingAllowance {
+	/// Bytes of staged shards accepted lately, by root, with when they were first accepted.
+	staged: Mutex<HashMap<H256, (Instant, u64)>>,
+	/// Most staged bytes per [`STAGING_WINDOW`]: [`STAGING_LIMIT_BYTES`].
+	limit: u64,
+}
+
+impl Default for StagingAllowance {
+	fn default() -> Self {
+		Self::with_limit(STAGING_LIMIT_BYTES)
+	}
+}
+
+impl StagingAllowance {
+	/// An allowance of `limit` bytes per [`STAGING_WINDOW`].
+	pub fn with_limit(limit: u64) -> Self {
+		Self { staged: Mutex::new(HashMap::new()), limit }
+	}
+
+	/// Counts `bytes` more of shards of the blob with `root` against the allowance, or refuses
+	/// them (6108) if they would pass it.
+	fn admit(&self, root: &H256, bytes: u64) -> Result<(), DaRpcError> {
+		let mut staged = self.staged.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		let now = Instant::now();
+		staged.retain(|_, (since, _)| now.duration_since(*since) < STAGING_WINDOW);
+		let used: u64 = staged.values().map(|(_, bytes)| *bytes).sum();
+		if used.saturating_add(bytes) > self.limit {
+			return Err(DaRpcError::StagingFull(format!(
+				"{used} bytes of shards of blobs not on chain are staged here, {bytes} more would \
+				 pass the limit of {}: submit blob {} first, then push its shards",
+				self.limit,
+				hex_root(root)
+			)));
+		}
+		let entry = staged.entry(*root).or_insert((now, 0));
+		entry.1 = entry.1.saturating_add(bytes);
+		Ok(())
+	}
+}
+
 /// The DA RPC: checks against `chain`, keeps shards in `store`.
 pub struct DaRpc<Chain> {
 	chain: Chain,
@@ -290,30 +332,27 @@ pub struct DaRpc<Chain> {
 	/// Whether unsafe methods are allowed when the RPC server did not say per connection (it
 	/// does for every connection it serves, through the `DenyUnsafe` extension).
 	unsafe_allowed: bool,
-	/// Bytes of staged shards accepted lately, by root, with when they were first accepted.
-	staged: Mutex<HashMap<H256, (Instant, u64)>>,
-	/// Most staged bytes per [`STAGING_WINDOW`]: [`STAGING_LIMIT_BYTES`].
-	staging_limit: u64,
+	/// What staged shards may still be taken.
+	staging: Arc<StagingAllowance>,
 }
 
 impl<Chain: DaChain> DaRpc<Chain> {
 	/// Serves shards of `store`, checked against `chain`; `unsafe_allowed` is the node's
 	/// `--rpc-methods` decision, used where a call carries no per-connection one.
 	pub fn new(chain: Chain, store: Arc<DataStore>, unsafe_allowed: bool) -> Self {
-		Self {
-			chain,
-			store,
-			unsafe_allowed,
-			staged: Mutex::new(HashMap::new()),
-			staging_limit: STAGING_LIMIT_BYTES,
-		}
+		Self { chain, store, unsafe_allowed, staging: Arc::new(StagingAllowance::default()) }
+	}
+
+	/// The same RPC drawing on `staging`, an allowance other handlers of shards share.
+	pub fn with_staging(mut self, staging: Arc<StagingAllowance>) -> Self {
+		self.staging = staging;
+		self
 	}
 
 	/// The same RPC with another staging allowance (tests).
 	#[cfg(test)]
-	pub fn with_staging_limit(mut self, bytes: u64) -> Self {
-		self.staging_limit = bytes;
-		self
+	pub fn with_staging_limit(self, bytes: u64) -> Self {
+		self.with_staging(Arc::new(StagingAllowance::with_limit(bytes)))
 	}
 
 	/// `da_putShards` without the JSON-RPC error conversion.
@@ -325,26 +364,46 @@ impl<Chain: DaChain> DaRpc<Chain> {
 		fingerprints: &str,
 	) -> Result<StoredShards, DaRpcError> {
 		let root = root_param(root)?;
-		if shards.is_empty() {
-			return Err(DaRpcError::InvalidParams(format!(
-				"no shards given for blob {}",
+		check_shard_count(&root, shards.len())?;
+		let decoded = decode_shards(&root, shards)?;
+		let fingerprints = decode_hex(fingerprints).map_err(|reason| {
+			DaRpcError::InvalidParams(format!(
+				"encoding fingerprints of blob {}: {reason}",
 				hex_root(&root)
-			)));
-		}
-		if shards.len() > MAX_SHARDS_PER_CALL {
-			return Err(DaRpcError::InvalidParams(format!(
-				"{} shards given for blob {}, at most {MAX_SHARDS_PER_CALL} per call",
-				shards.len(),
-				hex_root(&root)
-			)));
-		}
+			))
+		})?;
+		self.put_decoded(root, shape.map(BlobShape::from), &fingerprints, decoded)
+	}
+
+	/// The data plane's `POST /da/v1/blobs/{root}/shards`: the same checks and effects as
+	/// `da_putShards`, for shards that came as binary.
+	pub fn put_envelope(
+		&self,
+		root: H256,
+		envelope: ShardsEnvelope,
+	) -> Result<StoredShards, DaRpcError> {
+		check_shard_count(&root, envelope.shards.len())?;
+		let decoded = envelope
+			.shards
+			.into_iter()
+			.map(|shard| (shard.proof.index, shard.data, shard.proof))
+			.collect();
+		self.put_decoded(root, envelope.shape, &envelope.fingerprints, decoded)
+	}
+
+	/// Stores `shards` of the blob with `root` (and `shape`, or the one on chain) if they are
+	/// distinct, this node's keys hold them, they verify and lie on the codeword `fingerprints`
+	/// fix, and (for a blob not on chain) the staging allowance takes them.
+	fn put_decoded(
+		&self,
+		root: H256,
+		shape: Option<BlobShape>,
+		fingerprints: &[u8],
+		decoded: Vec<(u16, Vec<u8>, ShardProof)>,
+	) -> Result<StoredShards, DaRpcError> {
+		check_distinct(&root, &decoded)?;
 		let commitment = match shape {
-			Some(shape) => BlobCommitment {
-				root,
-				size_bytes: shape.size_bytes,
-				data_shards: shape.data_shards,
-				parity_shards: shape.parity_shards,
-			},
+			Some(shape) => shape.commitment(root),
 			None => self.commitment(&root)?.ok_or(DaRpcError::UnknownBlob(root))?,
 		};
 		commitment.validate().map_err(|error| {
@@ -359,18 +418,11 @@ impl<Chain: DaChain> DaRpc<Chain> {
 					hex_root(&root)
 				))
 			})?;
-		let decoded = decode_shards(&root, shards)?;
 		check_assigned(&commitment, &local, &decoded)?;
-		let fingerprints = decode_hex(fingerprints).map_err(|reason| {
-			DaRpcError::InvalidParams(format!(
-				"encoding fingerprints of blob {}: {reason}",
-				hex_root(&root)
-			))
-		})?;
-		check_shards(&commitment, &fingerprints, &decoded)?;
+		check_shards(&commitment, fingerprints, &decoded)?;
 		if !local.on_chain {
 			let bytes = decoded.iter().map(|(_, data, _)| data.len() as u64).sum();
-			self.admit_staged(&root, bytes)?;
+			self.staging.admit(&root, bytes)?;
 		}
 
 		let put = self.store.put_shards(&commitment, decoded)?;
@@ -561,26 +613,6 @@ impl<Chain: DaChain> DaRpc<Chain> {
 		}
 	}
 
-	/// Counts `bytes` of staged shards of the blob with `root` against
-	/// [`STAGING_LIMIT_BYTES`], or refuses them.
-	fn admit_staged(&self, root: &H256, bytes: u64) -> Result<(), DaRpcError> {
-		let mut staged = self.staged.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-		let now = Instant::now();
-		staged.retain(|_, (since, _)| now.duration_since(*since) < STAGING_WINDOW);
-		let used: u64 = staged.values().map(|(_, bytes)| *bytes).sum();
-		if used.saturating_add(bytes) > self.staging_limit {
-			return Err(DaRpcError::StagingFull(format!(
-				"{used} bytes of shards of blobs not on chain are staged here, {bytes} more would \
-				 pass the limit of {}: submit blob {} first, then push its shards",
-				self.staging_limit,
-				hex_root(root)
-			)));
-		}
-		let entry = staged.entry(*root).or_insert((now, 0));
-		entry.1 = entry.1.saturating_add(bytes);
-		Ok(())
-	}
-
 	/// The commitment of the blob with `root` on chain.
 	fn commitment(&self, root: &H256) -> Result<Option<BlobCommitment>, DaRpcError> {
 		self.chain.blob_commitment(root).map_err(DaRpcError::Store)
@@ -679,12 +711,47 @@ fn held_count(blob: &StoredBlob) -> u32 {
 	u32::try_from(blob.held.len()).unwrap_or(u32::MAX)
 }
 
-/// Decodes the hex and proofs of `shards` of the blob with `root`, refusing repeated indices.
+/// Refuses a call with no shards or more than [`MAX_SHARDS_PER_CALL`].
+fn check_shard_count(root: &H256, count: usize) -> Result<(), DaRpcError> {
+	if count == 0 {
+		return Err(DaRpcError::InvalidParams(format!(
+			"no shards given for blob {}",
+			hex_root(root)
+		)));
+	}
+	if count > MAX_SHARDS_PER_CALL {
+		return Err(DaRpcError::InvalidParams(format!(
+			"{count} shards given for blob {}, at most {MAX_SHARDS_PER_CALL} per call",
+			hex_root(root)
+		)));
+	}
+	Ok(())
+}
+
+/// Refuses a call that gives a shard index twice.
+fn check_distinct(root: &H256, shards: &[(u16, Vec<u8>, ShardProof)]) -> Result<(), DaRpcError> {
+	let mut seen = [false; MAX_SHARDS_PER_CALL];
+	for (index, _, _) in shards {
+		match seen.get_mut(usize::from(*index)) {
+			Some(true) => {
+				return Err(DaRpcError::InvalidParams(format!(
+					"shard {index} of blob {} is given twice",
+					hex_root(root)
+				)))
+			},
+			Some(slot) => *slot = true,
+			// Past every coding: `check_assigned` refuses it with the blob's shard count.
+			None => {},
+		}
+	}
+	Ok(())
+}
+
+/// Decodes the hex and proofs of `shards` of the blob with `root`.
 pub fn decode_shards(
 	root: &H256,
 	shards: &[ShardInput],
 ) -> Result<Vec<(u16, Vec<u8>, ShardProof)>, DaRpcError> {
-	let mut seen = [false; MAX_SHARDS_PER_CALL];
 	let mut decoded = Vec::with_capacity(shards.len());
 	for shard in shards {
 		let index = shard_index(shard.index)?;
@@ -694,17 +761,6 @@ pub fn decode_shards(
 				hex_root(root)
 			))
 		};
-		match seen.get_mut(usize::from(index)) {
-			Some(true) => {
-				return Err(DaRpcError::InvalidParams(format!(
-					"shard {index} of blob {} is given twice",
-					hex_root(root)
-				)))
-			},
-			Some(slot) => *slot = true,
-			// Past every coding: `check_shards` refuses it with the blob's shard count.
-			None => {},
-		}
 		let data = decode_hex(&shard.data).map_err(|reason| params("data", reason.to_string()))?;
 		let proof_bytes =
 			decode_hex(&shard.proof).map_err(|reason| params("proof", reason.to_string()))?;

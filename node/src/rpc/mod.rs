@@ -48,6 +48,8 @@ pub struct FullDeps<C, P> {
 	pub data_port: Option<u16>,
 	/// The keystore, whose storage provider keys decide which files the node stores.
 	pub keystore: polkadot_sdk::sp_keystore::KeystorePtr,
+	/// The node's allowance of staged DA shards, shared with the data plane.
+	pub da_staging: Arc<da::StagingAllowance>,
 }
 
 /// Builds the RPC module with every ZeroG-specific method.
@@ -70,7 +72,8 @@ where
 	P: TransactionPool + 'static,
 {
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, data_store, unsafe_rpc_allowed, data_port, keystore } = deps;
+	let FullDeps { client, pool, data_store, unsafe_rpc_allowed, data_port, keystore, da_staging } =
+		deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
@@ -84,6 +87,7 @@ where
 	)?;
 	module.merge(
 		DaRpc::new(BestBlock::with_keystore(client, keystore), data_store, unsafe_rpc_allowed)
+			.with_staging(da_staging)
 			.into_rpc(),
 	)?;
 

@@ -14,11 +14,51 @@ use zerog_primitives::storage::{
 	FileTree, SEGMENT_SIZE,
 };
 
-use super::{bind, serve};
+use super::{bind, serve, DataPlane};
 use crate::rpc::{
+	da::DaRpc,
 	storage::StorageRpc,
 	tests::{block_on, bytes, chain_file, open_store, MockChain},
 };
+
+mod da;
+
+/// Serves a data plane over `chain` and `store` on a free loopback port (inside the caller's
+/// runtime), its DA side drawing on `da`'s staging allowance; a client of it.
+fn serve_plane(
+	chain: MockChain,
+	store: Arc<crate::data_store::DataStore>,
+	da: DaRpc<MockChain>,
+) -> DataClient {
+	let (listener, port) = bind("127.0.0.1:0".parse().unwrap()).unwrap();
+	let plane = DataPlane::new(StorageRpc::new(chain, store), da);
+	tokio::spawn(serve(listener, Arc::new(plane)));
+	DataClient::new(&format!("http://127.0.0.1:{port}"), Duration::from_secs(30)).unwrap()
+}
+
+/// A raw request to the data plane `client` talks to, for what the client library never sends.
+async fn raw_request(
+	client: &DataClient,
+	method: Method,
+	path: &str,
+	body: Vec<u8>,
+) -> (StatusCode, String) {
+	let address = client.url().trim_start_matches("http://").to_owned();
+	let stream = tokio::net::TcpStream::connect(address).await.unwrap();
+	let (mut sender, connection) =
+		hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
+	tokio::spawn(connection);
+	let request = Request::builder()
+		.method(method)
+		.uri(path)
+		.header("host", "localhost")
+		.body(Full::new(Bytes::from(body)))
+		.unwrap();
+	let response = sender.send_request(request).await.unwrap();
+	let status = response.status();
+	let body = response.into_body().collect().await.unwrap().to_bytes();
+	(status, String::from_utf8_lossy(&body).into_owned())
+}
 
 /// A file of two full segments and a short third one, committed on the mock chain.
 struct Fixture {
@@ -58,10 +98,8 @@ impl Fixture {
 			),
 			None => store,
 		};
-		let (listener, port) = bind("127.0.0.1:0".parse().unwrap()).unwrap();
-		tokio::spawn(serve(listener, Arc::new(StorageRpc::new(chain, store.clone()))));
-		let client =
-			DataClient::new(&format!("http://127.0.0.1:{port}"), Duration::from_secs(10)).unwrap();
+		let da = DaRpc::new(chain.clone(), store.clone(), false);
+		let client = serve_plane(chain, store.clone(), da);
 		Self { file, tree, client, store, _dir: dir }
 	}
 
@@ -84,21 +122,7 @@ impl Fixture {
 
 	/// A raw request, for what the client library never sends.
 	async fn raw(&self, method: Method, path: &str, body: Vec<u8>) -> (StatusCode, String) {
-		let address = self.client.url().trim_start_matches("http://").to_owned();
-		let stream = tokio::net::TcpStream::connect(address).await.unwrap();
-		let (mut sender, connection) =
-			hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
-		tokio::spawn(connection);
-		let request = Request::builder()
-			.method(method)
-			.uri(path)
-			.header("host", "localhost")
-			.body(Full::new(Bytes::from(body)))
-			.unwrap();
-		let response = sender.send_request(request).await.unwrap();
-		let status = response.status();
-		let body = response.into_body().collect().await.unwrap().to_bytes();
-		(status, String::from_utf8_lossy(&body).into_owned())
+		raw_request(&self.client, method, path, body).await
 	}
 }
 

@@ -6,8 +6,8 @@
 //! to their quorum stake, the rounding dust to the first attester.
 
 use crate::{
-	AttestOutcome, AttestRejection, BalanceOf, BlobId, BlobInfo, BlobStatus, Blobs, Config, Error,
-	Event, HoldReason, NextBlobId, Pallet, Quorum, Quorums, LOG_TARGET,
+	weights::WeightInfo, AttestOutcome, AttestRejection, BalanceOf, BlobId, BlobInfo, BlobStatus,
+	Blobs, Config, Error, Event, HoldReason, NextBlobId, Pallet, Quorum, Quorums, LOG_TARGET,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{
@@ -38,6 +38,23 @@ impl<T: Config> From<AttestRejection> for Error<T> {
 }
 
 impl<T: Config> Pallet<T> {
+	/// The weight of an `attest` of `batch` blobs of which `certified` were certified by it:
+	/// `attest_uncertified(n)` if none, else `attest(c) + attest_uncertified(n) -
+	/// attest_uncertified(c)`: the certifying blobs at the worst-case price (whose fixed part
+	/// pays for writing every attester's account once) and the rest (attested, or rejected
+	/// after at most the same reads) at the price of a recorded attestation. Never more than
+	/// the declared `attest(n)`.
+	pub fn attest_weight(batch: u32, certified: u32) -> Weight {
+		let certified = certified.min(batch);
+		if certified == 0 {
+			return T::WeightInfo::attest_uncertified(batch).min(T::WeightInfo::attest(batch));
+		}
+		T::WeightInfo::attest(certified)
+			.saturating_add(T::WeightInfo::attest_uncertified(batch))
+			.saturating_sub(T::WeightInfo::attest_uncertified(certified))
+			.min(T::WeightInfo::attest(batch))
+	}
+
 	/// Attests `signer` to every blob of `ids`; returns how many were recorded and each
 	/// outcome. Fails with the first blob's error if none was recorded.
 	pub(crate) fn attest_batch(

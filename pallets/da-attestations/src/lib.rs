@@ -808,6 +808,11 @@ pub mod pallet {
 		/// attesters. If no blob of the batch could be attested the call fails with the error
 		/// of the first one.
 		///
+		/// The declared weight counts every blob as certified by this call (paying every
+		/// member of a full quorum); the call returns the weight of what it did
+		/// ([`Pallet::attest_weight`]), so the blobs it only attested cost a fraction and a
+		/// block holds the batches of every member of full quorums.
+		///
 		/// Errors: `EmptyBatch`, and for a batch with nothing attested `UnknownBlob`,
 		/// `BlobExpired`, `NotQuorumMember`, `AlreadyAttested` or `AlreadyCertified`.
 		/// Events: `BlobsAttested`, and `BlobCertified` per certified blob.
@@ -816,12 +821,23 @@ pub mod pallet {
 		pub fn attest(
 			origin: OriginFor<T>,
 			blob_ids: BoundedVec<BlobId, T::MaxAttestationBatch>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let signer = ensure_signed(origin)?;
 			ensure!(!blob_ids.is_empty(), Error::<T>::EmptyBatch);
-			let (attested, outcomes) = Self::attest_batch(&signer, &blob_ids)?; // attestations.rs
+			let batch = blob_ids.len() as u32;
+			// attestations.rs
+			let (attested, outcomes) = Self::attest_batch(&signer, &blob_ids).map_err(|error| {
+				polkadot_sdk::sp_runtime::DispatchErrorWithPostInfo {
+					post_info: Some(Self::attest_weight(batch, 0)).into(),
+					error,
+				}
+			})?;
+			let certified = outcomes
+				.iter()
+				.filter(|outcome| matches!(outcome, AttestOutcome::Certified))
+				.count() as u32;
 			Self::deposit_event(Event::BlobsAttested { signer, attested, outcomes });
-			Ok(())
+			Ok(Some(Self::attest_weight(batch, certified)).into())
 		}
 
 		/// Set how long certified blobs are kept after their attestation window ends.

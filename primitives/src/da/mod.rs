@@ -54,6 +54,7 @@ pub mod fingerprint;
 mod merkle;
 mod params;
 mod proof;
+pub mod transport;
 
 #[cfg(feature = "std")]
 mod coding;

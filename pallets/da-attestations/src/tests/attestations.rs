@@ -4,8 +4,11 @@ use super::*;
 use codec::{Decode, Encode};
 use polkadot_sdk::frame_support::{assert_noop, assert_ok};
 
+/// `attest` without its post-dispatch weight, to compare with a plain error.
 fn attest_call(who: &AccountId, blob_ids: &[BlobId]) -> polkadot_sdk::sp_runtime::DispatchResult {
 	DaAttestations::attest(RuntimeOrigin::signed(who.clone()), ids(blob_ids))
+		.map(|_| ())
+		.map_err(|error| error.error)
 }
 
 #[test]

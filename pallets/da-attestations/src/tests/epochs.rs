@@ -204,7 +204,8 @@ fn an_epoch_forms_several_quorums_that_certify_in_parallel() {
 		let (a, b) = (by_quorum[0].unwrap(), by_quorum[1].unwrap());
 		// A member of one quorum cannot attest to the other's blob.
 		assert_noop!(
-			DaAttestations::attest(RuntimeOrigin::signed(first[0].clone()), ids(&[b])),
+			DaAttestations::attest(RuntimeOrigin::signed(first[0].clone()), ids(&[b]))
+				.map_err(|error| error.error),
 			Error::<Test>::NotQuorumMember
 		);
 		// Two of three members of each quorum certify its blob, in the same block.

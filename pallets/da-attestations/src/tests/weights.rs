@@ -77,3 +77,51 @@ fn integrity_test_passes() {
 	use polkadot_sdk::frame_support::traits::Hooks;
 	new_test_ext().execute_with(DaAttestations::integrity_test);
 }
+
+/// `attest` charges the certifications it made at the declared price and the attestations it
+/// only recorded (or rejected) at the price of a recorded one: what a full quorum's members
+/// pay for a block of blobs adds up to one certification per blob, not one per member.
+#[test]
+fn attest_returns_the_weight_of_what_it_did() {
+	build_and_execute(|| {
+		equal_quorum();
+		let blobs = [submit(&alice(), 1), submit(&alice(), 2), submit(&alice(), 3)];
+		let actual = |who: &AccountId, batch: &[BlobId]| {
+			let post = DaAttestations::attest(RuntimeOrigin::signed(who.clone()), ids(batch));
+			post.unwrap_or_else(|error| error.post_info).actual_weight.expect("a weight")
+		};
+		// Charlie only attests: a fraction of the declared weight.
+		let only_attested = actual(&charlie(), &blobs);
+		assert_eq!(only_attested, DaAttestations::attest_weight(3, 0));
+		assert!(only_attested.ref_time() < Weights::attest(3).ref_time() / 4, "{only_attested:?}");
+		// Dave certifies two of the three, and Charlie's repeat of all three is rejected.
+		let two_certified = actual(&dave(), &blobs[..2]);
+		assert_eq!(two_certified, DaAttestations::attest_weight(2, 2));
+		assert_eq!(two_certified, Weights::attest(2));
+		let rejected = actual(&charlie(), &blobs);
+		assert_eq!(rejected, DaAttestations::attest_weight(3, 0));
+		// One certified, two rejected as certified already.
+		let mixed = actual(&eve(), &[blobs[2], blobs[0], blobs[1]]);
+		assert_eq!(mixed, DaAttestations::attest_weight(3, 1));
+		assert!(mixed.all_gte(only_attested) && mixed.ref_time() > only_attested.ref_time());
+		assert!(
+			mixed.all_lte(Weights::attest(3)) && mixed.ref_time() < Weights::attest(3).ref_time()
+		);
+	});
+}
+
+#[test]
+fn attest_weight_lies_between_attesting_and_certifying_everything() {
+	for n in [1, 2, 17, MAX_BATCH] {
+		assert_eq!(DaAttestations::attest_weight(n, n), Weights::attest(n));
+		assert!(DaAttestations::attest_weight(n, 0).all_lte(Weights::attest(n)));
+		assert_eq!(DaAttestations::attest_weight(n, 0), Weights::attest_uncertified(n));
+		for c in 0..n {
+			let (fewer, more) =
+				(DaAttestations::attest_weight(n, c), DaAttestations::attest_weight(n, c + 1));
+			assert!(fewer.all_lte(more), "n = {n}, c = {c}");
+		}
+		// A count past the batch is the batch.
+		assert_eq!(DaAttestations::attest_weight(n, n + 5), Weights::attest(n));
+	}
+}
