@@ -4,7 +4,10 @@
 //! once it expired without renewal, nobody pays for them and no challenge can ask for them. The
 //! shards of a DA blob are kept while the chain knows the blob by its whole commitment: a
 //! certified blob stays on chain for its retention period (and so its shards here), a blob that
-//! expired uncertified or retired is forgotten.
+//! expired uncertified or retired is forgotten. A node with DA keys also drops the shards of a
+//! blob on chain whose quorum has none of its keys: shards it staged for the quorum the blob
+//! would have had, before the epoch turned and the blob went to another quorum. Nobody pays it
+//! for them and no custody challenge asks it for them.
 //!
 //! Every `interval` finalized blocks a sweep asks the runtime, at the best *and* at the finalized
 //! block, about every file and blob in the store. What neither block knows becomes a suspect; a
@@ -21,13 +24,13 @@ use pallet_da_attestations::runtime_api::DaAttestationsApi;
 use pallet_storage_commitments::runtime_api::StorageCommitmentsApi;
 use polkadot_sdk::{
 	sc_client_api::BlockchainEvents, sc_consensus_aura::SyncOracle, sp_api::ProvideRuntimeApi,
-	sp_blockchain::HeaderBackend, sp_core::H256,
+	sp_blockchain::HeaderBackend, sp_core::H256, sp_keystore::KeystorePtr,
 };
 use zerog_primitives::{da::BlobCommitment, AccountId, Balance, BlockNumber, OpaqueBlock as Block};
 
 use crate::{
 	data_store::{DataStore, StoreError},
-	rpc::chain::{blob_at, live_files_at},
+	rpc::chain::{blob_at, live_files_at, BestBlock, DaChain},
 };
 
 /// Log target of the pruning.
@@ -41,18 +44,31 @@ pub const DEFAULT_PRUNE_INTERVAL: BlockNumber = 300;
 pub struct PruneParams {
 	/// Finalized blocks between two sweeps of the data store (segments of storage files, shards
 	/// of DA blobs) for data the chain no longer commits to: files that expired, blobs that
-	/// expired uncertified. Data the chain does not know at two sweeps in a row is deleted;
-	/// certified blobs and live files are always kept. 0 keeps everything forever.
+	/// expired uncertified or retired, and shards staged for a quorum the blob did not get.
+	/// Data unwanted at two sweeps in a row is deleted; live files and retained blobs of this
+	/// node's quorums are always kept. 0 keeps everything forever.
 	#[arg(long, value_name = "BLOCKS", default_value_t = DEFAULT_PRUNE_INTERVAL)]
 	pub data_prune_interval: BlockNumber,
+}
+
+/// What the chain says about the shards of a blob held here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlobRetention {
+	/// A pending or certified blob with this commitment is on chain, and this node holds its
+	/// shards for a key of its quorum (or has no DA key to judge by).
+	Keep,
+	/// No pending or certified (not retired) blob has this commitment.
+	Unknown,
+	/// The blob is on chain, but none of this node's DA keys is a member of its quorum.
+	NotHeldHere,
 }
 
 /// What a sweep asks the chain.
 pub trait Retention {
 	/// Whether a live file has `root` and `size`.
 	fn file_is_live(&self, root: &H256, size: u64) -> Result<bool, String>;
-	/// Whether a pending or certified (not retired) blob has `commitment`.
-	fn blob_is_known(&self, commitment: &BlobCommitment) -> Result<bool, String>;
+	/// Whether this node should keep the shards of the blob with `commitment`.
+	fn blob_retention(&self, commitment: &BlobCommitment) -> Result<BlobRetention, String>;
 }
 
 /// Something the store holds: a file's segments or a blob's shards.
@@ -60,6 +76,15 @@ pub trait Retention {
 enum StoredItem {
 	File { root: H256, size: u64 },
 	Blob { root: H256 },
+}
+
+/// Why the chain does not ask this node to keep an item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unwanted {
+	/// The chain does not commit to it (any more).
+	Gone,
+	/// A blob on chain whose quorum has no key of this node.
+	OtherQuorum,
 }
 
 /// What one sweep did.
@@ -97,24 +122,32 @@ impl<R: Retention> Pruner<R> {
 		let mut report = SweepReport::default();
 		let mut suspects = HashSet::new();
 		let files = self.store.stored_file_keys()?.into_iter().map(|(root, size)| {
-			(StoredItem::File { root, size }, self.chain.file_is_live(&root, size))
+			let live = self.chain.file_is_live(&root, size);
+			(StoredItem::File { root, size }, live.map(|live| (!live).then_some(Unwanted::Gone)))
 		});
 		let mut blobs = Vec::new();
 		for root in self.store.stored_blob_roots()? {
 			// The store keeps the commitment its shards verified against: asking by the whole
 			// commitment cannot be misled by other blobs with the same root.
 			if let Some(stored) = self.store.stored_blob(&root)? {
-				blobs.push((
-					StoredItem::Blob { root },
-					self.chain.blob_is_known(&stored.commitment),
-				));
+				let unwanted =
+					self.chain.blob_retention(&stored.commitment).map(
+						|retention| match retention {
+							BlobRetention::Keep => None,
+							BlobRetention::Unknown => Some(Unwanted::Gone),
+							BlobRetention::NotHeldHere => Some(Unwanted::OtherQuorum),
+						},
+					);
+				blobs.push((StoredItem::Blob { root }, unwanted));
 			}
 		}
-		for (item, known) in files.chain(blobs) {
-			match known {
-				Ok(true) => {},
-				Ok(false) if self.suspects.contains(&item) => self.remove(item, &mut report)?,
-				Ok(false) => {
+		for (item, unwanted) in files.chain(blobs) {
+			match unwanted {
+				Ok(None) => {},
+				Ok(Some(why)) if self.suspects.contains(&item) => {
+					self.remove(item, why, &mut report)?
+				},
+				Ok(Some(_)) => {
 					suspects.insert(item);
 				},
 				Err(error) => log::warn!(
@@ -128,8 +161,13 @@ impl<R: Retention> Pruner<R> {
 		Ok(report)
 	}
 
-	/// Deletes `item` from the store and counts it in `report`.
-	fn remove(&self, item: StoredItem, report: &mut SweepReport) -> Result<(), StoreError> {
+	/// Deletes `item`, unwanted for reason `why`, from the store and counts it in `report`.
+	fn remove(
+		&self,
+		item: StoredItem,
+		why: Unwanted,
+		report: &mut SweepReport,
+	) -> Result<(), StoreError> {
 		match item {
 			StoredItem::File { root, size } => {
 				let segments = self.store.remove_file(&root, size)?;
@@ -145,20 +183,23 @@ impl<R: Retention> Pruner<R> {
 				let shards = self.store.remove_blob(&root)?;
 				report.blobs_removed = report.blobs_removed.saturating_add(1);
 				report.shards_removed = report.shards_removed.saturating_add(u64::from(shards));
-				log::info!(
-					target: LOG_TARGET,
-					"deleted {shards} shards of blob {root:?}: it expired uncertified or its \
-					 retention ended"
-				);
+				let reason = match why {
+					Unwanted::Gone => "it expired uncertified or its retention ended",
+					Unwanted::OtherQuorum => {
+						"it went to a quorum with no DA key of this node (staged for another)"
+					},
+				};
+				log::info!(target: LOG_TARGET, "deleted {shards} shards of blob {root:?}: {reason}");
 			},
 		}
 		Ok(())
 	}
 }
 
-/// The chain of a client, at its best and its finalized block.
+/// The chain of a client, at its best and its finalized block, and the node's DA keys.
 pub struct ClientRetention<C> {
 	client: Arc<C>,
+	keystore: KeystorePtr,
 }
 
 impl<C> ClientRetention<C>
@@ -178,7 +219,7 @@ where
 
 impl<C> Retention for ClientRetention<C>
 where
-	C: ProvideRuntimeApi<Block> + HeaderBackend<Block>,
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: StorageCommitmentsApi<Block, AccountId, BlockNumber>
 		+ DaAttestationsApi<Block, AccountId, Balance, BlockNumber>,
 {
@@ -191,13 +232,27 @@ where
 		Ok(false)
 	}
 
-	fn blob_is_known(&self, commitment: &BlobCommitment) -> Result<bool, String> {
+	fn blob_retention(&self, commitment: &BlobCommitment) -> Result<BlobRetention, String> {
+		let best = self.client.info().best_hash;
+		if blob_at(&*self.client, best, commitment)?.is_some() {
+			// Whose it is, judged at the best block (where `local_shards` looks): a node
+			// without DA keys keeps what it holds.
+			let chain = BestBlock::with_keystore(self.client.clone(), self.keystore.clone());
+			if chain.local_accounts(pallet_da_attestations::KEY_TYPE).is_empty() {
+				return Ok(BlobRetention::Keep);
+			}
+			return Ok(match chain.local_shards(commitment)? {
+				Some(_) => BlobRetention::Keep,
+				None => BlobRetention::NotHeldHere,
+			});
+		}
+		// Known only at the finalized block: a reorg took it out of the best chain for now.
 		for at in self.blocks() {
 			if blob_at(&*self.client, at, commitment)?.is_some() {
-				return Ok(true);
+				return Ok(BlobRetention::Keep);
 			}
 		}
-		Ok(false)
+		Ok(BlobRetention::Unknown)
 	}
 }
 
@@ -228,15 +283,25 @@ impl SweepSchedule {
 /// Sweeps `store` every `interval` finalized blocks of `client`, for as long as the node runs,
 /// except while `sync` says the node is catching up (the sweep then runs once it has).
 /// A sweep reads the store and calls the runtime: run this on a blocking task.
-pub async fn run<C, S>(client: Arc<C>, store: Arc<DataStore>, sync: Arc<S>, interval: BlockNumber)
-where
-	C: BlockchainEvents<Block> + ProvideRuntimeApi<Block> + HeaderBackend<Block>,
+pub async fn run<C, S>(
+	client: Arc<C>,
+	store: Arc<DataStore>,
+	keystore: KeystorePtr,
+	sync: Arc<S>,
+	interval: BlockNumber,
+) where
+	C: BlockchainEvents<Block>
+		+ ProvideRuntimeApi<Block>
+		+ HeaderBackend<Block>
+		+ Send
+		+ Sync
+		+ 'static,
 	S: SyncOracle + ?Sized,
 	C::Api: StorageCommitmentsApi<Block, AccountId, BlockNumber>
 		+ DaAttestationsApi<Block, AccountId, Balance, BlockNumber>,
 {
 	let mut finality = client.finality_notification_stream();
-	let mut pruner = Pruner::new(store, ClientRetention { client: client.clone() });
+	let mut pruner = Pruner::new(store, ClientRetention { client: client.clone(), keystore });
 	let mut schedule = SweepSchedule::new(interval, client.info().finalized_number);
 	log::info!(
 		target: LOG_TARGET,

@@ -299,6 +299,7 @@ pub fn new_full<
 			crate::data_pruning::run(
 				client.clone(),
 				data_store.clone(),
+				keystore_container.keystore(),
 				sync_service.clone(),
 				data_prune_interval,
 			),

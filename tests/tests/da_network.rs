@@ -262,6 +262,14 @@ async fn six_signers_in_two_quorums_certify_in_parallel_and_through_failures() {
 		.unwrap();
 	assert_eq!(removed["removed"], mine.len() as u64);
 	assert!(fetch_blob(nodes[loser], dir.path(), &root, "rebuilt.bin") == blob);
+	// Its shards come back at once: a custody challenge for this blob would otherwise slash the
+	// member, and a quorum of Charlie (stopped below) and a slashed member would lack two
+	// thirds of its stake. (Slashing for lost shards is tested in `da_cli.rs`.)
+	let encoded = encode_blob(&blob, 16, 32).unwrap();
+	for index in &mine {
+		let index = u16::try_from(*index).unwrap();
+		assert_eq!(put_one_shard(nodes[loser], &encoded, &root, index).await, 0, "shard {index}");
+	}
 
 	badly_encoded_blob_is_never_certified(&nodes).await;
 

@@ -12,6 +12,8 @@ use zerog_primitives::{
 struct MockChain {
 	live_files: HashSet<(H256, u64)>,
 	known_blobs: HashSet<H256>,
+	/// Known blobs whose quorum has no key of this node.
+	other_quorum: HashSet<H256>,
 	unreachable: bool,
 }
 
@@ -27,12 +29,16 @@ impl Retention for SharedChain {
 		Ok(chain.live_files.contains(&(*root, size)))
 	}
 
-	fn blob_is_known(&self, commitment: &BlobCommitment) -> Result<bool, String> {
+	fn blob_retention(&self, commitment: &BlobCommitment) -> Result<BlobRetention, String> {
 		let chain = self.0.borrow();
 		if chain.unreachable {
 			return Err("runtime API blob failed".into());
 		}
-		Ok(chain.known_blobs.contains(&commitment.root))
+		Ok(match chain.known_blobs.contains(&commitment.root) {
+			false => BlobRetention::Unknown,
+			true if chain.other_quorum.contains(&commitment.root) => BlobRetention::NotHeldHere,
+			true => BlobRetention::Keep,
+		})
 	}
 }
 
@@ -119,6 +125,28 @@ fn an_expired_blob_is_deleted_at_the_second_sweep_that_misses_it() {
 	);
 	assert_eq!(store.stored_blob(&BLOB_ROOT).unwrap(), None);
 	assert_eq!(store.shard(&BLOB_ROOT, 0).unwrap(), None);
+	assert_eq!(store.stored_file_keys().unwrap().len(), 2);
+}
+
+/// Shards staged for the quorum a blob would have had, before the epoch turned and it went to a
+/// quorum without this node's keys, are deleted like an expired blob's: at the second sweep, and
+/// not if the node holds a key of the blob's quorum by then.
+#[test]
+fn shards_of_a_blob_in_another_quorum_are_deleted_at_the_second_sweep() {
+	let (_dir, store, chain, mut pruner) = setup();
+	chain.0.borrow_mut().other_quorum.insert(BLOB_ROOT);
+	assert_eq!(pruner.sweep().unwrap(), nothing_done(1));
+	chain.0.borrow_mut().other_quorum.clear();
+	assert_eq!(pruner.sweep().unwrap(), nothing_done(0));
+	assert_eq!(store.stored_blob(&BLOB_ROOT).unwrap().unwrap().held, vec![0, 1, 2]);
+
+	chain.0.borrow_mut().other_quorum.insert(BLOB_ROOT);
+	assert_eq!(pruner.sweep().unwrap(), nothing_done(1));
+	assert_eq!(
+		pruner.sweep().unwrap(),
+		SweepReport { blobs_removed: 1, shards_removed: 3, ..Default::default() }
+	);
+	assert_eq!(store.stored_blob(&BLOB_ROOT).unwrap(), None);
 	assert_eq!(store.stored_file_keys().unwrap().len(), 2);
 }
 

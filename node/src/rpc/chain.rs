@@ -64,7 +64,10 @@ impl<C> BestBlock<C> {
 	}
 
 	/// The accounts of the sr25519 keys of `key_type` in the node's keystore.
-	fn local_accounts(&self, key_type: polkadot_sdk::sp_core::crypto::KeyTypeId) -> Vec<AccountId> {
+	pub fn local_accounts(
+		&self,
+		key_type: polkadot_sdk::sp_core::crypto::KeyTypeId,
+	) -> Vec<AccountId> {
 		self.keystore
 			.as_ref()
 			.map(|keystore| {
