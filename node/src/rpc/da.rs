@@ -27,9 +27,9 @@ use sc_rpc_api::{DenyUnsafe, UnsafeRpcError};
 use serde::{Deserialize, Serialize};
 use zerog_primitives::{
 	da::{
-		check_encoding, chunk_proof as da_chunk_proof, decode_blob,
+		check_encoding, chunk_proof as da_chunk_proof, decode_blob, shard_chunk,
 		transport::{BlobShape, ShardsEnvelope},
-		BlobCommitment, Error as DaError, ShardProof, CHUNK_BYTES, MAX_TOTAL_SHARDS,
+		BlobCommitment, Error as DaError, ShardProof, MAX_TOTAL_SHARDS,
 	},
 	hex::{decode_hex, parse_h256, to_prefixed_hex},
 };
@@ -482,17 +482,17 @@ impl<Chain: DaChain> DaRpc<Chain> {
 	/// `da_getChunk` without the JSON-RPC error conversion.
 	pub fn chunk(&self, root: &str, index: u64, chunk: u32) -> Result<ChunkWithProof, DaRpcError> {
 		let (root, index, shard, proof) = self.shard_bytes(root, index)?;
-		let chunk_proof = da_chunk_proof(&shard, &proof, chunk).ok_or_else(|| {
+		let out_of_range = || {
 			DaRpcError::InvalidParams(format!(
 				"chunk {chunk} is out of range for shard {index} of blob {} ({} bytes)",
 				hex_root(&root),
 				shard.len()
 			))
-		})?;
-		let start = chunk as usize * CHUNK_BYTES as usize;
-		let end = (start + CHUNK_BYTES as usize).min(shard.len());
+		};
+		let chunk_proof = da_chunk_proof(&shard, &proof, chunk).ok_or_else(out_of_range)?;
+		let bytes = shard_chunk(&shard, chunk).ok_or_else(out_of_range)?;
 		Ok(ChunkWithProof {
-			chunk: to_prefixed_hex(&shard[start..end]),
+			chunk: to_prefixed_hex(bytes),
 			proof: to_prefixed_hex(&chunk_proof.encode()),
 		})
 	}

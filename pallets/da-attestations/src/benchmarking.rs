@@ -436,8 +436,9 @@ mod benchmarks {
 		let id = certified_blob::<T>(blob.commitment, 1)?;
 		let chunk_index = size / zerog_primitives::da::CHUNK_BYTES - 1;
 		let proof = blob.chunk_proof(0, chunk_index).ok_or(BenchmarkError::Stop("a proof"))?;
-		let start = (chunk_index * zerog_primitives::da::CHUNK_BYTES) as usize;
-		let chunk = BoundedVec::truncate_from(blob.shards[0][start..].to_vec());
+		let bytes = zerog_primitives::da::shard_chunk(&blob.shards[0], chunk_index)
+			.ok_or(BenchmarkError::Stop("the last chunk"))?;
+		let chunk = BoundedVec::truncate_from(bytes.to_vec());
 		let deadline = System::<T>::block_number().saturating_add(T::CustodyWindow::get());
 		let challenge = CustodyChallenge { blob: id, shard: 0, chunk: chunk_index, deadline };
 		CustodyChallenges::<T>::insert(&signer, challenge);

@@ -35,6 +35,14 @@ impl EncodedBlob {
 	}
 }
 
+/// The bytes of chunk `chunk` of `shard` (the last one may be shorter than [`CHUNK_BYTES`]):
+/// what a [`ChunkProof`] for that position proves. `None` past the shard's chunks.
+///
+/// [`CHUNK_BYTES`]: super::CHUNK_BYTES
+pub fn shard_chunk(shard: &[u8], chunk: u32) -> Option<&[u8]> {
+	shard.chunks(super::CHUNK_BYTES as usize).nth(usize::try_from(chunk).ok()?)
+}
+
 /// Chunk `chunk` of `shard` and its [`ChunkProof`], given the shard's own proof: what a signer
 /// answers a custody challenge with from the shard it stores. `None` past the shard's chunks.
 pub fn chunk_proof(shard: &[u8], shard_proof: &ShardProof, chunk: u32) -> Option<ChunkProof> {

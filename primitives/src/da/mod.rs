@@ -75,7 +75,7 @@ pub use proof::{
 	verify_chunk, verify_shard, ChunkProof, ChunkProofSiblings, ShardProof, ShardProofSiblings,
 };
 
-pub use commit::{chunk_proof, commit_shards, EncodedBlob};
+pub use commit::{chunk_proof, commit_shards, shard_chunk, EncodedBlob};
 
 #[cfg(feature = "std")]
 pub use coding::{decode_blob, encode_blob};

@@ -192,7 +192,9 @@ fn answer_for(
 	chunk: u32,
 ) -> DispatchResultWithPostInfo {
 	let proof = blob.chunk_proof(shard, chunk).unwrap();
-	let bytes = blob.shards[usize::from(shard)].chunks(1024).nth(chunk as usize).unwrap().to_vec();
+	let bytes = zerog_primitives::da::shard_chunk(&blob.shards[usize::from(shard)], chunk)
+		.unwrap()
+		.to_vec();
 	DaAttestations::answer_custody(
 		RuntimeOrigin::signed(who.clone()),
 		blob_id,

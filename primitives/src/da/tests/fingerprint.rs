@@ -180,9 +180,12 @@ fn every_chunk_of_every_shard_has_a_proof() {
 			let proof = encoded.chunk_proof(index, chunk).unwrap();
 			let bytes =
 				encoded.shards[usize::from(index)].chunks(1024).nth(chunk as usize).unwrap();
+			assert_eq!(shard_chunk(&encoded.shards[usize::from(index)], chunk), Some(bytes));
 			assert_eq!(verify_chunk(&encoded.commitment, index, chunk, bytes, &proof), Ok(()));
 		}
 	}
+	assert_eq!(shard_chunk(&encoded.shards[0], 2).map(<[u8]>::len), Some(320));
+	assert_eq!(shard_chunk(&encoded.shards[0], 3), None);
 	assert_eq!(encoded.chunk_proof(0, 3), None);
 	assert_eq!(encoded.chunk_proof(6, 0), None);
 }
