@@ -92,6 +92,15 @@ pub enum Subcommand {
 	/// Print information about the database: best, finalized and genesis blocks.
 	ChainInfo(sc_cli::ChainInfoCmd),
 
+	/// Measure weights on this machine. `benchmark pallet --runtime <wasm>`: the weights of a
+	/// pallet's calls, from a runtime built with `runtime-benchmarks`
+	/// (runtime/benchmarking/weights.sh does all of it). `benchmark storage`: the read and write
+	/// weights of this node's database, for the runtime's `DbWeight`
+	/// (runtime/benchmarking/db-weights.sh). `benchmark machine`: this machine against
+	/// polkadot-sdk's reference hardware.
+	#[command(subcommand)]
+	Benchmark(polkadot_sdk::frame_benchmarking_cli::BenchmarkCmd),
+
 	/// Serve the Ethereum JSON-RPC for a running node (`--node-rpc-url`). The node starts this
 	/// itself for `--dev` and with `--eth-rpc-port`; run it by hand to serve it from elsewhere.
 	EthRpc(pallet_revive_eth_rpc::cli::CliCommand),

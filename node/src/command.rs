@@ -131,6 +131,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		},
+		Some(Subcommand::Benchmark(cmd)) => crate::benchmarking::run(&cli, cmd),
 		Some(Subcommand::EthRpc(_)) => unreachable!("handled above"),
 		None => {
 			let runner = cli.create_runner(&cli.run)?;

@@ -4,7 +4,8 @@
 //! both quorums still certify and every blob is still retrievable; a node that lost its shards still serves a blob,
 //! rebuilt from the other members'; a shard with a bad proof, or one another member holds, is
 //! refused; a blob whose parity is not the Reed-Solomon code of its data is refused by the
-//! members holding parity (`da_putShards` 6109), never certified, and expires.
+//! members holding parity (`da_putShards` 6109), never certified, and expires; a node that
+//! drops its shards has its signers slashed by custody challenges, the others are not.
 //!
 //! Alice's node is the dev chain's only block author; the other two follow it and run their
 //! off-chain workers on every imported block (`--offchain-worker always`). The signers have equal
@@ -149,6 +150,7 @@ async fn six_signers_in_two_quorums_certify_in_parallel_and_through_failures() {
 	// Both quorums certify blobs, and every node serves every blob.
 	let dir = tempfile::tempdir().unwrap();
 	let blobs = certify_in_both_quorums(&alice_node, dir.path(), 40, None);
+	let mut roots: Vec<String> = blobs.iter().map(|(root, _)| root.clone()).collect();
 	let nodes = [&alice_node, &bob_node, &charlie_node];
 	for (root, blob) in &blobs {
 		for node in nodes {
@@ -264,7 +266,7 @@ async fn six_signers_in_two_quorums_certify_in_parallel_and_through_failures() {
 	assert!(fetch_blob(nodes[loser], dir.path(), &root, "rebuilt.bin") == blob);
 	// Its shards come back at once: a custody challenge for this blob would otherwise slash the
 	// member, and a quorum of Charlie (stopped below) and a slashed member would lack two
-	// thirds of its stake. (Slashing for lost shards is tested in `da_cli.rs`.)
+	// thirds of its stake. (Slashing for lost shards is tested at the end.)
 	let encoded = encode_blob(&blob, 16, 32).unwrap();
 	for index in &mine {
 		let index = u16::try_from(*index).unwrap();
@@ -284,6 +286,67 @@ async fn six_signers_in_two_quorums_certify_in_parallel_and_through_failures() {
 			"served without Charlie"
 		);
 	}
+	roots.extend(blobs.into_iter().map(|(root, _)| root));
+
+	a_node_that_dropped_its_shards_gets_its_signers_slashed(&alice_node, &bob_node, &roots).await;
+}
+
+/// Bob's node drops every shard it holds. Each custody round challenges the attesters of one
+/// retained certified blob, so within a few rounds Bob or Ferdie (its two keys) is asked for a
+/// chunk it no longer has and slashed (`CustodyMissed`), while the three members on Alice's
+/// node, which kept their shards, are never slashed. (Charlie's node is down, so his misses are
+/// expected and ignored.)
+async fn a_node_that_dropped_its_shards_gets_its_signers_slashed(
+	alice_node: &Node,
+	bob_node: &Node,
+	roots: &[String],
+) {
+	let api = alice_node.client().await;
+	let from = alice_node.best_number().await;
+	let rpc = bob_node.rpc().await;
+	let mut dropped = 0;
+	for root in roots {
+		let held = held_shards(bob_node, root).await;
+		if held.is_empty() {
+			continue;
+		}
+		let removed: Json =
+			rpc.request("da_removeShards", rpc_params![root.as_str(), held.clone()]).await.unwrap();
+		assert_eq!(removed["removed"], held.len() as u64);
+		dropped += held.len();
+	}
+	assert!(dropped > 0, "Bob's node held shards of the certified blobs");
+
+	let keys_of = |signers: &[Keypair]| -> Vec<[u8; 32]> {
+		signers.iter().map(|signer| signer.public_key().0).collect()
+	};
+	let droppers = keys_of(&[dev::bob(), dev::ferdie()]);
+	let keepers = keys_of(&[dev::alice(), dev::dave(), dev::eve()]);
+	let signed_by = |keys: &[[u8; 32]], fields: &[u8]| {
+		keys.iter().any(|key| fields.get(..32) == Some(&key[..]))
+	};
+	// A round every 10 blocks (20 s); the drawn blob has one of Bob's keys among its attesters
+	// about half the time.
+	let (missed_at, fields) = wait_for_event(
+		alice_node,
+		&api,
+		from,
+		("DaAttestations", "CustodyMissed"),
+		Duration::from_secs(480),
+		|| format!("Bob or Ferdie misses a challenge after Bob's node dropped {dropped} shards"),
+		|fields| signed_by(&droppers, fields),
+	)
+	.await;
+	// Fields: signer (32 bytes), blob id (8), slashed (u128 LE).
+	let slashed = u128::from_le_bytes(fields[40..56].try_into().unwrap());
+	assert!(slashed > 0, "a stake was slashed at block {missed_at}");
+	let mut next = from;
+	let honest_slashed =
+		find_event(alice_node, &api, &mut next, ("DaAttestations", "CustodyMissed"), |fields| {
+			signed_by(&keepers, fields)
+		})
+		.await;
+	assert_eq!(honest_slashed, None, "a member that kept its shards was slashed");
 }
 
 /// A hostile publisher commits to a blob whose 32 parity shards are random bytes (the data

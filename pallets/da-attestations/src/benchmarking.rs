@@ -422,6 +422,23 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// A block between custody rounds: the hook only finds that no round is due.
+	#[benchmark]
+	fn custody_idle() -> Result<(), BenchmarkError> {
+		let period = T::CustodyPeriod::get();
+		let now = System::<T>::block_number();
+		let between = now / period * period + period + 1u32.into();
+		System::<T>::set_block_number(between);
+
+		#[block]
+		{
+			DaAttestations::<T>::run_custody(between);
+		}
+
+		assert!(OpenCustody::<T>::get().is_empty());
+		Ok(())
+	}
+
 	/// A 1 MiB blob in one data and three parity shards, answered for its last chunk: 12
 	/// siblings, the deepest proof a benchmark builds in the runtime's memory (the deepest
 	/// possible has 17, five more 64-byte keccaks).
