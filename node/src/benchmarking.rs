@@ -12,8 +12,9 @@
 //! `overhead`, `block` and `extrinsic` need a block builder wired for ZeroG's inherents and are
 //! refused with an error rather than run half-configured.
 
+#[cfg(not(feature = "runtime-benchmarks"))]
+use polkadot_sdk::frame_benchmarking::benchmarking::HostFunctions as BenchmarkingHostFunctions;
 use polkadot_sdk::{
-	frame_benchmarking::benchmarking::HostFunctions as BenchmarkingHostFunctions,
 	frame_benchmarking_cli::{BenchmarkCmd, SUBSTRATE_REFERENCE_HARDWARE},
 	sc_cli::{self, SubstrateCli},
 	sp_runtime::traits::HashingFor,
@@ -22,9 +23,15 @@ use zerog_primitives::OpaqueBlock as Block;
 
 use crate::{cli::Cli, service};
 
+/// The node's host functions and the benchmarking ones (which a `runtime-benchmarks` build of
+/// the node already has).
+#[cfg(not(feature = "runtime-benchmarks"))]
+type HostFunctions = (service::HostFunctions, BenchmarkingHostFunctions);
+#[cfg(feature = "runtime-benchmarks")]
+type HostFunctions = service::HostFunctions;
+
 /// Runs `zerog-node benchmark <cmd>`.
 pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
-	type HostFunctions = (service::HostFunctions, BenchmarkingHostFunctions);
 	match cmd {
 		// A runtime from a file needs no chain specification (and the command refuses both).
 		BenchmarkCmd::Pallet(pallet) if pallet.runtime.is_some() => {

@@ -29,8 +29,18 @@ use crate::local_rpc_url;
 
 /// The host functions the runtime may call: Substrate's, and the provider store the storage
 /// off-chain worker answers challenges from (`zerog_primitives::storage::host`).
+#[cfg(not(feature = "runtime-benchmarks"))]
 pub type HostFunctions =
 	(sp_io::SubstrateHostFunctions, zerog_primitives::storage::host::zerog_storage::HostFunctions);
+
+/// A `runtime-benchmarks` build runs a runtime with the benchmarks compiled in, which imports
+/// the benchmarking host functions as well.
+#[cfg(feature = "runtime-benchmarks")]
+pub type HostFunctions = (
+	sp_io::SubstrateHostFunctions,
+	zerog_primitives::storage::host::zerog_storage::HostFunctions,
+	polkadot_sdk::frame_benchmarking::benchmarking::HostFunctions,
+);
 
 /// The client with the runtime executed by the wasm executor.
 pub type FullClient = sc_service::TFullClient<Block, RuntimeApi, WasmExecutor<HostFunctions>>;

@@ -305,12 +305,13 @@ fn files_by_root_finds_submitted_files() {
 	});
 }
 
-/// One block holds what a full quorum does for a block of blobs: each member attests to
-/// `MaxBlobsPerBlock` blobs in one `attest`, one of those calls certifies them, and the rest pay
-/// only for recording an attestation (the call's refund, `attest_weight`). With the declared
-/// weight alone, a block would take six of the calls. Printed: the share of the block that full
-/// quorums use for every number of quorums up to `MaxQuorums` (over 100 % from two full
-/// quorums with the stock RocksDB weights, see docs/data-availability.md).
+/// One block holds what every full quorum does for a block of blobs: the blobs are shared
+/// among the quorums, each member attests to its quorum's share in one `attest`, one of those
+/// calls certifies them, and the rest pay only for recording an attestation (the call's refund,
+/// `attest_weight`). With the declared weight alone, a block would take six of the calls.
+/// Printed: the share of the normal-class budget for every number of quorums up to
+/// `MaxQuorums` (with the stock RocksDB weights, 25 µs a read and 100 µs a write, two full
+/// quorums needed 101 % and four 112 %; with the measured ones, see docs/data-availability.md).
 #[test]
 fn a_block_holds_full_quorums_attestations_of_a_full_block_of_blobs() {
 	use pallet_da_attestations::{weights::WeightInfo, Config as DaConfig};
@@ -335,7 +336,7 @@ fn a_block_holds_full_quorums_attestations_of_a_full_block_of_blobs() {
 			per_block.ref_time() * 100 / limit.ref_time()
 		);
 		assert!(
-			quorums > 1 || per_block.all_lte(limit),
+			per_block.all_lte(limit),
 			"{quorums} x {members} attestations of {share} blobs take {per_block:?} of {limit:?}"
 		);
 	}
