@@ -198,7 +198,7 @@ mod benchmarks {
 			longest_endpoint::<T>(),
 			2u32.into(),
 			2u32.into(),
-			Verifiability::Tee { signer: account("enclave", 0, SEED) },
+			Verifiability::None,
 			stake,
 		);
 

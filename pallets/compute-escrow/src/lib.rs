@@ -293,7 +293,7 @@ pub mod pallet {
 			kind: ServiceKind,
 			stake: BalanceOf<T>,
 		},
-		/// A provider changed a service's description, prices, verifiability or stake.
+		/// A provider changed a service's description, prices or stake.
 		ServiceUpdated { service: ServiceId, provider: T::AccountId, stake: BalanceOf<T> },
 		/// A provider removed a service and its stake was released.
 		ServiceRemoved { service: ServiceId, provider: T::AccountId, stake_released: BalanceOf<T> },
@@ -439,6 +439,9 @@ pub mod pallet {
 		JobNotDisputed,
 		/// An id or counter reached its maximum value.
 		CounterOverflow,
+		/// A live service's verifiability (who signs its receipts) cannot change: its users
+		/// funded it trusting that signer. Register a new service instead.
+		VerifiabilityFixed,
 	}
 
 	/// The services, by id.
@@ -626,7 +629,9 @@ pub mod pallet {
 		}
 
 		#[cfg(feature = "try-runtime")]
-		fn try_state(_now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+		fn try_state(
+			_now: BlockNumberFor<T>,
+		) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
 		}
 	}
@@ -673,16 +678,18 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Change a service's description, prices, verifiability and stake; its kind stays.
+		/// Change a service's description, prices and stake; its kind and verifiability stay.
 		///
 		/// - Origin: signed, the service's provider.
 		/// - `stake`: the new stake, at least `MinServiceStake`; the difference is held or
 		///   released. This is how a slashed service gets back above the minimum.
 		///
-		/// New prices and a new enclave key apply to every receipt settled afterwards.
+		/// New prices apply to every receipt settled afterwards. `verifiability` must be the
+		/// service's own: users funded it trusting that signer (or themselves), so another
+		/// enclave key means a new service.
 		///
 		/// Errors: `ServiceNotFound`, `NotServiceProvider`, `StakeBelowMinimum`, `EmptyModel`,
-		/// `EmptyEndpoint`, `InsufficientFreeBalance`. Event: `ServiceUpdated`.
+		/// `EmptyEndpoint`, `InsufficientFreeBalance`, `VerifiabilityFixed`. Event: `ServiceUpdated`.
 		#[pallet::call_index(1)]
 		pub fn update_service(
 			origin: OriginFor<T>,

@@ -48,6 +48,9 @@ impl<T: Config> Pallet<T> {
 		stake: BalanceOf<T>,
 	) -> DispatchResult {
 		let mut service = Self::provider_service(provider, id)?;
+		// Users funded this service under its verifiability: a new enclave key (or none) would
+		// let someone they never accepted sign the receipts that pay from their sub-accounts.
+		ensure!(service.verifiability == verifiability, Error::<T>::VerifiabilityFixed);
 		let old_stake = service.stake;
 		service.model = model;
 		service.endpoint = endpoint;

@@ -187,7 +187,7 @@ mod update_service {
 			BoundedVec::truncate_from(b"https://new.example.org".to_vec()),
 			5,
 			7,
-			Verifiability::Tee { signer: eve() },
+			Verifiability::None,
 			stake,
 		)
 	}
@@ -202,7 +202,7 @@ mod update_service {
 			assert_eq!(service.model.into_inner(), b"llama-3-70b".to_vec());
 			assert_eq!(service.input_price_per_token, 5);
 			assert_eq!(service.output_price_per_token, 7);
-			assert_eq!(service.verifiability, Verifiability::Tee { signer: eve() });
+			assert_eq!(service.verifiability, Verifiability::None);
 			assert_eq!(service.kind, ServiceKind::Inference);
 			assert_eq!(held(HoldReason::ServiceStake, &charlie()), 3 * MIN_STAKE);
 			System::assert_last_event(
@@ -213,6 +213,46 @@ mod update_service {
 			assert_ok!(update(id, charlie(), MIN_STAKE));
 			assert_eq!(held(HoldReason::ServiceStake, &charlie()), MIN_STAKE);
 			assert_eq!(free(&charlie()), INITIAL_BALANCE - MIN_STAKE);
+		});
+	}
+
+	/// The attack: a provider whose users funded it switches the live service to an "enclave"
+	/// key it holds itself and signs receipts that drain their sub-accounts. The switch is
+	/// refused in every direction, and a receipt the provider signs stays unpayable.
+	#[test]
+	fn refuses_to_change_who_signs_the_receipts() {
+		build_and_execute(|| {
+			let user_signed = inference_service();
+			fund(&alice(), &charlie(), 1_000, 1_000);
+			let switch = |id, verifiability| {
+				ComputeEscrow::update_service(
+					RuntimeOrigin::signed(charlie()),
+					id,
+					model(),
+					endpoint(),
+					INPUT_PRICE,
+					OUTPUT_PRICE,
+					verifiability,
+					MIN_STAKE,
+				)
+			};
+			assert_noop!(
+				switch(user_signed, Verifiability::Tee { signer: charlie() }),
+				Error::<Test>::VerifiabilityFixed
+			);
+			let enclave =
+				register(&charlie(), ServiceKind::Inference, Verifiability::Tee { signer: eve() });
+			assert_noop!(switch(enclave, Verifiability::None), Error::<Test>::VerifiabilityFixed);
+			assert_noop!(
+				switch(enclave, Verifiability::Tee { signer: charlie() }),
+				Error::<Test>::VerifiabilityFixed
+			);
+			// The same verifiability is accepted with the other terms.
+			assert_ok!(switch(enclave, Verifiability::Tee { signer: eve() }));
+
+			let forged = sign(Sr25519Keyring::Charlie, receipt(&alice(), user_signed, 1, 10, 10));
+			assert_eq!(settle(user_signed, vec![forged]), vec![ReceiptOutcome::BadSignature]);
+			assert_eq!(sub_account(&alice(), &charlie()).balance, 1_000);
 		});
 	}
 
