@@ -103,6 +103,25 @@ fn describe<T>(value: &Value<T>) -> &'static str {
 	}
 }
 
+/// The elements of a sequence value (a `Vec`, or a `BoundedVec` wrapping one).
+pub fn sequence<T>(value: &Value<T>) -> Result<Vec<&Value<T>>, String> {
+	use subxt::ext::scale_value::{Composite, ValueDef};
+	match &value.value {
+		ValueDef::Composite(Composite::Unnamed(values)) => {
+			// A `BoundedVec` is a one-field newtype around the sequence.
+			if let [only] = values.as_slice() {
+				if let ValueDef::Composite(Composite::Unnamed(inner)) = &only.value {
+					if inner.iter().all(|item| matches!(item.value, ValueDef::Composite(_))) {
+						return Ok(inner.iter().collect());
+					}
+				}
+			}
+			Ok(values.iter().collect())
+		},
+		_ => Err("not a sequence".to_owned()),
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;

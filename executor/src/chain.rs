@@ -65,6 +65,9 @@ pub struct SubAccountView {
 	pub balance: u128,
 	/// Nonce of the last receipt settled for the pair; 0 before the first.
 	pub last_nonce: u64,
+	/// Whether the user has a refund from this provider's sub-account pending (locked or not
+	/// yet claimed).
+	pub refund_pending: bool,
 }
 
 /// The parts of a `JobInfo` the executor checks a dispatched job against.
@@ -116,6 +119,8 @@ impl std::error::Error for ChainError {}
 pub trait Chain: Send + Sync {
 	/// The provider account of the executor's key.
 	fn account(&self) -> AccountId32;
+	/// The chain's genesis hash, which every receipt signature covers.
+	fn genesis_hash(&self) -> H256;
 	/// The service `id`, or `None` if it does not exist.
 	async fn service(&self, id: u64) -> Result<Option<ServiceView>, ChainError>;
 	/// `user`'s sub-account for this provider (zero if it has none).
@@ -124,6 +129,9 @@ pub trait Chain: Send + Sync {
 	async fn job(&self, id: u64) -> Result<Option<JobView>, ChainError>;
 	/// `MaxReceiptsPerBatch` of the runtime.
 	async fn max_receipts_per_batch(&self) -> Result<u32, ChainError>;
+	/// `RefundLockPeriod` of the runtime, in blocks: how long a user's refund still pays the
+	/// provider's receipts.
+	async fn refund_lock_period(&self) -> Result<u32, ChainError>;
 	/// Signs `ComputeEscrow.settle_receipts(service, receipts)`, waits until it is finalized and
 	/// returns the outcome of each receipt, in order, from the `ReceiptsSettled` event.
 	async fn settle_receipts(
@@ -218,6 +226,10 @@ impl Chain for SubxtChain {
 		AccountId32::new(self.signer.public_key().0)
 	}
 
+	fn genesis_hash(&self) -> H256 {
+		H256(self.api.genesis_hash().0)
+	}
+
 	async fn service(&self, id: u64) -> Result<Option<ServiceView>, ChainError> {
 		let Some(info) = self
 			.read(dynamic::storage::<(u64,), Value>("ComputeEscrow", "Services"), (id,))
@@ -249,6 +261,13 @@ impl Chain for SubxtChain {
 
 	async fn sub_account(&self, user: &AccountId32) -> Result<SubAccountView, ChainError> {
 		let key = (<[u8; 32]>::from(user.clone()), <[u8; 32]>::from(self.account()));
+		let ledger = self
+			.read(dynamic::storage::<([u8; 32],), Value>("ComputeEscrow", "Ledgers"), (key.0,))
+			.await?;
+		let refund_pending = match &ledger {
+			Some(ledger) => has_refund_from(ledger, &self.account())?,
+			None => false,
+		};
 		let Some(sub) = self
 			.read(
 				dynamic::storage::<([u8; 32], [u8; 32]), Value>("ComputeEscrow", "SubAccounts"),
@@ -256,12 +275,13 @@ impl Chain for SubxtChain {
 			)
 			.await?
 		else {
-			return Ok(SubAccountView::default());
+			return Ok(SubAccountView { refund_pending, ..Default::default() });
 		};
 		Ok(SubAccountView {
 			balance: number(field(&sub, "balance")?)?,
 			last_nonce: u64::try_from(number(field(&sub, "last_nonce")?)?)
 				.map_err(|_| ChainError::Decode("last_nonce above u64".into()))?,
+			refund_pending,
 		})
 	}
 
@@ -291,6 +311,13 @@ impl Chain for SubxtChain {
 		at.constants()
 			.entry(dynamic::constant::<u32>("ComputeEscrow", "MaxReceiptsPerBatch"))
 			.map_err(|error| ChainError::Decode(format!("MaxReceiptsPerBatch: {error}")))
+	}
+
+	async fn refund_lock_period(&self) -> Result<u32, ChainError> {
+		let at = self.api.at_current_block().await.map_err(unavailable)?;
+		at.constants()
+			.entry(dynamic::constant::<u32>("ComputeEscrow", "RefundLockPeriod"))
+			.map_err(|error| ChainError::Decode(format!("RefundLockPeriod: {error}")))
 	}
 
 	async fn settle_receipts(
@@ -454,6 +481,18 @@ fn collect_numbers(value: &Value, numbers: &mut Vec<u128>) {
 		},
 		_ => numbers.extend(value.as_u128()),
 	}
+}
+
+/// Whether a `Ledger` value has a pending refund from `provider`'s sub-account.
+fn has_refund_from(ledger: &Value, provider: &AccountId32) -> Result<bool, ChainError> {
+	let refunds = zerog_cli::value::sequence(field(ledger, "pending_refunds")?)
+		.map_err(ChainError::Decode)?;
+	for refund in refunds {
+		if account(field(refund, "provider")?)? == *provider {
+			return Ok(true);
+		}
+	}
+	Ok(false)
 }
 
 /// A subxt error as a retryable [`ChainError`].

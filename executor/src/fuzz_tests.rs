@@ -14,7 +14,7 @@ use crate::{
 	},
 	receipt::{signature_that_verifies, InferenceReceipt, SignedReceipt},
 	server::{self, App},
-	testing::{provider, FakeChain, FakeStorage},
+	testing::{genesis_hash, provider, FakeChain, FakeStorage},
 };
 use arbtest::arbitrary::{Result, Unstructured};
 use codec::{Decode, Encode};
@@ -85,7 +85,7 @@ fn fuzz_gateway_headers() {
 		}?;
 		let cap = parsed.cap_receipt(&provider(), body);
 		// Nobody signed this made-up receipt: it never passes.
-		assert!(verify_cap_receipt(cap, &parsed.signature, &prices).is_err());
+		assert!(verify_cap_receipt(cap, &parsed.signature, &prices, &genesis_hash()).is_err());
 		Ok(())
 	});
 }
@@ -100,7 +100,7 @@ fn fuzz_receipts_and_signatures_from_untrusted_bytes() {
 			u.bytes(len)
 		}?;
 		if let Ok(signed) = SignedReceipt::decode(&mut &bytes[..]) {
-			let _ = signed.receipt.is_signed_by_user(&signed.signature);
+			let _ = signed.receipt.is_signed_by_user(&signed.signature, &genesis_hash());
 			assert_eq!(SignedReceipt::decode(&mut &signed.encode()[..]).unwrap(), signed);
 		}
 		// A signature read from any bytes verifies only if the key really signed the payload.
@@ -114,7 +114,7 @@ fn fuzz_receipts_and_signatures_from_untrusted_bytes() {
 			fee: u.arbitrary()?,
 			request_hash: polkadot_sdk::sp_core::H256(u.arbitrary()?),
 		};
-		let payload = receipt.encode();
+		let payload = receipt.signing_payload(&genesis_hash());
 		let real = user.sign(&payload).0.to_vec();
 		let (signature_bytes, genuine) = match u.int_in_range(0..=5)? {
 			0 => (real, true),
@@ -136,7 +136,7 @@ fn fuzz_receipts_and_signatures_from_untrusted_bytes() {
 		let read = signature_that_verifies(&signature_bytes, &payload, &account);
 		assert_eq!(read.is_some(), genuine, "only the user's own signature is read as valid");
 		if let Some(signature) = read {
-			assert!(receipt.is_signed_by_user(&signature));
+			assert!(receipt.is_signed_by_user(&signature, &genesis_hash()));
 		}
 		Ok(())
 	});

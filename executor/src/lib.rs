@@ -63,19 +63,25 @@
 //!    `X-ZeroG-Account` (SS58 or `0x` hex), `X-ZeroG-Service` (service id), `X-ZeroG-Nonce`
 //!    (above every earlier nonce of this user with this provider, starting at 1),
 //!    `X-ZeroG-Max-Fee` (decimal), `X-ZeroG-Max-Input-Tokens`, `X-ZeroG-Max-Output-Tokens` and
-//!    `X-ZeroG-Signature`: `0x` hex of the user's signature over SCALE of the **cap receipt**
+//!    `X-ZeroG-Signature`: `0x` hex of the user's signature over `"zerog/compute/receipt/v1" ‖
+//!    genesis hash ‖ SCALE(cap receipt)`, the **cap receipt** being
 //!    `InferenceReceipt { user: account, provider: the service's provider, service, nonce,
 //!    input_tokens: max_input, output_tokens: max_output, fee: max_fee, request_hash:
 //!    keccak256(request body bytes) }`. The signature may be a raw sr25519/ed25519 (64 bytes) or
-//!    ecdsa (65 bytes) signature or a SCALE `MultiSignature`. The token caps exist only so that
-//!    `max_fee <= price(max_input, max_output)`: the gateway refuses a request whose cap receipt
-//!    the pallet would refuse (`fee_above_price`).
+//!    ecdsa (65 bytes) signature or a SCALE `MultiSignature`. `max_fee` must be at most
+//!    `price(max_input, max_output)` (the pallet's fee rule, else `fee_above_price`) and at least
+//!    the price of `max_input` and one output token (else `max_fee_below_caps`): the backend is
+//!    asked for at most the output tokens the rest of `max_fee` buys (`max_tokens` clamped), and
+//!    an answer beyond `max_input` or that output limit is withheld (`answer_beyond_caps`, not
+//!    billed), so every answer served is paid for.
 //! 2. **Checks.** The gateway rebuilds the cap receipt from the headers, its own account and the
 //!    body hash, verifies the signature, requires the nonce to be above both the last nonce it
 //!    saw and the on-chain `SubAccounts(user, provider).last_nonce`, and requires the on-chain
 //!    sub-account balance to cover `max_fee` plus every fee of the user not yet settled. Only
-//!    inference services of this provider with `Verifiability::None` are served. The cap
-//!    receipt is stored (fsync) *before* the request reaches the backend.
+//!    inference services of this provider with `Verifiability::None` are served. A user with a
+//!    refund from this provider pending is refused (`refund_pending`) and everything it owes
+//!    settles at once. The cap receipt is stored (fsync) *before* the request reaches the
+//!    backend.
 //! 3. **Answer (metered receipt).** From the backend's `usage` the gateway computes `fee =
 //!    min(max_fee, prompt × input_price + completion × output_price)` and answers with the
 //!    backend's body plus `X-ZeroG-Fee`, `X-ZeroG-Nonce`, `X-ZeroG-Input-Tokens`,
@@ -87,7 +93,9 @@
 //!    `{"account", "nonce", "signature"}`. The gateway then settles the metered receipt. Both
 //!    receipts carry the same nonce, so at most one of them can ever be paid.
 //! 5. **Fallback.** A request served but not countersigned within `--countersign-grace-secs`
-//!    settles with its cap receipt (the max fee the user signed for). Honest clients countersign
+//!    settles with its cap receipt (the max fee the user signed for). The grace, the settle
+//!    interval and a minute to finalize must fit in the chain's refund lock (the executor
+//!    refuses to start otherwise), so a refund cannot unlock before the receipt settles. Honest clients countersign
 //!    right away and pay exactly the metered fee; a client that does not pays its cap, which it
 //!    agreed to in step 1. A request the backend refused or failed is never billed (`void`), and
 //!    one that was in flight when the executor stopped becomes `void` on restart.

@@ -27,7 +27,6 @@ use crate::{
 	storage_client::{RpcStorage, Storage},
 	testing::http_request,
 };
-use codec::Encode;
 use polkadot_sdk::{
 	sp_core::{sr25519, Pair, H256},
 	sp_runtime::AccountId32,
@@ -108,6 +107,7 @@ fn signed_headers(
 	service: u64,
 	nonce: u64,
 	body: &[u8],
+	genesis_hash: &H256,
 ) -> Vec<(String, String)> {
 	let cap = InferenceReceipt {
 		user: pair.public().into(),
@@ -126,7 +126,10 @@ fn signed_headers(
 		(MAX_FEE_HEADER.into(), "400".into()),
 		(MAX_INPUT_TOKENS_HEADER.into(), "100".into()),
 		(MAX_OUTPUT_TOKENS_HEADER.into(), "100".into()),
-		(SIGNATURE_HEADER.into(), to_prefixed_hex(&pair.sign(&cap.encode()).0)),
+		(
+			SIGNATURE_HEADER.into(),
+			to_prefixed_hex(&pair.sign(&cap.signing_payload(genesis_hash)).0),
+		),
 	]
 }
 
@@ -213,7 +216,8 @@ async fn live_node_gateway_settles_and_jobs_round_trip_through_storage() {
 		.into_bytes();
 	let mut first_fee = None;
 	for nonce in [before.last_nonce + 1, before.last_nonce + 2] {
-		let headers = signed_headers(&pair, &chain.account(), inference, nonce, &body);
+		let headers =
+			signed_headers(&pair, &chain.account(), inference, nonce, &body, &chain.genesis_hash());
 		let (status, headers, answer) =
 			http_request(address, "POST", "/v1/chat/completions", &headers, &body).await;
 		assert_eq!(status, 200, "{answer}");
@@ -226,7 +230,7 @@ async fn live_node_gateway_settles_and_jobs_round_trip_through_storage() {
 			let countersignature = serde_json::json!({
 				"account": format_account(&user),
 				"nonce": nonce,
-				"signature": to_prefixed_hex(&pair.sign(&metered.encode()).0),
+				"signature": to_prefixed_hex(&pair.sign(&metered.signing_payload(&chain.genesis_hash())).0),
 			});
 			let (status, _, answer) = http_request(
 				address,

@@ -91,7 +91,9 @@ struct Flags {
 
 	/// How long a served request waits for the user's countersignature before its cap receipt
 	/// (its max fee) is settled instead.
-	#[arg(long, value_name = "SECS", default_value_t = 600)]
+	/// Grace, settle interval and a minute to finalize must stay below the chain's refund lock
+	/// (10 minutes), so a user cannot take back the funds before the receipt settles.
+	#[arg(long, value_name = "SECS", default_value_t = 120)]
 	countersign_grace_secs: u64,
 
 	/// How long to wait for the node at start, and for jobs and datasets to show up.
@@ -219,18 +221,19 @@ async fn run(flags: Flags) -> Result<(), String> {
 			)?;
 			let receipts =
 				ReceiptStore::open(&data_dir).map_err(|error| format!("receipt store: {error}"))?;
-			let gateway = Gateway::new(
-				chain.clone(),
-				receipts,
-				backend,
-				GatewayConfig {
-					countersign_grace: Duration::from_secs(flags.countersign_grace_secs),
-					settle_interval: Duration::from_secs(
-						flags.settle_interval_secs.unwrap_or(if flags.dev { 6 } else { 30 }),
-					),
-					batch_size: flags.batch_size,
-				},
-			);
+			let config = GatewayConfig {
+				countersign_grace: Duration::from_secs(flags.countersign_grace_secs),
+				settle_interval: Duration::from_secs(
+					flags.settle_interval_secs.unwrap_or(if flags.dev { 6 } else { 30 }),
+				),
+				batch_size: flags.batch_size,
+			};
+			let lock = chain
+				.refund_lock_period()
+				.await
+				.map_err(|error| format!("reading the refund lock: {error}"))?;
+			config.check_refund_lock(lock)?;
+			let gateway = Gateway::new(chain.clone(), receipts, backend, config);
 			settlement::spawn(gateway.clone());
 			log::info!("inference gateway forwarding to {url}");
 			Some(gateway)

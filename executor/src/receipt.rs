@@ -2,9 +2,10 @@
 //!
 //! These mirror `pallet_compute_escrow::{InferenceReceipt, SignedReceipt, ReceiptOutcome}` for
 //! ZeroG's `AccountId32`, `u128` balance and `MultiSignature`. Their SCALE layout is part of the
-//! protocol (the pallet only ever appends fields), and the signed payload is exactly the SCALE
-//! encoding of [`InferenceReceipt`]: `settle_receipts` verifies
-//! `signature.verify(receipt.encode(), user)`. The executor keeps its own copy rather than
+//! protocol (the pallet only ever appends fields), and the signed payload is
+//! `"zerog/compute/receipt/v1" ‖ genesis hash ‖ SCALE(receipt)`
+//! ([`InferenceReceipt::signing_payload`], `zerog_primitives::compute`): `settle_receipts`
+//! verifies `signature.verify(receipt.signing_payload(genesis), user)`. The executor keeps its own copy rather than
 //! depending on the pallet crate so it builds without FRAME; `tests` in this file pin the layout.
 
 use codec::{Decode, Encode};
@@ -35,9 +36,15 @@ pub struct InferenceReceipt {
 }
 
 impl InferenceReceipt {
-	/// Whether `signature` is the user's signature over this receipt, as the pallet checks it.
-	pub fn is_signed_by_user(&self, signature: &MultiSignature) -> bool {
-		self.using_encoded(|payload| signature.verify(payload, &self.user))
+	/// The bytes signed for this receipt on the chain whose genesis hash is `genesis_hash`.
+	pub fn signing_payload(&self, genesis_hash: &H256) -> Vec<u8> {
+		zerog_primitives::compute::receipt_signing_payload(genesis_hash.as_bytes(), &self.encode())
+	}
+
+	/// Whether `signature` is the user's signature over this receipt for the chain whose genesis
+	/// hash is `genesis_hash`, as the pallet checks it.
+	pub fn is_signed_by_user(&self, signature: &MultiSignature, genesis_hash: &H256) -> bool {
+		signature.verify(&self.signing_payload(genesis_hash)[..], &self.user)
 	}
 }
 
@@ -47,7 +54,7 @@ impl InferenceReceipt {
 pub struct SignedReceipt {
 	/// The signed receipt.
 	pub receipt: InferenceReceipt,
-	/// The user's signature over `receipt.encode()`.
+	/// The user's signature over `receipt.signing_payload(genesis_hash)`.
 	pub signature: MultiSignature,
 }
 
@@ -70,6 +77,10 @@ pub enum ReceiptOutcome {
 	InsufficientFunds,
 	/// The token transfer failed.
 	PaymentFailed,
+	/// Signed by the service's enclave key, which the user has not acknowledged.
+	SignerNotAcknowledged,
+	/// Signed by the service's enclave key, which governance no longer approves.
+	EnclaveNotApproved,
 }
 
 impl ReceiptOutcome {
@@ -84,6 +95,8 @@ impl ReceiptOutcome {
 			Self::FeeAbovePrice => "FeeAbovePrice",
 			Self::InsufficientFunds => "InsufficientFunds",
 			Self::PaymentFailed => "PaymentFailed",
+			Self::SignerNotAcknowledged => "SignerNotAcknowledged",
+			Self::EnclaveNotApproved => "EnclaveNotApproved",
 		}
 	}
 }
@@ -157,6 +170,20 @@ mod tests {
 	}
 
 	#[test]
+	fn a_receipt_signature_covers_the_domain_and_the_genesis_hash() {
+		let pair = sr25519::Pair::from_seed(&[1; 32]);
+		let receipt = receipt(AccountId32::from(pair.public()));
+		let genesis = H256([9; 32]);
+		let payload = receipt.signing_payload(&genesis);
+		assert_eq!(&payload[..24], b"zerog/compute/receipt/v1");
+		assert_eq!(&payload[24..56], genesis.as_bytes());
+		assert_eq!(&payload[56..], &receipt.encode()[..]);
+		let signature = MultiSignature::from(pair.sign(&payload));
+		assert!(receipt.is_signed_by_user(&signature, &genesis));
+		assert!(!receipt.is_signed_by_user(&signature, &H256([10; 32])));
+	}
+
+	#[test]
 	fn outcomes_decode_from_their_variant_index() {
 		let outcomes = Vec::<ReceiptOutcome>::decode(&mut &[2u8 << 2, 0, 3][..]).unwrap();
 		assert_eq!(outcomes, vec![ReceiptOutcome::Settled, ReceiptOutcome::BadNonce]);
@@ -185,11 +212,13 @@ mod tests {
 				(account, signature.0.to_vec(), MultiSignature::from(signature))
 			},
 		] {
+			let genesis = H256([9; 32]);
 			let payload = receipt(account.clone()).encode();
 			assert_eq!(signature_that_verifies(&raw, &payload, &account), Some(multi.clone()));
 			assert_eq!(signature_that_verifies(&multi.encode(), &payload, &account), Some(multi));
-			assert!(receipt(account.clone())
-				.is_signed_by_user(&signature_that_verifies(&raw, &payload, &account).unwrap()));
+			// A signature of the bare encoding is not one of the receipt: it lacks the domain.
+			let read = signature_that_verifies(&raw, &payload, &account).unwrap();
+			assert!(!receipt(account.clone()).is_signed_by_user(&read, &genesis));
 			let mut other = receipt(account.clone());
 			other.fee += 1;
 			assert_eq!(signature_that_verifies(&raw, &other.encode(), &account), None);

@@ -26,6 +26,11 @@ pub fn provider() -> AccountId32 {
 	AccountId32::new([9; 32])
 }
 
+/// The genesis hash of the [`FakeChain`], which the test receipts are signed for.
+pub fn genesis_hash() -> H256 {
+	H256::repeat_byte(0x47)
+}
+
 /// A chain in memory whose `settle_receipts` applies the pallet's checks.
 pub struct FakeChain {
 	/// Unfinished jobs.
@@ -87,6 +92,10 @@ impl Chain for FakeChain {
 		provider()
 	}
 
+	fn genesis_hash(&self) -> H256 {
+		genesis_hash()
+	}
+
 	async fn service(&self, id: u64) -> Result<Option<ServiceView>, ChainError> {
 		Ok(self.services.lock().unwrap().get(&id).cloned())
 	}
@@ -101,6 +110,11 @@ impl Chain for FakeChain {
 
 	async fn max_receipts_per_batch(&self) -> Result<u32, ChainError> {
 		Ok(self.max_batch)
+	}
+
+	async fn refund_lock_period(&self) -> Result<u32, ChainError> {
+		// The runtime's: 10 minutes of 2 s blocks.
+		Ok(300)
 	}
 
 	async fn settle_receipts(
@@ -126,7 +140,7 @@ impl Chain for FakeChain {
 					ReceiptOutcome::WrongProvider
 				} else if receipt.nonce <= sub.last_nonce {
 					ReceiptOutcome::BadNonce
-				} else if !receipt.is_signed_by_user(&signed.signature) {
+				} else if !receipt.is_signed_by_user(&signed.signature, &genesis_hash()) {
 					ReceiptOutcome::BadSignature
 				} else if receipt.fee > prices.price(receipt.input_tokens, receipt.output_tokens) {
 					ReceiptOutcome::FeeAbovePrice

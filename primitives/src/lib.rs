@@ -8,6 +8,7 @@
 
 extern crate alloc;
 
+pub mod compute;
 pub mod da;
 pub mod hex;
 mod offchain_key;

@@ -9,7 +9,10 @@
 #    directory of its own (bench-node.sh).
 # 2. Runs `zerog-node benchmark pallet` against that runtime's wasm, with the genesis state of
 #    its `development` preset, and writes pallets/<pallet>/src/weights.rs through
-#    runtime/benchmarking/weight-template.hbs. The database weights are not part of these files:
+#    runtime/benchmarking/weight-template.hbs, with median-slopes analysis: min-squares fits
+#    a benchmark of two components (each varied with the other at its maximum) badly, for
+#    example 2.4 ms + 28 µs × e + 34 µs × r for compute-escrow's on_initialize, where every
+#    data point fits 8 µs + 74 µs × e + 81 µs × r. The database weights are not part of these files:
 #    they are `DbWeight` (db-weights.sh), applied per read and write.
 set -euo pipefail
 
@@ -40,6 +43,7 @@ for pallet in "${pallets[@]}"; do
 		--repeat "$repeat" \
 		--wasm-execution compiled \
 		--heap-pages 4096 \
+		--output-analysis median-slopes \
 		--template runtime/benchmarking/weight-template.hbs \
 		--header runtime/benchmarking/HEADER \
 		--output "pallets/$pallet/src/weights.rs"

@@ -603,6 +603,82 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 		phase.elapsed().as_secs()
 	);
 
+	// ---- d) An enclave-signed service: governance approves the key, each user acknowledges it. ----
+	let enclave_hex = hex(&dev::eve().public_key().0);
+	let register_tee = || {
+		run_cli(&[
+			"--rpc",
+			&node.ws_url(),
+			"compute",
+			"register",
+			"--kind",
+			"inference",
+			"--model",
+			"tee-model",
+			"--endpoint",
+			&executor_url,
+			"--stake",
+			&stake,
+			"--enclave-signer",
+			&enclave_hex,
+			"--suri",
+			"//Bob",
+			"--json",
+		])
+	};
+	let self_declared = register_tee();
+	assert!(!self_declared.status.success(), "an unapproved enclave key is refused");
+	assert!(
+		output_text(&self_declared).contains("EnclaveNotApproved"),
+		"{}",
+		output_text(&self_declared)
+	);
+	let approve = dynamic::transaction(
+		"Sudo",
+		"sudo",
+		(Value::unnamed_variant(
+			"ComputeEscrow",
+			[Value::named_variant(
+				"approve_enclave",
+				[
+					("signer", Value::from_bytes(dev::eve().public_key().0)),
+					("evidence_hash", Value::from_bytes([7u8; 32])),
+				],
+			)],
+		),),
+	);
+	// subxt takes Alice's nonce at the finalized block: let her CLI transactions finalize.
+	node.wait_for_finalized(node.best_number().await, BLOCK_TIMEOUT).await;
+	zerog_e2e_tests::storage::submit(&api, approve, &dev::alice()).await;
+	let approved = register_tee();
+	assert!(approved.status.success(), "{}", output_text(&approved));
+	let tee_service = serde_json::from_slice::<Json>(&approved.stdout).unwrap()["service"]
+		.as_u64()
+		.unwrap()
+		.to_string();
+	let wrong_key = run_cli(&[
+		"--rpc",
+		&node.ws_url(),
+		"compute",
+		"acknowledge",
+		&tee_service,
+		"--signer",
+		&bob_hex,
+	]);
+	assert!(!wrong_key.status.success(), "only the service's own key can be acknowledged");
+	assert!(
+		output_text(&wrong_key).contains("acknowledge only the key you checked"),
+		"{}",
+		output_text(&wrong_key)
+	);
+	let acknowledged =
+		zerog_try_json(&node, &["compute", "acknowledge", &tee_service, "--signer", &enclave_hex])
+			.unwrap();
+	let deposit = amount(&acknowledged, "deposit");
+	assert_eq!(deposit, 2_440_000_000_000_000, "one item of 144 bytes: {acknowledged}");
+	let removed = zerog_try_json(&node, &["compute", "unacknowledge", &tee_service]).unwrap();
+	assert_eq!(amount(&removed, "released"), deposit, "{removed}");
+
 	executor.assert_running();
 	eprintln!(
 		"compute e2e figures:\n  {job_figures}\n  {inference_figures}\n  {deadline_figures}\n  \

@@ -97,7 +97,8 @@ pub async fn chat(rpc_url: &str, args: ChatArgs) -> Result<(), CliError> {
 		fee: max_fee,
 		request_hash: keccak_256(&body),
 	};
-	let signature = session.signer.sign(&cap.encode());
+	let genesis_hash = session.chain.client().genesis_hash().0;
+	let signature = session.signer.sign(&cap.signing_payload(&genesis_hash));
 	let account = format_account_bytes(&user);
 	let headers = [
 		("x-zerog-account", account.clone()),
@@ -150,7 +151,7 @@ pub async fn chat(rpc_url: &str, args: ChatArgs) -> Result<(), CliError> {
 		.unwrap_or_default()
 		.to_owned();
 
-	let countersignature = session.signer.sign(&metered.encode());
+	let countersignature = session.signer.sign(&metered.signing_payload(&genesis_hash));
 	let body = serde_json::json!({
 		"account": account,
 		"nonce": nonce,

@@ -5,6 +5,8 @@
 //! - [`ledger`]: deposit and withdraw marketplace funds, fund a provider's sub-account, take
 //!   funds back through a refund, show an account's ledger.
 //! - [`jobs`]: create a job for a job service, follow it, accept or dispute its result.
+//! - [`enclaves`]: acknowledge (or stop acknowledging) the enclave key of a `Tee` service, so
+//!   receipts it signs may pay from your funds.
 //! - [`chat`]: one OpenAI chat request to an inference service's gateway, paid with a signed
 //!   receipt that the client checks and countersigns ([`receipt`], [`http`]).
 //!
@@ -13,6 +15,7 @@
 //! or two later.)
 
 pub mod chat;
+pub mod enclaves;
 pub mod http;
 pub mod jobs;
 pub mod ledger;
@@ -56,6 +59,18 @@ pub enum ComputeCommand {
 	Refund(RefundCommand),
 	/// Show an account's marketplace funds: available, pending refunds and sub-accounts.
 	Account(AccountArgs),
+	/// Let the enclave key of service ID sign the receipts you pay for that service
+	/// (ComputeEscrow.acknowledge_signer), holding a small deposit.
+	///
+	/// Only for a service whose receipts are signed by an enclave (`Tee`, shown by `zerog
+	/// compute services`), whose key governance approved after checking its attestation. Check
+	/// the provider's attestation yourself and pass the key you checked as --signer: the chain
+	/// refuses any other. Without this, receipts signed by the enclave pay nothing from your
+	/// funds; your own signature always counts.
+	Acknowledge(AcknowledgeArgs),
+	/// Withdraw your acknowledgement of service ID's enclave key and get its deposit back
+	/// (ComputeEscrow.remove_acknowledgement).
+	Unacknowledge(ServiceTxArgs),
 	/// Jobs: create one, follow it, accept or dispute its result.
 	#[command(subcommand)]
 	Job(JobCommand),
@@ -145,6 +160,12 @@ pub struct RegisterArgs {
 	/// missed job deadlines slash it.
 	#[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
 	pub stake: Balance,
+	/// The enclave key that signs the service's receipts (SS58 or 0x hex): a key governance
+	/// approved (ComputeEscrow.approve_enclave) after checking its attestation. Each user must
+	/// acknowledge it (`zerog compute acknowledge`) before its receipts pay. Fixed for the
+	/// service's life.
+	#[arg(long, value_name = "KEY", value_parser = parse_account_arg)]
+	pub enclave_signer: Option<[u8; 32]>,
 	#[command(flatten)]
 	pub tx: TxArgs,
 }
@@ -190,6 +211,29 @@ pub struct RefundRequestArgs {
 	/// The provider whose sub-account the funds come from (SS58 or 0x hex).
 	#[arg(long, value_name = "PROVIDER", value_parser = parse_account_arg)]
 	pub provider: [u8; 32],
+	#[command(flatten)]
+	pub tx: TxArgs,
+}
+
+/// Arguments of `compute acknowledge`.
+#[derive(Debug, Args)]
+pub struct AcknowledgeArgs {
+	/// The service's id.
+	#[arg(value_name = "ID")]
+	pub service: u64,
+	/// The enclave key you checked (SS58 or 0x hex); must be the service's.
+	#[arg(long, value_name = "KEY", value_parser = parse_account_arg)]
+	pub signer: [u8; 32],
+	#[command(flatten)]
+	pub tx: TxArgs,
+}
+
+/// Arguments of `compute unacknowledge`.
+#[derive(Debug, Args)]
+pub struct ServiceTxArgs {
+	/// The service's id.
+	#[arg(value_name = "ID")]
+	pub service: u64,
 	#[command(flatten)]
 	pub tx: TxArgs,
 }
@@ -319,6 +363,8 @@ pub async fn run(rpc_url: &str, command: ComputeCommand) -> Result<(), CliError>
 			ledger::claim_refund(rpc_url, args).await
 		},
 		ComputeCommand::Account(args) => ledger::show(rpc_url, args).await,
+		ComputeCommand::Acknowledge(args) => enclaves::acknowledge(rpc_url, args).await,
+		ComputeCommand::Unacknowledge(args) => enclaves::unacknowledge(rpc_url, args).await,
 		ComputeCommand::Job(JobCommand::Create(args)) => jobs::create(rpc_url, args).await,
 		ComputeCommand::Job(JobCommand::Status(args)) => {
 			jobs::status(rpc_url, args.job, args.output.json).await

@@ -2,8 +2,10 @@
 //! `settle_receipts` read it, and the checks the client makes before it countersigns one.
 //!
 //! The SCALE layout is `pallet_compute_escrow::InferenceReceipt<AccountId32, u128>`: the 32
-//! account bytes encode exactly like an `AccountId32` and an `H256`, so the signed payload is the
-//! same 144 bytes the pallet verifies.
+//! account bytes encode exactly like an `AccountId32` and an `H256`, so the encoding is the same
+//! 144 bytes the pallet decodes. What is signed is `"zerog/compute/receipt/v1" ‖ genesis hash ‖
+//! those bytes` ([`InferenceReceipt::signing_payload`]), so a receipt signed for one ZeroG chain is
+//! worthless on any other.
 
 use crate::compute::state::ServiceView;
 use codec::{Decode, Encode};
@@ -28,6 +30,14 @@ pub struct InferenceReceipt {
 	pub fee: Balance,
 	/// Hash of the request (cap receipt) or of request and answer (metered receipt).
 	pub request_hash: [u8; 32],
+}
+
+impl InferenceReceipt {
+	/// The bytes the user signs for this receipt on the chain whose genesis hash is
+	/// `genesis_hash`.
+	pub fn signing_payload(&self, genesis_hash: &[u8; 32]) -> Vec<u8> {
+		zerog_primitives::compute::receipt_signing_payload(genesis_hash, &self.encode())
+	}
 }
 
 /// Token counts for a cap receipt whose `max_fee` the service's prices cover, as the pallet's fee

@@ -59,7 +59,8 @@ pub fn service_json(service: &ServiceView) -> serde_json::Value {
 	})
 }
 
-/// `zerog compute register`: `ComputeEscrow.register_service`, receipts signed by users.
+/// `zerog compute register`: `ComputeEscrow.register_service`, receipts signed by users or,
+/// with `--enclave-signer`, also by an approved enclave key.
 pub async fn register(rpc_url: &str, args: RegisterArgs) -> Result<(), CliError> {
 	if args.model.trim().is_empty() || args.endpoint.trim().is_empty() {
 		return Err(CliError::Input("--model and --endpoint must not be empty".into()));
@@ -78,7 +79,12 @@ pub async fn register(rpc_url: &str, args: RegisterArgs) -> Result<(), CliError>
 			Value::from_bytes(args.endpoint.as_bytes()),
 			args.input_price,
 			args.output_price,
-			Value::unnamed_variant("None", []),
+			match args.enclave_signer {
+				None => Value::unnamed_variant("None", []),
+				Some(signer) => {
+					Value::named_variant("Tee", [("signer", Value::from_bytes(signer))])
+				},
+			},
 			args.stake,
 		),
 	);

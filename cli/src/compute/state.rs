@@ -5,7 +5,7 @@
 use crate::{
 	chain::Chain,
 	error::CliError,
-	value::{bytes32, field, number_field, text_field, variant_name},
+	value::{bytes32, field, number_field, sequence, text_field, variant_name},
 };
 use subxt::dynamic::{self, Value};
 use zerog_primitives::{Balance, Hash};
@@ -336,25 +336,6 @@ fn ledger_view(ledger: &Value) -> Result<LedgerView, String> {
 		});
 	}
 	Ok(LedgerView { available: number_field(ledger, "available")?, pending_refunds })
-}
-
-/// The elements of a sequence value (a `Vec`, or a `BoundedVec` wrapping one).
-fn sequence(value: &Value) -> Result<Vec<&Value>, String> {
-	use subxt::ext::scale_value::{Composite, ValueDef};
-	match &value.value {
-		ValueDef::Composite(Composite::Unnamed(values)) => {
-			// A `BoundedVec` is a one-field newtype around the sequence.
-			if let [only] = values.as_slice() {
-				if let ValueDef::Composite(Composite::Unnamed(inner)) = &only.value {
-					if inner.iter().all(|item| matches!(item.value, ValueDef::Composite(_))) {
-						return Ok(inner.iter().collect());
-					}
-				}
-			}
-			Ok(values.iter().collect())
-		},
-		_ => Err("not a sequence".to_owned()),
-	}
 }
 
 /// An error reading `entry` from the node.

@@ -12,7 +12,6 @@ use crate::{
 	gateway::metering::Prices,
 	receipt::{signature_that_verifies, InferenceReceipt, SignedReceipt},
 };
-use codec::Encode;
 use hyper::{header::HeaderMap, StatusCode};
 use polkadot_sdk::{sp_core::H256, sp_runtime::AccountId32};
 
@@ -70,6 +69,17 @@ pub enum AuthError {
 		/// The last nonce seen (locally or settled on chain).
 		last: u64,
 	},
+	/// The max fee does not pay for the declared input cap and at least one output token, so
+	/// serving the request could not be paid in full.
+	MaxFeeBelowCaps {
+		/// The requested max fee.
+		max_fee: u128,
+		/// The least max fee this request needs.
+		needed: u128,
+	},
+	/// The user asked for a refund from this provider: nothing more is served until it is
+	/// claimed, and what was served settles now.
+	RefundPending,
 	/// The user's sub-account cannot cover this max fee on top of what is not yet settled.
 	InsufficientFunds {
 		/// Max fee plus unsettled fees.
@@ -88,7 +98,10 @@ impl AuthError {
 	pub fn status(&self) -> StatusCode {
 		match self {
 			Self::MissingHeader(_) | Self::BadSignature => StatusCode::UNAUTHORIZED,
-			Self::InvalidHeader { .. } | Self::FeeAbovePrice { .. } => StatusCode::BAD_REQUEST,
+			Self::InvalidHeader { .. }
+			| Self::FeeAbovePrice { .. }
+			| Self::MaxFeeBelowCaps { .. } => StatusCode::BAD_REQUEST,
+			Self::RefundPending => StatusCode::FORBIDDEN,
 			Self::UnknownService(_) => StatusCode::NOT_FOUND,
 			Self::ServiceNotServed { .. } => StatusCode::FORBIDDEN,
 			Self::StaleNonce { .. } => StatusCode::CONFLICT,
@@ -106,6 +119,8 @@ impl AuthError {
 			Self::UnknownService(_) => "unknown_service",
 			Self::ServiceNotServed { .. } => "service_not_served",
 			Self::FeeAbovePrice { .. } => "fee_above_price",
+			Self::MaxFeeBelowCaps { .. } => "max_fee_below_caps",
+			Self::RefundPending => "refund_pending",
 			Self::BadSignature => "bad_signature",
 			Self::StaleNonce { .. } => "stale_nonce",
 			Self::InsufficientFunds { .. } => "insufficient_funds",
@@ -133,8 +148,18 @@ impl std::fmt::Display for AuthError {
 			),
 			Self::BadSignature => write!(
 				f,
-				"{SIGNATURE_HEADER} is not the account's signature over the SCALE-encoded cap \
-				 receipt of this request"
+				"{SIGNATURE_HEADER} is not the account's signature over the cap receipt of this \
+				 request (\"zerog/compute/receipt/v1\" ‖ genesis hash ‖ SCALE receipt)"
+			),
+			Self::MaxFeeBelowCaps { max_fee, needed } => write!(
+				f,
+				"the max fee {max_fee} does not pay for the declared input tokens and one output \
+				 token ({needed}); raise {MAX_FEE_HEADER} or lower {MAX_INPUT_TOKENS_HEADER}"
+			),
+			Self::RefundPending => write!(
+				f,
+				"this account asked for a refund from this provider's sub-account: nothing more \
+				 is served until it is claimed"
 			),
 			Self::StaleNonce { nonce, last } => {
 				write!(f, "nonce {nonce} is not above the last nonce {last} of this account")
@@ -246,19 +271,21 @@ pub fn servable_prices(
 }
 
 /// Checks the cap receipt the way `settle_receipts` will: the fee rule, then the user's
-/// signature. Returns the receipt with the signature the pallet will get.
+/// signature for the chain whose genesis hash is `genesis_hash`. Returns the receipt with the
+/// signature the pallet will get.
 pub fn verify_cap_receipt(
 	cap: InferenceReceipt,
 	signature: &[u8],
 	prices: &Prices,
+	genesis_hash: &H256,
 ) -> Result<SignedReceipt, AuthError> {
 	let price = prices.price(cap.input_tokens, cap.output_tokens);
 	if cap.fee > price {
 		return Err(AuthError::FeeAbovePrice { max_fee: cap.fee, price });
 	}
-	let signature = cap
-		.using_encoded(|payload| signature_that_verifies(signature, payload, &cap.user))
-		.ok_or(AuthError::BadSignature)?;
+	let signature =
+		signature_that_verifies(signature, &cap.signing_payload(genesis_hash), &cap.user)
+			.ok_or(AuthError::BadSignature)?;
 	Ok(SignedReceipt { receipt: cap, signature })
 }
 
@@ -289,7 +316,7 @@ mod tests {
 			fee: max_fee,
 			request_hash: H256(keccak_256(body)),
 		};
-		let signature = signer.sign(&cap.encode());
+		let signature = signer.sign(&cap.signing_payload(&crate::testing::genesis_hash()));
 		let mut headers = HeaderMap::new();
 		let mut set = |name: &'static str, value: String| {
 			headers.insert(name, HeaderValue::from_str(&value).unwrap());
@@ -309,11 +336,17 @@ mod tests {
 		let body = br#"{"model":"m","messages":[]}"#;
 		let headers = RequestHeaders::parse(&signed_headers(&user(), body, 1, 500)).unwrap();
 		let cap = headers.cap_receipt(&provider(), body);
-		let signed =
-			verify_cap_receipt(cap.clone(), &headers.signature, &Prices { input: 2, output: 3 })
-				.unwrap();
+		let signed = verify_cap_receipt(
+			cap.clone(),
+			&headers.signature,
+			&Prices { input: 2, output: 3 },
+			&crate::testing::genesis_hash(),
+		)
+		.unwrap();
 		assert_eq!(signed.receipt, cap);
-		assert!(signed.receipt.is_signed_by_user(&signed.signature));
+		assert!(signed
+			.receipt
+			.is_signed_by_user(&signed.signature, &crate::testing::genesis_hash()));
 	}
 
 	#[test]
@@ -323,18 +356,33 @@ mod tests {
 		let prices = Prices { input: 2, output: 3 };
 		let other_body = headers.cap_receipt(&provider(), br#"{"model":"n"}"#);
 		assert_eq!(
-			verify_cap_receipt(other_body, &headers.signature, &prices),
+			verify_cap_receipt(
+				other_body,
+				&headers.signature,
+				&prices,
+				&crate::testing::genesis_hash()
+			),
 			Err(AuthError::BadSignature)
 		);
 		let mut cheaper = headers.cap_receipt(&provider(), body);
 		cheaper.fee = 499;
 		assert_eq!(
-			verify_cap_receipt(cheaper, &headers.signature, &prices),
+			verify_cap_receipt(
+				cheaper,
+				&headers.signature,
+				&prices,
+				&crate::testing::genesis_hash()
+			),
 			Err(AuthError::BadSignature)
 		);
 		let other_provider = headers.cap_receipt(&AccountId32::new([8; 32]), body);
 		assert_eq!(
-			verify_cap_receipt(other_provider, &headers.signature, &prices),
+			verify_cap_receipt(
+				other_provider,
+				&headers.signature,
+				&prices,
+				&crate::testing::genesis_hash()
+			),
 			Err(AuthError::BadSignature)
 		);
 	}
@@ -346,7 +394,12 @@ mod tests {
 		let cap = headers.cap_receipt(&provider(), body);
 		// 100 input tokens at 2 and 100 output tokens at 3 cost 500.
 		assert_eq!(
-			verify_cap_receipt(cap, &headers.signature, &Prices { input: 2, output: 3 }),
+			verify_cap_receipt(
+				cap,
+				&headers.signature,
+				&Prices { input: 2, output: 3 },
+				&crate::testing::genesis_hash()
+			),
 			Err(AuthError::FeeAbovePrice { max_fee: 501, price: 500 })
 		);
 	}

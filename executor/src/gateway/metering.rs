@@ -22,6 +22,35 @@ impl Prices {
 			.saturating_mul(self.input)
 			.saturating_add(u128::from(output_tokens).saturating_mul(self.output))
 	}
+
+	/// The most output tokens `max_fee` pays for once `input_tokens` input tokens are paid, at
+	/// most `output_cap`; `None` when `max_fee` does not even pay for the input. The gateway
+	/// never lets the backend produce more than this, so every answer it serves is paid for.
+	pub fn output_tokens_paid(
+		&self,
+		max_fee: u128,
+		input_tokens: u64,
+		output_cap: u64,
+	) -> Option<u64> {
+		let left = max_fee.checked_sub(u128::from(input_tokens).saturating_mul(self.input))?;
+		if self.output == 0 {
+			return Some(output_cap);
+		}
+		Some(u64::try_from(left / self.output).unwrap_or(u64::MAX).min(output_cap))
+	}
+}
+
+/// The request body the backend gets: `max_tokens` (and `max_completion_tokens`, if the
+/// client sent it) at most `limit`, set to `limit` when absent, so a backend that honours
+/// OpenAI's parameters never answers past what the user paid for.
+pub fn clamp_output_tokens(request: &mut serde_json::Map<String, Value>, limit: u64) {
+	for name in ["max_tokens", "max_completion_tokens"] {
+		let asked = request.get(name).and_then(Value::as_u64);
+		if asked.is_some() || name == "max_tokens" {
+			let clamped = asked.map_or(limit, |asked| asked.min(limit));
+			request.insert(name.into(), Value::from(clamped));
+		}
+	}
 }
 
 /// Tokens a backend answer used.
@@ -107,6 +136,33 @@ mod tests {
 		assert_eq!(usage.fee(&prices, 33), 33);
 		let huge = Usage { input_tokens: u64::MAX, output_tokens: u64::MAX };
 		assert_eq!(huge.fee(&Prices { input: u128::MAX, output: 1 }, u128::MAX), u128::MAX);
+	}
+
+	#[test]
+	fn the_output_paid_is_what_the_max_fee_leaves_after_the_input() {
+		let prices = Prices { input: 2, output: 3 };
+		assert_eq!(prices.output_tokens_paid(500, 100, 100), Some(100));
+		assert_eq!(prices.output_tokens_paid(400, 100, 100), Some(66));
+		assert_eq!(prices.output_tokens_paid(200, 100, 100), Some(0));
+		assert_eq!(prices.output_tokens_paid(0, 100, 100), None);
+		assert_eq!(Prices { input: 2, output: 0 }.output_tokens_paid(200, 100, 9), Some(9));
+		assert_eq!(Prices::default().output_tokens_paid(0, u64::MAX, 5), Some(5));
+	}
+
+	#[test]
+	fn max_tokens_is_clamped_or_set() {
+		let clamp = |body: Value, limit| {
+			let mut map = body.as_object().unwrap().clone();
+			clamp_output_tokens(&mut map, limit);
+			Value::Object(map)
+		};
+		assert_eq!(clamp(json!({"model": "m"}), 66), json!({"model": "m", "max_tokens": 66}));
+		assert_eq!(clamp(json!({"max_tokens": 500}), 66), json!({"max_tokens": 66}));
+		assert_eq!(clamp(json!({"max_tokens": 10}), 66), json!({"max_tokens": 10}));
+		assert_eq!(
+			clamp(json!({"max_completion_tokens": 900}), 66),
+			json!({"max_tokens": 66, "max_completion_tokens": 66})
+		);
 	}
 
 	#[test]

@@ -36,12 +36,43 @@ pub struct GatewayConfig {
 	pub batch_size: u32,
 }
 
+/// Time allowed for a settlement transaction to be included and finalized.
+const SETTLEMENT_MARGIN: Duration = Duration::from_secs(60);
+
+impl GatewayConfig {
+	/// Refuses settings under which a user could claim a refund before the gateway settles
+	/// what it served: a receipt waits up to `countersign_grace`, then up to `settle_interval`
+	/// for a round, then about a minute to be finalized, and all of it must end before a refund
+	/// requested right after the request unlocks (`lock_blocks` of 2 s). Otherwise the user is
+	/// served, never countersigns, and takes the funds that should have paid the cap receipt.
+	pub fn check_refund_lock(&self, lock_blocks: u32) -> Result<(), String> {
+		let lock = Duration::from_millis(
+			u64::from(lock_blocks).saturating_mul(zerog_primitives::units::MILLI_SECS_PER_BLOCK),
+		);
+		let settled_within = self.countersign_grace + self.settle_interval + SETTLEMENT_MARGIN;
+		if settled_within >= lock {
+			return Err(format!(
+				"--countersign-grace-secs ({}) + the settle interval ({}) + {} s to finalize \
+				 must stay below the chain's refund lock ({} s), or users can claim refunds \
+				 before their receipts settle",
+				self.countersign_grace.as_secs(),
+				self.settle_interval.as_secs(),
+				SETTLEMENT_MARGIN.as_secs(),
+				lock.as_secs()
+			));
+		}
+		Ok(())
+	}
+}
+
 /// The gateway's state, shared by the HTTP handlers and the settlement task.
 pub struct Gateway {
 	pub(crate) chain: Arc<dyn Chain>,
 	pub(crate) receipts: ReceiptStore,
 	pub(crate) backend: Backend,
 	pub(crate) config: GatewayConfig,
+	/// The chain's genesis hash: part of every receipt signature (see `receipt`).
+	pub(crate) genesis_hash: polkadot_sdk::sp_core::H256,
 	/// Services read recently, with when they were read.
 	services: Mutex<HashMap<u64, (Instant, Option<ServiceView>)>>,
 	/// The batch size in force, once the settlement task knows it (0 before).
@@ -59,6 +90,7 @@ impl Gateway {
 		config: GatewayConfig,
 	) -> Arc<Self> {
 		Arc::new(Self {
+			genesis_hash: chain.genesis_hash(),
 			chain,
 			receipts,
 			backend,
@@ -97,6 +129,11 @@ impl Gateway {
 		if self.receipts.ready_count(now, self.config.countersign_grace) >= batch_size {
 			self.settle_now.notify_one();
 		}
+	}
+
+	/// Starts a settlement round now, whatever is ready.
+	pub(crate) fn wake_settlement(&self) {
+		self.settle_now.notify_one();
 	}
 
 	/// The service cache; it holds plain data, so a poisoned lock is still usable.

@@ -9,7 +9,7 @@ use crate::{
 	encoding::{parse_account, to_prefixed_hex},
 	gateway::{
 		auth::{servable_prices, verify_cap_receipt, AuthError, RequestHeaders},
-		metering::{served_request_hash, Usage},
+		metering::{clamp_output_tokens, served_request_hash, Usage},
 		receipts::CountersignError,
 		Gateway,
 	},
@@ -125,7 +125,7 @@ pub async fn serve_inference(
 		Ok(request) => request,
 		Err(error) => return refused(error),
 	};
-	match serde_json::from_slice::<Value>(&body) {
+	let mut forwarded = match serde_json::from_slice::<Value>(&body) {
 		Ok(json) if json.get("stream").and_then(Value::as_bool) == Some(true) => {
 			return openai_error(
 				StatusCode::BAD_REQUEST,
@@ -133,7 +133,7 @@ pub async fn serve_inference(
 				"the gateway meters whole answers; send \"stream\": false",
 			)
 		},
-		Ok(json) if json.is_object() => {},
+		Ok(Value::Object(json)) => json,
 		_ => {
 			return openai_error(
 				StatusCode::BAD_REQUEST,
@@ -141,7 +141,7 @@ pub async fn serve_inference(
 				"the request body is not a JSON object",
 			)
 		},
-	}
+	};
 
 	let provider = gateway.chain.account();
 	let service = match gateway.service(request.service).await {
@@ -154,14 +154,42 @@ pub async fn serve_inference(
 		Err(error) => return refused(error),
 	};
 	let cap = request.cap_receipt(&provider, &body);
-	let signed = match verify_cap_receipt(cap, &request.signature, &prices) {
+	let signed = match verify_cap_receipt(cap, &request.signature, &prices, &gateway.genesis_hash) {
 		Ok(signed) => signed,
 		Err(error) => return refused(error),
+	};
+	// Only what the max fee pays for is served: the input cap, and as many output tokens as
+	// the rest buys (at least one where the endpoint answers with text).
+	let answers_with_text = path != "/v1/embeddings";
+	let output_limit = match prices.output_tokens_paid(
+		request.max_fee,
+		request.max_input_tokens,
+		request.max_output_tokens,
+	) {
+		Some(limit) if limit > 0 || !answers_with_text => limit,
+		_ => {
+			let needed = prices.price(request.max_input_tokens, u64::from(answers_with_text));
+			return refused(AuthError::MaxFeeBelowCaps { max_fee: request.max_fee, needed });
+		},
 	};
 	let sub_account = match gateway.chain.sub_account(&request.user).await {
 		Ok(sub_account) => sub_account,
 		Err(error) => return refused(AuthError::ChainUnavailable(error.to_string())),
 	};
+	if sub_account.refund_pending {
+		// The user is taking its funds back: settle what it owes while the refund is still
+		// locked (and can still pay the provider), and serve nothing more.
+		match gateway.receipts.settle_now(&request.user) {
+			Ok(0) => {},
+			Ok(_) => gateway.wake_settlement(),
+			Err(error) => log::error!("receipts of a refunding user not expedited: {error}"),
+		}
+		return refused(AuthError::RefundPending);
+	}
+	if answers_with_text {
+		clamp_output_tokens(&mut forwarded, output_limit);
+	}
+	let forwarded = Bytes::from(Value::Object(forwarded).to_string());
 	if let Err(error) = gateway.receipts.admit(signed.clone(), sub_account) {
 		return refused(error);
 	}
@@ -172,7 +200,7 @@ pub async fn serve_inference(
 			log::error!("receipt {nonce} could not be voided: {error}");
 		}
 	};
-	let (status, answer) = match gateway.backend.call("POST", path, body.clone()).await {
+	let (status, answer) = match gateway.backend.call("POST", path, forwarded).await {
 		Ok(exchange) => exchange,
 		Err(reason) => {
 			void(&reason);
@@ -195,6 +223,23 @@ pub async fn serve_inference(
 			return openai_error(StatusCode::BAD_GATEWAY, "backend_unmetered", &reason);
 		},
 	};
+	if usage.input_tokens > request.max_input_tokens || usage.output_tokens > output_limit {
+		// Serving it would give away what the user did not pay for.
+		void("the backend's answer went beyond the paid caps");
+		return openai_error(
+			StatusCode::BAD_GATEWAY,
+			"answer_beyond_caps",
+			&format!(
+				"the backend used {} input and {} output tokens, beyond what this request paid \
+				 for ({} input, {output_limit} output); the answer is withheld and nothing is \
+				 billed (raise {} if the prompt is longer)",
+				usage.input_tokens,
+				usage.output_tokens,
+				request.max_input_tokens,
+				crate::gateway::auth::MAX_INPUT_TOKENS_HEADER,
+			),
+		);
+	}
 	let fee = usage.fee(&prices, request.max_fee);
 	let metered = InferenceReceipt {
 		input_tokens: usage.input_tokens,
@@ -238,7 +283,7 @@ pub async fn countersign(gateway: &Gateway, body: &[u8]) -> HttpResponse {
 			return openai_error(StatusCode::BAD_REQUEST, "invalid_countersignature", &reason)
 		},
 	};
-	match gateway.receipts.countersign(&user, nonce, &signature) {
+	match gateway.receipts.countersign(&user, nonce, &signature, &gateway.genesis_hash) {
 		Ok(metered) => {
 			gateway.note_ready_receipt();
 			json(

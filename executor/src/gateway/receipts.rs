@@ -17,8 +17,10 @@ use crate::{
 	jobs::state::unix_now,
 	receipt::{signature_that_verifies, InferenceReceipt, SignedReceipt},
 };
-use codec::Encode;
-use polkadot_sdk::sp_runtime::{AccountId32, MultiSignature};
+use polkadot_sdk::{
+	sp_core::H256,
+	sp_runtime::{AccountId32, MultiSignature},
+};
 use serde::{Deserialize, Serialize};
 use std::{
 	collections::{BTreeMap, HashMap},
@@ -91,6 +93,9 @@ pub struct ReceiptRecord {
 	/// Unix time (seconds) it was served.
 	#[serde(default)]
 	pub served_at: Option<u64>,
+	/// Settle without waiting for the countersignature: the user asked for a refund.
+	#[serde(default)]
+	pub settle_now: bool,
 }
 
 impl ReceiptRecord {
@@ -270,6 +275,7 @@ impl ReceiptStore {
 			state: ReceiptState::Pending,
 			created_at: unix_now(),
 			served_at: None,
+			settle_now: false,
 		};
 		durable::write_json(&self.path(&record.user, record.nonce), &record)
 			.map_err(|error| AuthError::Storage(error.to_string()))?;
@@ -307,6 +313,7 @@ impl ReceiptStore {
 		user: &AccountId32,
 		nonce: u64,
 		signature: &[u8],
+		genesis_hash: &H256,
 	) -> Result<InferenceReceipt, CountersignError> {
 		let mut index = self.lock();
 		let record = index
@@ -324,9 +331,9 @@ impl ReceiptStore {
 			},
 			(state, _) => return Err(CountersignError::NotServed(format!("{state:?}"))),
 		};
-		let signature = metered
-			.using_encoded(|payload| signature_that_verifies(signature, payload, user))
-			.ok_or(CountersignError::BadSignature)?;
+		let signature =
+			signature_that_verifies(signature, &metered.signing_payload(genesis_hash), user)
+				.ok_or(CountersignError::BadSignature)?;
 		let mut updated = record.clone();
 		updated.metered_signature = Some(signature);
 		durable::write_json(&self.path(user, nonce), &updated)
@@ -349,7 +356,8 @@ impl ReceiptStore {
 				let ready = match (&record.state, record.served_at) {
 					(ReceiptState::Served, Some(served_at)) => {
 						let (signed, kind) = record.best_receipt();
-						let grace_over = now >= served_at.saturating_add(grace.as_secs());
+						let grace_over =
+							record.settle_now || now >= served_at.saturating_add(grace.as_secs());
 						(kind == ReceiptKind::Metered || grace_over).then_some((signed, kind))
 					},
 					(ReceiptState::Void { .. }, _) => continue,
@@ -463,6 +471,23 @@ impl ReceiptStore {
 		Ok(())
 	}
 
+	/// Makes every open receipt of `user` settle at the next round, countersigned or not (the
+	/// user is taking its funds back); returns how many there are.
+	pub fn settle_now(&self, user: &AccountId32) -> io::Result<usize> {
+		let mut index = self.lock();
+		let waiting: Vec<ReceiptRecord> = index
+			.open
+			.get(user)
+			.map(|records| records.values().filter(|record| !record.settle_now).cloned().collect())
+			.unwrap_or_default();
+		for mut record in waiting.iter().cloned() {
+			record.settle_now = true;
+			durable::write_json(&self.path(user, record.nonce), &record)?;
+			Self::put(&mut index, record);
+		}
+		Ok(waiting.len())
+	}
+
 	/// Puts `record` in the index, or takes it out once closed.
 	fn put(index: &mut Index, record: ReceiptRecord) {
 		let records = index.open.entry(record.user.clone()).or_default();
@@ -526,7 +551,7 @@ pub(crate) mod tests {
 			fee,
 			request_hash: H256([nonce as u8; 32]),
 		};
-		let signature = pair.sign(&receipt.encode()).into();
+		let signature = pair.sign(&receipt.signing_payload(&crate::testing::genesis_hash())).into();
 		SignedReceipt { receipt, signature }
 	}
 
@@ -535,7 +560,7 @@ pub(crate) mod tests {
 	}
 
 	fn funded(balance: u128) -> SubAccountView {
-		SubAccountView { balance, last_nonce: 0 }
+		SubAccountView { balance, last_nonce: 0, refund_pending: false }
 	}
 
 	#[test]
@@ -555,15 +580,20 @@ pub(crate) mod tests {
 		);
 		// The chain's nonce counts too.
 		assert_eq!(
-			store
-				.admit(signed_cap(&alice, 0, 5, 1), SubAccountView { balance: 100, last_nonce: 7 }),
+			store.admit(
+				signed_cap(&alice, 0, 5, 1),
+				SubAccountView { balance: 100, last_nonce: 7, refund_pending: false }
+			),
 			Err(AuthError::StaleNonce { nonce: 5, last: 7 })
 		);
 		// Served and countersigned for less, only the metered fee is owed.
 		let cap = signed_cap(&alice, 0, 1, 60);
 		store.serve(&cap.receipt.user, 1, metered(&cap, 20)).unwrap();
-		let signature = alice.sign(&metered(&cap, 20).encode());
-		store.countersign(&cap.receipt.user, 1, &signature.0).unwrap();
+		let signature =
+			alice.sign(&metered(&cap, 20).signing_payload(&crate::testing::genesis_hash()));
+		store
+			.countersign(&cap.receipt.user, 1, &signature.0, &crate::testing::genesis_hash())
+			.unwrap();
 		assert_eq!(store.owed(&cap.receipt.user), 20);
 		store.admit(signed_cap(&alice, 0, 2, 80), funded(100)).unwrap();
 		// A void request costs nothing.
@@ -613,18 +643,32 @@ pub(crate) mod tests {
 		let cap = signed_cap(&alice, 0, 1, 60);
 		let user = cap.receipt.user.clone();
 		store.admit(cap.clone(), funded(100)).unwrap();
-		let good = alice.sign(&metered(&cap, 20).encode());
+		let good = alice.sign(&metered(&cap, 20).signing_payload(&crate::testing::genesis_hash()));
 		assert!(matches!(
-			store.countersign(&user, 1, &good.0),
+			store.countersign(&user, 1, &good.0, &crate::testing::genesis_hash()),
 			Err(CountersignError::NotServed(_))
 		));
 		store.serve(&user, 1, metered(&cap, 20)).unwrap();
-		let wrong_fee = alice.sign(&metered(&cap, 19).encode());
-		assert_eq!(store.countersign(&user, 1, &wrong_fee.0), Err(CountersignError::BadSignature));
-		let by_bob = user_pair(2).sign(&metered(&cap, 20).encode());
-		assert_eq!(store.countersign(&user, 1, &by_bob.0), Err(CountersignError::BadSignature));
-		assert_eq!(store.countersign(&user, 2, &good.0), Err(CountersignError::Unknown));
-		assert_eq!(store.countersign(&user, 1, &good.0), Ok(metered(&cap, 20)));
+		let wrong_fee =
+			alice.sign(&metered(&cap, 19).signing_payload(&crate::testing::genesis_hash()));
+		assert_eq!(
+			store.countersign(&user, 1, &wrong_fee.0, &crate::testing::genesis_hash()),
+			Err(CountersignError::BadSignature)
+		);
+		let by_bob =
+			user_pair(2).sign(&metered(&cap, 20).signing_payload(&crate::testing::genesis_hash()));
+		assert_eq!(
+			store.countersign(&user, 1, &by_bob.0, &crate::testing::genesis_hash()),
+			Err(CountersignError::BadSignature)
+		);
+		assert_eq!(
+			store.countersign(&user, 2, &good.0, &crate::testing::genesis_hash()),
+			Err(CountersignError::Unknown)
+		);
+		assert_eq!(
+			store.countersign(&user, 1, &good.0, &crate::testing::genesis_hash()),
+			Ok(metered(&cap, 20))
+		);
 	}
 
 	#[test]
@@ -644,8 +688,11 @@ pub(crate) mod tests {
 		}
 		store.void(&user, 3, "backend down").unwrap();
 		for nonce in [1, 4] {
-			let signature = alice.sign(&metered(&signed_cap(&alice, 0, nonce, 10), 5).encode());
-			store.countersign(&user, nonce, &signature.0).unwrap();
+			let signature = alice.sign(
+				&metered(&signed_cap(&alice, 0, nonce, 10), 5)
+					.signing_payload(&crate::testing::genesis_hash()),
+			);
+			store.countersign(&user, nonce, &signature.0, &crate::testing::genesis_hash()).unwrap();
 		}
 		// Within the grace period, 2 holds back 4.
 		let batches = store.ready_batches(now, grace, 10);

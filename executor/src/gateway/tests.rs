@@ -17,7 +17,6 @@ use crate::{
 	testing::{http_request, provider, FakeChain},
 };
 use bytes::Bytes;
-use codec::Encode;
 use http_body_util::{BodyExt, Full};
 use hyper::{service::service_fn, Response};
 use hyper_util::rt::TokioIo;
@@ -36,8 +35,11 @@ use std::{
 /// Prices of the test service: 2 per input token, 3 per output token.
 const PRICES: Prices = Prices { input: 2, output: 3 };
 
-/// An OpenAI-compatible backend: chat answers use 7 prompt and 5 completion tokens, embeddings
-/// 4 prompt tokens; model `broken` is refused with 400, model `unmetered` has no usage.
+/// An OpenAI-compatible backend: chat answers use 7 prompt and 5 completion tokens and report
+/// the `max_tokens` they were asked for in `max_tokens_seen`, embeddings 4 prompt tokens; model
+/// `broken` is refused with 400, model `unmetered` has no usage, model `greedy` ignores
+/// `max_tokens` and answers with 500 completion tokens, model `long-prompt` counts 1000 prompt
+/// tokens.
 async fn fake_backend() -> SocketAddr {
 	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
 	let address = listener.local_addr().unwrap();
@@ -55,6 +57,20 @@ async fn fake_backend() -> SocketAddr {
 								(400, json!({"error": {"message": "no such model"}}))
 							},
 							(_, Some("unmetered")) => (200, json!({"choices": []})),
+							(_, Some("greedy")) => (
+								200,
+								json!({
+									"choices": [{"index": 0, "message": {"role": "assistant", "content": "a very long answer"}}],
+									"usage": {"prompt_tokens": 7, "completion_tokens": 500},
+								}),
+							),
+							(_, Some("long-prompt")) => (
+								200,
+								json!({
+									"choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}}],
+									"usage": {"prompt_tokens": 1000, "completion_tokens": 1},
+								}),
+							),
 							("/v1/chat/completions", _) => (
 								200,
 								json!({
@@ -62,6 +78,7 @@ async fn fake_backend() -> SocketAddr {
 									"object": "chat.completion",
 									"choices": [{"index": 0, "message": {"role": "assistant", "content": "hello"}, "finish_reason": "stop"}],
 									"usage": {"prompt_tokens": 7, "completion_tokens": 5, "total_tokens": 12},
+									"max_tokens_seen": asked["max_tokens"],
 								}),
 							),
 							("/v1/embeddings", _) => (
@@ -153,7 +170,7 @@ fn signed_headers(
 		fee: max_fee,
 		request_hash: H256(keccak_256(body)),
 	};
-	let signature = pair.sign(&cap.encode());
+	let signature = pair.sign(&cap.signing_payload(&crate::testing::genesis_hash()));
 	vec![
 		(ACCOUNT_HEADER.into(), format_account(&cap.user)),
 		(SERVICE_HEADER.into(), "0".into()),
@@ -176,7 +193,7 @@ fn fund(chain: &FakeChain, user: &AccountId32, balance: u128) {
 		.sub_accounts
 		.lock()
 		.unwrap()
-		.insert(user.clone(), SubAccountView { balance, last_nonce: 0 });
+		.insert(user.clone(), SubAccountView { balance, last_nonce: 0, refund_pending: false });
 }
 
 #[tokio::test]
@@ -206,7 +223,7 @@ async fn a_served_request_is_metered_countersigned_and_settled() {
 	assert_eq!(metered.request_hash, served_request_hash(&body, answer.as_bytes()));
 
 	// The user countersigns the metered receipt it was handed.
-	let signature = alice().sign(&metered.encode());
+	let signature = alice().sign(&metered.signing_payload(&crate::testing::genesis_hash()));
 	let countersignature = json!({
 		"account": format_account(&account(&alice())),
 		"nonce": 1,
@@ -224,7 +241,10 @@ async fn a_served_request_is_metered_countersigned_and_settled() {
 
 	let report = settle_round(&setup.gateway).await.unwrap();
 	assert_eq!((report.submitted, report.settled), (1, 1));
-	assert_eq!(setup.chain.sub(&account(&alice())), SubAccountView { balance: 971, last_nonce: 1 });
+	assert_eq!(
+		setup.chain.sub(&account(&alice())),
+		SubAccountView { balance: 971, last_nonce: 1, refund_pending: false }
+	);
 	let record = setup.gateway.receipts().get(&account(&alice()), 1).unwrap();
 	assert_eq!(record.state, ReceiptState::Final { outcome: "Settled".into() });
 	// Settled receipts are never sent again.
@@ -357,7 +377,7 @@ async fn receipts_survive_a_failed_settlement_and_are_not_paid_twice() {
 			setup.address,
 			"POST",
 			"/v1/chat/completions",
-			&signed_headers(&alice(), &body, nonce, 100),
+			&signed_headers(&alice(), &body, nonce, 300),
 			&body,
 		)
 		.await;
@@ -368,16 +388,17 @@ async fn receipts_survive_a_failed_settlement_and_are_not_paid_twice() {
 	assert_eq!(setup.gateway.receipts().submitted().len(), 3);
 
 	// Meanwhile the chain settled nonce 1 (say the transaction landed after all).
-	setup
-		.chain
-		.sub_accounts
-		.lock()
-		.unwrap()
-		.insert(user.clone(), SubAccountView { balance: 900, last_nonce: 1 });
+	setup.chain.sub_accounts.lock().unwrap().insert(
+		user.clone(),
+		SubAccountView { balance: 900, last_nonce: 1, refund_pending: false },
+	);
 	setup.chain.offline.store(false, Ordering::SeqCst);
 	let report = settle_round(&setup.gateway).await.unwrap();
 	assert_eq!(report.settled, 2);
-	assert_eq!(setup.chain.sub(&user), SubAccountView { balance: 700, last_nonce: 3 });
+	assert_eq!(
+		setup.chain.sub(&user),
+		SubAccountView { balance: 300, last_nonce: 3, refund_pending: false }
+	);
 	let first = setup.gateway.receipts().get(&user, 1).unwrap();
 	assert_eq!(first.state, ReceiptState::Final { outcome: "NonceConsumed".into() });
 }
@@ -405,7 +426,7 @@ async fn models_are_listed_for_free_and_bad_countersignatures_are_refused() {
 	let countersignature = json!({
 		"account": format_account(&account(&alice())),
 		"nonce": 1,
-		"signature": to_prefixed_hex(&alice().sign(&metered.encode()).0),
+		"signature": to_prefixed_hex(&alice().sign(&metered.signing_payload(&crate::testing::genesis_hash())).0),
 	});
 	let (status, _, answer) = http_request(
 		setup.address,
@@ -418,4 +439,131 @@ async fn models_are_listed_for_free_and_bad_countersignatures_are_refused() {
 	assert_eq!(status, 401, "{answer}");
 	let (status, _, _) = http_request(setup.address, "POST", "/v1/receipts", &[], b"{}").await;
 	assert_eq!(status, 400);
+}
+
+/// Issue 15's attack: a fresh key asks with `X-ZeroG-Max-Fee: 0` (or without funds) and would
+/// be served for nothing. Both are refused before the backend is asked, each with its reason.
+#[tokio::test]
+async fn a_zero_max_fee_or_an_unfunded_key_is_refused_before_the_backend() {
+	let setup = setup(Duration::ZERO).await;
+	let body = chat_body("m");
+	let stranger = sr25519::Pair::from_seed(&[42; 32]);
+
+	let (status, _, answer) = http_request(
+		setup.address,
+		"POST",
+		"/v1/chat/completions",
+		&signed_headers(&stranger, &body, 1, 0),
+		&body,
+	)
+	.await;
+	assert_eq!(status, 400, "{answer}");
+	assert!(answer.contains("max_fee_below_caps"), "{answer}");
+	// 100 input tokens at 2 and one output token at 3.
+	assert!(answer.contains("(203)"), "{answer}");
+
+	let (status, _, answer) = http_request(
+		setup.address,
+		"POST",
+		"/v1/chat/completions",
+		&signed_headers(&stranger, &body, 2, 400),
+		&body,
+	)
+	.await;
+	assert_eq!(status, 402, "{answer}");
+	assert!(answer.contains("insufficient_funds"), "{answer}");
+	assert!(setup.gateway.receipts().get(&account(&stranger), 2).is_none());
+	assert_eq!(settle_round(&setup.gateway).await.unwrap().submitted, 0);
+}
+
+/// The backend is asked for at most the output tokens the max fee pays for, and an answer that
+/// goes beyond the caps anyway is withheld and not billed: the user gets nothing it did not pay
+/// for, and pays nothing for what it did not get.
+#[tokio::test]
+async fn the_backend_is_held_to_the_paid_caps() {
+	let setup = setup(Duration::ZERO).await;
+	let user = account(&alice());
+	fund(&setup.chain, &user, 10_000);
+	let address = setup.address;
+	let ask = |body: Vec<u8>, nonce: u64, max_fee: u128| {
+		let headers = signed_headers(&alice(), &body, nonce, max_fee);
+		async move { http_request(address, "POST", "/v1/chat/completions", &headers, &body).await }
+	};
+
+	// 400 pays for the 100 input tokens (200) and 66 output tokens (198).
+	let (status, _, answer) = ask(chat_body("m"), 1, 400).await;
+	assert_eq!(status, 200, "{answer}");
+	assert_eq!(serde_json::from_str::<Value>(&answer).unwrap()["max_tokens_seen"], 66);
+	// A smaller max_tokens of the client is kept.
+	let body = json!({"model": "m", "messages": [], "max_tokens": 10}).to_string().into_bytes();
+	let (status, _, answer) = ask(body, 2, 400).await;
+	assert_eq!(status, 200, "{answer}");
+	assert_eq!(serde_json::from_str::<Value>(&answer).unwrap()["max_tokens_seen"], 10);
+
+	for (nonce, model) in [(3, "greedy"), (4, "long-prompt")] {
+		let (status, headers, answer) = ask(chat_body(model), nonce, 400).await;
+		assert_eq!(status, 502, "{model}: {answer}");
+		assert!(answer.contains("answer_beyond_caps"), "{answer}");
+		assert!(!answer.contains("a very long answer"), "the answer must not leak: {answer}");
+		assert!(headers.get(FEE_HEADER).is_none());
+		assert!(matches!(
+			setup.gateway.receipts().get(&user, nonce).unwrap().state,
+			ReceiptState::Void { .. }
+		));
+	}
+	// Only the two served requests are paid, each at its cap (nobody countersigned).
+	let report = settle_round(&setup.gateway).await.unwrap();
+	assert_eq!((report.submitted, report.settled), (2, 2));
+	assert_eq!(setup.chain.sub(&user).balance, 10_000 - 800);
+}
+
+/// Issue 15's attack: a user is served, never countersigns, asks for a refund and claims it
+/// before the cap receipt settles. The gateway stops serving a user with a refund pending and
+/// settles what it owes at once, and refuses to run with a grace period that outlasts the
+/// refund lock.
+#[tokio::test]
+async fn a_refund_request_during_service_cannot_escape_settlement() {
+	let setup = setup(Duration::from_secs(500)).await;
+	let user = account(&alice());
+	fund(&setup.chain, &user, 1_000);
+	let body = chat_body("m");
+	let (status, _, answer) = http_request(
+		setup.address,
+		"POST",
+		"/v1/chat/completions",
+		&signed_headers(&alice(), &body, 1, 400),
+		&body,
+	)
+	.await;
+	assert_eq!(status, 200, "{answer}");
+	// Within the grace period nothing is ready.
+	assert_eq!(settle_round(&setup.gateway).await.unwrap().submitted, 0);
+
+	// The user asks for a refund of what is left in the sub-account.
+	setup.chain.sub_accounts.lock().unwrap().get_mut(&user).unwrap().refund_pending = true;
+	let (status, _, answer) = http_request(
+		setup.address,
+		"POST",
+		"/v1/chat/completions",
+		&signed_headers(&alice(), &body, 2, 400),
+		&body,
+	)
+	.await;
+	assert_eq!(status, 403, "{answer}");
+	assert!(answer.contains("refund_pending"), "{answer}");
+	// The uncountersigned request settles now, with its cap receipt, while the refund is locked.
+	let report = settle_round(&setup.gateway).await.unwrap();
+	assert_eq!((report.submitted, report.settled), (1, 1));
+	assert_eq!(setup.chain.sub(&user).balance, 600);
+
+	// The grace period, a settle round and a minute to finalize must fit in the refund lock.
+	let config = |grace, interval| GatewayConfig {
+		countersign_grace: Duration::from_secs(grace),
+		settle_interval: Duration::from_secs(interval),
+		batch_size: 0,
+	};
+	let error = config(600, 30).check_refund_lock(300).unwrap_err();
+	assert!(error.contains("refund lock (600 s)"), "{error}");
+	assert!(config(500, 30).check_refund_lock(300).is_ok());
+	assert!(config(120, 30).check_refund_lock(300).is_ok(), "the defaults fit");
 }

@@ -7,7 +7,6 @@
 use super::*;
 use crate::Pallet as ComputeEscrow;
 use alloc::{vec, vec::Vec};
-use codec::Encode;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::{
@@ -94,6 +93,24 @@ fn add_ledger<T: Config>(
 	Ok(unit::<T>().saturating_mul(refunds.into()))
 }
 
+/// Approves `signer` as an enclave key, through `EnclaveOrigin`.
+fn approve<T: Config>(signer: &T::AccountId) -> Result<(), BenchmarkError> {
+	let origin =
+		T::EnclaveOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+	ComputeEscrow::<T>::approve_enclave(origin, signer.clone(), H256::repeat_byte(9))?;
+	Ok(())
+}
+
+/// A fresh approved enclave key and a `Tee` inference service of `provider` that names it.
+fn tee_service<T: Config>(
+	provider: &T::AccountId,
+) -> Result<(ServiceId, T::AccountId), BenchmarkError> {
+	let enclave = T::BenchmarkHelper::create_signer();
+	approve::<T>(&enclave)?;
+	let verifiability = Verifiability::Tee { signer: enclave.clone() };
+	Ok((add_service::<T>(provider, ServiceKind::Inference, verifiability)?, enclave))
+}
+
 /// `count` placeholder job ids, none of which is a real job.
 fn placeholder_ids<S: Get<u32>>(count: u32) -> BoundedVec<JobId, S> {
 	BoundedVec::truncate_from((0..count).map(|i| JobId::MAX - i as JobId).collect::<Vec<_>>())
@@ -155,7 +172,7 @@ mod benchmarks {
 	use super::*;
 
 	/// The provider has one service fewer than allowed; strings are as long as allowed and the
-	/// service names an enclave key.
+	/// service names an approved enclave key.
 	#[benchmark]
 	fn register_service() -> Result<(), BenchmarkError> {
 		let provider = funded_account::<T>("provider", 0);
@@ -163,6 +180,7 @@ mod benchmarks {
 			add_service::<T>(&provider, ServiceKind::Inference, Verifiability::None)?;
 		}
 		let enclave = account("enclave", 0, SEED);
+		approve::<T>(&enclave)?;
 
 		#[extrinsic_call]
 		_(
@@ -303,18 +321,26 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `n` receipts of `n` different users, each valid and signed, each paying more than the
-	/// sub-account holds so the rest comes out of every one of the user's locked refunds.
+	/// `n` receipts of `n` different users, each valid, each paying more than the sub-account
+	/// holds so the rest comes out of every one of the user's locked refunds. The service is a
+	/// `Tee` one and its enclave signs every receipt, so each costs two signature checks (the
+	/// user's fails first) and the reads of the acknowledgement and the approval.
 	#[benchmark]
 	fn settle_receipts(
 		n: Linear<1, { T::MaxReceiptsPerBatch::get() }>,
 	) -> Result<(), BenchmarkError> {
 		let provider = funded_account::<T>("provider", 0);
-		let service = add_service::<T>(&provider, ServiceKind::Inference, Verifiability::None)?;
+		let (service, enclave) = tee_service::<T>(&provider)?;
+		let genesis_hash = System::<T>::block_hash(BlockNumberFor::<T>::zero());
 		let mut receipts = Vec::new();
 		for _ in 0..n {
 			let user = T::BenchmarkHelper::create_signer();
 			fund::<T>(&user);
+			ComputeEscrow::<T>::acknowledge_signer(
+				RawOrigin::Signed(user.clone()).into(),
+				service,
+				enclave.clone(),
+			)?;
 			let refunds = add_ledger::<T>(&user, &provider, Zero::zero(), false)?;
 			let fee = refunds.saturating_add(unit::<T>());
 			let receipt = InferenceReceipt {
@@ -327,7 +353,8 @@ mod benchmarks {
 				fee,
 				request_hash: H256::repeat_byte(7),
 			};
-			let signature = T::BenchmarkHelper::sign(&user, &receipt.encode());
+			let signature =
+				T::BenchmarkHelper::sign(&enclave, &receipt.signing_payload(genesis_hash.as_ref()));
 			receipts.push(SignedReceipt { receipt, signature });
 		}
 		let receipts = BoundedVec::truncate_from(receipts);
@@ -501,6 +528,67 @@ mod benchmarks {
 		}
 
 		assert!(jobs.iter().all(|(job, _)| !Jobs::<T>::contains_key(job)));
+		Ok(())
+	}
+
+	/// A key never approved before.
+	#[benchmark]
+	fn approve_enclave() -> Result<(), BenchmarkError> {
+		let signer: T::AccountId = account("enclave", 0, SEED);
+		let origin =
+			T::EnclaveOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, signer.clone(), H256::repeat_byte(9));
+
+		assert!(ApprovedEnclaves::<T>::contains_key(&signer));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn revoke_enclave() -> Result<(), BenchmarkError> {
+		let signer: T::AccountId = account("enclave", 0, SEED);
+		approve::<T>(&signer)?;
+		let origin =
+			T::EnclaveOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, signer.clone());
+
+		assert!(!ApprovedEnclaves::<T>::contains_key(&signer));
+		Ok(())
+	}
+
+	/// The deposit is put on hold.
+	#[benchmark]
+	fn acknowledge_signer() -> Result<(), BenchmarkError> {
+		let provider = funded_account::<T>("provider", 0);
+		let (service, enclave) = tee_service::<T>(&provider)?;
+		let user = funded_account::<T>("user", 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(user.clone()), service, enclave);
+
+		assert!(AcknowledgedSigners::<T>::contains_key(&user, service));
+		Ok(())
+	}
+
+	/// The deposit is released.
+	#[benchmark]
+	fn remove_acknowledgement() -> Result<(), BenchmarkError> {
+		let provider = funded_account::<T>("provider", 0);
+		let (service, enclave) = tee_service::<T>(&provider)?;
+		let user = funded_account::<T>("user", 0);
+		ComputeEscrow::<T>::acknowledge_signer(
+			RawOrigin::Signed(user.clone()).into(),
+			service,
+			enclave,
+		)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(user.clone()), service);
+
+		assert!(!AcknowledgedSigners::<T>::contains_key(&user, service));
 		Ok(())
 	}
 

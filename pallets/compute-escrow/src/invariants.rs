@@ -3,8 +3,9 @@
 //! jobs.
 
 use crate::{
-	BalanceOf, Config, HoldReason, JobDeadlines, JobStatus, Jobs, Ledgers, NextJobId,
-	NextServiceId, Pallet, ProviderJobs, ProviderServices, ReviewQueue, Services, SubAccounts,
+	AcknowledgedSigners, BalanceOf, Config, HoldReason, JobDeadlines, JobStatus, Jobs, Ledgers,
+	NextJobId, NextServiceId, Pallet, ProviderJobs, ProviderServices, ReviewQueue, Services,
+	SubAccounts,
 };
 use alloc::collections::btree_map::BTreeMap;
 use polkadot_sdk::{
@@ -17,6 +18,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn do_try_state() -> Result<(), TryRuntimeError> {
 		Self::check_ledgers()?;
 		Self::check_services()?;
+		Self::check_acknowledgements()?;
 		Self::check_jobs()
 	}
 
@@ -68,6 +70,22 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				T::Currency::balance_on_hold(&HoldReason::ServiceStake.into(), &provider) == stake,
 				"a provider's stake hold differs from the stakes of its services"
+			);
+		}
+		Ok(())
+	}
+
+	/// Each user's `Acknowledgement` hold is the sum of the deposits of its acknowledgements.
+	fn check_acknowledgements() -> Result<(), TryRuntimeError> {
+		let mut deposits = BTreeMap::<T::AccountId, BalanceOf<T>>::new();
+		for (user, _service, acknowledgement) in AcknowledgedSigners::<T>::iter() {
+			let total = deposits.entry(user).or_default();
+			*total = total.saturating_add(acknowledgement.deposit);
+		}
+		for (user, total) in deposits {
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::Acknowledgement.into(), &user) == total,
+				"a user's acknowledgement hold differs from its acknowledgements' deposits"
 			);
 		}
 		Ok(())

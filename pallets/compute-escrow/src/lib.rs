@@ -17,6 +17,11 @@
 //! - **Inference** ([`Call::settle_receipts`]): a provider submits a batch of receipts signed by
 //!   its users (or by the service's enclave); each valid receipt pays its fee from the user's
 //!   sub-account, and each receipt gets its own [`ReceiptOutcome`].
+//! - **Enclaves** ([`Call::approve_enclave`], [`Call::revoke_enclave`],
+//!   [`Call::acknowledge_signer`], [`Call::remove_acknowledgement`]): [`Config::EnclaveOrigin`]
+//!   approves enclave signing keys after checking their attestation off chain; a `Tee` service
+//!   can only name an approved key, and its receipts pay from a user's funds only once that user
+//!   acknowledged the key for that service (a deposit backs each acknowledgement).
 //! - **Jobs** ([`Call::create_job`], [`Call::submit_result`], [`Call::accept_result`],
 //!   [`Call::dispute`], [`Call::resolve_dispute`], [`Call::decline_job`]): a user escrows a
 //!   maximum fee for a job assigned to the service's provider; the provider answers before the
@@ -52,7 +57,13 @@
 //!   services, whose receipts the user never signs. A provider that lowers its prices must settle
 //!   older receipts first.
 //! - **Who signs a receipt.** The user, or for a [`Verifiability::Tee`] service the enclave key
-//!   named in the service (and only that key), so each receipt costs one signature check.
+//!   named in the service, if governance approves that key and the user acknowledged it for that
+//!   service. A provider can declare any key, so declaring is not enough: without the user's
+//!   acknowledgement on chain a provider-held "enclave" key could drain every sub-account. A
+//!   service's verifiability never changes; another key is another service.
+//! - **Signed bytes.** A receipt signature covers `"zerog/compute/receipt/v1" ‖ genesis hash ‖
+//!   SCALE(receipt)` ([`InferenceReceipt::signing_payload`]), so it is good for receipts of this
+//!   chain only and can never be mistaken for a signature of anything else.
 //! - **Nonces** strictly increase per (user, provider), starting at 1. Receipts of one user may be
 //!   settled in any batch but in nonce order; a skipped nonce is simply never settled.
 //! - **Payment source.** A fee is paid from the sub-account first, then from that provider's
@@ -84,6 +95,7 @@ extern crate alloc;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 pub mod crypto;
+mod enclaves;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
 mod jobs;
@@ -193,6 +205,15 @@ pub mod pallet {
 		/// Origin that decides how a disputed job's fee is split.
 		type DisputeOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
+		/// Origin that approves and revokes enclave signing keys, after checking their
+		/// attestation (a DCAP quote binding the key to an allowed measurement) off chain.
+		type EnclaveOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Held on a user's account for each acknowledged enclave key, so a user pays for the
+		/// state it creates; returned by `remove_acknowledgement`.
+		#[pallet::constant]
+		type AcknowledgementDeposit: Get<BalanceOf<Self>>;
+
 		/// Receives stake slashed for missed deadlines. `()` burns it.
 		type SlashDestination: OnUnbalanced<CreditOf<Self>>;
 
@@ -281,6 +302,9 @@ pub mod pallet {
 		/// The stake backing a provider's services.
 		#[codec(index = 2)]
 		ServiceStake,
+		/// The deposits of a user's acknowledged enclave keys.
+		#[codec(index = 3)]
+		Acknowledgement,
 	}
 
 	#[pallet::event]
@@ -361,6 +385,19 @@ pub mod pallet {
 			refunded: BalanceOf<T>,
 			slashed: BalanceOf<T>,
 		},
+		/// `EnclaveOrigin` approved an enclave signing key, having checked `evidence_hash`.
+		EnclaveApproved { signer: T::AccountId, evidence_hash: H256 },
+		/// `EnclaveOrigin` withdrew its approval of an enclave signing key.
+		EnclaveRevoked { signer: T::AccountId },
+		/// A user let a service's enclave key sign the receipts it pays; `deposit` is held.
+		SignerAcknowledged {
+			user: T::AccountId,
+			service: ServiceId,
+			signer: T::AccountId,
+			deposit: BalanceOf<T>,
+		},
+		/// A user withdrew its acknowledgement of a service's enclave key; `released` is free.
+		AcknowledgementRemoved { user: T::AccountId, service: ServiceId, released: BalanceOf<T> },
 	}
 
 	/// Errors are only ever appended: their index is part of the metadata clients decode.
@@ -442,6 +479,17 @@ pub mod pallet {
 		/// A live service's verifiability (who signs its receipts) cannot change: its users
 		/// funded it trusting that signer. Register a new service instead.
 		VerifiabilityFixed,
+		/// The enclave key is not approved by `EnclaveOrigin` (never, or no longer).
+		EnclaveNotApproved,
+		/// The service's receipts are signed by its users only; there is no enclave key to
+		/// acknowledge.
+		NotTeeService,
+		/// The key is not the enclave key of this service.
+		SignerMismatch,
+		/// The user already acknowledged this service's enclave key.
+		AlreadyAcknowledged,
+		/// The user has not acknowledged an enclave key for this service.
+		NotAcknowledged,
 	}
 
 	/// The services, by id.
@@ -528,6 +576,28 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// Enclave signing keys `EnclaveOrigin` approved, with the evidence it checked. A `Tee`
+	/// service may only name a key listed here, and its receipts settle only while it is.
+	// Blake2_128Concat: keys are chosen by the caller of a governance call, still not trusted
+	// to be spread evenly.
+	#[pallet::storage]
+	pub type ApprovedEnclaves<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, EnclaveApproval<BlockNumberFor<T>>>;
+
+	/// Enclave keys each user accepted, by (user, service): only receipts signed by the user or
+	/// by the key recorded here pay from the user's funds for that service.
+	// Blake2_128Concat: account ids are chosen by callers; Twox64Concat: service ids are
+	// sequential and assigned by the pallet.
+	#[pallet::storage]
+	pub type AcknowledgedSigners<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		ServiceId,
+		AcknowledgementOf<T>,
+	>;
+
 	/// Services and user funds at genesis, so a development or local chain sells inference and
 	/// jobs from its first block: services are registered as by `register_service` (ids from 0,
 	/// in this order), then ledgers are funded as by `deposit` and `fund_provider`.
@@ -590,6 +660,10 @@ pub mod pallet {
 			assert!(
 				!T::MinServiceStake::get().is_zero(),
 				"MinServiceStake must be above zero, or a missed deadline costs nothing"
+			);
+			assert!(
+				!T::AcknowledgementDeposit::get().is_zero(),
+				"AcknowledgementDeposit must be above zero, or acknowledgements are free state"
 			);
 			assert!(T::MaxModelLen::get() > 0, "MaxModelLen must allow a model name");
 			assert!(T::MaxEndpointLen::get() > 0, "MaxEndpointLen must allow an endpoint");
@@ -973,6 +1047,75 @@ pub mod pallet {
 			let provider = ensure_signed(origin)?;
 			let refunded = Self::withdraw_job(&provider, job)?; // jobs.rs
 			Self::deposit_event(Event::JobDeclined { job, provider, refunded });
+			Ok(())
+		}
+
+		/// Approve `signer` as an enclave signing key, or record new evidence for it.
+		///
+		/// - Origin: `EnclaveOrigin`, after checking off chain that `evidence_hash` is the hash
+		///   of a valid attestation quote whose report data binds `signer` and whose measurement
+		///   is one it allows.
+		///
+		/// Event: `EnclaveApproved`.
+		#[pallet::call_index(15)]
+		pub fn approve_enclave(
+			origin: OriginFor<T>,
+			signer: T::AccountId,
+			evidence_hash: H256,
+		) -> DispatchResult {
+			T::EnclaveOrigin::ensure_origin(origin)?;
+			Self::record_enclave_approval(&signer, evidence_hash); // enclaves.rs
+			Self::deposit_event(Event::EnclaveApproved { signer, evidence_hash });
+			Ok(())
+		}
+
+		/// Withdraw the approval of an enclave signing key: its receipts settle nothing from now
+		/// on, and no new service may name it. Users' acknowledgements stay until they remove
+		/// them.
+		///
+		/// - Origin: `EnclaveOrigin`.
+		///
+		/// Errors: `EnclaveNotApproved`. Event: `EnclaveRevoked`.
+		#[pallet::call_index(16)]
+		pub fn revoke_enclave(origin: OriginFor<T>, signer: T::AccountId) -> DispatchResult {
+			T::EnclaveOrigin::ensure_origin(origin)?;
+			Self::withdraw_enclave_approval(&signer)?; // enclaves.rs
+			Self::deposit_event(Event::EnclaveRevoked { signer });
+			Ok(())
+		}
+
+		/// Let the enclave key of a `Tee` service sign the receipts that pay from the caller's
+		/// funds for that service, holding `AcknowledgementDeposit`.
+		///
+		/// - Origin: signed, the user.
+		/// - `signer`: the service's enclave key, as the user checked it.
+		///
+		/// Errors: `ServiceNotFound`, `NotTeeService`, `SignerMismatch`, `EnclaveNotApproved`,
+		/// `AlreadyAcknowledged`, `InsufficientFreeBalance`. Event: `SignerAcknowledged`.
+		#[pallet::call_index(17)]
+		pub fn acknowledge_signer(
+			origin: OriginFor<T>,
+			service: ServiceId,
+			signer: T::AccountId,
+		) -> DispatchResult {
+			let user = ensure_signed(origin)?;
+			let deposit = Self::add_acknowledgement(&user, service, signer.clone())?; // enclaves.rs
+			Self::deposit_event(Event::SignerAcknowledged { user, service, signer, deposit });
+			Ok(())
+		}
+
+		/// Withdraw the caller's acknowledgement of a service's enclave key (the service may be
+		/// gone) and release its deposit. Receipts signed by the key settle nothing afterwards;
+		/// the user's own signature still counts.
+		///
+		/// - Origin: signed, the user.
+		///
+		/// Errors: `NotAcknowledged`. Event: `AcknowledgementRemoved`.
+		#[pallet::call_index(18)]
+		pub fn remove_acknowledgement(origin: OriginFor<T>, service: ServiceId) -> DispatchResult {
+			let user = ensure_signed(origin)?;
+			let released = Self::drop_acknowledgement(&user, service)?; // enclaves.rs
+			Self::deposit_event(Event::AcknowledgementRemoved { user, service, released });
 			Ok(())
 		}
 	}

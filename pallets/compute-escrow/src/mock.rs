@@ -5,7 +5,7 @@
 use crate::{
 	self as pallet_compute_escrow, crypto::ComputeAuthId, InferenceReceipt, SignedReceipt,
 };
-use codec::Encode;
+
 use parking_lot::RwLock;
 use polkadot_sdk::{
 	frame_support::{
@@ -111,6 +111,8 @@ pub const MAX_PENDING_JOBS: u32 = 6;
 pub const MAX_PENDING_REFUNDS: u32 = 3;
 /// Services per provider.
 pub const MAX_SERVICES: u32 = 3;
+/// Held for each acknowledged enclave key.
+pub const ACKNOWLEDGEMENT_DEPOSIT: Balance = 7;
 
 parameter_types! {
 	pub const MinServiceStake: Balance = MIN_STAKE;
@@ -127,6 +129,8 @@ impl pallet_compute_escrow::Config for Test {
 	type Signature = MultiSignature;
 	type AuthorityId = ComputeAuthId;
 	type DisputeOrigin = EnsureRoot<AccountId>;
+	type EnclaveOrigin = EnsureRoot<AccountId>;
+	type AcknowledgementDeposit = ConstU128<ACKNOWLEDGEMENT_DEPOSIT>;
 	type SlashDestination = ();
 	type MinServiceStake = MinServiceStake;
 	type SlashFraction = SlashFraction;
@@ -192,12 +196,21 @@ pub fn run_to_block(n: BlockNumber) {
 	}
 }
 
-/// `receipt` signed by `key`.
+/// `receipt` signed by `key` for this chain.
 pub fn sign(
 	key: Sr25519Keyring,
 	receipt: InferenceReceipt<AccountId, Balance>,
 ) -> SignedReceipt<AccountId, Balance, MultiSignature> {
-	let signature = key.pair().sign(&receipt.encode()).into();
+	sign_for_chain(key, receipt, System::block_hash(0))
+}
+
+/// `receipt` signed by `key` for the chain whose genesis hash is `genesis_hash`.
+pub fn sign_for_chain(
+	key: Sr25519Keyring,
+	receipt: InferenceReceipt<AccountId, Balance>,
+	genesis_hash: polkadot_sdk::sp_core::H256,
+) -> SignedReceipt<AccountId, Balance, MultiSignature> {
+	let signature = key.pair().sign(&receipt.signing_payload(genesis_hash.as_ref())).into();
 	SignedReceipt { receipt, signature }
 }
 

@@ -6,7 +6,6 @@ use crate::{
 	ServiceInfo, ServiceKind, SignedReceiptOf, SubAccounts, Verifiability,
 };
 use alloc::vec::Vec;
-use codec::Encode;
 use polkadot_sdk::{
 	frame_support::{ensure, pallet_prelude::*, traits::tokens::Precision},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
@@ -28,15 +27,25 @@ impl<T: Config> Pallet<T> {
 		let service = Self::provider_service(provider, service_id)?;
 		ensure!(service.kind == ServiceKind::Inference, Error::<T>::NotInferenceService);
 		let now = frame_system::Pallet::<T>::block_number();
+		let genesis_hash = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
 		let mut paid = BalanceOf::<T>::zero();
 		let outcomes: Vec<ReceiptOutcome> = receipts
 			.iter()
-			.map(|signed| match Self::settle_receipt(provider, service_id, &service, signed, now) {
-				Ok(fee) => {
-					paid = paid.saturating_add(fee);
-					ReceiptOutcome::Settled
-				},
-				Err(outcome) => outcome,
+			.map(|signed| {
+				match Self::settle_receipt(
+					provider,
+					service_id,
+					&service,
+					signed,
+					genesis_hash.as_ref(),
+					now,
+				) {
+					Ok(fee) => {
+						paid = paid.saturating_add(fee);
+						ReceiptOutcome::Settled
+					},
+					Err(outcome) => outcome,
+				}
 			})
 			.collect();
 		// One outcome per receipt, and `receipts` has the same bound.
@@ -44,12 +53,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Checks one receipt and, when it is valid, pays its fee; returns the fee, or the reason the
-	/// receipt was rejected. A rejected receipt changes nothing.
+	/// receipt was rejected. A rejected receipt changes nothing. `genesis_hash` is this chain's,
+	/// part of what the signature covers.
 	fn settle_receipt(
 		provider: &T::AccountId,
 		service_id: ServiceId,
 		service: &ServiceInfo<T>,
 		signed: &SignedReceiptOf<T>,
+		genesis_hash: &[u8],
 		now: BlockNumberFor<T>,
 	) -> Result<BalanceOf<T>, ReceiptOutcome> {
 		let receipt = &signed.receipt;
@@ -58,13 +69,16 @@ impl<T: Config> Pallet<T> {
 		let user = &receipt.user;
 		let mut sub = SubAccounts::<T>::get(user, provider);
 		ensure!(receipt.nonce > sub.last_nonce, ReceiptOutcome::BadNonce);
-		let signer = match &service.verifiability {
-			Verifiability::None => user,
-			Verifiability::Tee { signer } => signer,
-		};
-		let signature_valid =
-			receipt.using_encoded(|payload| signed.signature.verify(payload, signer));
-		ensure!(signature_valid, ReceiptOutcome::BadSignature);
+		let payload = receipt.signing_payload(genesis_hash);
+		// The user's own signature always counts; an enclave's only for a key this user
+		// acknowledged for this service and governance still approves.
+		if !signed.signature.verify(&payload[..], user) {
+			let Verifiability::Tee { signer: enclave } = &service.verifiability else {
+				return Err(ReceiptOutcome::BadSignature);
+			};
+			ensure!(signed.signature.verify(&payload[..], enclave), ReceiptOutcome::BadSignature);
+			Self::enclave_may_sign_for(user, service_id, enclave)?; // enclaves.rs
+		}
 		ensure!(
 			receipt.fee <= Self::token_price(service, receipt.input_tokens, receipt.output_tokens),
 			ReceiptOutcome::FeeAbovePrice

@@ -24,6 +24,7 @@ impl<T: Config> Pallet<T> {
 	/// Checks and stores a new service, holds its stake and returns its id.
 	pub(crate) fn add_service(service: ServiceInfo<T>) -> Result<ServiceId, DispatchError> {
 		Self::ensure_valid_terms(&service)?;
+		Self::ensure_approved_verifiability(&service.verifiability)?; // enclaves.rs
 		let id = NextServiceId::<T>::get();
 		let next_id = id.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
 		ProviderServices::<T>::try_mutate(&service.provider, |ids| ids.try_push(id))

@@ -44,14 +44,19 @@ pub enum ServiceKind {
 }
 
 /// Who vouches for the receipts of an inference service.
+///
+/// A user's funds move only for a receipt the user signed or, for a `Tee` service, one signed
+/// by the enclave key that `EnclaveOrigin` approved and that this user acknowledged for this
+/// service (`acknowledge_signer`).
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
 )]
 pub enum Verifiability<AccountId> {
 	/// Receipts must be signed by the user who was served.
 	None,
-	/// Receipts must be signed by the provider's trusted execution environment. `signer` is the
-	/// public key of the enclave's attested signing key, in account form.
+	/// Receipts may also be signed by the provider's trusted execution environment: `signer` is
+	/// the account form of the enclave's attested signing key, which must be in
+	/// `ApprovedEnclaves` when the service is registered and when a receipt is settled.
 	Tee {
 		/// The account form of the enclave's signing key.
 		signer: AccountId,
@@ -146,7 +151,8 @@ pub struct SubAccount<Balance> {
 }
 
 /// What a provider claims it served to a user: the message a user (or the service's enclave)
-/// signs. Its SCALE encoding is the signed payload.
+/// signs. The signed bytes are `zerog_primitives::compute::receipt_signing_payload` of the
+/// chain's genesis hash and this receipt's SCALE encoding (see [`Self::signing_payload`]).
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
 )]
@@ -169,7 +175,15 @@ pub struct InferenceReceipt<AccountId, Balance> {
 	pub request_hash: H256,
 }
 
-/// A receipt and its signature over the receipt's SCALE encoding.
+impl<AccountId: Encode, Balance: Encode> InferenceReceipt<AccountId, Balance> {
+	/// The bytes a signature of this receipt covers on the chain whose genesis hash is
+	/// `genesis_hash`: a domain tag, the genesis hash and the receipt's SCALE encoding.
+	pub fn signing_payload(&self, genesis_hash: &[u8]) -> alloc::vec::Vec<u8> {
+		zerog_primitives::compute::receipt_signing_payload(genesis_hash, &self.encode())
+	}
+}
+
+/// A receipt and its signature over the receipt's signing payload.
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
 )]
@@ -215,7 +229,41 @@ pub enum ReceiptOutcome {
 	InsufficientFunds,
 	/// The token transfer failed (for example the provider's account cannot receive it).
 	PaymentFailed,
+	/// The receipt is signed by the service's enclave key, but the user has not acknowledged
+	/// that key for this service (`acknowledge_signer`), so only the user's own signature counts.
+	SignerNotAcknowledged,
+	/// The receipt is signed by the service's enclave key, which `EnclaveOrigin` no longer
+	/// approves.
+	EnclaveNotApproved,
 }
+
+/// Why `EnclaveOrigin` trusts an enclave signing key: the attestation it checked.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
+)]
+pub struct EnclaveApproval<BlockNumber> {
+	/// Hash (blake2-256) of the attestation evidence governance verified off chain: an Intel
+	/// TDX/SGX DCAP quote whose report data binds the key, and whose measurement is one
+	/// governance allows. Anyone can fetch the quote from the provider and check it again.
+	pub evidence_hash: H256,
+	/// The block the approval was recorded in.
+	pub approved_at: BlockNumber,
+}
+
+/// A user's consent that a service's enclave key signs the receipts paid from its funds.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
+)]
+pub struct Acknowledgement<AccountId, Balance> {
+	/// The enclave key the user checked and accepted.
+	pub signer: AccountId,
+	/// Held on the user's account for this entry, returned when it is removed.
+	pub deposit: Balance,
+}
+
+/// An acknowledgement of the pallet's configuration.
+pub type AcknowledgementOf<T> =
+	Acknowledgement<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
 
 /// What the provider handed back for a job.
 #[derive(

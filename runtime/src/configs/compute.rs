@@ -15,6 +15,9 @@ parameter_types! {
 	pub const MinServiceStake: crate::Balance = 100 * ZG;
 	/// Slashed from a service's stake per missed job deadline.
 	pub const ComputeSlashFraction: Perbill = Perbill::from_percent(10);
+	/// An acknowledgement is one storage item of about 144 bytes (key and value), priced like
+	/// any other state a user creates.
+	pub const AcknowledgementDeposit: crate::Balance = super::revive::deposit(1, 144);
 }
 
 impl pallet_compute_escrow::Config for Runtime {
@@ -25,6 +28,10 @@ impl pallet_compute_escrow::Config for Runtime {
 	type AuthorityId = pallet_compute_escrow::crypto::ComputeAuthId;
 	/// Disputes are decided by governance (sudo on this chain).
 	type DisputeOrigin = EnsureRoot<AccountId>;
+	/// Enclave keys are approved by governance (sudo on this chain) once it has checked their
+	/// attestation quotes.
+	type EnclaveOrigin = EnsureRoot<AccountId>;
+	type AcknowledgementDeposit = AcknowledgementDeposit;
 	/// Slashed stake is burned.
 	type SlashDestination = ();
 	type MinServiceStake = MinServiceStake;

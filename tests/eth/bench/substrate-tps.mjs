@@ -33,7 +33,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { WsProvider } from '@polkadot/api';
 import { blake2AsHex, keccakAsHex, randomAsHex } from '@polkadot/util-crypto';
-import { hexToU8a, u8aToHex } from '@polkadot/util';
+import { hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { startDevNode, nodeBinary } from '../lib/node.mjs';
 import {
   ZG, accountNonces, connectApi, dispatchErrorText, keyring, loadAverage, processStats, sendAll, waitForBlock,
@@ -401,8 +401,9 @@ const scenarioDefs = {
       const users = ctx.senders;
       const subs = await api.query.computeEscrow.subAccounts.multi(users.map((u) => [u.address, provider.address]));
       const lastNonce = subs.map((s) => s.lastNonce.toBigInt());
-      // Each receipt is the SCALE encoding of InferenceReceipt, signed (sr25519) by its user,
-      // exactly what `settle_receipt` verifies (`Verifiability::None`).
+      // Each receipt is signed (sr25519) by its user over "zerog/compute/receipt/v1" ‖ genesis hash ‖
+      // SCALE(InferenceReceipt), exactly what `settle_receipt` verifies (`Verifiability::None`).
+      const domain = u8aConcat(stringToU8a('zerog/compute/receipt/v1'), api.genesisHash.toU8a());
       const receipts = [];
       for (let i = 0; i < ctx.count; i++) {
         const u = i % users.length;
@@ -412,7 +413,7 @@ const scenarioDefs = {
           inputTokens, outputTokens, fee,
           requestHash: keccakAsHex(`zerog-bench-request-${ctx.runId}-${i}`),
         });
-        receipts.push({ receipt, signature: { Sr25519: u8aToHex(users[u].sign(receipt.toU8a())) } });
+        receipts.push({ receipt, signature: { Sr25519: u8aToHex(users[u].sign(u8aConcat(domain, receipt.toU8a()))) } });
       }
       const [nonce] = await nextNonces(api, [provider]);
       const txs = [];

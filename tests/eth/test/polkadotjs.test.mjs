@@ -356,18 +356,71 @@ test('ComputeEscrow: deposit and registerService emit Deposited and ServiceRegis
     [nextService]);
 });
 
-test('ComputeEscrow: withdrawing more than available fails with InsufficientAvailableFunds, an empty model with EmptyModel', async () => {
+test('ComputeEscrow: withdrawing more than available fails with InsufficientAvailableFunds, an empty model with EmptyModel, a self-declared enclave key with EnclaveNotApproved', async () => {
   const available = (await api.query.computeEscrow.ledgers(eve.address)).unwrap().available.toBigInt();
-  const [withdraw, emptyModel] = await submitAll([
+  const [withdraw, emptyModel, selfDeclared] = await submitAll([
     [api.tx.computeEscrow.withdraw(available + ZG), eve],
     [api.tx.computeEscrow.registerService(
       { Job: null }, '0x', bytes('http://127.0.0.1:9201'), 0, 0, { Tee: { signer: ferdie.address } }, 100n * ZG,
     ), ferdie],
+    [api.tx.computeEscrow.registerService(
+      { Inference: null }, bytes('llama'), bytes('http://127.0.0.1:9201'), 1, 1, { Tee: { signer: ferdie.address } }, 100n * ZG,
+    ), dave],
   ]);
   assertFailedWith(withdraw, 'computeEscrow.InsufficientAvailableFunds', /available funds/);
   assertFailedWith(emptyModel, 'computeEscrow.EmptyModel', /model name is empty/);
+  assertFailedWith(selfDeclared, 'computeEscrow.EnclaveNotApproved', /not approved/);
   // Nothing moved.
   assert.equal((await api.query.computeEscrow.ledgers(eve.address)).unwrap().available.toBigInt(), available);
+});
+
+test('ComputeEscrow: an approved enclave key settles the receipts of users who acknowledged it, nothing else; a receipt signed for another genesis is refused', async () => {
+  const enclave = keyring.addFromUri('//PolkadotJsEnclave');
+  const stake = api.consts.computeEscrow.minServiceStake.toBigInt();
+  // Governance (sudo on a dev chain) approves the key once it has checked its attestation quote.
+  const approved = theEvent(await submit(
+    api.tx.sudo.sudo(api.tx.computeEscrow.approveEnclave(enclave.address, blake2AsHex('attestation quote'))), alice,
+  ), api.events.computeEscrow.EnclaveApproved).data;
+  assert.equal(approved.signer.toString(), enclave.address);
+
+  const registered = await submit(api.tx.computeEscrow.registerService(
+    { Inference: null }, bytes('tee-llama'), bytes('http://127.0.0.1:9202'), 1_000, 2_000,
+    { Tee: { signer: enclave.address } }, stake,
+  ), ferdie);
+  const service = theEvent(registered, api.events.computeEscrow.ServiceRegistered).data.service.toBigInt();
+  const funded = 10n ** 9n;
+  const setup = await submitAll([
+    [api.tx.computeEscrow.deposit(funded), charlie],
+    [api.tx.computeEscrow.fundProvider(ferdie.address, funded), charlie],
+    [api.tx.computeEscrow.deposit(funded), dave],
+    [api.tx.computeEscrow.fundProvider(ferdie.address, funded), dave],
+    [api.tx.computeEscrow.acknowledgeSigner(service, enclave.address), charlie],
+  ]);
+  const acknowledged = theEvent(setup[4], api.events.computeEscrow.SignerAcknowledged).data;
+  assert.equal(acknowledged.deposit.toBigInt(), api.consts.computeEscrow.acknowledgementDeposit.toBigInt());
+
+  // "zerog/compute/receipt/v1" ‖ genesis hash ‖ SCALE(receipt), signed by `signer`.
+  const signed = (signer, user, nonce, genesis = api.genesisHash.toU8a()) => {
+    const receipt = api.createType('PalletComputeEscrowInferenceReceipt', {
+      user: user.address, provider: ferdie.address, service, nonce, inputTokens: 10, outputTokens: 5,
+      fee: 20_000, requestHash: blake2AsHex(`request ${user.address} ${nonce}`),
+    });
+    const payload = new Uint8Array([...stringToU8a('zerog/compute/receipt/v1'), ...genesis, ...receipt.toU8a()]);
+    return { receipt, signature: { Sr25519: u8aToHex(signer.sign(payload)) } };
+  };
+  const otherGenesis = new Uint8Array(32).fill(0xab);
+  const settled = theEvent(await submit(api.tx.computeEscrow.settleReceipts(service, [
+    signed(enclave, charlie, 1), // acknowledged by Charlie
+    signed(enclave, dave, 1), // Dave never acknowledged the enclave
+    signed(dave, dave, 2, otherGenesis), // Dave's own signature, for another chain
+    signed(dave, dave, 3), // Dave's own signature, for this chain
+  ]), ferdie), api.events.computeEscrow.ReceiptsSettled).data;
+  assert.deepEqual(settled.outcomes.map((o) => o.type),
+    ['Settled', 'SignerNotAcknowledged', 'BadSignature', 'Settled']);
+  assert.equal(settled.paid.toBigInt(), 40_000n);
+  const sub = async (user) => (await api.query.computeEscrow.subAccounts(user.address, ferdie.address)).toJSON();
+  assert.deepEqual(await sub(charlie), { balance: Number(funded - 20_000n), lastNonce: 1 });
+  assert.deepEqual(await sub(dave), { balance: Number(funded - 20_000n), lastNonce: 3 });
 });
 
 /** Waits (polling new blocks) until the current epoch's quorum has `member`; returns the epoch. */

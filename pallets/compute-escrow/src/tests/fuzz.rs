@@ -109,7 +109,7 @@ fn receipts(
 
 /// One call of the pallet, and whether root sends it.
 fn call(u: &mut Unstructured) -> Result<(Call<Test>, bool)> {
-	let call = match u.int_in_range(0..=14)? {
+	let call = match u.int_in_range(0..=18)? {
 		0 => Call::register_service {
 			kind: if u.arbitrary()? { ServiceKind::Inference } else { ServiceKind::Job },
 			model: bounded::<64>(u)?,
@@ -157,9 +157,17 @@ fn call(u: &mut Unstructured) -> Result<(Call<Test>, bool)> {
 			job: job_id(u)?,
 			provider_share: Perbill::from_parts(u.int_in_range(0..=1_000_000_000)?),
 		},
-		_ => Call::decline_job { job: job_id(u)? },
+		14 => Call::decline_job { job: job_id(u)? },
+		15 => Call::approve_enclave { signer: account(u)?, evidence_hash: H256(u.arbitrary()?) },
+		16 => Call::revoke_enclave { signer: account(u)? },
+		17 => Call::acknowledge_signer { service: service_id(u)?, signer: account(u)? },
+		_ => Call::remove_acknowledgement { service: service_id(u)? },
 	};
-	let by_root = matches!(call, Call::resolve_dispute { .. }) && u.ratio(3, 4)?;
+	let governance = matches!(
+		call,
+		Call::resolve_dispute { .. } | Call::approve_enclave { .. } | Call::revoke_enclave { .. }
+	);
+	let by_root = governance && u.ratio(3, 4)?;
 	Ok((call, by_root))
 }
 

@@ -44,6 +44,7 @@ fn ledger_invariant_holds_after_every_step() {
 		use Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve, Ferdie};
 
 		let inference = inference_service();
+		approve(&eve());
 		let tee = register(&dave(), ServiceKind::Inference, Verifiability::Tee { signer: eve() });
 		let jobs = job_service();
 		assert_invariants("providers register services");
@@ -58,6 +59,9 @@ fn ledger_invariant_holds_after_every_step() {
 		assert_ok!(ComputeEscrow::fund_provider(signed(Bob), charlie(), 1_500));
 		assert_ok!(ComputeEscrow::fund_provider(signed(Ferdie), dave(), 500));
 		assert_invariants("users fund providers");
+		acknowledge(&alice(), tee, &eve());
+		acknowledge(&ferdie(), tee, &eve());
+		assert_invariants("users acknowledge Dave's enclave");
 
 		let outcomes = settle(
 			inference,

@@ -1,6 +1,7 @@
 //! Unit tests, one file per group of calls, plus the hooks, the invariants over a multi-user
 //! scenario and the weights.
 
+mod enclaves;
 mod fuzz;
 mod genesis;
 mod hooks;
@@ -82,6 +83,30 @@ pub fn register(
 /// Registers Charlie's inference service with user-signed receipts.
 pub fn inference_service() -> ServiceId {
 	register(&charlie(), ServiceKind::Inference, Verifiability::None)
+}
+
+/// Approves `signer` as an enclave key, as governance would.
+pub fn approve(signer: &AccountId) {
+	assert_ok!(ComputeEscrow::approve_enclave(
+		RuntimeOrigin::root(),
+		signer.clone(),
+		H256::repeat_byte(9)
+	));
+}
+
+/// Approves Eve's key as an enclave key and registers Charlie's inference service signed by it.
+pub fn tee_service() -> ServiceId {
+	approve(&eve());
+	register(&charlie(), ServiceKind::Inference, Verifiability::Tee { signer: eve() })
+}
+
+/// `user` lets `signer` sign the receipts it pays for `service`.
+pub fn acknowledge(user: &AccountId, service: ServiceId, signer: &AccountId) {
+	assert_ok!(ComputeEscrow::acknowledge_signer(
+		RuntimeOrigin::signed(user.clone()),
+		service,
+		signer.clone()
+	));
 }
 
 /// Registers Charlie's job service.

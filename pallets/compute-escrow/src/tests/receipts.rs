@@ -1,8 +1,10 @@
 //! `settle_receipts`.
 
 use super::*;
+use codec::Encode;
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok},
+	sp_core::{Pair, H256},
 	sp_runtime::DispatchError,
 };
 use ReceiptOutcome::*;
@@ -186,16 +188,79 @@ fn a_bad_receipt_does_not_block_the_good_ones() {
 }
 
 #[test]
-fn tee_service_takes_receipts_signed_by_its_enclave() {
+fn tee_service_takes_receipts_of_an_acknowledged_enclave_and_of_the_user() {
 	build_and_execute(|| {
-		let service =
-			register(&charlie(), ServiceKind::Inference, Verifiability::Tee { signer: eve() });
+		let service = tee_service();
 		fund(&alice(), &charlie(), 1_000, 500);
+		acknowledge(&alice(), service, &eve());
 		let by_enclave = sign(Sr25519Keyring::Eve, receipt(&alice(), service, 1, 10, 0));
 		let by_user = sign(Sr25519Keyring::Alice, receipt(&alice(), service, 2, 10, 0));
+		let by_provider = sign(Sr25519Keyring::Charlie, receipt(&alice(), service, 3, 10, 0));
 
-		assert_eq!(settle(service, vec![by_enclave, by_user]), vec![Settled, BadSignature]);
-		assert_eq!(sub_account(&alice(), &charlie()), SubAccount { balance: 480, last_nonce: 1 });
+		assert_eq!(
+			settle(service, vec![by_enclave, by_user, by_provider]),
+			vec![Settled, Settled, BadSignature]
+		);
+		assert_eq!(sub_account(&alice(), &charlie()), SubAccount { balance: 460, last_nonce: 2 });
+	});
+}
+
+/// The attack of issue 15: a provider whose service names an enclave key signs receipts with
+/// it that drain users' sub-accounts and their locked refunds. Without the user's
+/// acknowledgement of that key for that service, and the key's approval, nothing moves.
+#[test]
+fn an_enclave_key_the_user_did_not_acknowledge_settles_nothing() {
+	build_and_execute(|| {
+		let service = tee_service();
+		let other =
+			register(&charlie(), ServiceKind::Inference, Verifiability::Tee { signer: eve() });
+		fund(&alice(), &charlie(), 1_000, 500);
+		assert_ok!(ComputeEscrow::request_refund(RuntimeOrigin::signed(alice()), charlie(), 200));
+		let drain = |nonce| sign(Sr25519Keyring::Eve, receipt(&alice(), service, nonce, 250, 0));
+
+		// Not acknowledged at all, and acknowledged for the provider's other service only.
+		assert_eq!(settle(service, vec![drain(1)]), vec![SignerNotAcknowledged]);
+		acknowledge(&alice(), other, &eve());
+		assert_eq!(settle(service, vec![drain(1)]), vec![SignerNotAcknowledged]);
+		assert_eq!(sub_account(&alice(), &charlie()), SubAccount { balance: 300, last_nonce: 0 });
+		assert_eq!(pending_refunds(&alice()).len(), 1);
+
+		// Acknowledged, then the key loses its approval: its receipts stop settling.
+		acknowledge(&alice(), service, &eve());
+		assert_ok!(ComputeEscrow::revoke_enclave(RuntimeOrigin::root(), eve()));
+		assert_eq!(settle(service, vec![drain(1)]), vec![EnclaveNotApproved]);
+		// And after the user removes the acknowledgement, approved or not.
+		approve(&eve());
+		assert_ok!(ComputeEscrow::remove_acknowledgement(RuntimeOrigin::signed(alice()), service));
+		assert_eq!(settle(service, vec![drain(1)]), vec![SignerNotAcknowledged]);
+		assert_eq!(sub_account(&alice(), &charlie()), SubAccount { balance: 300, last_nonce: 0 });
+		assert_eq!(held(HoldReason::Ledger, &alice()), 1_000);
+	});
+}
+
+/// A receipt signed for another ZeroG chain (another genesis hash), or over the bare SCALE
+/// encoding that carried no domain, is not a signature of this chain's receipt.
+#[test]
+fn a_receipt_signed_for_another_genesis_is_refused() {
+	build_and_execute(|| {
+		let service = setup(1_000);
+		let other_chain = H256::repeat_byte(0xab);
+		assert_ne!(System::block_hash(0), other_chain);
+		let replayed = sign_for_chain(
+			Sr25519Keyring::Alice,
+			receipt(&alice(), service, 1, 10, 10),
+			other_chain,
+		);
+		let undomained = {
+			let receipt = receipt(&alice(), service, 1, 10, 10);
+			let signature = Sr25519Keyring::Alice.pair().sign(&receipt.encode()).into();
+			SignedReceipt { receipt, signature }
+		};
+
+		assert_eq!(settle(service, vec![replayed, undomained]), vec![BadSignature, BadSignature]);
+		assert_eq!(sub_account(&alice(), &charlie()), SubAccount { balance: 1_000, last_nonce: 0 });
+		let this_chain = sign(Sr25519Keyring::Alice, receipt(&alice(), service, 1, 10, 10));
+		assert_eq!(settle(service, vec![this_chain]), vec![Settled]);
 	});
 }
 

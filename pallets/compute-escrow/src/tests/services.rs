@@ -42,11 +42,49 @@ mod register_service {
 	#[test]
 	fn stores_enclave_key() {
 		build_and_execute(|| {
-			let id =
-				register(&charlie(), ServiceKind::Inference, Verifiability::Tee { signer: eve() });
+			let id = tee_service();
 			assert_eq!(
 				Services::<Test>::get(id).unwrap().verifiability,
 				Verifiability::Tee { signer: eve() }
+			);
+		});
+	}
+
+	/// The attack of issue 15: a provider declares a key it holds its service's "enclave" key.
+	/// Only a key governance approved (after checking its attestation) can be named.
+	#[test]
+	fn refuses_an_enclave_key_governance_did_not_approve() {
+		build_and_execute(|| {
+			let self_declared = Verifiability::Tee { signer: charlie() };
+			assert_noop!(
+				ComputeEscrow::register_service(
+					RuntimeOrigin::signed(charlie()),
+					ServiceKind::Inference,
+					model(),
+					endpoint(),
+					INPUT_PRICE,
+					OUTPUT_PRICE,
+					self_declared,
+					MIN_STAKE,
+				),
+				Error::<Test>::EnclaveNotApproved
+			);
+			// Once approved the key can be named; once revoked, no longer.
+			approve(&charlie());
+			register(&charlie(), ServiceKind::Inference, Verifiability::Tee { signer: charlie() });
+			assert_ok!(ComputeEscrow::revoke_enclave(RuntimeOrigin::root(), charlie()));
+			assert_noop!(
+				ComputeEscrow::register_service(
+					RuntimeOrigin::signed(charlie()),
+					ServiceKind::Job,
+					model(),
+					endpoint(),
+					INPUT_PRICE,
+					OUTPUT_PRICE,
+					Verifiability::Tee { signer: charlie() },
+					MIN_STAKE,
+				),
+				Error::<Test>::EnclaveNotApproved
 			);
 		});
 	}
@@ -240,8 +278,7 @@ mod update_service {
 				switch(user_signed, Verifiability::Tee { signer: charlie() }),
 				Error::<Test>::VerifiabilityFixed
 			);
-			let enclave =
-				register(&charlie(), ServiceKind::Inference, Verifiability::Tee { signer: eve() });
+			let enclave = tee_service();
 			assert_noop!(switch(enclave, Verifiability::None), Error::<Test>::VerifiabilityFixed);
 			assert_noop!(
 				switch(enclave, Verifiability::Tee { signer: charlie() }),
