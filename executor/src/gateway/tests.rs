@@ -182,6 +182,18 @@ fn signed_headers(
 	]
 }
 
+/// Posts a chat request of `pair` with `body`, signed for `nonce` and `max_fee`.
+async fn post_chat(
+	setup: &Setup,
+	pair: &sr25519::Pair,
+	body: &[u8],
+	nonce: u64,
+	max_fee: u128,
+) -> (u16, hyper::HeaderMap, String) {
+	let headers = signed_headers(pair, body, nonce, max_fee);
+	http_request(setup.address, "POST", "/v1/chat/completions", &headers, body).await
+}
+
 fn chat_body(model: &str) -> Vec<u8> {
 	json!({"model": model, "messages": [{"role": "user", "content": "hi"}]})
 		.to_string()
@@ -449,27 +461,13 @@ async fn a_zero_max_fee_or_an_unfunded_key_is_refused_before_the_backend() {
 	let body = chat_body("m");
 	let stranger = sr25519::Pair::from_seed(&[42; 32]);
 
-	let (status, _, answer) = http_request(
-		setup.address,
-		"POST",
-		"/v1/chat/completions",
-		&signed_headers(&stranger, &body, 1, 0),
-		&body,
-	)
-	.await;
+	let (status, _, answer) = post_chat(&setup, &stranger, &body, 1, 0).await;
 	assert_eq!(status, 400, "{answer}");
 	assert!(answer.contains("max_fee_below_caps"), "{answer}");
 	// 100 input tokens at 2 and one output token at 3.
 	assert!(answer.contains("(203)"), "{answer}");
 
-	let (status, _, answer) = http_request(
-		setup.address,
-		"POST",
-		"/v1/chat/completions",
-		&signed_headers(&stranger, &body, 2, 400),
-		&body,
-	)
-	.await;
+	let (status, _, answer) = post_chat(&setup, &stranger, &body, 2, 400).await;
 	assert_eq!(status, 402, "{answer}");
 	assert!(answer.contains("insufficient_funds"), "{answer}");
 	assert!(setup.gateway.receipts().get(&account(&stranger), 2).is_none());
@@ -484,24 +482,20 @@ async fn the_backend_is_held_to_the_paid_caps() {
 	let setup = setup(Duration::ZERO).await;
 	let user = account(&alice());
 	fund(&setup.chain, &user, 10_000);
-	let address = setup.address;
-	let ask = |body: Vec<u8>, nonce: u64, max_fee: u128| {
-		let headers = signed_headers(&alice(), &body, nonce, max_fee);
-		async move { http_request(address, "POST", "/v1/chat/completions", &headers, &body).await }
-	};
 
 	// 400 pays for the 100 input tokens (200) and 66 output tokens (198).
-	let (status, _, answer) = ask(chat_body("m"), 1, 400).await;
+	let (status, _, answer) = post_chat(&setup, &alice(), &chat_body("m"), 1, 400).await;
 	assert_eq!(status, 200, "{answer}");
 	assert_eq!(serde_json::from_str::<Value>(&answer).unwrap()["max_tokens_seen"], 66);
 	// A smaller max_tokens of the client is kept.
 	let body = json!({"model": "m", "messages": [], "max_tokens": 10}).to_string().into_bytes();
-	let (status, _, answer) = ask(body, 2, 400).await;
+	let (status, _, answer) = post_chat(&setup, &alice(), &body, 2, 400).await;
 	assert_eq!(status, 200, "{answer}");
 	assert_eq!(serde_json::from_str::<Value>(&answer).unwrap()["max_tokens_seen"], 10);
 
 	for (nonce, model) in [(3, "greedy"), (4, "long-prompt")] {
-		let (status, headers, answer) = ask(chat_body(model), nonce, 400).await;
+		let (status, headers, answer) =
+			post_chat(&setup, &alice(), &chat_body(model), nonce, 400).await;
 		assert_eq!(status, 502, "{model}: {answer}");
 		assert!(answer.contains("answer_beyond_caps"), "{answer}");
 		assert!(!answer.contains("a very long answer"), "the answer must not leak: {answer}");
@@ -527,28 +521,14 @@ async fn a_refund_request_during_service_cannot_escape_settlement() {
 	let user = account(&alice());
 	fund(&setup.chain, &user, 1_000);
 	let body = chat_body("m");
-	let (status, _, answer) = http_request(
-		setup.address,
-		"POST",
-		"/v1/chat/completions",
-		&signed_headers(&alice(), &body, 1, 400),
-		&body,
-	)
-	.await;
+	let (status, _, answer) = post_chat(&setup, &alice(), &body, 1, 400).await;
 	assert_eq!(status, 200, "{answer}");
 	// Within the grace period nothing is ready.
 	assert_eq!(settle_round(&setup.gateway).await.unwrap().submitted, 0);
 
 	// The user asks for a refund of what is left in the sub-account.
 	setup.chain.sub_accounts.lock().unwrap().get_mut(&user).unwrap().refund_pending = true;
-	let (status, _, answer) = http_request(
-		setup.address,
-		"POST",
-		"/v1/chat/completions",
-		&signed_headers(&alice(), &body, 2, 400),
-		&body,
-	)
-	.await;
+	let (status, _, answer) = post_chat(&setup, &alice(), &body, 2, 400).await;
 	assert_eq!(status, 403, "{answer}");
 	assert!(answer.contains("refund_pending"), "{answer}");
 	// The uncountersigned request settles now, with its cap receipt, while the refund is locked.

@@ -1,13 +1,18 @@
 //! The job API the provider's off-chain worker calls.
 //!
 //! - `POST /jobs` with `{"jobId","service","user","datasetRoot","paramsHash","maxFee","deadline"}`
-//!   accepts a job (`202`) and starts it; posting a known `jobId` again changes nothing and answers
-//!   its status (`200`), so the worker may retry freely.
+//!   accepts a job (`202`) and starts it; posting the same job again changes nothing and answers
+//!   its status (`200`), so the worker may retry freely. Other fields for a known `jobId` replace
+//!   a record that failed without matching the chain (`202`), and are refused with `409` while
+//!   the recorded job matched the chain or is still being checked (the worker retries later).
 //! - `GET /jobs/{id}` answers `{"jobId","status","stage"}` plus `resultRoot`, `outputHash`,
 //!   `feeUsed` (decimal) once `succeeded`, or `error` once `failed`; `404` for an unknown job.
 
 use crate::{
-	jobs::{runner::JobRunner, state::JobRequest},
+	jobs::{
+		runner::JobRunner,
+		state::{Admission, JobRequest},
+	},
 	server::{error, json, HttpResponse},
 };
 use hyper::StatusCode;
@@ -22,8 +27,17 @@ pub fn post_job(runner: &Arc<JobRunner>, body: &[u8]) -> HttpResponse {
 		},
 	};
 	match runner.accept(request) {
-		Ok((record, true)) => json(StatusCode::ACCEPTED, &record.status_json()),
-		Ok((record, false)) => json(StatusCode::OK, &record.status_json()),
+		Ok(Admission::New(record)) => json(StatusCode::ACCEPTED, &record.status_json()),
+		Ok(Admission::Known(record)) => json(StatusCode::OK, &record.status_json()),
+		Ok(Admission::Conflict(record)) => error(
+			StatusCode::CONFLICT,
+			&format!(
+				"job {} is recorded with other fields ({}); retry once it is checked against the \
+				 chain",
+				record.request.job_id,
+				record.status_json()
+			),
+		),
 		Err(reason) => error(
 			StatusCode::INTERNAL_SERVER_ERROR,
 			&format!("the job could not be recorded: {reason}"),

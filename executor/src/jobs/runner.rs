@@ -11,7 +11,7 @@
 use crate::{
 	chain::{Chain, ChainError, JobView},
 	encoding::{format_account, to_prefixed_hex},
-	jobs::state::{JobRecord, JobRequest, JobStage, JobStatus, JobStore},
+	jobs::state::{Admission, JobRecord, JobRequest, JobStage, JobStatus, JobStore},
 	storage_client::{Storage, StorageError},
 };
 use polkadot_sdk::sp_core::H256;
@@ -119,10 +119,10 @@ impl JobRunner {
 	}
 
 	/// Records a dispatched job and starts it; a job already known is left as it is (a repeated
-	/// dispatch is a status query). Returns the job's record and whether it is new.
-	pub fn accept(self: &Arc<Self>, request: JobRequest) -> io::Result<(JobRecord, bool)> {
-		let (record, new) = self.store.insert_if_absent(request)?;
-		if new {
+	/// dispatch is a status query), see [`JobStore::admit`].
+	pub fn accept(self: &Arc<Self>, request: JobRequest) -> io::Result<Admission> {
+		let admission = self.store.admit(request)?;
+		if let Admission::New(record) = &admission {
 			log::info!(
 				"job {} accepted: service {}, dataset {:?}",
 				record.request.job_id,
@@ -131,7 +131,7 @@ impl JobRunner {
 			);
 			self.spawn(record.request.job_id);
 		}
-		Ok((record, new))
+		Ok(admission)
 	}
 
 	/// Restarts every job a previous run left unfinished.
@@ -176,19 +176,27 @@ impl JobRunner {
 
 	/// Takes job `id` from where its record says it is to success.
 	async fn execute(&self, id: u64) -> Result<JobRecord, JobError> {
-		let _slot =
-			self.slots.acquire().await.map_err(|_| JobError::Command("runner closed".into()))?;
-		let record = self.store.update(id, |job| job.status = JobStatus::Running)?;
+		let record = self.store.get(id).ok_or_else(|| {
+			io::Error::new(io::ErrorKind::NotFound, format!("job {id} is not recorded"))
+		})?;
 		let request = record.request.clone();
 		let job_dir = self.config.work_dir.join(id.to_string());
 		let output_dir = job_dir.join("output");
 		let output = output_dir.join(OUTPUT_FILE);
-
 		let output_ready =
 			record.stage == JobStage::Uploading && record.fee_used.is_some() && output.is_file();
-		if !output_ready {
+		// Checked before the job takes a slot: a job id someone else posted waits for the chain
+		// here, never in front of the real jobs.
+		if !output_ready && !record.verified {
 			self.set_stage(id, JobStage::Verifying)?;
 			self.verify(&request).await?;
+			self.store.update(id, |job| job.verified = true)?;
+		}
+
+		let _slot =
+			self.slots.acquire().await.map_err(|_| JobError::Command("runner closed".into()))?;
+		self.store.update(id, |job| job.status = JobStatus::Running)?;
+		if !output_ready {
 			let command = self
 				.config
 				.commands
@@ -557,6 +565,37 @@ mod tests {
 		assert!(error.contains("not an unfinished job on chain"), "{error}");
 	}
 
+	/// Issue 15's attack: a stranger posts job ids before their real dispatch (the id of the
+	/// next job with other fields, and one far in the future). Neither fails the real job, and
+	/// the one waiting for the chain does not hold the only slot.
+	#[tokio::test]
+	async fn a_pre_posted_job_id_does_not_fail_the_real_dispatch() {
+		let dir = tempfile::tempdir().unwrap();
+		let storage = Arc::new(FakeStorage::with_dataset(H256([5; 32]), b"a,b\n1,2\n".to_vec()));
+		let mut config = config(dir.path(), "cp \"$ZEROG_DATASET\" \"$ZEROG_OUTPUT_DIR/output\"");
+		config.patience = Duration::from_secs(30);
+		let runner = JobRunner::new(
+			JobStore::open(dir.path()).unwrap(),
+			Arc::new(FakeChain::with_job(&request(7))),
+			storage,
+			config,
+		);
+		let mut forged = request(7);
+		forged.dataset_root = H256([0xee; 32]);
+		assert!(matches!(runner.accept(forged).unwrap(), Admission::New(_)));
+		let error = finished(&runner, 7).await.error.unwrap();
+		assert!(error.contains("dataset root"), "{error}");
+		// A future job id: not on chain, so it waits (here up to 30 s) for the chain.
+		assert!(matches!(runner.accept(request(99)).unwrap(), Admission::New(_)));
+
+		assert!(matches!(runner.accept(request(7)).unwrap(), Admission::New(_)));
+		let real = finished(&runner, 7).await;
+		assert_eq!(real.status, JobStatus::Succeeded, "{:?}", real.error);
+		assert_eq!(real.request, request(7));
+		let waiting = runner.store().get(99).unwrap();
+		assert_eq!((waiting.stage, waiting.is_finished()), (JobStage::Verifying, false));
+	}
+
 	#[tokio::test]
 	async fn a_job_of_a_service_without_command_fails() {
 		let dir = tempfile::tempdir().unwrap();
@@ -584,7 +623,7 @@ mod tests {
 		let dir = tempfile::tempdir().unwrap();
 		{
 			let store = JobStore::open(dir.path()).unwrap();
-			store.insert_if_absent(request(3)).unwrap();
+			store.admit(request(3)).unwrap();
 			store
 				.update(3, |job| {
 					job.status = JobStatus::Running;

@@ -101,6 +101,22 @@ pub struct JobRecord {
 	pub accepted_at: u64,
 	/// Unix time (seconds) of the last change.
 	pub updated_at: u64,
+	/// Whether the request matched the job on chain. Until it does, another request for the same
+	/// job id may replace it (see [`JobStore::admit`]).
+	#[serde(default)]
+	pub verified: bool,
+}
+
+/// What [`JobStore::admit`] did with a dispatched request.
+#[derive(Clone, Debug)]
+pub enum Admission {
+	/// Recorded as a new job, to be run.
+	New(JobRecord),
+	/// The same request was recorded before: a retry, answered with the record.
+	Known(JobRecord),
+	/// Another request for this job id is recorded and may still be the real one (it matched the
+	/// chain, or is still being checked): this one is refused.
+	Conflict(JobRecord),
 }
 
 impl JobRecord {
@@ -118,6 +134,7 @@ impl JobRecord {
 			compute_seconds: None,
 			accepted_at: now,
 			updated_at: now,
+			verified: false,
 		}
 	}
 
@@ -182,17 +199,25 @@ impl JobStore {
 		self.lock().get(&id).cloned()
 	}
 
-	/// Stores `request` as a new queued job unless job `request.job_id` is known; returns the
-	/// job's record and whether it is new.
-	pub fn insert_if_absent(&self, request: JobRequest) -> io::Result<(JobRecord, bool)> {
+	/// Records `request` as a new job, unless its job id is recorded already. The same request
+	/// again is a retry ([`Admission::Known`]). Another request replaces a record that failed
+	/// without ever matching the chain: anyone who can reach the job API could post a job id
+	/// before its real dispatch, and that must not fail the real job. It is refused while the
+	/// recorded one matched the chain or is still being checked ([`Admission::Conflict`]).
+	pub fn admit(&self, request: JobRequest) -> io::Result<Admission> {
 		let mut records = self.lock();
 		if let Some(existing) = records.get(&request.job_id) {
-			return Ok((existing.clone(), false));
+			if existing.request == request {
+				return Ok(Admission::Known(existing.clone()));
+			}
+			if existing.verified || !existing.is_finished() {
+				return Ok(Admission::Conflict(existing.clone()));
+			}
 		}
 		let record = JobRecord::new(request);
 		durable::write_json(&self.path(record.request.job_id), &record)?;
 		records.insert(record.request.job_id, record.clone());
-		Ok((record, true))
+		Ok(Admission::New(record))
 	}
 
 	/// Applies `change` to job `id` and stores the result; returns the new record.
@@ -274,8 +299,8 @@ pub(crate) mod tests {
 		let dir = tempfile::tempdir().unwrap();
 		{
 			let store = JobStore::open(dir.path()).unwrap();
-			assert!(store.insert_if_absent(request(1)).unwrap().1);
-			assert!(store.insert_if_absent(request(2)).unwrap().1);
+			assert!(matches!(store.admit(request(1)).unwrap(), Admission::New(_)));
+			assert!(matches!(store.admit(request(2)).unwrap(), Admission::New(_)));
 			store
 				.update(1, |job| {
 					job.status = JobStatus::Succeeded;
@@ -301,8 +326,9 @@ pub(crate) mod tests {
 		assert_eq!(store.get(2).unwrap().stage, JobStage::Uploading);
 		assert_eq!(store.unfinished(), vec![2]);
 		// A repeated dispatch returns the stored job unchanged.
-		let (again, new) = store.insert_if_absent(request(1)).unwrap();
-		assert!(!new);
+		let Admission::Known(again) = store.admit(request(1)).unwrap() else {
+			panic!("a retry is not a new job")
+		};
 		assert_eq!(again.status, JobStatus::Succeeded);
 	}
 
@@ -311,8 +337,8 @@ pub(crate) mod tests {
 		let dir = tempfile::tempdir().unwrap();
 		{
 			let store = JobStore::open(dir.path()).unwrap();
-			store.insert_if_absent(request(1)).unwrap();
-			store.insert_if_absent(request(2)).unwrap();
+			store.admit(request(1)).unwrap();
+			store.admit(request(2)).unwrap();
 		}
 		std::fs::write(dir.path().join("jobs/2.json"), b"\0\0garbage").unwrap();
 		let store = JobStore::open(dir.path()).expect("one bad record does not stop the executor");
@@ -320,7 +346,42 @@ pub(crate) mod tests {
 		assert!(store.get(2).is_none());
 		assert!(dir.path().join("jobs/2.json.corrupt").exists());
 		// The job is unknown now: a new dispatch of it is taken as new.
-		assert!(store.insert_if_absent(request(2)).unwrap().1);
+		assert!(matches!(store.admit(request(2)).unwrap(), Admission::New(_)));
+	}
+
+	/// Issue 15's attack: a stranger posts a job id before its real dispatch, with other fields.
+	/// Its record never matches the chain and fails; the real request then replaces it. While a
+	/// recorded request matched the chain (or is still being checked), another is refused.
+	#[test]
+	fn a_request_that_never_matched_the_chain_gives_way_to_the_real_one() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = JobStore::open(dir.path()).unwrap();
+		let mut forged = request(4);
+		forged.dataset_root = H256([0xee; 32]);
+		assert!(matches!(store.admit(forged.clone()).unwrap(), Admission::New(_)));
+		// Still being checked: the real one must wait (the worker retries).
+		assert!(matches!(store.admit(request(4)).unwrap(), Admission::Conflict(_)));
+		store
+			.update(4, |job| {
+				job.status = JobStatus::Failed;
+				job.stage = JobStage::Done;
+				job.error = Some("job 4 has dataset root 0x05.. on chain".into());
+			})
+			.unwrap();
+		let Admission::New(real) = store.admit(request(4)).unwrap() else {
+			panic!("the real request replaces the forged one")
+		};
+		assert_eq!(real.request, request(4));
+		assert_eq!(JobStore::open(dir.path()).unwrap().get(4).unwrap().request, request(4));
+		// Once the real one matched the chain, nothing replaces it, even after it finished.
+		store
+			.update(4, |job| {
+				job.verified = true;
+				job.status = JobStatus::Failed;
+			})
+			.unwrap();
+		assert!(matches!(store.admit(forged).unwrap(), Admission::Conflict(_)));
+		assert!(matches!(store.admit(request(4)).unwrap(), Admission::Known(_)));
 	}
 
 	#[test]

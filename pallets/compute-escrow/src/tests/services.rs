@@ -55,37 +55,25 @@ mod register_service {
 	#[test]
 	fn refuses_an_enclave_key_governance_did_not_approve() {
 		build_and_execute(|| {
-			let self_declared = Verifiability::Tee { signer: charlie() };
-			assert_noop!(
+			// Charlie names its own key as the enclave's.
+			let self_declared = |kind| {
 				ComputeEscrow::register_service(
 					RuntimeOrigin::signed(charlie()),
-					ServiceKind::Inference,
-					model(),
-					endpoint(),
-					INPUT_PRICE,
-					OUTPUT_PRICE,
-					self_declared,
-					MIN_STAKE,
-				),
-				Error::<Test>::EnclaveNotApproved
-			);
-			// Once approved the key can be named; once revoked, no longer.
-			approve(&charlie());
-			register(&charlie(), ServiceKind::Inference, Verifiability::Tee { signer: charlie() });
-			assert_ok!(ComputeEscrow::revoke_enclave(RuntimeOrigin::root(), charlie()));
-			assert_noop!(
-				ComputeEscrow::register_service(
-					RuntimeOrigin::signed(charlie()),
-					ServiceKind::Job,
+					kind,
 					model(),
 					endpoint(),
 					INPUT_PRICE,
 					OUTPUT_PRICE,
 					Verifiability::Tee { signer: charlie() },
 					MIN_STAKE,
-				),
-				Error::<Test>::EnclaveNotApproved
-			);
+				)
+			};
+			assert_noop!(self_declared(ServiceKind::Inference), Error::<Test>::EnclaveNotApproved);
+			// Once approved the key can be named; once revoked, no longer.
+			approve(&charlie());
+			assert_ok!(self_declared(ServiceKind::Inference));
+			assert_ok!(ComputeEscrow::revoke_enclave(RuntimeOrigin::root(), charlie()));
+			assert_noop!(self_declared(ServiceKind::Job), Error::<Test>::EnclaveNotApproved);
 		});
 	}
 
