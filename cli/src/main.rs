@@ -436,6 +436,27 @@ mod tests {
 		assert!(error.contains("unit"), "{error}");
 		assert!(parse(&["compute", "fund", "nobody", "1ZG"]).is_err());
 		assert!(parse(&["compute", "job", "status", "7", "--json"]).is_ok());
+		let cli = parse(&["compute", "job", "terms", "3", "--min-fee", "0.1ZG"]).unwrap();
+		let Command::Compute(ComputeCommand::Job(JobCommand::Terms(args))) = cli.command else {
+			panic!()
+		};
+		assert_eq!((args.service, args.min_fee, args.max_dataset_size), (3, ZG / 10, None));
+		let cli = parse(&[
+			"compute",
+			"job",
+			"terms",
+			"3",
+			"--min-fee",
+			"0",
+			"--max-dataset-size",
+			"4096",
+		])
+		.unwrap();
+		let Command::Compute(ComputeCommand::Job(JobCommand::Terms(args))) = cli.command else {
+			panic!()
+		};
+		assert_eq!(args.max_dataset_size, Some(4096));
+		assert!(parse(&["compute", "job", "terms", "3"]).is_err(), "--min-fee is required");
 		assert!(parse(&["compute", "services", "--json"]).is_ok());
 	}
 

@@ -14,6 +14,10 @@
 //!   and Bob gains it (less the settlement's transaction fee).
 //! - **Missed deadline**: a job of a service whose command fails is never answered; at its
 //!   deadline Alice gets the whole escrow back and 10% of the service's stake is slashed.
+//! - **Jobs the provider never agreed to** (issue 15): a 1-wei job on a dataset nobody stored
+//!   is refused (`DatasetNotStored`), one below Bob's `zerog compute job terms` too
+//!   (`FeeBelowMinimum`), and one on a dataset committed on chain whose bytes nobody has is
+//!   declined by Bob's worker before its deadline: the escrow comes back, nothing is slashed.
 
 use std::{
 	io::{Read, Write},
@@ -679,10 +683,93 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 	let removed = zerog_try_json(&node, &["compute", "unacknowledge", &tee_service]).unwrap();
 	assert_eq!(amount(&removed, "released"), deposit, "{removed}");
 
+	// ---- e) Jobs the provider never agreed to: refused on chain or declined, no slash. ----
+	let phase = Instant::now();
+	let training_stake = |services: &Json| {
+		let entry = services["services"].as_array().unwrap().iter().find(|s| s["id"] == training);
+		amount(entry.unwrap(), "stake")
+	};
+	let stake_before = training_stake(&zerog_try_json(&node, &["compute", "services"]).unwrap());
+	let create_on = |dataset: &str, max_fee: &str| {
+		let training = training.to_string();
+		let args = [
+			"compute",
+			"job",
+			"create",
+			"--service",
+			training.as_str(),
+			"--dataset",
+			dataset,
+			"--max-fee",
+			max_fee,
+			"--deadline-blocks",
+			"12",
+		];
+		zerog_try_json(&node, &args)
+	};
+	// A 1-wei job on data nobody stored is refused by the chain.
+	let missing = create_on(&hex(&[0x5a; 32]), "1").unwrap_err();
+	assert!(missing.contains("DatasetNotStored"), "{missing}");
+	// Charlie commits a dataset on chain but never uploads its bytes.
+	let unfetchable = [0x6b; 32];
+	let commit = dynamic::transaction(
+		"StorageCommitments",
+		"submit",
+		(
+			Value::from_bytes(unfetchable),
+			Value::u128(1 << 20),
+			Value::unnamed_composite(Vec::<Value>::new()),
+			Value::u128(1),
+		),
+	);
+	zerog_e2e_tests::storage::submit(&api, commit, &dev::charlie()).await;
+	let terms = run_cli(&[
+		"--rpc",
+		&node.ws_url(),
+		"compute",
+		"job",
+		"terms",
+		&training.to_string(),
+		"--min-fee",
+		"0.001ZG",
+		"--suri",
+		"//Bob",
+		"--json",
+	]);
+	assert!(terms.status.success(), "{}", output_text(&terms));
+	let below = create_on(&hex(&unfetchable), "1").unwrap_err();
+	assert!(below.contains("FeeBelowMinimum"), "{below}");
+	let agreed = create_on(&hex(&unfetchable), "0.001ZG").unwrap();
+	let declined_job = agreed["job"].as_u64().unwrap();
+	let agreed_at = agreed["blockNumber"].as_u64().unwrap() as u32;
+	// The executor cannot fetch the dataset: the worker declines the job before its deadline.
+	let (declined_at, declined) = wait_for_event(
+		&node,
+		&api,
+		agreed_at,
+		("ComputeEscrow", "JobDeclined"),
+		BLOCK_TIMEOUT * 2,
+		diagnostics,
+		|fields| u64::decode(&mut &fields[..]).ok() == Some(declined_job),
+	)
+	.await;
+	let (_, provider, refunded) = <(u64, [u8; 32], u128)>::decode(&mut &declined[..]).unwrap();
+	assert_eq!((provider, refunded), (bob, ZG / 1000), "the whole escrow comes back");
+	assert!(declined_at < agreed["deadline"].as_u64().unwrap() as u32);
+	node.wait_for_finalized(declined_at, BLOCK_TIMEOUT).await;
+	let stake_after = training_stake(&zerog_try_json(&node, &["compute", "services"]).unwrap());
+	assert_eq!(stake_after, stake_before, "nobody is slashed");
+	let decline_figures = format!(
+		"unagreed jobs: missing dataset and 1-wei fee refused, unfetchable dataset declined in \
+		 block {declined_at} ({} blocks after creation), {}s",
+		declined_at - agreed_at,
+		phase.elapsed().as_secs()
+	);
+
 	executor.assert_running();
 	eprintln!(
 		"compute e2e figures:\n  {job_figures}\n  {inference_figures}\n  {deadline_figures}\n  \
-		 total {}s",
+		 {decline_figures}\n  total {}s",
 		started.elapsed().as_secs()
 	);
 }

@@ -1,4 +1,4 @@
-//! `zerog compute job create|status|accept|dispute`.
+//! `zerog compute job create|status|accept|dispute|terms`.
 
 use crate::{
 	amount::format_zg,
@@ -6,7 +6,7 @@ use crate::{
 	compute::{
 		account_text, event, report,
 		state::{self, JobStatusView, JobView, ServiceKind},
-		JobCreateArgs, JobTxArgs, Session,
+		JobCreateArgs, JobTermsArgs, JobTxArgs, Session,
 	},
 	error::CliError,
 	hexstr,
@@ -162,12 +162,45 @@ pub async fn dispute(rpc_url: &str, args: JobTxArgs) -> Result<(), CliError> {
 	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
 	let call = dynamic::tx(state::PALLET, "dispute", (args.job,));
 	let included = session.submit("dispute", &call).await?;
-	let (job, _user): (u64, [u8; 32]) = event(&included, "JobDisputed")?;
+	let (job, _user, bond, lapses_at): (u64, [u8; 32], u128, u32) =
+		event(&included, "JobDisputed")?;
 	report(
 		&included,
 		args.tx.output.json,
-		&format!("disputed the result of job #{job}; its escrow waits for governance"),
-		serde_json::json!({ "job": job }),
+		&format!(
+			"disputed the result of job #{job} with a bond of {}; governance decides before \
+			 block #{lapses_at}, after which the result stands and the bond comes back",
+			format_zg(bond)
+		),
+		serde_json::json!({ "job": job, "bond": bond.to_string(), "lapsesAt": lapses_at }),
+	);
+	Ok(())
+}
+
+/// `zerog compute job terms`.
+pub async fn terms(rpc_url: &str, args: JobTermsArgs) -> Result<(), CliError> {
+	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
+	let call = dynamic::tx(
+		state::PALLET,
+		"set_job_terms",
+		(args.service, args.min_fee, args.max_dataset_size),
+	);
+	let included = session.submit("set_job_terms", &call).await?;
+	let (service, min_fee, max_dataset_size): (u64, u128, Option<u64>) =
+		event(&included, "JobTermsSet")?;
+	let largest = max_dataset_size.map_or("any size".to_string(), |bytes| format!("{bytes} bytes"));
+	report(
+		&included,
+		args.tx.output.json,
+		&format!(
+			"service #{service} takes new jobs escrowing at least {} on datasets of {largest}",
+			format_zg(min_fee)
+		),
+		serde_json::json!({
+			"service": service,
+			"minFee": min_fee.to_string(),
+			"maxDatasetSize": max_dataset_size,
+		}),
 	);
 	Ok(())
 }

@@ -109,8 +109,17 @@ pub enum JobCommand {
 	Status(JobIdArgs),
 	/// Accept a job's result: the provider gets the fee used, you get the rest of the escrow.
 	Accept(JobTxArgs),
-	/// Dispute a job's result within its review window; governance splits the fee.
+	/// Dispute a job's result within its review window, holding the runtime's DisputeBond;
+	/// governance splits the fee (the bond goes to the provider only if it finds entirely for
+	/// it), or after the runtime's DisputePeriod the result stands and the bond comes back.
 	Dispute(JobTxArgs),
+	/// As a job service's provider, set what a new job must offer: --min-fee at least in
+	/// escrow and datasets of at most --max-dataset-size bytes (ComputeEscrow.set_job_terms).
+	///
+	/// The chain refuses jobs that break them, and jobs on datasets that are not stored in
+	/// ZeroG storage until their deadline; the node's worker declines a job whose dataset the
+	/// executor cannot fetch, so you are slashed only for jobs you started.
+	Terms(JobTermsArgs),
 }
 
 /// Output format shared by every compute command.
@@ -276,6 +285,22 @@ pub struct JobCreateArgs {
 	pub tx: TxArgs,
 }
 
+/// Arguments of `compute job terms`.
+#[derive(Debug, Args)]
+pub struct JobTermsArgs {
+	/// The job service's id.
+	#[arg(value_name = "ID")]
+	pub service: u64,
+	/// The smallest --max-fee a job may escrow (0: any).
+	#[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
+	pub min_fee: Balance,
+	/// The largest dataset a job may name, in bytes; without it any size.
+	#[arg(long, value_name = "BYTES")]
+	pub max_dataset_size: Option<u64>,
+	#[command(flatten)]
+	pub tx: TxArgs,
+}
+
 /// Arguments of `compute job status`.
 #[derive(Debug, Args)]
 pub struct JobIdArgs {
@@ -371,6 +396,7 @@ pub async fn run(rpc_url: &str, command: ComputeCommand) -> Result<(), CliError>
 		},
 		ComputeCommand::Job(JobCommand::Accept(args)) => jobs::accept(rpc_url, args).await,
 		ComputeCommand::Job(JobCommand::Dispute(args)) => jobs::dispute(rpc_url, args).await,
+		ComputeCommand::Job(JobCommand::Terms(args)) => jobs::terms(rpc_url, args).await,
 		ComputeCommand::Chat(args) => chat::chat(rpc_url, args).await,
 	}
 }

@@ -85,6 +85,15 @@ impl std::fmt::Display for JobError {
 	}
 }
 
+impl JobError {
+	/// Whether the job was never started because this executor cannot run it, so declining it
+	/// on chain is honest: the dataset cannot be fetched (after retrying transient errors for
+	/// `patience`) or the service has no command here.
+	pub fn is_decline(&self) -> bool {
+		matches!(self, Self::Dataset(_) | Self::NoCommand(_))
+	}
+}
+
 impl From<io::Error> for JobError {
 	fn from(error: io::Error) -> Self {
 		Self::Io(error)
@@ -157,11 +166,16 @@ impl JobRunner {
 					Ok(())
 				},
 				Err(error) => {
-					log::warn!("job {id} failed: {error}");
+					let status =
+						if error.is_decline() { JobStatus::Declined } else { JobStatus::Failed };
+					log::warn!(
+						"job {id} {}: {error}",
+						if error.is_decline() { "declined" } else { "failed" }
+					);
 					runner
 						.store
 						.update(id, |job| {
-							job.status = JobStatus::Failed;
+							job.status = status;
 							job.stage = JobStage::Done;
 							job.error = Some(error.to_string());
 						})
@@ -597,14 +611,32 @@ mod tests {
 	}
 
 	#[tokio::test]
-	async fn a_job_of_a_service_without_command_fails() {
+	async fn a_job_of_a_service_without_command_is_declined() {
 		let dir = tempfile::tempdir().unwrap();
 		let mut other = request(4);
 		other.service = 9;
 		let (runner, _storage) = runner(dir.path(), "true", FakeChain::with_job(&other));
 		runner.accept(other).unwrap();
-		let error = finished(&runner, 4).await.error.unwrap();
-		assert!(error.contains("no command for service 9"), "{error}");
+		let record = finished(&runner, 4).await;
+		assert_eq!(record.status, JobStatus::Declined);
+		assert!(record.error.unwrap().contains("no command for service 9"));
+	}
+
+	/// Issue 15: a job whose dataset nobody serves is declined (and the worker declines it on
+	/// chain), never run, never left to fail.
+	#[tokio::test]
+	async fn a_job_whose_dataset_cannot_be_fetched_is_declined() {
+		let dir = tempfile::tempdir().unwrap();
+		let mut missing = request(6);
+		missing.dataset_root = H256([0x77; 32]);
+		let (runner, _storage) =
+			runner(dir.path(), "echo ran > ran", FakeChain::with_job(&missing));
+		runner.accept(missing).unwrap();
+		let record = finished(&runner, 6).await;
+		assert_eq!(record.status, JobStatus::Declined, "{:?}", record.error);
+		assert!(record.error.as_deref().unwrap().contains("dataset download failed"));
+		assert_eq!(record.status_json()["status"], "declined");
+		assert!(!dir.path().join("work/6/ran").exists(), "the command never ran");
 	}
 
 	#[tokio::test]

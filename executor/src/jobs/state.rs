@@ -52,6 +52,10 @@ pub enum JobStatus {
 	Succeeded,
 	/// The job cannot be done; `error` says why.
 	Failed,
+	/// The job was not run because this executor cannot run it (its dataset cannot be fetched,
+	/// no command for its service); `error` says why. The off-chain worker declines it on
+	/// chain, so the provider is not slashed for a job it never started.
+	Declined,
 }
 
 /// The step a running job is at; lets a restarted executor skip what is already done.
@@ -138,13 +142,13 @@ impl JobRecord {
 		}
 	}
 
-	/// Whether the job is finished (succeeded or failed).
+	/// Whether the job is finished (succeeded, failed or declined).
 	pub fn is_finished(&self) -> bool {
-		matches!(self.status, JobStatus::Succeeded | JobStatus::Failed)
+		matches!(self.status, JobStatus::Succeeded | JobStatus::Failed | JobStatus::Declined)
 	}
 
 	/// The status JSON of `GET /jobs/{id}`: `jobId`, `status`, `stage`, and `resultRoot`,
-	/// `outputHash`, `feeUsed` once succeeded or `error` once failed.
+	/// `outputHash`, `feeUsed` once succeeded or `error` once failed or declined.
 	pub fn status_json(&self) -> serde_json::Value {
 		let mut json = serde_json::json!({
 			"jobId": self.request.job_id,

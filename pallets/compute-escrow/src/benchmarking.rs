@@ -20,6 +20,8 @@ use polkadot_sdk::{
 	sp_runtime::{traits::Saturating, SaturatedConversion},
 };
 
+use zerog_primitives::storage::StoredFiles;
+
 const SEED: u32 = 0;
 
 /// Price unit of the benchmarks, a small multiple of nothing in particular.
@@ -116,16 +118,59 @@ fn placeholder_ids<S: Get<u32>>(count: u32) -> BoundedVec<JobId, S> {
 	BoundedVec::truncate_from((0..count).map(|i| JobId::MAX - i as JobId).collect::<Vec<_>>())
 }
 
-/// Fills the deadline queue of `block`, the review queue of `review_block` and `provider`'s
-/// job list to one below their bounds, so the next push fills them.
+/// Fills the deadline queue of `block` and `provider`'s job list to one below their bounds, so
+/// the next push fills them, and the review and dispute queues from `review_block` and
+/// `dispute_block` so that a push spills to the last block it may use.
 fn fill_queues<T: Config>(
 	provider: &T::AccountId,
 	block: BlockNumberFor<T>,
 	review_block: BlockNumberFor<T>,
+	dispute_block: BlockNumberFor<T>,
 ) {
 	JobDeadlines::<T>::insert(block, placeholder_ids(T::MaxJobsPerBlock::get() - 1));
-	ReviewQueue::<T>::insert(review_block, placeholder_ids(T::MaxJobsPerBlock::get() - 1));
 	ProviderJobs::<T>::insert(provider, placeholder_ids(T::MaxPendingJobsPerProvider::get() - 1));
+	let full = T::MaxJobsPerBlock::get();
+	for spill in 0..QUEUE_SPILL_BLOCKS {
+		let count = if spill + 1 < QUEUE_SPILL_BLOCKS { full } else { full - 1 };
+		ReviewQueue::<T>::insert(review_block.saturating_add(spill.into()), placeholder_ids(count));
+		DisputeQueue::<T>::insert(
+			dispute_block.saturating_add(spill.into()),
+			placeholder_ids(count),
+		);
+	}
+}
+
+/// Root of every benchmark job's dataset.
+fn dataset_root() -> H256 {
+	H256::repeat_byte(1)
+}
+
+/// Root of every benchmark job's result.
+fn result_root() -> H256 {
+	H256::repeat_byte(3)
+}
+
+/// Stores the dataset and the result every benchmark job uses, each behind other commitments
+/// of its root (the worst case of `StoredFiles::live_file`), until long after any benchmark.
+fn store_files<T: Config>() {
+	let far = System::<T>::block_number()
+		.saturating_add(T::MaxJobDuration::get())
+		.saturating_add(T::ReviewPeriod::get())
+		.saturating_add(T::DisputePeriod::get())
+		.saturating_add(1_000u32.into());
+	T::StoredFiles::store_for_benchmark(dataset_root(), 1 << 20, far);
+	T::StoredFiles::store_for_benchmark(result_root(), 1 << 20, far);
+}
+
+/// Terms for `service` that every benchmark job meets, so `create_job` checks them all.
+fn set_terms<T: Config>(provider: &T::AccountId, service: ServiceId) -> Result<(), BenchmarkError> {
+	ComputeEscrow::<T>::set_job_terms(
+		RawOrigin::Signed(provider.clone()).into(),
+		service,
+		unit::<T>(),
+		Some(u64::MAX),
+	)?;
+	Ok(())
 }
 
 /// Creates a job of a fresh user on `service`, with `max_fee` of ten units and the given
@@ -139,7 +184,7 @@ fn add_job<T: Config>(
 	ComputeEscrow::<T>::create_job(
 		RawOrigin::Signed(user.clone()).into(),
 		service,
-		H256::repeat_byte(1),
+		dataset_root(),
 		H256::repeat_byte(2),
 		unit::<T>().saturating_mul(10u32.into()),
 		deadline,
@@ -158,11 +203,14 @@ fn full_job<T: Config>() -> Result<(JobId, T::AccountId, T::AccountId), Benchmar
 	// frame-benchmarking moves a benchmark from block 0 to block 1 only after its setup;
 	// start there now so the setup fills the queues of the block the call will use.
 	System::<T>::set_block_number(1u32.into());
+	store_files::<T>();
 	let provider = funded_account::<T>("provider", 0);
 	let service = add_service::<T>(&provider, ServiceKind::Job, Verifiability::None)?;
+	set_terms::<T>(&provider, service)?;
 	let deadline = earliest_deadline::<T>();
-	let review_ends = System::<T>::block_number().saturating_add(T::ReviewPeriod::get());
-	fill_queues::<T>(&provider, deadline, review_ends);
+	let now = System::<T>::block_number();
+	let review_ends = now.saturating_add(T::ReviewPeriod::get());
+	fill_queues::<T>(&provider, deadline, review_ends, now.saturating_add(T::DisputePeriod::get()));
 	let (job, user) = add_job::<T>(service, 0, deadline)?;
 	Ok((job, provider, user))
 }
@@ -371,24 +419,28 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// The deadline block and the provider's job list are full but for this job.
+	/// The deadline block and the provider's job list are full but for this job; the service
+	/// has terms and the dataset is found behind other commitments of its root.
 	#[benchmark]
 	fn create_job() -> Result<(), BenchmarkError> {
 		// frame-benchmarking moves a benchmark from block 0 to block 1 only after its setup;
 		// start there now so the setup fills the queues of the block the call will use.
 		System::<T>::set_block_number(1u32.into());
+		store_files::<T>();
 		let provider = funded_account::<T>("provider", 0);
 		let service = add_service::<T>(&provider, ServiceKind::Job, Verifiability::None)?;
+		set_terms::<T>(&provider, service)?;
 		let deadline = earliest_deadline::<T>();
-		let review_ends = System::<T>::block_number().saturating_add(T::ReviewPeriod::get());
-		fill_queues::<T>(&provider, deadline, review_ends);
+		let now = System::<T>::block_number();
+		let review_ends = now.saturating_add(T::ReviewPeriod::get());
+		fill_queues::<T>(&provider, deadline, review_ends, now);
 		let user = funded_account::<T>("user", 0);
 
 		#[extrinsic_call]
 		_(
 			RawOrigin::Signed(user.clone()),
 			service,
-			H256::repeat_byte(1),
+			dataset_root(),
 			H256::repeat_byte(2),
 			unit::<T>(),
 			deadline,
@@ -401,19 +453,14 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// Full deadline queue and provider list to scan, and a review queue full but for one.
+	/// Full deadline queue and provider list to scan, review queues to spill over, and a
+	/// result found behind other commitments of its root.
 	#[benchmark]
 	fn submit_result() -> Result<(), BenchmarkError> {
 		let (job, provider, _) = full_job::<T>()?;
 
 		#[extrinsic_call]
-		_(
-			RawOrigin::Signed(provider),
-			job,
-			H256::repeat_byte(3),
-			H256::repeat_byte(4),
-			unit::<T>(),
-		);
+		_(RawOrigin::Signed(provider), job, result_root(), H256::repeat_byte(4), unit::<T>());
 
 		assert!(matches!(Jobs::<T>::get(job).map(|j| j.status), Some(JobStatus::InReview { .. })));
 		Ok(())
@@ -426,7 +473,7 @@ mod benchmarks {
 		ComputeEscrow::<T>::submit_result(
 			RawOrigin::Signed(provider).into(),
 			job,
-			H256::repeat_byte(3),
+			result_root(),
 			H256::repeat_byte(4),
 			unit::<T>(),
 		)?;
@@ -439,14 +486,14 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// A full review queue to scan.
+	/// A full review queue to scan and dispute queues to spill over.
 	#[benchmark]
 	fn dispute() -> Result<(), BenchmarkError> {
 		let (job, provider, user) = full_job::<T>()?;
 		ComputeEscrow::<T>::submit_result(
 			RawOrigin::Signed(provider).into(),
 			job,
-			H256::repeat_byte(3),
+			result_root(),
 			H256::repeat_byte(4),
 			unit::<T>(),
 		)?;
@@ -458,14 +505,15 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// Both payment and refund happen.
+	/// Payment, refund and the bond's transfer to the provider all happen, and the dispute's
+	/// lapse queue is full.
 	#[benchmark]
 	fn resolve_dispute() -> Result<(), BenchmarkError> {
 		let (job, provider, user) = full_job::<T>()?;
 		ComputeEscrow::<T>::submit_result(
 			RawOrigin::Signed(provider).into(),
 			job,
-			H256::repeat_byte(3),
+			result_root(),
 			H256::repeat_byte(4),
 			unit::<T>(),
 		)?;
@@ -474,9 +522,10 @@ mod benchmarks {
 			T::DisputeOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, job, Perbill::from_percent(50));
+		_(origin as T::RuntimeOrigin, job, Perbill::one());
 
 		assert!(!Jobs::<T>::contains_key(job));
+		assert!(!Disputes::<T>::contains_key(job));
 		Ok(())
 	}
 
@@ -492,33 +541,51 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `e` jobs expire and `r` results are accepted in the same block, each job with its own
-	/// user and provider, so no storage is shared between them.
+	/// `e` jobs expire, `r` results are accepted and `d` disputes lapse in the same block,
+	/// each job with its own user and provider, so no storage is shared between them.
 	#[benchmark]
 	fn on_initialize(
 		e: Linear<0, { T::MaxJobsPerBlock::get() }>,
 		r: Linear<0, { T::MaxJobsPerBlock::get() }>,
+		d: Linear<0, { T::MaxJobsPerBlock::get() }>,
 	) -> Result<(), BenchmarkError> {
-		let start = System::<T>::block_number();
-		let due = start.saturating_add(T::MinJobDuration::get().max(T::ReviewPeriod::get()));
+		store_files::<T>();
+		let longest =
+			T::MinJobDuration::get().max(T::ReviewPeriod::get()).max(T::DisputePeriod::get());
+		let due = System::<T>::block_number().saturating_add(longest).saturating_add(1u32.into());
 		let mut jobs = Vec::new();
-		for i in 0..e.saturating_add(r) {
-			let provider = funded_account::<T>("provider", i);
+		// Each group starts the period that ends at `due`: a job service and a job per item.
+		let mut add = |index: u32, start: BlockNumberFor<T>, deadline: BlockNumberFor<T>| {
+			System::<T>::set_block_number(start);
+			let provider = funded_account::<T>("provider", index);
 			let service = add_service::<T>(&provider, ServiceKind::Job, Verifiability::None)?;
-			// Expiring jobs are due at `due`; reviewed ones get a later deadline so both fit.
-			let deadline = if i < e { due } else { due.saturating_add(1u32.into()) };
-			let (job, _) = add_job::<T>(service, i, deadline)?;
-			jobs.push((job, provider));
-		}
-		System::<T>::set_block_number(due.saturating_sub(T::ReviewPeriod::get()));
-		for (job, provider) in jobs.iter().skip(e as usize) {
+			let (job, user) = add_job::<T>(service, index, deadline)?;
+			jobs.push(job);
+			Ok::<_, BenchmarkError>((job, provider, user))
+		};
+		let submit = |job: JobId, provider: &T::AccountId| {
 			ComputeEscrow::<T>::submit_result(
 				RawOrigin::Signed(provider.clone()).into(),
-				*job,
-				H256::repeat_byte(3),
+				job,
+				result_root(),
 				H256::repeat_byte(4),
 				unit::<T>(),
-			)?;
+			)
+		};
+		for i in 0..e {
+			add(i, due.saturating_sub(T::MinJobDuration::get()), due)?;
+		}
+		for i in e..e.saturating_add(r) {
+			let start = due.saturating_sub(T::ReviewPeriod::get());
+			let (job, provider, _) = add(i, start, start.saturating_add(T::MinJobDuration::get()))?;
+			submit(job, &provider)?;
+		}
+		for i in e.saturating_add(r)..e.saturating_add(r).saturating_add(d) {
+			let start = due.saturating_sub(T::DisputePeriod::get());
+			let (job, provider, user) =
+				add(i, start, start.saturating_add(T::MinJobDuration::get()))?;
+			submit(job, &provider)?;
+			ComputeEscrow::<T>::dispute(RawOrigin::Signed(user).into(), job)?;
 		}
 		System::<T>::set_block_number(due);
 
@@ -527,7 +594,20 @@ mod benchmarks {
 			ComputeEscrow::<T>::on_initialize(due);
 		}
 
-		assert!(jobs.iter().all(|(job, _)| !Jobs::<T>::contains_key(job)));
+		assert!(jobs.iter().all(|job| !Jobs::<T>::contains_key(job)));
+		Ok(())
+	}
+
+	/// A job service without terms yet.
+	#[benchmark]
+	fn set_job_terms() -> Result<(), BenchmarkError> {
+		let provider = funded_account::<T>("provider", 0);
+		let service = add_service::<T>(&provider, ServiceKind::Job, Verifiability::None)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(provider), service, unit::<T>(), Some(u64::MAX));
+
+		assert!(ServiceJobTerms::<T>::contains_key(service));
 		Ok(())
 	}
 

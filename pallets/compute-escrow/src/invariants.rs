@@ -3,9 +3,9 @@
 //! jobs.
 
 use crate::{
-	AcknowledgedSigners, BalanceOf, Config, HoldReason, JobDeadlines, JobStatus, Jobs, Ledgers,
-	NextJobId, NextServiceId, Pallet, ProviderJobs, ProviderServices, ReviewQueue, Services,
-	SubAccounts,
+	AcknowledgedSigners, BalanceOf, Config, DisputeQueue, Disputes, HoldReason, JobDeadlines,
+	JobStatus, Jobs, Ledgers, NextJobId, NextServiceId, Pallet, ProviderJobs, ProviderServices,
+	ReviewQueue, ServiceJobTerms, ServiceKind, Services, SubAccounts,
 };
 use alloc::collections::btree_map::BTreeMap;
 use polkadot_sdk::{
@@ -91,13 +91,15 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Each user's `JobEscrow` hold is the sum of its jobs' `max_fee`; assigned jobs sit in their
-	/// deadline queue and their provider's list, jobs in review in their review queue; each
-	/// service counts its jobs.
+	/// Each user's `JobEscrow` hold is the sum of its jobs' `max_fee` and its `DisputeBond` hold
+	/// the sum of its disputes' bonds; assigned jobs sit in their deadline queue and their
+	/// provider's list, jobs in review in their review queue, disputed jobs in their lapse queue;
+	/// each service counts its jobs; job terms belong to job services.
 	fn check_jobs() -> Result<(), TryRuntimeError> {
 		let mut escrows = BTreeMap::<T::AccountId, BalanceOf<T>>::new();
+		let mut bonds = BTreeMap::<T::AccountId, BalanceOf<T>>::new();
 		let mut open_jobs = BTreeMap::<u64, u32>::new();
-		let (mut assigned, mut in_review) = (0usize, 0usize);
+		let (mut assigned, mut in_review, mut disputed) = (0usize, 0usize, 0usize);
 		let next_id = NextJobId::<T>::get();
 		for (id, job) in Jobs::<T>::iter() {
 			ensure!(id < next_id, "a job id is not below NextJobId");
@@ -120,7 +122,16 @@ impl<T: Config> Pallet<T> {
 					);
 					in_review += 1;
 				},
-				JobStatus::Disputed { .. } => {},
+				JobStatus::Disputed { .. } => {
+					let dispute = Disputes::<T>::get(id).ok_or("a disputed job has no dispute")?;
+					ensure!(
+						DisputeQueue::<T>::get(dispute.lapses_at).contains(&id),
+						"a dispute is missing from its lapse queue"
+					);
+					let bond = bonds.entry(job.user.clone()).or_default();
+					*bond = bond.saturating_add(dispute.bond);
+					disputed += 1;
+				},
 			}
 			let escrow = escrows.entry(job.user).or_default();
 			*escrow = escrow.saturating_add(job.max_fee);
@@ -132,6 +143,24 @@ impl<T: Config> Pallet<T> {
 		ensure!(listed == assigned, "a provider list names a job that is not assigned");
 		let reviewing: usize = ReviewQueue::<T>::iter_values().map(|ids| ids.len()).sum();
 		ensure!(reviewing == in_review, "a review queue names a job that is not in review");
+		let lapsing: usize = DisputeQueue::<T>::iter_values().map(|ids| ids.len()).sum();
+		ensure!(lapsing == disputed, "a dispute queue names a job that is not disputed");
+		ensure!(
+			Disputes::<T>::iter_keys().count() == disputed,
+			"a dispute record names a job that is not disputed"
+		);
+		for (user, bond) in &bonds {
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::DisputeBond.into(), user) == *bond,
+				"a user's dispute bond hold differs from the bonds of its disputes"
+			);
+		}
+		ensure!(
+			ServiceJobTerms::<T>::iter_keys().all(|id| {
+				Services::<T>::get(id).is_some_and(|service| service.kind == ServiceKind::Job)
+			}),
+			"job terms belong to a service that is not a job service"
+		);
 		for (user, escrow) in escrows {
 			ensure!(
 				T::Currency::balance_on_hold(&HoldReason::JobEscrow.into(), &user) == escrow,

@@ -1,10 +1,11 @@
-//! Jobs: escrow, assignment to the service's provider, results, review, disputes, and the
-//! deadlines and review windows that `on_initialize` enforces.
+//! Jobs: the provider's terms, escrow, assignment to the service's provider, results, review,
+//! and the deadlines and review windows that `on_initialize` enforces. Disputes are in
+//! `disputes.rs`.
 
 use crate::{
-	BalanceOf, Config, Error, Event, HoldReason, JobDeadlines, JobId, JobInfo, JobResult,
-	JobStatus, Jobs, NextJobId, Pallet, ProviderJobs, ReviewQueue, ServiceId, ServiceKind,
-	Services, WeightInfo, LOG_TARGET,
+	BalanceOf, Config, DisputeQueue, Error, Event, HoldReason, JobDeadlines, JobId, JobInfo,
+	JobResult, JobStatus, JobTerms, Jobs, NextJobId, Pallet, ProviderJobs, ReviewQueue, ServiceId,
+	ServiceJobTerms, ServiceKind, Services, WeightInfo, LOG_TARGET, QUEUE_SPILL_BLOCKS,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{
@@ -15,11 +16,9 @@ use polkadot_sdk::{
 	},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
 	sp_core::H256,
-	sp_runtime::{
-		traits::{Saturating, Zero},
-		Perbill,
-	},
+	sp_runtime::traits::{One, Saturating, Zero},
 };
+use zerog_primitives::storage::StoredFiles;
 
 impl<T: Config> Pallet<T> {
 	/// The jobs assigned to `provider` that still wait for its result, oldest first, at most
@@ -63,6 +62,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(service.kind == ServiceKind::Job, Error::<T>::NotJobService);
 		ensure!(service.stake >= T::MinServiceStake::get(), Error::<T>::ServiceUnderstaked);
 		ensure!(!max_fee.is_zero(), Error::<T>::ZeroAmount);
+		let terms = ServiceJobTerms::<T>::get(service_id).unwrap_or_default();
+		ensure!(max_fee >= terms.min_fee, Error::<T>::FeeBelowMinimum);
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(
 			deadline >= now.saturating_add(T::MinJobDuration::get()),
@@ -71,6 +72,14 @@ impl<T: Config> Pallet<T> {
 		ensure!(
 			deadline <= now.saturating_add(T::MaxJobDuration::get()),
 			Error::<T>::DeadlineTooFar
+		);
+		// A job on data nobody stores could only be declined or slashed: refuse it here.
+		let dataset =
+			T::StoredFiles::live_file(&dataset_root).ok_or(Error::<T>::DatasetNotStored)?;
+		ensure!(dataset.expires_at > deadline, Error::<T>::DatasetExpiresBeforeDeadline);
+		ensure!(
+			terms.max_dataset_size.is_none_or(|largest| dataset.size <= largest),
+			Error::<T>::DatasetTooLarge
 		);
 		let id = NextJobId::<T>::get();
 		let next_id = id.checked_add(1).ok_or(Error::<T>::CounterOverflow)?;
@@ -107,8 +116,16 @@ impl<T: Config> Pallet<T> {
 	) -> Result<BlockNumberFor<T>, DispatchError> {
 		let mut job = Self::assigned_job(provider, id)?;
 		ensure!(result.fee_used <= job.max_fee, Error::<T>::FeeAboveMaxFee);
-		let review_ends =
+		let first =
 			frame_system::Pallet::<T>::block_number().saturating_add(T::ReviewPeriod::get());
+		let review_ends = Self::first_block_with_room(first, |block| {
+			ReviewQueue::<T>::decode_len(block).unwrap_or_default()
+		})
+		.ok_or(Error::<T>::ReviewQueueFull)?;
+		// The user must be able to fetch the result for as long as it may review it.
+		let output =
+			T::StoredFiles::live_file(&result.result_root).ok_or(Error::<T>::ResultNotStored)?;
+		ensure!(output.expires_at > review_ends, Error::<T>::ResultNotStored);
 		ReviewQueue::<T>::try_mutate(review_ends, |ids| ids.try_push(id))
 			.map_err(|_| Error::<T>::ReviewQueueFull)?;
 		Self::remove_from_deadlines(job.deadline, id);
@@ -132,35 +149,6 @@ impl<T: Config> Pallet<T> {
 		Ok(payout)
 	}
 
-	/// `user` disputes job `id`'s result within the review window, freezing the escrow.
-	pub(crate) fn open_dispute(user: &T::AccountId, id: JobId) -> DispatchResult {
-		let mut job = Self::user_job(user, id)?;
-		let (result, review_ends) = Self::result_in_review(&job)?;
-		ensure!(
-			frame_system::Pallet::<T>::block_number() < review_ends,
-			Error::<T>::ReviewWindowClosed
-		);
-		Self::remove_from_reviews(review_ends, id);
-		job.status = JobStatus::Disputed { result };
-		Jobs::<T>::insert(id, job);
-		Ok(())
-	}
-
-	/// Pays `provider_share` of disputed job `id`'s `fee_used` to the provider and the rest of
-	/// the escrow back to the user; returns (paid, refunded).
-	pub(crate) fn close_dispute(
-		id: JobId,
-		provider_share: Perbill,
-	) -> Result<(BalanceOf<T>, BalanceOf<T>), DispatchError> {
-		let job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
-		let JobStatus::Disputed { result } = &job.status else {
-			return Err(Error::<T>::JobNotDisputed.into());
-		};
-		let payout = Self::pay_out_escrow(&job, provider_share.mul_floor(result.fee_used))?;
-		Self::finish_job(id, &job);
-		Ok(payout)
-	}
-
 	/// `provider` declines assigned job `id`: the whole escrow goes back to the user; returns
 	/// the amount refunded.
 	pub(crate) fn withdraw_job(
@@ -175,18 +163,56 @@ impl<T: Config> Pallet<T> {
 		Ok(refunded)
 	}
 
-	/// Expires the jobs whose deadline is `now` and accepts the results whose review ends at
-	/// `now`; returns the weight used.
+	/// Expires the jobs whose deadline is `now`, accepts the results whose review ends at
+	/// `now` and lets the disputes that lapse at `now` stand; returns the weight used.
 	pub(crate) fn process_due_jobs(now: BlockNumberFor<T>) -> Weight {
 		let expired = JobDeadlines::<T>::take(now);
 		let reviewed = ReviewQueue::<T>::take(now);
+		let lapsed = DisputeQueue::<T>::take(now);
 		for id in &expired {
 			Self::expire_job(*id);
 		}
 		for id in &reviewed {
 			Self::auto_accept(*id);
 		}
-		T::WeightInfo::on_initialize(expired.len() as u32, reviewed.len() as u32)
+		for id in &lapsed {
+			Self::lapse_dispute(*id); // disputes.rs
+		}
+		T::WeightInfo::on_initialize(
+			expired.len() as u32,
+			reviewed.len() as u32,
+			lapsed.len() as u32,
+		)
+	}
+
+	/// Stores `terms` for `provider`'s job service `id`.
+	pub(crate) fn store_job_terms(
+		provider: &T::AccountId,
+		id: ServiceId,
+		terms: JobTerms<BalanceOf<T>>,
+	) -> DispatchResult {
+		let service = Self::provider_service(provider, id)?; // services.rs
+		ensure!(service.kind == ServiceKind::Job, Error::<T>::NotJobService);
+		ServiceJobTerms::<T>::insert(id, terms);
+		Ok(())
+	}
+
+	/// The first of the [`QUEUE_SPILL_BLOCKS`] blocks from `first` whose queue, of the length
+	/// `queued` reports, has room for one more job; `None` if they are all full. A burst of
+	/// results or disputes spills into the next blocks instead of failing.
+	pub(crate) fn first_block_with_room(
+		first: BlockNumberFor<T>,
+		queued: impl Fn(BlockNumberFor<T>) -> usize,
+	) -> Option<BlockNumberFor<T>> {
+		let room = T::MaxJobsPerBlock::get() as usize;
+		let mut block = first;
+		for _ in 0..QUEUE_SPILL_BLOCKS {
+			if queued(block) < room {
+				return Some(block);
+			}
+			block = block.saturating_add(One::one());
+		}
+		None
 	}
 
 	/// Refunds an assigned job that missed its deadline and slashes its service's stake.
@@ -229,7 +255,7 @@ impl<T: Config> Pallet<T> {
 	/// Pays `to_provider` of `job`'s escrow to its provider and releases the rest to its user;
 	/// returns (paid, refunded). Fails, changing nothing the caller keeps, if the escrow is
 	/// short.
-	fn pay_out_escrow(
+	pub(crate) fn pay_out_escrow(
 		job: &JobInfo<T>,
 		to_provider: BalanceOf<T>,
 	) -> Result<(BalanceOf<T>, BalanceOf<T>), DispatchError> {
@@ -251,7 +277,7 @@ impl<T: Config> Pallet<T> {
 
 	/// [`Self::pay_out_escrow`] for hooks, which cannot fail: pays what it can and releases the
 	/// rest, logging anything that goes wrong.
-	fn pay_out_escrow_best_effort(
+	pub(crate) fn pay_out_escrow_best_effort(
 		job: &JobInfo<T>,
 		to_provider: BalanceOf<T>,
 	) -> (BalanceOf<T>, BalanceOf<T>) {
@@ -293,14 +319,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Job `id`, if `user` created it.
-	fn user_job(user: &T::AccountId, id: JobId) -> Result<JobInfo<T>, DispatchError> {
+	pub(crate) fn user_job(user: &T::AccountId, id: JobId) -> Result<JobInfo<T>, DispatchError> {
 		let job = Jobs::<T>::get(id).ok_or(Error::<T>::JobNotFound)?;
 		ensure!(job.user == *user, Error::<T>::NotJobUser);
 		Ok(job)
 	}
 
 	/// The result of `job` and the block its review ends, if it is in review.
-	fn result_in_review(
+	pub(crate) fn result_in_review(
 		job: &JobInfo<T>,
 	) -> Result<(JobResult<BalanceOf<T>>, BlockNumberFor<T>), DispatchError> {
 		match &job.status {
@@ -311,14 +337,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Removes a finished job and its count on the service.
-	fn finish_job(id: JobId, job: &JobInfo<T>) {
+	pub(crate) fn finish_job(id: JobId, job: &JobInfo<T>) {
 		Jobs::<T>::remove(id);
 		Self::count_finished_job(job.service);
 	}
 
 	/// Removes job `id` from a per-block queue or provider list, deleting the entry once it
 	/// is empty.
-	fn remove_job_id<S: Get<u32>>(ids: &mut Option<BoundedVec<JobId, S>>, id: JobId) {
+	pub(crate) fn remove_job_id<S: Get<u32>>(ids: &mut Option<BoundedVec<JobId, S>>, id: JobId) {
 		if let Some(list) = ids {
 			list.retain(|other| *other != id);
 			if list.is_empty() {
@@ -333,7 +359,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Removes job `id` from the review queue of `block`.
-	fn remove_from_reviews(block: BlockNumberFor<T>, id: JobId) {
+	pub(crate) fn remove_from_reviews(block: BlockNumberFor<T>, id: JobId) {
 		ReviewQueue::<T>::mutate_exists(block, |ids| Self::remove_job_id(ids, id));
 	}
 

@@ -22,11 +22,14 @@
 //!   approves enclave signing keys after checking their attestation off chain; a `Tee` service
 //!   can only name an approved key, and its receipts pay from a user's funds only once that user
 //!   acknowledged the key for that service (a deposit backs each acknowledgement).
-//! - **Jobs** ([`Call::create_job`], [`Call::submit_result`], [`Call::accept_result`],
-//!   [`Call::dispute`], [`Call::resolve_dispute`], [`Call::decline_job`]): a user escrows a
-//!   maximum fee for a job assigned to the service's provider; the provider answers before the
-//!   deadline; the user accepts, disputes, or stays silent until the review window ends.
-//!   Deadlines and review windows are enforced in `on_initialize`.
+//! - **Jobs** ([`Call::set_job_terms`], [`Call::create_job`], [`Call::submit_result`],
+//!   [`Call::accept_result`], [`Call::dispute`], [`Call::resolve_dispute`],
+//!   [`Call::decline_job`]): a provider states the smallest fee and the largest dataset it
+//!   takes; a user escrows a maximum fee for a job on a dataset stored in ZeroG storage,
+//!   assigned to the service's provider; the provider answers with a stored result before the
+//!   deadline; the user accepts, disputes (with a bond), or stays silent until the review
+//!   window ends. Deadlines, review windows and lapsing disputes are enforced in
+//!   `on_initialize`.
 //! - **Off-chain worker** ([`offchain`]): for every `zgcp` key ([`KEY_TYPE`]) in the node
 //!   keystore whose account provides a job service, dispatches the jobs waiting for a result
 //!   ([`Pallet::pending_jobs_of`]) to the local executor over HTTP, polls them, and signs
@@ -77,6 +80,15 @@
 //!   refusing.
 //! - **Review window.** A result submitted at block `b` can be accepted or disputed until block
 //!   `b + ReviewPeriod`, where `on_initialize` accepts it on the user's behalf.
+//! - **Jobs a provider agreed to.** A job must name a dataset that is a live file in ZeroG
+//!   storage until its deadline, escrow at least the service's `min_fee` and stay within its
+//!   `max_dataset_size`; a result must be a live file until its review ends. A job on missing
+//!   data is refused on chain, and one whose data cannot be fetched is declined by the
+//!   off-chain worker: a provider is slashed only for a job it could have run.
+//! - **Disputes** hold [`Config::DisputeBond`] from the user. `DisputeOrigin` splits the fee
+//!   and gives the bond to the provider only if it finds entirely for it; a dispute nobody
+//!   resolves within [`Config::DisputePeriod`] lapses and the result stands (bond returned),
+//!   so a dispute never pins a provider's pay or its service.
 //! - **Bounds.** Every queue is a `BoundedVec`: jobs per deadline block and results per review
 //!   block ([`Config::MaxJobsPerBlock`], so `on_initialize` does bounded work), assigned jobs per
 //!   provider ([`Config::MaxPendingJobsPerProvider`], what an off-chain worker iterates through
@@ -95,6 +107,7 @@ extern crate alloc;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 pub mod crypto;
+mod disputes;
 mod enclaves;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
@@ -127,6 +140,11 @@ use polkadot_sdk::{
 
 /// Log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::compute-escrow";
+
+/// How many consecutive blocks a review or a dispute may spill into when the block it should
+/// end in already holds `MaxJobsPerBlock` of them: a burst waits a few blocks longer instead of
+/// failing, and the search stays bounded.
+pub const QUEUE_SPILL_BLOCKS: u32 = 8;
 
 /// Balance type of the pallet's currency.
 pub type BalanceOf<T> =
@@ -204,6 +222,22 @@ pub mod pallet {
 
 		/// Origin that decides how a disputed job's fee is split.
 		type DisputeOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Held from a user for each dispute it opens, so disputing a result is not free: it
+		/// delays the provider's pay and asks for `DisputeOrigin`'s time. Goes to the provider
+		/// when `DisputeOrigin` finds entirely for it, back to the user otherwise.
+		#[pallet::constant]
+		type DisputeBond: Get<BalanceOf<Self>>;
+
+		/// Blocks `DisputeOrigin` has to resolve a dispute. After them the dispute lapses: the
+		/// result stands and the bond is returned, so a dispute never locks a provider's pay and
+		/// its service's removal for good.
+		#[pallet::constant]
+		type DisputePeriod: Get<BlockNumberFor<Self>>;
+
+		/// ZeroG storage, where a job's dataset must be a live file when the job is created and
+		/// its result when it is submitted (`()` has no files: every job is refused).
+		type StoredFiles: zerog_primitives::storage::StoredFiles<BlockNumberFor<Self>>;
 
 		/// Origin that approves and revokes enclave signing keys, after checking their
 		/// attestation (a DCAP quote binding the key to an allowed measurement) off chain.
@@ -305,6 +339,9 @@ pub mod pallet {
 		/// The deposits of a user's acknowledged enclave keys.
 		#[codec(index = 3)]
 		Acknowledgement,
+		/// The bonds of a user's open disputes.
+		#[codec(index = 4)]
+		DisputeBond,
 	}
 
 	#[pallet::event]
@@ -368,15 +405,34 @@ pub mod pallet {
 		ResultAccepted { job: JobId, fee_paid: BalanceOf<T>, refunded: BalanceOf<T> },
 		/// The review window ended without an answer from the user, so the result was accepted.
 		ResultAutoAccepted { job: JobId, fee_paid: BalanceOf<T>, refunded: BalanceOf<T> },
-		/// The user disputed a result; the escrow is frozen until the dispute is resolved.
-		JobDisputed { job: JobId, user: T::AccountId },
-		/// `DisputeOrigin` split a disputed job's fee between provider and user.
+		/// The user disputed a result and `bond` was put on hold; the escrow is frozen until
+		/// `DisputeOrigin` resolves the dispute or it lapses at `lapses_at`.
+		JobDisputed {
+			job: JobId,
+			user: T::AccountId,
+			bond: BalanceOf<T>,
+			lapses_at: BlockNumberFor<T>,
+		},
+		/// `DisputeOrigin` split a disputed job's fee between provider and user; the provider
+		/// received `bond_forfeited` of the user's bond (all of it when its share is 100 %,
+		/// else nothing) and the rest was released.
 		DisputeResolved {
 			job: JobId,
 			provider_share: Perbill,
 			fee_paid: BalanceOf<T>,
 			refunded: BalanceOf<T>,
+			bond_forfeited: BalanceOf<T>,
 		},
+		/// `DisputeOrigin` did not resolve a dispute within `DisputePeriod`: the result stood,
+		/// the provider was paid `fee_used` and the user's bond was released.
+		DisputeLapsed {
+			job: JobId,
+			fee_paid: BalanceOf<T>,
+			refunded: BalanceOf<T>,
+			bond_released: BalanceOf<T>,
+		},
+		/// A provider set the terms a job of its service must meet.
+		JobTermsSet { service: ServiceId, min_fee: BalanceOf<T>, max_dataset_size: Option<u64> },
 		/// A job missed its deadline: the user got the escrow back and the service's stake was
 		/// slashed.
 		JobExpired {
@@ -490,6 +546,21 @@ pub mod pallet {
 		AlreadyAcknowledged,
 		/// The user has not acknowledged an enclave key for this service.
 		NotAcknowledged,
+		/// `max_fee` is below the service's `min_fee` (see `set_job_terms`).
+		FeeBelowMinimum,
+		/// The dataset is larger than the service's `max_dataset_size` (see `set_job_terms`).
+		DatasetTooLarge,
+		/// No live file in ZeroG storage has the dataset's root. Store the dataset first.
+		DatasetNotStored,
+		/// The dataset's storage expires before the job's deadline. Renew it or pick an earlier
+		/// deadline.
+		DatasetExpiresBeforeDeadline,
+		/// The result root is not a live file in ZeroG storage that lasts until the end of the
+		/// review window, so the user could not fetch what it pays for.
+		ResultNotStored,
+		/// Every block a dispute could lapse in is full (`MaxJobsPerBlock`). Dispute in the
+		/// next block.
+		DisputeQueueFull,
 	}
 
 	/// The services, by id.
@@ -576,6 +647,30 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// Open disputes, by job: the user's bond and the block the dispute lapses at.
+	// Twox64Concat: ids are sequential and assigned by the pallet.
+	#[pallet::storage]
+	pub type Disputes<T: Config> = StorageMap<_, Twox64Concat, JobId, DisputeInfoOf<T>>;
+
+	/// Disputed jobs by the block their dispute lapses; `on_initialize` of that block lets the
+	/// result stand for what is left.
+	// Twox64Concat: block numbers are not a useful attack on the trie.
+	#[pallet::storage]
+	pub type DisputeQueue<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<JobId, T::MaxJobsPerBlock>,
+		ValueQuery,
+	>;
+
+	/// What each job service's provider agreed to run (`set_job_terms`); a service without an
+	/// entry takes any job with a non-zero `max_fee` and a stored dataset.
+	// Twox64Concat: ids are sequential and assigned by the pallet.
+	#[pallet::storage]
+	pub type ServiceJobTerms<T: Config> =
+		StorageMap<_, Twox64Concat, ServiceId, JobTerms<BalanceOf<T>>>;
+
 	/// Enclave signing keys `EnclaveOrigin` approved, with the evidence it checked. A `Tee`
 	/// service may only name a key listed here, and its receipts settle only while it is.
 	// Blake2_128Concat: keys are chosen by the caller of a governance call, still not trusted
@@ -644,8 +739,9 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// Expires the jobs whose deadline is `now` and accepts the results whose review ends at
-		/// `now`; both queues are bounded by `MaxJobsPerBlock`.
+		/// Expires the jobs whose deadline is `now`, accepts the results whose review ends at
+		/// `now` and lets the disputes that lapse at `now` stand; each queue is bounded by
+		/// `MaxJobsPerBlock`.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			Self::process_due_jobs(now)
 		}
@@ -682,6 +778,14 @@ pub mod pallet {
 			);
 			assert!(!T::ReviewPeriod::get().is_zero(), "users need a block to review results");
 			assert!(
+				!T::DisputePeriod::get().is_zero(),
+				"DisputeOrigin needs a block to resolve a dispute"
+			);
+			assert!(
+				!T::DisputeBond::get().is_zero(),
+				"DisputeBond must be above zero, or disputing every result is free"
+			);
+			assert!(
 				!T::RefundLockPeriod::get().is_zero(),
 				"a refund must stay locked long enough for the provider to settle receipts"
 			);
@@ -694,8 +798,8 @@ pub mod pallet {
 			);
 			// on_initialize must leave most of the block to transactions: it runs before them
 			// and cannot be skipped.
-			let max_hook =
-				T::WeightInfo::on_initialize(T::MaxJobsPerBlock::get(), T::MaxJobsPerBlock::get());
+			let full = T::MaxJobsPerBlock::get();
+			let max_hook = T::WeightInfo::on_initialize(full, full, full);
 			assert!(
 				max_hook.all_lte(Perbill::from_percent(25) * max_block),
 				"on_initialize with full queues must stay below a quarter of the block"
@@ -931,9 +1035,14 @@ pub mod pallet {
 		/// The job is assigned to the service's provider and listed in
 		/// [`Pallet::jobs_for_provider`] until it has a result.
 		///
+		/// The dataset must be a live file in ZeroG storage (`dataset_root`) that stays stored
+		/// until the deadline, and the job must meet the service's terms (`set_job_terms`):
+		/// `max_fee` at least its `min_fee`, the dataset at most its `max_dataset_size`.
+		///
 		/// Errors: `ServiceNotFound`, `NotJobService`, `ServiceUnderstaked`, `ZeroAmount`,
-		/// `DeadlineTooSoon`, `DeadlineTooFar`, `DeadlineQueueFull`, `TooManyPendingJobs`,
-		/// `InsufficientFreeBalance`. Event: `JobCreated`.
+		/// `FeeBelowMinimum`, `DeadlineTooSoon`, `DeadlineTooFar`, `DatasetNotStored`,
+		/// `DatasetExpiresBeforeDeadline`, `DatasetTooLarge`, `DeadlineQueueFull`,
+		/// `TooManyPendingJobs`, `InsufficientFreeBalance`. Event: `JobCreated`.
 		#[pallet::call_index(9)]
 		pub fn create_job(
 			origin: OriginFor<T>,
@@ -962,10 +1071,15 @@ pub mod pallet {
 		/// - Origin: signed, the provider the job is assigned to.
 		/// - `fee_used`: at most the job's `max_fee`.
 		///
-		/// Starts the user's review window of `ReviewPeriod` blocks.
+		/// - `result_root`: a live file in ZeroG storage that stays stored until the review
+		///   window ends, so the user can fetch what it pays for.
+		///
+		/// Starts the user's review window of `ReviewPeriod` blocks; if `MaxJobsPerBlock`
+		/// reviews already end in that block, the window ends in the first of the next
+		/// [`QUEUE_SPILL_BLOCKS`] blocks with room.
 		///
 		/// Errors: `JobNotFound`, `NotJobProvider`, `ResultAlreadySubmitted`, `DeadlinePassed`,
-		/// `FeeAboveMaxFee`, `ReviewQueueFull`. Event: `ResultSubmitted`.
+		/// `FeeAboveMaxFee`, `ResultNotStored`, `ReviewQueueFull`. Event: `ResultSubmitted`.
 		#[pallet::call_index(10)]
 		pub fn submit_result(
 			origin: OriginFor<T>,
@@ -1003,22 +1117,31 @@ pub mod pallet {
 		}
 
 		/// Dispute a job's result within its review window, freezing the escrow until
-		/// `DisputeOrigin` resolves it.
+		/// `DisputeOrigin` resolves it or the dispute lapses `DisputePeriod` blocks later (the
+		/// result then stands).
 		///
-		/// - Origin: signed, the job's user.
+		/// - Origin: signed, the job's user, who puts `DisputeBond` on hold
+		///   ([`HoldReason::DisputeBond`]).
 		///
 		/// Errors: `JobNotFound`, `NotJobUser`, `ResultNotSubmitted`, `AlreadyDisputed`,
-		/// `ReviewWindowClosed`. Event: `JobDisputed`.
+		/// `ReviewWindowClosed`, `DisputeQueueFull`, `InsufficientFreeBalance`.
+		/// Event: `JobDisputed`.
 		#[pallet::call_index(12)]
 		pub fn dispute(origin: OriginFor<T>, job: JobId) -> DispatchResult {
 			let user = ensure_signed(origin)?;
-			Self::open_dispute(&user, job)?; // jobs.rs
-			Self::deposit_event(Event::JobDisputed { job, user });
+			let dispute = Self::open_dispute(&user, job)?; // jobs.rs
+			Self::deposit_event(Event::JobDisputed {
+				job,
+				user,
+				bond: dispute.bond,
+				lapses_at: dispute.lapses_at,
+			});
 			Ok(())
 		}
 
 		/// Settle a disputed job: the provider gets `provider_share` of `fee_used`, the user the
-		/// rest of the escrow.
+		/// rest of the escrow. The user's bond goes to the provider if `provider_share` is
+		/// 100 % (the dispute had no merit), back to the user otherwise.
 		///
 		/// - Origin: `DisputeOrigin`.
 		///
@@ -1030,8 +1153,14 @@ pub mod pallet {
 			provider_share: Perbill,
 		) -> DispatchResult {
 			T::DisputeOrigin::ensure_origin(origin)?;
-			let (fee_paid, refunded) = Self::close_dispute(job, provider_share)?; // jobs.rs
-			Self::deposit_event(Event::DisputeResolved { job, provider_share, fee_paid, refunded });
+			let (fee_paid, refunded, bond_forfeited) = Self::close_dispute(job, provider_share)?; // jobs.rs
+			Self::deposit_event(Event::DisputeResolved {
+				job,
+				provider_share,
+				fee_paid,
+				refunded,
+				bond_forfeited,
+			});
 			Ok(())
 		}
 
@@ -1116,6 +1245,29 @@ pub mod pallet {
 			let user = ensure_signed(origin)?;
 			let released = Self::drop_acknowledgement(&user, service)?; // enclaves.rs
 			Self::deposit_event(Event::AcknowledgementRemoved { user, service, released });
+			Ok(())
+		}
+
+		/// Set the terms a new job of a job service must meet. Jobs already created keep the
+		/// terms they were created under.
+		///
+		/// - Origin: signed, the service's provider.
+		/// - `min_fee`: the smallest `max_fee` a job may escrow (0: any non-zero fee).
+		/// - `max_dataset_size`: the largest dataset, in bytes, a job may name (`None`: any).
+		///
+		/// Errors: `ServiceNotFound`, `NotServiceProvider`, `NotJobService`.
+		/// Event: `JobTermsSet`.
+		#[pallet::call_index(19)]
+		pub fn set_job_terms(
+			origin: OriginFor<T>,
+			service: ServiceId,
+			min_fee: BalanceOf<T>,
+			max_dataset_size: Option<u64>,
+		) -> DispatchResult {
+			let provider = ensure_signed(origin)?;
+			let terms = JobTerms { min_fee, max_dataset_size };
+			Self::store_job_terms(&provider, service, terms)?; // jobs.rs
+			Self::deposit_event(Event::JobTermsSet { service, min_fee, max_dataset_size });
 			Ok(())
 		}
 	}

@@ -20,7 +20,7 @@ use polkadot_sdk::{
 			Externalities as OffchainExternalities, HttpError, HttpRequestId, HttpRequestStatus,
 			OffchainDbExt, OffchainWorkerExt, OpaqueNetworkState, Timestamp, TransactionPoolExt,
 		},
-		OpaquePeerId, Pair,
+		OpaquePeerId, Pair, H256,
 	},
 	sp_io,
 	sp_keyring::Sr25519Keyring,
@@ -31,6 +31,7 @@ use polkadot_sdk::{
 	},
 };
 use std::{collections::BTreeMap, sync::Arc};
+use zerog_primitives::storage::{LiveFile, StoredFiles};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 pub type AccountId = AccountId32;
@@ -113,6 +114,51 @@ pub const MAX_PENDING_REFUNDS: u32 = 3;
 pub const MAX_SERVICES: u32 = 3;
 /// Held for each acknowledged enclave key.
 pub const ACKNOWLEDGEMENT_DEPOSIT: Balance = 7;
+/// Held for each open dispute.
+pub const DISPUTE_BOND: Balance = 50;
+/// Blocks before an unresolved dispute lapses.
+pub const DISPUTE_PERIOD: BlockNumber = 20;
+/// Size of a stored file whose size a test did not set.
+pub const DEFAULT_FILE_SIZE: u64 = 1_000;
+
+std::thread_local! {
+	/// Files whose storage a test changed from the default, by root: `None` is not stored.
+	static FILES: std::cell::RefCell<BTreeMap<H256, Option<LiveFile<BlockNumber>>>> =
+		Default::default();
+}
+
+/// ZeroG storage for the tests: every root is a live file of [`DEFAULT_FILE_SIZE`] bytes that
+/// never expires, unless [`store_file`] or [`forget_file`] says otherwise.
+pub struct MockStoredFiles;
+
+impl StoredFiles<BlockNumber> for MockStoredFiles {
+	fn live_file(root: &H256) -> Option<LiveFile<BlockNumber>> {
+		let now = System::block_number();
+		FILES
+			.with(|files| {
+				files.borrow().get(root).copied().unwrap_or(Some(LiveFile {
+					size: DEFAULT_FILE_SIZE,
+					expires_at: BlockNumber::MAX,
+				}))
+			})
+			.filter(|file| file.expires_at > now)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn store_for_benchmark(root: H256, size: u64, expires_at: BlockNumber) {
+		store_file(root, size, expires_at);
+	}
+}
+
+/// Makes `root` a live file of `size` bytes until `expires_at`.
+pub fn store_file(root: H256, size: u64, expires_at: BlockNumber) {
+	FILES.with(|files| files.borrow_mut().insert(root, Some(LiveFile { size, expires_at })));
+}
+
+/// Makes `root` a file nobody stores.
+pub fn forget_file(root: H256) {
+	FILES.with(|files| files.borrow_mut().insert(root, None));
+}
 
 parameter_types! {
 	pub const MinServiceStake: Balance = MIN_STAKE;
@@ -121,6 +167,7 @@ parameter_types! {
 	pub const MinJobDuration: BlockNumber = MIN_JOB_DURATION;
 	pub const MaxJobDuration: BlockNumber = MAX_JOB_DURATION;
 	pub const ReviewPeriod: BlockNumber = REVIEW_PERIOD;
+	pub const DisputePeriod: BlockNumber = DISPUTE_PERIOD;
 }
 
 impl pallet_compute_escrow::Config for Test {
@@ -129,6 +176,9 @@ impl pallet_compute_escrow::Config for Test {
 	type Signature = MultiSignature;
 	type AuthorityId = ComputeAuthId;
 	type DisputeOrigin = EnsureRoot<AccountId>;
+	type DisputeBond = ConstU128<DISPUTE_BOND>;
+	type DisputePeriod = DisputePeriod;
+	type StoredFiles = MockStoredFiles;
 	type EnclaveOrigin = EnsureRoot<AccountId>;
 	type AcknowledgementDeposit = ConstU128<ACKNOWLEDGEMENT_DEPOSIT>;
 	type SlashDestination = ();
@@ -165,6 +215,7 @@ pub const FUNDED: [Sr25519Keyring; 5] = [
 
 /// Storage with the funded dev accounts, at block 1, with a keystore for the benchmarks.
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	FILES.with(|files| files.borrow_mut().clear());
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: FUNDED.iter().map(|key| (key.to_account_id(), INITIAL_BALANCE)).collect(),

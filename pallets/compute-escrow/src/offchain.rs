@@ -22,15 +22,21 @@
 //!   "maxFee":"<decimal>","deadline":<block>}`. A `200`, `201` or `202` answer acknowledges the
 //!   job; its body is read like a poll answer.
 //! - **Poll**: `GET {url}/jobs/{jobId}`, answered with HTTP 200 and
-//!   `{"jobId":<u64>,"status":"queued"|"running"|"succeeded"|"failed","resultRoot":"0x..",
-//!   "outputHash":"0x..","feeUsed":"<decimal>","error":".."}` (see [`parse_status`]); `resultRoot`,
-//!   `outputHash` (each `0x` + 64 hex digits, either case) and `feeUsed` (a decimal string or a
-//!   JSON integer) are only read when the status is `succeeded`, `error` only when it is `failed`.
-//!   Other fields are ignored; an answer about another `jobId` is refused.
+//!   `{"jobId":<u64>,"status":"queued"|"running"|"succeeded"|"failed"|"declined",
+//!   "stage":"..","resultRoot":"0x..","outputHash":"0x..","feeUsed":"<decimal>","error":".."}`
+//!   (see [`parse_status`]); `resultRoot`, `outputHash` (each `0x` + 64 hex digits, either case)
+//!   and `feeUsed` (a decimal string or a JSON integer) are only read when the status is
+//!   `succeeded`, `error` only when it is `failed` or `declined`, `stage` only when it is
+//!   `running` (`computing` and `uploading` mean the job's command has started). Other fields
+//!   are ignored; an answer about another `jobId` is refused.
 //! - **Result**: on `succeeded` the worker sends `submit_result(job, resultRoot, outputHash,
-//!   min(feeUsed, max_fee))`. On `failed` it logs the executor's error at warn level, stops
-//!   polling the job and sends nothing: the deadline refunds the user and slashes the stake
-//!   (declining is the provider's decision, not the worker's).
+//!   min(feeUsed, max_fee))`. On `declined` (the executor cannot run the job: its dataset cannot
+//!   be fetched, no command for its service) it sends `decline_job(job)`: the user gets the
+//!   escrow back and nobody is slashed. The same happens to a job whose command has not started
+//!   [`DECLINE_BEFORE_DEADLINE_BLOCKS`] blocks before its deadline (still queued, checked or
+//!   downloading): a provider is slashed only for a job it started and then failed. On `failed`
+//!   it logs the executor's error at warn level, stops polling the job and sends nothing: the
+//!   deadline refunds the user and slashes the stake.
 //!
 //! Each request has a [`HTTP_TIMEOUT_MS`] deadline and a [`MAX_RESPONSE_BYTES`] size limit. A
 //! request that cannot be sent or times out ends the run: the executor is down, and the other
@@ -47,7 +53,7 @@
 //!   acknowledgement (executor down, HTTP 500) is retried [`REDISPATCH_AFTER_BLOCKS`] blocks later,
 //!   which is safe because the executor treats a repeated POST of a job id as a status query.
 //! - [`SUBMITTED_KEY_PREFIX`] ‖ job id (8 bytes, little-endian): the SCALE block number at which
-//!   `submit_result` was sent. While it is younger than [`RESUBMIT_AFTER_BLOCKS`] the job is
+//!   `submit_result` or `decline_job` was sent. While it is younger than [`RESUBMIT_AFTER_BLOCKS`] the job is
 //!   neither polled nor submitted again; a job still waiting after that (the transaction was
 //!   dropped) is polled and submitted once more.
 //!
@@ -103,6 +109,10 @@ pub const REDISPATCH_AFTER_BLOCKS: u32 = 5;
 /// Blocks after which a result whose job is still waiting is submitted again.
 pub const RESUBMIT_AFTER_BLOCKS: u32 = 10;
 
+/// A job whose command has not started this many blocks before its deadline is declined: the
+/// decline is sent two blocks before the last block a transaction can still land in.
+pub const DECLINE_BEFORE_DEADLINE_BLOCKS: u32 = 3;
+
 /// What the worker remembers about handing a job to the executor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum DispatchRecord<BlockNumber> {
@@ -120,12 +130,24 @@ pub enum DispatchRecord<BlockNumber> {
 pub enum ExecutorStatus {
 	/// Accepted, not started.
 	Queued,
-	/// Being run.
+	/// Being checked against the chain or its dataset downloaded: its command has not started.
+	Preparing,
+	/// Its command is running, or its output being stored.
 	Running,
 	/// Finished with a result to submit.
 	Succeeded(ExecutorResult),
 	/// Finished without a result; the executor's explanation.
 	Failed(String),
+	/// The executor cannot run the job (its dataset cannot be fetched, no command for its
+	/// service); its explanation. The worker declines the job.
+	Declined(String),
+}
+
+impl ExecutorStatus {
+	/// Whether the job's command has not started yet.
+	fn not_started(&self) -> bool {
+		matches!(self, Self::Queued | Self::Preparing)
+	}
 }
 
 /// The result of a job, as the executor reports it.
@@ -245,8 +267,29 @@ impl<T: Config> Pallet<T> {
 				parse_status(&body, id)?
 			},
 		};
+		let too_late_to_start =
+			now.saturating_add(DECLINE_BEFORE_DEADLINE_BLOCKS.into()) >= job.deadline;
 		match status {
-			ExecutorStatus::Queued | ExecutorStatus::Running => {
+			ExecutorStatus::Declined(reason) => {
+				if claim_submit::<T>(id, now) {
+					log::warn!(
+						target: LOG_TARGET,
+						"job {id} cannot be run by the executor ({reason}); declining it",
+					);
+					Self::send_answer(account, id, Call::decline_job { job: id });
+				}
+			},
+			status if status.not_started() && too_late_to_start => {
+				if claim_submit::<T>(id, now) {
+					log::warn!(
+						target: LOG_TARGET,
+						"job {id} has not started {DECLINE_BEFORE_DEADLINE_BLOCKS} blocks before \
+						 its deadline ({status:?}); declining it rather than missing it",
+					);
+					Self::send_answer(account, id, Call::decline_job { job: id });
+				}
+			},
+			ExecutorStatus::Queued | ExecutorStatus::Preparing | ExecutorStatus::Running => {
 				log::debug!(target: LOG_TARGET, "job {id}: {status:?}");
 			},
 			ExecutorStatus::Failed(error) => {
@@ -260,23 +303,24 @@ impl<T: Config> Pallet<T> {
 			},
 			ExecutorStatus::Succeeded(result) => {
 				if claim_submit::<T>(id, now) {
-					Self::send_result(account, id, job, result);
+					let fee_used =
+						result.fee_used.saturated_into::<crate::BalanceOf<T>>().min(job.max_fee);
+					let call = Call::submit_result {
+						job: id,
+						result_root: result.result_root,
+						output_hash: result.output_hash,
+						fee_used,
+					};
+					Self::send_answer(account, id, call);
 				}
 			},
 		}
 		Ok(())
 	}
 
-	/// Signs `submit_result` for job `id` with `account`'s key, the fee capped at the job's
-	/// `max_fee`, and hands it to the transaction pool.
-	fn send_result(account: &Account<T>, id: JobId, job: &JobInfo<T>, result: ExecutorResult) {
-		let fee_used = result.fee_used.saturated_into::<crate::BalanceOf<T>>().min(job.max_fee);
-		let call = Call::submit_result {
-			job: id,
-			result_root: result.result_root,
-			output_hash: result.output_hash,
-			fee_used,
-		};
+	/// Signs `call`, the provider's answer to job `id` (its result or its decline), with
+	/// `account`'s key and hands it to the transaction pool.
+	fn send_answer(account: &Account<T>, id: JobId, call: Call<T>) {
 		let results = Signer::<T, T::AuthorityId, ForAll>::all_accounts()
 			.with_filter(vec![account.public.clone()])
 			.send_signed_transaction(|_| call.clone());
@@ -286,11 +330,11 @@ impl<T: Config> Pallet<T> {
 		for (signer, outcome) in results {
 			match outcome {
 				Ok(()) => {
-					log::info!(target: LOG_TARGET, "result of job {id} sent by {:?}", signer.id)
+					log::info!(target: LOG_TARGET, "answer to job {id} sent by {:?}", signer.id)
 				},
 				Err(()) => log::warn!(
 					target: LOG_TARGET,
-					"pool refused the result of job {id} from {:?}",
+					"pool refused the answer to job {id} from {:?}",
 					signer.id
 				),
 			}
@@ -439,13 +483,16 @@ pub fn parse_status(body: &[u8], id: JobId) -> Result<ExecutorStatus, OcwError> 
 		return Err(OcwError::WrongJob(reported));
 	}
 	let status = field("status")?.as_str().ok_or(OcwError::InvalidField("status"))?;
+	let error =
+		|| String::from(value.get("error").and_then(|error| error.as_str()).unwrap_or("no reason"));
 	match status {
 		"queued" => Ok(ExecutorStatus::Queued),
-		"running" => Ok(ExecutorStatus::Running),
-		"failed" => {
-			let error = value.get("error").and_then(|error| error.as_str()).unwrap_or("no reason");
-			Ok(ExecutorStatus::Failed(String::from(error)))
+		"running" => match value.get("stage").and_then(|stage| stage.as_str()) {
+			Some("waiting" | "verifying" | "downloading") => Ok(ExecutorStatus::Preparing),
+			_ => Ok(ExecutorStatus::Running),
 		},
+		"failed" => Ok(ExecutorStatus::Failed(error())),
+		"declined" => Ok(ExecutorStatus::Declined(error())),
 		"succeeded" => {
 			let hash = |name: &'static str| {
 				let text = field(name)?.as_str().ok_or(OcwError::InvalidField(name))?;

@@ -2,7 +2,7 @@
 
 use crate::{
 	BalanceOf, Config, Error, HoldReason, NextServiceId, Pallet, ProviderServices, ServiceId,
-	ServiceInfo, Services, Verifiability,
+	ServiceInfo, ServiceJobTerms, Services, Verifiability,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -98,6 +98,7 @@ impl<T: Config> Pallet<T> {
 			}
 		});
 		Services::<T>::remove(id);
+		ServiceJobTerms::<T>::remove(id);
 		Ok(released)
 	}
 

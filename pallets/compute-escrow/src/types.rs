@@ -300,6 +300,43 @@ pub enum JobStatus<Balance, BlockNumber> {
 	},
 }
 
+/// What a provider agreed to run for one job service; a job that breaks it is refused.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+)]
+pub struct JobTerms<Balance> {
+	/// Smallest `max_fee` a job may escrow, in the smallest unit.
+	pub min_fee: Balance,
+	/// Largest dataset a job may name, in bytes; `None` takes any size.
+	pub max_dataset_size: Option<u64>,
+}
+
+/// A dispute waiting for `DisputeOrigin`.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
+)]
+pub struct DisputeInfo<Balance, BlockNumber> {
+	/// Held on the user's account under `HoldReason::DisputeBond`: returned unless
+	/// `DisputeOrigin` finds entirely for the provider, which then receives it.
+	pub bond: Balance,
+	/// First block at which the dispute lapses: the result stands, the provider is paid
+	/// `fee_used` and the bond goes back to the user.
+	pub lapses_at: BlockNumber,
+}
+
+/// A dispute of the pallet's configuration.
+pub type DisputeInfoOf<T> = DisputeInfo<BalanceOf<T>, BlockNumberFor<T>>;
+
 /// A job: what the user asked for, its escrow and where it stands.
 #[derive(
 	CloneNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, PartialEqNoBound, EqNoBound, DebugNoBound,

@@ -62,7 +62,8 @@ pub trait WeightInfo {
 	fn dispute() -> Weight;
 	fn resolve_dispute() -> Weight;
 	fn decline_job() -> Weight;
-	fn on_initialize(e: u32, r: u32, ) -> Weight;
+	fn on_initialize(e: u32, r: u32, d: u32, ) -> Weight;
+	fn set_job_terms() -> Weight;
 	fn approve_enclave() -> Weight;
 	fn revoke_enclave() -> Weight;
 	fn acknowledge_signer() -> Weight;
@@ -351,7 +352,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeEscrow::Services` (`max_values`: None, `max_size`: Some(522), added: 2997, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 32]`.
 	/// The range of component `r` is `[0, 32]`.
-	fn on_initialize(e: u32, r: u32, ) -> Weight {
+	fn on_initialize(e: u32, r: u32, d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `942 + e * (1067 ±0) + r * (1044 ±0)`
 		//  Estimated: `3734 + e * (5408 ±0) + r * (5206 ±0)`
@@ -361,14 +362,26 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(70_505_000, 0).saturating_mul(e.into()))
 			// Standard Error: 0
 			.saturating_add(Weight::from_parts(82_740_066, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(82_740_066, 0).saturating_mul(d.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((7_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 5408).saturating_mul(e.into()))
 			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(d.into()))
+	}
+	/// Storage: `ComputeEscrow::Services` (r:1 w:0)
+	/// Storage: `ComputeEscrow::ServiceJobTerms` (r:0 w:1)
+	fn set_job_terms() -> Weight {
+		// Placeholder until `runtime/benchmarking/weights.sh compute-escrow` measures it.
+		Weight::from_parts(15_000_000, 3987)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeEscrow::ApprovedEnclaves` (r:0 w:1)
 	/// Proof: `ComputeEscrow::ApprovedEnclaves` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
@@ -708,7 +721,7 @@ impl WeightInfo for () {
 	/// Proof: `ComputeEscrow::Services` (`max_values`: None, `max_size`: Some(522), added: 2997, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 32]`.
 	/// The range of component `r` is `[0, 32]`.
-	fn on_initialize(e: u32, r: u32, ) -> Weight {
+	fn on_initialize(e: u32, r: u32, d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `942 + e * (1067 ±0) + r * (1044 ±0)`
 		//  Estimated: `3734 + e * (5408 ±0) + r * (5206 ±0)`
@@ -718,14 +731,26 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(70_505_000, 0).saturating_mul(e.into()))
 			// Standard Error: 0
 			.saturating_add(Weight::from_parts(82_740_066, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(82_740_066, 0).saturating_mul(d.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((7_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(r.into())))
+			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(d.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((7_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(r.into())))
+			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(d.into())))
 			.saturating_add(Weight::from_parts(0, 5408).saturating_mul(e.into()))
 			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(d.into()))
+	}
+	/// Storage: `ComputeEscrow::Services` (r:1 w:0)
+	/// Storage: `ComputeEscrow::ServiceJobTerms` (r:0 w:1)
+	fn set_job_terms() -> Weight {
+		// Placeholder until `runtime/benchmarking/weights.sh compute-escrow` measures it.
+		Weight::from_parts(15_000_000, 3987)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeEscrow::ApprovedEnclaves` (r:0 w:1)
 	/// Proof: `ComputeEscrow::ApprovedEnclaves` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)

@@ -95,6 +95,7 @@ pub mod offchain;
 mod providers;
 mod rewards;
 pub mod runtime_api;
+mod stored_files;
 #[cfg(test)]
 mod tests;
 pub mod types;

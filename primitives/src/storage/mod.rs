@@ -60,6 +60,7 @@ mod layout;
 mod proof;
 #[cfg(feature = "std")]
 mod prover;
+mod stored_files;
 pub mod transport;
 mod tree;
 
@@ -70,6 +71,7 @@ pub use layout::{chunk_count, chunk_len, file_tree_depth, segment_count, segment
 pub use proof::{zero_file_chunk_proof, ChunkProof, ProofError, SegmentProof};
 #[cfg(feature = "std")]
 pub use prover::{chunk_proof, segment_proof, FileTree, SegmentTree};
+pub use stored_files::{LiveFile, StoredFiles, MAX_COMMITMENTS_CHECKED};
 pub use tree::{
 	file_root, segment_root, FileRootBuilder, TreeError, EMPTY_CHUNK_HASH, EMPTY_FILE_ROOT,
 	EMPTY_SEGMENT_ROOT,

@@ -18,6 +18,10 @@ parameter_types! {
 	/// An acknowledgement is one storage item of about 144 bytes (key and value), priced like
 	/// any other state a user creates.
 	pub const AcknowledgementDeposit: crate::Balance = super::revive::deposit(1, 144);
+	/// A dispute costs a tenth of a ZG while it is open, and all of it if governance finds
+	/// entirely for the provider: enough to make disputing every result a losing game, small
+	/// next to the jobs worth disputing.
+	pub const DisputeBond: crate::Balance = ZG / 10;
 }
 
 impl pallet_compute_escrow::Config for Runtime {
@@ -28,6 +32,11 @@ impl pallet_compute_escrow::Config for Runtime {
 	type AuthorityId = pallet_compute_escrow::crypto::ComputeAuthId;
 	/// Disputes are decided by governance (sudo on this chain).
 	type DisputeOrigin = EnsureRoot<AccountId>;
+	type DisputeBond = DisputeBond;
+	/// Governance has a week to resolve a dispute before the result stands.
+	type DisputePeriod = ConstU32<{ 7 * 24 * HOURS }>;
+	/// Datasets and results are files of ZeroG storage.
+	type StoredFiles = crate::StorageCommitments;
 	/// Enclave keys are approved by governance (sudo on this chain) once it has checked their
 	/// attestation quotes.
 	type EnclaveOrigin = EnsureRoot<AccountId>;

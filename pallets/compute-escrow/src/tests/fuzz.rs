@@ -107,9 +107,14 @@ fn receipts(
 	Ok(BoundedVec::truncate_from(batch))
 }
 
+/// One of four file roots, whose storage the fuzzer changes between calls.
+fn file_root(u: &mut Unstructured) -> Result<H256> {
+	Ok(H256::repeat_byte(u.int_in_range(0..=3)?))
+}
+
 /// One call of the pallet, and whether root sends it.
 fn call(u: &mut Unstructured) -> Result<(Call<Test>, bool)> {
-	let call = match u.int_in_range(0..=18)? {
+	let call = match u.int_in_range(0..=19)? {
 		0 => Call::register_service {
 			kind: if u.arbitrary()? { ServiceKind::Inference } else { ServiceKind::Job },
 			model: bounded::<64>(u)?,
@@ -140,14 +145,14 @@ fn call(u: &mut Unstructured) -> Result<(Call<Test>, bool)> {
 		},
 		9 => Call::create_job {
 			service: service_id(u)?,
-			dataset_root: H256(u.arbitrary()?),
+			dataset_root: file_root(u)?,
 			params_hash: H256(u.arbitrary()?),
 			max_fee: amount(u)?,
 			deadline: System::block_number() + u.int_in_range(0..=MAX_JOB_DURATION + 2)?,
 		},
 		10 => Call::submit_result {
 			job: job_id(u)?,
-			result_root: H256(u.arbitrary()?),
+			result_root: file_root(u)?,
 			output_hash: H256(u.arbitrary()?),
 			fee_used: amount(u)?,
 		},
@@ -161,7 +166,12 @@ fn call(u: &mut Unstructured) -> Result<(Call<Test>, bool)> {
 		15 => Call::approve_enclave { signer: account(u)?, evidence_hash: H256(u.arbitrary()?) },
 		16 => Call::revoke_enclave { signer: account(u)? },
 		17 => Call::acknowledge_signer { service: service_id(u)?, signer: account(u)? },
-		_ => Call::remove_acknowledgement { service: service_id(u)? },
+		18 => Call::remove_acknowledgement { service: service_id(u)? },
+		_ => Call::set_job_terms {
+			service: service_id(u)?,
+			min_fee: amount(u)?,
+			max_dataset_size: if u.arbitrary()? { Some(u.int_in_range(0..=2_000)?) } else { None },
+		},
 	};
 	let governance = matches!(
 		call,
@@ -191,6 +201,14 @@ fn fuzz_calls_and_blocks_keep_the_invariants() {
 			for _ in 0..u.int_in_range(1..=60)? {
 				if u.ratio(1, 5)? {
 					run_to_block(System::block_number() + u.int_in_range(1..=15)?);
+				} else if u.ratio(1, 10)? {
+					let root = file_root(u)?;
+					if u.arbitrary()? {
+						forget_file(root);
+					} else {
+						let expires_at = System::block_number() + u.int_in_range(0..=60)?;
+						store_file(root, u.int_in_range(0..=2_000)?, expires_at);
+					}
 				} else {
 					let (call, by_root) = call(u)?;
 					let origin = if by_root {

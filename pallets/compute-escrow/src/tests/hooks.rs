@@ -128,13 +128,13 @@ fn on_initialize_reports_the_weight_of_both_queues() {
 
 		System::set_block_number(due);
 		let weight = ComputeEscrow::on_initialize(due);
-		assert_eq!(weight, <() as crate::WeightInfo>::on_initialize(2, 1));
+		assert_eq!(weight, <() as crate::WeightInfo>::on_initialize(2, 1, 0));
 		assert!(Jobs::<Test>::iter().next().is_none());
 
 		// An empty block still pays for reading both queues.
 		System::set_block_number(due + 1);
 		let idle = ComputeEscrow::on_initialize(due + 1);
-		assert_eq!(idle, <() as crate::WeightInfo>::on_initialize(0, 0));
+		assert_eq!(idle, <() as crate::WeightInfo>::on_initialize(0, 0, 0));
 		assert!(idle.all_gt(Weight::zero()));
 	});
 }

@@ -339,6 +339,65 @@ fn a_failed_job_sends_nothing_and_is_no_longer_polled() {
 	});
 }
 
+/// Issue 15: a job the executor cannot run (its dataset cannot be fetched) is declined, not
+/// left to slash the provider at its deadline.
+#[test]
+fn a_job_the_executor_declines_is_declined_on_chain_and_nobody_is_slashed() {
+	let (mut ext, handles) = ocw_test_ext(&["//Charlie"]);
+	set_executor_url(&handles, URL);
+	ext.execute_with(|| {
+		let id = job_setup();
+		let staked = stake(job(id).service);
+		expect_dispatch(&handles, id, status_answer(id, "queued"));
+		ComputeEscrow::offchain_worker(1);
+		let declined = format!(
+			r#"{{"jobId":{id},"status":"declined","error":"dataset download failed: not found"}}"#
+		);
+		expect_poll(&handles, id, declined.into_bytes());
+		ComputeEscrow::offchain_worker(2);
+		let decline = RuntimeCall::ComputeEscrow(crate::Call::decline_job { job: id });
+		assert_sent_by_charlie(&handles, &[decline.clone()]);
+		// Not sent twice while the first one may still land.
+		ComputeEscrow::offchain_worker(3);
+		assert_eq!(pool_transactions(&handles).len(), 1);
+
+		assert_ok!(decline.dispatch(RuntimeOrigin::signed(charlie())));
+		run_to_block(1 + DURATION + 1);
+		assert_eq!(stake(0), staked);
+		assert_eq!(free(&alice()), INITIAL_BALANCE);
+	});
+}
+
+/// Issue 15: a job still waiting for its dataset near its deadline is declined in time; one
+/// whose command runs is left to finish.
+#[test]
+fn a_job_not_started_near_its_deadline_is_declined_and_a_running_one_is_not() {
+	let (mut ext, handles) = ocw_test_ext(&["//Charlie"]);
+	set_executor_url(&handles, URL);
+	ext.execute_with(|| {
+		let id = job_setup();
+		let deadline = job(id).deadline;
+		expect_dispatch(&handles, id, status_answer(id, "queued"));
+		ComputeEscrow::offchain_worker(1);
+		let downloading =
+			format!(r#"{{"jobId":{id},"status":"running","stage":"downloading"}}"#).into_bytes();
+		let computing =
+			format!(r#"{{"jobId":{id},"status":"running","stage":"computing"}}"#).into_bytes();
+		let last_calm = deadline - u64::from(DECLINE_BEFORE_DEADLINE_BLOCKS) - 1;
+		expect_poll(&handles, id, downloading.clone());
+		ComputeEscrow::offchain_worker(last_calm);
+		expect_poll(&handles, id, computing);
+		ComputeEscrow::offchain_worker(last_calm + 1);
+		assert!(pool_transactions(&handles).is_empty());
+		expect_poll(&handles, id, downloading);
+		ComputeEscrow::offchain_worker(last_calm + 1);
+		assert_sent_by_charlie(
+			&handles,
+			&[RuntimeCall::ComputeEscrow(crate::Call::decline_job { job: id })],
+		);
+	});
+}
+
 #[test]
 fn malformed_answers_send_nothing_and_polling_goes_on() {
 	let (mut ext, handles) = ocw_test_ext(&["//Charlie"]);
@@ -533,6 +592,20 @@ fn pending_jobs_of_lists_the_assigned_jobs_of_a_provider() {
 fn parse_status_reads_every_state() {
 	assert_eq!(parse_status(&status_answer(3, "queued"), 3), Ok(ExecutorStatus::Queued));
 	assert_eq!(parse_status(&status_answer(3, "running"), 3), Ok(ExecutorStatus::Running));
+	for (stage, status) in [
+		("waiting", ExecutorStatus::Preparing),
+		("verifying", ExecutorStatus::Preparing),
+		("downloading", ExecutorStatus::Preparing),
+		("computing", ExecutorStatus::Running),
+		("uploading", ExecutorStatus::Running),
+	] {
+		let body = format!(r#"{{"jobId":3,"status":"running","stage":"{stage}"}}"#);
+		assert_eq!(parse_status(body.as_bytes(), 3), Ok(status), "{stage}");
+	}
+	assert_eq!(
+		parse_status(br#"{"jobId":3,"status":"declined","error":"no dataset"}"#, 3),
+		Ok(ExecutorStatus::Declined("no dataset".into()))
+	);
 	assert_eq!(
 		parse_status(br#"{"jobId":3,"status":"failed","error":"out of memory"}"#, 3),
 		Ok(ExecutorStatus::Failed("out of memory".into()))
