@@ -121,9 +121,7 @@ impl Chain {
 		let rpc = RpcClient::from_insecure_url(url)
 			.await
 			.map_err(|error| cannot_connect(error.to_string()))?;
-		let api = OnlineClient::<PolkadotConfig>::from_rpc_client(rpc.clone())
-			.await
-			.map_err(|error| cannot_connect(error.to_string()))?;
+		let api = online_client(rpc.clone()).await.map_err(cannot_connect)?;
 		Ok(Self { api, rpc })
 	}
 
@@ -234,6 +232,24 @@ pub fn is_nonce_race(message: &str) -> bool {
 		.any(|sign| message.contains(sign))
 }
 
+/// The text of a refused submission, with the reason the node gave in the JSON-RPC error's
+/// `data` ("Inability to pay some fees", "Transaction is outdated"), which the error's own text
+/// ("invalid transaction (1010)") leaves out.
+pub fn error_text(error: &subxt::error::ExtrinsicError) -> String {
+	use subxt::error::{BackendError, ExtrinsicError, RpcError};
+	let mut text = error.to_string();
+	if let ExtrinsicError::ErrorSubmittingTransaction(BackendError::Rpc(RpcError::ClientError(
+		subxt::rpcs::Error::User(refusal),
+	))) = error
+	{
+		if let Some(data) = &refusal.data {
+			text.push_str(": ");
+			text.push_str(data.get().trim_matches('"'));
+		}
+	}
+	text
+}
+
 /// Signs `call` with `signer` and submits it, following it until it is in a best or a finalized
 /// block ([`Until`]); fails with the pallet error's name when it dispatched with an error. `what`
 /// names the call in messages, e.g. `StorageCommitments.submit`.
@@ -299,13 +315,14 @@ async fn submit_once<Call: Payload>(
 	let mut transactions = at.transactions();
 	let mut progress = match transactions.sign_and_submit_then_watch(call, signer, params).await {
 		Ok(progress) => progress,
-		Err(error) if is_nonce_race(&error.to_string()) => {
-			return Err(Attempt::NonceRace(error.to_string()))
-		},
 		Err(error) => {
+			let text = error_text(&error);
+			if is_nonce_race(&text) {
+				return Err(Attempt::NonceRace(text));
+			}
 			return Err(Attempt::Failed(CliError::Chain(format!(
-				"{what} was refused by the node: {error}"
-			))))
+				"{what} was refused by the node: {text}"
+			))));
 		},
 	};
 
@@ -401,6 +418,18 @@ fn failure(what: &str, error: TransactionEventsError) -> CliError {
 		},
 		other => CliError::Chain(format!("{what}: cannot read the transaction's outcome: {other}")),
 	}
+}
+
+/// A subxt client over `rpc` with the legacy (request and answer) RPC methods. subxt's default
+/// backend reads storage through the chainHead follow subscription, whose answers arrive about
+/// 43 ms after each request on this node; every read of the CLI, the executor's gateway (twice
+/// per paid request) and settlement paid that (tests/eth/bench/gateway.mjs: 135 ms a request,
+/// 4 ms with these methods).
+pub async fn online_client(rpc: RpcClient) -> Result<OnlineClient<PolkadotConfig>, String> {
+	let backend = subxt::backend::LegacyBackend::<PolkadotConfig>::builder().build(rpc);
+	OnlineClient::<PolkadotConfig>::from_backend(std::sync::Arc::new(backend))
+		.await
+		.map_err(|error| error.to_string())
 }
 
 #[cfg(test)]

@@ -165,9 +165,11 @@ impl SubxtChain {
 		let started = std::time::Instant::now();
 		loop {
 			let connected = async {
-				let api = OnlineClient::<PolkadotConfig>::from_insecure_url(url)
+				// Request-and-answer reads: see `zerog_cli::chain::online_client`.
+				let rpc = subxt::rpcs::RpcClient::from_insecure_url(url)
 					.await
 					.map_err(|error| error.to_string())?;
+				let api = zerog_cli::chain::online_client(rpc).await?;
 				let rpc = NodeRpc::connect(url).await.map_err(|error| error.to_string())?;
 				Ok::<_, String>((api, rpc))
 			};

@@ -8,7 +8,8 @@
 //!
 //! - [`EchoBackend`], an OpenAI-compatible server that answers a chat with the last user message
 //!   (prefixed with [`ECHO_LABEL`]) and counts whitespace-separated words as tokens, so
-//!   `zerog compute chat` is metered, countersigned and settled like a real model's answer;
+//!   `zerog compute chat` is metered, countersigned and settled like a real model's answer
+//!   (streamed as Server-Sent Events, word by word, with `"stream": true`);
 //! - [`WORDCOUNT_COMMAND`], the job command of every job service of the provider that has no
 //!   `--service` command: it writes a label and `wc`'s line, word and byte counts of the dataset.
 //!
@@ -77,6 +78,16 @@ async fn answer(request: Request<Incoming>) -> HttpResponse {
 	};
 	let asked: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
 	match (method, path.as_str()) {
+		(Method::POST, "/v1/chat/completions") if asked["stream"] == true => {
+			let include_usage = asked["stream_options"]["include_usage"] == true;
+			let events = crate::gateway::stream::completion_as_stream(&chat(&asked), include_usage);
+			let mut response = Response::new(Full::new(Bytes::from(events)));
+			response.headers_mut().insert(
+				hyper::header::CONTENT_TYPE,
+				hyper::header::HeaderValue::from_static("text/event-stream"),
+			);
+			response
+		},
 		(Method::POST, "/v1/chat/completions") => reply(StatusCode::OK, chat(&asked)),
 		(Method::POST, "/v1/embeddings") => reply(StatusCode::OK, embeddings(&asked)),
 		(Method::GET, "/v1/models") => reply(

@@ -178,9 +178,13 @@ async fn executor() -> (SocketAddr, tempfile::TempDir) {
 			parallel_jobs: 1,
 			patience: Duration::from_millis(10),
 			retry_delay: Duration::from_millis(5),
+			sandbox: crate::jobs::sandbox::Sandbox::none(),
 		},
 	);
-	let app = Arc::new(App { jobs: Some(runner), gateway: Some(gateway) });
+	let app = Arc::new(App {
+		jobs: Some(crate::server::JobApi { runner, token: None }),
+		gateway: Some(gateway),
+	});
 	let (address, _server) = server::spawn("127.0.0.1:0".parse().unwrap(), app).await.unwrap();
 	(address, dir)
 }

@@ -17,14 +17,17 @@
 //! ## Running
 //!
 //! ```text
-//! zerog-executor --listen 127.0.0.1:8700 --node-rpc ws://127.0.0.1:9944 --data-dir /var/lib/zg-exec \
-//!     --suri "<provider secret>" --service 1='python3 train.py' --backend http://127.0.0.1:8000
+//! ZEROG_BACKEND_API_KEY=... zerog-executor --listen 127.0.0.1:8700 \
+//!     --node-rpc ws://127.0.0.1:9944 --data-dir /var/lib/zg-exec --suri-file /etc/zerog/provider.key \
+//!     --service 1='python3 /opt/jobs/train.py' --job-ro-path /opt/jobs --backend http://127.0.0.1:8000
 //! ```
 //!
 //! The node's off-chain worker finds the executor through the offchain PERSISTENT storage key
 //! `zerog::compute::executor` (e.g. `http://127.0.0.1:8700`), which the provider's node sets at
 //! start with `zerog-node --compute-executor http://127.0.0.1:8700`; the provider's key must
-//! also be in that node's keystore as key type `zgcp`. `--suri` is the provider's key: it
+//! also be in that node's keystore as key type `zgcp`. The provider's key (`--suri-file`, a
+//! file only the executor's user can read, or `ZEROG_EXECUTOR_SURI`; `--suri` takes public
+//! development keys only, since the command line is visible to every user of the machine): it
 //! must be the provider of the services (job results are submitted by the worker with the
 //! node's `zgcp` key of the same account; the executor itself signs `StorageCommitments.submit`
 //! for job outputs and `settle_receipts`). Everything is plain HTTP: the job API is for the node
@@ -33,12 +36,17 @@
 //!
 //! ## Jobs
 //!
-//! `COMMAND` runs as `sh -c COMMAND` in `DATA_DIR/work/<job>/`, with the executor's environment
-//! (so `CUDA_VISIBLE_DEVICES` passes through) plus `ZEROG_DATASET` (the verified dataset file),
-//! `ZEROG_OUTPUT_DIR` (an empty directory), `ZEROG_JOB_ID`, `ZEROG_PARAMS_HASH`, `ZEROG_SERVICE`
-//! and `ZEROG_USER`. It must write `$ZEROG_OUTPUT_DIR/output`, a non-empty file; a non-zero
-//! exit, a missing output or running past `--job-timeout-secs` fails the job (the error quotes
-//! the end of its stderr). The output is committed with `StorageCommitments.submit` (skipped
+//! `COMMAND` runs as `sh -c COMMAND` in `DATA_DIR/work/<job>/`, in a bubblewrap sandbox
+//! ([`jobs::sandbox`]: user `nobody`, no network unless `--job-network`, nothing of the host but
+//! `/usr`, a few files of `/etc`, GPU devices, the `--job-ro-path`s read-only and its own
+//! directory), with only `PATH`, `HOME`, `LANG`, the `--job-env` variables (default
+//! `CUDA_VISIBLE_DEVICES`) and `ZEROG_DATASET` (the verified dataset file), `ZEROG_OUTPUT_DIR`
+//! (an empty directory), `ZEROG_JOB_ID`, `ZEROG_PARAMS_HASH`, `ZEROG_SERVICE` and `ZEROG_USER`.
+//! It must write `$ZEROG_OUTPUT_DIR/output`, a non-empty regular file (a link is refused: the
+//! executor opens it without following links); a non-zero exit, a missing output or running
+//! past `--job-timeout-secs` fails the job (the error quotes the end of its stderr). A job whose
+//! dataset cannot be fetched, or whose service has no command here, is `declined` instead, and
+//! the node's worker declines it on chain. The output is committed with `StorageCommitments.submit` (skipped
 //! when a live file with that root exists) and uploaded segment by segment; then
 //! `resultRoot` = its file root, `outputHash` = `keccak256(output)`, and `feeUsed` = `maxFee`, or
 //! with `--price-per-second P`, `min(maxFee, ceil(seconds the command ran) × P)`.
@@ -137,6 +145,7 @@ pub mod encoding;
 pub mod gateway;
 pub mod jobs;
 pub mod receipt;
+pub mod secrets;
 pub mod server;
 pub mod storage_client;
 

@@ -204,9 +204,13 @@ async fn live_node_gateway_settles_and_jobs_round_trip_through_storage() {
 			parallel_jobs: 1,
 			patience: Duration::from_secs(60),
 			retry_delay: Duration::from_secs(1),
+			sandbox: crate::jobs::sandbox::Sandbox::none(),
 		},
 	);
-	let app = Arc::new(App { jobs: Some(runner.clone()), gateway: Some(gateway.clone()) });
+	let app = Arc::new(App {
+		jobs: Some(crate::server::JobApi { runner: runner.clone(), token: None }),
+		gateway: Some(gateway.clone()),
+	});
 	let (address, _server) = server::spawn("127.0.0.1:0".parse().unwrap(), app).await.unwrap();
 
 	// Two requests; only the first is countersigned, the second waits in its grace period.

@@ -11,9 +11,11 @@ use zerog_executor::{
 	gateway::{proxy::Backend, receipts::ReceiptStore, settlement, Gateway, GatewayConfig},
 	jobs::{
 		runner::{JobRunner, RunnerConfig},
+		sandbox::{Sandbox, SandboxKind},
 		state::JobStore,
 	},
-	server::{self, App},
+	secrets,
+	server::{self, App, JobApi},
 	storage_client::RpcStorage,
 };
 
@@ -33,9 +35,20 @@ struct Flags {
 	#[arg(long)]
 	dev: bool,
 
-	/// Address the job API and the gateway listen on.
+	/// Address the inference gateway listens on (the endpoint its services name).
 	#[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8700")]
 	listen: SocketAddr,
+
+	/// Loopback address the job API listens on, for the provider's node only (`zerog-node
+	/// --compute-executor http://ADDR`).
+	#[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8800")]
+	jobs_listen: SocketAddr,
+
+	/// File holding the job API's token, which the node sends (`zerog-node
+	/// --compute-executor-token-file PATH`); written with a fresh random token at the first
+	/// start if missing [default: DATA_DIR/jobs.token; with --dev, no token unless given].
+	#[arg(long, value_name = "PATH")]
+	jobs_token_file: Option<PathBuf>,
 
 	/// The provider's node (JSON-RPC, ws:// or http://).
 	#[arg(long, value_name = "URL", default_value = "ws://127.0.0.1:9944")]
@@ -50,9 +63,15 @@ struct Flags {
 	#[arg(long = "service", value_name = "ID=COMMAND", value_parser = parse_service)]
 	services: Vec<(u64, String)>,
 
-	/// Secret URI of the provider account (mnemonic, 0x seed or //Dev derivation): signs output
-	/// uploads and receipt settlement.
-	#[arg(long, value_name = "SURI", required_unless_present = "dev")]
+	/// File holding the secret URI of the provider account (mnemonic or 0x seed), readable only
+	/// by the executor's user (`chmod 600`): signs output uploads and receipt settlement. Or set
+	/// ZEROG_EXECUTOR_SURI.
+	#[arg(long, value_name = "PATH")]
+	suri_file: Option<PathBuf>,
+
+	/// A development account (`//Alice`, `//Bob`, ...) to sign as, on development chains. Real
+	/// keys are refused here: the command line is visible to every user of the machine.
+	#[arg(long, value_name = "//NAME")]
 	suri: Option<String>,
 
 	/// OpenAI-compatible backend for the inference gateway (`http://host:port`); without it the
@@ -60,9 +79,10 @@ struct Flags {
 	#[arg(long, value_name = "URL")]
 	backend: Option<String>,
 
-	/// Bearer token sent to the backend.
-	#[arg(long, value_name = "KEY")]
-	backend_api_key: Option<String>,
+	/// File holding the bearer token sent to the backend (`chmod 600`). Or set
+	/// ZEROG_BACKEND_API_KEY.
+	#[arg(long, value_name = "PATH")]
+	backend_api_key_file: Option<PathBuf>,
 
 	/// Longest wait for a backend answer.
 	#[arg(long, value_name = "SECS", default_value_t = 300)]
@@ -80,6 +100,26 @@ struct Flags {
 	/// Jobs run at the same time.
 	#[arg(long, value_name = "N", default_value_t = 1)]
 	parallel_jobs: usize,
+
+	/// How job commands are isolated: `bwrap` (bubblewrap: user nobody, no network, nothing of
+	/// the host but /usr, a few files of /etc, GPU devices and --job-ro-path) or `none` (the
+	/// executor's user: trusted commands only) [default: bwrap; with --dev, none when bubblewrap
+	/// cannot run here].
+	#[arg(long, value_name = "KIND", value_enum)]
+	sandbox: Option<SandboxKind>,
+
+	/// Let job commands use the network.
+	#[arg(long)]
+	job_network: bool,
+
+	/// A path job commands may read (scripts, a model directory, a virtual environment).
+	/// Repeat for several.
+	#[arg(long = "job-ro-path", value_name = "PATH")]
+	job_ro_paths: Vec<PathBuf>,
+
+	/// A variable of the executor's environment job commands also get. Repeat for several.
+	#[arg(long = "job-env", value_name = "NAME", default_values_t = [String::from("CUDA_VISIBLE_DEVICES")])]
+	job_env: Vec<String>,
 
 	/// Seconds between settlement rounds [default: 30; 6 with --dev].
 	#[arg(long, value_name = "SECS")]
@@ -99,6 +139,10 @@ struct Flags {
 	/// How long to wait for the node at start, and for jobs and datasets to show up.
 	#[arg(long, value_name = "SECS", default_value_t = 120)]
 	patience_secs: u64,
+
+	/// Days settled receipts and finished jobs stay on disk before they are deleted (hourly).
+	#[arg(long, value_name = "DAYS", default_value_t = 7)]
+	retention_days: u64,
 
 	/// Log level: error, warn, info, debug or trace.
 	#[arg(long, value_name = "LEVEL", default_value = "info")]
@@ -130,16 +174,30 @@ async fn main() -> ExitCode {
 
 /// Connects, resumes unfinished work and serves until Ctrl-C or SIGTERM.
 async fn run(flags: Flags) -> Result<(), String> {
-	let suri = flags.suri.clone().unwrap_or_else(|| DEV_SURI.to_owned());
-	let uri = suri.parse().map_err(|error| format!("--suri: {error:?}"))?;
+	let suri = secrets::provider_suri(
+		flags.suri_file.as_deref(),
+		std::env::var(secrets::SURI_ENV).ok(),
+		flags.suri.as_deref(),
+		flags.dev.then_some(DEV_SURI),
+	)?;
+	let uri = suri.parse().map_err(|error| format!("the provider's key: {error:?}"))?;
 	let signer = subxt_signer::sr25519::Keypair::from_uri(&uri)
-		.map_err(|error| format!("--suri: {error}"))?;
+		.map_err(|error| format!("the provider's key: {error}"))?;
+	let backend_api_key = secrets::backend_api_key(
+		flags.backend_api_key_file.as_deref(),
+		std::env::var(secrets::BACKEND_API_KEY_ENV).ok(),
+	)?;
 	let patience = Duration::from_secs(flags.patience_secs);
 	let data_dir = flags.data_dir.clone().unwrap_or_else(|| {
 		std::env::temp_dir().join(format!("zerog-executor-dev-{}", std::process::id()))
 	});
 	std::fs::create_dir_all(&data_dir)
 		.map_err(|error| format!("--data-dir {}: {error}", data_dir.display()))?;
+	// Absolute: job directories are bound into the sandbox at the same path.
+	let data_dir = data_dir
+		.canonicalize()
+		.map_err(|error| format!("--data-dir {}: {error}", data_dir.display()))?;
+	let sandbox = job_sandbox(&flags, &data_dir.join("work")).await?;
 	if flags.dev {
 		log::warn!(
 			"development mode: signing as {}, state in {}, built-in stand-ins for models and \
@@ -197,6 +255,7 @@ async fn run(flags: Flags) -> Result<(), String> {
 			parallel_jobs: flags.parallel_jobs,
 			patience,
 			retry_delay: Duration::from_secs(2),
+			sandbox,
 		},
 	);
 	runner.resume_unfinished();
@@ -216,7 +275,7 @@ async fn run(flags: Flags) -> Result<(), String> {
 		Some(url) => {
 			let backend = Backend::new(
 				url,
-				flags.backend_api_key.clone(),
+				backend_api_key.clone(),
 				Duration::from_secs(flags.backend_timeout_secs),
 			)?;
 			let receipts =
@@ -240,7 +299,41 @@ async fn run(flags: Flags) -> Result<(), String> {
 		},
 	};
 
-	let app = Arc::new(App { jobs: Some(runner), gateway });
+	if !flags.jobs_listen.ip().is_loopback() {
+		return Err(format!(
+			"--jobs-listen {}: the job API is for the provider's node; listen on loopback \
+			 (127.0.0.1 or ::1)",
+			flags.jobs_listen
+		));
+	}
+	let token_file = match (&flags.jobs_token_file, flags.dev) {
+		(Some(path), _) => Some(path.clone()),
+		(None, false) => Some(data_dir.join("jobs.token")),
+		(None, true) => None,
+	};
+	let token = match &token_file {
+		Some(path) => Some(secrets::jobs_token(path)?),
+		None => None,
+	};
+	spawn_pruning(
+		runner.clone(),
+		gateway.clone(),
+		Duration::from_secs(flags.retention_days.saturating_mul(24 * 3600)),
+	);
+	let jobs_app = Arc::new(App { jobs: Some(JobApi { runner, token }), gateway: None });
+	let (jobs_address, jobs_server) = server::spawn(flags.jobs_listen, jobs_app)
+		.await
+		.map_err(|error| format!("--jobs-listen {}: {error}", flags.jobs_listen))?;
+	match &token_file {
+		Some(path) => log::info!(
+			"job API on http://{jobs_address}, token in {} (zerog-node --compute-executor \
+			 http://{jobs_address} --compute-executor-token-file {})",
+			path.display(),
+			path.display()
+		),
+		None => log::info!("job API on http://{jobs_address}, without a token (--dev)"),
+	}
+	let app = Arc::new(App { jobs: None, gateway });
 	let (address, server) = server::spawn(flags.listen, app)
 		.await
 		.map_err(|error| format!("--listen {}: {error}", flags.listen))?;
@@ -268,9 +361,74 @@ async fn run(flags: Flags) -> Result<(), String> {
 		_ = tokio::signal::ctrl_c() => log::info!("interrupted, stopping"),
 		_ = terminate.recv() => log::info!("terminated, stopping"),
 		result = server => return Err(format!("the server stopped: {result:?}")),
+		result = jobs_server => return Err(format!("the job API server stopped: {result:?}")),
 	}
 	// Every state change is already on disk; running jobs resume at the next start.
 	Ok(())
+}
+
+/// Deletes, every hour, finished jobs and settled receipts older than `retention`, so the
+/// executor's disk use and start-up time stay bounded.
+fn spawn_pruning(
+	runner: Arc<JobRunner>,
+	gateway: Option<Arc<zerog_executor::gateway::Gateway>>,
+	retention: Duration,
+) {
+	tokio::spawn(async move {
+		let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+		loop {
+			every_hour.tick().await;
+			let cutoff = std::time::SystemTime::now() - retention;
+			let unix = cutoff
+				.duration_since(std::time::UNIX_EPOCH)
+				.map(|since| since.as_secs())
+				.unwrap_or_default();
+			match runner.store().prune(unix) {
+				Ok(0) => {},
+				Ok(count) => log::info!("pruned {count} finished jobs"),
+				Err(error) => log::warn!("pruning finished jobs: {error}"),
+			}
+			if let Some(gateway) = &gateway {
+				match gateway.receipts().prune(cutoff) {
+					Ok(0) => {},
+					Ok(count) => log::info!("pruned {count} closed receipts"),
+					Err(error) => log::warn!("pruning closed receipts: {error}"),
+				}
+			}
+		}
+	});
+}
+
+/// The sandbox of `--sandbox`, checked by running a command in it under `work_dir`. `--dev`
+/// without `--sandbox` falls back to no sandbox, with a warning, where bubblewrap cannot run.
+async fn job_sandbox(flags: &Flags, work_dir: &std::path::Path) -> Result<Sandbox, String> {
+	let mut sandbox = Sandbox {
+		kind: flags.sandbox.unwrap_or(SandboxKind::Bwrap),
+		network: flags.job_network,
+		read_only_paths: flags
+			.job_ro_paths
+			.iter()
+			.map(|path| {
+				path.canonicalize()
+					.map_err(|error| format!("--job-ro-path {}: {error}", path.display()))
+			})
+			.collect::<Result<_, _>>()?,
+		pass_env: flags.job_env.clone(),
+	};
+	match sandbox.check(work_dir).await {
+		Ok(()) => {},
+		Err(reason) if flags.dev && flags.sandbox.is_none() => {
+			log::warn!("{reason}; --dev runs job commands unsandboxed, as this user");
+			sandbox.kind = SandboxKind::None;
+		},
+		Err(reason) => {
+			return Err(format!("{reason} (or pass --sandbox none for trusted commands)"))
+		},
+	}
+	if sandbox.kind == SandboxKind::None && !flags.dev {
+		log::warn!("--sandbox none: job commands run as this user and can read what it can");
+	}
+	Ok(sandbox)
 }
 
 #[cfg(test)]
@@ -306,12 +464,31 @@ mod tests {
 		.unwrap();
 		assert_eq!(flags.services.len(), 2);
 		assert_eq!(flags.listen, "127.0.0.1:8700".parse().unwrap());
+		assert_eq!(flags.jobs_listen, "127.0.0.1:8800".parse().unwrap());
+		assert_eq!(flags.jobs_token_file, None);
 		assert_eq!(flags.node_rpc, "ws://127.0.0.1:9944");
-		assert!(
-			Flags::try_parse_from(["zerog-executor", "--data-dir", "/tmp/x"]).is_err(),
-			"--suri is required"
-		);
+		assert_eq!(flags.job_env, ["CUDA_VISIBLE_DEVICES"]);
+		assert_eq!(flags.sandbox, None);
 		assert!(Flags::try_parse_from(["zerog-executor"]).is_err(), "--data-dir is required");
+		assert!(
+			Flags::try_parse_from(["zerog-executor", "--dev", "--backend-api-key", "sk"]).is_err(),
+			"API keys are not taken on the command line"
+		);
+		let sandboxed = Flags::try_parse_from([
+			"zerog-executor",
+			"--dev",
+			"--sandbox",
+			"none",
+			"--job-network",
+			"--job-ro-path",
+			"/opt/models",
+			"--job-env",
+			"HF_HOME",
+		])
+		.unwrap();
+		assert_eq!(sandboxed.sandbox, Some(SandboxKind::None));
+		assert!(sandboxed.job_network);
+		assert_eq!(sandboxed.job_env, ["HF_HOME"]);
 		let dev = Flags::try_parse_from(["zerog-executor", "--dev"]).unwrap();
 		assert!(dev.dev && dev.suri.is_none() && dev.data_dir.is_none());
 	}

@@ -10,12 +10,14 @@
 //! | `POST /v1/receipts`        | [`crate::gateway::proxy::countersign`]    |
 //! | `GET /health`              | liveness                                  |
 //!
-//! Plain HTTP: the job API is meant for the node's off-chain worker on loopback, and the
-//! gateway for a TLS-terminating proxy in front of it when exposed.
+//! Plain HTTP. The job API is served on its own loopback listener (`--jobs-listen`) and only to
+//! requests carrying the job API token (`Authorization: Bearer <token>`, which the provider's
+//! node sends): nobody else on the machine or the network can post jobs. The gateway listener
+//! (`--listen`) serves no job API; put a TLS-terminating proxy in front of it when exposed.
 
 use crate::{gateway::Gateway, jobs::runner::JobRunner};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::{body::Incoming, header, Method, Request, Response, StatusCode};
 use std::{net::SocketAddr, sync::Arc};
 use tokio::net::TcpListener;
@@ -29,10 +31,33 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// What the server serves; either half may be off.
 pub struct App {
-	/// The job API, when the executor runs jobs.
-	pub jobs: Option<Arc<JobRunner>>,
+	/// The job API, on the job listener only.
+	pub jobs: Option<JobApi>,
 	/// The inference gateway, when a `--backend` is configured.
 	pub gateway: Option<Arc<Gateway>>,
+}
+
+/// The job API and who may use it.
+pub struct JobApi {
+	/// Runs the jobs.
+	pub runner: Arc<JobRunner>,
+	/// The token requests must carry as `Authorization: Bearer <token>`; `None` takes any
+	/// request (`--dev` on loopback, and tests).
+	pub token: Option<String>,
+}
+
+impl JobApi {
+	/// Whether `headers` carry the token (compared in constant time), or none is needed.
+	pub fn authorized(&self, headers: &header::HeaderMap) -> bool {
+		let Some(token) = &self.token else { return true };
+		let given = headers
+			.get(header::AUTHORIZATION)
+			.and_then(|value| value.to_str().ok())
+			.and_then(|value| value.strip_prefix("Bearer "))
+			.unwrap_or_default();
+		given.len() == token.len()
+			&& given.bytes().zip(token.bytes()).fold(0u8, |diff, (a, b)| diff | (a ^ b)) == 0
+	}
 }
 
 /// Serves `app` on `listener` until the task is dropped; each connection gets its own task
@@ -65,9 +90,22 @@ async fn route(app: &App, request: Request<Incoming>, peer: SocketAddr) -> HttpR
 	match (&method, segments.as_slice()) {
 		(&Method::GET, ["health"]) => json(StatusCode::OK, &serde_json::json!({"status": "ok"})),
 		(_, ["jobs", ..]) => {
-			let Some(runner) = &app.jobs else {
-				return error(StatusCode::NOT_FOUND, "this executor runs no jobs");
+			let Some(api) = &app.jobs else {
+				return error(
+					StatusCode::NOT_FOUND,
+					"the job API is not served here: it listens on the executor's --jobs-listen \
+					 address, for the provider's node",
+				);
 			};
+			// Before any body is read: a stranger's post costs one header check.
+			if !api.authorized(request.headers()) {
+				return error(
+					StatusCode::UNAUTHORIZED,
+					"the job API needs the executor's token (Authorization: Bearer <token>; \
+					 zerog-node --compute-executor-token-file)",
+				);
+			}
+			let runner = &api.runner;
 			match (&method, &segments[1..]) {
 				(&Method::POST, []) => match read_body(request.into_body()).await {
 					Ok(body) => crate::jobs::api::post_job(runner, &body),
@@ -87,6 +125,13 @@ async fn route(app: &App, request: Request<Incoming>, peer: SocketAddr) -> HttpR
 			};
 			match (&method, &segments[1..]) {
 				(&Method::POST, ["chat", "completions"]) | (&Method::POST, ["embeddings"]) => {
+					// Headers first: a request that is not signed is refused before its body is
+					// read.
+					if let Err(refusal) =
+						crate::gateway::auth::RequestHeaders::parse(request.headers())
+					{
+						return crate::gateway::proxy::refused(refusal);
+					}
 					let (parts, body) = request.into_parts();
 					match read_body(body).await {
 						Ok(body) =>
@@ -110,15 +155,18 @@ async fn route(app: &App, request: Request<Incoming>, peer: SocketAddr) -> HttpR
 	}
 }
 
-/// Reads a whole request body of at most [`MAX_BODY_BYTES`].
+/// Reads a whole request body of at most [`MAX_BODY_BYTES`], within the server's body timeout.
 async fn read_body(body: Incoming) -> Result<Bytes, HttpResponse> {
-	match Limited::new(body, MAX_BODY_BYTES).collect().await {
-		Ok(collected) => Ok(collected.to_bytes()),
-		Err(reason) => Err(error(
+	use zerog_client::http_server::{read_body, BodyError};
+	match read_body(body, MAX_BODY_BYTES).await {
+		Ok(body) => Ok(body),
+		Err(BodyError::TooLarge) => Err(error(
 			StatusCode::PAYLOAD_TOO_LARGE,
-			&format!(
-				"the request body could not be read (at most {MAX_BODY_BYTES} bytes): {reason}"
-			),
+			&format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+		)),
+		Err(BodyError::Read(reason)) => Err(error(
+			StatusCode::BAD_REQUEST,
+			&format!("the request body could not be read: {reason}"),
 		)),
 	}
 }

@@ -22,7 +22,7 @@ use polkadot_sdk::sc_cli;
 ///
 /// A compute provider's node points the compute off-chain worker at its executor:
 ///
-///     zerog-node --dev --compute-executor http://127.0.0.1:8700
+///     zerog-node --dev --compute-executor http://127.0.0.1:8800
 #[derive(Debug, clap::Parser)]
 #[command(
 	propagate_version = true,

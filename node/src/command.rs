@@ -137,6 +137,13 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(&cli.run)?;
 			let eth_rpc_params = cli.eth_rpc.clone();
 			let compute_executor = cli.compute.compute_executor.clone();
+			let executor_token = cli
+				.compute
+				.compute_executor_token_file
+				.as_deref()
+				.map(crate::compute_executor::read_executor_token)
+				.transpose()
+				.map_err(sc_cli::Error::Input)?;
 			let data_prune_interval = cli.pruning.data_prune_interval;
 			let storage_listen = cli.storage.listen_address();
 			let data_limits = (cli.data_store.data_max_size, cli.data_store.data_min_free);
@@ -146,7 +153,8 @@ pub fn run() -> sc_cli::Result<()> {
 				let compute_executor = crate::compute_executor::executor_url(
 					compute_executor,
 					&config.chain_spec.chain_type(),
-				);
+				)
+				.map(|url| (url, executor_token));
 				let eth_rpc = EthRpcLaunch::plan(&eth_rpc_params, &config);
 				let task_manager = match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => {

@@ -5,14 +5,14 @@
 //! off-chain local storage under `zerog::compute::executor`. With this flag the node writes it
 //! there at every start (see [`crate::local_rpc_url::publish_executor_url`]), so a provider needs
 //! no `offchain_localStorageSet` call. Without the flag the stored value is left as it is, but
-//! on a development chain, whose genesis registers Alice's services at `zerog-executor --dev`'s
-//! default address, the node points its worker there ([`DEV_EXECUTOR_URL`]).
+//! on a development chain, whose genesis registers Alice's services for `zerog-executor --dev`,
+//! the node points its worker at that executor's default job API address ([`DEV_EXECUTOR_URL`]).
 
 use polkadot_sdk::sc_chain_spec::ChainType;
 
-/// Where `zerog-executor --dev` listens by default, and the endpoint of the `development`
-/// preset's compute services.
-pub const DEV_EXECUTOR_URL: &str = "http://127.0.0.1:8700";
+/// Where `zerog-executor --dev`'s job API listens by default (`--jobs-listen`; its gateway, the
+/// endpoint of the `development` preset's services, is on 8700).
+pub const DEV_EXECUTOR_URL: &str = "http://127.0.0.1:8800";
 
 /// The executor URL to store: the flag's, or [`DEV_EXECUTOR_URL`] on a development chain.
 pub fn executor_url(given: Option<String>, chain_type: &ChainType) -> Option<String> {
@@ -22,14 +22,51 @@ pub fn executor_url(given: Option<String>, chain_type: &ChainType) -> Option<Str
 /// Options of the compute provider this node runs for.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ComputeParams {
-	/// Base URL of this compute provider's `zerog-executor` (e.g. http://127.0.0.1:8700). The
-	/// node stores it in persistent off-chain storage under `zerog::compute::executor` at start,
+	/// Base URL of this compute provider's `zerog-executor` job API (its `--jobs-listen`, e.g.
+	/// http://127.0.0.1:8800). The node stores it in persistent off-chain storage under
+	/// `zerog::compute::executor` at start,
 	/// where the compute escrow's off-chain worker reads it to dispatch the jobs assigned to the
 	/// `zgcp` keys in the keystore. Needs off-chain workers on (the default on validators;
 	/// `--offchain-worker always` otherwise). Default on a development chain:
-	/// http://127.0.0.1:8700, where `zerog-executor --dev` listens.
+	/// http://127.0.0.1:8800, where `zerog-executor --dev`'s job API listens.
 	#[arg(long, value_name = "URL", value_parser = parse_executor_url)]
 	pub compute_executor: Option<String>,
+
+	/// File holding the token of the executor's job API (`zerog-executor --jobs-token-file`,
+	/// which writes one at its first start), readable only by the node's user. The node stores
+	/// it under `zerog::compute::executor-token`, and the worker sends it as `Authorization:
+	/// Bearer <token>`, so nobody else on the machine can post jobs to the executor. Without it
+	/// the worker sends no token (as to `zerog-executor --dev`).
+	#[arg(long, value_name = "PATH", requires = "compute_executor")]
+	pub compute_executor_token_file: Option<std::path::PathBuf>,
+}
+
+/// The token in `path`: printable ASCII without spaces, 16 to 256 characters, in a file only its
+/// owner can read.
+pub fn read_executor_token(path: &std::path::Path) -> Result<String, String> {
+	use std::os::unix::fs::PermissionsExt;
+	let shown = path.display();
+	let mode = std::fs::metadata(path)
+		.map_err(|error| format!("--compute-executor-token-file {shown}: {error}"))?
+		.permissions()
+		.mode();
+	if mode & 0o077 != 0 {
+		return Err(format!(
+			"--compute-executor-token-file {shown} can be read by other users (mode {:o}); run \
+			 `chmod 600 {shown}`",
+			mode & 0o777
+		));
+	}
+	let text = std::fs::read_to_string(path)
+		.map_err(|error| format!("--compute-executor-token-file {shown}: {error}"))?;
+	let token = text.trim();
+	if !(16..=256).contains(&token.len()) || !token.bytes().all(|byte| byte.is_ascii_graphic()) {
+		return Err(format!(
+			"--compute-executor-token-file {shown}: a token is 16 to 256 printable characters \
+			 without spaces"
+		));
+	}
+	Ok(token.to_owned())
 }
 
 /// An executor URL as the worker wants it: `http://` or `https://`, a host, no trailing `/`.
@@ -95,6 +132,40 @@ mod tests {
 		assert_eq!(
 			executor_url(Some("http://10.0.0.1:9000".into()), &ChainType::Development).as_deref(),
 			Some("http://10.0.0.1:9000")
+		);
+	}
+
+	#[test]
+	fn the_token_file_must_be_private_and_well_formed() {
+		use std::os::unix::fs::PermissionsExt;
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("jobs.token");
+		let write = |text: &str, mode: u32| {
+			std::fs::write(&path, text).unwrap();
+			std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+		};
+		write("0123456789abcdef0123\n", 0o600);
+		assert_eq!(read_executor_token(&path).unwrap(), "0123456789abcdef0123");
+		write("0123456789abcdef0123", 0o644);
+		assert!(read_executor_token(&path).unwrap_err().contains("chmod 600"));
+		write("short", 0o600);
+		assert!(read_executor_token(&path).unwrap_err().contains("16 to 256"));
+		write("0123456789 abcdef0123", 0o600);
+		assert!(read_executor_token(&path).is_err());
+		assert!(read_executor_token(&dir.path().join("missing")).is_err());
+		let cli = Cli::try_parse_from([
+			"zerog-node",
+			"--dev",
+			"--compute-executor",
+			"http://127.0.0.1:8701",
+			"--compute-executor-token-file",
+			"/etc/zerog/jobs.token",
+		])
+		.unwrap();
+		assert!(cli.compute.compute_executor_token_file.is_some());
+		assert!(
+			Cli::try_parse_from(["zerog-node", "--compute-executor-token-file", "/x"]).is_err(),
+			"a token without an executor"
 		);
 	}
 

@@ -9,7 +9,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use pallet_compute_escrow::offchain::EXECUTOR_URL_KEY;
+use pallet_compute_escrow::offchain::{EXECUTOR_TOKEN_KEY, EXECUTOR_URL_KEY};
 use polkadot_sdk::{
 	sc_network::multiaddr::{Multiaddr, Protocol},
 	sp_core::offchain::{OffchainStorage, STORAGE_PREFIX},
@@ -70,11 +70,20 @@ pub fn publish(offchain_storage: &mut impl OffchainStorage, url: &str) {
 	}
 }
 
-/// Writes the compute executor's base URL (`--compute-executor`) under
-/// [`EXECUTOR_URL_KEY`] in persistent off-chain storage, as raw UTF-8 bytes, the way the compute
-/// escrow's off-chain worker reads it.
-pub fn publish_executor_url(offchain_storage: &mut impl OffchainStorage, url: &str) {
+/// Writes the compute executor's base URL (`--compute-executor`) under [`EXECUTOR_URL_KEY`] and
+/// its job API token (`--compute-executor-token-file`) under [`EXECUTOR_TOKEN_KEY`] in
+/// persistent off-chain storage, as raw UTF-8 bytes, the way the compute escrow's off-chain
+/// worker reads them. Without a token, a token stored by an earlier start is removed.
+pub fn publish_executor_url(
+	offchain_storage: &mut impl OffchainStorage,
+	url: &str,
+	token: Option<&str>,
+) {
 	offchain_storage.set(STORAGE_PREFIX, EXECUTOR_URL_KEY, url.as_bytes());
+	match token {
+		Some(token) => offchain_storage.set(STORAGE_PREFIX, EXECUTOR_TOKEN_KEY, token.as_bytes()),
+		None => offchain_storage.remove(STORAGE_PREFIX, EXECUTOR_TOKEN_KEY),
+	}
 }
 
 #[cfg(test)]
@@ -114,11 +123,18 @@ mod tests {
 	#[test]
 	fn publishes_the_executor_url_where_the_compute_worker_reads_it() {
 		let mut storage = InMemOffchainStorage::default();
-		publish_executor_url(&mut storage, "http://127.0.0.1:8700");
+		publish_executor_url(&mut storage, "http://127.0.0.1:8700", Some("0123456789abcdef"));
 		assert_eq!(
 			storage.get(STORAGE_PREFIX, b"zerog::compute::executor").as_deref(),
 			Some(&b"http://127.0.0.1:8700"[..])
 		);
+		assert_eq!(
+			storage.get(STORAGE_PREFIX, b"zerog::compute::executor-token").as_deref(),
+			Some(&b"0123456789abcdef"[..])
+		);
+		// A later start without a token leaves none behind.
+		publish_executor_url(&mut storage, "http://127.0.0.1:8700", None);
+		assert_eq!(storage.get(STORAGE_PREFIX, b"zerog::compute::executor-token"), None);
 		assert_eq!(storage.get(STORAGE_PREFIX, b"zerog::da::rpc"), None);
 	}
 

@@ -63,8 +63,9 @@ const TELEMETRY_BUFFER_SIZE: usize = 16;
 
 /// What the ZeroG services of a full node are started with, beyond Substrate's configuration.
 pub struct ZeroGOptions {
-	/// URL of the compute executor the compute off-chain worker talks to.
-	pub compute_executor: Option<String>,
+	/// URL of the compute executor the compute off-chain worker talks to, and the token of its
+	/// job API.
+	pub compute_executor: Option<(String, Option<String>)>,
 	/// Blocks between two prunings of the data store (0: never).
 	pub data_prune_interval: zerog_primitives::BlockNumber,
 	/// Where the storage data plane listens (`None`: it is off).
@@ -421,8 +422,8 @@ pub fn new_full<
 	}
 	// The compute off-chain worker dispatches the provider's jobs to its executor.
 	match (compute_executor, offchain_storage) {
-		(Some(url), Some(mut offchain_storage)) => {
-			local_rpc_url::publish_executor_url(&mut offchain_storage, &url);
+		(Some((url, token)), Some(mut offchain_storage)) => {
+			local_rpc_url::publish_executor_url(&mut offchain_storage, &url, token.as_deref());
 			log::info!(target: "zerog-compute", "compute jobs are dispatched to the executor at {url}");
 		},
 		(Some(_), None) => log::warn!(

@@ -101,6 +101,37 @@ fn workspace_binary(name: &str, overridden_by: &str) -> PathBuf {
 	binary
 }
 
+/// The Python 3 (with numpy) that runs the compute tests' jobs inside the executor's sandbox,
+/// which sees only `/usr` and the paths passed as `--job-ro-path`: the real path of the
+/// interpreter first on `PATH` (a pyenv shim or a virtual environment resolved) and the
+/// directories it needs (its prefixes and numpy's), as a provider would mount its own
+/// environment.
+pub fn sandboxed_python() -> (PathBuf, Vec<PathBuf>) {
+	let script = "import os, sys, numpy; \
+		print(os.path.realpath(sys.executable)); \
+		[print(os.path.realpath(path)) for path in \
+		{sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(numpy.__file__))}]";
+	let output = Command::new("python3").args(["-c", script]).output().expect("python3 runs");
+	assert!(
+		output.status.success(),
+		"python3 with numpy: {}",
+		String::from_utf8_lossy(&output.stderr)
+	);
+	let text = String::from_utf8(output.stdout).expect("paths are UTF-8");
+	let mut lines = text.lines().map(PathBuf::from);
+	let interpreter = lines.next().expect("the interpreter's path");
+	let mut paths: Vec<PathBuf> = lines.collect();
+	paths.sort();
+	paths.dedup();
+	// A path inside another is bound with it.
+	let outer: Vec<PathBuf> = paths
+		.iter()
+		.filter(|path| !paths.iter().any(|other| other != *path && path.starts_with(other)))
+		.cloned()
+		.collect();
+	(interpreter, outer)
+}
+
 /// Runs the `zerog` client with `args` to completion.
 pub fn run_cli(args: &[&str]) -> Output {
 	Command::new(cli_binary()).args(args).stdin(Stdio::null()).output().expect("zerog starts")

@@ -40,7 +40,7 @@ use zerog_e2e_tests::{
 	events::{block_events, find_event, wait_for_event},
 	executor_binary,
 	process::Process,
-	reserve_port, run_cli, workspace_root, Node, NodeConfig,
+	reserve_port, run_cli, sandboxed_python, workspace_root, Node, NodeConfig,
 };
 
 /// One ZG in the smallest unit.
@@ -70,9 +70,19 @@ const SLASH_PERCENT: u128 = 10;
 
 /// `GET path` on `127.0.0.1:port` over plain HTTP/1.0: the status and the body.
 fn http_get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
+	http_get_with(port, path, "")
+}
+
+/// `GET path` from the executor's job API on `port`, with its `token`.
+fn jobs_get(port: u16, path: &str, token: &str) -> std::io::Result<(u16, String)> {
+	http_get_with(port, path, &format!("Authorization: Bearer {token}\r\n"))
+}
+
+/// `GET path` with extra header lines (each ending in CRLF).
+fn http_get_with(port: u16, path: &str, headers: &str) -> std::io::Result<(u16, String)> {
 	let mut stream = TcpStream::connect(("127.0.0.1", port))?;
 	stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-	write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")?;
+	write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n{headers}\r\n")?;
 	let mut response = String::new();
 	stream.read_to_string(&mut response)?;
 	let status = response
@@ -82,6 +92,13 @@ fn http_get(port: u16, path: &str) -> std::io::Result<(u16, String)> {
 		.ok_or_else(|| std::io::Error::other(format!("no HTTP status in {response:?}")))?;
 	let body = response.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
 	Ok((status, body))
+}
+
+/// 32 bytes from the system's random source.
+fn rand_bytes() -> [u8; 32] {
+	let mut bytes = [0u8; 32];
+	std::fs::File::open("/dev/urandom").unwrap().read_exact(&mut bytes).unwrap();
+	bytes
 }
 
 /// Polls `probe` every second until it returns `Some`, panicking with `diagnostics` after
@@ -266,16 +283,24 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 	let dir = tempfile::tempdir().unwrap();
 	let executor_port = reserve_port();
 	let executor_url = format!("http://127.0.0.1:{executor_port}");
+	// The job API: its own loopback port, and a token the node and the executor share.
+	let jobs_port = reserve_port();
+	let jobs_url = format!("http://127.0.0.1:{jobs_port}");
+	let jobs_token = hex(&rand_bytes());
+	let token_file = dir.path().join("jobs.token");
+	std::fs::write(&token_file, &jobs_token).unwrap();
+	std::fs::set_permissions(&token_file, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+		.unwrap();
 	let node = Node::start(NodeConfig::dev("compute").args([
 		"--no-eth-rpc",
 		"--compute-executor",
-		&executor_url,
+		&jobs_url,
+		"--compute-executor-token-file",
+		token_file.to_str().unwrap(),
 	]));
 	node.wait_for_best(1, BLOCK_TIMEOUT).await;
 	assert!(
-		node.log_contains(&format!(
-			"compute jobs are dispatched to the executor at {executor_url}"
-		)),
+		node.log_contains(&format!("compute jobs are dispatched to the executor at {jobs_url}")),
 		"the node reports the executor URL it stored:\n{}",
 		node.log_tail()
 	);
@@ -332,14 +357,24 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 	// The provider's executor: the two job services' commands and the fake OpenAI backend.
 	let (_backend, backend_port) = start_fake_backend(dir.path()).await;
 	let script = workspace_root().join("tests/compute/train_logreg.py");
+	let (python, python_paths) = sandboxed_python();
 	let mut command = Command::new(executor_binary());
+	for path in &python_paths {
+		command.arg("--job-ro-path").arg(path);
+	}
 	command
 		.args(["--listen", &format!("127.0.0.1:{executor_port}")])
+		.args(["--jobs-listen", &format!("127.0.0.1:{jobs_port}")])
+		.arg("--jobs-token-file")
+		.arg(&token_file)
 		.args(["--node-rpc", &node.ws_url()])
 		.arg("--data-dir")
 		.arg(dir.path().join("executor"))
 		.args(["--suri", "//Bob"])
-		.args(["--service", &format!("{training}=python3 {}", script.display())])
+		.args(["--service", &format!("{training}={} {}", python.display(), script.display())])
+		// The job sandbox shows the script's directory and the Python environment, read-only.
+		.arg("--job-ro-path")
+		.arg(script.parent().unwrap())
 		.args(["--service", &format!("{broken}=echo 'no GPU on this provider' >&2; exit 1")])
 		.args(["--backend", &format!("http://127.0.0.1:{backend_port}")])
 		.args(["--price-per-second", &PRICE_PER_SECOND.to_string()])
@@ -398,7 +433,12 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 	let fee_used = amount(&review, "feeUsed");
 	assert!(fee_used > 0 && fee_used < max_fee, "metered by the second: {review}");
 	assert_eq!(fee_used % PRICE_PER_SECOND, 0, "{review}");
-	let (_, executor_view) = http_get(executor_port, &format!("/jobs/{job}")).unwrap();
+	// Only the node, with the token, reads the job API, and only on its own port.
+	let (status, _) = http_get(jobs_port, &format!("/jobs/{job}")).unwrap();
+	assert_eq!(status, 401, "the job API wants the token");
+	let (status, _) = http_get(executor_port, &format!("/jobs/{job}")).unwrap();
+	assert_eq!(status, 404, "the gateway's port serves no job API");
+	let (_, executor_view) = jobs_get(jobs_port, &format!("/jobs/{job}"), &jobs_token).unwrap();
 	let executor_view: Json = serde_json::from_str(&executor_view).unwrap();
 	assert_eq!(executor_view["status"], "succeeded", "{executor_view}");
 	assert_eq!(executor_view["resultRoot"], review["resultRoot"]);
@@ -547,7 +587,8 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 	let doomed_fee = ZG / 2;
 	let failed =
 		eventually("the executor to report the job failed", BLOCK_TIMEOUT, diagnostics, || {
-			let (_, body) = http_get(executor_port, &format!("/jobs/{doomed_job}")).ok()?;
+			let (_, body) =
+				jobs_get(jobs_port, &format!("/jobs/{doomed_job}"), &jobs_token).ok()?;
 			let status: Json = serde_json::from_str(&body).ok()?;
 			(status["status"] == "failed").then_some(status)
 		})

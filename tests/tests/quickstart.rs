@@ -95,6 +95,8 @@ async fn a_fresh_dev_chain_stores_certifies_and_serves_inference_out_of_the_box(
 	let executor_port = reserve_port();
 	let mut executor = Command::new(executor_binary());
 	executor.args(["--dev", "--listen", &format!("127.0.0.1:{executor_port}")]);
+	// No job runs here: its job API takes any free port instead of 8800.
+	executor.args(["--jobs-listen", "127.0.0.1:0"]);
 	executor.args(["--node-rpc", &node.ws_url()]);
 	let mut executor =
 		Process::spawn("zerog-executor --dev", executor, dir.path().join("executor.log"));

@@ -10,12 +10,15 @@
 // registering is all that is left: every role account is the account of its key (seed //<Name>).
 // The endpoints are the nodes' own JSON-RPC over HTTP (where the CLI pushes DA shards and
 // storage segments); the job service points at a zerog-executor on EXECUTOR_URL (default
-// http://127.0.0.1:8700), which is also written into Dave's off-chain storage for his worker.
+// http://127.0.0.1:8700, its gateway), and its job API EXECUTOR_JOBS_URL (default
+// http://127.0.0.1:8800) is written into Dave's off-chain storage for his worker, with the
+// executor's job API token from EXECUTOR_JOBS_TOKEN if set.
 
 const ZG = 10n ** 18n;
 const STAKE = 1000n * ZG; // the runtime's minimum stakes are 100 ZG
 const CAPACITY = 1n << 40n; // 1 TiB: disk space on chain never limits this network
 const EXECUTOR_KEY = "zerog::compute::executor";
+const EXECUTOR_TOKEN_KEY = "zerog::compute::executor-token";
 
 const DA_SIGNERS = ["alice", "bob", "charlie", "dave"];
 const STORAGE_PROVIDER = "dave";
@@ -55,6 +58,7 @@ async function run(nodeName, networkInfo) {
   const account = (name) =>
     keyring.addFromUri(`//${name.charAt(0).toUpperCase()}${name.slice(1)}`);
   const executor = process.env.EXECUTOR_URL || "http://127.0.0.1:8700";
+  const jobsUrl = process.env.EXECUTOR_JOBS_URL || "http://127.0.0.1:8800";
 
   try {
     for (const name of DA_SIGNERS) {
@@ -97,9 +101,14 @@ async function run(nodeName, networkInfo) {
       );
       console.log(`${COMPUTE_PROVIDER}: job service, executor ${executor}`);
     }
-    // The compute worker reads its executor's URL from the node's persistent off-chain storage.
+    // The compute worker reads its executor's job API URL (and token) from the node's
+    // persistent off-chain storage.
     const computeNode = await zombie.connect(nodes[COMPUTE_PROVIDER].wsUri);
-    await computeNode.rpc.offchain.localStorageSet("PERSISTENT", hexOf(EXECUTOR_KEY), hexOf(executor));
+    await computeNode.rpc.offchain.localStorageSet("PERSISTENT", hexOf(EXECUTOR_KEY), hexOf(jobsUrl));
+    if (process.env.EXECUTOR_JOBS_TOKEN) {
+      await computeNode.rpc.offchain.localStorageSet(
+        "PERSISTENT", hexOf(EXECUTOR_TOKEN_KEY), hexOf(process.env.EXECUTOR_JOBS_TOKEN));
+    }
     await computeNode.disconnect();
 
     const signers = (await api.query.daAttestations.signers.entries()).length;

@@ -6,6 +6,7 @@ pub mod metering;
 pub mod proxy;
 pub mod receipts;
 pub mod settlement;
+pub mod stream;
 
 use crate::chain::{Chain, ChainError, ServiceView};
 use proxy::Backend;
@@ -23,6 +24,9 @@ use tokio::sync::Notify;
 /// How long a service read from chain is reused: prices rarely change, and a stale price only
 /// risks a `FeeAbovePrice` outcome for receipts made right after a price cut.
 const SERVICE_CACHE_TTL: Duration = Duration::from_secs(6);
+
+/// Most services the cache holds; requests name any id they like.
+pub const MAX_CACHED_SERVICES: usize = 1024;
 
 /// How the gateway bills and settles.
 #[derive(Clone, Debug)]
@@ -114,8 +118,22 @@ impl Gateway {
 			}
 		}
 		let service = self.chain.service(id).await?;
-		self.lock_services().insert(id, (Instant::now(), service.clone()));
+		let mut cache = self.lock_services();
+		if cache.len() >= MAX_CACHED_SERVICES {
+			// Strangers choose the ids they ask for: the cache keeps fresh entries only, and
+			// never more than its bound.
+			cache.retain(|_, (read_at, _)| read_at.elapsed() < SERVICE_CACHE_TTL);
+			if cache.len() >= MAX_CACHED_SERVICES {
+				cache.clear();
+			}
+		}
+		cache.insert(id, (Instant::now(), service.clone()));
 		Ok(service)
+	}
+
+	/// How many services the cache holds.
+	pub fn cached_services(&self) -> usize {
+		self.lock_services().len()
 	}
 
 	/// Called when a receipt may have become ready: wakes the settlement task if a whole batch

@@ -2,8 +2,9 @@
 //! backend.
 //!
 //! The backend is reached over plain HTTP/1.1 (hyper's pooled client): it is meant to run on
-//! loopback or a private network next to the executor. Streaming answers (`"stream": true`) are
-//! refused, because the fee is metered from the `usage` of the whole answer.
+//! loopback or a private network next to the executor. Streamed chat completions (`"stream":
+//! true`) are metered from the usage chunk the backend adds at the end, and sent once complete
+//! (see [`crate::gateway::stream`]).
 
 use crate::{
 	encoding::{parse_account, to_prefixed_hex},
@@ -11,6 +12,7 @@ use crate::{
 		auth::{servable_prices, verify_cap_receipt, AuthError, RequestHeaders},
 		metering::{clamp_output_tokens, served_request_hash, Usage},
 		receipts::CountersignError,
+		stream::{ask_for_usage, usage_of_stream, wants_stream},
 		Gateway,
 	},
 	receipt::InferenceReceipt,
@@ -61,22 +63,29 @@ impl Backend {
 				"backend URL `{base}` must be http:// (the backend runs next to the executor)"
 			));
 		}
-		let client = Client::builder(TokioExecutor::new()).build_http();
+		// No Nagle delay: a request written as headers then body would otherwise wait for the
+		// backend's delayed ACK (40 ms) on every call.
+		let mut connector = HttpConnector::new();
+		connector.set_nodelay(true);
+		let client = Client::builder(TokioExecutor::new()).build(connector);
 		Ok(Self { client, base, api_key, timeout })
 	}
 
-	/// Sends `method path` with `body`; returns the answer's status and body.
+	/// Sends `method path` with `body`; returns the answer's status and whole body (all the
+	/// events of a `streamed` answer).
 	pub async fn call(
 		&self,
 		method: &str,
 		path: &str,
 		body: Bytes,
+		streamed: bool,
 	) -> Result<(StatusCode, Bytes), String> {
+		let accept = if streamed { "text/event-stream" } else { "application/json" };
 		let mut request = hyper::Request::builder()
 			.method(method)
 			.uri(format!("{}{path}", self.base))
 			.header(header::CONTENT_TYPE, "application/json")
-			.header(header::ACCEPT, "application/json");
+			.header(header::ACCEPT, accept);
 		if let Some(key) = &self.api_key {
 			request = request.header(header::AUTHORIZATION, format!("Bearer {key}"));
 		}
@@ -108,7 +117,7 @@ pub fn openai_error(status: StatusCode, code: &str, message: &str) -> HttpRespon
 }
 
 /// The answer to a refused request.
-fn refused(error: AuthError) -> HttpResponse {
+pub fn refused(error: AuthError) -> HttpResponse {
 	openai_error(error.status(), error.code(), &error.to_string())
 }
 
@@ -126,11 +135,11 @@ pub async fn serve_inference(
 		Err(error) => return refused(error),
 	};
 	let mut forwarded = match serde_json::from_slice::<Value>(&body) {
-		Ok(json) if json.get("stream").and_then(Value::as_bool) == Some(true) => {
+		Ok(Value::Object(json)) if wants_stream(&json) && path == "/v1/embeddings" => {
 			return openai_error(
 				StatusCode::BAD_REQUEST,
 				"streaming_unsupported",
-				"the gateway meters whole answers; send \"stream\": false",
+				"embeddings are not streamed; send \"stream\": false",
 			)
 		},
 		Ok(Value::Object(json)) => json,
@@ -189,6 +198,10 @@ pub async fn serve_inference(
 	if answers_with_text {
 		clamp_output_tokens(&mut forwarded, output_limit);
 	}
+	let streamed = wants_stream(&forwarded);
+	if streamed {
+		ask_for_usage(&mut forwarded);
+	}
 	let forwarded = Bytes::from(Value::Object(forwarded).to_string());
 	if let Err(error) = gateway.receipts.admit(signed.clone(), sub_account) {
 		return refused(error);
@@ -200,7 +213,7 @@ pub async fn serve_inference(
 			log::error!("receipt {nonce} could not be voided: {error}");
 		}
 	};
-	let (status, answer) = match gateway.backend.call("POST", path, forwarded).await {
+	let (status, answer) = match gateway.backend.call("POST", path, forwarded, streamed).await {
 		Ok(exchange) => exchange,
 		Err(reason) => {
 			void(&reason);
@@ -213,10 +226,14 @@ pub async fn serve_inference(
 		void(&format!("backend answered {status}"));
 		return with_fee_headers(raw(status, answer), 0, nonce, None);
 	}
-	let usage = match serde_json::from_slice::<Value>(&answer)
-		.map_err(|error| format!("the backend's answer is not JSON: {error}"))
-		.and_then(|answer| Usage::from_answer(&answer))
-	{
+	let metered_usage = if streamed {
+		usage_of_stream(&answer)
+	} else {
+		serde_json::from_slice::<Value>(&answer)
+			.map_err(|error| format!("the backend's answer is not JSON: {error}"))
+			.and_then(|answer| Usage::from_answer(&answer))
+	};
+	let usage = match metered_usage {
 		Ok(usage) => usage,
 		Err(reason) => {
 			void(&reason);
@@ -262,7 +279,13 @@ pub async fn serve_inference(
 		usage.output_tokens
 	);
 	gateway.note_ready_receipt();
-	with_fee_headers(raw(status, answer), fee, nonce, Some(&metered))
+	let mut response = raw(status, answer);
+	if streamed {
+		response
+			.headers_mut()
+			.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/event-stream"));
+	}
+	with_fee_headers(response, fee, nonce, Some(&metered))
 }
 
 /// `POST /v1/receipts` with `{"account", "nonce", "signature"}`: the user's signature over the
@@ -305,7 +328,7 @@ pub async fn countersign(gateway: &Gateway, body: &[u8]) -> HttpResponse {
 
 /// `GET /v1/models`: the backend's model list, free of charge.
 pub async fn list_models(gateway: &Gateway) -> HttpResponse {
-	match gateway.backend.call("GET", "/v1/models", Bytes::new()).await {
+	match gateway.backend.call("GET", "/v1/models", Bytes::new(), false).await {
 		Ok((status, answer)) => raw(status, answer),
 		Err(reason) => openai_error(StatusCode::BAD_GATEWAY, "backend_unavailable", &reason),
 	}

@@ -488,6 +488,38 @@ impl ReceiptStore {
 		Ok(waiting.len())
 	}
 
+	/// Deletes the records of closed receipts (settled, refused or void) last written before
+	/// `cutoff`, keeping each user's highest nonce so a restarted executor still refuses the
+	/// nonces it used. Returns how many were removed.
+	pub fn prune(&self, cutoff: std::time::SystemTime) -> io::Result<usize> {
+		let index = self.lock();
+		let mut removed = 0;
+		for user_dir in std::fs::read_dir(&self.directory)? {
+			let user_dir = user_dir?.path();
+			if !user_dir.is_dir() {
+				continue;
+			}
+			let mut records: Vec<(u64, PathBuf)> = std::fs::read_dir(&user_dir)?
+				.filter_map(|entry| entry.ok().map(|entry| entry.path()))
+				.filter(|path| durable::is_record(path))
+				.filter_map(|path| user_and_nonce_of(&path).map(|(_, nonce)| (nonce, path)))
+				.collect();
+			records.sort();
+			records.pop();
+			for (nonce, path) in records {
+				let open = user_and_nonce_of(&path).is_some_and(|(user, _)| {
+					index.open.get(&user).is_some_and(|open| open.contains_key(&nonce))
+				});
+				let modified = std::fs::metadata(&path).and_then(|metadata| metadata.modified())?;
+				if !open && modified < cutoff {
+					std::fs::remove_file(&path)?;
+					removed += 1;
+				}
+			}
+		}
+		Ok(removed)
+	}
+
 	/// Puts `record` in the index, or takes it out once closed.
 	fn put(index: &mut Index, record: ReceiptRecord) {
 		let records = index.open.entry(record.user.clone()).or_default();
@@ -599,6 +631,31 @@ pub(crate) mod tests {
 		// A void request costs nothing.
 		store.void(&cap.receipt.user, 2, "backend down").unwrap();
 		assert_eq!(store.owed(&cap.receipt.user), 20);
+	}
+
+	#[test]
+	fn closed_receipts_are_pruned_but_open_ones_and_the_last_nonce_kept() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = ReceiptStore::open(dir.path()).unwrap();
+		let alice = user_pair(1);
+		let user: AccountId32 = alice.public().into();
+		for nonce in 1..=4 {
+			store.admit(signed_cap(&alice, 0, nonce, 1), funded(100)).unwrap();
+		}
+		store.finish(&user, 1, "Settled").unwrap();
+		store.void(&user, 2, "backend down").unwrap();
+		store.finish(&user, 4, "Settled").unwrap();
+		let later = std::time::SystemTime::now() + Duration::from_secs(60);
+		assert_eq!(store.prune(std::time::SystemTime::UNIX_EPOCH).unwrap(), 0);
+		// 1 and 2 are closed; 3 is open; 4 is closed but the user's last nonce.
+		assert_eq!(store.prune(later).unwrap(), 2);
+		assert!(store.get(&user, 1).is_none() && store.get(&user, 2).is_none());
+		assert!(store.get(&user, 3).is_some() && store.get(&user, 4).is_some());
+		let reopened = ReceiptStore::open(dir.path()).unwrap();
+		assert_eq!(
+			reopened.admit(signed_cap(&alice, 0, 4, 1), funded(100)),
+			Err(AuthError::StaleNonce { nonce: 4, last: 4 })
+		);
 	}
 
 	#[test]

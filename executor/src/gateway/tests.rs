@@ -52,6 +52,19 @@ async fn fake_backend() -> SocketAddr {
 						let path = request.uri().path().to_string();
 						let body = request.into_body().collect().await.unwrap().to_bytes();
 						let asked: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+						if asked["stream"] == true {
+							// The usage chunk only when asked for, as OpenAI does.
+							let completion = json!({
+								"id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "m",
+								"choices": [{"index": 0, "message": {"role": "assistant", "content": "hello"}, "finish_reason": "stop"}],
+								"usage": {"prompt_tokens": 7, "completion_tokens": 5, "total_tokens": 12},
+							});
+							let usage = asked["stream_options"]["include_usage"] == true;
+							let events = super::stream::completion_as_stream(&completion, usage);
+							return Ok::<_, Infallible>(Response::new(Full::new(Bytes::from(
+								events,
+							))));
+						}
 						let (status, answer) = match (path.as_str(), asked["model"].as_str()) {
 							(_, Some("broken")) => {
 								(400, json!({"error": {"message": "no such model"}}))
@@ -194,6 +207,25 @@ async fn post_chat(
 	http_request(setup.address, "POST", "/v1/chat/completions", &headers, body).await
 }
 
+/// `pair` countersigns `metered` with `POST /v1/receipts`, which must accept it.
+async fn countersign(setup: &Setup, pair: &sr25519::Pair, metered: &InferenceReceipt) {
+	let signature = pair.sign(&metered.signing_payload(&crate::testing::genesis_hash()));
+	let countersignature = json!({
+		"account": format_account(&account(pair)),
+		"nonce": metered.nonce,
+		"signature": to_prefixed_hex(&signature.0),
+	});
+	let (status, _, answer) = http_request(
+		setup.address,
+		"POST",
+		"/v1/receipts",
+		&[],
+		countersignature.to_string().as_bytes(),
+	)
+	.await;
+	assert_eq!(status, 200, "{answer}");
+}
+
 fn chat_body(model: &str) -> Vec<u8> {
 	json!({"model": model, "messages": [{"role": "user", "content": "hi"}]})
 		.to_string()
@@ -235,21 +267,7 @@ async fn a_served_request_is_metered_countersigned_and_settled() {
 	assert_eq!(metered.request_hash, served_request_hash(&body, answer.as_bytes()));
 
 	// The user countersigns the metered receipt it was handed.
-	let signature = alice().sign(&metered.signing_payload(&crate::testing::genesis_hash()));
-	let countersignature = json!({
-		"account": format_account(&account(&alice())),
-		"nonce": 1,
-		"signature": to_prefixed_hex(&signature.0),
-	});
-	let (status, _, answer) = http_request(
-		setup.address,
-		"POST",
-		"/v1/receipts",
-		&[],
-		countersignature.to_string().as_bytes(),
-	)
-	.await;
-	assert_eq!(status, 200, "{answer}");
+	countersign(&setup, &alice(), &metered).await;
 
 	let report = settle_round(&setup.gateway).await.unwrap();
 	assert_eq!((report.submitted, report.settled), (1, 1));
@@ -262,6 +280,68 @@ async fn a_served_request_is_metered_countersigned_and_settled() {
 	// Settled receipts are never sent again.
 	assert_eq!(settle_round(&setup.gateway).await.unwrap().submitted, 0);
 	assert_eq!(setup.chain.settled.lock().unwrap().len(), 1);
+}
+
+/// Issue 15: a streamed chat completion is metered from its usage chunk (which the gateway
+/// asks the backend for) and settled like any other; the client gets the events.
+#[tokio::test]
+async fn a_streamed_chat_is_metered_from_its_usage_chunk_and_settled() {
+	let setup = setup(Duration::ZERO).await;
+	fund(&setup.chain, &account(&alice()), 1_000);
+	let body =
+		json!({"model": "m", "stream": true, "messages": [{"role": "user", "content": "hi"}]})
+			.to_string()
+			.into_bytes();
+	let (status, headers, answer) = post_chat(&setup, &alice(), &body, 1, 400).await;
+	assert_eq!(status, 200, "{answer}");
+	assert_eq!(headers[hyper::header::CONTENT_TYPE], "text/event-stream");
+	let events = super::stream::data_events(answer.as_bytes());
+	assert!(events.len() >= 3, "{answer}");
+	assert!(answer.trim_end().ends_with("data: [DONE]"), "{answer}");
+	assert_eq!(headers[FEE_HEADER], "29", "7 × 2 + 5 × 3, as unstreamed");
+	let metered: InferenceReceipt = decode_all(headers[RECEIPT_HEADER].to_str().unwrap()).unwrap();
+	assert_eq!((metered.input_tokens, metered.output_tokens, metered.fee), (7, 5, 29));
+	assert_eq!(metered.request_hash, served_request_hash(&body, answer.as_bytes()));
+	countersign(&setup, &alice(), &metered).await;
+	assert_eq!(settle_round(&setup.gateway).await.unwrap().settled, 1);
+	assert_eq!(setup.chain.sub(&account(&alice())).balance, 971);
+
+	// Embeddings are not streamed.
+	let embedding = json!({"model": "m", "stream": true, "input": "x"}).to_string().into_bytes();
+	let (status, _, answer) = http_request(
+		setup.address,
+		"POST",
+		"/v1/embeddings",
+		&signed_headers(&alice(), &embedding, 2, 300),
+		&embedding,
+	)
+	.await;
+	assert_eq!(status, 400, "{answer}");
+	assert!(answer.contains("streaming_unsupported"), "{answer}");
+}
+
+/// Issue 15: an unsigned request is refused from its headers, before its body is read (a body
+/// above the size limit would otherwise be answered 413).
+#[tokio::test]
+async fn an_unsigned_request_is_refused_before_its_body_is_read() {
+	let setup = setup(Duration::ZERO).await;
+	let huge = vec![b'x'; crate::server::MAX_BODY_BYTES + 1024];
+	let (status, _, answer) =
+		http_request(setup.address, "POST", "/v1/chat/completions", &[], &huge).await;
+	assert_eq!(status, 401, "{answer}");
+	assert!(answer.contains("missing_header"), "{answer}");
+}
+
+/// Issue 15: strangers choose the service ids they ask for; the cache stays bounded.
+#[tokio::test]
+async fn the_service_cache_is_bounded() {
+	let setup = setup(Duration::ZERO).await;
+	for id in 0..(super::MAX_CACHED_SERVICES as u64 + 100) {
+		let _ = setup.gateway.service(id).await;
+	}
+	assert!(setup.gateway.cached_services() <= super::MAX_CACHED_SERVICES);
+	// The real service is still found.
+	assert!(setup.gateway.service(0).await.unwrap().is_some());
 }
 
 #[tokio::test]
@@ -327,14 +407,6 @@ async fn refused_requests_say_why_and_cost_nothing() {
 		http_request(setup.address, "POST", "/v1/chat/completions", &headers, &body).await;
 	assert_eq!(status, 401, "{answer}");
 	assert!(answer.contains(NONCE_HEADER));
-
-	// Streaming.
-	let stream_body =
-		json!({"model": "m", "messages": [], "stream": true}).to_string().into_bytes();
-	let headers = signed_headers(&alice(), &stream_body, 1, 400);
-	let (status, _, _) =
-		http_request(setup.address, "POST", "/v1/chat/completions", &headers, &stream_body).await;
-	assert_eq!(status, 400);
 
 	// The backend refuses: its error passes through, the fee is 0, the nonce is used up.
 	let broken = chat_body("broken");

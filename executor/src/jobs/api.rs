@@ -65,7 +65,7 @@ mod tests {
 			runner::{JobRunner, RunnerConfig},
 			state::{tests::request, JobStore},
 		},
-		server::{self, App},
+		server::{self, App, JobApi},
 		testing::{http_request, FakeChain, FakeStorage},
 	};
 	use polkadot_sdk::sp_core::H256;
@@ -85,6 +85,23 @@ mod tests {
 		})
 	}
 
+	/// Whether no job was recorded under `dir`.
+	fn runner_store_is_empty(dir: &tempfile::TempDir) -> bool {
+		std::fs::read_dir(dir.path().join("jobs"))
+			.map_or(true, |mut entries| entries.next().is_none())
+	}
+
+	/// The gateway's listener serves no job API.
+	#[tokio::test]
+	async fn the_public_listener_serves_no_job_api() {
+		let app = Arc::new(App { jobs: None, gateway: None });
+		let (address, _server) = server::spawn("127.0.0.1:0".parse().unwrap(), app).await.unwrap();
+		let (status, _, body) =
+			http_request(address, "POST", "/jobs", &[], job_json(5).to_string().as_bytes()).await;
+		assert_eq!(status, 404, "{body}");
+		assert!(body.contains("--jobs-listen"), "{body}");
+	}
+
 	#[tokio::test]
 	async fn jobs_are_accepted_polled_and_repeated_posts_are_status_queries() {
 		let dir = tempfile::tempdir().unwrap();
@@ -100,6 +117,7 @@ mod tests {
 			parallel_jobs: 1,
 			patience: Duration::from_millis(200),
 			retry_delay: Duration::from_millis(20),
+			sandbox: crate::jobs::sandbox::Sandbox::none(),
 		};
 		let runner = JobRunner::new(
 			JobStore::open(dir.path()).unwrap(),
@@ -107,18 +125,42 @@ mod tests {
 			storage,
 			config,
 		);
-		let app = Arc::new(App { jobs: Some(runner), gateway: None });
+		let api = JobApi { runner, token: Some("0123456789abcdef-token".into()) };
+		let app = Arc::new(App { jobs: Some(api), gateway: None });
 		let (address, _server) = server::spawn("127.0.0.1:0".parse().unwrap(), app).await.unwrap();
 
+		let bearer = [("Authorization".to_string(), "Bearer 0123456789abcdef-token".to_string())];
+		let auth = &bearer[..];
+		// Issue 15: without the token nobody posts or even reads a job.
+		for headers in [
+			vec![],
+			vec![("Authorization".to_string(), "Bearer 0123456789abcdef-tokem".to_string())],
+			vec![("Authorization".to_string(), "0123456789abcdef-token".to_string())],
+		] {
+			let (status, _, body) = http_request(
+				address,
+				"POST",
+				"/jobs",
+				&headers,
+				job_json(5).to_string().as_bytes(),
+			)
+			.await;
+			assert_eq!(status, 401, "{body}");
+			assert!(body.contains("--compute-executor-token-file"), "{body}");
+			let (status, _, _) = http_request(address, "GET", "/jobs/5", &headers, b"").await;
+			assert_eq!(status, 401);
+		}
+		assert!(runner_store_is_empty(&dir), "a refused post records nothing");
+
 		let (status, _headers, body) =
-			http_request(address, "POST", "/jobs", &[], job_json(5).to_string().as_bytes()).await;
+			http_request(address, "POST", "/jobs", auth, job_json(5).to_string().as_bytes()).await;
 		assert_eq!(status, 202, "{body}");
 		let answer: Value = serde_json::from_str(&body).unwrap();
 		assert_eq!(answer["jobId"], 5);
 
 		let mut last = Value::Null;
 		for _ in 0..200 {
-			let (status, _, body) = http_request(address, "GET", "/jobs/5", &[], b"").await;
+			let (status, _, body) = http_request(address, "GET", "/jobs/5", auth, b"").await;
 			assert_eq!(status, 200);
 			last = serde_json::from_str(&body).unwrap();
 			if last["status"] == "succeeded" || last["status"] == "failed" {
@@ -132,16 +174,17 @@ mod tests {
 		assert_eq!(last["outputHash"].as_str().unwrap().len(), 66);
 
 		let (status, _, body) =
-			http_request(address, "POST", "/jobs", &[], job_json(5).to_string().as_bytes()).await;
+			http_request(address, "POST", "/jobs", auth, job_json(5).to_string().as_bytes()).await;
 		assert_eq!(status, 200);
 		assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["status"], "succeeded");
 
-		let (status, _, body) = http_request(address, "GET", "/jobs/6", &[], b"").await;
+		let (status, _, body) = http_request(address, "GET", "/jobs/6", auth, b"").await;
 		assert_eq!(status, 404, "{body}");
-		let (status, _, body) = http_request(address, "POST", "/jobs", &[], b"{\"jobId\":1}").await;
+		let (status, _, body) =
+			http_request(address, "POST", "/jobs", auth, b"{\"jobId\":1}").await;
 		assert_eq!(status, 400);
 		assert!(body.contains("invalid job request"), "{body}");
-		let (status, _, _) = http_request(address, "GET", "/jobs/x", &[], b"").await;
+		let (status, _, _) = http_request(address, "GET", "/jobs/x", auth, b"").await;
 		assert_eq!(status, 400);
 		let (status, _, body) = http_request(address, "POST", "/v1/embeddings", &[], b"{}").await;
 		assert_eq!(status, 404);

@@ -1,23 +1,35 @@
 //! Runs dispatched jobs: check the job on chain, download its dataset, run the service's
 //! command, store its output, and record the result the off-chain worker reports on chain.
 //!
-//! Each job has a work directory `DATA_DIR/work/<id>/` with the verified `dataset`, the command's
-//! `output/` directory (`$ZEROG_OUTPUT_DIR`) and its `stdout.log` / `stderr.log`. The command is
-//! `sh -c COMMAND` in that directory with the executor's environment (so `CUDA_VISIBLE_DEVICES`,
-//! `PATH` and friends pass through) plus `ZEROG_DATASET`, `ZEROG_OUTPUT_DIR`, `ZEROG_JOB_ID`,
-//! `ZEROG_PARAMS_HASH`, `ZEROG_SERVICE` and `ZEROG_USER`. It must write its result to
-//! `$ZEROG_OUTPUT_DIR/output`; that file is what gets stored and hashed.
+//! Each job has a directory `DATA_DIR/work/<id>/`, the only place its command can write, with
+//! the verified `dataset` and the command's `output/` directory (`$ZEROG_OUTPUT_DIR`). The
+//! command is `sh -c COMMAND` in that directory, in the [`Sandbox`], with only `PATH`, `HOME`,
+//! `LANG`, the variables the provider passes through (`--job-env`) and `ZEROG_DATASET`,
+//! `ZEROG_OUTPUT_DIR`, `ZEROG_JOB_ID`, `ZEROG_PARAMS_HASH`, `ZEROG_SERVICE` and `ZEROG_USER`. It
+//! must write its result to `$ZEROG_OUTPUT_DIR/output`. The executor then copies that file,
+//! opened without following links, to `DATA_DIR/work/<id>.output` (out of the command's reach)
+//! and stores and hashes the copy: a command cannot publish a file it links to. Its output and
+//! errors go to `DATA_DIR/work/<id>.stdout.log` and `<id>.stderr.log`, also out of its reach.
 
 use crate::{
 	chain::{Chain, ChainError, JobView},
 	encoding::{format_account, to_prefixed_hex},
-	jobs::state::{Admission, JobRecord, JobRequest, JobStage, JobStatus, JobStore},
+	jobs::{
+		sandbox::Sandbox,
+		state::{Admission, JobRecord, JobRequest, JobStage, JobStatus, JobStore},
+	},
 	storage_client::{Storage, StorageError},
 };
 use polkadot_sdk::sp_core::H256;
 use std::{
 	collections::BTreeMap,
+	ffi::CString,
+	fs::File,
 	io,
+	os::{
+		fd::{AsRawFd, FromRawFd, OwnedFd},
+		unix::ffi::OsStrExt,
+	},
 	path::{Path, PathBuf},
 	process::Stdio,
 	sync::Arc,
@@ -47,6 +59,38 @@ pub struct RunnerConfig {
 	pub patience: Duration,
 	/// Pause between those retries.
 	pub retry_delay: Duration,
+	/// How commands are isolated.
+	pub sandbox: Sandbox,
+}
+
+/// Where a job's files are.
+struct JobPaths {
+	/// The command's directory, the only one it may write: `work/<id>/`.
+	dir: PathBuf,
+	/// The verified dataset: `work/<id>/dataset`.
+	dataset: PathBuf,
+	/// `$ZEROG_OUTPUT_DIR`: `work/<id>/output/`.
+	output_dir: PathBuf,
+	/// The executor's copy of the output, stored and hashed: `work/<id>.output`.
+	sealed: PathBuf,
+	/// The command's standard output and error: `work/<id>.stdout.log`, `work/<id>.stderr.log`.
+	stdout: PathBuf,
+	stderr: PathBuf,
+}
+
+impl JobPaths {
+	fn new(work_dir: &Path, id: u64) -> Self {
+		let dir = work_dir.join(id.to_string());
+		let beside = |suffix: &str| work_dir.join(format!("{id}.{suffix}"));
+		Self {
+			dataset: dir.join("dataset"),
+			output_dir: dir.join("output"),
+			sealed: beside("output"),
+			stdout: beside("stdout.log"),
+			stderr: beside("stderr.log"),
+			dir,
+		}
+	}
 }
 
 /// Why a job failed.
@@ -194,11 +238,10 @@ impl JobRunner {
 			io::Error::new(io::ErrorKind::NotFound, format!("job {id} is not recorded"))
 		})?;
 		let request = record.request.clone();
-		let job_dir = self.config.work_dir.join(id.to_string());
-		let output_dir = job_dir.join("output");
-		let output = output_dir.join(OUTPUT_FILE);
-		let output_ready =
-			record.stage == JobStage::Uploading && record.fee_used.is_some() && output.is_file();
+		let paths = JobPaths::new(&self.config.work_dir, id);
+		let output_ready = record.stage == JobStage::Uploading
+			&& record.fee_used.is_some()
+			&& paths.sealed.is_file();
 		// Checked before the job takes a slot: a job id someone else posted waits for the chain
 		// here, never in front of the real jobs.
 		if !output_ready && !record.verified {
@@ -219,33 +262,44 @@ impl JobRunner {
 				.clone();
 
 			self.set_stage(id, JobStage::Downloading)?;
-			tokio::fs::create_dir_all(&job_dir).await?;
-			let dataset = job_dir.join("dataset");
-			self.patiently(|| self.storage.download(request.dataset_root, &dataset))
+			// A fresh directory: nothing a previous run of the command left there (a link
+			// named `dataset`, say) is ever written through.
+			if paths.dir.exists() {
+				tokio::fs::remove_dir_all(&paths.dir).await?;
+			}
+			tokio::fs::create_dir_all(&paths.output_dir).await?;
+			self.patiently(|| self.storage.download(request.dataset_root, &paths.dataset))
 				.await
 				.map_err(JobError::Dataset)?;
 
 			self.set_stage(id, JobStage::Computing)?;
-			if output_dir.exists() {
-				tokio::fs::remove_dir_all(&output_dir).await?;
-			}
-			tokio::fs::create_dir_all(&output_dir).await?;
-			let env = job_env(&request, &dataset, &output_dir);
-			let ran = run_command(&command, &env, &job_dir, self.config.timeout).await?;
-			check_output(&output).await?;
+			let env = job_env(&request, &paths.dataset, &paths.output_dir);
+			let ran = run_command(
+				&self.config.sandbox,
+				&command,
+				&env,
+				&paths.dir,
+				(&paths.stdout, &paths.stderr),
+				self.config.timeout,
+			)
+			.await?;
+			seal_output(&paths.dir, &paths.sealed).await?;
 			let fee = fee_used(ran, request.max_fee, self.config.price_per_second);
 			self.store.update(id, |job| {
 				job.stage = JobStage::Uploading;
 				job.fee_used = Some(fee);
 				job.compute_seconds = Some(ran.as_secs_f64());
 			})?;
-			// The dataset is no longer needed; the output stays until it is stored.
-			let _ = tokio::fs::remove_file(&dataset).await;
+			// The dataset and the command's files are no longer needed; the sealed output
+			// stays until it is stored.
+			let _ = tokio::fs::remove_dir_all(&paths.dir).await;
 		}
 
-		let output_hash = keccak_file(&output).await?;
-		let root =
-			self.patiently(|| self.storage.upload(&output)).await.map_err(JobError::Upload)?;
+		let output_hash = keccak_file(&paths.sealed).await?;
+		let root = self
+			.patiently(|| self.storage.upload(&paths.sealed))
+			.await
+			.map_err(JobError::Upload)?;
 		let record = self.store.update(id, |job| {
 			job.status = JobStatus::Succeeded;
 			job.stage = JobStage::Done;
@@ -253,7 +307,7 @@ impl JobRunner {
 			job.output_hash = Some(output_hash);
 			job.error = None;
 		})?;
-		let _ = tokio::fs::remove_dir_all(&output_dir).await;
+		let _ = tokio::fs::remove_file(&paths.sealed).await;
 		Ok(record)
 	}
 
@@ -372,24 +426,23 @@ pub fn job_env(request: &JobRequest, dataset: &Path, output_dir: &Path) -> Vec<(
 	]
 }
 
-/// Runs `sh -c command` in `dir` with `env` added, output to `dir/stdout.log` and
-/// `dir/stderr.log`; returns how long it ran. A non-zero exit, a signal or running past
-/// `timeout` (the whole process group is killed) is an error quoting the end of `stderr.log`.
+/// Runs `sh -c command` in `dir` in `sandbox` with `env`, its standard output and error to
+/// the `logs` files; returns how long it ran. A non-zero exit, a signal or running past
+/// `timeout` (the whole process group is killed) is an error quoting the end of its errors.
 pub async fn run_command(
+	sandbox: &Sandbox,
 	command: &str,
 	env: &[(String, String)],
 	dir: &Path,
+	logs: (&Path, &Path),
 	timeout: Duration,
 ) -> Result<Duration, JobError> {
 	tokio::fs::create_dir_all(dir).await?;
-	let stdout = std::fs::File::create(dir.join("stdout.log"))?;
-	let stderr = std::fs::File::create(dir.join("stderr.log"))?;
+	let stdout = File::create(logs.0)?;
+	let stderr = File::create(logs.1)?;
 	let started = Instant::now();
-	let mut child = tokio::process::Command::new("sh")
-		.arg("-c")
-		.arg(command)
-		.current_dir(dir)
-		.envs(env.iter().map(|(name, value)| (name, value)))
+	let mut child = sandbox
+		.command(command, dir, env)?
 		.stdin(Stdio::null())
 		.stdout(Stdio::from(stdout))
 		.stderr(Stdio::from(stderr))
@@ -413,7 +466,7 @@ pub async fn run_command(
 			return Err(JobError::Command(format!(
 				"the command ran longer than {}s and was killed{}",
 				timeout.as_secs(),
-				stderr_tail(dir).await
+				stderr_tail(logs.1).await
 			)));
 		},
 	};
@@ -422,15 +475,15 @@ pub async fn run_command(
 			Some(code) => format!("exited with status {code}"),
 			None => "was killed by a signal".to_string(),
 		};
-		return Err(JobError::Command(format!("the command {how}{}", stderr_tail(dir).await)));
+		return Err(JobError::Command(format!("the command {how}{}", stderr_tail(logs.1).await)));
 	}
 	Ok(started.elapsed())
 }
 
-/// The last lines of a job's `stderr.log`, formatted to follow an error message.
-async fn stderr_tail(dir: &Path) -> String {
+/// The last lines of a job's standard error, formatted to follow an error message.
+async fn stderr_tail(stderr: &Path) -> String {
 	const TAIL: usize = 1000;
-	let Ok(mut file) = tokio::fs::File::open(dir.join("stderr.log")).await else {
+	let Ok(mut file) = tokio::fs::File::open(stderr).await else {
 		return String::new();
 	};
 	let mut bytes = Vec::new();
@@ -441,16 +494,77 @@ async fn stderr_tail(dir: &Path) -> String {
 	format!("; stderr ends with: {}", String::from_utf8_lossy(&bytes[start..]).trim())
 }
 
-/// Checks that the command left a non-empty `output` file.
-async fn check_output(output: &Path) -> Result<(), JobError> {
-	match tokio::fs::metadata(output).await {
-		Ok(metadata) if metadata.is_file() && metadata.len() > 0 => Ok(()),
-		Ok(metadata) if metadata.is_file() => {
-			Err(JobError::Output("the command wrote an empty $ZEROG_OUTPUT_DIR/output".into()))
+/// Copies `$ZEROG_OUTPUT_DIR/output` of the job in `job_dir` to `sealed`, opening every path
+/// component below `job_dir` without following links: the output must be a non-empty regular
+/// file the command wrote, never a link to a file of the provider's.
+pub async fn seal_output(job_dir: &Path, sealed: &Path) -> Result<(), JobError> {
+	let (job_dir, sealed) = (job_dir.to_owned(), sealed.to_owned());
+	tokio::task::spawn_blocking(move || seal_output_blocking(&job_dir, &sealed))
+		.await
+		.map_err(|error| JobError::Output(format!("sealing the output: {error}")))?
+}
+
+fn seal_output_blocking(job_dir: &Path, sealed: &Path) -> Result<(), JobError> {
+	let directory = open_no_follow(None, job_dir, libc::O_DIRECTORY)
+		.map_err(|error| JobError::Output(format!("the job directory: {error}")))?;
+	let outputs = open_no_follow(Some(&directory), Path::new("output"), libc::O_DIRECTORY)
+		.map_err(|error| match error.raw_os_error() {
+			Some(libc::ELOOP | libc::ENOTDIR) => JobError::Output(
+				"$ZEROG_OUTPUT_DIR was replaced by a link or a file; outputs are read without \
+				 following links"
+					.into(),
+			),
+			_ => JobError::Output(format!("$ZEROG_OUTPUT_DIR: {error}")),
+		})?;
+	// O_NONBLOCK: a FIFO planted as the output must not block the executor.
+	let output = open_no_follow(Some(&outputs), Path::new(OUTPUT_FILE), libc::O_NONBLOCK).map_err(
+		|error| match error.raw_os_error() {
+			Some(libc::ENOENT) => {
+				JobError::Output("the command wrote no $ZEROG_OUTPUT_DIR/output".into())
+			},
+			Some(libc::ELOOP) => JobError::Output(
+				"$ZEROG_OUTPUT_DIR/output is a symbolic link; outputs are read without following \
+				 links"
+					.into(),
+			),
+			_ => JobError::Output(format!("$ZEROG_OUTPUT_DIR/output: {error}")),
 		},
-		Ok(_) => Err(JobError::Output("$ZEROG_OUTPUT_DIR/output is not a file".into())),
-		Err(_) => Err(JobError::Output("the command wrote no $ZEROG_OUTPUT_DIR/output".into())),
+	)?;
+	let mut output = File::from(output);
+	let metadata = output.metadata()?;
+	if !metadata.is_file() {
+		return Err(JobError::Output("$ZEROG_OUTPUT_DIR/output is not a file".into()));
 	}
+	if metadata.len() == 0 {
+		return Err(JobError::Output("the command wrote an empty $ZEROG_OUTPUT_DIR/output".into()));
+	}
+	let _ = std::fs::remove_file(sealed);
+	let mut copy = std::fs::OpenOptions::new().write(true).create_new(true).open(sealed)?;
+	io::copy(&mut output, &mut copy)?;
+	copy.sync_all()?;
+	Ok(())
+}
+
+/// Opens `path` (relative to `directory` if given) read-only with `flags`, failing with `ELOOP`
+/// if its last component is a symbolic link.
+fn open_no_follow(directory: Option<&OwnedFd>, path: &Path, flags: i32) -> io::Result<OwnedFd> {
+	let name = CString::new(path.as_os_str().as_bytes())
+		.map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a path with a NUL byte"))?;
+	let base = directory.map_or(libc::AT_FDCWD, |fd| fd.as_raw_fd());
+	// SAFETY: `name` is a valid C string for the duration of the call; the returned
+	// descriptor, if any, is owned by nobody else.
+	let fd = unsafe {
+		libc::openat(
+			base,
+			name.as_ptr(),
+			libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC | flags,
+		)
+	};
+	if fd < 0 {
+		return Err(io::Error::last_os_error());
+	}
+	// SAFETY: `fd` was just returned by openat and is not owned elsewhere.
+	Ok(unsafe { OwnedFd::from_raw_fd(fd) })
 }
 
 /// The fee for a job that computed for `ran`: `max_fee`, or with a per-second price
@@ -501,6 +615,7 @@ mod tests {
 			parallel_jobs: 1,
 			patience: Duration::from_millis(300),
 			retry_delay: Duration::from_millis(20),
+			sandbox: Sandbox::none(),
 		}
 	}
 
@@ -643,9 +758,18 @@ mod tests {
 	async fn a_command_past_its_timeout_is_killed() {
 		let dir = tempfile::tempdir().unwrap();
 		let started = Instant::now();
-		let error = run_command("sleep 30 & sleep 30", &[], dir.path(), Duration::from_millis(200))
-			.await
-			.unwrap_err();
+		let logs = (&dir.path().join("out.log"), &dir.path().join("err.log"));
+		let (logs, sandbox) = ((logs.0.as_path(), logs.1.as_path()), Sandbox::none());
+		let error = run_command(
+			&sandbox,
+			"sleep 30 & sleep 30",
+			&[],
+			dir.path(),
+			logs,
+			Duration::from_millis(200),
+		)
+		.await
+		.unwrap_err();
 		assert!(error.to_string().contains("longer than"), "{error}");
 		assert!(started.elapsed() < Duration::from_secs(10));
 	}
@@ -663,9 +787,8 @@ mod tests {
 					job.fee_used = Some(11);
 				})
 				.unwrap();
-			let output_dir = dir.path().join("work/3/output");
-			std::fs::create_dir_all(&output_dir).unwrap();
-			std::fs::write(output_dir.join(OUTPUT_FILE), b"weights").unwrap();
+			std::fs::create_dir_all(dir.path().join("work")).unwrap();
+			std::fs::write(dir.path().join("work/3.output"), b"weights").unwrap();
 		}
 		// The command would fail if it ran again.
 		let (runner, storage) = runner(dir.path(), "exit 1", FakeChain::default());
@@ -674,6 +797,116 @@ mod tests {
 		assert_eq!(record.status, JobStatus::Succeeded, "{:?}", record.error);
 		assert_eq!(record.fee_used, Some(11));
 		assert_eq!(storage.uploaded(record.result_root.unwrap()), Some(b"weights".to_vec()));
+	}
+
+	/// A runner whose commands run in bubblewrap, in a directory the job user may not traverse
+	/// (tempdirs are 0700), as on a provider's machine.
+	fn sandboxed_runner(
+		dir: &Path,
+		command: &str,
+		job: &JobRequest,
+	) -> (Arc<JobRunner>, Arc<FakeStorage>) {
+		let storage = Arc::new(FakeStorage::with_dataset(H256([5; 32]), b"a,b\n1,2\n".to_vec()));
+		let mut config = config(dir, command);
+		config.sandbox = Sandbox {
+			kind: crate::jobs::sandbox::SandboxKind::Bwrap,
+			network: false,
+			read_only_paths: Vec::new(),
+			pass_env: vec!["CUDA_VISIBLE_DEVICES".into()],
+		};
+		let store = JobStore::open(dir).unwrap();
+		let chain = Arc::new(FakeChain::with_job(job));
+		(JobRunner::new(store, chain, storage.clone(), config), storage)
+	}
+
+	/// A provider key file next to the executor's state, as a careless provider keeps it.
+	fn provider_key(dir: &Path) -> PathBuf {
+		let key = dir.join("provider.key");
+		std::fs::write(&key, "provider-secret-seed-phrase").unwrap();
+		key
+	}
+
+	/// Issue 15: a job cannot read the provider's key, its environment or other files of the
+	/// host; it runs as nobody without network.
+	#[tokio::test]
+	async fn a_job_cannot_read_the_providers_key_or_environment() {
+		let dir = tempfile::tempdir().unwrap();
+		let key = provider_key(dir.path());
+		let command = format!(
+			"{{ cat {key} /etc/shadow /root/.bash_history; id -u; env; \
+			 cat \"$ZEROG_DATASET\"; ls /; \
+			 python3 -c 'import socket; socket.create_connection((\"1.1.1.1\", 80), 2)' && echo online; }} > \"$ZEROG_OUTPUT_DIR/output\" 2>&1; true",
+			key = key.display()
+		);
+		let (runner, storage) = sandboxed_runner(dir.path(), &command, &request(8));
+		runner.accept(request(8)).unwrap();
+		let record = finished(&runner, 8).await;
+		assert_eq!(record.status, JobStatus::Succeeded, "{:?}", record.error);
+		let output =
+			String::from_utf8(storage.uploaded(record.result_root.unwrap()).unwrap()).unwrap();
+		assert!(!output.contains("provider-secret-seed-phrase"), "{output}");
+		assert!(output.contains("a,b\n1,2"), "the job reads its dataset: {output}");
+		assert!(output.contains("\n65534\n"), "the job runs as nobody: {output}");
+		assert!(!output.contains("online"), "no network: {output}");
+		assert!(!output.contains("root:"), "no /etc/shadow: {output}");
+		let variables: Vec<&str> = output
+			.lines()
+			.filter_map(|line| line.split_once('=').map(|(name, _)| name))
+			.filter(|name| {
+				name.chars().all(|c| c.is_ascii_uppercase() || c == '_') && !name.is_empty()
+			})
+			.collect();
+		for name in &variables {
+			assert!(
+				["PATH", "HOME", "LANG", "PWD", "SHLVL", "_", "OLDPWD"].contains(name)
+					|| name.starts_with("ZEROG_")
+					|| *name == "CUDA_VISIBLE_DEVICES",
+				"{name} leaked into the job's environment: {output}"
+			);
+		}
+	}
+
+	/// Issue 15: a job cannot publish a file of the provider's by linking to it, neither as its
+	/// output nor by replacing its output directory.
+	#[tokio::test]
+	async fn a_job_cannot_publish_a_symlinked_file() {
+		let dir = tempfile::tempdir().unwrap();
+		let key = provider_key(dir.path());
+		let linked_file = format!("ln -s {} \"$ZEROG_OUTPUT_DIR/output\"", key.display());
+		let (runner, _) = sandboxed_runner(dir.path(), &linked_file, &request(9));
+		runner.accept(request(9)).unwrap();
+		let record = finished(&runner, 9).await;
+		assert_eq!(record.status, JobStatus::Failed);
+		assert!(record.error.as_deref().unwrap().contains("symbolic link"), "{:?}", record.error);
+
+		let secrets = dir.path().join("secrets");
+		std::fs::create_dir_all(&secrets).unwrap();
+		std::fs::copy(&key, secrets.join(OUTPUT_FILE)).unwrap();
+		let linked_dir = format!(
+			"rm -r \"$ZEROG_OUTPUT_DIR\"; ln -s {} \"$ZEROG_OUTPUT_DIR\"",
+			secrets.display()
+		);
+		let other = tempfile::tempdir().unwrap();
+		let (runner, _) = sandboxed_runner(other.path(), &linked_dir, &request(10));
+		runner.accept(request(10)).unwrap();
+		let record = finished(&runner, 10).await;
+		assert_eq!(record.status, JobStatus::Failed);
+		assert!(
+			record.error.as_deref().unwrap().contains("replaced by a link"),
+			"{:?}",
+			record.error
+		);
+	}
+
+	#[tokio::test]
+	async fn a_fifo_output_does_not_block_the_executor() {
+		let dir = tempfile::tempdir().unwrap();
+		let (runner, _) =
+			sandboxed_runner(dir.path(), "mkfifo \"$ZEROG_OUTPUT_DIR/output\"", &request(11));
+		runner.accept(request(11)).unwrap();
+		let record = finished(&runner, 11).await;
+		assert_eq!(record.status, JobStatus::Failed);
+		assert!(record.error.as_deref().unwrap().contains("not a file"), "{:?}", record.error);
 	}
 
 	#[test]

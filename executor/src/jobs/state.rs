@@ -239,6 +239,27 @@ impl JobStore {
 		Ok(updated)
 	}
 
+	/// Forgets the jobs that finished (succeeded, failed or declined) before `cutoff` (unix
+	/// seconds): their deadlines have long passed, so the node's worker no longer asks about
+	/// them. Returns how many were removed.
+	pub fn prune(&self, cutoff: u64) -> io::Result<usize> {
+		let mut records = self.lock();
+		let old: Vec<u64> = records
+			.values()
+			.filter(|record| record.is_finished() && record.updated_at < cutoff)
+			.map(|record| record.request.job_id)
+			.collect();
+		for id in &old {
+			match std::fs::remove_file(self.path(*id)) {
+				Ok(()) => {},
+				Err(error) if error.kind() == io::ErrorKind::NotFound => {},
+				Err(error) => return Err(error),
+			}
+			records.remove(id);
+		}
+		Ok(old.len())
+	}
+
 	/// Ids of the jobs not finished, oldest first: what a restarted executor resumes.
 	pub fn unfinished(&self) -> Vec<u64> {
 		self.lock()
@@ -386,6 +407,24 @@ pub(crate) mod tests {
 			.unwrap();
 		assert!(matches!(store.admit(forged).unwrap(), Admission::Conflict(_)));
 		assert!(matches!(store.admit(request(4)).unwrap(), Admission::Known(_)));
+	}
+
+	#[test]
+	fn finished_jobs_are_pruned_after_the_cutoff_and_unfinished_ones_kept() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = JobStore::open(dir.path()).unwrap();
+		for id in 1..=3 {
+			store.admit(request(id)).unwrap();
+		}
+		store.update(1, |job| job.status = JobStatus::Succeeded).unwrap();
+		store.update(2, |job| job.status = JobStatus::Declined).unwrap();
+		assert_eq!(store.prune(0).unwrap(), 0, "nothing finished before the epoch");
+		assert_eq!(store.prune(unix_now() + 1).unwrap(), 2);
+		assert!(store.get(1).is_none() && store.get(2).is_none());
+		assert_eq!(store.get(3).unwrap().status, JobStatus::Queued, "unfinished jobs stay");
+		let reopened = JobStore::open(dir.path()).unwrap();
+		assert!(reopened.get(1).is_none());
+		assert!(reopened.get(3).is_some());
 	}
 
 	#[test]

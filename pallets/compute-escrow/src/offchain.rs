@@ -14,7 +14,12 @@
 //!   [`EXECUTOR_URL_KEY`] (`zerog::compute::executor`), raw (not SCALE-encoded), e.g.
 //!   `http://127.0.0.1:8700`, set with the `offchain_localStorageSet` RPC (`"PERSISTENT"`, `0x` +
 //!   hex of the key, `0x` + hex of the URL). Without it the worker does nothing (one debug log
-//!   per run in which jobs are waiting).
+//!   per run in which jobs are waiting). The node sets it with `--compute-executor URL`.
+//! - **Token**: the job API is the executor's loopback listener, and a stranger on the machine
+//!   must not be able to post jobs to it. When persistent storage holds a token under
+//!   [`EXECUTOR_TOKEN_KEY`] (`zerog::compute::executor-token`, raw UTF-8; the node sets it with
+//!   `--compute-executor-token-file PATH`), every request carries `Authorization: Bearer
+//!   <token>`.
 //! - **Dispatch**: `POST {url}/jobs` with header `Content-Type: application/json` and exactly this
 //!   body (no whitespace; hashes and the account as `0x` and lowercase hex; the user is the hex
 //!   of its SCALE encoding, for ZeroG the 32 bytes of its `AccountId32`), see [`dispatch_body`]:
@@ -86,6 +91,19 @@ use zerog_primitives::hex::{from_hex, to_hex};
 
 /// Key, in persistent off-chain local storage, of the executor's base URL (raw UTF-8).
 pub const EXECUTOR_URL_KEY: &[u8] = b"zerog::compute::executor";
+
+/// Key, in persistent off-chain local storage, of the token the executor's job API wants (raw
+/// UTF-8), sent as `Authorization: Bearer <token>`.
+pub const EXECUTOR_TOKEN_KEY: &[u8] = b"zerog::compute::executor-token";
+
+/// Where the executor's job API is and how to authenticate to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Executor {
+	/// Base URL, without trailing `/`.
+	pub url: String,
+	/// `Bearer <token>`, if a token is set.
+	pub authorization: Option<String>,
+}
 
 /// Prefix of the persistent local-storage records of dispatched jobs; the job id follows as 8
 /// little-endian bytes.
@@ -208,7 +226,7 @@ impl<T: Config> Pallet<T> {
 		if work.is_empty() {
 			return;
 		}
-		let Some(url) = executor_url() else {
+		let Some(executor) = executor() else {
 			log::debug!(
 				target: LOG_TARGET,
 				"jobs are waiting for this node's providers, but no executor URL is set under \
@@ -223,11 +241,12 @@ impl<T: Config> Pallet<T> {
 				if now.saturating_add(One::one()) >= job.deadline {
 					continue;
 				}
-				if let Err(error) = Self::advance_job(&url, &account, id, &job, now) {
+				if let Err(error) = Self::advance_job(&executor, &account, id, &job, now) {
 					if error.executor_unreachable() {
 						log::warn!(
 							target: LOG_TARGET,
-							"executor at {url} unreachable ({error:?}); jobs wait for the next block",
+							"executor at {} unreachable ({error:?}); jobs wait for the next block",
+							executor.url,
 						);
 						return;
 					}
@@ -240,7 +259,7 @@ impl<T: Config> Pallet<T> {
 	/// Moves job `id` one step on: dispatches it if it is new, else polls it, and submits its
 	/// result once it succeeded.
 	fn advance_job(
-		url: &str,
+		executor: &Executor,
 		account: &Account<T>,
 		id: JobId,
 		job: &JobInfo<T>,
@@ -255,15 +274,19 @@ impl<T: Config> Pallet<T> {
 			.flatten();
 		let status = match record {
 			Some(DispatchRecord::Failed) => return Ok(()),
-			Some(DispatchRecord::Accepted) => fetch_status(url, id)?,
+			Some(DispatchRecord::Accepted) => fetch_status(executor, id)?,
 			Some(DispatchRecord::Attempted(_)) | None => {
 				if !claim_dispatch::<T>(id, now) {
 					return Ok(());
 				}
-				let body = post_job(url, &dispatch_body(id, job))?;
+				let body = post_job(executor, &dispatch_body(id, job))?;
 				StorageValueRef::persistent(&dispatched_key(id))
 					.set(&DispatchRecord::<BlockNumberFor<T>>::Accepted);
-				log::info!(target: LOG_TARGET, "job {id} dispatched to the executor at {url}");
+				log::info!(
+					target: LOG_TARGET,
+					"job {id} dispatched to the executor at {}",
+					executor.url
+				);
 				parse_status(&body, id)?
 			},
 		};
@@ -345,10 +368,24 @@ impl<T: Config> Pallet<T> {
 /// The executor's base URL from [`EXECUTOR_URL_KEY`], without trailing `/`; `None` if unset or
 /// blank.
 pub fn executor_url() -> Option<String> {
-	let bytes = sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, EXECUTOR_URL_KEY)?;
-	let url = String::from_utf8(bytes).ok()?;
-	let url = url.trim().trim_end_matches('/');
+	let url = stored_text(EXECUTOR_URL_KEY)?;
+	let url = url.trim_end_matches('/');
 	(!url.is_empty()).then(|| String::from(url))
+}
+
+/// The executor of [`executor_url`], with the token of [`EXECUTOR_TOKEN_KEY`] if one is set.
+pub fn executor() -> Option<Executor> {
+	let url = executor_url()?;
+	let authorization = stored_text(EXECUTOR_TOKEN_KEY)
+		.filter(|token| !token.is_empty())
+		.map(|token| format!("Bearer {token}"));
+	Some(Executor { url, authorization })
+}
+
+/// The trimmed UTF-8 text stored under `key` in persistent local storage.
+fn stored_text(key: &[u8]) -> Option<String> {
+	let bytes = sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, key)?;
+	String::from_utf8(bytes).ok().map(|text| String::from(text.trim()))
 }
 
 /// Key of the [`DispatchRecord`] of job `id`.
@@ -427,18 +464,29 @@ pub fn job_url(url: &str, id: JobId) -> String {
 }
 
 /// POSTs `body` to the executor's jobs collection; the body of an acknowledging answer.
-fn post_job(url: &str, body: &str) -> Result<Vec<u8>, OcwError> {
-	let uri = jobs_url(url);
+fn post_job(executor: &Executor, body: &str) -> Result<Vec<u8>, OcwError> {
+	let uri = jobs_url(&executor.url);
 	let request = http::Request::post(&uri, vec![body.as_bytes()])
 		.add_header("Content-Type", "application/json");
-	send(request, &[200, 201, 202])
+	send(authorized(request, executor), &[200, 201, 202])
 }
 
 /// Asks the executor for job `id`'s status.
-fn fetch_status(url: &str, id: JobId) -> Result<ExecutorStatus, OcwError> {
-	let uri = job_url(url, id);
-	let body = send(http::Request::get(&uri), &[200])?;
+fn fetch_status(executor: &Executor, id: JobId) -> Result<ExecutorStatus, OcwError> {
+	let uri = job_url(&executor.url, id);
+	let body = send(authorized(http::Request::get(&uri), executor), &[200])?;
 	parse_status(&body, id)
+}
+
+/// `request` with the executor's `Authorization` header, if it has a token.
+fn authorized<'a, Body: Default>(
+	request: http::Request<'a, Body>,
+	executor: &'a Executor,
+) -> http::Request<'a, Body> {
+	match &executor.authorization {
+		Some(value) => request.add_header("Authorization", value),
+		None => request,
+	}
 }
 
 /// Sends `request` with a [`HTTP_TIMEOUT_MS`] deadline; the body of the answer if its status is

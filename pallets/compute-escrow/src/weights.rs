@@ -82,15 +82,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::Services` (r:0 w:1)
 	/// Proof: `ComputeEscrow::Services` (`max_values`: None, `max_size`: Some(522), added: 2997, mode: `MaxEncodedLen`)
 	fn register_service() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `950`
-		//  Estimated: `3694`
-		// Minimum execution time: 59_829_000 picoseconds.
-		Weight::from_parts(64_677_000, 3694)
+		//  Estimated: `3712`
+		// Minimum execution time: 59_990_000 picoseconds.
+		Weight::from_parts(64_396_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -99,13 +99,13 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn update_service() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1203`
 		//  Estimated: `3987`
-		// Minimum execution time: 52_789_000 picoseconds.
-		Weight::from_parts(57_406_000, 3987)
+		// Minimum execution time: 50_866_000 picoseconds.
+		Weight::from_parts(56_664_000, 3987)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -114,30 +114,32 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::ProviderServices` (r:1 w:1)
 	/// Proof: `ComputeEscrow::ProviderServices` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::ServiceJobTerms` (r:0 w:1)
+	/// Proof: `ComputeEscrow::ServiceJobTerms` (`max_values`: None, `max_size`: Some(41), added: 2516, mode: `MaxEncodedLen`)
 	fn remove_service() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1703`
 		//  Estimated: `3987`
-		// Minimum execution time: 50_385_000 picoseconds.
-		Weight::from_parts(56_244_000, 3987)
+		// Minimum execution time: 53_500_000 picoseconds.
+		Weight::from_parts(57_115_000, 3987)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::Ledgers` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Ledgers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
 	fn deposit() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1391`
 		//  Estimated: `3946`
-		// Minimum execution time: 52_488_000 picoseconds.
-		Weight::from_parts(56_434_000, 3946)
+		// Minimum execution time: 51_377_000 picoseconds.
+		Weight::from_parts(55_763_000, 3946)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -146,13 +148,13 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1391`
 		//  Estimated: `3946`
-		// Minimum execution time: 47_101_000 picoseconds.
-		Weight::from_parts(50_515_000, 3946)
+		// Minimum execution time: 46_350_000 picoseconds.
+		Weight::from_parts(50_565_000, 3946)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -166,8 +168,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1288`
 		//  Estimated: `3946`
-		// Minimum execution time: 20_300_000 picoseconds.
-		Weight::from_parts(22_313_000, 3946)
+		// Minimum execution time: 20_130_000 picoseconds.
+		Weight::from_parts(22_533_000, 3946)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -179,8 +181,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1153`
 		//  Estimated: `3946`
-		// Minimum execution time: 20_040_000 picoseconds.
-		Weight::from_parts(21_372_000, 3946)
+		// Minimum execution time: 19_549_000 picoseconds.
+		Weight::from_parts(21_592_000, 3946)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -190,8 +192,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `887`
 		//  Estimated: `3946`
-		// Minimum execution time: 12_108_000 picoseconds.
-		Weight::from_parts(13_620_000, 3946)
+		// Minimum execution time: 11_587_000 picoseconds.
+		Weight::from_parts(13_460_000, 3946)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -208,18 +210,18 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeEscrow::Ledgers` (r:256 w:256)
 	/// Proof: `ComputeEscrow::Ledgers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:256 w:256)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:257 w:257)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn settle_receipts(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2407 + n * (484 ±0)`
+		//  Measured:  `2465 + n * (484 ±0)`
 		//  Estimated: `3987 + n * (2956 ±0)`
-		// Minimum execution time: 158_216_000 picoseconds.
-		Weight::from_parts(84_413_842, 3987)
+		// Minimum execution time: 142_723_000 picoseconds.
+		Weight::from_parts(0, 3987)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(129_856_897, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(127_296_607, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -228,6 +230,12 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `ComputeEscrow::Services` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Services` (`max_values`: None, `max_size`: Some(522), added: 2997, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::ServiceJobTerms` (r:1 w:0)
+	/// Proof: `ComputeEscrow::ServiceJobTerms` (`max_values`: None, `max_size`: Some(41), added: 2516, mode: `MaxEncodedLen`)
+	/// Storage: `StorageCommitments::FileIndex` (r:5 w:0)
+	/// Proof: `StorageCommitments::FileIndex` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `StorageCommitments::Files` (r:4 w:0)
+	/// Proof: `StorageCommitments::Files` (`max_values`: None, `max_size`: Some(646), added: 3121, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::NextJobId` (r:1 w:1)
 	/// Proof: `ComputeEscrow::NextJobId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::JobDeadlines` (r:1 w:1)
@@ -237,33 +245,37 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::Jobs` (r:0 w:1)
 	/// Proof: `ComputeEscrow::Jobs` (`max_values`: None, `max_size`: Some(257), added: 2732, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2091`
-		//  Estimated: `4027`
-		// Minimum execution time: 62_463_000 picoseconds.
-		Weight::from_parts(70_636_000, 4027)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		//  Measured:  `3266`
+		//  Estimated: `13725`
+		// Minimum execution time: 94_912_000 picoseconds.
+		Weight::from_parts(104_436_000, 13725)
+			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `ComputeEscrow::Jobs` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Jobs` (`max_values`: None, `max_size`: Some(257), added: 2732, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeEscrow::ReviewQueue` (r:1 w:1)
+	/// Storage: `ComputeEscrow::ReviewQueue` (r:8 w:1)
 	/// Proof: `ComputeEscrow::ReviewQueue` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
+	/// Storage: `StorageCommitments::FileIndex` (r:5 w:0)
+	/// Proof: `StorageCommitments::FileIndex` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `StorageCommitments::Files` (r:4 w:0)
+	/// Proof: `StorageCommitments::Files` (`max_values`: None, `max_size`: Some(646), added: 3121, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::JobDeadlines` (r:1 w:1)
 	/// Proof: `ComputeEscrow::JobDeadlines` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::ProviderJobs` (r:1 w:1)
 	/// Proof: `ComputeEscrow::ProviderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	fn submit_result() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1578`
-		//  Estimated: `4027`
-		// Minimum execution time: 24_086_000 picoseconds.
-		Weight::from_parts(26_019_000, 4027)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		//  Measured:  `3253`
+		//  Estimated: `22942`
+		// Minimum execution time: 68_833_000 picoseconds.
+		Weight::from_parts(76_374_000, 22942)
+			.saturating_add(T::DbWeight::get().reads(20_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ComputeEscrow::Jobs` (r:1 w:1)
@@ -271,49 +283,61 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ComputeEscrow::ReviewQueue` (r:1 w:1)
 	/// Proof: `ComputeEscrow::ReviewQueue` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::Services` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Services` (`max_values`: None, `max_size`: Some(522), added: 2997, mode: `MaxEncodedLen`)
 	fn accept_result() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1990`
+		//  Measured:  `2260`
 		//  Estimated: `6196`
-		// Minimum execution time: 87_230_000 picoseconds.
-		Weight::from_parts(93_860_000, 6196)
+		// Minimum execution time: 86_128_000 picoseconds.
+		Weight::from_parts(95_051_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ComputeEscrow::Jobs` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Jobs` (`max_values`: None, `max_size`: Some(257), added: 2732, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::DisputeQueue` (r:8 w:1)
+	/// Proof: `ComputeEscrow::DisputeQueue` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::ReviewQueue` (r:1 w:1)
 	/// Proof: `ComputeEscrow::ReviewQueue` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::Disputes` (r:0 w:1)
+	/// Proof: `ComputeEscrow::Disputes` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	fn dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `820`
-		//  Estimated: `3734`
-		// Minimum execution time: 14_421_000 picoseconds.
-		Weight::from_parts(16_345_000, 3734)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		//  Measured:  `2276`
+		//  Estimated: `22942`
+		// Minimum execution time: 78_668_000 picoseconds.
+		Weight::from_parts(87_049_000, 22942)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ComputeEscrow::Jobs` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Jobs` (`max_values`: None, `max_size`: Some(257), added: 2732, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::Disputes` (r:1 w:1)
+	/// Proof: `ComputeEscrow::Disputes` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::DisputeQueue` (r:1 w:1)
+	/// Proof: `ComputeEscrow::DisputeQueue` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::Services` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Services` (`max_values`: None, `max_size`: Some(522), added: 2997, mode: `MaxEncodedLen`)
 	fn resolve_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1728`
+		//  Measured:  `2303`
 		//  Estimated: `6196`
-		// Minimum execution time: 81_191_000 picoseconds.
-		Weight::from_parts(89_693_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Minimum execution time: 127_310_000 picoseconds.
+		Weight::from_parts(134_560_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `ComputeEscrow::Jobs` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Jobs` (`max_values`: None, `max_size`: Some(257), added: 2732, mode: `MaxEncodedLen`)
@@ -324,15 +348,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::Services` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Services` (`max_values`: None, `max_size`: Some(522), added: 2997, mode: `MaxEncodedLen`)
 	fn decline_job() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2248`
+		//  Measured:  `2314`
 		//  Estimated: `4027`
-		// Minimum execution time: 55_102_000 picoseconds.
-		Weight::from_parts(60_931_000, 4027)
+		// Minimum execution time: 55_783_000 picoseconds.
+		Weight::from_parts(60_691_000, 4027)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -340,46 +364,57 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ComputeEscrow::JobDeadlines` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::ReviewQueue` (r:1 w:1)
 	/// Proof: `ComputeEscrow::ReviewQueue` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeEscrow::Jobs` (r:64 w:64)
+	/// Storage: `ComputeEscrow::DisputeQueue` (r:1 w:1)
+	/// Proof: `ComputeEscrow::DisputeQueue` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::Jobs` (r:96 w:96)
 	/// Proof: `ComputeEscrow::Jobs` (`max_values`: None, `max_size`: Some(257), added: 2732, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::ProviderJobs` (r:32 w:32)
 	/// Proof: `ComputeEscrow::ProviderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:128 w:128)
+	/// Storage: `System::Account` (r:192 w:192)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:96 w:96)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeEscrow::Services` (r:64 w:64)
+	/// Storage: `Balances::Holds` (r:128 w:128)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::Services` (r:96 w:96)
 	/// Proof: `ComputeEscrow::Services` (`max_values`: None, `max_size`: Some(522), added: 2997, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::Disputes` (r:32 w:32)
+	/// Proof: `ComputeEscrow::Disputes` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 32]`.
 	/// The range of component `r` is `[0, 32]`.
+	/// The range of component `d` is `[0, 32]`.
 	fn on_initialize(e: u32, r: u32, d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `942 + e * (1067 ±0) + r * (1044 ±0)`
-		//  Estimated: `3734 + e * (5408 ±0) + r * (5206 ±0)`
-		// Minimum execution time: 2_299_980_000 picoseconds.
-		Weight::from_parts(58_513_866, 3734)
+		//  Measured:  `939 + d * (1094 ±0) + e * (1069 ±0) + r * (1045 ±0)`
+		//  Estimated: `3734 + d * (5206 ±0) + e * (5444 ±0) + r * (5206 ±0)`
+		// Minimum execution time: 4_756_154_000 picoseconds.
+		Weight::from_parts(0, 3734)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(70_505_000, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(77_065_900, 0).saturating_mul(e.into()))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(82_740_066, 0).saturating_mul(r.into()))
-			.saturating_add(Weight::from_parts(82_740_066, 0).saturating_mul(d.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(Weight::from_parts(87_895_636, 0).saturating_mul(r.into()))
+			// Standard Error: 0
+			.saturating_add(Weight::from_parts(117_887_500, 0).saturating_mul(d.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(d.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((7_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 5408).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(r.into()))
 			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 5444).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(r.into()))
 	}
 	/// Storage: `ComputeEscrow::Services` (r:1 w:0)
+	/// Proof: `ComputeEscrow::Services` (`max_values`: None, `max_size`: Some(522), added: 2997, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::ServiceJobTerms` (r:0 w:1)
+	/// Proof: `ComputeEscrow::ServiceJobTerms` (`max_values`: None, `max_size`: Some(41), added: 2516, mode: `MaxEncodedLen`)
 	fn set_job_terms() -> Weight {
-		// Placeholder until `runtime/benchmarking/weights.sh compute-escrow` measures it.
-		Weight::from_parts(15_000_000, 3987)
+		// Proof Size summary in bytes:
+		//  Measured:  `761`
+		//  Estimated: `3987`
+		// Minimum execution time: 11_297_000 picoseconds.
+		Weight::from_parts(12_849_000, 3987)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -389,8 +424,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_949_000 picoseconds.
-		Weight::from_parts(6_730_000, 0)
+		// Minimum execution time: 6_039_000 picoseconds.
+		Weight::from_parts(6_850_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeEscrow::ApprovedEnclaves` (r:1 w:1)
@@ -399,8 +434,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `311`
 		//  Estimated: `3549`
-		// Minimum execution time: 10_596_000 picoseconds.
-		Weight::from_parts(11_587_000, 3549)
+		// Minimum execution time: 10_085_000 picoseconds.
+		Weight::from_parts(11_397_000, 3549)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -413,13 +448,13 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn acknowledge_signer() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1330`
 		//  Estimated: `3987`
-		// Minimum execution time: 54_591_000 picoseconds.
-		Weight::from_parts(60_180_000, 3987)
+		// Minimum execution time: 55_914_000 picoseconds.
+		Weight::from_parts(61_242_000, 3987)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -428,13 +463,13 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn remove_acknowledgement() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `850`
-		//  Estimated: `3694`
-		// Minimum execution time: 44_546_000 picoseconds.
-		Weight::from_parts(47_962_000, 3694)
+		//  Estimated: `3712`
+		// Minimum execution time: 42_694_000 picoseconds.
+		Weight::from_parts(48_332_000, 3712)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -451,15 +486,15 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::Services` (r:0 w:1)
 	/// Proof: `ComputeEscrow::Services` (`max_values`: None, `max_size`: Some(522), added: 2997, mode: `MaxEncodedLen`)
 	fn register_service() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `950`
-		//  Estimated: `3694`
-		// Minimum execution time: 59_829_000 picoseconds.
-		Weight::from_parts(64_677_000, 3694)
+		//  Estimated: `3712`
+		// Minimum execution time: 59_990_000 picoseconds.
+		Weight::from_parts(64_396_000, 3712)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
@@ -468,13 +503,13 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn update_service() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1203`
 		//  Estimated: `3987`
-		// Minimum execution time: 52_789_000 picoseconds.
-		Weight::from_parts(57_406_000, 3987)
+		// Minimum execution time: 50_866_000 picoseconds.
+		Weight::from_parts(56_664_000, 3987)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
@@ -483,30 +518,32 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::ProviderServices` (r:1 w:1)
 	/// Proof: `ComputeEscrow::ProviderServices` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::ServiceJobTerms` (r:0 w:1)
+	/// Proof: `ComputeEscrow::ServiceJobTerms` (`max_values`: None, `max_size`: Some(41), added: 2516, mode: `MaxEncodedLen`)
 	fn remove_service() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1703`
 		//  Estimated: `3987`
-		// Minimum execution time: 50_385_000 picoseconds.
-		Weight::from_parts(56_244_000, 3987)
+		// Minimum execution time: 53_500_000 picoseconds.
+		Weight::from_parts(57_115_000, 3987)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::Ledgers` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Ledgers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
 	fn deposit() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1391`
 		//  Estimated: `3946`
-		// Minimum execution time: 52_488_000 picoseconds.
-		Weight::from_parts(56_434_000, 3946)
+		// Minimum execution time: 51_377_000 picoseconds.
+		Weight::from_parts(55_763_000, 3946)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
@@ -515,13 +552,13 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn withdraw() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1391`
 		//  Estimated: `3946`
-		// Minimum execution time: 47_101_000 picoseconds.
-		Weight::from_parts(50_515_000, 3946)
+		// Minimum execution time: 46_350_000 picoseconds.
+		Weight::from_parts(50_565_000, 3946)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
@@ -535,8 +572,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `1288`
 		//  Estimated: `3946`
-		// Minimum execution time: 20_300_000 picoseconds.
-		Weight::from_parts(22_313_000, 3946)
+		// Minimum execution time: 20_130_000 picoseconds.
+		Weight::from_parts(22_533_000, 3946)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
@@ -548,8 +585,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `1153`
 		//  Estimated: `3946`
-		// Minimum execution time: 20_040_000 picoseconds.
-		Weight::from_parts(21_372_000, 3946)
+		// Minimum execution time: 19_549_000 picoseconds.
+		Weight::from_parts(21_592_000, 3946)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
@@ -559,8 +596,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `887`
 		//  Estimated: `3946`
-		// Minimum execution time: 12_108_000 picoseconds.
-		Weight::from_parts(13_620_000, 3946)
+		// Minimum execution time: 11_587_000 picoseconds.
+		Weight::from_parts(13_460_000, 3946)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
@@ -577,18 +614,18 @@ impl WeightInfo for () {
 	/// Storage: `ComputeEscrow::Ledgers` (r:256 w:256)
 	/// Proof: `ComputeEscrow::Ledgers` (`max_values`: None, `max_size`: Some(481), added: 2956, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:256 w:256)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:257 w:257)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 256]`.
 	fn settle_receipts(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2407 + n * (484 ±0)`
+		//  Measured:  `2465 + n * (484 ±0)`
 		//  Estimated: `3987 + n * (2956 ±0)`
-		// Minimum execution time: 158_216_000 picoseconds.
-		Weight::from_parts(84_413_842, 3987)
+		// Minimum execution time: 142_723_000 picoseconds.
+		Weight::from_parts(0, 3987)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(129_856_897, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(127_296_607, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -597,6 +634,12 @@ impl WeightInfo for () {
 	}
 	/// Storage: `ComputeEscrow::Services` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Services` (`max_values`: None, `max_size`: Some(522), added: 2997, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::ServiceJobTerms` (r:1 w:0)
+	/// Proof: `ComputeEscrow::ServiceJobTerms` (`max_values`: None, `max_size`: Some(41), added: 2516, mode: `MaxEncodedLen`)
+	/// Storage: `StorageCommitments::FileIndex` (r:5 w:0)
+	/// Proof: `StorageCommitments::FileIndex` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `StorageCommitments::Files` (r:4 w:0)
+	/// Proof: `StorageCommitments::Files` (`max_values`: None, `max_size`: Some(646), added: 3121, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::NextJobId` (r:1 w:1)
 	/// Proof: `ComputeEscrow::NextJobId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::JobDeadlines` (r:1 w:1)
@@ -606,33 +649,37 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::Jobs` (r:0 w:1)
 	/// Proof: `ComputeEscrow::Jobs` (`max_values`: None, `max_size`: Some(257), added: 2732, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2091`
-		//  Estimated: `4027`
-		// Minimum execution time: 62_463_000 picoseconds.
-		Weight::from_parts(70_636_000, 4027)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		//  Measured:  `3266`
+		//  Estimated: `13725`
+		// Minimum execution time: 94_912_000 picoseconds.
+		Weight::from_parts(104_436_000, 13725)
+			.saturating_add(RocksDbWeight::get().reads(16_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	/// Storage: `ComputeEscrow::Jobs` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Jobs` (`max_values`: None, `max_size`: Some(257), added: 2732, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeEscrow::ReviewQueue` (r:1 w:1)
+	/// Storage: `ComputeEscrow::ReviewQueue` (r:8 w:1)
 	/// Proof: `ComputeEscrow::ReviewQueue` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
+	/// Storage: `StorageCommitments::FileIndex` (r:5 w:0)
+	/// Proof: `StorageCommitments::FileIndex` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `StorageCommitments::Files` (r:4 w:0)
+	/// Proof: `StorageCommitments::Files` (`max_values`: None, `max_size`: Some(646), added: 3121, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::JobDeadlines` (r:1 w:1)
 	/// Proof: `ComputeEscrow::JobDeadlines` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::ProviderJobs` (r:1 w:1)
 	/// Proof: `ComputeEscrow::ProviderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	fn submit_result() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1578`
-		//  Estimated: `4027`
-		// Minimum execution time: 24_086_000 picoseconds.
-		Weight::from_parts(26_019_000, 4027)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		//  Measured:  `3253`
+		//  Estimated: `22942`
+		// Minimum execution time: 68_833_000 picoseconds.
+		Weight::from_parts(76_374_000, 22942)
+			.saturating_add(RocksDbWeight::get().reads(20_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	/// Storage: `ComputeEscrow::Jobs` (r:1 w:1)
@@ -640,49 +687,61 @@ impl WeightInfo for () {
 	/// Storage: `ComputeEscrow::ReviewQueue` (r:1 w:1)
 	/// Proof: `ComputeEscrow::ReviewQueue` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::Services` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Services` (`max_values`: None, `max_size`: Some(522), added: 2997, mode: `MaxEncodedLen`)
 	fn accept_result() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1990`
+		//  Measured:  `2260`
 		//  Estimated: `6196`
-		// Minimum execution time: 87_230_000 picoseconds.
-		Weight::from_parts(93_860_000, 6196)
+		// Minimum execution time: 86_128_000 picoseconds.
+		Weight::from_parts(95_051_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ComputeEscrow::Jobs` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Jobs` (`max_values`: None, `max_size`: Some(257), added: 2732, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::DisputeQueue` (r:8 w:1)
+	/// Proof: `ComputeEscrow::DisputeQueue` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::ReviewQueue` (r:1 w:1)
 	/// Proof: `ComputeEscrow::ReviewQueue` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::Disputes` (r:0 w:1)
+	/// Proof: `ComputeEscrow::Disputes` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	fn dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `820`
-		//  Estimated: `3734`
-		// Minimum execution time: 14_421_000 picoseconds.
-		Weight::from_parts(16_345_000, 3734)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		//  Measured:  `2276`
+		//  Estimated: `22942`
+		// Minimum execution time: 78_668_000 picoseconds.
+		Weight::from_parts(87_049_000, 22942)
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	/// Storage: `ComputeEscrow::Jobs` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Jobs` (`max_values`: None, `max_size`: Some(257), added: 2732, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::Disputes` (r:1 w:1)
+	/// Proof: `ComputeEscrow::Disputes` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::DisputeQueue` (r:1 w:1)
+	/// Proof: `ComputeEscrow::DisputeQueue` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::Services` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Services` (`max_values`: None, `max_size`: Some(522), added: 2997, mode: `MaxEncodedLen`)
 	fn resolve_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1728`
+		//  Measured:  `2303`
 		//  Estimated: `6196`
-		// Minimum execution time: 81_191_000 picoseconds.
-		Weight::from_parts(89_693_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		// Minimum execution time: 127_310_000 picoseconds.
+		Weight::from_parts(134_560_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	/// Storage: `ComputeEscrow::Jobs` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Jobs` (`max_values`: None, `max_size`: Some(257), added: 2732, mode: `MaxEncodedLen`)
@@ -693,15 +752,15 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::Services` (r:1 w:1)
 	/// Proof: `ComputeEscrow::Services` (`max_values`: None, `max_size`: Some(522), added: 2997, mode: `MaxEncodedLen`)
 	fn decline_job() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2248`
+		//  Measured:  `2314`
 		//  Estimated: `4027`
-		// Minimum execution time: 55_102_000 picoseconds.
-		Weight::from_parts(60_931_000, 4027)
+		// Minimum execution time: 55_783_000 picoseconds.
+		Weight::from_parts(60_691_000, 4027)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
@@ -709,46 +768,57 @@ impl WeightInfo for () {
 	/// Proof: `ComputeEscrow::JobDeadlines` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::ReviewQueue` (r:1 w:1)
 	/// Proof: `ComputeEscrow::ReviewQueue` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeEscrow::Jobs` (r:64 w:64)
+	/// Storage: `ComputeEscrow::DisputeQueue` (r:1 w:1)
+	/// Proof: `ComputeEscrow::DisputeQueue` (`max_values`: None, `max_size`: Some(269), added: 2744, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::Jobs` (r:96 w:96)
 	/// Proof: `ComputeEscrow::Jobs` (`max_values`: None, `max_size`: Some(257), added: 2732, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::ProviderJobs` (r:32 w:32)
 	/// Proof: `ComputeEscrow::ProviderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:128 w:128)
+	/// Storage: `System::Account` (r:192 w:192)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:96 w:96)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
-	/// Storage: `ComputeEscrow::Services` (r:64 w:64)
+	/// Storage: `Balances::Holds` (r:128 w:128)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::Services` (r:96 w:96)
 	/// Proof: `ComputeEscrow::Services` (`max_values`: None, `max_size`: Some(522), added: 2997, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeEscrow::Disputes` (r:32 w:32)
+	/// Proof: `ComputeEscrow::Disputes` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[0, 32]`.
 	/// The range of component `r` is `[0, 32]`.
+	/// The range of component `d` is `[0, 32]`.
 	fn on_initialize(e: u32, r: u32, d: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `942 + e * (1067 ±0) + r * (1044 ±0)`
-		//  Estimated: `3734 + e * (5408 ±0) + r * (5206 ±0)`
-		// Minimum execution time: 2_299_980_000 picoseconds.
-		Weight::from_parts(58_513_866, 3734)
+		//  Measured:  `939 + d * (1094 ±0) + e * (1069 ±0) + r * (1045 ±0)`
+		//  Estimated: `3734 + d * (5206 ±0) + e * (5444 ±0) + r * (5206 ±0)`
+		// Minimum execution time: 4_756_154_000 picoseconds.
+		Weight::from_parts(0, 3734)
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(70_505_000, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(77_065_900, 0).saturating_mul(e.into()))
 			// Standard Error: 0
-			.saturating_add(Weight::from_parts(82_740_066, 0).saturating_mul(r.into()))
-			.saturating_add(Weight::from_parts(82_740_066, 0).saturating_mul(d.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(Weight::from_parts(87_895_636, 0).saturating_mul(r.into()))
+			// Standard Error: 0
+			.saturating_add(Weight::from_parts(117_887_500, 0).saturating_mul(d.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((7_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(d.into())))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((7_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes((5_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(d.into())))
-			.saturating_add(Weight::from_parts(0, 5408).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(r.into()))
 			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(0, 5444).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(0, 5206).saturating_mul(r.into()))
 	}
 	/// Storage: `ComputeEscrow::Services` (r:1 w:0)
+	/// Proof: `ComputeEscrow::Services` (`max_values`: None, `max_size`: Some(522), added: 2997, mode: `MaxEncodedLen`)
 	/// Storage: `ComputeEscrow::ServiceJobTerms` (r:0 w:1)
+	/// Proof: `ComputeEscrow::ServiceJobTerms` (`max_values`: None, `max_size`: Some(41), added: 2516, mode: `MaxEncodedLen`)
 	fn set_job_terms() -> Weight {
-		// Placeholder until `runtime/benchmarking/weights.sh compute-escrow` measures it.
-		Weight::from_parts(15_000_000, 3987)
+		// Proof Size summary in bytes:
+		//  Measured:  `761`
+		//  Estimated: `3987`
+		// Minimum execution time: 11_297_000 picoseconds.
+		Weight::from_parts(12_849_000, 3987)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
@@ -758,8 +828,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_949_000 picoseconds.
-		Weight::from_parts(6_730_000, 0)
+		// Minimum execution time: 6_039_000 picoseconds.
+		Weight::from_parts(6_850_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ComputeEscrow::ApprovedEnclaves` (r:1 w:1)
@@ -768,8 +838,8 @@ impl WeightInfo for () {
 		// Proof Size summary in bytes:
 		//  Measured:  `311`
 		//  Estimated: `3549`
-		// Minimum execution time: 10_596_000 picoseconds.
-		Weight::from_parts(11_587_000, 3549)
+		// Minimum execution time: 10_085_000 picoseconds.
+		Weight::from_parts(11_397_000, 3549)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
@@ -782,13 +852,13 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn acknowledge_signer() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1330`
 		//  Estimated: `3987`
-		// Minimum execution time: 54_591_000 picoseconds.
-		Weight::from_parts(60_180_000, 3987)
+		// Minimum execution time: 55_914_000 picoseconds.
+		Weight::from_parts(61_242_000, 3987)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
@@ -797,13 +867,13 @@ impl WeightInfo for () {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(247), added: 2722, mode: `MaxEncodedLen`)
 	fn remove_acknowledgement() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `850`
-		//  Estimated: `3694`
-		// Minimum execution time: 44_546_000 picoseconds.
-		Weight::from_parts(47_962_000, 3694)
+		//  Estimated: `3712`
+		// Minimum execution time: 42_694_000 picoseconds.
+		Weight::from_parts(48_332_000, 3712)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}

@@ -12,6 +12,9 @@ const targetDir = process.env.CARGO_TARGET_DIR ?? join(process.env.HOME, '.cache
 /** Path of the node binary under test. */
 export const nodeBinary = process.env.ZEROG_NODE_BIN ?? resolve(targetDir, 'release/zerog-node');
 
+/** Path of the compute executor binary under test. */
+export const executorBinary = process.env.ZEROG_EXECUTOR_BIN ?? resolve(targetDir, 'release/zerog-executor');
+
 // Ports come from above the kernel's ephemeral range, which no `listen(0)` and no outgoing
 // connection ever takes, so nothing can hold a node's port between the choice and the node's
 // bind (the node refuses to start on a taken `--rpc-port` rather than move). The Rust tests

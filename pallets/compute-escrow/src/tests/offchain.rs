@@ -476,6 +476,43 @@ fn an_http_error_on_a_poll_sends_nothing_and_the_next_block_polls_again() {
 	});
 }
 
+/// Issue 15: with a job API token set, every request to the executor carries it, so only this
+/// node's worker can post jobs.
+#[test]
+fn requests_carry_the_executor_token() {
+	let (mut ext, handles) = ocw_test_ext(&["//Charlie"]);
+	set_executor_url(&handles, URL);
+	handles.offchain.write().persistent_storage.set(b"", EXECUTOR_TOKEN_KEY, b" s3cr3t-token\n");
+	ext.execute_with(|| {
+		let id = job_setup();
+		let bearer = ("Authorization".to_string(), "Bearer s3cr3t-token".to_string());
+		handles.offchain.write().expect_request(PendingRequest {
+			method: "POST".into(),
+			uri: format!("{URL}/jobs"),
+			headers: vec![("Content-Type".into(), "application/json".into()), bearer.clone()],
+			body: dispatch_body::<Test>(id, &job(id)).into_bytes(),
+			response: Some(status_answer(id, "queued")),
+			sent: true,
+			..Default::default()
+		});
+		ComputeEscrow::offchain_worker(1);
+		handles.offchain.write().expect_request(PendingRequest {
+			method: "GET".into(),
+			uri: format!("{URL}/jobs/{id}"),
+			headers: vec![bearer],
+			response: Some(succeeded_answer(id, "300")),
+			sent: true,
+			..Default::default()
+		});
+		ComputeEscrow::offchain_worker(2);
+		assert_sent_by_charlie(&handles, &[expected_call(id, 300)]);
+		assert_eq!(
+			executor(),
+			Some(Executor { url: URL.into(), authorization: Some("Bearer s3cr3t-token".into()) })
+		);
+	});
+}
+
 #[test]
 fn an_unreachable_executor_ends_the_run() {
 	for status in [HttpRequestStatus::IoError, HttpRequestStatus::DeadlineReached] {

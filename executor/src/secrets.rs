@@ -1,0 +1,171 @@
+//! The provider's secrets: its account's secret URI and the backend's API key. They come from a
+//! file only the executor's user can read, or from an environment variable, never from the
+//! command line, where every user of the machine sees them (`ps`, `/proc/<pid>/cmdline`). Job
+//! commands never see either: they run with a minimal environment in a sandbox without the
+//! provider's files (see [`crate::jobs::sandbox`]).
+
+use std::{
+	os::unix::fs::{OpenOptionsExt, PermissionsExt},
+	path::Path,
+};
+
+/// Environment variable holding the provider's secret URI.
+pub const SURI_ENV: &str = "ZEROG_EXECUTOR_SURI";
+
+/// Environment variable holding the backend's API key.
+pub const BACKEND_API_KEY_ENV: &str = "ZEROG_BACKEND_API_KEY";
+
+/// The secret in `path`, trimmed: refused if the file can be read by its group or others
+/// (`chmod 600`), or is empty.
+pub fn read_secret_file(path: &Path) -> Result<String, String> {
+	let shown = path.display();
+	let metadata = std::fs::metadata(path).map_err(|error| format!("{shown}: {error}"))?;
+	let mode = metadata.permissions().mode();
+	if mode & 0o077 != 0 {
+		return Err(format!(
+			"{shown} can be read by other users (mode {:o}); run `chmod 600 {shown}`",
+			mode & 0o777
+		));
+	}
+	let text = std::fs::read_to_string(path).map_err(|error| format!("{shown}: {error}"))?;
+	let secret = text.trim();
+	if secret.is_empty() {
+		return Err(format!("{shown} is empty"));
+	}
+	Ok(secret.to_owned())
+}
+
+/// Whether `suri` is a development key (`//Alice`: a derivation of the well-known development
+/// phrase), which is public and may be given on the command line.
+pub fn is_development_suri(suri: &str) -> bool {
+	suri.starts_with("//") && !suri.contains(char::is_whitespace)
+}
+
+/// The provider's secret URI: from `file`, else the [`SURI_ENV`] variable, else `argument` if it
+/// is a development key, else `fallback` (the `--dev` account).
+pub fn provider_suri(
+	file: Option<&Path>,
+	environment: Option<String>,
+	argument: Option<&str>,
+	fallback: Option<&str>,
+) -> Result<String, String> {
+	if let Some(path) = file {
+		return read_secret_file(path).map_err(|error| format!("--suri-file: {error}"));
+	}
+	if let Some(suri) = environment.filter(|suri| !suri.trim().is_empty()) {
+		return Ok(suri.trim().to_owned());
+	}
+	match argument {
+		Some(suri) if is_development_suri(suri) => Ok(suri.to_owned()),
+		Some(_) => Err(format!(
+			"--suri takes development keys only (//Alice); a real key on the command line is \
+			 visible to every user of this machine: put it in a file readable only by you and \
+			 pass --suri-file PATH, or set {SURI_ENV}"
+		)),
+		None => fallback.map(str::to_owned).ok_or_else(|| {
+			format!("the provider's key is missing: pass --suri-file PATH or set {SURI_ENV}")
+		}),
+	}
+}
+
+/// The backend's API key: from `file`, else the [`BACKEND_API_KEY_ENV`] variable, else none.
+pub fn backend_api_key(
+	file: Option<&Path>,
+	environment: Option<String>,
+) -> Result<Option<String>, String> {
+	if let Some(path) = file {
+		return read_secret_file(path)
+			.map(Some)
+			.map_err(|error| format!("--backend-api-key-file: {error}"));
+	}
+	Ok(environment.map(|key| key.trim().to_owned()).filter(|key| !key.is_empty()))
+}
+
+/// The job API token in `path`, or a fresh random one (32 bytes, hex) written there with mode
+/// 600 if the file does not exist.
+pub fn jobs_token(path: &Path) -> Result<String, String> {
+	use std::io::{Read, Write};
+	if path.exists() {
+		return read_secret_file(path).map_err(|error| format!("--jobs-token-file: {error}"));
+	}
+	let mut random = [0u8; 32];
+	std::fs::File::open("/dev/urandom")
+		.and_then(|mut source| source.read_exact(&mut random))
+		.map_err(|error| format!("a random job API token: {error}"))?;
+	let token: String = random.iter().map(|byte| format!("{byte:02x}")).collect();
+	let mut file = std::fs::OpenOptions::new()
+		.write(true)
+		.create_new(true)
+		.mode(0o600)
+		.open(path)
+		.map_err(|error| format!("--jobs-token-file {}: {error}", path.display()))?;
+	file.write_all(format!("{token}\n").as_bytes())
+		.and_then(|()| file.sync_all())
+		.map_err(|error| format!("--jobs-token-file {}: {error}", path.display()))?;
+	Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn secret_file(mode: u32, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("secret");
+		std::fs::write(&path, text).unwrap();
+		std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+		(dir, path)
+	}
+
+	#[test]
+	fn a_secret_file_must_be_private_and_not_empty() {
+		let (_dir, private) = secret_file(0o600, "  bottom drive obey lake curtain smoke\n");
+		assert_eq!(read_secret_file(&private).unwrap(), "bottom drive obey lake curtain smoke");
+		let (_dir, shared) = secret_file(0o644, "seed");
+		let error = read_secret_file(&shared).unwrap_err();
+		assert!(error.contains("chmod 600") && error.contains("644"), "{error}");
+		let (_dir, empty) = secret_file(0o600, "\n");
+		assert!(read_secret_file(&empty).unwrap_err().contains("empty"));
+	}
+
+	/// Issue 15: the provider's seed never comes from the command line, unless it is a public
+	/// development key.
+	#[test]
+	fn the_provider_key_comes_from_a_file_or_the_environment_never_argv() {
+		let (_dir, file) = secret_file(0o600, "0x1234");
+		assert_eq!(provider_suri(Some(&file), Some("//Env".into()), None, None).unwrap(), "0x1234");
+		assert_eq!(
+			provider_suri(None, Some("//Env".into()), Some("//Bob"), None).unwrap(),
+			"//Env"
+		);
+		assert_eq!(provider_suri(None, None, Some("//Bob"), None).unwrap(), "//Bob");
+		let error = provider_suri(None, None, Some("bottom drive obey lake"), None).unwrap_err();
+		assert!(error.contains("--suri-file") && error.contains(SURI_ENV), "{error}");
+		assert!(provider_suri(None, None, Some("0xabcd"), None).is_err());
+		assert_eq!(provider_suri(None, None, None, Some("//Alice")).unwrap(), "//Alice");
+		assert!(provider_suri(None, None, None, None).unwrap_err().contains("missing"));
+	}
+
+	#[test]
+	fn a_jobs_token_is_made_once_private_and_then_read() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("jobs.token");
+		let token = jobs_token(&path).unwrap();
+		assert_eq!(token.len(), 64);
+		assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+		assert_eq!(jobs_token(&path).unwrap(), token, "the same token at the next start");
+		assert_ne!(jobs_token(&dir.path().join("other")).unwrap(), token);
+	}
+
+	#[test]
+	fn the_backend_key_comes_from_a_file_or_the_environment() {
+		let (_dir, file) = secret_file(0o400, "sk-file\n");
+		assert_eq!(
+			backend_api_key(Some(&file), Some("sk-env".into())).unwrap().unwrap(),
+			"sk-file"
+		);
+		assert_eq!(backend_api_key(None, Some("sk-env".into())).unwrap().unwrap(), "sk-env");
+		assert_eq!(backend_api_key(None, Some(" ".into())).unwrap(), None);
+		assert_eq!(backend_api_key(None, None).unwrap(), None);
+	}
+}

@@ -1,0 +1,137 @@
+// The official `openai` npm client, unchanged, pays ZeroG inference (issue 15): given the
+// gateway's base URL and the `zerogFetch` hook of @zerog/sdk (which signs each request's cap
+// receipt, checks the metered receipt of the answer and countersigns it), a chat completion and
+// a streamed chat completion through `zerog-executor --dev` are answered and then settled on
+// chain by the executor: Bob's sub-account for Alice loses exactly the metered fees, which
+// `ReceiptsSettled` pays to Alice, and Bob's ledger hold shrinks by the same amount.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { price, readService, zerogFetch } from '@zerog/sdk/compute';
+import { executorBinary, reservePort, startDevNode } from '../lib/node.mjs';
+import { connectApi, keyring } from '../lib/substrate.mjs';
+
+const ECHO_LABEL = '[zerog-executor --dev echo backend, not a model]';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let node, api, executor, executorLog, gatewayPort, alice, bob;
+
+before(async () => {
+  node = await startDevNode('openai');
+  api = await connectApi(node.wsUrl);
+  [alice, bob] = ['//Alice', '//Bob'].map((uri) => keyring().addFromUri(uri));
+  gatewayPort = await reservePort();
+  const dir = mkdtempSync(join(tmpdir(), 'zerog-openai-executor-'));
+  executorLog = join(dir, 'executor.log');
+  const log = openSync(executorLog, 'w');
+  // Alice's development executor: the echo backend, her services pointed at this port.
+  executor = spawn(executorBinary, [
+    '--dev', '--listen', `127.0.0.1:${gatewayPort}`, '--jobs-listen', '127.0.0.1:0',
+    '--node-rpc', node.wsUrl, '--data-dir', join(dir, 'state'),
+  ], { stdio: ['ignore', log, log] });
+  const deadline = Date.now() + 120_000;
+  while (!readFileSync(executorLog, 'utf8').includes('ready: serving services')) {
+    if (executor.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`zerog-executor --dev did not start:\n${readFileSync(executorLog, 'utf8')}`);
+    }
+    await sleep(500);
+  }
+});
+
+after(async () => {
+  if (executor && executor.exitCode === null) {
+    await new Promise((ok) => { executor.once('exit', ok); executor.kill('SIGKILL'); });
+  }
+  await api?.disconnect();
+  await node?.stop();
+});
+
+/** Bob's sub-account for Alice and his ledger hold, at the best block. */
+async function bobsFunds() {
+  const sub = await api.query.computeEscrow.subAccounts(bob.address, alice.address);
+  const holds = await api.query.balances.holds(bob.address);
+  const ledger = holds.find((hold) => hold.id.isComputeEscrow && hold.id.asComputeEscrow.isLedger);
+  return {
+    balance: sub.balance.toBigInt(),
+    lastNonce: sub.lastNonce.toBigInt(),
+    ledgerHold: ledger ? ledger.amount.toBigInt() : 0n,
+  };
+}
+
+/** `ComputeEscrow.ReceiptsSettled` events for Alice in blocks `from..=to`. */
+async function settledEvents(from, to) {
+  const found = [];
+  for (let number = from; number <= to; number++) {
+    const hash = await api.rpc.chain.getBlockHash(number);
+    const events = await (await api.at(hash)).query.system.events();
+    for (const { event } of events) {
+      if (api.events.computeEscrow.ReceiptsSettled.is(event) && event.data.provider.eq(alice.address)) {
+        found.push({ number, paid: event.data.paid.toBigInt(), outcomes: event.data.outcomes.map((o) => o.type) });
+      }
+    }
+  }
+  return found;
+}
+
+test('a chat completion and a streamed one are paid through the openai client and settled', async () => {
+  const service = await readService(api, 0);
+  assert.equal(service.endpoint, `http://127.0.0.1:${gatewayPort}`, 'the dev executor points its service here');
+  const start = await bobsFunds();
+  const firstBlock = (await api.rpc.chain.getHeader()).number.toNumber();
+  const receipts = [];
+  const openai = new OpenAI({
+    baseURL: `${service.endpoint}/v1`,
+    apiKey: 'unused: the signed headers pay',
+    maxRetries: 0,
+    fetch: zerogFetch({ pair: bob, service, firstNonce: start.lastNonce + 1n, onReceipt: (r) => receipts.push(r) }),
+  });
+  const messages = [{ role: 'user', content: 'What is ZeroG, in a few words?' }];
+
+  const chat = await openai.chat.completions.create({ model: 'zerog-dev-echo', messages, max_tokens: 64 });
+  const content = chat.choices[0].message.content;
+  assert.equal(content, `${ECHO_LABEL} What is ZeroG, in a few words?`);
+  assert.equal(chat.usage.completion_tokens, content.split(/\s+/).length);
+
+  const stream = await openai.chat.completions.create({ model: 'zerog-dev-echo', messages, max_tokens: 64, stream: true });
+  let streamed = '';
+  let chunks = 0;
+  let usage;
+  for await (const chunk of stream) {
+    chunks += 1;
+    streamed += chunk.choices[0]?.delta?.content ?? '';
+    if (chunk.usage) usage = chunk.usage;
+  }
+  assert.equal(streamed, content, 'the stream carries the same answer, word by word');
+  assert.ok(chunks > content.split(' ').length, `${chunks} chunks`);
+  assert.equal(usage?.completion_tokens, chat.usage.completion_tokens);
+
+  // Both metered receipts were checked and countersigned by the hook, at the service's prices.
+  assert.equal(receipts.length, 2);
+  for (const [i, receipt] of receipts.entries()) {
+    assert.equal(receipt.nonce, start.lastNonce + 1n + BigInt(i));
+    assert.equal(receipt.inputTokens, BigInt(chat.usage.prompt_tokens));
+    assert.equal(receipt.outputTokens, BigInt(chat.usage.completion_tokens));
+    assert.equal(receipt.fee, price(service, receipt.inputTokens, receipt.outputTokens));
+    assert.ok(receipt.fee > 0n);
+  }
+  const fees = receipts[0].fee + receipts[1].fee;
+
+  // The executor settles the countersigned receipts (every 6 s with --dev).
+  const deadline = Date.now() + 120_000;
+  let now = await bobsFunds();
+  while (now.lastNonce < receipts[1].nonce) {
+    assert.ok(Date.now() < deadline, `not settled:\n${readFileSync(executorLog, 'utf8').split('\n').slice(-30).join('\n')}`);
+    await sleep(1000);
+    now = await bobsFunds();
+  }
+  assert.equal(start.balance - now.balance, fees, 'the sub-account pays exactly the metered fees');
+  assert.equal(start.ledgerHold - now.ledgerHold, fees, 'and they leave Bob\'s ledger hold');
+  const lastBlock = (await api.rpc.chain.getHeader()).number.toNumber();
+  const settled = await settledEvents(firstBlock, lastBlock);
+  assert.equal(settled.reduce((total, event) => total + event.paid, 0n), fees, 'Alice is paid the fees');
+  assert.deepEqual(settled.flatMap((event) => event.outcomes), ['Settled', 'Settled']);
+});
