@@ -17,15 +17,51 @@ use subxt_signer::{sr25519::Keypair, SecretUri};
 
 /// Help shared by every `--suri`: the default is a public key, fine only on dev chains.
 pub const SURI_HELP: &str = "Secret URI of the account that signs and pays: a mnemonic, a 0x seed \
-	or a derivation such as //Alice. The default, //Alice, is a publicly known development key: it \
-	only works on development chains (zerog-node --dev); use your own key anywhere else";
+	or a derivation such as //Alice. The default, //Alice, is a publicly known development key for \
+	development chains (zerog-node --dev); a Live chain refuses it unless --allow-dev-key. A real \
+	key on the command line is visible to every user of the machine: prefer --suri-file or the \
+	ZEROG_SURI environment variable";
 
-/// The account that signs (`--suri`).
+/// Environment variable holding the signer's secret URI (used when neither `--suri` nor
+/// `--suri-file` is given).
+pub const SURI_ENV: &str = "ZEROG_SURI";
+
+/// The account that signs (`--suri`, `--suri-file` or `ZEROG_SURI`).
 #[derive(Debug, clap::Args)]
 pub struct SignerArgs {
-	#[arg(long, value_name = "SECRET_URI", default_value = "//Alice", help = SURI_HELP)]
-	pub suri: String,
+	#[arg(long, value_name = "SECRET_URI", help = SURI_HELP)]
+	pub suri: Option<String>,
+	/// A file holding the signer's secret URI, readable only by you (chmod 600).
+	#[arg(long, value_name = "PATH", conflicts_with = "suri")]
+	pub suri_file: Option<std::path::PathBuf>,
+	/// Sign with a well-known development key (//Alice ...) even on a Live chain, where anyone
+	/// can sign as it.
+	#[arg(long)]
+	pub allow_dev_key: bool,
 }
+
+impl SignerArgs {
+	/// The signer's secret URI: `--suri-file`, else `--suri`, else `ZEROG_SURI`, else `//Alice`.
+	pub fn secret_uri(&self) -> Result<String, CliError> {
+		if self.allow_dev_key {
+			crate::secrets::allow_development_key_on_live_chain();
+		}
+		if let Some(path) = &self.suri_file {
+			return crate::secrets::read_secret_file(path)
+				.map_err(|error| CliError::Input(format!("--suri-file: {error}")));
+		}
+		if let Some(suri) = &self.suri {
+			return Ok(suri.clone());
+		}
+		match std::env::var(SURI_ENV) {
+			Ok(suri) if !suri.trim().is_empty() => Ok(suri.trim().to_owned()),
+			_ => Ok(DEFAULT_SURI.to_owned()),
+		}
+	}
+}
+
+/// The signer when none is named: Alice, funded on development chains.
+pub const DEFAULT_SURI: &str = "//Alice";
 
 /// How long a transaction may take to reach a best block (the chain makes a block every 2 s).
 const INCLUSION_TIMEOUT: Duration = Duration::from_secs(180);
@@ -270,6 +306,7 @@ pub async fn submit_with_fresh_nonce<Call: Payload>(
 	signer: &Keypair,
 	until: Until,
 ) -> Result<Included, CliError> {
+	refuse_development_key_on_live_chain(rpc, signer).await?;
 	let mut attempt = 1;
 	loop {
 		match submit_once(api, rpc, what, call, signer, until).await {
@@ -287,6 +324,26 @@ pub async fn submit_with_fresh_nonce<Call: Payload>(
 			Err(Attempt::Failed(error)) => return Err(error),
 			Ok(included) => return Ok(included),
 		}
+	}
+}
+
+/// Fails when `signer` is a well-known development key and the chain is `Live`
+/// ([`crate::secrets::development_key_refusal`]). Other keys cost no extra request.
+async fn refuse_development_key_on_live_chain(
+	rpc: &NodeRpc,
+	signer: &Keypair,
+) -> Result<(), CliError> {
+	let public = signer.public_key().0;
+	if crate::secrets::development_key_name(&public).is_none() {
+		return Ok(());
+	}
+	let chain_type = rpc
+		.chain_type()
+		.await
+		.map_err(|error| CliError::Chain(format!("cannot read the chain's type: {error}")))?;
+	match crate::secrets::development_key_refusal(&public, &chain_type) {
+		Some(refusal) => Err(CliError::Input(refusal)),
+		None => Ok(()),
 	}
 }
 

@@ -24,6 +24,7 @@ pub mod hexstr;
 pub mod progress;
 pub mod replicas;
 pub mod rpc;
+pub mod secrets;
 pub mod storage;
 pub mod transfer;
 pub mod value;

@@ -256,7 +256,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 				file: args.file,
 				tags: args.tags,
 				replicas: args.replicas,
-				suri: args.signer.suri,
+				suri: args.signer.secret_uri()?,
 				parallel: usize::from(args.transfer.parallel),
 				json: args.json,
 				timeout: Duration::from_secs(args.timeout),
@@ -277,7 +277,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 				data_shards: args.data_shards,
 				parity_shards: args.parity_shards,
 				wait: args.wait,
-				suri: args.signer.suri,
+				suri: args.signer.secret_uri()?,
 				json: args.json,
 				timeout: Duration::from_secs(args.timeout),
 			};
@@ -325,7 +325,9 @@ mod tests {
 		assert_eq!(cli.rpc, DEFAULT_RPC);
 		let Command::Storage(StorageCommand::Upload(args)) = cli.command else { panic!() };
 		assert_eq!(args.tags, vec!["a", "b"]);
-		assert_eq!(args.signer.suri, "//Alice");
+		assert_eq!(args.signer.suri, None);
+		assert_eq!(args.signer.secret_uri().unwrap(), "//Alice");
+		assert!(!args.signer.allow_dev_key);
 		assert_eq!(args.transfer.parallel, 4);
 		assert!(!args.json);
 
@@ -334,8 +336,16 @@ mod tests {
 				.unwrap();
 		assert_eq!(cli.rpc, "ws://h:1");
 		let Command::Storage(StorageCommand::Upload(args)) = cli.command else { panic!() };
-		assert_eq!(args.signer.suri, "//Bob");
+		assert_eq!(args.signer.secret_uri().unwrap(), "//Bob");
 		assert!(args.json);
+
+		// Issue 16: a key from a file, never both; a dev key on a Live chain only when asked.
+		let cli =
+			parse(&["storage", "upload", "f", "--suri-file", "/k", "--allow-dev-key"]).unwrap();
+		let Command::Storage(StorageCommand::Upload(args)) = cli.command else { panic!() };
+		assert_eq!(args.signer.suri_file, Some("/k".into()));
+		assert!(args.signer.allow_dev_key);
+		assert!(parse(&["storage", "upload", "f", "--suri-file", "/k", "--suri", "//Bob"]).is_err());
 	}
 
 	#[test]
@@ -416,7 +426,7 @@ mod tests {
 		let cli = parse(&["compute", "fund", &bob, "2ZG", "--suri", "//Bob"]).unwrap();
 		let Command::Compute(ComputeCommand::Fund(args)) = cli.command else { panic!() };
 		assert_eq!((args.provider, args.amount), ([0x22; 32], 2 * ZG));
-		assert_eq!(args.tx.signer.suri, "//Bob");
+		assert_eq!(args.tx.signer.suri.as_deref(), Some("//Bob"));
 
 		let cli = parse(&["compute", "refund", "request", "1000", "--provider", &bob]).unwrap();
 		let Command::Compute(ComputeCommand::Refund(RefundCommand::Request(args))) = cli.command

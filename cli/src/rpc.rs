@@ -306,6 +306,11 @@ impl NodeRpc {
 		})
 	}
 
+	/// `system_chainType()`: `"Development"`, `"Local"`, `"Live"` or `{"Custom": …}`.
+	pub async fn chain_type(&self) -> Result<serde_json::Value, RpcError> {
+		self.call("system_chainType", rpc_params![]).await
+	}
+
 	/// `storage_dataPort()`: the port of the node's storage data plane, if it serves one.
 	pub async fn data_port(&self) -> Result<Option<u16>, RpcError> {
 		self.call("storage_dataPort", rpc_params![]).await

@@ -4,42 +4,14 @@
 //! commands never see either: they run with a minimal environment in a sandbox without the
 //! provider's files (see [`crate::jobs::sandbox`]).
 
-use std::{
-	os::unix::fs::{OpenOptionsExt, PermissionsExt},
-	path::Path,
-};
+use std::{os::unix::fs::OpenOptionsExt, path::Path};
+pub use zerog_cli::secrets::{is_development_suri, read_secret_file};
 
 /// Environment variable holding the provider's secret URI.
 pub const SURI_ENV: &str = "ZEROG_EXECUTOR_SURI";
 
 /// Environment variable holding the backend's API key.
 pub const BACKEND_API_KEY_ENV: &str = "ZEROG_BACKEND_API_KEY";
-
-/// The secret in `path`, trimmed: refused if the file can be read by its group or others
-/// (`chmod 600`), or is empty.
-pub fn read_secret_file(path: &Path) -> Result<String, String> {
-	let shown = path.display();
-	let metadata = std::fs::metadata(path).map_err(|error| format!("{shown}: {error}"))?;
-	let mode = metadata.permissions().mode();
-	if mode & 0o077 != 0 {
-		return Err(format!(
-			"{shown} can be read by other users (mode {:o}); run `chmod 600 {shown}`",
-			mode & 0o777
-		));
-	}
-	let text = std::fs::read_to_string(path).map_err(|error| format!("{shown}: {error}"))?;
-	let secret = text.trim();
-	if secret.is_empty() {
-		return Err(format!("{shown} is empty"));
-	}
-	Ok(secret.to_owned())
-}
-
-/// Whether `suri` is a development key (`//Alice`: a derivation of the well-known development
-/// phrase), which is public and may be given on the command line.
-pub fn is_development_suri(suri: &str) -> bool {
-	suri.starts_with("//") && !suri.contains(char::is_whitespace)
-}
 
 /// The provider's secret URI: from `file`, else the [`SURI_ENV`] variable, else `argument` if it
 /// is a development key, else `fallback` (the `--dev` account).
@@ -108,6 +80,7 @@ pub fn jobs_token(path: &Path) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use std::os::unix::fs::PermissionsExt;
 
 	fn secret_file(mode: u32, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
 		let dir = tempfile::tempdir().unwrap();
@@ -115,17 +88,6 @@ mod tests {
 		std::fs::write(&path, text).unwrap();
 		std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
 		(dir, path)
-	}
-
-	#[test]
-	fn a_secret_file_must_be_private_and_not_empty() {
-		let (_dir, private) = secret_file(0o600, "  bottom drive obey lake curtain smoke\n");
-		assert_eq!(read_secret_file(&private).unwrap(), "bottom drive obey lake curtain smoke");
-		let (_dir, shared) = secret_file(0o644, "seed");
-		let error = read_secret_file(&shared).unwrap_err();
-		assert!(error.contains("chmod 600") && error.contains("644"), "{error}");
-		let (_dir, empty) = secret_file(0o600, "\n");
-		assert!(read_secret_file(&empty).unwrap_err().contains("empty"));
 	}
 
 	/// Issue 15: the provider's seed never comes from the command line, unless it is a public

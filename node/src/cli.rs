@@ -71,6 +71,11 @@ pub enum Subcommand {
 	/// Print a chain specification (add `--raw` for the storage form that nodes load).
 	BuildSpec(sc_cli::BuildSpecCmd),
 
+	/// Check that a chain spec is safe to launch as a public chain: a `Live` spec must name no
+	/// well-known development key (//Alice, Hardhat's accounts, ...) and no sudo key. Exits
+	/// non-zero and lists what it found otherwise.
+	CheckSpec(crate::spec_check::CheckSpecCmd),
+
 	/// Check that a block imports and executes.
 	CheckBlock(sc_cli::CheckBlockCmd),
 

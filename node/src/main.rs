@@ -18,6 +18,7 @@ mod rpc;
 mod rpc_port;
 mod segment_server;
 mod service;
+mod spec_check;
 
 fn main() -> polkadot_sdk::sc_cli::Result<()> {
 	command::run()

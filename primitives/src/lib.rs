@@ -10,6 +10,7 @@ extern crate alloc;
 
 pub mod compute;
 pub mod da;
+pub mod dev_keys;
 pub mod hex;
 mod offchain_key;
 pub mod storage;

@@ -6,7 +6,10 @@
 //!   user has marketplace funds for her: storage, DA and compute work on a fresh `--dev` chain.
 //! - `local_testnet`: Alice, Bob, Charlie and Dave validate; for multi-node networks on one host.
 //!   Each of them holds the same three roles, with the endpoints of the README's local network.
-//! - `testnet`: the public test network's initial validators and funding; no ZeroG roles.
+//! - `testnet`: the public test network, without sudo and without ZeroG roles. Its validators
+//!   and funded accounts are public keys from an offline key ceremony (`docs/key-ceremony.md`,
+//!   `chain-specs/testnet-keys.json`), which `zerog-node` passes to [`testnet_genesis`]; the
+//!   preset alone names no validator.
 
 use crate::{
 	units::ZG, AccountId, Balance, BalancesConfig, ComputeEscrowConfig, DaAttestationsConfig,
@@ -150,11 +153,9 @@ fn merge(base: &mut Value, extra: Value) {
 /// No `revive` section: the runtime maps every Substrate account to its Ethereum address when
 /// the account is created (`AutoMap`), endowed genesis accounts included, so they can call
 /// contracts from the first block. Listing them again would make genesis log a failed mapping.
-fn genesis(authorities: Vec<AuthorityKeys>, endowed: Vec<AccountId>, root: AccountId) -> Value {
+fn genesis(authorities: Vec<AuthorityKeys>, endowed: Vec<(AccountId, Balance)>) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
-		balances: BalancesConfig {
-			balances: endowed.into_iter().map(|account| (account, ENDOWMENT)).collect(),
-		},
+		balances: BalancesConfig { balances: endowed },
 		aura: pallet_aura::GenesisConfig {
 			authorities: authorities.iter().map(|(aura, _)| aura.clone()).collect(),
 		},
@@ -162,8 +163,54 @@ fn genesis(authorities: Vec<AuthorityKeys>, endowed: Vec<AccountId>, root: Accou
 			// Every validator has the same voting weight.
 			authorities: authorities.iter().map(|(_, grandpa)| (grandpa.clone(), 1)).collect(),
 		},
-		sudo: SudoConfig { key: Some(root) },
 	})
+}
+
+/// A development chain's genesis: `authorities` validate, every dev account holds
+/// [`ENDOWMENT`] and Alice is sudo.
+fn dev_genesis(authorities: Vec<AuthorityKeys>) -> Value {
+	let endowed = dev_accounts().into_iter().map(|account| (account, ENDOWMENT)).collect();
+	let mut patch = genesis(authorities, endowed);
+	merge(
+		&mut patch,
+		build_struct_json_patch!(RuntimeGenesisConfig {
+			sudo: SudoConfig { key: Some(Sr25519Keyring::Alice.to_account_id()) },
+		}),
+	);
+	patch
+}
+
+/// What each testnet validator's account holds at genesis: enough for years of fees and the
+/// stake of a ZeroG role or two.
+pub const TESTNET_VALIDATOR_ENDOWMENT: Balance = 10_000 * ZG;
+
+/// What the testnet faucet holds at genesis, to hand out in small drips.
+pub const TESTNET_FAUCET_ENDOWMENT: Balance = 10_000_000 * ZG;
+
+/// One testnet validator's public keys from the key ceremony: the account that pays its fees,
+/// its Aura key and its GRANDPA key.
+pub struct TestnetValidator {
+	/// The validator's account (sr25519).
+	pub account: AccountId,
+	/// Its block-authoring key.
+	pub aura: AuraId,
+	/// Its finality-voting key.
+	pub grandpa: GrandpaId,
+}
+
+/// The testnet's genesis patch from the key ceremony's public keys: `validators` author and
+/// finalize blocks, their accounts and the `faucet` are funded, and nobody is sudo (there is
+/// no sudo key on a public chain).
+pub fn testnet_genesis(validators: &[TestnetValidator], faucet: AccountId) -> Value {
+	let authorities = validators.iter().map(|v| (v.aura.clone(), v.grandpa.clone())).collect();
+	let endowed = validators
+		.iter()
+		.map(|v| (v.account.clone(), TESTNET_VALIDATOR_ENDOWMENT))
+		.chain([(faucet, TESTNET_FAUCET_ENDOWMENT)])
+		.collect();
+	let mut patch = testnet();
+	merge(&mut patch, genesis(authorities, endowed));
+	patch
 }
 
 /// The Aura (sr25519) and GRANDPA (ed25519) keys derived from a well-known dev seed such as
@@ -231,11 +278,7 @@ fn dev_users() -> Vec<AccountId> {
 }
 
 fn development() -> Value {
-	let mut patch = genesis(
-		vec![dev_authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
-		dev_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
-	);
+	let mut patch = dev_genesis(vec![dev_authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)]);
 	// The ports `zerog-node --dev` and `zerog-executor --dev` listen on by default.
 	merge(
 		&mut patch,
@@ -245,16 +288,12 @@ fn development() -> Value {
 }
 
 fn local_testnet() -> Value {
-	let mut patch = genesis(
-		vec![
-			dev_authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-			dev_authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-			dev_authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
-			dev_authority(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
-		],
-		dev_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
-	);
+	let mut patch = dev_genesis(vec![
+		dev_authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+		dev_authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		dev_authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+		dev_authority(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+	]);
 	// The RPC ports of the README's local network (9944 to 9947), the storage data planes
 	// (9950 to 9953) and the executors (8700 to 8703).
 	let roles = [
@@ -267,18 +306,10 @@ fn local_testnet() -> Value {
 	patch
 }
 
-/// The public test network. Its validators are operated by the team with the well-known
-/// Alice, Bob and Charlie keys until the validator set moves to session keys held offline.
+/// The public test network's preset: no sudo key and no development key. Its validators and
+/// funded accounts come from the key ceremony ([`testnet_genesis`]).
 fn testnet() -> Value {
-	genesis(
-		vec![
-			dev_authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-			dev_authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-			dev_authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
-		],
-		dev_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
-	)
+	build_struct_json_patch!(RuntimeGenesisConfig { sudo: SudoConfig { key: None } })
 }
 
 /// Returns the JSON patch of the preset `id`, or `None` for an unknown preset.

@@ -22,8 +22,13 @@ fn genesis_of(preset: &str) -> TestExternalities {
 		genesis_config_presets::get_preset,
 	)
 	.unwrap_or_else(|| panic!("preset {preset} exists"));
+	genesis_of_patch(preset, serde_json::from_slice(&patch).unwrap())
+}
+
+/// The genesis state of the runtime's default config patched with `patch` (of `preset`).
+fn genesis_of_patch(preset: &str, patch: serde_json::Value) -> TestExternalities {
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
-	json_patch(&mut config, serde_json::from_slice(&patch).unwrap());
+	json_patch(&mut config, patch);
 
 	let mut ext = TestExternalities::default();
 	ext.execute_with(|| {
@@ -46,22 +51,70 @@ fn json_patch(base: &mut serde_json::Value, patch: serde_json::Value) {
 	}
 }
 
+/// The genesis of a preset with the testnet's ceremony keys merged in, as `zerog-node` builds
+/// the `testnet` chain: two made-up validators and a faucet.
+fn testnet_genesis() -> TestExternalities {
+	use genesis_config_presets::TestnetValidator;
+	use polkadot_sdk::sp_core::{ed25519, sr25519, Pair};
+	let validator = |seed: &str| TestnetValidator {
+		account: sr25519::Pair::from_string(&format!("//{seed}//account"), None)
+			.unwrap()
+			.public()
+			.into(),
+		aura: sr25519::Pair::from_string(&format!("//{seed}//aura"), None).unwrap().public().into(),
+		grandpa: ed25519::Pair::from_string(&format!("//{seed}//grandpa"), None)
+			.unwrap()
+			.public()
+			.into(),
+	};
+	let faucet = sr25519::Pair::from_string("//faucet", None).unwrap().public().into();
+	let patch =
+		genesis_config_presets::testnet_genesis(&[validator("one"), validator("two")], faucet);
+	genesis_of_patch("testnet", patch)
+}
+
 #[test]
 fn every_preset_is_listed_and_builds_a_genesis() {
 	let names = genesis_config_presets::preset_names();
 	assert_eq!(names.len(), 3);
 	for name in names {
-		genesis_of(&name).execute_with(|| {
+		let name: &str = name.as_ref();
+		let public = name == genesis_config_presets::TESTNET_RUNTIME_PRESET;
+		let mut ext = if public { testnet_genesis() } else { genesis_of(name) };
+		ext.execute_with(|| {
 			assert!(!pallet_aura::Authorities::<Runtime>::get().is_empty(), "{name} has authors");
 			assert_eq!(
 				pallet_aura::Authorities::<Runtime>::get().len(),
 				pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(),
 				"{name}: every author also votes on finality",
 			);
-			assert!(pallet_sudo::Key::<Runtime>::get().is_some(), "{name} has a sudo key");
+			// Issue 16: a public chain has no sudo; development chains keep it for convenience.
+			assert_eq!(pallet_sudo::Key::<Runtime>::get().is_some(), !public, "{name}: sudo key");
 			assert!(Balances::total_issuance() > 0, "{name} has funded accounts");
 		});
 	}
+}
+
+/// Issue 16: the testnet funds its validators and faucet only; no development account holds
+/// anything and no development key authors.
+#[test]
+fn testnet_funds_the_ceremony_keys_only() {
+	use genesis_config_presets::{TESTNET_FAUCET_ENDOWMENT, TESTNET_VALIDATOR_ENDOWMENT};
+	testnet_genesis().execute_with(|| {
+		// Besides the ceremony's accounts, only the storage reward pool holds its existential
+		// deposit (pallet-storage-commitments endows it at genesis).
+		assert_eq!(
+			Balances::total_issuance(),
+			2 * TESTNET_VALIDATOR_ENDOWMENT
+				+ TESTNET_FAUCET_ENDOWMENT
+				+ crate::configs::EXISTENTIAL_DEPOSIT
+		);
+		for key in Sr25519Keyring::iter() {
+			assert_eq!(System::account(key.to_account_id()).data.free, 0, "{key:?}");
+			let aura: polkadot_sdk::sp_consensus_aura::sr25519::AuthorityId = key.public().into();
+			assert!(!pallet_aura::Authorities::<Runtime>::get().contains(&aura), "{key:?}");
+		}
+	});
 }
 
 #[test]
@@ -144,7 +197,7 @@ fn local_testnet_gives_each_validator_every_role() {
 
 #[test]
 fn testnet_registers_no_roles() {
-	genesis_of("testnet").execute_with(|| {
+	testnet_genesis().execute_with(|| {
 		assert_eq!(pallet_storage_commitments::Providers::<Runtime>::iter().count(), 0);
 		assert_eq!(pallet_da_attestations::Signers::<Runtime>::iter().count(), 0);
 		assert_eq!(pallet_compute_escrow::Services::<Runtime>::iter().count(), 0);

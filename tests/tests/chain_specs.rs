@@ -117,3 +117,111 @@ fn local_chain_spec_is_fresh() {
 fn testnet_chain_spec_is_fresh() {
 	assert_fresh("testnet", "testnet.json");
 }
+
+/// `zerog-node check-spec --chain SPEC`: exit status and everything it printed.
+fn check_spec(chain: &str) -> (bool, String) {
+	let output = run_node_command(&["check-spec", "--chain", chain]);
+	let text = String::from_utf8_lossy(&output.stdout).into_owned()
+		+ &String::from_utf8_lossy(&output.stderr);
+	(output.status.success(), text)
+}
+
+/// Issue 16: the public testnet names no development key and no sudo key, built in or checked in.
+#[test]
+fn the_testnet_spec_passes_the_public_spec_check() {
+	for chain in ["testnet", workspace_root().join("chain-specs/testnet.json").to_str().unwrap()] {
+		let (ok, text) = check_spec(chain);
+		assert!(ok, "{chain}: {text}");
+		assert!(text.contains("(Live): no development key and no sudo key"), "{chain}: {text}");
+	}
+	// Development chains are expected to hold development keys: reported, not refused.
+	let (ok, text) = check_spec("local");
+	assert!(ok && text.contains("Local chain"), "{text}");
+}
+
+/// Issue 16: a `Live` spec with the local network's genesis (`//Alice` authors, sudo, funded
+/// dev accounts) is refused, each finding named.
+#[test]
+fn a_live_spec_with_development_keys_is_refused() {
+	let path = workspace_root().join("chain-specs/local.json");
+	let mut spec: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+	spec["chainType"] = Value::from("Live");
+	let dir = tempfile::tempdir().unwrap();
+	let live = dir.path().join("live.json");
+	std::fs::write(&live, serde_json::to_vec(&spec).unwrap()).unwrap();
+
+	let (ok, text) = check_spec(live.to_str().unwrap());
+	assert!(!ok, "a Live spec with //Alice passes: {text}");
+	for finding in [
+		"//Alice (sr25519) is in the value of Aura storage",
+		"//Alice (ed25519) is in the value of Grandpa storage",
+		"//Bob//stash (sr25519) is in a storage key of System storage",
+		"it sets a sudo key (Sudo.Key)",
+		"Ethereum dev account 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+		"generate keys with the key ceremony",
+	] {
+		assert!(text.contains(finding), "missing '{finding}' in: {text}");
+	}
+}
+
+/// Issue 16: `zerog` refuses to sign with a well-known development key on a `Live` chain,
+/// whichever way the key was given, unless `--allow-dev-key`; on the same chain with the same
+/// key and the flag the transaction goes through.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_client_refuses_a_development_key_on_a_live_chain() {
+	use std::os::unix::fs::PermissionsExt;
+	use zerog_e2e_tests::{cli_binary, Node, NodeConfig};
+
+	let output =
+		run_node_command(&["build-spec", "--chain", "dev", "--raw", "--disable-default-bootnode"]);
+	assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+	let mut spec: Value = serde_json::from_slice(&output.stdout).unwrap();
+	spec["chainType"] = Value::from("Live");
+	let dir = tempfile::tempdir().unwrap();
+	let path = dir.path().join("live-dev.json");
+	std::fs::write(&path, serde_json::to_vec(&spec).unwrap()).unwrap();
+	let node = Node::start(NodeConfig::chain("live-dev", path.to_str().unwrap()).args([
+		"--alice",
+		"--validator",
+		"--node-key",
+		"0000000000000000000000000000000000000000000000000000000000000001",
+	]));
+	node.wait_for_best(1, std::time::Duration::from_secs(60)).await;
+
+	let rpc = node.ws_url();
+	let deposit = |extra: &[&str], env: Option<&str>| {
+		let mut command = std::process::Command::new(cli_binary());
+		command.args(["--rpc", &rpc, "compute", "deposit", "1ZG"]).args(extra);
+		command.env_remove("ZEROG_SURI");
+		if let Some(suri) = env {
+			command.env("ZEROG_SURI", suri);
+		}
+		let output = command.output().expect("zerog starts");
+		let text = String::from_utf8_lossy(&output.stdout).into_owned()
+			+ &String::from_utf8_lossy(&output.stderr);
+		(output.status.success(), text)
+	};
+	let key_file = dir.path().join("bob.key");
+	std::fs::write(&key_file, "//Bob\n").unwrap();
+	std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+	let key_file = key_file.to_str().unwrap();
+
+	for (extra, env, name) in [
+		(&[][..], None, "//Alice"),
+		(&["--suri", "//Charlie"][..], None, "//Charlie"),
+		(&["--suri-file", key_file][..], None, "//Bob"),
+		(&[][..], Some("//Dave//stash"), "//Dave//stash"),
+	] {
+		let (ok, text) = deposit(extra, env);
+		assert!(!ok, "{name} signed on a Live chain: {text}");
+		assert!(
+			text.contains(&format!("{name} is a publicly known development key"))
+				&& text.contains("--allow-dev-key"),
+			"{name}: {text}"
+		);
+	}
+	let (ok, text) = deposit(&["--allow-dev-key"], None);
+	assert!(ok, "--allow-dev-key: {text}");
+	let (ok, text) = deposit(&["--suri-file", key_file, "--allow-dev-key"], None);
+	assert!(ok, "--suri-file with --allow-dev-key: {text}");
+}

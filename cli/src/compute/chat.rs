@@ -38,7 +38,7 @@ const TEMPLATE_TOKENS: u64 = 64;
 
 /// `zerog compute chat`.
 pub async fn chat(rpc_url: &str, args: ChatArgs) -> Result<(), CliError> {
-	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
+	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let user = session.account();
 	let service = state::service(&session.chain, args.service).await?.ok_or_else(|| {
 		CliError::Input(format!(

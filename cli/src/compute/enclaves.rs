@@ -14,7 +14,7 @@ use subxt::dynamic;
 
 /// `zerog compute acknowledge`.
 pub async fn acknowledge(rpc_url: &str, args: AcknowledgeArgs) -> Result<(), CliError> {
-	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
+	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let service = state::service(&session.chain, args.service).await?.ok_or_else(|| {
 		CliError::Input(format!(
 			"no service #{} is registered (see `zerog compute services`)",
@@ -65,7 +65,7 @@ pub async fn acknowledge(rpc_url: &str, args: AcknowledgeArgs) -> Result<(), Cli
 
 /// `zerog compute unacknowledge`.
 pub async fn unacknowledge(rpc_url: &str, args: ServiceTxArgs) -> Result<(), CliError> {
-	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
+	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let call = dynamic::tx(state::PALLET, "remove_acknowledgement", (args.service,));
 	let included = session.submit("remove_acknowledgement", &call).await?;
 	let (user, service, released): ([u8; 32], u64, u128) =

@@ -15,7 +15,7 @@ use subxt::dynamic;
 
 /// `zerog compute job create`.
 pub async fn create(rpc_url: &str, args: JobCreateArgs) -> Result<(), CliError> {
-	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
+	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	// The chain checks all of this again; asking first gives a clearer message.
 	match state::service(&session.chain, args.service).await? {
 		None => {
@@ -136,7 +136,7 @@ pub fn job_json(job: &JobView) -> serde_json::Value {
 
 /// `zerog compute job accept`.
 pub async fn accept(rpc_url: &str, args: JobTxArgs) -> Result<(), CliError> {
-	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
+	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let call = dynamic::tx(state::PALLET, "accept_result", (args.job,));
 	let included = session.submit("accept_result", &call).await?;
 	let (job, fee_paid, refunded): (u64, u128, u128) = event(&included, "ResultAccepted")?;
@@ -159,7 +159,7 @@ pub async fn accept(rpc_url: &str, args: JobTxArgs) -> Result<(), CliError> {
 
 /// `zerog compute job dispute`.
 pub async fn dispute(rpc_url: &str, args: JobTxArgs) -> Result<(), CliError> {
-	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
+	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let call = dynamic::tx(state::PALLET, "dispute", (args.job,));
 	let included = session.submit("dispute", &call).await?;
 	let (job, _user, bond, lapses_at): (u64, [u8; 32], u128, u32) =
@@ -179,7 +179,7 @@ pub async fn dispute(rpc_url: &str, args: JobTxArgs) -> Result<(), CliError> {
 
 /// `zerog compute job terms`.
 pub async fn terms(rpc_url: &str, args: JobTermsArgs) -> Result<(), CliError> {
-	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
+	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let call = dynamic::tx(
 		state::PALLET,
 		"set_job_terms",

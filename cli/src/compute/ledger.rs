@@ -13,7 +13,7 @@ use subxt::dynamic;
 
 /// `zerog compute deposit`.
 pub async fn deposit(rpc_url: &str, args: AmountArgs) -> Result<(), CliError> {
-	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
+	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let call = dynamic::tx(state::PALLET, "deposit", (args.amount,));
 	let included = session.submit("deposit", &call).await?;
 	let (user, amount): ([u8; 32], u128) = event(&included, "Deposited")?;
@@ -28,7 +28,7 @@ pub async fn deposit(rpc_url: &str, args: AmountArgs) -> Result<(), CliError> {
 
 /// `zerog compute withdraw`.
 pub async fn withdraw(rpc_url: &str, args: AmountArgs) -> Result<(), CliError> {
-	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
+	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let call = dynamic::tx(state::PALLET, "withdraw", (args.amount,));
 	let included = session.submit("withdraw", &call).await?;
 	let (user, amount): ([u8; 32], u128) = event(&included, "Withdrawn")?;
@@ -43,7 +43,7 @@ pub async fn withdraw(rpc_url: &str, args: AmountArgs) -> Result<(), CliError> {
 
 /// `zerog compute fund`.
 pub async fn fund(rpc_url: &str, args: FundArgs) -> Result<(), CliError> {
-	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
+	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let call = dynamic::tx(state::PALLET, "fund_provider", (args.provider, args.amount));
 	let included = session.submit("fund_provider", &call).await?;
 	let (user, provider, amount): ([u8; 32], [u8; 32], u128) = event(&included, "ProviderFunded")?;
@@ -67,7 +67,7 @@ pub async fn fund(rpc_url: &str, args: FundArgs) -> Result<(), CliError> {
 
 /// `zerog compute refund request`.
 pub async fn request_refund(rpc_url: &str, args: RefundRequestArgs) -> Result<(), CliError> {
-	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
+	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let call = dynamic::tx(state::PALLET, "request_refund", (args.provider, args.amount));
 	let included = session.submit("request_refund", &call).await?;
 	let (_user, provider, amount, unlocks_at): ([u8; 32], [u8; 32], u128, u32) =
@@ -92,7 +92,7 @@ pub async fn request_refund(rpc_url: &str, args: RefundRequestArgs) -> Result<()
 
 /// `zerog compute refund claim`.
 pub async fn claim_refund(rpc_url: &str, args: TxArgs) -> Result<(), CliError> {
-	let session = Session::open(rpc_url, &args.signer.suri).await?;
+	let session = Session::open(rpc_url, &args.signer.secret_uri()?).await?;
 	let call = dynamic::tx(state::PALLET, "claim_refund", ());
 	let included = session.submit("claim_refund", &call).await?;
 	let (user, amount): ([u8; 32], u128) = event(&included, "RefundClaimed")?;
@@ -109,7 +109,7 @@ pub async fn claim_refund(rpc_url: &str, args: TxArgs) -> Result<(), CliError> {
 pub async fn show(rpc_url: &str, args: AccountArgs) -> Result<(), CliError> {
 	let account = match args.account {
 		Some(account) => account,
-		None => keypair_from_suri(&args.signer.suri)?.public_key().0,
+		None => keypair_from_suri(&args.signer.secret_uri()?)?.public_key().0,
 	};
 	let chain = Chain::connect(rpc_url).await?;
 	let ledger = state::ledger(&chain, account).await?;

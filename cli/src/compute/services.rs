@@ -65,7 +65,7 @@ pub async fn register(rpc_url: &str, args: RegisterArgs) -> Result<(), CliError>
 	if args.model.trim().is_empty() || args.endpoint.trim().is_empty() {
 		return Err(CliError::Input("--model and --endpoint must not be empty".into()));
 	}
-	let session = Session::open(rpc_url, &args.tx.signer.suri).await?;
+	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let kind = match args.kind {
 		KindArg::Inference => "Inference",
 		KindArg::Job => "Job",
