@@ -258,7 +258,9 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 			Vec<frame_benchmarking::BenchmarkList>,
 			Vec<frame_support::traits::StorageInfo>,
 		) {
-			use crate::{AllPalletsWithSystem, ComputeEscrow, DaAttestations, StorageCommitments};
+			use crate::{
+				AllPalletsWithSystem, ComputeEscrow, DaAttestations, Parameters, StorageCommitments,
+			};
 			use frame_benchmarking::BenchmarkList;
 			use frame_support::traits::StorageInfoTrait;
 
@@ -270,7 +272,9 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		fn dispatch_benchmark(
 			config: frame_benchmarking::BenchmarkConfig,
 		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
-			use crate::{AllPalletsWithSystem, ComputeEscrow, DaAttestations, StorageCommitments};
+			use crate::{
+				AllPalletsWithSystem, ComputeEscrow, DaAttestations, Parameters, StorageCommitments,
+			};
 			use frame_benchmarking::BenchmarkBatch;
 			use frame_support::traits::{TrackedStorageKey, WhitelistedStorageKeys};
 

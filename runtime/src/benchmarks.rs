@@ -5,4 +5,5 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_storage_commitments, StorageCommitments]
 	[pallet_da_attestations, DaAttestations]
 	[pallet_compute_escrow, ComputeEscrow]
+	[pallet_parameter_bounds, Parameters]
 );

@@ -75,7 +75,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("zerog"),
 	impl_name: alloc::borrow::Cow::Borrowed("zerog-node"),
 	authoring_version: 1,
-	spec_version: 119,
+	spec_version: 120,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -195,6 +195,16 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	/// The values of the tunable parameters (`configs::parameters`). Its own call is disabled:
+	/// values go through `Parameters::set_parameter`, which checks their bounds.
+	#[runtime::pallet_index(7)]
+	#[runtime::disable_call]
+	pub type ParameterStore = pallet_parameters;
+
+	/// Governance sets tunable parameters here, within bounds.
+	#[runtime::pallet_index(8)]
+	pub type Parameters = pallet_parameter_bounds;
 
 	/// The EVM: Solidity contracts, Ethereum transactions and address mapping.
 	#[runtime::pallet_index(10)]

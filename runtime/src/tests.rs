@@ -397,3 +397,106 @@ fn a_block_holds_full_quorums_attestations_of_a_full_block_of_blobs() {
 	let declared = pallet_da_attestations::weights::SubstrateWeight::<Runtime>::attest(blobs);
 	assert!(declared.saturating_add(base).all_lte(normal.max_extrinsic.unwrap_or(limit)));
 }
+
+/// Issue 16: governance tunes the ZeroG pallets' economics within bounds. A value set through
+/// `Parameters::set_parameter` is what the pallets read from the next call on; a value out of
+/// bounds, or from anyone but governance, changes nothing; `pallet-parameters`' own call is not
+/// part of the runtime, so the bounds cannot be bypassed.
+#[test]
+fn governance_tunes_parameters_within_bounds() {
+	use crate::{
+		configs::parameters::{
+			dynamic_params::{compute, da, storage},
+			RuntimeParameters,
+		},
+		units::{MICRO_ZG, ZG},
+		Parameters, RuntimeCall, RuntimeOrigin,
+	};
+	use pallet_parameter_bounds::Error;
+	use polkadot_sdk::{
+		frame_support::{assert_noop, assert_ok, traits::Get},
+		sp_runtime::{DispatchError, Perbill},
+	};
+	type StorageConfig = <Runtime as pallet_storage_commitments::Config>::FeePerChunk;
+	type BlobBaseFee = <Runtime as pallet_da_attestations::Config>::BlobBaseFee;
+	type DisputeBond = <Runtime as pallet_compute_escrow::Config>::DisputeBond;
+
+	genesis_of("development").execute_with(|| {
+		System::set_block_number(1);
+		let fee = |value| {
+			RuntimeParameters::Storage(storage::Parameters::FeePerChunk(
+				storage::FeePerChunk,
+				value,
+			))
+		};
+		assert_eq!(StorageConfig::get(), MICRO_ZG / 4);
+		assert_ok!(Parameters::set_parameter(RuntimeOrigin::root(), fee(Some(MICRO_ZG))));
+		assert_eq!(StorageConfig::get(), MICRO_ZG);
+		System::assert_last_event(
+			polkadot_sdk::pallet_parameters::Event::<Runtime>::Updated {
+				key: crate::configs::parameters::RuntimeParametersKey::Storage(
+					storage::ParametersKey::FeePerChunk(storage::FeePerChunk),
+				),
+				old_value: None,
+				new_value: Some(crate::configs::parameters::RuntimeParametersValue::Storage(
+					storage::ParametersValue::FeePerChunk(MICRO_ZG),
+				)),
+			}
+			.into(),
+		);
+		// Free storage would let anyone fill providers' disks.
+		assert_noop!(
+			Parameters::set_parameter(RuntimeOrigin::root(), fee(Some(0))),
+			Error::<Runtime>::BelowMinimum
+		);
+		assert_noop!(
+			Parameters::set_parameter(
+				RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id()),
+				fee(Some(MICRO_ZG / 2))
+			),
+			DispatchError::BadOrigin
+		);
+		// Back to the default.
+		assert_ok!(Parameters::set_parameter(RuntimeOrigin::root(), fee(None)));
+		assert_eq!(StorageConfig::get(), MICRO_ZG / 4);
+
+		let base_fee =
+			RuntimeParameters::Da(da::Parameters::BlobBaseFee(da::BlobBaseFee, Some(ZG)));
+		assert_noop!(
+			Parameters::set_parameter(RuntimeOrigin::root(), base_fee),
+			Error::<Runtime>::AboveMaximum
+		);
+		let bond = RuntimeParameters::Compute(compute::Parameters::DisputeBond(
+			compute::DisputeBond,
+			Some(ZG),
+		));
+		assert_ok!(Parameters::set_parameter(RuntimeOrigin::root(), bond));
+		assert_eq!((DisputeBond::get(), BlobBaseFee::get()), (ZG, ZG / 1000));
+
+		// A lifetime above the longest renewal contradicts it.
+		let lifetime = RuntimeParameters::Storage(storage::Parameters::FileLifetime(
+			storage::FileLifetime,
+			Some(400 * crate::units::DAYS),
+		));
+		assert_noop!(
+			Parameters::set_parameter(RuntimeOrigin::root(), lifetime),
+			Error::<Runtime>::Inconsistent
+		);
+		let slash = RuntimeParameters::Storage(storage::Parameters::SlashFraction(
+			storage::SlashFraction,
+			Some(Perbill::from_percent(100)),
+		));
+		assert_noop!(
+			Parameters::set_parameter(RuntimeOrigin::root(), slash),
+			Error::<Runtime>::AboveMaximum
+		);
+
+		// Only the bounded call is dispatchable: `pallet-parameters`' is not in the runtime.
+		let metadata = <Runtime>::metadata_ir();
+		let store = metadata.pallets.iter().find(|p| p.name == "ParameterStore").unwrap();
+		assert!(store.calls.is_none(), "ParameterStore has no calls");
+		let _: fn(RuntimeCall) = |call| match call {
+			RuntimeCall::Parameters(_) | _ => {},
+		};
+	});
+}

@@ -1,28 +1,9 @@
 //! `Config` of the DA attestations pallet: blob fees, epochs and quorums.
 
-use crate::{
-	units::{MICRO_ZG, MILLI_ZG, ZG},
-	Balances, Runtime, RuntimeHoldReason,
-};
-use polkadot_sdk::{
-	frame_support::{parameter_types, traits::ConstU32},
-	sp_runtime::Perbill,
-};
+use super::parameters::dynamic_params::da;
+use crate::{Balances, Runtime, RuntimeHoldReason};
+use polkadot_sdk::frame_support::traits::ConstU32;
 use zerog_primitives::BlockNumber;
-
-parameter_types! {
-	/// Fixed part of a blob's fee: one milli-ZG.
-	pub const BlobBaseFee: crate::Balance = MILLI_ZG;
-	/// A thousandth of a micro-ZG per byte: 10 MiB cost about 0.01 ZG.
-	pub const BlobByteFee: crate::Balance = MICRO_ZG / 1_000;
-	/// Half the fee of a blob nobody certified comes back.
-	pub const ExpiryRefund: Perbill = Perbill::from_percent(50);
-	/// Smallest stake of a DA signer: 100 ZG.
-	pub const MinSignerStake: crate::Balance = 100 * ZG;
-	/// A custody challenge not answered costs a tenth of the stake: ten misses halve it about
-	/// three times over, while an honest node that was down for one round loses little.
-	pub const CustodySlash: Perbill = Perbill::from_percent(10);
-}
 
 /// Blocks per DA epoch, and so the window a blob has to be certified: one minute. The window must
 /// hold, on a slow validator, the submitter's push of the largest blob's shards (32 MiB coded to
@@ -43,11 +24,13 @@ impl pallet_da_attestations::Config for Runtime {
 	type AuthorityId = pallet_da_attestations::crypto::DaAuthId;
 	/// The kept part of an expired blob's fee is burned.
 	type ExpiredFeeDestination = ();
-	type BlobBaseFee = BlobBaseFee;
-	type BlobByteFee = BlobByteFee;
-	type ExpiryRefund = ExpiryRefund;
+	/// Tunable (`super::parameters`), as are the refund, stake, minimum quorum and custody slash
+	/// below.
+	type BlobBaseFee = da::BlobBaseFee;
+	type BlobByteFee = da::BlobByteFee;
+	type ExpiryRefund = da::ExpiryRefund;
 	type MaxBlobBytes = ConstU32<{ zerog_primitives::da::MAX_BLOB_SIZE }>;
-	type MinSignerStake = MinSignerStake;
+	type MinSignerStake = da::MinSignerStake;
 	type EpochLength = ConstU32<EPOCH_LENGTH>;
 	/// A blob has a whole epoch to be certified.
 	type AttestationWindow = ConstU32<EPOCH_LENGTH>;
@@ -56,10 +39,7 @@ impl pallet_da_attestations::Config for Runtime {
 	type MaxQuorumSize = ConstU32<32>;
 	/// Four quorums certify four blobs' worth of bytes at once.
 	type MaxQuorums = ConstU32<4>;
-	/// Three members at least: the smallest quorum that still certifies with one member down.
-	/// Public chains with many signers should raise it (larger quorums are harder to capture,
-	/// see the pallet's `quorum` module).
-	type MinQuorumMembers = ConstU32<3>;
+	type MinQuorumMembers = da::MinQuorumMembers;
 	type DefaultRetentionPeriod = ConstU32<RETENTION_PERIOD>;
 	type MaxSigners = ConstU32<128>;
 	type MaxBlobsPerBlock = ConstU32<64>;
@@ -70,7 +50,7 @@ impl pallet_da_attestations::Config for Runtime {
 	/// 10 s to answer: the off-chain worker runs on the next block and the answer is a small
 	/// transaction.
 	type CustodyWindow = ConstU32<5>;
-	type CustodySlash = CustodySlash;
+	type CustodySlash = da::CustodySlash;
 	/// The draw picks from the last 256 certified blobs.
 	type MaxCustodyCandidates = ConstU32<256>;
 	type WeightInfo = pallet_da_attestations::weights::SubstrateWeight<Runtime>;

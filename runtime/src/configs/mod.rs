@@ -5,6 +5,7 @@ pub mod compute;
 pub mod da;
 pub mod db_weights;
 pub mod offchain;
+pub mod parameters;
 pub mod revive;
 pub mod storage;
 

@@ -1,34 +1,18 @@
 //! `Config` of the storage commitments pallet: fees, lifetimes and the challenge schedule.
 
-use crate::{
-	units::{DAYS, HOURS, MICRO_ZG, ZG},
-	Balances, Runtime, RuntimeHoldReason,
-};
-use polkadot_sdk::{
-	frame_support::{
-		parameter_types,
-		traits::{ConstU32, ConstU64, ConstU8},
-		PalletId,
-	},
-	sp_runtime::Perbill,
+use super::parameters::dynamic_params::storage;
+use crate::{Balances, Runtime, RuntimeHoldReason};
+use polkadot_sdk::frame_support::{
+	parameter_types,
+	traits::{ConstU32, ConstU64, ConstU8},
+	PalletId,
 };
 use zerog_primitives::BlockNumber;
 
 parameter_types! {
 	/// The reward pool's account is derived from this id.
 	pub const StoragePalletId: PalletId = PalletId(*b"zg/store");
-	/// A 256-byte chunk costs a quarter of a micro-ZG per lifetime: about 1 ZG per GiB and month.
-	pub const FeePerChunk: crate::Balance = MICRO_ZG / 4;
-	/// Slashed per missed challenge: a provider missing ten in a row keeps about a third.
-	pub const StorageSlashFraction: Perbill = Perbill::from_percent(10);
-	/// Smallest stake of a storage provider: 100 ZG.
-	pub const MinProviderStake: crate::Balance = 100 * ZG;
-	/// Kept from the fee of a file no provider acknowledged.
-	pub const UnackedFileFee: Perbill = Perbill::from_percent(1);
 }
-
-/// Blocks of life one fee buys: 30 days.
-pub const FILE_LIFETIME: BlockNumber = 30 * DAYS;
 
 /// Length of a challenge period. Short, so a provider that stops answering is slashed within
 /// a minute and the end-to-end tests see several periods.
@@ -49,16 +33,17 @@ impl pallet_storage_commitments::Config for Runtime {
 	type SlashDestination = ();
 	/// Rewards nobody earned before a file expired are burned.
 	type UnearnedRewardDestination = ();
-	type FeePerChunk = FeePerChunk;
+	/// Tunable (`super::parameters`), as are the stake, slash rate, lifetimes, acknowledgement
+	/// window and unacknowledged-file fee below.
+	type FeePerChunk = storage::FeePerChunk;
 	/// 32 GiB: a file must reach its providers within `AckWindow`; a dataset or model larger
 	/// than this is split into files.
 	type MaxFileSize = ConstU64<{ 32 << 30 }>;
-	type FileLifetime = ConstU32<FILE_LIFETIME>;
-	/// Renewals may prepay up to a year.
-	type MaxLifetime = ConstU32<{ 365 * DAYS }>;
+	type FileLifetime = storage::FileLifetime;
+	type MaxLifetime = storage::MaxLifetime;
 	type MaxTags = ConstU32<8>;
 	type MaxTagLen = ConstU32<64>;
-	type MinProviderStake = MinProviderStake;
+	type MinProviderStake = storage::MinProviderStake;
 	type MaxEndpointLen = ConstU32<256>;
 	/// Every active provider is challenged in the same block, and their deadlines fall in the
 	/// same block. With the measured weights (about 0.85 ms per provider for both) and the
@@ -69,7 +54,7 @@ impl pallet_storage_commitments::Config for Runtime {
 	type UnbondingPeriod = ConstU32<{ 20 * CHALLENGE_PERIOD }>;
 	type ChallengePeriod = ConstU32<CHALLENGE_PERIOD>;
 	type ResponseWindow = ConstU32<RESPONSE_WINDOW>;
-	type SlashFraction = StorageSlashFraction;
+	type SlashFraction = storage::SlashFraction;
 	/// 8 files a second leave their acknowledgement window; a burst waits in the queue.
 	type MaxActivationsPerBlock = ConstU32<16>;
 	/// The challengeable set is scanned for expired files (and overdue acknowledgements) at 8
@@ -77,10 +62,8 @@ impl pallet_storage_commitments::Config for Runtime {
 	type MaxExpiryScansPerBlock = ConstU32<16>;
 	/// Eight copies of a file at most; the CLI asks for three by default.
 	type MaxReplicas = ConstU32<8>;
-	/// An hour to fetch and acknowledge a file: a 32 GiB file at 10 MB/s with room to spare.
-	type AckWindow = ConstU32<HOURS>;
-	/// A file nobody ever held costs its owner 1 % of its fee.
-	type UnackedFileFee = UnackedFileFee;
+	type AckWindow = storage::AckWindow;
+	type UnackedFileFee = storage::UnackedFileFee;
 	/// Two thousand files may wait for providers: a burst of submits waits minutes at most.
 	type MaxAssignmentQueue = ConstU32<2048>;
 	/// Ten files a second get providers: the provider set is read once a block, then each file

@@ -13,8 +13,8 @@ import { startDevNode } from '../lib/node.mjs';
 const ZG = 10n ** 18n;
 const CUSTOM_PALLETS = ['StorageCommitments', 'DaAttestations', 'ComputeEscrow'];
 const ALL_PALLETS = [
-  'System', 'Timestamp', 'Aura', 'Grandpa', 'Balances', 'TransactionPayment', 'Sudo', 'Revive',
-  ...CUSTOM_PALLETS,
+  'System', 'Timestamp', 'Aura', 'Grandpa', 'Balances', 'TransactionPayment', 'Sudo',
+  'ParameterStore', 'Parameters', 'Revive', ...CUSTOM_PALLETS,
 ];
 
 let node, api, keyring, alice, bob, charlie, dave, eve, ferdie;
@@ -573,4 +573,39 @@ test('every storage item of every pallet can be queried and decodes', async () =
     'DaAttestations.Epochs',
     'ComputeEscrow.Services', 'ComputeEscrow.ProviderServices', 'ComputeEscrow.Ledgers',
   ]) assert.ok(nonEmpty.has(where), `${where} has no entries`);
+});
+
+// Issue 16: governance (sudo on a dev chain) tunes the ZeroG pallets' economics within bounds,
+// through Parameters.setParameter; pallet-parameters stores the value (ParameterStore) and the
+// pallets read it from the next call on.
+test('Parameters: governance sets a blob fee within bounds and the next blob pays it; a value out of bounds or from anyone else is refused', async () => {
+  const setBaseFee = (value) => api.tx.parameters.setParameter({ Da: { BlobBaseFee: [null, value] } });
+  const key = { Da: { BlobBaseFee: null } };
+  const fee = ZG / 100n;
+  const updated = theEvent(await submit(api.tx.sudo.sudo(setBaseFee(fee)), alice),
+    api.events.parameterStore.Updated).data;
+  assert.equal(updated.newValue.unwrap().asDa.asBlobBaseFee.toBigInt(), fee);
+  assert.equal((await api.query.parameterStore.parameters(key)).unwrap().asDa.asBlobBaseFee.toBigInt(), fee);
+
+  const size = 1000n;
+  const commitment = { root: blake2AsHex('a blob paid at the tuned fee'), sizeBytes: size, dataShards: 4, parityShards: 4 };
+  const blob = theEvent(await submit(api.tx.daAttestations.submitBlob(commitment, 9), eve),
+    api.events.daAttestations.BlobSubmitted).data;
+  assert.equal(blob.fee.toBigInt(), fee + api.consts.daAttestations.blobByteFee.toBigInt() * size);
+
+  // Above the bound (0.1 ZG): governance's call fails with the pallet's error, nothing changes.
+  const sudid = theEvent(await submit(api.tx.sudo.sudo(setBaseFee(ZG)), alice), api.events.sudo.Sudid).data;
+  assert.ok(sudid.sudoResult.isErr);
+  const refusal = api.registry.findMetaError(sudid.sudoResult.asErr.asModule);
+  assert.equal(`${refusal.section}.${refusal.name}`, 'parameters.AboveMaximum');
+  // Anyone else: BadOrigin.
+  const direct = await submit(setBaseFee(fee / 2n), eve);
+  assert.ok(direct.dispatchError?.isBadOrigin, `${direct.dispatchError}`);
+  assert.equal((await api.query.parameterStore.parameters(key)).unwrap().asDa.asBlobBaseFee.toBigInt(), fee);
+  // pallet-parameters' own call, which checks no bounds, is not in the runtime.
+  assert.equal(api.tx.parameterStore, undefined);
+
+  // Back to the default, for the rest of the suite.
+  theEvent(await submit(api.tx.sudo.sudo(setBaseFee(null)), alice), api.events.parameterStore.Updated);
+  assert.ok((await api.query.parameterStore.parameters(key)).isNone);
 });
