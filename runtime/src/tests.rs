@@ -325,11 +325,14 @@ fn offchain_workers_sign_transactions_the_pool_accepts() {
 /// The storage fee is what the runtime documents: about 1 ZG per GiB, replica and lifetime.
 #[test]
 fn storage_fee_is_about_one_zg_per_gib_and_replica() {
-	let fee = crate::StorageCommitments::fee_for(1 << 30, 1).unwrap();
-	// 2^22 chunks of 256 bytes at a quarter micro-ZG each.
-	assert_eq!(fee, 4_194_304 * crate::units::MICRO_ZG / 4);
-	assert!((crate::units::ZG..crate::units::ZG * 11 / 10).contains(&fee), "{fee}");
-	assert_eq!(crate::StorageCommitments::fee_for(1 << 30, 3).unwrap(), 3 * fee);
+	// The fee per chunk is a parameter in state (its default until governance sets one).
+	TestExternalities::default().execute_with(|| {
+		let fee = crate::StorageCommitments::fee_for(1 << 30, 1).unwrap();
+		// 2^22 chunks of 256 bytes at a quarter micro-ZG each.
+		assert_eq!(fee, 4_194_304 * crate::units::MICRO_ZG / 4);
+		assert!((crate::units::ZG..crate::units::ZG * 11 / 10).contains(&fee), "{fee}");
+		assert_eq!(crate::StorageCommitments::fee_for(1 << 30, 3).unwrap(), 3 * fee);
+	});
 }
 
 /// The runtime API finds a file by its root once it is submitted, and not before.
