@@ -9,9 +9,16 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/zerog/target}"
 # command for long runs.
 export ARBTEST_BUDGET_MS="${ARBTEST_BUDGET_MS:-1000}"
 
+# Formatting first: it takes seconds and fails fast.
+cargo fmt --all --check
+
 # One build for everything: `--all-targets` resolves features exactly as `cargo test` does,
 # so the node binary and the tests share every artifact.
 cargo build --release --locked --workspace --all-targets
+# The runtime with the try-runtime feature, in a target directory of its own, for
+# tests/tests/try_runtime.rs (`zerog-node try-runtime` checks an upgrade on a chain's snapshot).
+ZEROG_TRY_RUNTIME_WASM="$(runtime/try-runtime.sh)"
+export ZEROG_TRY_RUNTIME_WASM
 # `--show-output` keeps what passing tests print: measured recovery times, certification blocks,
 # settlement figures.
 cargo test --release --locked --workspace -- --show-output

@@ -76,6 +76,11 @@ pub enum Subcommand {
 	/// non-zero and lists what it found otherwise.
 	CheckSpec(crate::spec_check::CheckSpecCmd),
 
+	/// Check a runtime upgrade against a snapshot of a chain's state (`export-state`): run its
+	/// migrations with their checks and every pallet's invariants, with a runtime built with
+	/// the `try-runtime` feature.
+	TryRuntime(crate::try_runtime::TryRuntimeCmd),
+
 	/// Check that a block imports and executes.
 	CheckBlock(sc_cli::CheckBlockCmd),
 

@@ -80,6 +80,11 @@ pub fn run() -> sc_cli::Result<()> {
 			runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
 		},
 		Some(Subcommand::CheckSpec(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
+		Some(Subcommand::TryRuntime(cmd)) => {
+			// The runtime's log (each migration and check) goes to stderr.
+			sc_cli::LoggerBuilder::new("").init()?;
+			cmd.run().map_err(sc_cli::Error::Input)
+		},
 		Some(Subcommand::CheckBlock(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {

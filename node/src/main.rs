@@ -19,6 +19,7 @@ mod rpc_port;
 mod segment_server;
 mod service;
 mod spec_check;
+mod try_runtime;
 
 fn main() -> polkadot_sdk::sc_cli::Result<()> {
 	command::run()

@@ -252,6 +252,29 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		}
 	}
 
+	#[cfg(feature = "try-runtime")]
+	impl polkadot_sdk::frame_try_runtime::TryRuntime<Block> for Runtime {
+		fn on_runtime_upgrade(
+			checks: polkadot_sdk::frame_try_runtime::UpgradeCheckSelect,
+		) -> (Weight, Weight) {
+			// A failed check must fail the command that asked for it (`zerog-node try-runtime`):
+			// the panic is the answer, with the reason in the runtime's log.
+			let weight = RuntimeExecutive::try_runtime_upgrade(checks)
+				.unwrap_or_else(|error| panic!("try-runtime on-runtime-upgrade failed: {error:?}"));
+			(weight, crate::configs::RuntimeBlockWeights::get().max_block)
+		}
+
+		fn execute_block(
+			block: <Block as BlockT>::LazyBlock,
+			state_root_check: bool,
+			signature_check: bool,
+			select: polkadot_sdk::frame_try_runtime::TryStateSelect,
+		) -> Weight {
+			RuntimeExecutive::try_execute_block(block, state_root_check, signature_check, select)
+				.unwrap_or_else(|error| panic!("try-runtime execute-block failed: {error:?}"))
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (
