@@ -16,6 +16,7 @@
 
 use codec::{Decode, Encode};
 use polkadot_sdk::{
+	frame_support::weights::Weight,
 	sc_executor::WasmExecutor,
 	sc_service::ChainSpec as _,
 	sp_core::{
@@ -109,19 +110,10 @@ impl TryRuntimeCmd {
 			 weigh {} ps and {} bytes of proof, {} % of a block",
 			self.checks,
 			self.snapshot.display(),
-			used.ref_time,
-			used.proof_size,
-			used.ref_time.saturating_mul(100) / limit.ref_time.max(1)
+			used.ref_time(),
+			used.proof_size(),
+			used.ref_time().saturating_mul(100) / limit.ref_time().max(1)
 		);
 		Ok(())
 	}
-}
-
-/// A weight as the runtime encodes it (`sp_weights::Weight`: two compact integers).
-#[derive(Decode)]
-struct Weight {
-	#[codec(compact)]
-	ref_time: u64,
-	#[codec(compact)]
-	proof_size: u64,
 }

@@ -94,6 +94,12 @@ async fn an_upgrade_is_checked_against_a_snapshot_of_a_real_chain() {
 	let snapshot = dir.path().join("snapshot.json");
 	std::fs::write(&snapshot, &export.stdout).unwrap();
 
+	// A file that is not a snapshot is refused with the reason, not a panic.
+	let garbage = dir.path().join("garbage.json");
+	std::fs::write(&garbage, b"{\"name\": \"half a snapshot\"").unwrap();
+	let (ok, text) = try_runtime(&garbage);
+	assert!(!ok && text.contains("not a state snapshot"), "{text}");
+
 	let (ok, text) = try_runtime(&snapshot);
 	assert!(ok, "try-runtime failed on the chain's snapshot:\n{text}");
 	assert!(text.contains("on-runtime-upgrade with checks All passed"), "{text}");
