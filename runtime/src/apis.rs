@@ -282,7 +282,8 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 			Vec<frame_support::traits::StorageInfo>,
 		) {
 			use crate::{
-				AllPalletsWithSystem, ComputeEscrow, DaAttestations, Parameters, StorageCommitments,
+				AllPalletsWithSystem, ComputeEscrow, ConvictionVoting, DaAttestations, Parameters,
+				Preimage, Referenda, Scheduler, StorageCommitments,
 			};
 			use frame_benchmarking::BenchmarkList;
 			use frame_support::traits::StorageInfoTrait;
@@ -296,7 +297,8 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 			config: frame_benchmarking::BenchmarkConfig,
 		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
 			use crate::{
-				AllPalletsWithSystem, ComputeEscrow, DaAttestations, Parameters, StorageCommitments,
+				AllPalletsWithSystem, ComputeEscrow, ConvictionVoting, DaAttestations, Parameters,
+				Preimage, Referenda, Scheduler, StorageCommitments,
 			};
 			use frame_benchmarking::BenchmarkBatch;
 			use frame_support::traits::{TrackedStorageKey, WhitelistedStorageKeys};

@@ -175,10 +175,17 @@ fn dev_genesis(authorities: Vec<AuthorityKeys>) -> Value {
 		&mut patch,
 		build_struct_json_patch!(RuntimeGenesisConfig {
 			sudo: SudoConfig { key: Some(Sr25519Keyring::Alice.to_account_id()) },
+			origins: crate::OriginsConfig { periods_override: Some(DEV_GOVERNANCE_PERIODS) },
 		}),
 	);
 	patch
 }
+
+/// Governance's track periods on development chains (prepare, decision, confirm, enactment):
+/// 10 s, 40 s, 10 s and one block. A referendum the six dev users vote for passes in about 25
+/// blocks on either track; one with any aye majority passes near the end of the decision
+/// period, as the support it needs falls to zero.
+pub const DEV_GOVERNANCE_PERIODS: [crate::BlockNumber; 4] = [5, 20, 5, 1];
 
 /// What each testnet validator's account holds at genesis: enough for years of fees and the
 /// stake of a ZeroG role or two.

@@ -28,6 +28,7 @@ mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod governance;
 
 #[cfg(test)]
 mod tests;
@@ -68,19 +69,34 @@ pub mod opaque {
 	}
 }
 
-/// Version of the runtime. `spec_version` must be bumped with every change of logic, and
-/// `transaction_version` with every change of call indices or transaction extensions.
-#[runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("zerog"),
-	impl_name: alloc::borrow::Cow::Borrowed("zerog-node"),
-	authoring_version: 1,
-	spec_version: 120,
-	impl_version: 1,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 2,
-	system_version: 1,
-};
+/// Declares [`VERSION`] with `spec_version` (a literal token: the node reads the version from a
+/// wasm section `#[runtime_version]` writes, which takes literals only).
+macro_rules! runtime_version_with_spec {
+	($spec_version:tt) => {
+		/// Version of the runtime. `spec_version` must be bumped with every change of logic, and
+		/// `transaction_version` with every change of call indices or transaction extensions.
+		#[runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: alloc::borrow::Cow::Borrowed("zerog"),
+			impl_name: alloc::borrow::Cow::Borrowed("zerog-node"),
+			authoring_version: 1,
+			spec_version: $spec_version,
+			impl_version: 1,
+			apis: apis::RUNTIME_API_VERSIONS,
+			transaction_version: 2,
+			system_version: 1,
+		};
+	};
+}
+
+// This source's spec version.
+#[cfg(not(feature = "next-spec-version"))]
+runtime_version_with_spec!(121);
+// The same source as the next release (feature `next-spec-version`, which `runtime/try-runtime.sh`
+// builds): an upgrade a chain running the runtime above accepts, for try-runtime's checks and
+// the upgrade end-to-end test. Keep it one above.
+#[cfg(feature = "next-spec-version")]
+runtime_version_with_spec!(122);
 
 /// The address format of a call's origin or target: an account id or an index.
 pub type Address = MultiAddress<AccountId, ()>;
@@ -205,6 +221,26 @@ mod runtime {
 	/// Governance sets tunable parameters here, within bounds.
 	#[runtime::pallet_index(8)]
 	pub type Parameters = pallet_parameter_bounds;
+
+	/// Governance: scheduled enactment of referenda.
+	#[runtime::pallet_index(30)]
+	pub type Scheduler = pallet_scheduler;
+
+	/// Governance: proposals' calls by hash, with a deposit.
+	#[runtime::pallet_index(31)]
+	pub type Preimage = pallet_preimage;
+
+	/// Governance: referenda on tracks (`governance::tracks`).
+	#[runtime::pallet_index(32)]
+	pub type Referenda = pallet_referenda;
+
+	/// Governance: votes with conviction.
+	#[runtime::pallet_index(33)]
+	pub type ConvictionVoting = pallet_conviction_voting;
+
+	/// Governance: the custom tracks' origins and development chains' periods.
+	#[runtime::pallet_index(34)]
+	pub type Origins = governance::origins::pallet_custom_origins;
 
 	/// The EVM: Solidity contracts, Ethereum transactions and address mapping.
 	#[runtime::pallet_index(10)]

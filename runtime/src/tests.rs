@@ -14,6 +14,8 @@ use polkadot_sdk::{
 	sp_keyring::Sr25519Keyring,
 };
 
+mod governance;
+
 /// Builds the genesis state of a preset the way a node does: the runtime's default config
 /// patched with the preset's JSON, handed to the runtime's `build_state`.
 fn genesis_of(preset: &str) -> TestExternalities {

@@ -17,6 +17,7 @@
 pub mod cli;
 pub mod da;
 pub mod events;
+pub mod governance;
 pub mod http;
 pub mod process;
 pub mod storage;
@@ -44,6 +45,28 @@ pub const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How long one readiness probe waits for an answer.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The next release's runtime: this source built with the `try-runtime` and `next-spec-version`
+/// features (`runtime/try-runtime.sh`, which `tests/run.sh` runs before the tests and whose
+/// path it exports as `ZEROG_TRY_RUNTIME_WASM`). try-runtime checks it against a snapshot and
+/// the upgrade test enacts it on a running network.
+pub fn next_runtime_wasm() -> PathBuf {
+	if let Some(path) = std::env::var_os("ZEROG_TRY_RUNTIME_WASM") {
+		return path.into();
+	}
+	let target =
+		std::env::var_os("ZEROG_TRY_RUNTIME_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| {
+			PathBuf::from(std::env::var_os("HOME").expect("HOME is set"))
+				.join(".cache/zerog/try-runtime-target")
+		});
+	let wasm = target.join("release/wbuild/zerog-runtime/zerog_runtime.compact.compressed.wasm");
+	assert!(
+		wasm.exists(),
+		"{} is missing: build it with runtime/try-runtime.sh (tests/run.sh does)",
+		wasm.display()
+	);
+	wasm
+}
 
 /// Path of the `zerog-node` binary under test.
 pub fn node_binary() -> PathBuf {
@@ -231,10 +254,18 @@ impl Node {
 		// A dev node serves the Ethereum JSON-RPC; give it a free port instead of 8545 so
 		// tests can run side by side.
 		// (`--chain dev` is a development chain too, and would take 8545 as well.)
-		let eth_rpc_port = (config.chain.as_deref().is_none_or(|chain| chain == "dev")
-			&& !config.extra_args.iter().any(|arg| arg == "--no-eth-rpc"))
-		.then(reserve_port);
-		if let Some(port) = eth_rpc_port {
+		// Another chain's node serves it when the test asks with `--eth-rpc-port`.
+		let asked_port = config
+			.extra_args
+			.iter()
+			.position(|arg| arg == "--eth-rpc-port")
+			.and_then(|at| config.extra_args.get(at + 1)?.parse().ok());
+		let eth_rpc_port = asked_port.or_else(|| {
+			(config.chain.as_deref().is_none_or(|chain| chain == "dev")
+				&& !config.extra_args.iter().any(|arg| arg == "--no-eth-rpc"))
+			.then(reserve_port)
+		});
+		if let (Some(port), None) = (eth_rpc_port, asked_port) {
 			command.args(["--eth-rpc-port", &port.to_string()]);
 		}
 		command

@@ -3,32 +3,12 @@
 //! (`zerog-node export-state`) of a real chain holding files, blobs, services, ledgers and a job,
 //! and fails on a snapshot whose invariants do not hold.
 
-use std::{path::PathBuf, time::Duration};
-use zerog_e2e_tests::{cli::zerog_json, run_node_command, Node, NodeConfig};
-
-/// The runtime built with the `try-runtime` feature (`runtime/try-runtime.sh`, which
-/// `tests/run.sh` runs before the tests).
-fn try_runtime_wasm() -> PathBuf {
-	if let Some(path) = std::env::var_os("ZEROG_TRY_RUNTIME_WASM") {
-		return path.into();
-	}
-	let target =
-		std::env::var_os("ZEROG_TRY_RUNTIME_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| {
-			PathBuf::from(std::env::var_os("HOME").expect("HOME is set"))
-				.join(".cache/zerog/try-runtime-target")
-		});
-	let wasm = target.join("release/wbuild/zerog-runtime/zerog_runtime.compact.compressed.wasm");
-	assert!(
-		wasm.exists(),
-		"{} is missing: build the try-runtime runtime with runtime/try-runtime.sh (tests/run.sh does)",
-		wasm.display()
-	);
-	wasm
-}
+use std::time::Duration;
+use zerog_e2e_tests::{cli::zerog_json, next_runtime_wasm, run_node_command, Node, NodeConfig};
 
 /// `zerog-node try-runtime --snapshot SNAPSHOT --runtime WASM`: success and everything printed.
 fn try_runtime(snapshot: &std::path::Path) -> (bool, String) {
-	let wasm = try_runtime_wasm();
+	let wasm = next_runtime_wasm();
 	let output = run_node_command(&[
 		"try-runtime",
 		"--snapshot",

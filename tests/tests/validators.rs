@@ -15,6 +15,12 @@
 //!    anything, is at least the best block it had before the kill; its finalized block too;
 //! 4. Charlie and Dave are killed: Alice and Bob go on authoring in their own slots but finality
 //!    stalls for more than 8 blocks; Charlie is restarted and finality recovers on all three.
+//! 6. Dave is back, and the four upgrade their runtime through governance without a restart: a
+//!    referendum on the `root` track authorizes the next release's runtime
+//!    (`next_runtime_wasm`, spec version + 1), anyone applies it unsigned, every node runs it
+//!    from the next block, blocks and finality go on, balances are intact and the Ethereum RPC
+//!    answers. The longest gap between blocks and the largest finality lag around the upgrade
+//!    are printed.
 //!
 //! Recovery is asserted against bounds, and the measured times are printed:
 //! - a node restarted after kill -9 answers RPC within [`RPC_BACK_WITHIN`];
@@ -31,13 +37,19 @@ use std::{
 	time::{Duration, Instant},
 };
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use subxt::{
 	ext::codec::Decode,
 	rpcs::{rpc_params, RpcClient},
 };
 use subxt_signer::sr25519::dev;
-use zerog_e2e_tests::{block_number, cli::unhex, workspace_root, Node, NodeConfig};
+use zerog_e2e_tests::{
+	block_number,
+	cli::unhex,
+	events::wait_for_event,
+	governance::{pass_referendum, root_origin},
+	next_runtime_wasm, reserve_port, workspace_root, Node, NodeConfig,
+};
 
 /// How long any one wait that is not a recovery bound may take.
 const TIMEOUT: Duration = Duration::from_secs(180);
@@ -67,12 +79,16 @@ fn node_key(index: usize) -> String {
 }
 
 /// Starts validator `index` (`--alice`, ... puts its dev Aura and GRANDPA keys in the keystore).
+/// Alice also serves the Ethereum RPC.
 fn start_validator(index: usize, spec: &str, bootnode: Option<&str>) -> Node {
 	let name = NAMES[index];
 	let mut args =
 		vec![format!("--{name}"), "--validator".into(), "--node-key".into(), node_key(index)];
 	if let Some(bootnode) = bootnode {
 		args.extend(["--bootnodes".into(), bootnode.into()]);
+	}
+	if index == ALICE {
+		args.extend(["--eth-rpc-port".into(), reserve_port().to_string()]);
 	}
 	Node::start(NodeConfig::chain(&format!("validator-{name}"), spec).args(args))
 }
@@ -201,7 +217,7 @@ async fn max_finalized(nodes: &[&Node]) -> u32 {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn four_validators_author_finalize_and_survive_failures() {
+async fn four_validators_author_finalize_survive_failures_and_upgrade() {
 	let started = Instant::now();
 	let spec = workspace_root().join("chain-specs/local.json");
 	let spec = spec.to_str().unwrap();
@@ -319,6 +335,166 @@ async fn four_validators_author_finalize_and_survive_failures() {
 	println!(
 		"4. with Charlie back, all three finalized #{target} {finality_back:?} after his restart \
 		 (bound {FINALITY_BACK_WITHIN:?}) ({:?})",
+		started.elapsed()
+	);
+	// 6. Dave comes back, and the four upgrade their runtime through a referendum.
+	let dave_best = net[DAVE].best_number().await;
+	let dave_finalized = net[DAVE].finalized_number().await;
+	restart_keeps_database(&mut net[DAVE], dave_best, dave_finalized).await;
+	let finalized = net[ALICE].finalized_number().await;
+	net[DAVE].wait_for_finalized(finalized, TIMEOUT).await;
+	upgrade_through_a_referendum(&net, started).await;
+}
+
+/// The spec version a node's best block runs.
+async fn spec_version(node: &Node) -> u64 {
+	let version: Value =
+		node.rpc().await.request("state_getRuntimeVersion", rpc_params![]).await.unwrap();
+	version["specVersion"].as_u64().expect("specVersion")
+}
+
+/// What a node holds for `key` at its best block, raw.
+async fn raw_storage(node: &Node, key: &[u8]) -> Option<String> {
+	let key = format!("0x{}", zerog_e2e_tests::cli::hex(key));
+	node.rpc().await.request("state_getStorage", rpc_params![key]).await.unwrap()
+}
+
+/// Scenario 6: a referendum on the `root` track authorizes the next release's runtime by its
+/// hash, anyone submits the code unsigned, and every node switches to it without a restart.
+async fn upgrade_through_a_referendum(net: &[Node], started: Instant) {
+	use sp_crypto_hashing::{blake2_128, blake2_256, twox_128};
+	use subxt::dynamic::{self, Value as Dyn};
+
+	let alice = &net[ALICE];
+	let wasm = std::fs::read(next_runtime_wasm()).expect("the next runtime is readable");
+	let before = spec_version(alice).await;
+	// State nobody touches during the upgrade: //Alice//stash's account, and an Ethereum dev
+	// account's balance as the Ethereum RPC reports it.
+	let stash = subxt_signer::sr25519::Keypair::from_uri(&"//Alice//stash".parse().unwrap())
+		.unwrap()
+		.public_key()
+		.0;
+	let account_key =
+		[&twox_128(b"System")[..], &twox_128(b"Account"), &blake2_128(&stash), &stash].concat();
+	let stash_account = raw_storage(alice, &account_key).await;
+	assert!(stash_account.is_some(), "//Alice//stash is funded in local.json");
+	let eth_account = json!(["0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc", "latest"]);
+	let eth_balance = alice.eth_request("eth_getBalance", eth_account.clone()).unwrap();
+
+	let code_hash = blake2_256(&wasm);
+	let authorize =
+		dynamic::transaction("System", "authorize_upgrade", (Dyn::from_bytes(code_hash),));
+	let (index, confirmed) = pass_referendum(alice, root_origin(), &authorize).await;
+	let api = alice.new_client().await;
+	let (authorized, _) = wait_for_event(
+		alice,
+		&api,
+		confirmed,
+		("System", "UpgradeAuthorized"),
+		TIMEOUT,
+		|| format!("referendum {index} confirmed at #{confirmed} authorized nothing"),
+		|fields| fields.starts_with(&code_hash),
+	)
+	.await;
+	println!(
+		"6. referendum {index} confirmed at #{confirmed}, upgrade authorized at #{authorized} ({:?})",
+		started.elapsed()
+	);
+
+	// Anyone may apply an authorized upgrade: unsigned, free. Block times and finality lag are
+	// sampled on Alice's node while it is applied.
+	let apply =
+		dynamic::transaction("System", "apply_authorized_upgrade", (Dyn::from_bytes(&wasm),));
+	let submitted_at = alice.best_number().await;
+	let transaction =
+		api.at_current_block().await.unwrap().transactions().create_unsigned(&apply).unwrap();
+	let sampling = async {
+		let mut samples = Vec::new();
+		let deadline = Instant::now() + TIMEOUT;
+		loop {
+			let (best, finalized) = (alice.best_number().await, alice.finalized_number().await);
+			samples.push((Instant::now(), best, finalized));
+			if spec_version(alice).await > before && finalized >= best.saturating_sub(2)
+				|| Instant::now() > deadline
+			{
+				// Ten more blocks after the switch.
+				let until = best + 10;
+				while alice.best_number().await < until && Instant::now() < deadline {
+					let (best, finalized) =
+						(alice.best_number().await, alice.finalized_number().await);
+					samples.push((Instant::now(), best, finalized));
+					tokio::time::sleep(Duration::from_millis(200)).await;
+				}
+				return samples;
+			}
+			tokio::time::sleep(Duration::from_millis(200)).await;
+		}
+	};
+	let applying = async {
+		transaction
+			.submit_and_watch()
+			.await
+			.expect("the node accepts the code")
+			.wait_for_finalized_success()
+			.await
+			.expect("apply_authorized_upgrade succeeds")
+	};
+	let (events, samples) = tokio::join!(applying, sampling);
+	assert!(
+		events.iter().any(|event| {
+			let event = event.unwrap();
+			event.pallet_name() == "System" && event.event_name() == "CodeUpdated"
+		}),
+		"System.CodeUpdated"
+	);
+
+	// Every node runs the new runtime, and goes on authoring and finalizing with it.
+	let upgraded_at = alice.best_number().await;
+	for node in net {
+		node.wait_until("the new runtime", TIMEOUT, || async {
+			spec_version(node).await == before + 1
+		})
+		.await;
+	}
+	for node in net {
+		node.wait_for_finalized(upgraded_at + 5, TIMEOUT).await;
+	}
+	let authorities = authority_names(alice).await;
+	assert_eq!(authorities, NAMES, "the same validators after the upgrade");
+	assert_eq!(raw_storage(alice, &account_key).await, stash_account, "//Alice//stash intact");
+	assert_eq!(
+		alice.eth_request("eth_getBalance", eth_account).unwrap(),
+		eth_balance,
+		"the Ethereum RPC answers, the balance is intact"
+	);
+	let eth_block = alice.eth_request("eth_blockNumber", json!([])).unwrap();
+	let eth_block = u64::from_str_radix(
+		eth_block["result"].as_str().expect("eth_blockNumber").trim_start_matches("0x"),
+		16,
+	)
+	.unwrap();
+	assert!(eth_block >= u64::from(upgraded_at), "eth_blockNumber {eth_block} follows the chain");
+
+	// What the upgrade cost the chain: the longest wait for a new best block and the largest
+	// distance between best and finalized, from the submission to ten blocks after the switch.
+	let mut longest_gap = Duration::ZERO;
+	let mut last_new_block = samples[0].0;
+	let mut last_best = samples[0].1;
+	let mut largest_lag = 0;
+	for &(at, best, finalized) in &samples {
+		if best > last_best {
+			longest_gap = longest_gap.max(at - last_new_block);
+			last_new_block = at;
+			last_best = best;
+		}
+		largest_lag = largest_lag.max(best.saturating_sub(finalized));
+	}
+	println!(
+		"6. runtime {before} -> {} applied on all four (submitted at #{submitted_at}, #{upgraded_at} \
+		 when seen): longest wait for a block {longest_gap:?} (slot 2 s), largest finality lag \
+		 {largest_lag} blocks; code {} bytes ({:?})",
+		before + 1,
+		wasm.len(),
 		started.elapsed()
 	);
 }

@@ -1,11 +1,8 @@
 //! `Config` of the compute escrow pallet: service stakes, refunds, receipts and jobs.
 
 use super::parameters::dynamic_params::compute;
-use crate::{AccountId, Balances, Runtime, RuntimeHoldReason, Signature};
-use polkadot_sdk::{
-	frame_support::{parameter_types, traits::ConstU32},
-	frame_system::EnsureRoot,
-};
+use crate::{Balances, Runtime, RuntimeHoldReason, Signature};
+use polkadot_sdk::frame_support::{parameter_types, traits::ConstU32};
 
 parameter_types! {
 	/// An acknowledgement is one storage item of about 144 bytes (key and value), priced like
@@ -19,17 +16,17 @@ impl pallet_compute_escrow::Config for Runtime {
 	type Signature = Signature;
 	/// The provider's `zgcp` keystore key signs the off-chain worker's `submit_result`.
 	type AuthorityId = pallet_compute_escrow::crypto::ComputeAuthId;
-	/// Disputes are decided by governance (sudo on this chain).
-	type DisputeOrigin = EnsureRoot<AccountId>;
+	/// Disputes are decided by governance: a referendum on the `zerog_admin` track (or root).
+	type DisputeOrigin = crate::governance::RootOrZerogAdmin;
 	/// Tunable (`super::parameters`), as are the dispute period, stake, slash rate, refund lock,
 	/// job durations and review period below.
 	type DisputeBond = compute::DisputeBond;
 	type DisputePeriod = compute::DisputePeriod;
 	/// Datasets and results are files of ZeroG storage.
 	type StoredFiles = crate::StorageCommitments;
-	/// Enclave keys are approved by governance (sudo on this chain) once it has checked their
-	/// attestation quotes.
-	type EnclaveOrigin = EnsureRoot<AccountId>;
+	/// Enclave keys are approved by governance (the `zerog_admin` track, or root) once it has
+	/// checked their attestation quotes.
+	type EnclaveOrigin = crate::governance::RootOrZerogAdmin;
 	type AcknowledgementDeposit = AcknowledgementDeposit;
 	/// Slashed stake is burned.
 	type SlashDestination = ();

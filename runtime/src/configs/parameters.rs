@@ -298,8 +298,8 @@ impl pallet_parameters::Config for Runtime {
 }
 
 impl pallet_parameter_bounds::Config for Runtime {
-	/// Governance (sudo on development chains).
-	type SetOrigin = AsEnsureOriginWithArg<EnsureRoot<AccountId>>;
+	/// Governance: a referendum on the `zerog_admin` track, or root (sudo on development chains).
+	type SetOrigin = AsEnsureOriginWithArg<crate::governance::RootOrZerogAdmin>;
 	type Bounds = ZerogParameterBounds;
 	type WeightInfo = pallet_parameter_bounds::weights::SubstrateWeight<Runtime>;
 }

@@ -7,14 +7,15 @@ import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, blake2AsHex, encodeAddress } from '@polkadot/util-crypto';
-import { u8aToHex, stringToU8a } from '@polkadot/util';
+import { u8aToHex, stringToU8a, u8aConcat, compactAddLength, bnToU8a } from '@polkadot/util';
 import { startDevNode } from '../lib/node.mjs';
 
 const ZG = 10n ** 18n;
 const CUSTOM_PALLETS = ['StorageCommitments', 'DaAttestations', 'ComputeEscrow'];
 const ALL_PALLETS = [
   'System', 'Timestamp', 'Aura', 'Grandpa', 'Balances', 'TransactionPayment', 'Sudo',
-  'ParameterStore', 'Parameters', 'Revive', ...CUSTOM_PALLETS,
+  'ParameterStore', 'Parameters', 'Scheduler', 'Preimage', 'Referenda', 'ConvictionVoting', 'Origins',
+  'Revive', ...CUSTOM_PALLETS,
 ];
 
 let node, api, keyring, alice, bob, charlie, dave, eve, ferdie;
@@ -608,4 +609,92 @@ test('Parameters: governance sets a blob fee within bounds and the next blob pay
   // Back to the default, for the rest of the suite.
   theEvent(await submit(api.tx.sudo.sudo(setBaseFee(null)), alice), api.events.parameterStore.Updated);
   assert.ok((await api.query.parameterStore.parameters(key)).isNone);
+});
+
+/** Polls `check` every block time until it returns a value other than undefined. */
+async function until(what, check, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await sleep(2000);
+  }
+}
+
+test('Referenda: token holders pass a zerog_admin referendum that sets a parameter, enacted by the scheduler; a root-only call on that track is enacted with BadOrigin', async () => {
+  const key = { Storage: { FeePerChunk: null } };
+  const fee = 10n ** 12n;
+  const setFee = api.tx.parameters.setParameter({ Storage: { FeePerChunk: [null, fee] } });
+  const upgrade = api.tx.system.authorizeUpgrade(blake2AsHex('not a runtime'));
+  const voters = [alice, bob, charlie, dave, eve, ferdie];
+
+  // Two proposals on the admin track: one it may enact, one only root may.
+  const submitted = await submitAll([setFee, upgrade].map((call) => [
+    api.tx.referenda.submit({ Origins: 'ZerogAdmin' }, { Inline: call.method.toHex() }, { After: 1 }),
+    alice,
+  ]));
+  const [good, bad] = submitted.map((result) =>
+    theEvent(result, api.events.referenda.Submitted).data.index.toNumber());
+  const info = (await api.query.referenda.referendumInfoFor(good)).unwrap().asOngoing;
+  assert.equal(info.track.toNumber(), 1, 'the zerog_admin track');
+  await submitAll([good, bad].map((index) => [api.tx.referenda.placeDecisionDeposit(index), alice]));
+  // Six dev accounts vote aye with 900,000 ZG each: enough support to pass after the dev
+  // chain's short prepare and confirm periods.
+  const votes = [];
+  for (const index of [good, bad]) {
+    for (const voter of voters) {
+      votes.push([api.tx.convictionVoting.vote(index, {
+        Standard: { vote: { aye: true, conviction: 'None' }, balance: 900_000n * ZG },
+      }), voter]);
+    }
+  }
+  // Enactments are seen as events, block by block, from here on: the scheduler's task named
+  // blake2_256(("assembly", "enactment", index)) (the referenda's alarms are anonymous).
+  const enactmentId = (index) => blake2AsHex(u8aConcat(stringToU8a('assembly'),
+    compactAddLength(stringToU8a('enactment')), bnToU8a(index, { bitLength: 32, isLe: true })), 256);
+  const enacted = new Map();
+  const unsubscribe = await api.query.system.events((events) => {
+    for (const { event } of events) {
+      if (api.events.scheduler.Dispatched.is(event) && event.data.id.isSome) {
+        enacted.set(event.data.id.unwrap().toHex(), event.data.result);
+      }
+    }
+  });
+  for (const result of await submitAll(votes)) theEvent(result, api.events.convictionVoting.Voted);
+
+  await until('both enactments', async () => (enacted.size >= 2 ? true : undefined));
+  unsubscribe();
+  for (const index of [good, bad]) {
+    assert.ok((await api.query.referenda.referendumInfoFor(index)).unwrap().isApproved, `referendum ${index}`);
+  }
+  assert.ok(enacted.get(enactmentId(good))?.isOk, `${enacted.get(enactmentId(good))}`);
+  assert.ok(enacted.get(enactmentId(bad))?.asErr.isBadOrigin, `${enacted.get(enactmentId(bad))}`);
+  assert.equal((await api.query.parameterStore.parameters(key)).unwrap().asStorage.asFeePerChunk.toBigInt(), fee);
+  // The admin origin is not root: the upgrade authorized nothing.
+  assert.ok((await api.query.system.authorizedUpgrade()).isNone, 'no upgrade was authorized');
+
+  // Deposits come back once a referendum is decided; votes are removed and their locks lifted.
+  const cleanup = [];
+  for (const index of [good, bad]) {
+    cleanup.push([api.tx.referenda.refundDecisionDeposit(index), alice]);
+    cleanup.push([api.tx.referenda.refundSubmissionDeposit(index), alice]);
+    for (const voter of voters) cleanup.push([api.tx.convictionVoting.removeVote(1, index), voter]);
+  }
+  for (const result of await submitAll(cleanup)) {
+    assert.equal(result.dispatchError, undefined, describeError(result.dispatchError));
+  }
+  for (const result of await submitAll(voters.map((voter) => [api.tx.convictionVoting.unlock(1, accountOf(voter)), voter]))) {
+    assert.equal(result.dispatchError, undefined, describeError(result.dispatchError));
+  }
+  const locks = await api.query.balances.locks(accountOf(bob));
+  assert.ok(!locks.some((lock) => lock.id.toUtf8() === 'pyconvot'), `locks ${locks}`);
+
+  // An account's origin has no track.
+  assertFailedWith(await submit(api.tx.referenda.submit({ system: { Signed: accountOf(bob) } },
+    { Inline: setFee.method.toHex() }, { After: 1 }), alice), 'referenda.NoTrack', /track/i);
+
+  // Back to the default, for the rest of the suite.
+  theEvent(await submit(api.tx.sudo.sudo(api.tx.parameters.setParameter({ Storage: { FeePerChunk: [null, null] } })), alice),
+    api.events.parameterStore.Updated);
 });
