@@ -58,7 +58,7 @@ pub struct EthRpcLaunch {
 	port: u16,
 	/// Whether to listen on every interface (the node's RPC does) or on loopback only.
 	external: bool,
-	/// Whether browser dApps on any origin may connect (dev chains).
+	/// Whether browser dApps on any origin may connect (always, see `plan`).
 	cors_any: bool,
 }
 
@@ -86,10 +86,14 @@ impl EthRpcLaunch {
 			vec!["eth-rpc".to_string(), format!("--node-rpc-url=ws://127.0.0.1:{node_rpc_port}")];
 		if is_dev {
 			// `eth_accounts` then lists the adapter's dev accounts (funded by the `development`
-			// preset) for `eth_sendTransaction`, and browser dApps on any origin may connect.
+			// preset) for `eth_sendTransaction`.
 			args.push("--dev".into());
-			args.push("--rpc-cors=all".into());
 		}
+		// Browser dApps on any origin may connect, as to public Ethereum endpoints (outside dev
+		// chains the adapter holds no keys). This also turns off the adapter's Host-header
+		// filter, which would refuse every request: the guard forwards them with its own
+		// address in `Host`, not the adapter's loopback port.
+		args.push("--rpc-cors=all".into());
 		let archive = matches!(
 			config.state_pruning,
 			Some(PruningMode::ArchiveAll | PruningMode::ArchiveCanonical)
@@ -104,7 +108,7 @@ impl EthRpcLaunch {
 		// The node's own metrics cover block production and the pool; the adapter would need a
 		// second metrics port, which collides when several nodes share a host.
 		args.push("--no-prometheus".into());
-		Some(Self { args, port, external: node_rpc_ip.is_unspecified(), cors_any: is_dev })
+		Some(Self { args, port, external: node_rpc_ip.is_unspecified(), cors_any: true })
 	}
 
 	/// Starts the adapter and restarts it whenever it stops, for as long as the node runs.

@@ -338,9 +338,7 @@ async fn four_validators_author_finalize_survive_failures_and_upgrade() {
 		started.elapsed()
 	);
 	// 6. Dave comes back, and the four upgrade their runtime through a referendum.
-	let dave_best = net[DAVE].best_number().await;
-	let dave_finalized = net[DAVE].finalized_number().await;
-	restart_keeps_database(&mut net[DAVE], dave_best, dave_finalized).await;
+	net[DAVE].restart();
 	let finalized = net[ALICE].finalized_number().await;
 	net[DAVE].wait_for_finalized(finalized, TIMEOUT).await;
 	upgrade_through_a_referendum(&net, started).await;
@@ -355,7 +353,7 @@ async fn spec_version(node: &Node) -> u64 {
 
 /// What a node holds for `key` at its best block, raw.
 async fn raw_storage(node: &Node, key: &[u8]) -> Option<String> {
-	let key = format!("0x{}", zerog_e2e_tests::cli::hex(key));
+	let key = zerog_e2e_tests::cli::hex(key);
 	node.rpc().await.request("state_getStorage", rpc_params![key]).await.unwrap()
 }
 
