@@ -12,8 +12,16 @@ pub async fn block_events(
 	number: u32,
 ) -> Vec<(String, String, Vec<u8>)> {
 	let events = api.at_block(u64::from(number)).await.unwrap().events().fetch().await.unwrap();
+	named(events.iter())
+}
+
+/// Events (a block's, or a transaction's) as (pallet, name, SCALE fields).
+pub fn named<'a>(
+	events: impl Iterator<
+		Item = Result<subxt::events::Event<'a, PolkadotConfig>, subxt::error::EventsError>,
+	>,
+) -> Vec<(String, String, Vec<u8>)> {
 	events
-		.iter()
 		.map(|event| {
 			let event = event.unwrap();
 			(

@@ -12,7 +12,10 @@ use subxt::{
 };
 use subxt_signer::sr25519::{dev, Keypair};
 
-use crate::{events::wait_for_event, Node};
+use crate::{
+	events::{named, wait_for_event},
+	Node,
+};
 
 /// `OriginCaller::system(Root)`: a referendum on the `root` track.
 pub fn root_origin() -> Value {
@@ -42,17 +45,7 @@ async fn submit(
 		.wait_for_finalized_success()
 		.await
 		.unwrap_or_else(|e| panic!("{}.{} failed: {e}", call.pallet_name(), call.call_name()));
-	events
-		.iter()
-		.map(|event| {
-			let event = event.unwrap();
-			(
-				event.pallet_name().to_owned(),
-				event.event_name().to_owned(),
-				event.field_bytes().to_vec(),
-			)
-		})
-		.collect()
+	named(events.iter())
 }
 
 /// Alice submits `call` as a referendum with `origin` (enacted one block after it passes) and
