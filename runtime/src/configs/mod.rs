@@ -1,6 +1,5 @@
-//! `Config` of the standard pallets: system, timestamp, Aura, balances, transaction payment and
-//! sudo. Revive and each ZeroG pallet get a file of their own beside this one; the validator
-//! set (session, GRANDPA, offences) is in `crate::validators`.
+//! `Config` of the standard pallets: system, timestamp, Aura, GRANDPA, balances, transaction
+//! payment and sudo. Revive and each ZeroG pallet get a file of their own beside this one.
 
 pub mod compute;
 pub mod da;
@@ -26,9 +25,10 @@ use polkadot_sdk::{
 		weights::{constants::WEIGHT_REF_TIME_PER_SECOND, ConstantMultiplier, Weight},
 	},
 	frame_system::{self, limits},
-	pallet_aura, pallet_balances, pallet_sudo, pallet_timestamp,
+	pallet_aura, pallet_balances, pallet_grandpa, pallet_sudo, pallet_timestamp,
 	pallet_transaction_payment::{self, ConstFeeMultiplier, FungibleAdapter, Multiplier},
 	sp_consensus_aura::sr25519::AuthorityId as AuraId,
+	sp_core::Void,
 	sp_runtime::{traits::One, Perbill},
 	sp_version::RuntimeVersion,
 };
@@ -49,7 +49,7 @@ const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(
 const MAXIMUM_BLOCK_LENGTH_BYTES: u32 = 5 * 1024 * 1024;
 
 /// Number of authorities Aura and GRANDPA accept at most.
-pub const MAX_AUTHORITIES: u32 = 100;
+const MAX_AUTHORITIES: u32 = 100;
 
 parameter_types! {
 	/// Number of recent block hashes kept in state (for mortal transactions): about 80 minutes.
@@ -90,12 +90,23 @@ impl frame_system::Config for Runtime {
 
 impl pallet_aura::Config for Runtime {
 	type AuthorityId = AuraId;
-	/// A validator disabled after an offence may not author for the rest of the session.
-	type DisabledValidators = crate::Session;
+	type DisabledValidators = ();
 	type MaxAuthorities = ConstU32<MAX_AUTHORITIES>;
 	/// One block per slot: a second block in the same slot would be an equivocation.
 	type AllowMultipleBlocksPerSlot = ConstBool<false>;
 	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
+}
+
+impl pallet_grandpa::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = ();
+	type MaxAuthorities = ConstU32<MAX_AUTHORITIES>;
+	/// No nominated staking on this chain, so no nominators per validator.
+	type MaxNominators = ConstU32<0>;
+	/// No session history is kept, so equivocation reports cannot be checked against old sets.
+	type MaxSetIdSessionEntries = ConstU64<0>;
+	type KeyOwnerProof = Void;
+	type EquivocationReportSystem = ();
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -140,9 +151,8 @@ parameter_types! {
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	/// Fees and tips go to the staking pot, which pays block authors
-	/// (`crate::validators::ToStakingPot`).
-	type OnChargeTransaction = FungibleAdapter<Balances, crate::validators::ToStakingPot>;
+	/// Fees are burned (withdrawn from the payer, deposited nowhere).
+	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
 	/// Operational transactions pay five times the fee for a higher priority.
 	type OperationalFeeMultiplier = ConstU8<5>;
 	/// 10^5 smallest units per picosecond of compute: a second of block time costs 0.1 ZG, a
