@@ -656,6 +656,12 @@ pub mod pallet {
 				"ResponseWindow must be between 1 and ChallengePeriod blocks"
 			);
 			assert!(
+				T::ResponseWindow::get()
+					> BlockNumberFor::<T>::from(offchain::RESEND_AFTER_BLOCKS.saturating_add(1)),
+				"ResponseWindow must leave the worker a second try: a proof sent again after \
+				 RESEND_AFTER_BLOCKS blocks must still land before the deadline"
+			);
+			assert!(
 				T::UnbondingPeriod::get() > T::ResponseWindow::get(),
 				"UnbondingPeriod must outlast ResponseWindow, so open challenges settle first"
 			);

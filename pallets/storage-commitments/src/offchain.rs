@@ -56,8 +56,12 @@ pub const ACK_SENT_KEY_PREFIX: &[u8] = b"zerog::storage::acked";
 /// from block to block so every file gets its turn.
 pub const ACK_CHECKS_PER_BLOCK: usize = 32;
 
-/// Blocks after which a proof still not included is sent again.
-pub const RESEND_AFTER_BLOCKS: u32 = 5;
+/// Blocks after which a proof (or acknowledgement) still not included is sent again, with the
+/// account's nonce at that block. A transaction can be dropped from the pool, most simply when
+/// the provider's own account sent another one with the same nonce first; a proof sent once
+/// would then miss its deadline and cost the provider its stake. Two blocks leave a second try
+/// inside any response window of four blocks or more (`integrity_test` checks it).
+pub const RESEND_AFTER_BLOCKS: u32 = 2;
 
 /// Why the worker could not produce a proof transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]

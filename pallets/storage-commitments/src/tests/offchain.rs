@@ -154,6 +154,26 @@ fn the_worker_does_not_send_the_same_proof_twice_in_a_row() {
 	});
 }
 
+/// Regression: a proof dropped from the pool (say, its nonce taken by another transaction of
+/// the provider's account) was sent again only after five blocks, past the runtime's four-block
+/// response window, and the provider was slashed. It is sent again within the window.
+#[test]
+fn the_worker_sends_a_proof_again_within_the_window_while_it_is_not_on_chain() {
+	let file = TestFile::standard();
+	let store = Arc::new(MockStore::holding(&[&file]));
+	let (mut ext, handles) = ext_with_store(&["//Charlie"], store.clone());
+	ext.execute_with(|| {
+		challenged_setup();
+		StorageCommitments::offchain_worker(20);
+		let again = 20 + crate::offchain::RESEND_AFTER_BLOCKS as u64;
+		assert!(again + 1 < challenge_of(&charlie(), 2).deadline, "a second try lands in time");
+		StorageCommitments::offchain_worker(again);
+		let transactions = pool_transactions(&handles);
+		assert_eq!(transactions.len(), 2, "the proof is sent again");
+		assert_eq!(transactions[0].function, transactions[1].function);
+	});
+}
+
 #[test]
 fn the_worker_ignores_challenges_of_accounts_without_a_key() {
 	let file = TestFile::standard();
