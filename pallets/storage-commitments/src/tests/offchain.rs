@@ -139,8 +139,13 @@ fn without_a_store_the_worker_sends_nothing() {
 	});
 }
 
+/// The worker sends a proof once, not again while it may still be in the pool, and again after
+/// `RESEND_AFTER_BLOCKS` blocks if it is still not on chain. Regression: that second try came
+/// after five blocks, past the runtime's four-block response window, so a proof dropped from the
+/// pool (say, its nonce taken by another transaction of the provider's account) cost the
+/// provider its stake.
 #[test]
-fn the_worker_does_not_send_the_same_proof_twice_in_a_row() {
+fn the_worker_sends_a_proof_once_then_again_within_the_window_while_it_is_not_on_chain() {
 	let file = TestFile::standard();
 	let store = Arc::new(MockStore::holding(&[&file]));
 	let (mut ext, handles) = ext_with_store(&["//Charlie"], store.clone());
@@ -151,20 +156,7 @@ fn the_worker_does_not_send_the_same_proof_twice_in_a_row() {
 		StorageCommitments::offchain_worker(21);
 		assert_eq!(store.asked.lock().unwrap().len(), 1);
 		assert_eq!(pool_transactions(&handles).len(), 1);
-	});
-}
 
-/// Regression: a proof dropped from the pool (say, its nonce taken by another transaction of
-/// the provider's account) was sent again only after five blocks, past the runtime's four-block
-/// response window, and the provider was slashed. It is sent again within the window.
-#[test]
-fn the_worker_sends_a_proof_again_within_the_window_while_it_is_not_on_chain() {
-	let file = TestFile::standard();
-	let store = Arc::new(MockStore::holding(&[&file]));
-	let (mut ext, handles) = ext_with_store(&["//Charlie"], store.clone());
-	ext.execute_with(|| {
-		challenged_setup();
-		StorageCommitments::offchain_worker(20);
 		let again = 20 + crate::offchain::RESEND_AFTER_BLOCKS as u64;
 		assert!(again + 1 < challenge_of(&charlie(), 2).deadline, "a second try lands in time");
 		StorageCommitments::offchain_worker(again);
