@@ -2,8 +2,8 @@
 
 use crate::{
 	genesis_config_presets, opaque, AccountId, Aura, Balance, Block, BlockNumber, DaAttestations,
-	Grandpa, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeExecutive, RuntimeGenesisConfig,
-	StorageCommitments, System, TransactionPayment, VERSION,
+	Grandpa, Historical, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeExecutive,
+	RuntimeGenesisConfig, StorageCommitments, System, TransactionPayment, VERSION,
 };
 use pallet_da_attestations::{BlobAssignment, BlobCommitment, BlobSummary, EpochIndex};
 use pallet_storage_commitments::{FileId, FileSummary, ReplicaSummary};
@@ -134,23 +134,27 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		}
 
 		fn submit_report_equivocation_unsigned_extrinsic(
-			_equivocation_proof: sp_consensus_grandpa::EquivocationProof<
+			equivocation_proof: sp_consensus_grandpa::EquivocationProof<
 				<Block as BlockT>::Hash,
 				NumberFor<Block>,
 			>,
-			_key_owner_proof: sp_consensus_grandpa::OpaqueKeyOwnershipProof,
+			key_owner_proof: sp_consensus_grandpa::OpaqueKeyOwnershipProof,
 		) -> Option<()> {
-			// Equivocation reports need session history, which this chain does not keep
-			// (`MaxSetIdSessionEntries` is zero); see `configs::pallet_grandpa`.
-			None
+			let key_owner_proof = key_owner_proof.decode()?;
+			Grandpa::submit_unsigned_equivocation_report(equivocation_proof, key_owner_proof)
 		}
 
 		fn generate_key_ownership_proof(
 			_set_id: SetId,
-			_authority_id: GrandpaId,
+			authority_id: GrandpaId,
 		) -> Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> {
-			// `KeyOwnerProof` is the uninhabited `Void`: there is no proof to generate.
-			None
+			use codec::Encode;
+			use polkadot_sdk::frame_support::traits::KeyOwnerProofSystem;
+			// Proves the key belongs to a validator of the current session, against the
+			// session history the runtime keeps (`validators::HISTORY_SESSIONS`).
+			Historical::prove((sp_consensus_grandpa::KEY_TYPE, authority_id))
+				.map(|proof| proof.encode())
+				.map(sp_consensus_grandpa::OpaqueKeyOwnershipProof::new)
 		}
 	}
 

@@ -12,18 +12,18 @@
 //!   preset alone names no validator.
 
 use crate::{
-	units::ZG, AccountId, Balance, BalancesConfig, ComputeEscrowConfig, DaAttestationsConfig,
-	Runtime, RuntimeGenesisConfig, StorageCommitmentsConfig, SudoConfig,
+	opaque::SessionKeys, units::ZG, validators, AccountId, Balance, BalancesConfig,
+	CollatorSelectionConfig, ComputeEscrowConfig, DaAttestationsConfig, Runtime,
+	RuntimeGenesisConfig, SessionConfig, StorageCommitmentsConfig, SudoConfig, ValidatorSetConfig,
 };
 use alloc::{format, string::String, vec, vec::Vec};
 use pallet_compute_escrow::{GenesisLedger, GenesisService, ServiceKind};
 use pallet_revive::AddressMapper;
 use polkadot_sdk::{
 	frame_support::build_struct_json_patch,
-	pallet_aura, pallet_grandpa,
 	sp_consensus_aura::sr25519::AuthorityId as AuraId,
 	sp_consensus_grandpa::AuthorityId as GrandpaId,
-	sp_core::{hex2array, H160},
+	sp_core::{hex2array, sr25519, H160},
 	sp_genesis_builder::{self, PresetId},
 	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
 };
@@ -35,8 +35,22 @@ pub const TESTNET_RUNTIME_PRESET: &str = "testnet";
 /// Balance of every endowed account at genesis: one million ZG.
 pub const ENDOWMENT: crate::Balance = 1_000_000 * ZG;
 
-/// A validator's keys: Aura to author blocks, GRANDPA to vote on finality.
-type AuthorityKeys = (AuraId, GrandpaId);
+/// A genesis validator: its account, and its session keys (Aura to author blocks, GRANDPA to
+/// vote on finality, and its off-chain workers' keys).
+type AuthorityKeys = (AccountId, SessionKeys);
+
+/// How many bonded candidates validate beside the invulnerables, on every preset.
+pub const DESIRED_CANDIDATES: u32 = 20;
+
+/// Blocks per session on development chains: 20 seconds, so a validator that bonds is in the
+/// set within a minute.
+pub const DEV_SESSION_LENGTH: crate::BlockNumber = 10;
+
+/// A validator's session keys: `aura` and `grandpa`, and `worker` as the key of its storage, DA
+/// and compute workers (the account that pays their transactions).
+fn session_keys(aura: AuraId, grandpa: GrandpaId, worker: sr25519::Public) -> SessionKeys {
+	SessionKeys { aura, grandpa, storage: worker.into(), da: worker.into(), compute: worker.into() }
+}
 
 /// Stake of each genesis role (storage provider, DA signer, compute service): the minimum the
 /// runtime takes.
@@ -148,20 +162,26 @@ fn merge(base: &mut Value, extra: Value) {
 	}
 }
 
-/// Builds the genesis patch shared by every preset.
+/// Builds the genesis patch shared by every preset: `authorities` are the invulnerable
+/// validators of the first sessions (anyone may bond to join them), `endowed` are funded.
 ///
 /// No `revive` section: the runtime maps every Substrate account to its Ethereum address when
 /// the account is created (`AutoMap`), endowed genesis accounts included, so they can call
 /// contracts from the first block. Listing them again would make genesis log a failed mapping.
+/// No `aura` or `grandpa` section: the session pallet hands them the validators' keys.
 fn genesis(authorities: Vec<AuthorityKeys>, endowed: Vec<(AccountId, Balance)>) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances: endowed },
-		aura: pallet_aura::GenesisConfig {
-			authorities: authorities.iter().map(|(aura, _)| aura.clone()).collect(),
+		collator_selection: CollatorSelectionConfig {
+			invulnerables: authorities.iter().map(|(account, _)| account.clone()).collect(),
+			candidacy_bond: validators::CANDIDACY_BOND,
+			desired_candidates: DESIRED_CANDIDATES,
 		},
-		grandpa: pallet_grandpa::GenesisConfig {
-			// Every validator has the same voting weight.
-			authorities: authorities.iter().map(|(_, grandpa)| (grandpa.clone(), 1)).collect(),
+		session: SessionConfig {
+			keys: authorities
+				.into_iter()
+				.map(|(account, keys)| (account.clone(), account, keys))
+				.collect(),
 		},
 	})
 }
@@ -176,6 +196,7 @@ fn dev_genesis(authorities: Vec<AuthorityKeys>) -> Value {
 		build_struct_json_patch!(RuntimeGenesisConfig {
 			sudo: SudoConfig { key: Some(Sr25519Keyring::Alice.to_account_id()) },
 			origins: crate::OriginsConfig { periods_override: Some(DEV_GOVERNANCE_PERIODS) },
+			validator_set: ValidatorSetConfig { session_length: Some(DEV_SESSION_LENGTH) },
 		}),
 	);
 	patch
@@ -209,7 +230,13 @@ pub struct TestnetValidator {
 /// finalize blocks, their accounts and the `faucet` are funded, and nobody is sudo (there is
 /// no sudo key on a public chain).
 pub fn testnet_genesis(validators: &[TestnetValidator], faucet: AccountId) -> Value {
-	let authorities = validators.iter().map(|v| (v.aura.clone(), v.grandpa.clone())).collect();
+	let authorities = validators
+		.iter()
+		.map(|v| {
+			let worker = sr25519::Public::from_raw(*v.account.as_ref());
+			(v.account.clone(), session_keys(v.aura.clone(), v.grandpa.clone(), worker))
+		})
+		.collect();
 	let endowed = validators
 		.iter()
 		.map(|v| (v.account.clone(), TESTNET_VALIDATOR_ENDOWMENT))
@@ -220,10 +247,11 @@ pub fn testnet_genesis(validators: &[TestnetValidator], faucet: AccountId) -> Va
 	patch
 }
 
-/// The Aura (sr25519) and GRANDPA (ed25519) keys derived from a well-known dev seed such as
-/// `//Alice`, as `--alice` puts them into a node's keystore.
-fn dev_authority(aura: Sr25519Keyring, grandpa: Ed25519Keyring) -> AuthorityKeys {
-	(aura.public().into(), grandpa.public().into())
+/// The account and session keys derived from a well-known dev seed such as `//Alice`, as
+/// `--alice` puts them into a node's keystore: sr25519 for the account, Aura and the workers,
+/// ed25519 for GRANDPA.
+fn dev_authority(key: Sr25519Keyring, grandpa: Ed25519Keyring) -> AuthorityKeys {
+	(key.to_account_id(), session_keys(key.public().into(), grandpa.public().into(), key.public()))
 }
 
 /// The ten accounts of the standard Ethereum development mnemonic

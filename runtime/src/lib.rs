@@ -29,12 +29,14 @@ pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
 pub mod governance;
+pub mod validators;
 
 #[cfg(test)]
 mod tests;
 
 use polkadot_sdk::{
-	frame_support, frame_system, pallet_aura, pallet_balances, pallet_grandpa, pallet_sudo,
+	frame_support, frame_system, pallet_aura, pallet_authorship, pallet_balances,
+	pallet_collator_selection, pallet_grandpa, pallet_offences, pallet_session, pallet_sudo,
 	pallet_timestamp, pallet_transaction_payment,
 	sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256, MultiAddress},
 	sp_version::{runtime_version, RuntimeVersion},
@@ -62,9 +64,9 @@ pub mod opaque {
 		pub struct SessionKeys {
 			pub aura: Aura,
 			pub grandpa: Grandpa,
-			pub storage: pallet_storage_commitments::crypto::Public,
-			pub da: pallet_da_attestations::crypto::Public,
-			pub compute: pallet_compute_escrow::crypto::Public,
+			pub storage: crate::validators::WorkerKey<pallet_storage_commitments::crypto::Public>,
+			pub da: crate::validators::WorkerKey<pallet_da_attestations::crypto::Public>,
+			pub compute: crate::validators::WorkerKey<pallet_compute_escrow::crypto::Public>,
 		}
 	}
 }
@@ -91,12 +93,12 @@ macro_rules! runtime_version_with_spec {
 
 // This source's spec version.
 #[cfg(not(feature = "next-spec-version"))]
-runtime_version_with_spec!(122);
+runtime_version_with_spec!(123);
 // The same source as the next release (feature `next-spec-version`, which `runtime/try-runtime.sh`
 // builds): an upgrade a chain running the runtime above accepts, for try-runtime's checks and
 // the upgrade end-to-end test. Keep it one above.
 #[cfg(feature = "next-spec-version")]
-runtime_version_with_spec!(123);
+runtime_version_with_spec!(124);
 
 /// The address format of a call's origin or target: an account id or an index.
 pub type Address = MultiAddress<AccountId, ()>;
@@ -197,17 +199,46 @@ mod runtime {
 	#[runtime::pallet_index(1)]
 	pub type Timestamp = pallet_timestamp;
 
-	#[runtime::pallet_index(2)]
-	pub type Aura = pallet_aura;
-
-	#[runtime::pallet_index(3)]
-	pub type Grandpa = pallet_grandpa;
-
 	#[runtime::pallet_index(4)]
 	pub type Balances = pallet_balances;
 
 	#[runtime::pallet_index(5)]
 	pub type TransactionPayment = pallet_transaction_payment;
+
+	// The validator set (`validators`). Declared before Aura and GRANDPA, in this order, because
+	// declaration order is genesis and hook order: the author is noted before a session ends,
+	// the candidates are known before the session's genesis draws the first set, and a new
+	// session's authorities are in place before Aura checks the block's slot.
+
+	/// The block's author, for rewards and liveness.
+	#[runtime::pallet_index(11)]
+	pub type Authorship = pallet_authorship;
+
+	/// Bonded candidates and governance-appointed invulnerables: the next sessions' validators.
+	#[runtime::pallet_index(12)]
+	pub type CollatorSelection = pallet_collator_selection;
+
+	/// Sessions, session keys, and the disabled validators of the current session.
+	#[runtime::pallet_index(13)]
+	pub type Session = pallet_session;
+
+	/// Past sessions' validator sets, against which offence reports are checked.
+	#[runtime::pallet_index(14)]
+	pub type Historical = pallet_session::historical;
+
+	/// Offence reports (GRANDPA equivocations) and their slashing.
+	#[runtime::pallet_index(15)]
+	pub type Offences = pallet_offences;
+
+	/// The session length and slashing events (`validators::pallet`).
+	#[runtime::pallet_index(16)]
+	pub type ValidatorSet = validators::pallet::pallet_validator_set;
+
+	#[runtime::pallet_index(2)]
+	pub type Aura = pallet_aura;
+
+	#[runtime::pallet_index(3)]
+	pub type Grandpa = pallet_grandpa;
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;

@@ -2,7 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use subxt::{OnlineClient, PolkadotConfig};
+use subxt::{transactions::Payload, OnlineClient, PolkadotConfig};
+use subxt_signer::sr25519::Keypair;
 
 use crate::Node;
 
@@ -83,4 +84,25 @@ pub async fn wait_for_event(
 		}
 		tokio::time::sleep(Duration::from_secs(1)).await;
 	}
+}
+
+/// Signs `call` and waits until it is finalized and succeeded; returns its events as
+/// (pallet, name, fields).
+pub async fn submit(
+	api: &OnlineClient<PolkadotConfig>,
+	call: &impl Payload,
+	signer: &Keypair,
+) -> Vec<(String, String, Vec<u8>)> {
+	let events = api
+		.at_current_block()
+		.await
+		.unwrap()
+		.transactions()
+		.sign_and_submit_then_watch_default(call, signer)
+		.await
+		.unwrap()
+		.wait_for_finalized_success()
+		.await
+		.unwrap_or_else(|e| panic!("{}.{} failed: {e}", call.pallet_name(), call.call_name()));
+	named(events.iter())
 }

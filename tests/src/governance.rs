@@ -8,12 +8,11 @@ use codec::Decode;
 use subxt::{
 	dynamic::{self, Value},
 	transactions::Payload,
-	OnlineClient, PolkadotConfig,
 };
-use subxt_signer::sr25519::{dev, Keypair};
+use subxt_signer::sr25519::dev;
 
 use crate::{
-	events::{named, wait_for_event},
+	events::{submit, wait_for_event},
 	Node,
 };
 
@@ -25,27 +24,6 @@ pub fn root_origin() -> Value {
 /// `OriginCaller::Origins(ZerogAdmin)`: a referendum on the `zerog_admin` track.
 pub fn zerog_admin_origin() -> Value {
 	Value::unnamed_variant("Origins", [Value::unnamed_variant("ZerogAdmin", [])])
-}
-
-/// Signs `call` and waits until it is finalized and succeeded; returns its events as
-/// (pallet, name, fields).
-async fn submit(
-	api: &OnlineClient<PolkadotConfig>,
-	call: &impl Payload,
-	signer: &Keypair,
-) -> Vec<(String, String, Vec<u8>)> {
-	let events = api
-		.at_current_block()
-		.await
-		.unwrap()
-		.transactions()
-		.sign_and_submit_then_watch_default(call, signer)
-		.await
-		.unwrap()
-		.wait_for_finalized_success()
-		.await
-		.unwrap_or_else(|e| panic!("{}.{} failed: {e}", call.pallet_name(), call.call_name()));
-	named(events.iter())
 }
 
 /// Alice submits `call` as a referendum with `origin` (enacted one block after it passes) and

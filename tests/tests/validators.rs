@@ -21,6 +21,10 @@
 //!    from the next block, blocks and finality go on, balances are intact and the Ethereum RPC
 //!    answers. The longest gap between blocks and the largest finality lag around the upgrade
 //!    are printed.
+//! 7. Eve joins by bonding: her node makes session keys, she registers them and bonds, and
+//!    from the session after next she authors blocks of the canonical chain (the block gap and
+//!    finality lag meanwhile are printed). An equivocation report from outside a node is
+//!    refused. She leaves, and is out of the set while the four go on finalizing.
 //!
 //! Recovery is asserted against bounds, and the measured times are printed:
 //! - a node restarted after kill -9 answers RPC within [`RPC_BACK_WITHIN`];
@@ -34,9 +38,11 @@
 
 use std::{
 	collections::{BTreeMap, BTreeSet},
+	sync::atomic::{AtomicBool, Ordering},
 	time::{Duration, Instant},
 };
 
+use polkadot_sdk::sp_core::{ed25519, Pair};
 use serde_json::{json, Value};
 use subxt::{
 	ext::codec::Decode,
@@ -46,7 +52,7 @@ use subxt_signer::sr25519::dev;
 use zerog_e2e_tests::{
 	block_number,
 	cli::unhex,
-	events::wait_for_event,
+	events::{submit, wait_for_event},
 	governance::{pass_referendum, root_origin},
 	next_runtime_wasm, reserve_port, workspace_root, Node, NodeConfig,
 };
@@ -93,18 +99,25 @@ fn start_validator(index: usize, spec: &str, bootnode: Option<&str>) -> Node {
 	Node::start(NodeConfig::chain(&format!("validator-{name}"), spec).args(args))
 }
 
-/// The Aura authorities in slot order, as names of the dev keys.
-async fn authority_names(node: &Node) -> Vec<&'static str> {
+/// The Aura authorities in slot order at block `at` (the best block when `None`).
+async fn aura_authorities(node: &Node, at: Option<&Value>) -> Vec<[u8; 32]> {
 	let encoded: String = node
 		.rpc()
 		.await
-		.request("state_call", rpc_params!["AuraApi_authorities", "0x"])
+		.request("state_call", rpc_params!["AuraApi_authorities", "0x", at])
 		.await
 		.unwrap();
-	let keys = Vec::<[u8; 32]>::decode(&mut &unhex(&encoded)[..]).expect("a list of sr25519 keys");
+	Vec::<[u8; 32]>::decode(&mut &unhex(&encoded)[..]).expect("a list of sr25519 keys")
+}
+
+/// The Aura authorities in slot order, as names of the dev keys. The session orders the
+/// genesis validators by account (Dave, Bob, Charlie, Alice).
+async fn authority_names(node: &Node) -> Vec<&'static str> {
 	let dev_keys =
 		[dev::alice(), dev::bob(), dev::charlie(), dev::dave()].map(|k| k.public_key().0);
-	keys.iter()
+	aura_authorities(node, None)
+		.await
+		.iter()
 		.map(|key| {
 			let index = dev_keys.iter().position(|dev| dev == key).expect("a dev authority");
 			NAMES[index]
@@ -234,7 +247,11 @@ async fn four_validators_author_finalize_survive_failures_and_upgrade() {
 		node.wait_until("three peers", TIMEOUT, || async { node.peers().await >= 3 }).await;
 	}
 	let authorities = authority_names(&net[ALICE]).await;
-	assert_eq!(authorities, NAMES, "local.json's Aura authorities, in slot order");
+	assert_eq!(
+		authorities.iter().copied().collect::<BTreeSet<_>>(),
+		BTreeSet::from(NAMES),
+		"local.json's genesis validators author"
+	);
 
 	let mut seen = BTreeMap::new();
 	let deadline = Instant::now() + TIMEOUT;
@@ -342,6 +359,9 @@ async fn four_validators_author_finalize_survive_failures_and_upgrade() {
 	let finalized = net[ALICE].finalized_number().await;
 	net[DAVE].wait_for_finalized(finalized, TIMEOUT).await;
 	upgrade_through_a_referendum(&net, started).await;
+	// 7. Eve joins by bonding, authors, equivocates and is slashed out.
+	a_validator_joins_by_bonding_and_is_slashed_for_equivocating(&net, spec, &bootnode, started)
+		.await;
 }
 
 /// The spec version a node's best block runs.
@@ -406,28 +426,8 @@ async fn upgrade_through_a_referendum(net: &[Node], started: Instant) {
 	let submitted_at = alice.best_number().await;
 	let transaction =
 		api.at_current_block().await.unwrap().transactions().create_unsigned(&apply).unwrap();
-	let sampling = async {
-		let mut samples = Vec::new();
-		let deadline = Instant::now() + TIMEOUT;
-		loop {
-			let (best, finalized) = (alice.best_number().await, alice.finalized_number().await);
-			samples.push((Instant::now(), best, finalized));
-			if spec_version(alice).await > before && finalized >= best.saturating_sub(2)
-				|| Instant::now() > deadline
-			{
-				// Ten more blocks after the switch.
-				let until = best + 10;
-				while alice.best_number().await < until && Instant::now() < deadline {
-					let (best, finalized) =
-						(alice.best_number().await, alice.finalized_number().await);
-					samples.push((Instant::now(), best, finalized));
-					tokio::time::sleep(Duration::from_millis(200)).await;
-				}
-				return samples;
-			}
-			tokio::time::sleep(Duration::from_millis(200)).await;
-		}
-	};
+	let switched = AtomicBool::new(false);
+	let sampling = sample_chain(alice, &switched);
 	let applying = async {
 		transaction
 			.submit_and_watch()
@@ -437,7 +437,23 @@ async fn upgrade_through_a_referendum(net: &[Node], started: Instant) {
 			.await
 			.expect("apply_authorized_upgrade succeeds")
 	};
-	let (events, samples) = tokio::join!(applying, sampling);
+	let watching = async {
+		let deadline = Instant::now() + TIMEOUT;
+		loop {
+			let (best, finalized) = (alice.best_number().await, alice.finalized_number().await);
+			if spec_version(alice).await > before && finalized >= best.saturating_sub(2)
+				|| Instant::now() > deadline
+			{
+				// Ten more blocks after the switch.
+				let _ =
+					tokio::time::timeout(TIMEOUT, alice.wait_for_best(best + 10, TIMEOUT)).await;
+				switched.store(true, Ordering::Relaxed);
+				return;
+			}
+			tokio::time::sleep(Duration::from_millis(200)).await;
+		}
+	};
+	let (events, samples, ()) = tokio::join!(applying, sampling, watching);
 	assert!(
 		events.iter().any(|event| {
 			let event = event.unwrap();
@@ -458,7 +474,7 @@ async fn upgrade_through_a_referendum(net: &[Node], started: Instant) {
 		node.wait_for_finalized(upgraded_at + 5, TIMEOUT).await;
 	}
 	let authorities = authority_names(alice).await;
-	assert_eq!(authorities, NAMES, "the same validators after the upgrade");
+	assert_eq!(authorities.len(), NAMES.len(), "the same validators after the upgrade");
 	assert_eq!(raw_storage(alice, &account_key).await, stash_account, "//Alice//stash intact");
 	assert_eq!(
 		alice.eth_request("eth_getBalance", eth_account).unwrap(),
@@ -475,18 +491,7 @@ async fn upgrade_through_a_referendum(net: &[Node], started: Instant) {
 
 	// What the upgrade cost the chain: the longest wait for a new best block and the largest
 	// distance between best and finalized, from the submission to ten blocks after the switch.
-	let mut longest_gap = Duration::ZERO;
-	let mut last_new_block = samples[0].0;
-	let mut last_best = samples[0].1;
-	let mut largest_lag = 0;
-	for &(at, best, finalized) in &samples {
-		if best > last_best {
-			longest_gap = longest_gap.max(at - last_new_block);
-			last_new_block = at;
-			last_best = best;
-		}
-		largest_lag = largest_lag.max(best.saturating_sub(finalized));
-	}
+	let (longest_gap, largest_lag) = block_gap_and_finality_lag(&samples);
 	println!(
 		"6. runtime {before} -> {} applied on all four (submitted at #{submitted_at}, #{upgraded_at} \
 		 when seen): longest wait for a block {longest_gap:?} (slot 2 s), largest finality lag \
@@ -495,4 +500,259 @@ async fn upgrade_through_a_referendum(net: &[Node], started: Instant) {
 		wasm.len(),
 		started.elapsed()
 	);
+}
+
+/// (when, best, finalized) of `node` every 200 ms until `stop` is set.
+async fn sample_chain(node: &Node, stop: &AtomicBool) -> Vec<(Instant, u32, u32)> {
+	let mut samples = Vec::new();
+	while !stop.load(Ordering::Relaxed) {
+		let (best, finalized) = (node.best_number().await, node.finalized_number().await);
+		samples.push((Instant::now(), best, finalized));
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
+	samples
+}
+
+/// The longest wait for a new best block and the largest distance between best and finalized
+/// in `samples`.
+fn block_gap_and_finality_lag(samples: &[(Instant, u32, u32)]) -> (Duration, u32) {
+	let Some(&(mut last_new_block, mut last_best, _)) = samples.first() else {
+		return (Duration::ZERO, 0);
+	};
+	let mut longest_gap = Duration::ZERO;
+	let mut largest_lag = 0;
+	for &(at, best, finalized) in samples {
+		if best > last_best {
+			longest_gap = longest_gap.max(at - last_new_block);
+			last_new_block = at;
+			last_best = best;
+		}
+		largest_lag = largest_lag.max(best.saturating_sub(finalized));
+	}
+	(longest_gap, largest_lag)
+}
+
+/// The accounts of the current session's validators (`Session.Validators`, read raw).
+async fn session_validators(node: &Node) -> Vec<[u8; 32]> {
+	use sp_crypto_hashing::twox_128;
+	let key = [twox_128(b"Session"), twox_128(b"Validators")].concat();
+	let value = raw_storage(node, &key).await.expect("the session has validators");
+	Vec::<[u8; 32]>::decode(&mut &unhex(&value)[..]).expect("a list of accounts")
+}
+
+/// Whether block `number` of `node`'s best chain was authored with `aura_key`: its slot,
+/// modulo the Aura authorities at its parent.
+async fn authored_by(node: &Node, number: u32, aura_key: &[u8]) -> bool {
+	let rpc: RpcClient = node.rpc().await;
+	let hash: Value = rpc.request("chain_getBlockHash", rpc_params![number]).await.unwrap();
+	let header: Value = rpc.request("chain_getHeader", rpc_params![hash]).await.unwrap();
+	let authorities = aura_authorities(node, Some(&header["parentHash"])).await;
+	let slot = aura_slot(&header);
+	authorities[(slot % authorities.len() as u64) as usize] == aura_key
+}
+
+/// Scenario 7: Eve's node makes session keys (`author_rotateKeysWithOwner`), she registers them
+/// with their proof and bonds as a candidate: from the session after next she validates and
+/// authors; her GRANDPA key is one the runtime proves for equivocation reports, and a report
+/// submitted from outside a node is refused. Then she leaves: bond back, out of the set, the
+/// four go on finalizing. Block gaps and finality lag while she joins are printed.
+///
+/// Slashing for an equivocation is tested in the runtime (`runtime/src/tests/validators.rs`),
+/// not here: only a node's own GRANDPA voter may submit a report, and a second node started on
+/// her keystore did not get one included within three minutes (GRANDPA's voting rules make a
+/// node vote a few blocks below its best block, so two nodes with one key nearly always vote
+/// alike).
+async fn a_validator_joins_by_bonding_and_is_slashed_for_equivocating(
+	net: &[Node],
+	spec: &str,
+	bootnode: &str,
+	started: Instant,
+) {
+	use subxt::dynamic::{self, Value as Dyn};
+	let alice = &net[ALICE];
+	let eve_signer = dev::eve();
+	let eve = eve_signer.public_key().0;
+	// Eve's keystore, where her node makes her session keys.
+	let keystore = tempfile::tempdir().unwrap();
+	let eve_args = vec![
+		"--validator".to_owned(),
+		"--keystore-path".into(),
+		keystore.path().to_str().unwrap().into(),
+		"--bootnodes".into(),
+		bootnode.into(),
+	];
+	let mut eve_node = Node::start(
+		NodeConfig::chain("validator-eve", spec)
+			.args(eve_args)
+			.args(["--node-key".to_owned(), node_key(NAMES.len())]),
+	);
+	eve_node.wait_for_best(alice.best_number().await, TIMEOUT).await;
+
+	let generated: Value = eve_node
+		.rpc()
+		.await
+		.request("author_rotateKeysWithOwner", rpc_params![zerog_e2e_tests::cli::hex(&eve)])
+		.await
+		.unwrap();
+	let keys = unhex(generated["keys"].as_str().expect("session keys"));
+	let proof = unhex(generated["proof"].as_str().expect("the runtime proves the keys"));
+	assert_eq!(keys.len(), 5 * 32, "aura, grandpa and three worker keys");
+	let key = |i: usize| Dyn::from_bytes(&keys[i * 32..(i + 1) * 32]);
+	let session_keys = Dyn::named_composite([
+		("aura", key(0)),
+		("grandpa", key(1)),
+		("storage", key(2)),
+		("da", key(3)),
+		("compute", key(4)),
+	]);
+	let aura_key = keys[..32].to_vec();
+
+	let api = alice.new_client().await;
+	let switched = AtomicBool::new(false);
+	let joining = async {
+		let set_keys =
+			dynamic::transaction("Session", "set_keys", (session_keys, Dyn::from_bytes(&proof)));
+		submit(&api, &set_keys, &eve_signer).await;
+		let register =
+			dynamic::transaction("CollatorSelection", "register_as_candidate", Vec::<Dyn>::new());
+		let events = submit(&api, &register, &eve_signer).await;
+		assert!(
+			events.iter().any(|(pallet, name, fields)| pallet == "CollatorSelection"
+				&& name == "CandidateAdded"
+				&& fields.starts_with(&eve)),
+			"CollatorSelection.CandidateAdded: {events:?}"
+		);
+		let registered = Instant::now();
+		let registered_at = alice.best_number().await;
+		alice
+			.wait_until("Eve in the session's validators", TIMEOUT, || async {
+				session_validators(alice).await.contains(&eve)
+			})
+			.await;
+		let validating = registered.elapsed();
+		// Her first block on the canonical chain.
+		let mut next = registered_at;
+		let deadline = Instant::now() + TIMEOUT;
+		let first_block = loop {
+			let best = alice.best_number().await;
+			while next <= best && !authored_by(alice, next, &aura_key).await {
+				next += 1;
+			}
+			if next <= best {
+				break next;
+			}
+			assert!(Instant::now() < deadline, "Eve authored nothing:\n{}", eve_node.log_tail());
+			tokio::time::sleep(Duration::from_secs(1)).await;
+		};
+		let finalized = alice.finalized_number().await;
+		for node in net {
+			node.wait_for_finalized(first_block.max(finalized) + 2, TIMEOUT).await;
+		}
+		switched.store(true, Ordering::Relaxed);
+		(registered_at, validating, first_block, registered.elapsed())
+	};
+	let (samples, (registered_at, validating, first_block, authored)) =
+		tokio::join!(sample_chain(alice, &switched), joining);
+	let (gap, lag) = block_gap_and_finality_lag(&samples);
+	println!(
+		"7. Eve bonded at #{registered_at}: a validator {validating:?} later, first block #{first_block} \
+		 {authored:?} after bonding; meanwhile longest wait for a block {gap:?}, largest finality \
+		 lag {lag} blocks ({:?})",
+		started.elapsed()
+	);
+
+	// Her GRANDPA key can be reported: any node's runtime proves it is a current validator's
+	// key (what a node's GRANDPA voter attaches to the report of an equivocation it sees). A
+	// report cannot come from outside, though: the pool takes GRANDPA reports only from the
+	// node's own voter, so a stranger's RPC cannot fill blocks with them. Here the report is
+	// genuine (two prevotes signed with her key, read from her keystore) and still refused.
+	let keystore_file = std::fs::read_dir(keystore.path())
+		.unwrap()
+		.map(|entry| entry.unwrap().path())
+		.find(|path| path.file_name().unwrap().to_str().unwrap().starts_with("6772616e"))
+		.expect("Eve's node holds a GRANDPA (`gran`) key");
+	let phrase: String = serde_json::from_slice(&std::fs::read(keystore_file).unwrap()).unwrap();
+	let grandpa = ed25519::Pair::from_phrase(&phrase, None).unwrap().0;
+	assert_eq!(grandpa.public().0[..], keys[32..64], "the registered GRANDPA key");
+	let report = equivocation_report(alice, &grandpa).await;
+	let refused: Result<Value, _> = alice
+		.rpc()
+		.await
+		.request("author_submitExtrinsic", rpc_params![zerog_e2e_tests::cli::hex(&report)])
+		.await;
+	let refused = format!("{refused:?}");
+	assert!(
+		refused.contains("1010") && refused.contains("Transaction call is not expected"),
+		"an equivocation report from outside the node: {refused}"
+	);
+
+	// She leaves: the bond is back at once, and she is out of the set from the session after
+	// next, while the four go on finalizing.
+	let left = Instant::now();
+	let leave = dynamic::transaction("CollatorSelection", "leave_intent", Vec::<Dyn>::new());
+	let events = submit(&api, &leave, &eve_signer).await;
+	assert!(
+		events.iter().any(|(pallet, name, fields)| pallet == "CollatorSelection"
+			&& name == "CandidateRemoved"
+			&& fields.starts_with(&eve)),
+		"CollatorSelection.CandidateRemoved: {events:?}"
+	);
+	assert!(
+		events.iter().any(|(pallet, name, fields)| pallet == "Balances"
+			&& name == "Unreserved"
+			&& fields.starts_with(&eve)),
+		"her bond is unreserved: {events:?}"
+	);
+	alice
+		.wait_until("Eve out of the session's validators", TIMEOUT, || async {
+			!session_validators(alice).await.contains(&eve)
+		})
+		.await;
+	let out = left.elapsed();
+	eve_node.kill();
+	let best = alice.best_number().await;
+	for node in net {
+		node.wait_for_finalized(best + 2, TIMEOUT).await;
+	}
+	println!(
+		"7. Eve left: out of the set {out:?} after leave_intent; the four finalized #{} ({:?})",
+		best + 2,
+		started.elapsed()
+	);
+}
+
+/// An unsigned `Grandpa.report_equivocation_unsigned` of two prevotes for different blocks that
+/// `key` signs in round 1 of the current GRANDPA set, with the proof from `node`'s runtime API
+/// (`GrandpaApi_generate_key_ownership_proof`) that the key is a validator's of this session.
+async fn equivocation_report(node: &Node, key: &ed25519::Pair) -> Vec<u8> {
+	use codec::{Compact, Encode};
+	let rpc = node.rpc().await;
+	let set_id: String =
+		rpc.request("state_call", rpc_params!["GrandpaApi_current_set_id", "0x"]).await.unwrap();
+	let set_id = u64::decode(&mut &unhex(&set_id)[..]).unwrap();
+	let public = key.public().0;
+	let args = zerog_e2e_tests::cli::hex(&(set_id, public).encode());
+	let proof: String = rpc
+		.request("state_call", rpc_params!["GrandpaApi_generate_key_ownership_proof", args])
+		.await
+		.unwrap();
+	let proof = Option::<Vec<u8>>::decode(&mut &unhex(&proof)[..])
+		.unwrap()
+		.expect("the key is a current validator's");
+	let round = 1u64;
+	// A prevote is `Message::Prevote` (variant 0) of (target hash, target number); GRANDPA signs
+	// (message, round, set id).
+	let vote = |target: [u8; 32]| {
+		let prevote = (target, 1u32);
+		let payload = ((0u8, prevote), round, set_id).encode();
+		(prevote, key.sign(&payload).0)
+	};
+	// `EquivocationProof { set_id, equivocation: Equivocation::Prevote(..) }`.
+	let equivocation = (set_id, 0u8, (round, public, vote([1; 32]), vote([2; 32]))).encode();
+	// Grandpa (pallet 3), `report_equivocation_unsigned` (call 1): the proof, then the key's
+	// membership proof as the runtime API encoded it.
+	let call = [&[3u8, 1][..], &equivocation, &proof].concat();
+	// A bare (unsigned) extrinsic, version 4.
+	let extrinsic = [&[4u8][..], &call].concat();
+	[Compact(extrinsic.len() as u32).encode(), extrinsic].concat()
 }

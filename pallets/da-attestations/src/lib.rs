@@ -626,6 +626,12 @@ pub mod pallet {
 				"AttestationWindow must not exceed EpochLength: a quorum lives for two epochs"
 			);
 			assert!(
+				T::CustodyWindow::get()
+					> BlockNumberFor::<T>::from(offchain::RESEND_AFTER_BLOCKS.saturating_add(1)),
+				"CustodyWindow must exceed RESEND_AFTER_BLOCKS + 1: a custody answer the worker \
+				 sends again after RESEND_AFTER_BLOCKS blocks must still land before the deadline"
+			);
+			assert!(
 				T::UnbondingPeriod::get() >= T::EpochLength::get().saturating_mul(2u32.into()),
 				"UnbondingPeriod must cover the two epochs a quorum lives"
 			);

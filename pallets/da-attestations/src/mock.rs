@@ -111,7 +111,7 @@ pub const RETENTION: BlockNumber = 20;
 /// Blocks between custody rounds.
 pub const CUSTODY_PERIOD: BlockNumber = 7;
 /// Blocks a challenged attester has to answer.
-pub const CUSTODY_WINDOW: BlockNumber = 3;
+pub const CUSTODY_WINDOW: BlockNumber = 4;
 /// Certified blobs the custody draw picks from.
 pub const MAX_CUSTODY_CANDIDATES: u32 = 4;
 

@@ -82,8 +82,11 @@ pub const SENT_KEY_PREFIX: &[u8] = b"zerog::da::sent::";
 pub const MAX_RESPONSE_BYTES: usize = 2 * zerog_primitives::da::MAX_BLOB_SIZE as usize + 64 * 1024;
 
 /// Blocks to wait before attesting again to a blob an attestation was already sent for (it may
-/// still be in the transaction pool), or answering the same custody challenge again.
-pub const RESEND_AFTER_BLOCKS: u32 = 5;
+/// still be in the transaction pool), or answering the same custody challenge again. An answer
+/// the pool dropped (another transaction of the signer's account took its nonce) must be sent
+/// again while the challenge is open, so this stays below the runtime's `CustodyWindow` less one
+/// block for inclusion (checked by the pallet's `integrity_test`).
+pub const RESEND_AFTER_BLOCKS: u32 = 2;
 
 /// Prefix of the persistent local-storage key that records, per signer account, the custody
 /// challenge last answered and the block the answer was sent in.

@@ -1,5 +1,6 @@
-//! `Config` of the standard pallets: system, timestamp, Aura, GRANDPA, balances, transaction
-//! payment and sudo. Revive and each ZeroG pallet get a file of their own beside this one.
+//! `Config` of the standard pallets: system, timestamp, Aura, balances, transaction payment and
+//! sudo. Revive and each ZeroG pallet get a file of their own beside this one; the validator
+//! set (session, GRANDPA, offences) is in `crate::validators`.
 
 pub mod compute;
 pub mod da;
@@ -25,10 +26,9 @@ use polkadot_sdk::{
 		weights::{constants::WEIGHT_REF_TIME_PER_SECOND, ConstantMultiplier, Weight},
 	},
 	frame_system::{self, limits},
-	pallet_aura, pallet_balances, pallet_grandpa, pallet_sudo, pallet_timestamp,
+	pallet_aura, pallet_balances, pallet_sudo, pallet_timestamp,
 	pallet_transaction_payment::{self, ConstFeeMultiplier, FungibleAdapter, Multiplier},
 	sp_consensus_aura::sr25519::AuthorityId as AuraId,
-	sp_core::Void,
 	sp_runtime::{traits::One, Perbill},
 	sp_version::RuntimeVersion,
 };
@@ -49,7 +49,7 @@ const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(
 const MAXIMUM_BLOCK_LENGTH_BYTES: u32 = 5 * 1024 * 1024;
 
 /// Number of authorities Aura and GRANDPA accept at most.
-const MAX_AUTHORITIES: u32 = 100;
+pub const MAX_AUTHORITIES: u32 = 100;
 
 parameter_types! {
 	/// Number of recent block hashes kept in state (for mortal transactions): about 80 minutes.
@@ -90,23 +90,12 @@ impl frame_system::Config for Runtime {
 
 impl pallet_aura::Config for Runtime {
 	type AuthorityId = AuraId;
-	type DisabledValidators = ();
+	/// A validator disabled after an offence may not author for the rest of the session.
+	type DisabledValidators = crate::Session;
 	type MaxAuthorities = ConstU32<MAX_AUTHORITIES>;
 	/// One block per slot: a second block in the same slot would be an equivocation.
 	type AllowMultipleBlocksPerSlot = ConstBool<false>;
 	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
-}
-
-impl pallet_grandpa::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type WeightInfo = ();
-	type MaxAuthorities = ConstU32<MAX_AUTHORITIES>;
-	/// No nominated staking on this chain, so no nominators per validator.
-	type MaxNominators = ConstU32<0>;
-	/// No session history is kept, so equivocation reports cannot be checked against old sets.
-	type MaxSetIdSessionEntries = ConstU64<0>;
-	type KeyOwnerProof = Void;
-	type EquivocationReportSystem = ();
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -151,7 +140,8 @@ parameter_types! {
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	/// Fees are burned (withdrawn from the payer, deposited nowhere).
+	/// Fees are burned (withdrawn from the payer, deposited nowhere). Validator rewards are not
+	/// designed yet: the staking pot that pays block authors holds only what is sent to it.
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
 	/// Operational transactions pay five times the fee for a higher priority.
 	type OperationalFeeMultiplier = ConstU8<5>;

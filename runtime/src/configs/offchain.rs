@@ -12,7 +12,7 @@ use crate::{
 use codec::Encode;
 use polkadot_sdk::{
 	frame_system::offchain::{
-		AppCrypto, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
+		AppCrypto, CreateBare, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
 	},
 	sp_runtime::{
 		generic::{self, Era},
@@ -54,5 +54,16 @@ where
 		let (call, extension, _) = payload.deconstruct();
 		let address = <Runtime as polkadot_sdk::frame_system::Config>::Lookup::unlookup(account);
 		Some(generic::UncheckedExtrinsic::new_signed(call, address, signature, extension).into())
+	}
+}
+
+/// Unsigned transactions the runtime builds itself: GRANDPA equivocation reports, which any node
+/// that sees an equivocation submits (`validators`).
+impl<LocalCall> CreateBare<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+		generic::UncheckedExtrinsic::new_bare(call).into()
 	}
 }

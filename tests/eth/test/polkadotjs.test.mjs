@@ -15,6 +15,7 @@ const CUSTOM_PALLETS = ['StorageCommitments', 'DaAttestations', 'ComputeEscrow']
 const ALL_PALLETS = [
   'System', 'Timestamp', 'Aura', 'Grandpa', 'Balances', 'TransactionPayment', 'Sudo',
   'ParameterStore', 'Parameters', 'Scheduler', 'Preimage', 'Referenda', 'ConvictionVoting', 'Origins',
+  'Authorship', 'CollatorSelection', 'Session', 'Historical', 'Offences', 'ValidatorSet',
   'Revive', ...CUSTOM_PALLETS,
 ];
 
@@ -164,7 +165,7 @@ test('system_accountNextIndex accepts ZeroG (SS58 6900) addresses', async () => 
   assert.equal(viaRpc.toNumber(), viaRuntimeApi.toNumber());
 });
 
-test('every constant of every pallet decodes', () => {
+test('every constant of every pallet decodes; the dev validator set', async () => {
   let count = 0;
   for (const pallet of api.runtimeMetadata.asLatest.pallets) {
     const section = api.consts[pallet.name.toString().replace(/^./, (c) => c.toLowerCase())];
@@ -185,6 +186,13 @@ test('every constant of every pallet decodes', () => {
   assert.equal(consts.balances.existentialDeposit.toBigInt(), ZG / 1_000_000n);
   assert.equal(consts.system.ss58Prefix.toNumber(), 6900);
   assert.equal(consts.aura.slotDuration.toNumber(), 2000);
+  // Issue 16: validators are Alice (invulnerable) plus bonded candidates, in 10-block sessions.
+  assert.equal(consts.session.keyDeposit.toBigInt(), ZG);
+  assert.equal(consts.collatorSelection.maxCandidates.toNumber(), 80);
+  const validators = await api.query.session.validators();
+  assert.deepEqual(validators.map((v) => v.toString()), [alice.address]);
+  assert.equal((await api.query.collatorSelection.candidacyBond()).toBigInt(), 10_000n * ZG);
+  assert.equal((await api.query.validatorSet.sessionLength()).toNumber(), 10);
   assert.equal(consts.revive.chainId.toNumber(), 16900);
   assert.equal(consts.revive.allowEVMBytecode.isTrue, true);
 

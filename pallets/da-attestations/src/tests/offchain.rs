@@ -363,6 +363,39 @@ fn answers_a_custody_challenge_with_the_chunk_the_node_holds() {
 	});
 }
 
+/// An answer not yet on chain is sent once, then again after `RESEND_AFTER_BLOCKS` blocks, before
+/// the challenge's deadline. Regression: the worker used to wait 5 blocks against the runtime's
+/// 5-block `CustodyWindow`, so an answer the pool dropped (its nonce taken by another transaction
+/// of the signer's account) was never sent again, and an attester holding its chunk was slashed.
+#[test]
+fn sends_a_custody_answer_again_within_the_window_while_it_is_not_on_chain() {
+	let Env { mut ext, offchain, pool } = env(&[Sr25519Keyring::Charlie]);
+	let blob = blob();
+	ext.execute_with(|| {
+		let challenge = charlie_challenged_for(&blob);
+		let proof = blob.chunk_proof(challenge.shard, challenge.chunk).unwrap();
+		let answer = chunk_answer(&blob.shards[usize::from(challenge.shard)], &proof.encode());
+		let root = blob.commitment.root;
+		let first = System::block_number();
+		expect_chunk(&mut offchain.write(), &root, &challenge, answer.clone());
+		DaAttestations::offchain_worker(first);
+		assert_eq!(sent(&pool).len(), 1);
+		// The next block: the answer may still be in the pool, so nothing is fetched or sent.
+		run_to_block(first + 1);
+		DaAttestations::offchain_worker(first + 1);
+		assert_eq!(sent(&pool).len(), 1);
+		// Still not on chain after RESEND_AFTER_BLOCKS: sent again, in time for the deadline.
+		let again = first + BlockNumber::from(crate::offchain::RESEND_AFTER_BLOCKS);
+		assert!(again < challenge.deadline, "the resend must land before the deadline");
+		run_to_block(again);
+		expect_chunk(&mut offchain.write(), &root, &challenge, answer);
+		DaAttestations::offchain_worker(again);
+		let txs = sent(&pool);
+		assert_eq!(txs.len(), 2);
+		assert_eq!(txs[0], txs[1], "the same answer");
+	});
+}
+
 #[test]
 fn does_not_answer_a_custody_challenge_with_a_chunk_that_does_not_verify() {
 	let Env { mut ext, offchain, pool } = env(&[Sr25519Keyring::Charlie]);
