@@ -24,7 +24,8 @@
 //! 7. Eve joins by bonding: her node makes session keys, she registers them and bonds, and
 //!    from the session after next she authors blocks of the canonical chain (the block gap and
 //!    finality lag meanwhile are printed). An equivocation report from outside a node is
-//!    refused. She leaves, and is out of the set while the four go on finalizing.
+//!    refused. She leaves (her bond unbonds, held), and is out of the set while the four go on
+//!    finalizing.
 //!
 //! Recovery is asserted against bounds, and the measured times are printed:
 //! - a node restarted after kill -9 answers RPC within [`RPC_BACK_WITHIN`];
@@ -360,8 +361,7 @@ async fn four_validators_author_finalize_survive_failures_and_upgrade() {
 	net[DAVE].wait_for_finalized(finalized, TIMEOUT).await;
 	upgrade_through_a_referendum(&net, started).await;
 	// 7. Eve joins by bonding, authors, equivocates and is slashed out.
-	a_validator_joins_by_bonding_and_is_slashed_for_equivocating(&net, spec, &bootnode, started)
-		.await;
+	a_validator_joins_by_bonding_and_leaves(&net, spec, &bootnode, started).await;
 }
 
 /// The spec version a node's best block runs.
@@ -554,15 +554,17 @@ async fn authored_by(node: &Node, number: u32, aura_key: &[u8]) -> bool {
 /// Scenario 7: Eve's node makes session keys (`author_rotateKeysWithOwner`), she registers them
 /// with their proof and bonds as a candidate: from the session after next she validates and
 /// authors; her GRANDPA key is one the runtime proves for equivocation reports, and a report
-/// submitted from outside a node is refused. Then she leaves: bond back, out of the set, the
+/// submitted from outside a node is refused. Then she leaves: bond unbonding, out of the set, the
 /// four go on finalizing. Block gaps and finality lag while she joins are printed.
 ///
 /// Slashing for an equivocation is tested in the runtime (`runtime/src/tests/validators.rs`),
-/// not here: only a node's own GRANDPA voter may submit a report, and a second node started on
-/// her keystore did not get one included within three minutes (GRANDPA's voting rules make a
-/// node vote a few blocks below its best block, so two nodes with one key nearly always vote
-/// alike).
-async fn a_validator_joins_by_bonding_and_is_slashed_for_equivocating(
+/// not here yet: only a node's own GRANDPA voter may submit a report, and a twin node on her
+/// keystore that joins a chain this far along (100+ blocks, a runtime upgrade) catches up before
+/// it votes apart from her node, within the 20-40 s she stays in the set after leaving (tried:
+/// a fresh twin, a synced full node restarted as a validator, restarts every 12 s). A twin of a
+/// genesis validator started on a fresh network (block 5 finalized) equivocated within 13 s,
+/// and the other three nodes reported it (`docs/wip/README.md`).
+async fn a_validator_joins_by_bonding_and_leaves(
 	net: &[Node],
 	spec: &str,
 	bootnode: &str,
@@ -686,7 +688,8 @@ async fn a_validator_joins_by_bonding_and_is_slashed_for_equivocating(
 		"an equivocation report from outside the node: {refused}"
 	);
 
-	// She leaves: the bond is back at once, and she is out of the set from the session after
+	// She leaves: her bond unbonds (held while reports about her sessions are accepted, so
+	// leaving does not save an equivocator), and she is out of the set from the session after
 	// next, while the four go on finalizing.
 	let left = Instant::now();
 	let leave = dynamic::transaction("CollatorSelection", "leave_intent", Vec::<Dyn>::new());
@@ -698,10 +701,19 @@ async fn a_validator_joins_by_bonding_and_is_slashed_for_equivocating(
 		"CollatorSelection.CandidateRemoved: {events:?}"
 	);
 	assert!(
-		events.iter().any(|(pallet, name, fields)| pallet == "Balances"
-			&& name == "Unreserved"
+		events.iter().any(|(pallet, name, fields)| pallet == "ValidatorSet"
+			&& name == "Unbonding"
 			&& fields.starts_with(&eve)),
-		"her bond is unreserved: {events:?}"
+		"her bond unbonds: {events:?}"
+	);
+	// `Balances.Held { reason, who, amount }`; the reason is `ValidatorSet` (pallet 16)
+	// `Unbonding` (0).
+	assert!(
+		events.iter().any(|(pallet, name, fields)| pallet == "Balances"
+			&& name == "Held"
+			&& fields.starts_with(&[16, 0])
+			&& fields[2..].starts_with(&eve)),
+		"held, not free: {events:?}"
 	);
 	alice
 		.wait_until("Eve out of the session's validators", TIMEOUT, || async {

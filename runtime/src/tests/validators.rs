@@ -9,7 +9,7 @@ use crate::{
 	opaque::SessionKeys,
 	validators::{self, pallet::DEFAULT_SESSION_LENGTH, CANDIDACY_BOND},
 	AccountId, Balances, BlockNumber, CollatorSelection, Grandpa, Historical, Runtime,
-	RuntimeEvent, RuntimeOrigin, Session, System,
+	RuntimeEvent, RuntimeOrigin, Session, System, ValidatorSet,
 };
 use codec::Encode;
 use polkadot_sdk::{
@@ -136,19 +136,20 @@ fn a_bonded_candidate_validates_from_the_session_after_next_and_leaves_the_same_
 		let eve_aura = Sr25519Keyring::Eve.public().into();
 		assert!(pallet_aura::Authorities::<Runtime>::get().contains(&eve_aura));
 
-		// She leaves: the bond is back at once (the key deposit stays until she purges her
-		// keys), and she is out of the set two sessions later.
+		// She leaves: the bond stays held, now as unbonding (and the key deposit until she
+		// purges her keys), and she is out of the set two sessions later.
 		assert_ok!(CollatorSelection::leave_intent(RuntimeOrigin::signed(eve.clone())));
 		assert_eq!(
 			Balances::reserved_balance(&eve),
-			eve_reserved_at_genesis() + validators::KeyDeposit::get()
+			eve_reserved_at_genesis() + validators::KeyDeposit::get() + CANDIDACY_BOND
 		);
+		assert_eq!(ValidatorSet::unbonding(&eve), CANDIDACY_BOND);
 		next_session();
 		next_session();
 		assert!(!Session::validators().contains(&eve), "Eve left");
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
 		assert_ok!(Session::purge_keys(RuntimeOrigin::signed(eve.clone())));
-		assert_eq!(Balances::reserved_balance(&eve), eve_reserved_at_genesis());
+		assert_eq!(Balances::reserved_balance(&eve), eve_reserved_at_genesis() + CANDIDACY_BOND);
 	});
 }
 
@@ -193,22 +194,23 @@ fn joining_needs_session_keys_a_proof_of_them_and_the_bond() {
 }
 
 #[test]
-fn a_candidate_that_never_authors_is_dropped_with_its_bond_returned() {
+fn a_candidate_that_never_authors_is_dropped_and_its_bond_unbonds() {
 	local_network().execute_with(|| {
 		let eve = eve_bonds();
 		next_session();
 		next_session();
 		assert!(Session::validators().contains(&eve));
 		// Nothing authored (no block of hers is imported here): after the kick threshold, the
-		// next session change drops her and returns her bond.
+		// next session change drops her, and her bond unbonds.
 		let last_authored = pallet_collator_selection::LastAuthoredBlock::<Runtime>::get(&eve);
 		run_to_block(last_authored + <validators::KickThreshold as Get<BlockNumber>>::get());
 		next_session();
 		assert!(pallet_collator_selection::CandidateList::<Runtime>::get().is_empty());
 		assert_eq!(
 			Balances::reserved_balance(&eve),
-			eve_reserved_at_genesis() + validators::KeyDeposit::get()
+			eve_reserved_at_genesis() + validators::KeyDeposit::get() + CANDIDACY_BOND
 		);
+		assert_eq!(ValidatorSet::unbonding(&eve), CANDIDACY_BOND);
 		next_session();
 		next_session();
 		assert!(!Session::validators().contains(&eve));
@@ -218,17 +220,17 @@ fn a_candidate_that_never_authors_is_dropped_with_its_bond_returned() {
 /// A GRANDPA prevote equivocation by `offender` (an ed25519 dev key) in round 1 of the current
 /// set: two prevotes for different blocks.
 fn prevote_equivocation(offender: Ed25519Keyring) -> EquivocationProof<H256, BlockNumber> {
-	signed_equivocation(offender, offender)
+	signed_equivocation(offender, offender, 1)
 }
 
-/// Two prevotes for different blocks in round 1 of the current set, claimed to be `identity`'s
+/// Two prevotes for different blocks in `round` of the current set, claimed to be `identity`'s
 /// and signed by `signer`.
 fn signed_equivocation(
 	identity: Ed25519Keyring,
 	signer: Ed25519Keyring,
+	round: u64,
 ) -> EquivocationProof<H256, BlockNumber> {
 	let set_id = pallet_grandpa::CurrentSetId::<Runtime>::get();
-	let round = 1;
 	let vote = |target: H256| {
 		let prevote = finality_grandpa::Prevote { target_hash: target, target_number: 1 };
 		let payload = sp_consensus_grandpa::localized_payload(
@@ -279,15 +281,17 @@ fn a_grandpa_equivocation_burns_part_of_the_bond_ends_the_candidacy_and_disables
 		assert_eq!(Balances::total_issuance(), issuance - burned);
 		assert_eq!(
 			Balances::reserved_balance(&eve),
-			eve_reserved_at_genesis() + validators::KeyDeposit::get()
+			eve_reserved_at_genesis() + validators::KeyDeposit::get() + CANDIDACY_BOND - burned
 		);
 		assert_eq!(
 			Balances::free_balance(&eve),
 			crate::genesis_config_presets::ENDOWMENT
 				- eve_reserved_at_genesis()
-				- burned - validators::KeyDeposit::get()
+				- validators::KeyDeposit::get()
+				- CANDIDACY_BOND
 		);
 		assert!(pallet_collator_selection::CandidateList::<Runtime>::get().is_empty());
+		assert_eq!(ValidatorSet::unbonding(&eve), CANDIDACY_BOND - burned, "the rest unbonds");
 		let index = Session::validators().iter().position(|v| v == &eve).unwrap() as u32;
 		assert!(Session::disabled_validators().contains(&index), "Eve is disabled");
 
@@ -298,7 +302,7 @@ fn a_grandpa_equivocation_burns_part_of_the_bond_ends_the_candidacy_and_disables
 			owner_proof
 		)
 		.is_err());
-		let forged = signed_equivocation(Ed25519Keyring::Alice, Ed25519Keyring::Ferdie);
+		let forged = signed_equivocation(Ed25519Keyring::Alice, Ed25519Keyring::Ferdie, 1);
 		let owner_proof =
 			Historical::prove((KEY_TYPE, GrandpaId::from(Ed25519Keyring::Alice.public()))).unwrap();
 		assert_noop!(
@@ -314,6 +318,169 @@ fn a_grandpa_equivocation_burns_part_of_the_bond_ends_the_candidacy_and_disables
 		next_session();
 		next_session();
 		assert!(!Session::validators().contains(&eve));
+	});
+}
+
+/// Regression: a bond used to be returned the moment its candidacy ended, so a validator could
+/// equivocate, `leave_intent` before the report was included, and keep its whole bond.
+#[test]
+fn a_bond_that_left_stays_held_and_slashable_for_the_history_window() {
+	local_network().execute_with(|| {
+		let eve = eve_bonds();
+		next_session();
+		next_session();
+		assert!(Session::validators().contains(&eve));
+		// She equivocates, then leaves before the report lands.
+		let proof = prevote_equivocation(Ed25519Keyring::Eve);
+		let owner_proof =
+			Historical::prove((KEY_TYPE, GrandpaId::from(Ed25519Keyring::Eve.public()))).unwrap();
+		assert_ok!(CollatorSelection::leave_intent(RuntimeOrigin::signed(eve.clone())));
+		let unlocks_at = Session::current_index() + validators::HISTORY_SESSIONS;
+		assert!(events().contains(&RuntimeEvent::ValidatorSet(
+			validators::pallet::Event::Unbonding {
+				who: eve.clone(),
+				amount: CANDIDACY_BOND,
+				unlocks_at
+			}
+		)));
+		// The bond stays held: not in her free balance, so she cannot move it (other holds of
+		// hers, her marketplace deposit here, do not free it as they would under a balance
+		// lock), nor withdraw it yet.
+		let free = Balances::free_balance(&eve);
+		assert_eq!(
+			free,
+			crate::genesis_config_presets::ENDOWMENT
+				- eve_reserved_at_genesis()
+				- validators::KeyDeposit::get()
+				- CANDIDACY_BOND
+		);
+		assert!(Balances::transfer_allow_death(
+			RuntimeOrigin::signed(eve.clone()),
+			Sr25519Keyring::Ferdie.to_account_id().into(),
+			free + 1,
+		)
+		.is_err());
+		assert_noop!(
+			ValidatorSet::withdraw_unbonded(RuntimeOrigin::signed(eve.clone())),
+			validators::pallet::Error::<Runtime>::NothingToWithdraw
+		);
+
+		// The report still costs her 36 % of the bond.
+		let issuance = Balances::total_issuance();
+		assert_ok!(Grandpa::report_equivocation_unsigned(
+			RuntimeOrigin::none(),
+			Box::new(proof),
+			owner_proof
+		));
+		let burned = Perbill::from_percent(36) * CANDIDACY_BOND;
+		assert!(events().contains(&RuntimeEvent::ValidatorSet(
+			validators::pallet::Event::BondSlashed {
+				validator: eve.clone(),
+				amount: burned,
+				session: Session::current_index()
+			}
+		)));
+		assert_eq!(Balances::total_issuance(), issuance - burned);
+		assert_eq!(ValidatorSet::unbonding(&eve), CANDIDACY_BOND - burned);
+		assert_eq!(Balances::free_balance(&eve), free);
+
+		// Held until the session the report window closes.
+		while Session::current_index() < unlocks_at - 1 {
+			next_session();
+		}
+		assert_noop!(
+			ValidatorSet::withdraw_unbonded(RuntimeOrigin::signed(eve.clone())),
+			validators::pallet::Error::<Runtime>::NothingToWithdraw
+		);
+		next_session();
+		assert_ok!(ValidatorSet::withdraw_unbonded(RuntimeOrigin::signed(eve.clone())));
+		assert!(events().contains(&RuntimeEvent::ValidatorSet(
+			validators::pallet::Event::Withdrawn {
+				who: eve.clone(),
+				amount: CANDIDACY_BOND - burned
+			}
+		)));
+		assert_eq!(ValidatorSet::unbonding(&eve), 0);
+		assert!(validators::pallet::Unbonding::<Runtime>::get(&eve).is_empty());
+		assert_eq!(Balances::free_balance(&eve), free + CANDIDACY_BOND - burned);
+		assert_ok!(Balances::transfer_keep_alive(
+			RuntimeOrigin::signed(eve.clone()),
+			Sr25519Keyring::Ferdie.to_account_id().into(),
+			CANDIDACY_BOND - burned,
+		));
+		assert_noop!(
+			ValidatorSet::withdraw_unbonded(RuntimeOrigin::signed(eve)),
+			validators::pallet::Error::<Runtime>::NothingToWithdraw
+		);
+	});
+}
+
+/// Regression: a node run twice on one validator's keys equivocates in round after round, and
+/// each round is an offence of its own; each report used to burn another 36 % of the bond.
+#[test]
+fn equivocations_in_many_rounds_of_one_session_are_slashed_once() {
+	local_network().execute_with(|| {
+		let eve = eve_bonds();
+		next_session();
+		next_session();
+		let owner_proof = || {
+			Historical::prove((KEY_TYPE, GrandpaId::from(Ed25519Keyring::Eve.public()))).unwrap()
+		};
+		let issuance = Balances::total_issuance();
+		for round in 1..=3 {
+			assert_ok!(Grandpa::report_equivocation_unsigned(
+				RuntimeOrigin::none(),
+				Box::new(signed_equivocation(Ed25519Keyring::Eve, Ed25519Keyring::Eve, round)),
+				owner_proof()
+			));
+		}
+		let offences = events().iter().filter(|e| matches!(e, RuntimeEvent::Offences(_))).count();
+		assert_eq!(offences, 3, "three offences are recorded");
+		let slashes: Vec<_> = events()
+			.into_iter()
+			.filter(|e| {
+				matches!(
+					e,
+					RuntimeEvent::ValidatorSet(validators::pallet::Event::BondSlashed { .. })
+				)
+			})
+			.collect();
+		let burned = Perbill::from_percent(36) * CANDIDACY_BOND;
+		assert_eq!(slashes.len(), 1, "one slash for the session: {slashes:?}");
+		assert_eq!(Balances::total_issuance(), issuance - burned);
+		assert_eq!(ValidatorSet::unbonding(&eve), CANDIDACY_BOND - burned);
+		assert_eq!(
+			validators::pallet::SlashedIn::<Runtime>::get(&eve),
+			Some((Session::current_index(), Perbill::from_percent(36)))
+		);
+	});
+}
+
+#[test]
+fn unbonding_chunks_are_bounded_and_a_merged_chunk_never_unlocks_early() {
+	local_network().execute_with(|| {
+		use validators::pallet::{Pallet as Unbond, Unbonding, MAX_UNBONDING_CHUNKS};
+		let charlie = Sr25519Keyring::Charlie.to_account_id();
+		let zg = crate::units::ZG;
+		// Two releases in one session share a chunk.
+		Unbond::<Runtime>::start_unbonding(&charlie, zg);
+		Unbond::<Runtime>::start_unbonding(&charlie, zg);
+		assert_eq!(Unbonding::<Runtime>::get(&charlie).len(), 1);
+		// One chunk per session, up to the bound; beyond it, the latest chunk grows and moves
+		// to the latest session.
+		for _ in 0..MAX_UNBONDING_CHUNKS {
+			next_session();
+			Unbond::<Runtime>::start_unbonding(&charlie, zg);
+		}
+		let chunks = Unbonding::<Runtime>::get(&charlie);
+		assert_eq!(chunks.len() as u32, MAX_UNBONDING_CHUNKS);
+		let last = chunks.last().unwrap();
+		assert_eq!(last.unlocks_at, Session::current_index() + validators::HISTORY_SESSIONS);
+		assert_eq!(last.amount, 2 * zg);
+		assert_eq!(ValidatorSet::unbonding(&charlie), (2 + MAX_UNBONDING_CHUNKS as u128) * zg);
+		// Nothing unbonding is nothing to lock; a zero release adds no chunk.
+		Unbond::<Runtime>::start_unbonding(&charlie, 0);
+		assert_eq!(Unbonding::<Runtime>::get(&charlie).len() as u32, MAX_UNBONDING_CHUNKS);
 	});
 }
 

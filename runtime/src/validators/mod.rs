@@ -6,8 +6,9 @@
 //!   FRAME): anyone with session keys registered (`Session::set_keys`) may
 //!   `register_as_candidate`, reserving [`CANDIDACY_BOND`] or more (set at genesis, changed by
 //!   root), and the best `DesiredCandidates` of them validate from the session after next.
-//!   A candidate that authors nothing for [`KickThreshold`] blocks is dropped (bond returned);
-//!   `leave_intent` leaves.
+//!   A candidate that authors nothing for [`KickThreshold`] blocks is dropped; `leave_intent`
+//!   leaves. A bond that leaves a candidacy unbonds for [`HISTORY_SESSIONS`] sessions
+//!   ([`bond::CandidacyBonds`]), slashable meanwhile.
 //! - A session lasts [`pallet::SessionLength`] blocks (10 minutes on public chains, 10 blocks on
 //!   development chains). Session keys are the node's Aura, GRANDPA and off-chain worker keys
 //!   (`opaque::SessionKeys`); `author_rotateKeysWithOwner` makes them and their proof.
@@ -20,7 +21,9 @@
 //!   `min((3k/n)^2, 1)` for k offenders among n validators), ends its candidacy and disables it
 //!   for the rest of the session (at most a third of the set).
 
+pub mod bond;
 pub mod pallet;
+pub mod weights;
 
 use crate::{
 	opaque, units::ZG, AccountId, Aura, Balance, Balances, BlockNumber, CollatorSelection,
@@ -62,7 +65,7 @@ pub const MAX_INVULNERABLES: u32 = 20;
 pub const HISTORY_SESSIONS: SessionIndex = 144;
 
 parameter_types! {
-	/// The account fees are paid into and block authors are paid from.
+	/// The account block authors are paid from (fees are burned; it holds what is sent to it).
 	pub const StakingPotId: PalletId = PalletId(*b"zg/stpot");
 	/// Setting session keys holds this much, so keys are not free state: returned by
 	/// `purge_keys`.
@@ -92,8 +95,23 @@ impl Get<BlockNumber> for KickThreshold {
 	}
 }
 
+/// The current session's index, for unbonding.
+pub struct CurrentSession;
+
+impl Get<SessionIndex> for CurrentSession {
+	fn get() -> SessionIndex {
+		Session::current_index()
+	}
+}
+
 impl pallet::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
+	type Currency = Balances;
+	type RuntimeHoldReason = crate::RuntimeHoldReason;
+	type CurrentSession = CurrentSession;
+	/// As long as equivocation reports about a session are accepted.
+	type UnbondingSessions = ConstU32<HISTORY_SESSIONS>;
+	type WeightInfo = weights::ValidatorSetWeight<Runtime>;
 }
 
 impl pallet_authorship::Config for Runtime {
@@ -105,7 +123,8 @@ impl pallet_authorship::Config for Runtime {
 
 impl pallet_collator_selection::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type Currency = Balances;
+	/// Balances, with a released bond unbonding for [`HISTORY_SESSIONS`] sessions.
+	type Currency = bond::CandidacyBonds;
 	/// The invulnerables, the bond and the number of candidates: root (a referendum on the
 	/// `root` track), as the validator set is what every other guarantee rests on.
 	type UpdateOrigin = EnsureRoot<AccountId>;
@@ -118,7 +137,7 @@ impl pallet_collator_selection::Config for Runtime {
 	type ValidatorId = AccountId;
 	type ValidatorIdOf = pallet_collator_selection::IdentityCollator;
 	type ValidatorRegistration = Session;
-	type WeightInfo = pallet_collator_selection::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = weights::CollatorSelectionWeight<Runtime>;
 }
 
 impl pallet_session::Config for Runtime {
@@ -235,9 +254,11 @@ impl<Key: RuntimeAppPublic + codec::Decode> OneSessionHandler<AccountId> for Wor
 
 /// What an offence costs a validator: `pallet-offences` reports each offender with the
 /// offence's slash fraction; the offender is disabled for the rest of the session, and if it is
-/// a bonded candidate, that fraction of its bond is burned, the rest returned and its candidacy
-/// ends (so the next session's set leaves it out). Invulnerables have no bond: they are only
-/// disabled, and governance decides whether they stay.
+/// a bonded candidate, that fraction of its bond is burned, the rest unbonds and its candidacy
+/// ends (so the next session's set leaves it out). The same fraction of anything it has
+/// unbonding is burned too. Each offender is slashed once per session, at the largest fraction
+/// of that session's offences (a twin node equivocates in many rounds). Invulnerables have no bond: they are only disabled, and governance
+/// decides whether they stay.
 pub struct SlashCandidacyBond;
 
 impl OnOffenceHandler<AccountId, pallet_session::historical::IdentificationTuple<Runtime>, Weight>
@@ -263,25 +284,40 @@ impl OnOffenceHandler<AccountId, pallet_session::historical::IdentificationTuple
 					let index = candidates.iter().position(|c| &c.who == validator)?;
 					Some(candidates.remove(index))
 				});
-			let Some(candidate) = candidate else {
-				pallet::Pallet::<Runtime>::deposit_event(pallet::Event::OffenderWithoutBond {
-					validator: validator.clone(),
-					session,
-				});
+			// One slash per offender and session (the largest fraction): its record.
+			weight.saturating_accrue(db.reads_writes(1, 1));
+			let fraction =
+				pallet::Pallet::<Runtime>::unapplied_fraction(validator, session, *fraction);
+			// What it still has unbonding (a bond it left or lowered since) answers too: the
+			// unbonding entry, the holds, the account.
+			weight.saturating_accrue(db.reads_writes(3, 3));
+			let mut amount = pallet::Pallet::<Runtime>::slash_unbonding(validator, fraction);
+			if let Some(candidate) = candidate {
+				// The account (twice), the last-authored entry, the event.
+				weight.saturating_accrue(db.reads_writes(2, 3));
+				let due = fraction * candidate.deposit;
+				let (burned, _) =
+					<Balances as ReservableCurrency<AccountId>>::slash_reserved(validator, due);
+				let slashed = burned.peek();
+				drop(burned);
+				amount = amount.saturating_add(slashed);
+				// The rest unbonds like any bond that leaves a candidacy, so a report about
+				// another session can still reach it.
+				<bond::CandidacyBonds as ReservableCurrency<AccountId>>::unreserve(
+					validator,
+					candidate.deposit.saturating_sub(slashed),
+				);
+				pallet_collator_selection::LastAuthoredBlock::<Runtime>::remove(validator);
+			} else if amount == 0 {
+				// Nothing new to burn for this session's offences is not worth an event.
+				if !fraction.is_zero() {
+					pallet::Pallet::<Runtime>::deposit_event(pallet::Event::OffenderWithoutBond {
+						validator: validator.clone(),
+						session,
+					});
+				}
 				continue;
-			};
-			// The account (twice), the last-authored entry, the event.
-			weight.saturating_accrue(db.reads_writes(2, 3));
-			let due = *fraction * candidate.deposit;
-			let (burned, _) =
-				<Balances as ReservableCurrency<AccountId>>::slash_reserved(validator, due);
-			let amount = burned.peek();
-			drop(burned);
-			<Balances as ReservableCurrency<AccountId>>::unreserve(
-				validator,
-				candidate.deposit.saturating_sub(amount),
-			);
-			pallet_collator_selection::LastAuthoredBlock::<Runtime>::remove(validator);
+			}
 			pallet::Pallet::<Runtime>::deposit_event(pallet::Event::BondSlashed {
 				validator: validator.clone(),
 				amount,

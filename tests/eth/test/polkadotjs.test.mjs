@@ -189,6 +189,7 @@ test('every constant of every pallet decodes; the dev validator set', async () =
   // Issue 16: validators are Alice (invulnerable) plus bonded candidates, in 10-block sessions.
   assert.equal(consts.session.keyDeposit.toBigInt(), ZG);
   assert.equal(consts.collatorSelection.maxCandidates.toNumber(), 80);
+  assert.equal(consts.validatorSet.unbondingSessions.toNumber(), 144);
   const validators = await api.query.session.validators();
   assert.deepEqual(validators.map((v) => v.toString()), [alice.address]);
   assert.equal((await api.query.collatorSelection.candidacyBond()).toBigInt(), 10_000n * ZG);
