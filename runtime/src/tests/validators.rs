@@ -76,6 +76,15 @@ fn eve_bonds() -> AccountId {
 	eve
 }
 
+/// Eve bonds and, two session changes later, validates.
+fn eve_validates() -> AccountId {
+	let eve = eve_bonds();
+	next_session();
+	next_session();
+	assert!(Session::validators().contains(&eve));
+	eve
+}
+
 fn events() -> Vec<RuntimeEvent> {
 	System::events().into_iter().map(|record| record.event).collect()
 }
@@ -196,10 +205,7 @@ fn joining_needs_session_keys_a_proof_of_them_and_the_bond() {
 #[test]
 fn a_candidate_that_never_authors_is_dropped_and_its_bond_unbonds() {
 	local_network().execute_with(|| {
-		let eve = eve_bonds();
-		next_session();
-		next_session();
-		assert!(Session::validators().contains(&eve));
+		let eve = eve_validates();
 		// Nothing authored (no block of hers is imported here): after the kick threshold, the
 		// next session change drops her, and her bond unbonds.
 		let last_authored = pallet_collator_selection::LastAuthoredBlock::<Runtime>::get(&eve);
@@ -252,10 +258,7 @@ fn signed_equivocation(
 #[test]
 fn a_grandpa_equivocation_burns_part_of_the_bond_ends_the_candidacy_and_disables() {
 	local_network().execute_with(|| {
-		let eve = eve_bonds();
-		next_session();
-		next_session();
-		assert!(Session::validators().contains(&eve));
+		let eve = eve_validates();
 		let issuance = Balances::total_issuance();
 
 		let proof = prevote_equivocation(Ed25519Keyring::Eve);
@@ -326,10 +329,7 @@ fn a_grandpa_equivocation_burns_part_of_the_bond_ends_the_candidacy_and_disables
 #[test]
 fn a_bond_that_left_stays_held_and_slashable_for_the_history_window() {
 	local_network().execute_with(|| {
-		let eve = eve_bonds();
-		next_session();
-		next_session();
-		assert!(Session::validators().contains(&eve));
+		let eve = eve_validates();
 		// She equivocates, then leaves before the report lands.
 		let proof = prevote_equivocation(Ed25519Keyring::Eve);
 		let owner_proof =
@@ -420,9 +420,7 @@ fn a_bond_that_left_stays_held_and_slashable_for_the_history_window() {
 #[test]
 fn equivocations_in_many_rounds_of_one_session_are_slashed_once() {
 	local_network().execute_with(|| {
-		let eve = eve_bonds();
-		next_session();
-		next_session();
+		let eve = eve_validates();
 		let owner_proof = || {
 			Historical::prove((KEY_TYPE, GrandpaId::from(Ed25519Keyring::Eve.public()))).unwrap()
 		};
