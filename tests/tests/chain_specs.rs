@@ -50,7 +50,7 @@ fn take_code(spec: &mut Value) -> Vec<u8> {
 }
 
 /// The `runtime_version` and (sorted) `runtime_apis` custom sections of a (compressed) runtime
-/// blob.
+/// blob, sorted by name.
 fn runtime_identity(blob: &[u8]) -> Vec<(String, Vec<u8>)> {
 	let wasm = match blob.strip_prefix(&ZSTD_PREFIX) {
 		Some(compressed) => zstd::decode_all(compressed).expect("the code decompresses"),
@@ -83,6 +83,9 @@ fn runtime_identity(blob: &[u8]) -> Vec<(String, Vec<u8>)> {
 		position = end;
 	}
 	assert!(sections.iter().any(|(name, _)| name == "runtime_version"), "the code has a version");
+	// The sections themselves are in link order as well: two builds of the same runtime from
+	// different checkouts put them either way round.
+	sections.sort();
 	sections
 }
 
