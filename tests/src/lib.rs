@@ -534,6 +534,17 @@ impl Node {
 		http_json_rpc(port, method, params)
 	}
 
+	/// Stops (`SIGSTOP`) or continues (`SIGCONT`) the process, as a node that hangs for a while
+	/// and then goes on from where it was (its votes then disagree with its twin's).
+	pub fn set_paused(&self, paused: bool) {
+		let signal = if paused { "-STOP" } else { "-CONT" };
+		let status = Command::new("kill")
+			.args([signal, &self.child.id().to_string()])
+			.status()
+			.expect("kill runs");
+		assert!(status.success(), "kill {signal} {} ({}) failed", self.child.id(), self.name);
+	}
+
 	/// Kills the process (SIGKILL) and waits for it. The test's connection to it is dropped;
 	/// the next [`Node::rpc`] after a [`Node::restart`] opens a new one.
 	pub fn kill(&mut self) {

@@ -21,11 +21,12 @@
 //!    from the next block, blocks and finality go on, balances are intact and the Ethereum RPC
 //!    answers. The longest gap between blocks and the largest finality lag around the upgrade
 //!    are printed.
-//! 7. Eve joins by bonding: her node makes session keys, she registers them and bonds, and
-//!    from the session after next she authors blocks of the canonical chain (the block gap and
-//!    finality lag meanwhile are printed). An equivocation report from outside a node is
-//!    refused. She leaves (her bond unbonds, held), and is out of the set while the four go on
-//!    finalizing.
+//! 7. Eve and Ferdie join by bonding: their nodes make session keys, they register them and
+//!    bond, and from the session after next Eve authors blocks of the canonical chain (the block
+//!    gap and finality lag meanwhile are printed). An equivocation report from outside a node is
+//!    refused. Eve leaves (her bond unbonds, held) and is out of the set; meanwhile a twin of
+//!    Ferdie's node votes with his GRANDPA key, the others report it, part of his bond is burned
+//!    and he is out of the set too, while the four go on finalizing.
 //!
 //! Recovery is asserted against bounds, and the measured times are printed:
 //! - a node restarted after kill -9 answers RPC within [`RPC_BACK_WITHIN`];
@@ -48,12 +49,13 @@ use serde_json::{json, Value};
 use subxt::{
 	ext::codec::Decode,
 	rpcs::{rpc_params, RpcClient},
+	OnlineClient, PolkadotConfig,
 };
-use subxt_signer::sr25519::dev;
+use subxt_signer::sr25519::{dev, Keypair};
 use zerog_e2e_tests::{
 	block_number,
 	cli::unhex,
-	events::{submit, wait_for_event},
+	events::{block_events, find_event, submit, wait_for_event},
 	governance::{pass_referendum, root_origin},
 	next_runtime_wasm, reserve_port, workspace_root, Node, NodeConfig,
 };
@@ -360,8 +362,9 @@ async fn four_validators_author_finalize_survive_failures_and_upgrade() {
 	let finalized = net[ALICE].finalized_number().await;
 	net[DAVE].wait_for_finalized(finalized, TIMEOUT).await;
 	upgrade_through_a_referendum(&net, started).await;
-	// 7. Eve joins by bonding, authors, equivocates and is slashed out.
-	a_validator_joins_by_bonding_and_leaves(&net, spec, &bootnode, started).await;
+	// 7. Eve and Ferdie join by bonding; Eve authors and leaves, Ferdie equivocates and is
+	// slashed out.
+	validators_join_leave_and_are_slashed(&net, spec, &bootnode, started).await;
 }
 
 /// The spec version a node's best block runs.
@@ -551,20 +554,139 @@ async fn authored_by(node: &Node, number: u32, aura_key: &[u8]) -> bool {
 	authorities[(slot % authorities.len() as u64) as usize] == aura_key
 }
 
-/// Scenario 7: Eve's node makes session keys (`author_rotateKeysWithOwner`), she registers them
-/// with their proof and bonds as a candidate: from the session after next she validates and
-/// authors; her GRANDPA key is one the runtime proves for equivocation reports, and a report
-/// submitted from outside a node is refused. Then she leaves: bond unbonding, out of the set, the
-/// four go on finalizing. Block gaps and finality lag while she joins are printed.
+/// A validator that joins by bonding: her node, the keystore in which it made her session keys
+/// (`author_rotateKeysWithOwner`), and the keys with their proof of ownership.
+struct Joiner {
+	signer: Keypair,
+	node: Node,
+	keystore: tempfile::TempDir,
+	keys: Vec<u8>,
+	proof: Vec<u8>,
+}
+
+impl Joiner {
+	/// Starts the validator node of dev account `name` (network index `index`) on a keystore of
+	/// its own, and has it make session keys for her once it has the chain's best block.
+	async fn start(name: &str, signer: Keypair, index: usize, spec: &str, bootnode: &str) -> Self {
+		let keystore = tempfile::tempdir().unwrap();
+		let node = Node::start(NodeConfig::chain(&format!("validator-{name}"), spec).args([
+			"--validator".to_owned(),
+			"--keystore-path".into(),
+			keystore.path().to_str().unwrap().into(),
+			"--bootnodes".into(),
+			bootnode.into(),
+			"--node-key".into(),
+			node_key(index),
+		]));
+		let generated: Value = node
+			.rpc()
+			.await
+			.request(
+				"author_rotateKeysWithOwner",
+				rpc_params![zerog_e2e_tests::cli::hex(&signer.public_key().0)],
+			)
+			.await
+			.unwrap();
+		let keys = unhex(generated["keys"].as_str().expect("session keys"));
+		let proof = unhex(generated["proof"].as_str().expect("the runtime proves the keys"));
+		assert_eq!(keys.len(), 5 * 32, "aura, grandpa and three worker keys");
+		Joiner { signer, node, keystore, keys, proof }
+	}
+
+	fn account(&self) -> [u8; 32] {
+		self.signer.public_key().0
+	}
+
+	fn aura_key(&self) -> &[u8] {
+		&self.keys[..32]
+	}
+
+	/// Registers her session keys and bonds as a candidate; returns the bond
+	/// (`CollatorSelection.CandidateAdded { account_id, deposit }`).
+	async fn bond(&self, api: &OnlineClient<PolkadotConfig>) -> u128 {
+		use subxt::dynamic::{self, Value as Dyn};
+		let key = |i: usize| Dyn::from_bytes(&self.keys[i * 32..(i + 1) * 32]);
+		let session_keys = Dyn::named_composite([
+			("aura", key(0)),
+			("grandpa", key(1)),
+			("storage", key(2)),
+			("da", key(3)),
+			("compute", key(4)),
+		]);
+		let set_keys = dynamic::transaction(
+			"Session",
+			"set_keys",
+			(session_keys, Dyn::from_bytes(&self.proof)),
+		);
+		submit(api, &set_keys, &self.signer).await;
+		let register =
+			dynamic::transaction("CollatorSelection", "register_as_candidate", Vec::<Dyn>::new());
+		let events = submit(api, &register, &self.signer).await;
+		let (_, _, fields) = events
+			.iter()
+			.find(|(pallet, name, fields)| {
+				pallet == "CollatorSelection"
+					&& name == "CandidateAdded"
+					&& fields.starts_with(&self.account())
+			})
+			.unwrap_or_else(|| panic!("CollatorSelection.CandidateAdded: {events:?}"));
+		u128::decode(&mut &fields[32..]).expect("the deposit")
+	}
+
+	/// Her GRANDPA key pair, read from her node's keystore (a `gran` key file holds its phrase).
+	fn grandpa_pair(&self) -> ed25519::Pair {
+		let keystore_file = std::fs::read_dir(self.keystore.path())
+			.unwrap()
+			.map(|entry| entry.unwrap().path())
+			.find(|path| path.file_name().unwrap().to_str().unwrap().starts_with("6772616e"))
+			.expect("her node holds a GRANDPA (`gran`) key");
+		let phrase: String =
+			serde_json::from_slice(&std::fs::read(keystore_file).unwrap()).unwrap();
+		let pair = ed25519::Pair::from_phrase(&phrase, None).unwrap().0;
+		assert_eq!(pair.public().0[..], self.keys[32..64], "the registered GRANDPA key");
+		pair
+	}
+
+	/// A second node on a copy of her keystore (a full node until it is restarted with
+	/// `--validator`), which then votes with her GRANDPA key as well.
+	fn start_twin(&self, index: usize, spec: &str, bootnode: &str) -> (Node, tempfile::TempDir) {
+		let keystore = tempfile::tempdir().unwrap();
+		for entry in std::fs::read_dir(self.keystore.path()).unwrap() {
+			let entry = entry.unwrap();
+			std::fs::copy(entry.path(), keystore.path().join(entry.file_name())).unwrap();
+		}
+		let twin = Node::start(NodeConfig::chain("validator-twin", spec).args([
+			"--keystore-path".to_owned(),
+			keystore.path().to_str().unwrap().into(),
+			"--bootnodes".into(),
+			bootnode.into(),
+			"--node-key".into(),
+			node_key(index),
+		]));
+		(twin, keystore)
+	}
+}
+
+/// How long a twin node is stopped, and then watched for a report, in each round of
+/// [`equivocate_until_slashed`].
+const TWIN_PAUSE: Duration = Duration::from_secs(6);
+const TWIN_WATCH: Duration = Duration::from_secs(8);
+
+/// Scenario 7: Eve and Ferdie join by bonding (their nodes make session keys, they register
+/// them with their proofs and bond): from the session after next they validate, and Eve authors
+/// blocks of the canonical chain. Her GRANDPA key is one the runtime proves for equivocation
+/// reports, but a report submitted from outside a node is refused. Then, at the same time:
+/// - Eve leaves: her bond unbonds (held), she is out of the set, and her node stops;
+/// - Ferdie equivocates: a twin node on a copy of his keystore votes with his GRANDPA key too.
+///   A synced twin votes like his node, so it is stopped for a few seconds at a time
+///   (`SIGSTOP`/`SIGCONT`) and then casts votes for rounds the others have moved past. The other
+///   validators' nodes report it, 25 % or 36 % of his bond (`min((3k/n)^2, 1)` for one offender
+///   in a set of six or five) is burned, his candidacy ends, the rest unbonds, and he is out of
+///   the set from the session after next.
 ///
-/// Slashing for an equivocation is tested in the runtime (`runtime/src/tests/validators.rs`),
-/// not here yet: only a node's own GRANDPA voter may submit a report, and a twin node on her
-/// keystore that joins a chain this far along (100+ blocks, a runtime upgrade) catches up before
-/// it votes apart from her node, within the 20-40 s she stays in the set after leaving (tried:
-/// a fresh twin, a synced full node restarted as a validator, restarts every 12 s). A twin of a
-/// genesis validator started on a fresh network (block 5 finalized) equivocated within 13 s,
-/// and the other three nodes reported it (`docs/wip/README.md`).
-async fn a_validator_joins_by_bonding_and_leaves(
+/// The four genesis validators go on finalizing. Block gaps and finality lag while the two join
+/// are printed, and how long the report took.
+async fn validators_join_leave_and_are_slashed(
 	net: &[Node],
 	spec: &str,
 	bootnode: &str,
@@ -572,63 +694,23 @@ async fn a_validator_joins_by_bonding_and_leaves(
 ) {
 	use subxt::dynamic::{self, Value as Dyn};
 	let alice = &net[ALICE];
-	let eve_signer = dev::eve();
-	let eve = eve_signer.public_key().0;
-	// Eve's keystore, where her node makes her session keys.
-	let keystore = tempfile::tempdir().unwrap();
-	let eve_args = vec![
-		"--validator".to_owned(),
-		"--keystore-path".into(),
-		keystore.path().to_str().unwrap().into(),
-		"--bootnodes".into(),
-		bootnode.into(),
-	];
-	let mut eve_node = Node::start(
-		NodeConfig::chain("validator-eve", spec)
-			.args(eve_args)
-			.args(["--node-key".to_owned(), node_key(NAMES.len())]),
+	let (eve, ferdie) = tokio::join!(
+		Joiner::start("eve", dev::eve(), NAMES.len(), spec, bootnode),
+		Joiner::start("ferdie", dev::ferdie(), NAMES.len() + 1, spec, bootnode),
 	);
-	eve_node.wait_for_best(alice.best_number().await, TIMEOUT).await;
-
-	let generated: Value = eve_node
-		.rpc()
-		.await
-		.request("author_rotateKeysWithOwner", rpc_params![zerog_e2e_tests::cli::hex(&eve)])
-		.await
-		.unwrap();
-	let keys = unhex(generated["keys"].as_str().expect("session keys"));
-	let proof = unhex(generated["proof"].as_str().expect("the runtime proves the keys"));
-	assert_eq!(keys.len(), 5 * 32, "aura, grandpa and three worker keys");
-	let key = |i: usize| Dyn::from_bytes(&keys[i * 32..(i + 1) * 32]);
-	let session_keys = Dyn::named_composite([
-		("aura", key(0)),
-		("grandpa", key(1)),
-		("storage", key(2)),
-		("da", key(3)),
-		("compute", key(4)),
-	]);
-	let aura_key = keys[..32].to_vec();
+	// Ferdie's twin follows the chain as a full node until it is made to vote.
+	let (mut twin, _twin_keystore) = ferdie.start_twin(NAMES.len() + 2, spec, bootnode);
 
 	let api = alice.new_client().await;
 	let switched = AtomicBool::new(false);
 	let joining = async {
-		let set_keys =
-			dynamic::transaction("Session", "set_keys", (session_keys, Dyn::from_bytes(&proof)));
-		submit(&api, &set_keys, &eve_signer).await;
-		let register =
-			dynamic::transaction("CollatorSelection", "register_as_candidate", Vec::<Dyn>::new());
-		let events = submit(&api, &register, &eve_signer).await;
-		assert!(
-			events.iter().any(|(pallet, name, fields)| pallet == "CollatorSelection"
-				&& name == "CandidateAdded"
-				&& fields.starts_with(&eve)),
-			"CollatorSelection.CandidateAdded: {events:?}"
-		);
+		let (eve_bond, ferdie_bond) = tokio::join!(eve.bond(&api), ferdie.bond(&api));
 		let registered = Instant::now();
 		let registered_at = alice.best_number().await;
 		alice
-			.wait_until("Eve in the session's validators", TIMEOUT, || async {
-				session_validators(alice).await.contains(&eve)
+			.wait_until("Eve and Ferdie in the session's validators", TIMEOUT, || async {
+				let validators = session_validators(alice).await;
+				validators.contains(&eve.account()) && validators.contains(&ferdie.account())
 			})
 			.await;
 		let validating = registered.elapsed();
@@ -637,13 +719,13 @@ async fn a_validator_joins_by_bonding_and_leaves(
 		let deadline = Instant::now() + TIMEOUT;
 		let first_block = loop {
 			let best = alice.best_number().await;
-			while next <= best && !authored_by(alice, next, &aura_key).await {
+			while next <= best && !authored_by(alice, next, eve.aura_key()).await {
 				next += 1;
 			}
 			if next <= best {
 				break next;
 			}
-			assert!(Instant::now() < deadline, "Eve authored nothing:\n{}", eve_node.log_tail());
+			assert!(Instant::now() < deadline, "Eve authored nothing:\n{}", eve.node.log_tail());
 			tokio::time::sleep(Duration::from_secs(1)).await;
 		};
 		let finalized = alice.finalized_number().await;
@@ -651,15 +733,16 @@ async fn a_validator_joins_by_bonding_and_leaves(
 			node.wait_for_finalized(first_block.max(finalized) + 2, TIMEOUT).await;
 		}
 		switched.store(true, Ordering::Relaxed);
-		(registered_at, validating, first_block, registered.elapsed())
+		assert_eq!(eve_bond, ferdie_bond, "both bond the candidacy bond");
+		(registered_at, validating, first_block, registered.elapsed(), ferdie_bond)
 	};
-	let (samples, (registered_at, validating, first_block, authored)) =
+	let (samples, (registered_at, validating, first_block, authored, bond)) =
 		tokio::join!(sample_chain(alice, &switched), joining);
 	let (gap, lag) = block_gap_and_finality_lag(&samples);
 	println!(
-		"7. Eve bonded at #{registered_at}: a validator {validating:?} later, first block #{first_block} \
-		 {authored:?} after bonding; meanwhile longest wait for a block {gap:?}, largest finality \
-		 lag {lag} blocks ({:?})",
+		"7. Eve and Ferdie bonded at #{registered_at}: validators {validating:?} later, Eve's first \
+		 block #{first_block} {authored:?} after bonding; meanwhile longest wait for a block \
+		 {gap:?}, largest finality lag {lag} blocks ({:?})",
 		started.elapsed()
 	);
 
@@ -667,16 +750,8 @@ async fn a_validator_joins_by_bonding_and_leaves(
 	// key (what a node's GRANDPA voter attaches to the report of an equivocation it sees). A
 	// report cannot come from outside, though: the pool takes GRANDPA reports only from the
 	// node's own voter, so a stranger's RPC cannot fill blocks with them. Here the report is
-	// genuine (two prevotes signed with her key, read from her keystore) and still refused.
-	let keystore_file = std::fs::read_dir(keystore.path())
-		.unwrap()
-		.map(|entry| entry.unwrap().path())
-		.find(|path| path.file_name().unwrap().to_str().unwrap().starts_with("6772616e"))
-		.expect("Eve's node holds a GRANDPA (`gran`) key");
-	let phrase: String = serde_json::from_slice(&std::fs::read(keystore_file).unwrap()).unwrap();
-	let grandpa = ed25519::Pair::from_phrase(&phrase, None).unwrap().0;
-	assert_eq!(grandpa.public().0[..], keys[32..64], "the registered GRANDPA key");
-	let report = equivocation_report(alice, &grandpa).await;
+	// genuine (two prevotes signed with her key) and still refused.
+	let report = equivocation_report(alice, &eve.grandpa_pair()).await;
 	let refused: Result<Value, _> = alice
 		.rpc()
 		.await
@@ -688,49 +763,135 @@ async fn a_validator_joins_by_bonding_and_leaves(
 		"an equivocation report from outside the node: {refused}"
 	);
 
-	// She leaves: her bond unbonds (held while reports about her sessions are accepted, so
+	// Eve leaves: her bond unbonds (held while reports about her sessions are accepted, so
 	// leaving does not save an equivocator), and she is out of the set from the session after
-	// next, while the four go on finalizing.
-	let left = Instant::now();
-	let leave = dynamic::transaction("CollatorSelection", "leave_intent", Vec::<Dyn>::new());
-	let events = submit(&api, &leave, &eve_signer).await;
+	// next.
+	let leaving = async {
+		let left = Instant::now();
+		let leave = dynamic::transaction("CollatorSelection", "leave_intent", Vec::<Dyn>::new());
+		let events = submit(&api, &leave, &eve.signer).await;
+		let eve_account = eve.account();
+		assert!(
+			events.iter().any(|(pallet, name, fields)| pallet == "CollatorSelection"
+				&& name == "CandidateRemoved"
+				&& fields.starts_with(&eve_account)),
+			"CollatorSelection.CandidateRemoved: {events:?}"
+		);
+		assert!(
+			events.iter().any(|(pallet, name, fields)| pallet == "ValidatorSet"
+				&& name == "Unbonding"
+				&& fields.starts_with(&eve_account)),
+			"her bond unbonds: {events:?}"
+		);
+		// `Balances.Held { reason, who, amount }`; the reason is `ValidatorSet` (pallet 16)
+		// `Unbonding` (0).
+		assert!(
+			events.iter().any(|(pallet, name, fields)| pallet == "Balances"
+				&& name == "Held"
+				&& fields.starts_with(&[16, 0])
+				&& fields[2..].starts_with(&eve_account)),
+			"held, not free: {events:?}"
+		);
+		alice
+			.wait_until("Eve out of the session's validators", TIMEOUT, || async {
+				!session_validators(alice).await.contains(&eve_account)
+			})
+			.await;
+		left.elapsed()
+	};
+	let (out, (reported_after, slashed_at, slashed)) =
+		tokio::join!(leaving, equivocate_until_slashed(alice, &api, &mut twin, &ferdie));
+	println!("7. Eve left: out of the set {out:?} after leave_intent ({:?})", started.elapsed());
+
+	// One offence, one slash: the share of his bond that a set of six or of five gives, burned;
+	// the rest unbonds in the same block, and his candidacy is over.
+	let ferdie_account = ferdie.account();
+	let slashed_session = u32::decode(&mut &slashed[48..]).expect("the session");
+	let burned = u128::decode(&mut &slashed[32..48]).expect("the amount");
 	assert!(
-		events.iter().any(|(pallet, name, fields)| pallet == "CollatorSelection"
-			&& name == "CandidateRemoved"
-			&& fields.starts_with(&eve)),
-		"CollatorSelection.CandidateRemoved: {events:?}"
+		burned == bond / 4 || burned == bond / 100 * 36,
+		"25 % or 36 % of {bond} burned, not {burned}"
+	);
+	let events = block_events(&api, slashed_at).await;
+	assert!(
+		events.iter().any(|(pallet, name, _)| pallet == "Offences" && name == "Offence"),
+		"the report is an offence: {events:?}"
 	);
 	assert!(
 		events.iter().any(|(pallet, name, fields)| pallet == "ValidatorSet"
 			&& name == "Unbonding"
-			&& fields.starts_with(&eve)),
-		"her bond unbonds: {events:?}"
+			&& fields.starts_with(&ferdie_account)
+			&& u128::decode(&mut &fields[32..48]).unwrap() == bond - burned),
+		"the rest of his bond unbonds: {events:?}"
 	);
-	// `Balances.Held { reason, who, amount }`; the reason is `ValidatorSet` (pallet 16)
-	// `Unbonding` (0).
-	assert!(
-		events.iter().any(|(pallet, name, fields)| pallet == "Balances"
-			&& name == "Held"
-			&& fields.starts_with(&[16, 0])
-			&& fields[2..].starts_with(&eve)),
-		"held, not free: {events:?}"
+	let reporters: Vec<&str> = net
+		.iter()
+		.filter(|node| node.log_contains("Submitted equivocation report"))
+		.map(|node| node.name.as_str())
+		.collect();
+	println!(
+		"7. Ferdie's twin reported {reported_after:?} after it began to vote (by {reporters:?}): \
+		 {}% of his bond burned in #{slashed_at} for session {slashed_session} ({:?})",
+		burned * 100 / bond,
+		started.elapsed()
 	);
+	let slashed_since = Instant::now();
 	alice
-		.wait_until("Eve out of the session's validators", TIMEOUT, || async {
-			!session_validators(alice).await.contains(&eve)
+		.wait_until("Ferdie out of the session's validators", TIMEOUT, || async {
+			!session_validators(alice).await.contains(&ferdie_account)
 		})
 		.await;
-	let out = left.elapsed();
-	eve_node.kill();
+	let ferdie_out = slashed_since.elapsed();
+	drop((eve, ferdie));
 	let best = alice.best_number().await;
 	for node in net {
 		node.wait_for_finalized(best + 2, TIMEOUT).await;
 	}
 	println!(
-		"7. Eve left: out of the set {out:?} after leave_intent; the four finalized #{} ({:?})",
+		"7. Ferdie out of the set {ferdie_out:?} after the slash; the four finalized #{} ({:?})",
 		best + 2,
 		started.elapsed()
 	);
+}
+
+/// Makes `twin` vote with `joiner`'s GRANDPA key beside her own node (a restart with
+/// `--validator`) and stops it for [`TWIN_PAUSE`] at a time until `node`'s chain has a
+/// `ValidatorSet.BondSlashed` for her; returns how long that took from the restart, the block
+/// and the event's fields (validator, amount, session). The twin is killed then.
+async fn equivocate_until_slashed(
+	node: &Node,
+	api: &OnlineClient<PolkadotConfig>,
+	twin: &mut Node,
+	joiner: &Joiner,
+) -> (Duration, u32, Vec<u8>) {
+	let account = joiner.account();
+	let mut next = node.best_number().await;
+	let voting = Instant::now();
+	tokio::task::block_in_place(|| twin.restart_with(&["--validator"]));
+	let deadline = voting + TIMEOUT;
+	'pauses: loop {
+		twin.set_paused(true);
+		tokio::time::sleep(TWIN_PAUSE).await;
+		twin.set_paused(false);
+		let watch_until = Instant::now() + TWIN_WATCH;
+		while Instant::now() < watch_until {
+			let slashed = find_event(node, api, &mut next, ("ValidatorSet", "BondSlashed"), |f| {
+				f.starts_with(&account)
+			})
+			.await;
+			if let Some((block, fields)) = slashed {
+				twin.kill();
+				break 'pauses (voting.elapsed(), block, fields);
+			}
+			tokio::time::sleep(Duration::from_secs(1)).await;
+		}
+		assert!(
+			Instant::now() < deadline,
+			"no slash for the twin's votes; its log:\n{}\nreports seen: {}",
+			twin.log_tail(),
+			node.log_text().matches("quivocation").count()
+		);
+	}
 }
 
 /// An unsigned `Grandpa.report_equivocation_unsigned` of two prevotes for different blocks that
