@@ -11,6 +11,9 @@ export ARBTEST_BUDGET_MS="${ARBTEST_BUDGET_MS:-1000}"
 
 # Formatting first: it takes seconds and fails fast.
 cargo fmt --all --check
+# Then lints: clippy on every crate and target, warnings as errors (the three lints the workspace
+# allows are in Cargo.toml, with why). A check build beside the release build, in the same cache.
+cargo clippy --release --locked --workspace --all-targets -- -D warnings
 
 # One build for everything: `--all-targets` resolves features exactly as `cargo test` does,
 # so the node binary and the tests share every artifact.
@@ -19,6 +22,12 @@ cargo build --release --locked --workspace --all-targets
 # tests/tests/try_runtime.rs (`zerog-node try-runtime` checks an upgrade on a chain's snapshot).
 ZEROG_TRY_RUNTIME_WASM="$(runtime/try-runtime.sh)"
 export ZEROG_TRY_RUNTIME_WASM
+# The ZeroG pallets' benchmarks, each run once against its pallet's mock runtime (the
+# `runtime-benchmarks` feature stays opt-in everywhere else): a benchmark that no longer runs
+# fails here, not when the weights are regenerated (docs/weights.md).
+cargo test --release --locked --features runtime-benchmarks --lib \
+	-p pallet-storage-commitments -p pallet-da-attestations -p pallet-compute-escrow \
+	-p pallet-parameter-bounds -- benchmarking
 # `--show-output` keeps what passing tests print: measured recovery times, certification blocks,
 # settlement figures.
 cargo test --release --locked --workspace -- --show-output

@@ -224,7 +224,7 @@ enum Transport {
 	/// `ws://` or `wss://`.
 	Ws(WsClient),
 	/// `http://` or `https://`.
-	Http(HttpClient),
+	Http(Box<HttpClient>),
 }
 
 /// A connection to one node's JSON-RPC.
@@ -255,7 +255,7 @@ impl NodeRpc {
 				.request_timeout(REQUEST_TIMEOUT)
 				.build(url)
 				.map_err(|error| transport_error(error.to_string()))?;
-			Transport::Http(client)
+			Transport::Http(Box::new(client))
 		} else {
 			return Err(transport_error("not a ws://, wss://, http:// or https:// URL".to_owned()));
 		};

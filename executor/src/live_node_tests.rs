@@ -85,7 +85,7 @@ fn compute_script(name: &str) -> PathBuf {
 /// Starts the fake OpenAI backend; returns it and its URL.
 async fn fake_backend(dir: &std::path::Path) -> (std::process::Child, String) {
 	let port_file = dir.join("backend.port");
-	let child = Command::new("python3")
+	let mut child = Command::new("python3")
 		.arg(compute_script("fake_openai.py"))
 		.arg("--port-file")
 		.arg(&port_file)
@@ -97,6 +97,8 @@ async fn fake_backend(dir: &std::path::Path) -> (std::process::Child, String) {
 		}
 		tokio::time::sleep(Duration::from_millis(100)).await;
 	}
+	let _ = child.kill();
+	let _ = child.wait();
 	panic!("fake_openai.py did not start");
 }
 

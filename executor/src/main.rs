@@ -230,11 +230,10 @@ async fn run(flags: Flags) -> Result<(), String> {
 		Vec::new()
 	};
 	if flags.dev && own_services.is_empty() {
-		return Err(format!(
-			"--dev: the provider account has no compute service on this chain; --dev serves the \
-			 services of a `zerog-node --dev` chain's genesis (register one with `zerog compute \
-			 register`, or start the node with --dev)"
-		));
+		return Err("--dev: the provider account has no compute service on this chain; --dev \
+		            serves the services of a `zerog-node --dev` chain's genesis (register one \
+		            with `zerog compute register`, or start the node with --dev)"
+			.to_owned());
 	}
 	for service in own_services.iter().filter(|service| service.kind == ServiceKind::Job) {
 		commands.entry(service.id).or_insert_with(|| {

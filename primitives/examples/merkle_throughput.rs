@@ -11,10 +11,7 @@
 
 use std::time::Instant;
 
-use polkadot_sdk::{
-	sp_core::H256,
-	sp_runtime::traits::{Hash, Keccak256},
-};
+use polkadot_sdk::sp_runtime::traits::{Hash, Keccak256};
 use zerog_primitives::storage::{
 	segment_root, FileRootBuilder, FileTree, CHUNK_SIZE, SEGMENT_SIZE,
 };
@@ -58,7 +55,7 @@ fn main() {
 	println!("keccak-256 of 256 B chunks:          {:>8.1} MB/s", mb / raw);
 	println!("file root (segment roots, streamed): {:>8.1} MB/s", mb / streamed);
 	println!("file tree with proofs (FileTree):    {:>8.1} MB/s", mb / full);
-	println!("root {:?}", H256::from(streamed_root));
+	println!("root {streamed_root:?}");
 }
 
 /// Deterministic bytes that do not compress: xorshift64.

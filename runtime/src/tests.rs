@@ -242,7 +242,7 @@ fn local_testnet_has_four_authorities() {
 #[test]
 fn existential_deposit_is_not_zero() {
 	// A zero existential deposit would let dust accounts grow state without bound.
-	assert!(crate::configs::EXISTENTIAL_DEPOSIT > 0);
+	const { assert!(crate::configs::EXISTENTIAL_DEPOSIT > 0) };
 	assert_eq!(TOKEN_DECIMALS, 18);
 }
 

@@ -188,8 +188,7 @@ async fn transfer_from_an_empty_account_is_refused_by_the_pool() {
 			progress
 				.wait_for_finalized()
 				.await
-				.err()
-				.expect("the pool refuses a transaction that cannot pay")
+				.expect_err("the pool refuses a transaction that cannot pay")
 		),
 	};
 	assert!(error.contains("pay") || error.contains("Payment"), "refused for the fee: {error}");

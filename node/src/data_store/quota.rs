@@ -108,6 +108,8 @@ pub fn free_bytes(path: &Path) -> Result<u64, StoreError> {
 	if result != 0 {
 		return Err(StoreError::Io(std::io::Error::last_os_error()));
 	}
+	// `statvfs`'s field types differ between platforms (`u32` on some 32-bit ones).
+	#[allow(clippy::useless_conversion)]
 	Ok(u64::from(stats.f_bavail).saturating_mul(u64::from(stats.f_frsize)))
 }
 

@@ -100,7 +100,7 @@ pub fn unsafe_methods_allowed(rpc: &RpcConfiguration) -> bool {
 	match rpc.methods {
 		RpcMethods::Unsafe => true,
 		RpcMethods::Safe => false,
-		RpcMethods::Auto => rpc.addr.as_ref().map_or(true, |endpoints| {
+		RpcMethods::Auto => rpc.addr.as_ref().is_none_or(|endpoints| {
 			endpoints.iter().all(|endpoint| endpoint.listen_addr.ip().is_loopback())
 		}),
 	}

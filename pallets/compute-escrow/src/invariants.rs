@@ -174,7 +174,7 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		ensure!(
-			open_jobs.keys().all(|id| Services::<T>::contains_key(id)),
+			open_jobs.keys().all(Services::<T>::contains_key),
 			"a job belongs to a service that does not exist"
 		);
 		Ok(())

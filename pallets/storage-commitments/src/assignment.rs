@@ -136,7 +136,7 @@ impl<T: Config> Pallet<T> {
 	/// assigned to it, already acknowledged, or no longer live.
 	pub(crate) fn ack_replica(provider: &T::AccountId, file_id: FileId) -> bool {
 		let now = frame_system::Pallet::<T>::block_number();
-		if !Files::<T>::get(file_id).is_some_and(|file| file.expires_at > now) {
+		if Files::<T>::get(file_id).is_none_or(|file| file.expires_at <= now) {
 			return false;
 		}
 		let Some(mut set) = Replicas::<T>::get(file_id) else { return false };

@@ -78,7 +78,7 @@ impl<T: Config> Pallet<T> {
 			assigned += set.holders.len();
 		}
 		ensure!(
-			Files::<T>::iter_keys().all(|id| Replicas::<T>::contains_key(id)),
+			Files::<T>::iter_keys().all(Replicas::<T>::contains_key),
 			"a live file has no replica set"
 		);
 		ensure!(AssignedFiles::<T>::iter().count() == assigned, "AssignedFiles names a stranger");

@@ -76,7 +76,7 @@ const _: () = assert!(1u32 << MAX_PROOF_DEPTH == MAX_TOTAL_SHARDS as u32);
 // `MAX_CHUNK_PROOF_DEPTH` must be the depth of a tree over the chunks of the largest shard.
 const _: () = assert!(1u32 << MAX_CHUNK_PROOF_DEPTH == MAX_BLOB_SIZE / CHUNK_BYTES);
 // Custody chunks are whole fingerprint chunks.
-const _: () = assert!(CHUNK_BYTES % SHARD_ALIGN_BYTES == 0);
+const _: () = assert!(CHUNK_BYTES.is_multiple_of(SHARD_ALIGN_BYTES));
 
 /// Checks that `data_shards` (`k`) and `parity_shards` (`m`) are a coding this chain accepts.
 ///

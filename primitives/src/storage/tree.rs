@@ -103,7 +103,7 @@ pub fn file_root(file: &[u8]) -> Result<FileRoot, TreeError> {
 /// let file = vec![7u8; SEGMENT_SIZE * 3 + 5];
 /// let mut builder = FileRootBuilder::new();
 /// for segment in file.chunks(SEGMENT_SIZE) {
-/// 	builder.push(segment_root(segment)?)?;
+///     builder.push(segment_root(segment)?)?;
 /// }
 /// assert_eq!(builder.root(), file_root(&file)?);
 /// # Ok::<(), zerog_primitives::storage::TreeError>(())

@@ -237,15 +237,15 @@ impl<Key: RuntimeAppPublic> BoundToRuntimeAppPublic for WorkerKey<Key> {
 impl<Key: RuntimeAppPublic + codec::Decode> OneSessionHandler<AccountId> for WorkerKey<Key> {
 	type Key = Key;
 
-	fn on_genesis_session<'a, I: 'a>(_validators: I)
+	fn on_genesis_session<'a, I>(_validators: I)
 	where
-		I: Iterator<Item = (&'a AccountId, Key)>,
+		I: Iterator<Item = (&'a AccountId, Key)> + 'a,
 	{
 	}
 
-	fn on_new_session<'a, I: 'a>(_changed: bool, _validators: I, _queued: I)
+	fn on_new_session<'a, I>(_changed: bool, _validators: I, _queued: I)
 	where
-		I: Iterator<Item = (&'a AccountId, Key)>,
+		I: Iterator<Item = (&'a AccountId, Key)> + 'a,
 	{
 	}
 

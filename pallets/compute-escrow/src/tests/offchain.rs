@@ -356,7 +356,7 @@ fn a_job_the_executor_declines_is_declined_on_chain_and_nobody_is_slashed() {
 		expect_poll(&handles, id, declined.into_bytes());
 		ComputeEscrow::offchain_worker(2);
 		let decline = RuntimeCall::ComputeEscrow(crate::Call::decline_job { job: id });
-		assert_sent_by_charlie(&handles, &[decline.clone()]);
+		assert_sent_by_charlie(&handles, std::slice::from_ref(&decline));
 		// Not sent twice while the first one may still land.
 		ComputeEscrow::offchain_worker(3);
 		assert_eq!(pool_transactions(&handles).len(), 1);
