@@ -7,7 +7,9 @@
 //! expired uncertified or retired is forgotten. A node with DA keys also drops the shards of a
 //! blob on chain whose quorum has none of its keys: shards it staged for the quorum the blob
 //! would have had, before the epoch turned and the blob went to another quorum. Nobody pays it
-//! for them and no custody challenge asks it for them.
+//! for them and no custody challenge asks it for them. For the same reason it drops the shards
+//! of a blob it holds outside its keys' ranges (staged for one quorum, where it had other ranges
+//! than in the quorum the blob got).
 //!
 //! Every `interval` finalized blocks a sweep asks the runtime, at the best *and* at the finalized
 //! block, about every file and blob in the store. What neither block knows becomes a suspect; a
@@ -52,11 +54,14 @@ pub struct PruneParams {
 }
 
 /// What the chain says about the shards of a blob held here.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BlobRetention {
-	/// A pending or certified blob with this commitment is on chain, and this node holds its
-	/// shards for a key of its quorum (or has no DA key to judge by).
+	/// A pending or certified blob with this commitment is on chain, and this node has no DA
+	/// key to judge by (or knows it only at its finalized block): it keeps what it holds.
 	Keep,
+	/// A pending or certified blob with this commitment is on chain, and this node's DA keys
+	/// hold these shards (ascending) in its quorum: it keeps those and no others.
+	KeepShards(Vec<u16>),
 	/// No pending or certified (not retired) blob has this commitment.
 	Unknown,
 	/// The blob is on chain, but none of this node's DA keys is a member of its quorum.
@@ -76,6 +81,7 @@ pub trait Retention {
 enum StoredItem {
 	File { root: H256, size: u64 },
 	Blob { root: H256 },
+	Shard { root: H256, index: u16 },
 }
 
 /// Why the chain does not ask this node to keep an item.
@@ -83,7 +89,8 @@ enum StoredItem {
 enum Unwanted {
 	/// The chain does not commit to it (any more).
 	Gone,
-	/// A blob on chain whose quorum has no key of this node.
+	/// A blob on chain whose quorum has no key of this node, or a shard of one outside this
+	/// node's ranges in its quorum: staged for the quorum it did not get.
 	OtherQuorum,
 }
 
@@ -96,10 +103,10 @@ pub struct SweepReport {
 	pub segments_removed: u64,
 	/// Blobs whose shards were deleted.
 	pub blobs_removed: u32,
-	/// Shards deleted with them.
+	/// Shards deleted with them, or alone (outside this node's ranges).
 	pub shards_removed: u64,
-	/// Files and blobs the chain does not know now, deleted at the next sweep unless it does by
-	/// then.
+	/// Files, blobs and shards the chain does not ask this node to keep now, deleted at the next
+	/// sweep unless it does by then.
 	pub suspects: u32,
 }
 
@@ -130,14 +137,22 @@ impl<R: Retention> Pruner<R> {
 			// The store keeps the commitment its shards verified against: asking by the whole
 			// commitment cannot be misled by other blobs with the same root.
 			if let Some(stored) = self.store.stored_blob(&root)? {
-				let unwanted =
-					self.chain.blob_retention(&stored.commitment).map(
-						|retention| match retention {
-							BlobRetention::Keep => None,
-							BlobRetention::Unknown => Some(Unwanted::Gone),
-							BlobRetention::NotHeldHere => Some(Unwanted::OtherQuorum),
-						},
-					);
+				let unwanted = match self.chain.blob_retention(&stored.commitment) {
+					Ok(BlobRetention::Keep) => Ok(None),
+					Ok(BlobRetention::KeepShards(ranges)) => {
+						// The blob stays; each shard outside the node's ranges is an item.
+						for index in stored.held {
+							if ranges.binary_search(&index).is_err() {
+								let shard = StoredItem::Shard { root, index };
+								blobs.push((shard, Ok(Some(Unwanted::OtherQuorum))));
+							}
+						}
+						Ok(None)
+					},
+					Ok(BlobRetention::Unknown) => Ok(Some(Unwanted::Gone)),
+					Ok(BlobRetention::NotHeldHere) => Ok(Some(Unwanted::OtherQuorum)),
+					Err(error) => Err(error),
+				};
 				blobs.push((StoredItem::Blob { root }, unwanted));
 			}
 		}
@@ -191,6 +206,15 @@ impl<R: Retention> Pruner<R> {
 				};
 				log::info!(target: LOG_TARGET, "deleted {shards} shards of blob {root:?}: {reason}");
 			},
+			StoredItem::Shard { root, index } => {
+				let removed = self.store.remove_shards(&root, &[index])?;
+				report.shards_removed = report.shards_removed.saturating_add(u64::from(removed));
+				log::info!(
+					target: LOG_TARGET,
+					"deleted shard {index} of blob {root:?}: this node's DA keys hold other shards \
+					 of it (staged for the quorum it did not get)"
+				);
+			},
 		}
 		Ok(())
 	}
@@ -242,7 +266,7 @@ where
 				return Ok(BlobRetention::Keep);
 			}
 			return Ok(match chain.local_shards(commitment)? {
-				Some(_) => BlobRetention::Keep,
+				Some(local) => BlobRetention::KeepShards(local.indices),
 				None => BlobRetention::NotHeldHere,
 			});
 		}

@@ -14,6 +14,8 @@ struct MockChain {
 	known_blobs: HashSet<H256>,
 	/// Known blobs whose quorum has no key of this node.
 	other_quorum: HashSet<H256>,
+	/// Known blobs of whose shards this node's keys hold only these.
+	ranges: std::collections::HashMap<H256, Vec<u16>>,
 	unreachable: bool,
 }
 
@@ -37,7 +39,10 @@ impl Retention for SharedChain {
 		Ok(match chain.known_blobs.contains(&commitment.root) {
 			false => BlobRetention::Unknown,
 			true if chain.other_quorum.contains(&commitment.root) => BlobRetention::NotHeldHere,
-			true => BlobRetention::Keep,
+			true => match chain.ranges.get(&commitment.root) {
+				Some(ranges) => BlobRetention::KeepShards(ranges.clone()),
+				None => BlobRetention::Keep,
+			},
 		})
 	}
 }
@@ -217,4 +222,32 @@ fn sweeps_are_due_every_interval_but_not_while_syncing() {
 	assert!(schedule.is_due(501, false));
 	assert!(!schedule.is_due(510, false));
 	assert!(schedule.is_due(511, false));
+}
+
+/// A node whose keys are in both quorums, with other ranges in each, keeps the shards it staged
+/// for the quorum the blob did not get: they are deleted one by one at the second sweep that
+/// finds them outside its ranges, the shards of its ranges stay, and a shard back in its ranges
+/// (the chain's answer changed) is kept and starts over.
+#[test]
+fn shards_outside_the_nodes_ranges_are_deleted_at_the_second_sweep() {
+	let (_dir, store, chain, mut pruner) = setup();
+	chain.0.borrow_mut().ranges.insert(BLOB_ROOT, vec![1, 3]);
+	assert_eq!(pruner.sweep().unwrap(), nothing_done(2));
+	assert_eq!(store.stored_blob(&BLOB_ROOT).unwrap().unwrap().held, vec![0, 1, 2]);
+
+	// Shard 0 is in the ranges now, shard 2 still is not.
+	chain.0.borrow_mut().ranges.insert(BLOB_ROOT, vec![0, 1, 3]);
+	assert_eq!(pruner.sweep().unwrap(), SweepReport { shards_removed: 1, ..Default::default() });
+	assert_eq!(store.stored_blob(&BLOB_ROOT).unwrap().unwrap().held, vec![0, 1]);
+	assert_eq!(store.shard(&BLOB_ROOT, 2).unwrap(), None);
+	assert!(store.shard(&BLOB_ROOT, 1).unwrap().is_some());
+	assert_eq!(pruner.sweep().unwrap(), nothing_done(0));
+
+	// Out of the ranges again: one sweep to suspect it, the next deletes it.
+	chain.0.borrow_mut().ranges.insert(BLOB_ROOT, vec![1, 3]);
+	assert_eq!(pruner.sweep().unwrap(), nothing_done(1));
+	assert!(store.shard(&BLOB_ROOT, 0).unwrap().is_some());
+	assert_eq!(pruner.sweep().unwrap(), SweepReport { shards_removed: 1, ..Default::default() });
+	assert_eq!(store.stored_blob(&BLOB_ROOT).unwrap().unwrap().held, vec![1]);
+	assert_eq!(store.stored_file_keys().unwrap().len(), 2);
 }
