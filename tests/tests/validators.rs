@@ -543,6 +543,20 @@ async fn session_validators(node: &Node) -> Vec<[u8; 32]> {
 	Vec::<[u8; 32]>::decode(&mut &unhex(&value)[..]).expect("a list of accounts")
 }
 
+/// How many GRANDPA voters the set has that `node`'s finalized head enacted: the set its GRANDPA
+/// voter counts votes in (a set change takes effect when its block is finalized).
+async fn finalized_grandpa_voters(node: &Node) -> usize {
+	let rpc = node.rpc().await;
+	let head: String = rpc.request("chain_getFinalizedHead", rpc_params![]).await.unwrap();
+	let authorities: String = rpc
+		.request("state_call", rpc_params!["GrandpaApi_grandpa_authorities", "0x", head])
+		.await
+		.unwrap();
+	Vec::<([u8; 32], u64)>::decode(&mut &unhex(&authorities)[..])
+		.expect("GRANDPA authorities and weights")
+		.len()
+}
+
 /// Whether block `number` of `node`'s best chain was authored with `aura_key`: its slot,
 /// modulo the Aura authorities at its parent.
 async fn authored_by(node: &Node, number: u32, aura_key: &[u8]) -> bool {
@@ -842,6 +856,15 @@ async fn validators_join_leave_and_are_slashed(
 		})
 		.await;
 	let ferdie_out = slashed_since.elapsed();
+	// GRANDPA's voters change when the block that changed the session is finalized, not when it
+	// is imported. Until then Eve and Ferdie may still be two of six voters, and stopping both
+	// would leave four where five are needed: finality would stall for good (as it did once).
+	for node in net {
+		node.wait_until("the four genesis validators alone vote in GRANDPA", TIMEOUT, || async {
+			finalized_grandpa_voters(node).await == NAMES.len()
+		})
+		.await;
+	}
 	drop((eve, ferdie));
 	let best = alice.best_number().await;
 	for node in net {
