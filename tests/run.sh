@@ -27,7 +27,7 @@ export ZEROG_TRY_RUNTIME_WASM
 # fails here, not when the weights are regenerated (docs/weights.md).
 cargo test --release --locked --features runtime-benchmarks --lib \
 	-p pallet-storage-commitments -p pallet-da-attestations -p pallet-compute-escrow \
-	-p pallet-parameter-bounds -- benchmarking
+	-p pallet-parameter-bounds -p pallet-vrf-randomness -- benchmarking
 # `--show-output` keeps what passing tests print: measured recovery times, certification blocks,
 # settlement figures.
 cargo test --release --locked --workspace -- --show-output

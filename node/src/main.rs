@@ -20,6 +20,7 @@ mod segment_server;
 mod service;
 mod spec_check;
 mod try_runtime;
+mod vrf_reveal;
 
 fn main() -> polkadot_sdk::sc_cli::Result<()> {
 	command::run()

@@ -443,6 +443,8 @@ pub fn new_full<
 		);
 
 		let slot_duration = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?;
+		// Each slot's VRF reveal is signed with the slot's Aura key (`vrf_reveal`).
+		let (reveal_client, reveal_keystore) = (client.clone(), keystore_container.keystore());
 
 		let aura = sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(
 			StartAuraParams {
@@ -451,14 +453,20 @@ pub fn new_full<
 				select_chain,
 				block_import,
 				proposer_factory,
-				create_inherent_data_providers: move |_, ()| async move {
-					let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-					let slot =
-						sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-							*timestamp,
-							slot_duration,
-						);
-					Ok((slot, timestamp))
+				create_inherent_data_providers: move |parent, ()| {
+					let (client, keystore) = (reveal_client.clone(), reveal_keystore.clone());
+					async move {
+						let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
+						let slot =
+							sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
+								*timestamp,
+								slot_duration,
+							);
+						let reveal = crate::vrf_reveal::VrfReveal::for_slot(
+							&*client, &keystore, parent, *slot,
+						)?;
+						Ok((slot, timestamp, reveal))
+					}
 				},
 				force_authoring,
 				backoff_authoring_blocks,

@@ -19,7 +19,7 @@ set -euo pipefail
 steps=${STEPS:-50}
 repeat=${REPEAT:-20}
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(storage-commitments da-attestations compute-escrow parameter-bounds)
+[ ${#pallets[@]} -gt 0 ] || pallets=(storage-commitments da-attestations compute-escrow parameter-bounds vrf-randomness)
 here=$(cd "$(dirname "$0")" && pwd)
 for pallet in "${pallets[@]}"; do
 	if [ ! -d "$here/../../pallets/$pallet" ]; then

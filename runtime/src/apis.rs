@@ -3,7 +3,7 @@
 use crate::{
 	genesis_config_presets, opaque, AccountId, Aura, Balance, Block, BlockNumber, DaAttestations,
 	Grandpa, Historical, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeExecutive,
-	RuntimeGenesisConfig, StorageCommitments, System, TransactionPayment, VERSION,
+	RuntimeGenesisConfig, StorageCommitments, System, TransactionPayment, VrfRandomness, VERSION,
 };
 use pallet_da_attestations::{BlobAssignment, BlobCommitment, BlobSummary, EpochIndex};
 use pallet_storage_commitments::{FileId, FileSummary, ReplicaSummary};
@@ -158,6 +158,12 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		}
 	}
 
+	impl pallet_vrf_randomness::runtime_api::VrfRandomnessApi<Block> for Runtime {
+		fn randomness() -> [u8; 32] {
+			VrfRandomness::randomness()
+		}
+	}
+
 	impl pallet_storage_commitments::runtime_api::StorageCommitmentsApi<Block, AccountId, BlockNumber>
 		for Runtime
 	{
@@ -287,7 +293,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		) {
 			use crate::{
 				AllPalletsWithSystem, ComputeEscrow, ConvictionVoting, DaAttestations, Parameters,
-				Preimage, Referenda, Scheduler, StorageCommitments,
+				Preimage, Referenda, Scheduler, StorageCommitments, VrfRandomness,
 			};
 			use frame_benchmarking::BenchmarkList;
 			use frame_support::traits::StorageInfoTrait;
@@ -302,7 +308,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
 			use crate::{
 				AllPalletsWithSystem, ComputeEscrow, ConvictionVoting, DaAttestations, Parameters,
-				Preimage, Referenda, Scheduler, StorageCommitments,
+				Preimage, Referenda, Scheduler, StorageCommitments, VrfRandomness,
 			};
 			use frame_benchmarking::BenchmarkBatch;
 			use frame_support::traits::{TrackedStorageKey, WhitelistedStorageKeys};

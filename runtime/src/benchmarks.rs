@@ -6,6 +6,7 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_da_attestations, DaAttestations]
 	[pallet_compute_escrow, ComputeEscrow]
 	[pallet_parameter_bounds, Parameters]
+	[pallet_vrf_randomness, VrfRandomness]
 	[pallet_scheduler, Scheduler]
 	[pallet_preimage, Preimage]
 	[pallet_referenda, Referenda]

@@ -93,12 +93,12 @@ macro_rules! runtime_version_with_spec {
 
 // This source's spec version.
 #[cfg(not(feature = "next-spec-version"))]
-runtime_version_with_spec!(124);
+runtime_version_with_spec!(125);
 // The same source as the next release (feature `next-spec-version`, which `runtime/try-runtime.sh`
 // builds): an upgrade a chain running the runtime above accepts, for try-runtime's checks and
 // the upgrade end-to-end test. Keep it one above.
 #[cfg(feature = "next-spec-version")]
-runtime_version_with_spec!(125);
+runtime_version_with_spec!(126);
 
 /// The address format of a call's origin or target: an account id or an index.
 pub type Address = MultiAddress<AccountId, ()>;
@@ -205,10 +205,10 @@ mod runtime {
 	#[runtime::pallet_index(5)]
 	pub type TransactionPayment = pallet_transaction_payment;
 
-	// The validator set (`validators`). Declared before Aura and GRANDPA, in this order, because
-	// declaration order is genesis and hook order: the author is noted before a session ends,
-	// the candidates are known before the session's genesis draws the first set, and a new
-	// session's authorities are in place before Aura checks the block's slot.
+	// The validator set (`validators`). Genesis and hooks run in pallet-index order (the
+	// `runtime` macro sorts the pallets by index, whatever the declaration order): Authorship
+	// (11) notes the author before Session (13) ends a session, and CollatorSelection (12) knows
+	// the candidates before the session's genesis draws the first set.
 
 	/// The block's author, for rewards and liveness.
 	#[runtime::pallet_index(11)]
@@ -252,6 +252,12 @@ mod runtime {
 	/// Governance sets tunable parameters here, within bounds.
 	#[runtime::pallet_index(8)]
 	pub type Parameters = pallet_parameter_bounds;
+
+	/// The randomness of the storage and DA draws: each block's author reveals a VRF output.
+	/// Its index is below Session's: its `on_initialize` reads the slot's author among the
+	/// authorities that chose it, before a new session changes them.
+	#[runtime::pallet_index(9)]
+	pub type VrfRandomness = pallet_vrf_randomness;
 
 	/// Governance: scheduled enactment of referenda.
 	#[runtime::pallet_index(30)]

@@ -15,6 +15,7 @@ use polkadot_sdk::{
 };
 
 mod governance;
+mod randomness;
 mod validators;
 
 /// Builds the genesis state of a preset the way a node does: the runtime's default config

@@ -195,3 +195,86 @@ async fn transfer_from_an_empty_account_is_refused_by_the_pool() {
 	assert_eq!(free_balance(&api, &bob).await, bob_before);
 	assert_eq!(free_balance(&api, &nobody).await, 0);
 }
+
+/// Each block's author (Alice, on the dev chain) reveals the VRF output of her Aura key over the
+/// block's slot and the parent's randomness; it becomes the randomness the storage and DA draws
+/// use. The test checks the proof in each block against her key itself and compares the output
+/// with the runtime's, and a reveal sent from outside is refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_block_reveals_its_authors_vrf_output() {
+	use codec::{Compact, Encode};
+	use pallet_vrf_randomness::{vrf_input, vrf_sign_data, VrfOutput, VRF_CONTEXT};
+	use polkadot_sdk::sp_core::{crypto::VrfPublic, sr25519};
+	use subxt::rpcs::{rpc_params, RpcClient};
+	use zerog_e2e_tests::cli::{hex, unhex};
+
+	let node = Node::start(NodeConfig::dev("dev-randomness"));
+	node.wait_for_best(4, BLOCK_TIMEOUT).await;
+	let rpc: RpcClient = node.rpc().await;
+	let alice = sr25519::Public::from_raw(dev::alice().public_key().0);
+	let key =
+		[sp_crypto_hashing::twox_128(b"VrfRandomness"), sp_crypto_hashing::twox_128(b"Randomness")]
+			.concat();
+	// `Revealed { output, block }` at `hash` (zeroes before the first reveal).
+	let randomness = |hash: String| {
+		let (rpc, key) = (rpc.clone(), hex(&key));
+		async move {
+			let value: Option<String> =
+				rpc.request("state_getStorage", rpc_params![key, hash]).await.unwrap();
+			value.map(|value| <([u8; 32], u32)>::decode(&mut &unhex(&value)[..]).unwrap())
+		}
+	};
+
+	let mut outputs = Vec::new();
+	for number in 2u32..=4 {
+		let hash: String = rpc.request("chain_getBlockHash", rpc_params![number]).await.unwrap();
+		let block: serde_json::Value =
+			rpc.request("chain_getBlock", rpc_params![&hash]).await.unwrap();
+		let header = &block["block"]["header"];
+		// Aura's pre-runtime digest: 0x06, b"aura", then the SCALE bytes of the slot (u64).
+		let slot = header["digest"]["logs"]
+			.as_array()
+			.unwrap()
+			.iter()
+			.map(|log| unhex(log.as_str().unwrap()))
+			.find(|log| log.starts_with(&[6, b'a', b'u', b'r', b'a']))
+			.map(|log| u64::decode(&mut &log[6..]).unwrap())
+			.expect("an Aura slot digest");
+		// The bare `VrfRandomness.reveal` (pallet 9, call 0): its pre-output and proof.
+		let reveals: Vec<VrfOutput> = block["block"]["extrinsics"]
+			.as_array()
+			.unwrap()
+			.iter()
+			.filter_map(|extrinsic| {
+				let bytes = unhex(extrinsic.as_str().unwrap());
+				let body = &bytes[Compact::<u32>::decode(&mut &bytes[..])
+					.map(|len| bytes.len() - len.0 as usize)
+					.unwrap()..];
+				(body.get(1..3) == Some(&[9, 0]))
+					.then(|| VrfOutput::decode(&mut &body[3..]).unwrap())
+			})
+			.collect();
+		assert_eq!(reveals.len(), 1, "one reveal in block #{number}");
+		let parent = header["parentHash"].as_str().unwrap().to_string();
+		let previous = randomness(parent).await.map(|(output, _)| output).unwrap_or([0; 32]);
+		let signature = reveals[0].signature().expect("a well-formed VRF signature");
+		assert!(
+			alice.vrf_verify(&vrf_sign_data(slot, &previous), &signature),
+			"block #{number}'s reveal is Alice's VRF of slot {slot} and the parent's randomness"
+		);
+		let expected = alice
+			.make_bytes::<32>(VRF_CONTEXT, &vrf_input(slot, &previous), &signature.pre_output)
+			.unwrap();
+		assert_eq!(randomness(hash).await, Some((expected, number)), "the runtime's output");
+		outputs.push(expected);
+	}
+	assert!(outputs.windows(2).all(|pair| pair[0] != pair[1]), "a new output every block");
+
+	// A reveal from outside the block author is refused by the pool (a mandatory inherent).
+	let reveal = [&[4u8, 9, 0][..], &[0u8; 96][..]].concat();
+	let reveal = [Compact(reveal.len() as u32).encode(), reveal].concat();
+	let refused: Result<serde_json::Value, _> =
+		rpc.request("author_submitExtrinsic", rpc_params![hex(&reveal)]).await;
+	let refused = format!("{refused:?}");
+	assert!(refused.contains("1010"), "an outside reveal is refused: {refused}");
+}

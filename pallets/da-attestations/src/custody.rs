@@ -6,9 +6,8 @@
 //! and challenges each of its attesters for one chunk of one shard of its own range. The attester
 //! answers with `answer_custody`: the chunk and a `ChunkProof`, which the runtime checks against
 //! the blob's commitment (`zerog_primitives::da::verify_chunk`). Its off-chain worker does this
-//! from the node's store. Draws are seeded with `blake2_256("zgda/custody" ++ parent hash ++
-//! block)`; the block author can grind it, like every other parent-hash seed of this pallet,
-//! until the chain has VRF randomness.
+//! from the node's store. Draws are seeded with `blake2_256("zgda/custody" ++ r ++ block)`, `r`
+//! being [`Config::Randomness`]' seed (the runtime's VRF randomness, which no author can grind).
 //!
 //! An attester stays liable until the blobs it attested are retired: each attestation moves its
 //! `CustodyUntil` to the end of the blob's retention (as it would be if certified), and
@@ -20,6 +19,7 @@ use crate::{
 	OpenCustody, Pallet, Quorums, RetentionPeriod, Signers, WeightInfo, LOG_TARGET,
 };
 use alloc::vec::Vec;
+use polkadot_sdk::frame_support::traits::Randomness as _;
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
@@ -107,7 +107,7 @@ impl<T: Config> Pallet<T> {
 		if candidates.is_empty() {
 			return 0;
 		}
-		let parent = frame_system::Pallet::<T>::parent_hash();
+		let parent = T::Randomness::random_seed().0;
 		let seed = blake2_256(&(CUSTODY_DOMAIN, parent, now).encode());
 		let deadline = now.saturating_add(T::CustodyWindow::get());
 		for attempt in 0..DRAW_ATTEMPTS {

@@ -7,9 +7,10 @@ use crate::{
 	NextEpochStart, Pallet, Quorum, QuorumIndex, Quorums, WeightInfo,
 };
 use alloc::vec::Vec;
+use polkadot_sdk::frame_support::traits::Randomness as _;
 use polkadot_sdk::{
 	frame_support::{pallet_prelude::*, BoundedVec},
-	frame_system::{self, pallet_prelude::BlockNumberFor},
+	frame_system::pallet_prelude::BlockNumberFor,
 	sp_runtime::{
 		traits::{Saturating, Zero},
 		SaturatedConversion,
@@ -25,8 +26,8 @@ impl<T: Config> Pallet<T> {
 		}
 		let candidates = ActiveSigners::<T>::get();
 		let epoch = CurrentEpoch::<T>::get().saturating_add(1);
-		let parent_hash = frame_system::Pallet::<T>::parent_hash();
-		let seed = quorum::quorum_seed(parent_hash.as_ref(), epoch);
+		let randomness = T::Randomness::random_seed().0;
+		let seed = quorum::quorum_seed(randomness.as_ref(), epoch);
 		let quorums = Self::draw_quorums(&candidates, &seed);
 		let count = quorums.len() as u32;
 		let (mut members, mut total_stake) = (0u32, BalanceOf::<T>::zero());

@@ -58,11 +58,10 @@
 //!   (sr25519, key type `zgda`) to be the caller's own account key, so the off-chain worker signs
 //!   `attest` with the DA key directly and the chain needs no key-to-signer mapping. Keep a little
 //!   free balance on the signer account for transaction fees.
-//! - **Quorum randomness.** The draw is seeded with `blake2_256("zgda/quorum" ++ parent hash ++
-//!   epoch)`: deterministic, so every node draws the same quorum, but the author of the block
-//!   before an epoch starts can try a few parent hashes. That is acceptable while the chain's
-//!   authors are trusted; a VRF or `pallet_babe` randomness can replace the seed later (see
-//!   [`quorum`]).
+//! - **Quorum randomness.** The draw is seeded with `blake2_256("zgda/quorum" ++ r ++ epoch)`,
+//!   where `r` is [`Config::Randomness`]' seed: deterministic, so every node draws the same
+//!   quorum, and in the runtime a VRF output the block author reveals and cannot choose
+//!   (`pallet-vrf-randomness`), so no author can steer the draw (see [`quorum`]).
 //! - **Stake-weighted shards.** Member `i` gets the shard indices `[⌊S_i·N/S⌋, ⌊S_{i+1}·N/S⌋)`
 //!   where `S_i` is the stake of the members before it, `S` the quorum's stake and `N = k + m`:
 //!   every shard is held by someone, and the attesters of a certified blob (≥ 2/3 of the stake)
@@ -271,6 +270,10 @@ pub mod pallet {
 		/// Recently certified blobs the custody draw picks from (a ring: the oldest is replaced).
 		#[pallet::constant]
 		type MaxCustodyCandidates: Get<u32>;
+
+		/// The randomness challenges and draws are seeded with: the runtime's VRF randomness
+		/// (`pallet-vrf-randomness`), which no block author can grind.
+		type Randomness: frame_support::traits::Randomness<Self::Hash, BlockNumberFor<Self>>;
 
 		/// Weight information for the calls and hooks of this pallet.
 		type WeightInfo: WeightInfo;

@@ -156,6 +156,7 @@ impl pallet_da_attestations::Config for Test {
 	type CustodyWindow = ConstU64<CUSTODY_WINDOW>;
 	type CustodySlash = CustodySlash;
 	type MaxCustodyCandidates = ConstU32<MAX_CUSTODY_CANDIDATES>;
+	type Randomness = pallet_vrf_randomness::ParentHashRandomness<Test>;
 	type WeightInfo = ();
 }
 

@@ -10,7 +10,8 @@
 //! picked at each step. If there are at most `max` candidates all of them are picked (in a random
 //! order). Cost: `O(max × candidates)` additions, no allocation beyond the result.
 //!
-//! The pallet seeds it with `blake2_256("zgda/quorum" ++ parent hash ++ epoch as u32 LE)`.
+//! The pallet seeds it with `blake2_256("zgda/quorum" ++ randomness ++ epoch as u32 LE)`, the
+//! randomness being its `Config::Randomness` seed (VRF randomness in the runtime).
 //!
 //! ## Quorums in parallel
 //!
@@ -40,11 +41,11 @@ use polkadot_sdk::{
 /// Domain tag of the quorum seed.
 pub const QUORUM_SEED_TAG: &[u8] = b"zgda/quorum";
 
-/// The seed of the draw of `epoch` made in the block whose parent is `parent_hash`.
-pub fn quorum_seed(parent_hash: &[u8], epoch: u32) -> [u8; 32] {
-	let mut input = Vec::with_capacity(QUORUM_SEED_TAG.len() + parent_hash.len() + 4);
+/// The seed of the draw of `epoch` made in a block whose randomness is `randomness`.
+pub fn quorum_seed(randomness: &[u8], epoch: u32) -> [u8; 32] {
+	let mut input = Vec::with_capacity(QUORUM_SEED_TAG.len() + randomness.len() + 4);
 	input.extend_from_slice(QUORUM_SEED_TAG);
-	input.extend_from_slice(parent_hash);
+	input.extend_from_slice(randomness);
 	input.extend_from_slice(&epoch.to_le_bytes());
 	blake2_256(&input)
 }

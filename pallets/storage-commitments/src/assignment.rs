@@ -2,8 +2,9 @@
 //!
 //! A new file (or one that lost a replica) waits in [`AssignmentQueue`] until `on_initialize` of
 //! a later block draws its providers, weighted by stake and free capacity, with a seed mixing
-//! that block's parent hash: the submitter signed before that hash existed, so it cannot grind
-//! its root for a provider of its choice. A provider is challenged on a file only once it
+//! that block's [`Config::Randomness`] (the runtime's VRF randomness): the submitter signed
+//! before it existed, so it cannot grind its root for a provider of its choice, and the block's
+//! author cannot grind it either. A provider is challenged on a file only once it
 //! acknowledged holding it ([`AckedFiles`], one dense set per provider, swap-remove like the
 //! file log's challengeable set).
 
@@ -15,6 +16,7 @@ use crate::{
 };
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
+use polkadot_sdk::frame_support::traits::Randomness as _;
 use polkadot_sdk::{
 	frame_support::pallet_prelude::*,
 	frame_system::{self, pallet_prelude::BlockNumberFor},
@@ -84,7 +86,7 @@ impl<T: Config> Pallet<T> {
 			.filter(|(_, entry)| !set.holds(&entry.provider) && !failed.contains(&entry.provider))
 			.filter_map(|(index, entry)| Some((index, entry.draw_weight(file.size)?)))
 			.collect();
-		let parent = frame_system::Pallet::<T>::parent_hash();
+		let parent = T::Randomness::random_seed().0;
 		let mut chosen = Vec::new();
 		for slot in 0..set.missing() as u32 {
 			let total = candidates.iter().fold(0u128, |sum, (_, w)| sum.saturating_add(*w));

@@ -9,6 +9,7 @@ use crate::{
 };
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
+use polkadot_sdk::frame_support::traits::Randomness as _;
 use polkadot_sdk::{
 	frame_support::{ensure, pallet_prelude::*},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
@@ -17,7 +18,7 @@ use polkadot_sdk::{
 };
 use zerog_primitives::storage::{chunk_count, ChunkProof, ProofError};
 
-/// Domain tag of the challenge seed, so it cannot collide with another use of the parent hash.
+/// Domain tag of the challenge seed, so it cannot collide with another use of the randomness.
 const CHALLENGE_DOMAIN: &[u8] = b"zerog/storage/challenge";
 
 impl<T: Config> Pallet<T> {
@@ -62,7 +63,7 @@ impl<T: Config> Pallet<T> {
 	/// Challenges every active provider staked at least `MinProviderStake` for `period`, which
 	/// starts at `now`.
 	pub(crate) fn issue_challenges(period: PeriodIndex, now: BlockNumberFor<T>) -> Weight {
-		let parent = frame_system::Pallet::<T>::parent_hash();
+		let parent = T::Randomness::random_seed().0;
 		let deadline = now.saturating_add(T::ResponseWindow::get());
 		let providers = ActiveProviders::<T>::get();
 		let mut challenged = BoundedVec::<T::AccountId, T::MaxProviders>::default();
@@ -114,7 +115,7 @@ impl<T: Config> Pallet<T> {
 	/// Picks one of the live files `provider` acknowledged, and one of its chunks, for
 	/// `provider` in `period`: a provider is never challenged on data it did not say it holds.
 	///
-	/// The seed mixes the parent hash of the period's first block, the period and the provider;
+	/// The seed mixes the randomness of the period's first block, the period and the provider;
 	/// a file that expires before the deadline makes the draw retry with the next attempt
 	/// number. Expired files are left to the expiry sweep: removing them here would make the
 	/// hook's cost grow with every provider's replicas (each removal updates every holder).

@@ -44,8 +44,9 @@
 //!   block, oldest first), which gives providers a period to fetch it and guarantees the challenge
 //!   seed did not exist when the file was submitted.
 //! - **Unpredictable challenges.** For provider `a` in period `p` the seed is
-//!   `blake2_256("zerog/storage/challenge" ‖ parent_hash ‖ p ‖ a ‖ attempt)`: the parent hash of the
-//!   period's first block, unknown when the (older) file was submitted. Its first 8 bytes pick
+//!   `blake2_256("zerog/storage/challenge" ‖ r ‖ p ‖ a ‖ attempt)`, where `r` is
+//!   [`Config::Randomness`]' seed at the period's first block (the runtime's VRF randomness, which
+//!   no block author can grind), unknown when the (older) file was submitted. Its first 8 bytes pick
 //!   the file (uniformly among the challengeable set), the next 8 the chunk. A file hit by the
 //!   draw that expires before the deadline is skipped and the draw retried, at most
 //!   [`MAX_DRAW_ATTEMPTS`] times (the expiry sweep removes expired files).
@@ -281,6 +282,10 @@ pub mod pallet {
 		/// restarts its node loses a slash, not the file.
 		#[pallet::constant]
 		type MissesBeforeRelease: Get<u8>;
+
+		/// The randomness challenges and draws are seeded with: the runtime's VRF randomness
+		/// (`pallet-vrf-randomness`), which no block author can grind.
+		type Randomness: frame_support::traits::Randomness<Self::Hash, BlockNumberFor<Self>>;
 
 		/// Weight information for the calls and hooks of this pallet.
 		type WeightInfo: WeightInfo;

@@ -176,6 +176,7 @@ impl pallet_storage_commitments::Config for Test {
 	type MaxReleasesPerBlock = ConstU32<MAX_RELEASES>;
 	type MaxAcksPerCall = ConstU32<MAX_ACKS>;
 	type MissesBeforeRelease = ConstU8<MISSES_BEFORE_RELEASE>;
+	type Randomness = pallet_vrf_randomness::ParentHashRandomness<Test>;
 	type WeightInfo = ();
 }
 

@@ -53,5 +53,7 @@ impl pallet_da_attestations::Config for Runtime {
 	type CustodySlash = da::CustodySlash;
 	/// The draw picks from the last 256 certified blobs.
 	type MaxCustodyCandidates = ConstU32<256>;
+	/// VRF randomness: no block author can grind the draws.
+	type Randomness = crate::VrfRandomness;
 	type WeightInfo = pallet_da_attestations::weights::SubstrateWeight<Runtime>;
 }

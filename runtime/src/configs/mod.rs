@@ -7,6 +7,7 @@ pub mod da;
 pub mod db_weights;
 pub mod offchain;
 pub mod parameters;
+pub mod randomness;
 pub mod revive;
 pub mod storage;
 

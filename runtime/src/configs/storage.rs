@@ -77,5 +77,7 @@ impl pallet_storage_commitments::Config for Runtime {
 	/// A replica is presumed lost after two missed challenges on it in a row: a node restart
 	/// costs a slash, not the file.
 	type MissesBeforeRelease = ConstU8<2>;
+	/// VRF randomness: no block author can grind the draws.
+	type Randomness = crate::VrfRandomness;
 	type WeightInfo = pallet_storage_commitments::weights::SubstrateWeight<Runtime>;
 }
