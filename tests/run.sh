@@ -28,6 +28,10 @@ export ZEROG_TRY_RUNTIME_WASM
 cargo test --release --locked --features runtime-benchmarks --lib \
 	-p pallet-storage-commitments -p pallet-da-attestations -p pallet-compute-escrow \
 	-p pallet-parameter-bounds -p pallet-vrf-randomness -- benchmarking
+# A runtime without the compute pallet (docs/appchain.md: a Cargo feature per ZeroG pallet), with
+# its unit tests; native only (its wasm differs from the default one by cfgs alone).
+SKIP_WASM_BUILD=1 cargo test --release --locked -p zerog-runtime --no-default-features \
+	--features std,storage,da --lib
 # `--show-output` keeps what passing tests print: measured recovery times, certification blocks,
 # settlement figures.
 cargo test --release --locked --workspace -- --show-output

@@ -2,6 +2,14 @@
 
 #![warn(missing_docs)]
 
+// The node's storage and DA services (data plane, replication, pruning, RPC) are compiled
+// against those pallets' runtime APIs.
+#[cfg(not(all(feature = "storage", feature = "da")))]
+compile_error!(
+	"zerog-node needs a runtime with the storage and DA pallets (features `storage` and `da`); \
+	 only `compute` can be left out: docs/appchain.md says what leaving the others out takes"
+);
+
 mod benchmarking;
 mod chain_spec;
 mod cli;

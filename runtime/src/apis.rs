@@ -1,11 +1,17 @@
 //! The runtime APIs: what the node, wallets and RPC servers may ask the runtime.
 
+#[cfg(feature = "da")]
+use crate::DaAttestations;
+#[cfg(feature = "storage")]
+use crate::StorageCommitments;
 use crate::{
-	genesis_config_presets, opaque, AccountId, Aura, Balance, Block, BlockNumber, DaAttestations,
-	Grandpa, Historical, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeExecutive,
-	RuntimeGenesisConfig, StorageCommitments, System, TransactionPayment, VrfRandomness, VERSION,
+	genesis_config_presets, opaque, AccountId, Aura, Balance, Block, BlockNumber, Grandpa,
+	Historical, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeExecutive,
+	RuntimeGenesisConfig, System, TransactionPayment, VrfRandomness, VERSION,
 };
+#[cfg(feature = "da")]
 use pallet_da_attestations::{BlobAssignment, BlobCommitment, BlobSummary, EpochIndex};
+#[cfg(feature = "storage")]
 use pallet_storage_commitments::{FileId, FileSummary, ReplicaSummary};
 // `vec!` is used by the `ReviveApi` implementations the revive macro expands to.
 use alloc::{vec, vec::Vec};
@@ -164,6 +170,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		}
 	}
 
+	#[cfg(feature = "storage")]
 	impl pallet_storage_commitments::runtime_api::StorageCommitmentsApi<Block, AccountId, BlockNumber>
 		for Runtime
 	{
@@ -188,6 +195,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 		}
 	}
 
+	#[cfg(feature = "da")]
 	impl pallet_da_attestations::runtime_api::DaAttestationsApi<Block, AccountId, Balance, BlockNumber>
 		for Runtime
 	{

@@ -13,11 +13,10 @@
 
 use crate::{
 	opaque::SessionKeys, units::ZG, validators, AccountId, Balance, BalancesConfig,
-	CollatorSelectionConfig, ComputeEscrowConfig, DaAttestationsConfig, Runtime,
-	RuntimeGenesisConfig, SessionConfig, StorageCommitmentsConfig, SudoConfig, ValidatorSetConfig,
+	CollatorSelectionConfig, Runtime, RuntimeGenesisConfig, SessionConfig, SudoConfig,
+	ValidatorSetConfig,
 };
 use alloc::{format, string::String, vec, vec::Vec};
-use pallet_compute_escrow::{GenesisLedger, GenesisService, ServiceKind};
 use pallet_revive::AddressMapper;
 use polkadot_sdk::{
 	frame_support::build_struct_json_patch,
@@ -79,6 +78,7 @@ struct DevRole {
 	account: AccountId,
 	rpc: String,
 	data: String,
+	#[cfg_attr(not(feature = "compute"), allow(dead_code))]
 	executor: String,
 }
 
@@ -101,8 +101,53 @@ const DEV_STORAGE_CAPACITY: u64 = 1 << 40;
 
 /// The ZeroG pallets' genesis for `roles`: each is a storage provider and a DA signer at its RPC
 /// endpoint and sells the dev inference and job services at its executor's; every account of
-/// `users` deposits [`DEV_LEDGER_DEPOSIT`] and funds each role's sub-account.
+/// `users` deposits [`DEV_LEDGER_DEPOSIT`] and funds each role's sub-account. Only the pallets
+/// the runtime includes (its features) get a section.
 fn zerog_roles(roles: &[DevRole], users: &[AccountId]) -> Value {
+	let mut patch = Value::Object(Default::default());
+	#[cfg(feature = "storage")]
+	merge(&mut patch, storage_roles(roles));
+	#[cfg(feature = "da")]
+	merge(&mut patch, da_roles(roles));
+	#[cfg(feature = "compute")]
+	merge(&mut patch, compute_roles(roles, users));
+	let _ = (roles, users);
+	patch
+}
+
+/// Each role is a storage provider whose data plane is at its `data` endpoint.
+#[cfg(feature = "storage")]
+fn storage_roles(roles: &[DevRole]) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		storage_commitments: crate::StorageCommitmentsConfig {
+			providers: roles
+				.iter()
+				.map(|role| {
+					let endpoint = role.data.clone().into_bytes();
+					(role.account.clone(), ROLE_STAKE, endpoint, DEV_STORAGE_CAPACITY)
+				})
+				.collect(),
+		},
+	})
+}
+
+/// Each role is a DA signer at its RPC endpoint.
+#[cfg(feature = "da")]
+fn da_roles(roles: &[DevRole]) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		da_attestations: crate::DaAttestationsConfig {
+			signers: roles
+				.iter()
+				.map(|role| (role.account.clone(), ROLE_STAKE, role.rpc.clone().into_bytes()))
+				.collect(),
+		},
+	})
+}
+
+/// Each role sells the dev inference and job services at its executor; every user funds them.
+#[cfg(feature = "compute")]
+fn compute_roles(roles: &[DevRole], users: &[AccountId]) -> Value {
+	use pallet_compute_escrow::{GenesisLedger, GenesisService, ServiceKind};
 	let services = roles
 		.iter()
 		.flat_map(|role| {
@@ -131,22 +176,7 @@ fn zerog_roles(roles: &[DevRole], users: &[AccountId]) -> Value {
 		})
 		.collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
-		storage_commitments: StorageCommitmentsConfig {
-			providers: roles
-				.iter()
-				.map(|role| {
-					let endpoint = role.data.clone().into_bytes();
-					(role.account.clone(), ROLE_STAKE, endpoint, DEV_STORAGE_CAPACITY)
-				})
-				.collect(),
-		},
-		da_attestations: DaAttestationsConfig {
-			signers: roles
-				.iter()
-				.map(|role| (role.account.clone(), ROLE_STAKE, role.rpc.clone().into_bytes()))
-				.collect(),
-		},
-		compute_escrow: ComputeEscrowConfig { services, ledgers },
+		compute_escrow: crate::ComputeEscrowConfig { services, ledgers },
 	})
 }
 

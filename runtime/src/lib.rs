@@ -284,14 +284,17 @@ mod runtime {
 	pub type Revive = pallet_revive;
 
 	/// Storage network: file commitments, providers, challenges and rewards.
+	#[cfg(feature = "storage")]
 	#[runtime::pallet_index(20)]
 	pub type StorageCommitments = pallet_storage_commitments;
 
 	/// Data availability: blob commitments, signer quorums and certificates.
+	#[cfg(feature = "da")]
 	#[runtime::pallet_index(21)]
 	pub type DaAttestations = pallet_da_attestations;
 
 	/// Compute marketplace: services, user ledgers, inference receipts and GPU jobs.
+	#[cfg(feature = "compute")]
 	#[runtime::pallet_index(22)]
 	pub type ComputeEscrow = pallet_compute_escrow;
 }

@@ -14,6 +14,8 @@ use polkadot_sdk::{
 	sp_keyring::Sr25519Keyring,
 };
 
+// Governance of the ZeroG pallets' parameters and compute enclaves.
+#[cfg(all(feature = "storage", feature = "da", feature = "compute"))]
 mod governance;
 mod randomness;
 mod validators;
@@ -40,6 +42,15 @@ fn genesis_of_patch(preset: &str, patch: serde_json::Value) -> TestExternalities
 			.unwrap_or_else(|e| panic!("preset {preset} is accepted by the runtime: {e}"));
 	});
 	ext
+}
+
+/// What a dev user holds at genesis: its compute marketplace deposit, in a runtime with compute.
+fn dev_user_deposit() -> u128 {
+	if cfg!(feature = "compute") {
+		genesis_config_presets::DEV_LEDGER_DEPOSIT
+	} else {
+		0
+	}
 }
 
 /// Merges a JSON patch into a JSON value (objects are merged key by key, everything else is
@@ -136,14 +147,12 @@ fn development_funds_dev_accounts_and_has_one_author() {
 			assert_eq!(Balances::total_balance(&key.to_account_id()), ENDOWMENT);
 		}
 		let bob = Sr25519Keyring::Bob.to_account_id();
-		assert_eq!(
-			Balances::free_balance(&bob),
-			ENDOWMENT - genesis_config_presets::DEV_LEDGER_DEPOSIT
-		);
+		assert_eq!(Balances::free_balance(&bob), ENDOWMENT - dev_user_deposit());
 		assert_eq!(System::block_number(), 0);
 	});
 }
 
+#[cfg(all(feature = "storage", feature = "da", feature = "compute"))]
 /// What the ZeroG pallets hold for each role account of a preset (the pallets' own tests check
 /// that genesis roles keep their invariants).
 fn assert_roles(preset: &str, roles: &[Sr25519Keyring], services_per_role: u64) {
@@ -177,6 +186,7 @@ fn assert_roles(preset: &str, roles: &[Sr25519Keyring], services_per_role: u64) 
 	});
 }
 
+#[cfg(all(feature = "storage", feature = "da", feature = "compute"))]
 #[test]
 fn development_makes_alice_a_provider_a_signer_and_a_compute_provider() {
 	assert_roles("development", &[Sr25519Keyring::Alice], 2);
@@ -193,12 +203,14 @@ fn development_makes_alice_a_provider_a_signer_and_a_compute_provider() {
 	});
 }
 
+#[cfg(all(feature = "storage", feature = "da", feature = "compute"))]
 #[test]
 fn local_testnet_gives_each_validator_every_role() {
 	use Sr25519Keyring::*;
 	assert_roles("local_testnet", &[Alice, Bob, Charlie, Dave], 2);
 }
 
+#[cfg(all(feature = "storage", feature = "da", feature = "compute"))]
 #[test]
 fn testnet_registers_no_roles() {
 	testnet_genesis().execute_with(|| {
@@ -287,6 +299,7 @@ fn evm_chain_id_and_gas_price_are_what_wallets_are_told() {
 	});
 }
 
+#[cfg(feature = "storage")]
 /// An off-chain worker's transaction, built and signed by the runtime with a key of the node's
 /// keystore, passes the same signature check as any transaction from the pool.
 #[test]
@@ -326,6 +339,7 @@ fn offchain_workers_sign_transactions_the_pool_accepts() {
 	});
 }
 
+#[cfg(feature = "storage")]
 /// The storage fee is what the runtime documents: about 1 ZG per GiB, replica and lifetime.
 #[test]
 fn storage_fee_is_about_one_zg_per_gib_and_replica() {
@@ -339,6 +353,7 @@ fn storage_fee_is_about_one_zg_per_gib_and_replica() {
 	});
 }
 
+#[cfg(feature = "storage")]
 /// The runtime API finds a file by its root once it is submitted, and not before.
 #[test]
 fn files_by_root_finds_submitted_files() {
@@ -365,6 +380,7 @@ fn files_by_root_finds_submitted_files() {
 	});
 }
 
+#[cfg(feature = "da")]
 /// One block holds what every full quorum does for a block of blobs: the blobs are shared
 /// among the quorums, each member attests to its quorum's share in one `attest`, one of those
 /// calls certifies them, and the rest pay only for recording an attestation (the call's refund,
@@ -409,6 +425,7 @@ fn a_block_holds_full_quorums_attestations_of_a_full_block_of_blobs() {
 /// `Parameters::set_parameter` is what the pallets read from the next call on; a value out of
 /// bounds, or from anyone but governance, changes nothing; `pallet-parameters`' own call is not
 /// part of the runtime, so the bounds cannot be bypassed.
+#[cfg(all(feature = "storage", feature = "da", feature = "compute"))]
 #[test]
 fn governance_tunes_parameters_within_bounds() {
 	use crate::{
@@ -503,4 +520,17 @@ fn governance_tunes_parameters_within_bounds() {
 		let store = metadata.pallets.iter().find(|p| p.name == "ParameterStore").unwrap();
 		assert!(store.calls.is_none(), "ParameterStore has no calls");
 	});
+}
+
+/// A runtime built without the compute feature (`docs/appchain.md`): no compute pallet (and
+/// `every_preset_is_listed_and_builds_a_genesis` builds every preset). CI tests the runtime
+/// this way too.
+#[cfg(not(feature = "compute"))]
+#[test]
+fn a_runtime_without_compute_has_no_compute_pallet() {
+	use polkadot_sdk::frame_support::traits::PalletsInfoAccess;
+	let names: Vec<&str> =
+		crate::AllPalletsWithSystem::infos().iter().map(|info| info.name).collect();
+	assert!(!names.contains(&"ComputeEscrow"), "{names:?}");
+	assert!(names.contains(&"StorageCommitments") && names.contains(&"DaAttestations"));
 }

@@ -36,7 +36,7 @@ impl pallet_da_attestations::Config for Runtime {
 	type AttestationWindow = ConstU32<EPOCH_LENGTH>;
 	/// Three epochs: the stake backs every quorum the signer still sits in.
 	type UnbondingPeriod = ConstU32<{ 3 * EPOCH_LENGTH }>;
-	type MaxQuorumSize = ConstU32<32>;
+	type MaxQuorumSize = ConstU32<{ super::parameters::da_defaults::MAX_QUORUM_SIZE }>;
 	/// Four quorums certify four blobs' worth of bytes at once.
 	type MaxQuorums = ConstU32<4>;
 	type MinQuorumMembers = da::MinQuorumMembers;

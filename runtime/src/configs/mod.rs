@@ -2,13 +2,16 @@
 //! sudo. Revive and each ZeroG pallet get a file of their own beside this one; the validator
 //! set (session, GRANDPA, offences) is in `crate::validators`.
 
+#[cfg(feature = "compute")]
 pub mod compute;
+#[cfg(feature = "da")]
 pub mod da;
 pub mod db_weights;
 pub mod offchain;
 pub mod parameters;
 pub mod randomness;
 pub mod revive;
+#[cfg(feature = "storage")]
 pub mod storage;
 
 use crate::{

@@ -60,6 +60,8 @@ pub mod da_defaults {
 	/// Three members at least: the smallest quorum that still certifies with one member down.
 	/// Public chains with many signers should raise it (larger quorums are harder to capture).
 	pub const MIN_QUORUM_MEMBERS: u32 = 3;
+	/// Largest quorum (not tunable): the bound of `MIN_QUORUM_MEMBERS`.
+	pub const MAX_QUORUM_SIZE: u32 = 32;
 }
 
 /// Defaults of the compute parameters.
@@ -248,11 +250,9 @@ fn check_da(parameter: &dynamic_params::da::Parameters) -> Result<(), BoundViola
 			Perbill::from_percent(1),
 			Perbill::from_percent(50),
 		),
-		MinQuorumMembers(_, value) => within(
-			value.unwrap_or(MIN_QUORUM_MEMBERS),
-			3,
-			<Runtime as pallet_da_attestations::Config>::MaxQuorumSize::get(),
-		),
+		MinQuorumMembers(_, value) => {
+			within(value.unwrap_or(MIN_QUORUM_MEMBERS), 3, MAX_QUORUM_SIZE)
+		},
 	}
 }
 

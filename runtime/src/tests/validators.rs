@@ -61,9 +61,10 @@ fn keys_with_proof(owner: &AccountId, seed: &str) -> (SessionKeys, Vec<u8>) {
 	(generated.keys, generated.proof.encode())
 }
 
-/// What Eve holds in reserve at genesis (her compute marketplace deposit).
+/// What Eve holds in reserve at genesis (her compute marketplace deposit, if the runtime has
+/// compute).
 fn eve_reserved_at_genesis() -> u128 {
-	crate::genesis_config_presets::DEV_LEDGER_DEPOSIT
+	super::dev_user_deposit()
 }
 
 /// Eve sets her session keys and bonds: she is a candidate.
