@@ -20,7 +20,7 @@ pub type ChainSpec = sc_service::GenericChainSpec<NoExtension>;
 pub const BUILT_IN_CHAINS: &str = "dev, local, testnet";
 
 /// Token symbol, decimals and SS58 prefix, which wallets (Polkadot.js apps) read.
-fn properties() -> sc_chain_spec::Properties {
+pub fn properties() -> sc_chain_spec::Properties {
 	let properties = json!({
 		"tokenSymbol": TOKEN_SYMBOL,
 		"tokenDecimals": TOKEN_DECIMALS,

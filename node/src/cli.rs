@@ -71,6 +71,11 @@ pub enum Subcommand {
 	/// Print a chain specification (add `--raw` for the storage form that nodes load).
 	BuildSpec(sc_cli::BuildSpecCmd),
 
+	/// Print a chain specification for a runtime of your own (`--runtime <wasm>`, e.g. one built
+	/// with other ZeroG pallets: docs/appchain.md) from one of its genesis presets; this node
+	/// runs it, with the storage and DA services its runtime has pallets for.
+	CreateSpec(crate::create_spec::CreateSpecCmd),
+
 	/// Check that a chain spec is safe to launch as a public chain: a `Live` spec must name no
 	/// well-known development key (//Alice, Hardhat's accounts, ...) and no sudo key. Exits
 	/// non-zero and lists what it found otherwise.

@@ -79,6 +79,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
 		},
+		Some(Subcommand::CreateSpec(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
 		Some(Subcommand::CheckSpec(cmd)) => cmd.run().map_err(sc_cli::Error::Input),
 		Some(Subcommand::TryRuntime(cmd)) => {
 			// The runtime's log (each migration and check) goes to stderr.

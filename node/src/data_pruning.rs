@@ -17,7 +17,9 @@
 //! commitment that is not final yet; the second look covers a commitment that a short reorg took
 //! out of the best chain for a moment. A chain that cannot be asked deletes nothing, and no sweep
 //! runs while the node is catching up with the network: a node resyncing its chain from scratch
-//! next to a full data store would otherwise find none of it in its old blocks.
+//! next to a full data store would otherwise find none of it in its old blocks. On a chain
+//! whose runtime has no storage (or no DA) pallet, no file (or blob) is on chain: what the store
+//! holds of them goes the same way.
 
 use std::{collections::HashSet, sync::Arc};
 
@@ -33,6 +35,7 @@ use zerog_primitives::{da::BlobCommitment, AccountId, Balance, BlockNumber, Opaq
 use crate::{
 	data_store::{DataStore, StoreError},
 	rpc::chain::{blob_at, live_files_at, BestBlock, DaChain},
+	runtime_api::ZeroGServices,
 };
 
 /// Log target of the pruning.
@@ -224,6 +227,8 @@ impl<R: Retention> Pruner<R> {
 pub struct ClientRetention<C> {
 	client: Arc<C>,
 	keystore: KeystorePtr,
+	/// The pallets the runtime has: one it lacks is not asked (it commits to nothing).
+	services: ZeroGServices,
 }
 
 impl<C> ClientRetention<C>
@@ -248,6 +253,9 @@ where
 		+ DaAttestationsApi<Block, AccountId, Balance, BlockNumber>,
 {
 	fn file_is_live(&self, root: &H256, size: u64) -> Result<bool, String> {
+		if !self.services.storage {
+			return Ok(false);
+		}
 		for at in self.blocks() {
 			if live_files_at(&*self.client, at, root)?.iter().any(|file| file.size == size) {
 				return Ok(true);
@@ -257,6 +265,9 @@ where
 	}
 
 	fn blob_retention(&self, commitment: &BlobCommitment) -> Result<BlobRetention, String> {
+		if !self.services.da {
+			return Ok(BlobRetention::Unknown);
+		}
 		let best = self.client.info().best_hash;
 		if blob_at(&*self.client, best, commitment)?.is_some() {
 			// Whose it is, judged at the best block (where `local_shards` looks): a node
@@ -313,6 +324,7 @@ pub async fn run<C, S>(
 	keystore: KeystorePtr,
 	sync: Arc<S>,
 	interval: BlockNumber,
+	services: ZeroGServices,
 ) where
 	C: BlockchainEvents<Block>
 		+ ProvideRuntimeApi<Block>
@@ -325,7 +337,8 @@ pub async fn run<C, S>(
 		+ DaAttestationsApi<Block, AccountId, Balance, BlockNumber>,
 {
 	let mut finality = client.finality_notification_stream();
-	let mut pruner = Pruner::new(store, ClientRetention { client: client.clone(), keystore });
+	let mut pruner =
+		Pruner::new(store, ClientRetention { client: client.clone(), keystore, services });
 	let mut schedule = SweepSchedule::new(interval, client.info().finalized_number);
 	log::info!(
 		target: LOG_TARGET,

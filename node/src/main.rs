@@ -2,19 +2,12 @@
 
 #![warn(missing_docs)]
 
-// The node's storage and DA services (data plane, replication, pruning, RPC) are compiled
-// against those pallets' runtime APIs.
-#[cfg(not(all(feature = "storage", feature = "da")))]
-compile_error!(
-	"zerog-node needs a runtime with the storage and DA pallets (features `storage` and `da`); \
-	 only `compute` can be left out: docs/appchain.md says what leaving the others out takes"
-);
-
 mod benchmarking;
 mod chain_spec;
 mod cli;
 mod command;
 mod compute_executor;
+mod create_spec;
 mod data_pruning;
 mod data_store;
 mod eth_rpc;
@@ -24,6 +17,7 @@ mod provider_store;
 mod replicator;
 mod rpc;
 mod rpc_port;
+mod runtime_api;
 mod segment_server;
 mod service;
 mod spec_check;

@@ -97,20 +97,24 @@ impl StorageServerParams {
 type HttpResponse = Response<Full<Bytes>>;
 
 /// What the data plane serves: the storage store and the DA store, each with the checks of its
-/// JSON-RPC methods.
+/// JSON-RPC methods; either is absent where the chain's runtime lacks its pallet.
 pub struct DataPlane<Chain> {
 	/// Storage segments.
-	pub storage: StorageRpc<Chain>,
+	pub storage: Option<Arc<StorageRpc<Chain>>>,
 	/// DA shards.
-	pub da: DaRpc<Chain>,
+	pub da: Option<Arc<DaRpc<Chain>>>,
 	/// Turns to read a shards body: [`MAX_SHARDS_BODIES`].
 	shards_bodies: Arc<Semaphore>,
 }
 
 impl<Chain> DataPlane<Chain> {
-	/// Serves `storage` and `da`.
-	pub fn new(storage: StorageRpc<Chain>, da: DaRpc<Chain>) -> Self {
-		Self { storage, da, shards_bodies: Arc::new(Semaphore::new(MAX_SHARDS_BODIES)) }
+	/// Serves `storage` and `da`, those that are there.
+	pub fn new(storage: Option<StorageRpc<Chain>>, da: Option<DaRpc<Chain>>) -> Self {
+		Self {
+			storage: storage.map(Arc::new),
+			da: da.map(Arc::new),
+			shards_bodies: Arc::new(Semaphore::new(MAX_SHARDS_BODIES)),
+		}
 	}
 }
 
@@ -202,21 +206,23 @@ async fn route<Chain: StorageChain + DaChain + Send + Sync + 'static>(
 		Ok(route) => route,
 		Err(reason) => return refusal(StatusCode::NOT_FOUND, 6003, &reason),
 	};
+	let Some(storage) = plane.storage.clone() else {
+		return not_served("storage", "segments");
+	};
 	match (&method, route) {
 		(&Method::GET, Route::File { root, size }) => {
-			blocking(move || plane.storage.status(&root, size).map(|status| json(&status))).await
+			blocking(move || storage.status(&root, size).map(|status| json(&status))).await
 		},
 		(&Method::GET, Route::Missing { root, size }) => {
 			let (from, limit) = match missing_query(&query) {
 				Ok(query) => query,
 				Err(reason) => return refusal(StatusCode::BAD_REQUEST, 6003, &reason),
 			};
-			blocking(move || plane.storage.missing_of(&root, size, from, limit).map(|m| json(&m)))
-				.await
+			blocking(move || storage.missing_of(&root, size, from, limit).map(|m| json(&m))).await
 		},
 		(&Method::GET, Route::Segment { root, size, index }) => {
 			blocking(move || {
-				let (data, proof) = plane.storage.get(&root, size, index)?;
+				let (data, proof) = storage.get(&root, size, index)?;
 				Ok::<_, StorageRpcError>(
 					Response::builder()
 						.header(header::CONTENT_TYPE, SEGMENT_MEDIA_TYPE)
@@ -249,10 +255,7 @@ async fn route<Chain: StorageChain + DaChain + Send + Sync + 'static>(
 						envelope.proof.segment_index
 					)));
 				}
-				plane
-					.storage
-					.put(&root, size, index, &envelope.data, &envelope.proof)
-					.map(|u| json(&u))
+				storage.put(&root, size, index, &envelope.data, &envelope.proof).map(|u| json(&u))
 			})
 			.await
 		},
@@ -271,6 +274,9 @@ async fn put_shards<Chain: StorageChain + DaChain + Send + Sync + 'static>(
 	root: polkadot_sdk::sp_core::H256,
 	request: Request<Incoming>,
 ) -> HttpResponse {
+	let Some(da) = plane.da.clone() else {
+		return not_served("DA", "shards");
+	};
 	let Ok(turn) = plane.shards_bodies.clone().acquire_owned().await else {
 		return refusal(StatusCode::SERVICE_UNAVAILABLE, 6106, "the data plane is shutting down");
 	};
@@ -289,11 +295,19 @@ async fn put_shards<Chain: StorageChain + DaChain + Send + Sync + 'static>(
 			DaRpcError::InvalidParams(format!("the body is not a SCALE ShardsEnvelope: {error}"))
 		})?;
 		drop(body);
-		plane.da.put_envelope(root, envelope).map(|stored| json(&stored))
+		da.put_envelope(root, envelope).map(|stored| json(&stored))
 	})
 	.await;
 	drop(turn);
 	answer
+}
+
+/// The answer to a request for what the chain's runtime has no pallet for: 404 with JSON-RPC's
+/// "method not found" (the twin RPC methods are not served either).
+fn not_served(pallet: &str, what: &str) -> HttpResponse {
+	let message =
+		format!("this chain's runtime has no {pallet} pallet: this node serves no {what}");
+	refusal(StatusCode::NOT_FOUND, -32601, &message)
 }
 
 /// Runs `work` (RocksDB reads or a synced write, proof checks) on the blocking pool.

@@ -3,6 +3,10 @@
 
 use std::{sync::Arc, time::Duration};
 
+use crate::{
+	local_rpc_url,
+	runtime_api::{RuntimeApi, ZeroGServices},
+};
 use futures::FutureExt;
 use polkadot_sdk::{
 	sc_basic_authorship,
@@ -23,9 +27,6 @@ use polkadot_sdk::{
 	sp_io, sp_runtime, sp_timestamp,
 };
 use zerog_primitives::OpaqueBlock as Block;
-use zerog_runtime::apis::RuntimeApi;
-
-use crate::local_rpc_url;
 
 /// The host functions the runtime may call: Substrate's, and the provider store the storage
 /// off-chain worker answers challenges from (`zerog_primitives::storage::host`).
@@ -42,7 +43,9 @@ pub type HostFunctions = (
 	polkadot_sdk::frame_benchmarking::benchmarking::HostFunctions,
 );
 
-/// The client with the runtime executed by the wasm executor.
+/// The client with the chain's runtime executed by the wasm executor; the APIs it may call are
+/// the node's own declaration of them ([`crate::runtime_api`]), not those of the runtime the
+/// node embeds.
 pub type FullClient = sc_service::TFullClient<Block, RuntimeApi, WasmExecutor<HostFunctions>>;
 type FullBackend = sc_service::TFullBackend<Block>;
 type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
@@ -243,6 +246,22 @@ pub fn new_full<
 			gap_sync_body_policy: None,
 		})?;
 
+	// The storage and DA services run where the chain's runtime has their pallets.
+	let services = ZeroGServices::of_chain(&*client).map_err(|error| {
+		ServiceError::Other(format!("cannot read the runtime APIs of the best block: {error}"))
+	})?;
+	log::info!(
+		target: "zerog",
+		"the runtime has {}",
+		match (services.storage, services.da) {
+			(true, true) => "storage and DA: their services start",
+			(true, false) => "storage and no DA: the DA services (da_* RPC, shards) stay off",
+			(false, true) => "DA and no storage: the storage services (storage_* RPC, segments, \
+							  replication) stay off",
+			(false, false) => "neither storage nor DA: their services stay off",
+		}
+	);
+
 	// Segments and shards live next to the chain database, in their own RocksDB.
 	let data_store_path =
 		config.base_path.config_dir(config.chain_spec.id()).join(crate::data_store::DATA_DIR_NAME);
@@ -303,7 +322,7 @@ pub fn new_full<
 
 	// Data of files and blobs the chain forgot is deleted, on a thread of its own (RocksDB and
 	// runtime calls block).
-	if data_prune_interval > 0 {
+	if data_prune_interval > 0 && services.any() {
 		task_manager.spawn_handle().spawn_blocking(
 			"zerog-data-pruning",
 			Some("zerog"),
@@ -313,26 +332,29 @@ pub fn new_full<
 				keystore_container.keystore(),
 				sync_service.clone(),
 				data_prune_interval,
+				services,
 			),
 		);
 	}
 	// Files the chain assigned to this node's storage providers are fetched from the providers
 	// that hold them; the off-chain worker then acknowledges them.
-	task_manager.spawn_handle().spawn(
-		"zerog-replicator",
-		Some("zerog"),
-		crate::replicator::run(
-			client.clone(),
-			data_store.clone(),
-			keystore_container.keystore(),
-			sync_service.clone(),
-		),
-	);
+	if services.storage {
+		task_manager.spawn_handle().spawn(
+			"zerog-replicator",
+			Some("zerog"),
+			crate::replicator::run(
+				client.clone(),
+				data_store.clone(),
+				keystore_container.keystore(),
+				sync_service.clone(),
+			),
+		);
+	}
 	// Shards of blobs not on chain yet are taken up to one allowance, whichever way they come.
 	let da_staging = Arc::new(crate::rpc::da::StagingAllowance::default());
 	// The data plane: binary segments and DA shards over HTTP. Bound now, so a taken port stops the
 	// node with a clear error instead of a node that cannot serve its data.
-	let data_port = match storage_listen {
+	let data_port = match storage_listen.filter(|_| services.any()) {
 		Some(address) => {
 			let (listener, port) = crate::segment_server::bind(address).map_err(|error| {
 				ServiceError::Other(format!(
@@ -346,13 +368,22 @@ pub fn new_full<
 					keystore_container.keystore(),
 				)
 			};
-			let storage = crate::rpc::storage::StorageRpc::new(best_block(), data_store.clone())
-				.with_data_port(Some(port));
-			let da = crate::rpc::da::DaRpc::new(best_block(), data_store.clone(), false)
-				.with_staging(da_staging.clone());
+			let storage = services.storage.then(|| {
+				crate::rpc::storage::StorageRpc::new(best_block(), data_store.clone())
+					.with_data_port(Some(port))
+			});
+			let da = services.da.then(|| {
+				crate::rpc::da::DaRpc::new(best_block(), data_store.clone(), false)
+					.with_staging(da_staging.clone())
+			});
 			log::info!(
 				target: "zerog-storage",
-				"data plane (storage segments, DA shards) on http://{}",
+				"data plane ({}) on http://{}",
+				match (services.storage, services.da) {
+					(true, true) => "storage segments, DA shards",
+					(true, false) => "storage segments",
+					_ => "DA shards",
+				},
 				std::net::SocketAddr::new(address.ip(), port)
 			);
 			task_manager.spawn_handle().spawn(
@@ -384,6 +415,7 @@ pub fn new_full<
 				data_port,
 				keystore: keystore.clone(),
 				da_staging: da_staging.clone(),
+				services,
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})

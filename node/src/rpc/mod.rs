@@ -3,8 +3,10 @@
 //!
 //! - `system_accountNextIndex`: the next nonce of an account, counting transactions in the pool.
 //! - `payment_queryInfo`, `payment_queryFeeDetails`: the fee a transaction would pay.
-//! - `storage_*` ([`storage`]): upload and download of file segments, chunk proofs.
-//! - `da_*` ([`da`]): DA shards pushed, fetched, sampled and rebuilt into blobs.
+//! - `storage_*` ([`storage`]): upload and download of file segments, chunk proofs (where the
+//!   chain's runtime has the storage pallet).
+//! - `da_*` ([`da`]): DA shards pushed, fetched, sampled and rebuilt into blobs (where it has the
+//!   DA pallet).
 
 pub mod chain;
 pub mod da;
@@ -28,7 +30,7 @@ use polkadot_sdk::{
 };
 use zerog_primitives::{AccountId, Balance, BlockNumber, Nonce, OpaqueBlock as Block};
 
-use crate::data_store::DataStore;
+use crate::{data_store::DataStore, runtime_api::ZeroGServices};
 use chain::BestBlock;
 use da::{DaApiServer, DaRpc};
 use storage::{StorageApiServer, StorageRpc};
@@ -50,6 +52,8 @@ pub struct FullDeps<C, P> {
 	pub keystore: polkadot_sdk::sp_keystore::KeystorePtr,
 	/// The node's allowance of staged DA shards, shared with the data plane.
 	pub da_staging: Arc<da::StagingAllowance>,
+	/// Which ZeroG pallets the chain's runtime has: only their methods are served.
+	pub services: ZeroGServices,
 }
 
 /// Builds the RPC module with every ZeroG-specific method.
@@ -72,24 +76,36 @@ where
 	P: TransactionPool + 'static,
 {
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, data_store, unsafe_rpc_allowed, data_port, keystore, da_staging } =
-		deps;
+	let FullDeps {
+		client,
+		pool,
+		data_store,
+		unsafe_rpc_allowed,
+		data_port,
+		keystore,
+		da_staging,
+		services,
+	} = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(
-		StorageRpc::new(
-			BestBlock::with_keystore(client.clone(), keystore.clone()),
-			data_store.clone(),
-		)
-		.with_data_port(data_port)
-		.into_rpc(),
-	)?;
-	module.merge(
-		DaRpc::new(BestBlock::with_keystore(client, keystore), data_store, unsafe_rpc_allowed)
-			.with_staging(da_staging)
+	if services.storage {
+		module.merge(
+			StorageRpc::new(
+				BestBlock::with_keystore(client.clone(), keystore.clone()),
+				data_store.clone(),
+			)
+			.with_data_port(data_port)
 			.into_rpc(),
-	)?;
+		)?;
+	}
+	if services.da {
+		module.merge(
+			DaRpc::new(BestBlock::with_keystore(client, keystore), data_store, unsafe_rpc_allowed)
+				.with_staging(da_staging)
+				.into_rpc(),
+		)?;
+	}
 
 	Ok(module)
 }

@@ -31,7 +31,7 @@ fn serve_plane(
 	da: DaRpc<MockChain>,
 ) -> DataClient {
 	let (listener, port) = bind("127.0.0.1:0".parse().unwrap()).unwrap();
-	let plane = DataPlane::new(StorageRpc::new(chain, store), da);
+	let plane = DataPlane::new(Some(StorageRpc::new(chain, store)), Some(da));
 	tokio::spawn(serve(listener, Arc::new(plane)));
 	DataClient::new(&format!("http://127.0.0.1:{port}"), Duration::from_secs(30)).unwrap()
 }
@@ -248,5 +248,56 @@ fn a_file_assigned_elsewhere_or_past_the_quota_is_refused_with_its_status() {
 			fixture.client.status(&fixture.root(), fixture.size()).await.unwrap().segments_stored,
 			1
 		);
+	});
+}
+
+/// A chain whose runtime lacks the storage or the DA pallet: the data plane serves the other
+/// side and answers the missing one with 404 and "method not found", storing nothing.
+#[test]
+fn a_plane_without_a_pallet_refuses_its_requests_and_serves_the_other_side() {
+	block_on(async {
+		let file = bytes(1000, 5);
+		let tree = FileTree::new(&file).unwrap();
+		let chain = MockChain {
+			files: vec![chain_file(7, tree.root(), file.len() as u64)],
+			..Default::default()
+		};
+		let (_dir, store) = open_store();
+		let start = |storage: bool, da: bool| {
+			let (listener, port) = bind("127.0.0.1:0".parse().unwrap()).unwrap();
+			let plane = DataPlane::new(
+				storage.then(|| StorageRpc::new(chain.clone(), store.clone())),
+				da.then(|| DaRpc::new(chain.clone(), store.clone(), false)),
+			);
+			tokio::spawn(serve(listener, Arc::new(plane)));
+			DataClient::new(&format!("http://127.0.0.1:{port}"), Duration::from_secs(30)).unwrap()
+		};
+		let segment = segment_path(&tree.root(), file.len() as u64, 0);
+		let shards = zerog_primitives::da::transport::shards_path(&tree.root());
+
+		// No DA: shards are refused before their body is read; segments are served.
+		let without_da = start(true, false);
+		let (status, body) =
+			raw_request(&without_da, Method::POST, &shards, b"anything".to_vec()).await;
+		assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+		assert!(body.contains("-32601") && body.contains("no DA pallet"), "{body}");
+		let proof = tree.segment_proof(0).unwrap();
+		without_da
+			.put_segment(&tree.root(), file.len() as u64, 0, file.clone(), proof)
+			.await
+			.unwrap();
+
+		// No storage: every segment route is refused, the DA side still answers (here: a
+		// malformed envelope, refused by the DA checks themselves).
+		let without_storage = start(false, true);
+		for (method, body) in [(Method::GET, vec![]), (Method::PUT, b"x".to_vec())] {
+			let (status, answer) = raw_request(&without_storage, method, &segment, body).await;
+			assert_eq!(status, StatusCode::NOT_FOUND, "{answer}");
+			assert!(answer.contains("no storage pallet"), "{answer}");
+		}
+		let (status, body) =
+			raw_request(&without_storage, Method::POST, &shards, b"not scale".to_vec()).await;
+		assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+		assert!(body.contains("6103"), "{body}");
 	});
 }
