@@ -189,7 +189,7 @@ pub fn run() -> sc_cli::Result<()> {
 				};
 				// The node's RPC server is up once `new_full` returns, so the adapter can connect.
 				if let Some(eth_rpc) = eth_rpc {
-					eth_rpc.spawn()?;
+					eth_rpc.spawn(&task_manager.spawn_handle())?;
 				}
 				Ok(task_manager)
 			})

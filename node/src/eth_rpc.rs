@@ -20,7 +20,7 @@ use std::{
 
 use polkadot_sdk::{
 	sc_chain_spec::ChainType,
-	sc_service::{config::Configuration, BasePath, PruningMode},
+	sc_service::{config::Configuration, BasePath, PruningMode, SpawnTaskHandle},
 };
 
 /// Log target of everything the supervisor reports.
@@ -120,23 +120,27 @@ impl EthRpcLaunch {
 	/// move off it (`crate::rpc_port`). Something may still take that port between the choice
 	/// and the adapter's bind; the adapter then exits, and its next start gets another port, to
 	/// which the guard follows.
-	pub fn spawn(self) -> std::io::Result<()> {
+	///
+	/// The guard in front of it runs on the node's runtime, as one of `tasks`.
+	pub fn spawn(self, tasks: &SpawnTaskHandle) -> std::io::Result<()> {
 		let executable = std::env::current_exe()?;
 		let adapter_port = Arc::new(AtomicU16::new(crate::eth_rpc_guard::free_loopback_port()?));
 		let listen_ip = if self.external { Ipv4Addr::UNSPECIFIED } else { Ipv4Addr::LOCALHOST };
-		crate::eth_rpc_guard::Guard {
+		let (_, guard) = crate::eth_rpc_guard::Guard {
 			listen: SocketAddr::from((listen_ip, self.port)),
 			adapter_port: adapter_port.clone(),
 			chain_id: zerog_primitives::units::EVM_CHAIN_ID,
 			cors_any: self.cors_any,
+			limits: Default::default(),
 		}
-		.spawn()
+		.bind()
 		.map_err(|error| {
 			std::io::Error::new(
 				error.kind(),
 				format!("cannot serve the Ethereum JSON-RPC on port {}: {error}", self.port),
 			)
 		})?;
+		tasks.spawn("eth-rpc-guard", Some("eth-rpc"), guard);
 		log::info!(
 			target: LOG_TARGET,
 			"🦊 Ethereum JSON-RPC on port {} (chain id {})",

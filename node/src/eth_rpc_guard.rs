@@ -1,42 +1,91 @@
-//! The front of the Ethereum JSON-RPC: refusals in Ethereum's words.
+//! The front of the Ethereum JSON-RPC: the port users connect to, in front of the
+//! `pallet-revive-eth-rpc` adapter (which listens on loopback only).
 //!
-//! `pallet-revive-eth-rpc` forwards a transaction the pool refuses as the pool's bare error
-//! (code 1010, "Invalid Transaction") and drops the reason. Wallets, ethers and Hardhat show and
-//! match what Ethereum nodes answer ("nonce too low", "insufficient funds for gas * price +
-//! value", "invalid chain id for signer"), so this guard listens on the port users connect to and
-//! checks every `eth_sendRawTransaction` against the chain id and the sender's nonce and balance
-//! before the adapter sees it, answering those refusals itself with geth's code -32000. Every
-//! other request, WebSocket subscriptions included, passes through to the adapter unchanged.
+//! It does two jobs:
+//! - **Limits for a public port.** At most [`GuardLimits::connections`] connections, and
+//!   [`GuardLimits::connections_per_ip`] from one address; a request head must arrive within
+//!   [`GuardLimits::header_timeout`] and its body within [`GuardLimits::body_timeout`]; a body
+//!   is at most [`GuardLimits::max_body`] bytes (413 otherwise, before it is read when its
+//!   `Content-Length` says so). A connection over a cap is closed at once. Many slow
+//!   connections (slowloris) or huge bodies therefore cost the node a bounded amount of memory
+//!   and no thread: the guard runs on the node's Tokio runtime, beside block production.
+//! - **Refusals in Ethereum's words** ([`refusal`]): the chain id before the adapter sees a raw
+//!   transaction; the nonce and the balance only after the adapter refused it.
+//!
+//! Every other request passes through unchanged over a pool of connections to the adapter;
+//! WebSocket upgrades (subscriptions) become a pipe to it.
+
+mod refusal;
+#[cfg(test)]
+mod tests;
 
 use std::{
-	io::{self, Read, Write},
-	net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream},
+	collections::HashMap,
+	convert::Infallible,
+	io,
+	net::{IpAddr, Ipv4Addr, SocketAddr},
 	sync::{
 		atomic::{AtomicU16, Ordering},
-		Arc,
+		Arc, Mutex,
 	},
-	thread,
 	time::Duration,
 };
 
-use pallet_revive::evm::{TransactionSigned, TransactionUnsigned, H160, U256};
-use polkadot_sdk::sp_core::bytes::from_hex;
-use serde_json::{json, Value};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::{
+	body::Incoming,
+	header::{self, HeaderMap, HeaderValue},
+	service::service_fn,
+	Request, Response, StatusCode, Uri,
+};
+use hyper_util::{
+	client::legacy::{connect::HttpConnector, Client},
+	rt::{TokioExecutor, TokioIo, TokioTimer},
+};
+use pallet_revive::evm::{H160, U256};
+use serde_json::json;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use refusal::RawTransaction;
 
 /// Log target shared with the adapter's supervisor.
 const LOG_TARGET: &str = "eth-rpc";
 
-/// Largest request head read before giving up on a connection.
-const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// Every response the guard sends.
+type GuardResponse = Response<Full<Bytes>>;
 
-/// Largest request body inspected; larger ones pass through unchecked.
-const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+/// The bounds of the public port.
+#[derive(Debug, Clone, Copy)]
+pub struct GuardLimits {
+	/// Connections open at once, from everyone.
+	pub connections: usize,
+	/// Connections open at once from one IP address.
+	pub connections_per_ip: usize,
+	/// Time for a request head to arrive, from the connection's start or its previous answer.
+	pub header_timeout: Duration,
+	/// Time for a request body to arrive, once its head did.
+	pub body_timeout: Duration,
+	/// Largest request body.
+	pub max_body: usize,
+	/// Time the adapter may take to answer (an `eth_call` or a trace may be slow).
+	pub adapter_timeout: Duration,
+}
 
-/// geth's JSON-RPC error code for a transaction the node will not take.
-const REFUSED: i64 = -32000;
-
-/// How long the guard waits on the adapter for the sender's nonce and balance.
-const QUERY_TIMEOUT: Duration = Duration::from_secs(10);
+impl Default for GuardLimits {
+	fn default() -> Self {
+		Self {
+			connections: 1024,
+			connections_per_ip: 64,
+			header_timeout: Duration::from_secs(10),
+			body_timeout: Duration::from_secs(30),
+			// A contract deployment's init code is at most 48 KiB hex-encoded twice over; 5 MiB
+			// leaves room for batches.
+			max_body: 5 * 1024 * 1024,
+			adapter_timeout: Duration::from_secs(120),
+		}
+	}
+}
 
 /// Where the guard listens and where the adapter it fronts listens.
 #[derive(Debug, Clone)]
@@ -48,362 +97,349 @@ pub struct Guard {
 	pub adapter_port: Arc<AtomicU16>,
 	/// The chain id transactions must be signed for.
 	pub chain_id: u64,
-	/// Whether refusals carry `Access-Control-Allow-Origin: *` (dev chains, like the adapter).
+	/// Whether the guard's own answers carry `Access-Control-Allow-Origin: *` (as the adapter's
+	/// do).
 	pub cors_any: bool,
+	/// The bounds of the port.
+	pub limits: GuardLimits,
 }
 
 impl Guard {
-	/// Binds the listening port (so a port in use fails the node's start) and serves it on a
-	/// thread of its own, one thread per connection.
-	pub fn spawn(self) -> io::Result<()> {
-		let listener = TcpListener::bind(self.listen)?;
-		thread::Builder::new().name("eth-rpc-guard".into()).spawn(move || {
-			for stream in listener.incoming() {
-				let Ok(client) = stream else { continue };
-				let guard = self.clone();
-				let spawned = thread::Builder::new().name("eth-rpc-conn".into()).spawn(move || {
-					if let Err(error) = guard.serve(client) {
-						log::debug!(target: LOG_TARGET, "Connection ended: {error}");
-					}
-				});
-				if let Err(error) = spawned {
-					log::warn!(target: LOG_TARGET, "Cannot serve a connection: {error}");
-				}
-			}
-		})?;
-		Ok(())
+	/// Binds the listening port now (so a port in use fails the node's start) and returns the
+	/// address it got and the future that serves it, for the node's task manager.
+	pub fn bind(
+		self,
+	) -> io::Result<(SocketAddr, impl std::future::Future<Output = ()> + Send + 'static)> {
+		let listener = std::net::TcpListener::bind(self.listen)?;
+		listener.set_nonblocking(true)?;
+		Ok((listener.local_addr()?, self.serve(listener)))
 	}
 
-	/// Serves one connection: a plain JSON POST is checked and relayed as one exchange; anything
-	/// else (a WebSocket upgrade, a CORS preflight) becomes a transparent pipe to the adapter.
-	fn serve(&self, mut client: TcpStream) -> io::Result<()> {
-		let mut received = Vec::new();
-		let head_len = read_head(&mut client, &mut received)?;
-		let head = String::from_utf8_lossy(&received[..head_len]).into_owned();
-		let body_len =
-			header(&head, "content-length").and_then(|value| value.parse::<usize>().ok());
-		let plain_post = head.starts_with("POST ") && header(&head, "upgrade").is_none();
-		let mut adapter = TcpStream::connect(self.adapter())?;
-
-		let Some(body_len) = body_len.filter(|len| plain_post && *len <= MAX_BODY_BYTES) else {
-			adapter.write_all(&received)?;
-			return pipe(client, adapter);
+	/// Accepts connections for as long as the node runs.
+	async fn serve(self, listener: std::net::TcpListener) {
+		let listener = match tokio::net::TcpListener::from_std(listener) {
+			Ok(listener) => listener,
+			Err(error) => {
+				log::error!(target: LOG_TARGET, "The Ethereum JSON-RPC cannot listen: {error}");
+				return;
+			},
 		};
-		while received.len() < head_len + body_len {
-			let mut buffer = [0u8; 16 * 1024];
-			let read = client.read(&mut buffer)?;
-			if read == 0 {
-				return Err(io::ErrorKind::UnexpectedEof.into());
-			}
-			received.extend_from_slice(&buffer[..read]);
-		}
-		let body = &received[head_len..head_len + body_len];
-
-		if let Some(refusal) = self.refusal(body) {
-			let payload = refusal.to_string();
-			let cors = if self.cors_any && header(&head, "origin").is_some() {
-				"Access-Control-Allow-Origin: *\r\n"
-			} else {
-				""
+		let front = Arc::new(Front::new(self));
+		loop {
+			let (stream, peer) = match listener.accept().await {
+				Ok(accepted) => accepted,
+				Err(error) => {
+					// Out of file descriptors, most likely: wait instead of spinning.
+					log::warn!(target: LOG_TARGET, "Cannot accept a connection: {error}");
+					tokio::time::sleep(Duration::from_millis(100)).await;
+					continue;
+				},
 			};
-			write!(
-				client,
-				"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{cors}Content-Length: {}\r\nConnection: close\r\n\r\n{payload}",
-				payload.len(),
-			)?;
-			return Ok(());
+			let Some(slot) = front.admit(peer.ip()) else {
+				// Over a cap: closed at once, nothing read.
+				continue;
+			};
+			let front = front.clone();
+			tokio::spawn(async move {
+				let slot = Arc::new(slot);
+				let service = {
+					let front = front.clone();
+					let slot = slot.clone();
+					service_fn(move |request| {
+						let (front, slot) = (front.clone(), slot.clone());
+						async move { Ok::<_, Infallible>(front.answer(request, slot).await) }
+					})
+				};
+				let connection = hyper::server::conn::http1::Builder::new()
+					.timer(TokioTimer::new())
+					.header_read_timeout(front.guard.limits.header_timeout)
+					.serve_connection(TokioIo::new(stream), service)
+					.with_upgrades();
+				if let Err(error) = connection.await {
+					log::debug!(target: LOG_TARGET, "Connection from {peer} ended: {error}");
+				}
+				drop(slot);
+			});
 		}
+	}
+}
 
-		// One exchange per connection: the adapter closes after answering, which tells the
-		// client (through the response's `connection: close`) to open a new one next time.
-		adapter.write_all(with_connection_close(&head).as_bytes())?;
-		adapter.write_all(body)?;
-		io::copy(&mut adapter, &mut client)?;
-		client.shutdown(Shutdown::Both).ok();
-		Ok(())
+/// One connection's place under the caps; freed when dropped (with the connection, or with
+/// the WebSocket pipe it became).
+struct Slot {
+	_permit: OwnedSemaphorePermit,
+	ip: IpAddr,
+	per_ip: Arc<Mutex<HashMap<IpAddr, usize>>>,
+}
+
+impl Drop for Slot {
+	fn drop(&mut self) {
+		let mut per_ip = self.per_ip.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		if let Some(count) = per_ip.get_mut(&self.ip) {
+			*count = count.saturating_sub(1);
+			if *count == 0 {
+				per_ip.remove(&self.ip);
+			}
+		}
+	}
+}
+
+/// The guard at work: its caps and its pool of connections to the adapter.
+struct Front {
+	guard: Guard,
+	connections: Arc<Semaphore>,
+	per_ip: Arc<Mutex<HashMap<IpAddr, usize>>>,
+	adapter: Client<HttpConnector, Full<Bytes>>,
+}
+
+impl Front {
+	fn new(guard: Guard) -> Self {
+		Self {
+			connections: Arc::new(Semaphore::new(guard.limits.connections)),
+			per_ip: Default::default(),
+			adapter: Client::builder(TokioExecutor::new()).build_http(),
+			guard,
+		}
 	}
 
-	/// The Ethereum-worded refusal of a raw transaction the chain cannot take, or `None` to let
-	/// the adapter handle the request (anything that is not a decodable raw transaction, and any
-	/// transaction that passes these checks).
-	fn refusal(&self, body: &[u8]) -> Option<Value> {
-		let request: Value = serde_json::from_slice(body).ok()?;
-		if request.get("method")?.as_str()? != "eth_sendRawTransaction" {
+	/// A slot for a connection from `ip`, or `None` when a cap is reached.
+	fn admit(&self, ip: IpAddr) -> Option<Slot> {
+		let permit = self.connections.clone().try_acquire_owned().ok()?;
+		let mut per_ip = self.per_ip.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		let count = per_ip.entry(ip).or_default();
+		if *count >= self.guard.limits.connections_per_ip {
 			return None;
 		}
-		let raw = from_hex(request.get("params")?.get(0)?.as_str()?).ok()?;
-		let signed = TransactionSigned::decode(&raw).ok()?;
-		let sender = signed.recover_eth_address().ok()?;
-		let terms = TransactionTerms::of(signed.unsigned());
-		let refuse = |message: String| {
-			log::debug!(target: LOG_TARGET, "Refused a transaction of {sender:?}: {message}");
-			Some(json!({
-				"jsonrpc": "2.0",
-				"id": request.get("id").cloned().unwrap_or(Value::Null),
-				"error": { "code": REFUSED, "message": message },
-			}))
-		};
-
-		if let Some(chain_id) = terms.chain_id.filter(|id| *id != U256::from(self.chain_id)) {
-			return refuse(format!(
-				"invalid chain id for signer: have {chain_id} want {}",
-				self.chain_id
-			));
-		}
-		let state_nonce = self.query(&sender, "eth_getTransactionCount")?;
-		if terms.nonce < state_nonce {
-			return refuse(format!(
-				"nonce too low: address {sender:?}, tx: {} state: {state_nonce}",
-				terms.nonce
-			));
-		}
-		let balance = self.query(&sender, "eth_getBalance")?;
-		let cost = terms.gas.saturating_mul(terms.gas_price).saturating_add(terms.value);
-		if balance < cost {
-			return refuse(format!(
-				"insufficient funds for gas * price + value: address {sender:?} have {balance} want {cost}"
-			));
-		}
-		None
+		*count += 1;
+		Some(Slot { _permit: permit, ip, per_ip: self.per_ip.clone() })
 	}
 
 	/// Where the adapter listens now.
-	fn adapter(&self) -> SocketAddr {
-		SocketAddr::from((Ipv4Addr::LOCALHOST, self.adapter_port.load(Ordering::Relaxed)))
+	fn adapter_address(&self) -> SocketAddr {
+		SocketAddr::from((Ipv4Addr::LOCALHOST, self.guard.adapter_port.load(Ordering::Relaxed)))
+	}
+
+	/// The adapter's URI for `path_and_query`.
+	fn adapter_uri(&self, path_and_query: Option<&str>) -> Result<Uri, hyper::http::Error> {
+		Uri::builder()
+			.scheme("http")
+			.authority(self.adapter_address().to_string())
+			.path_and_query(path_and_query.unwrap_or("/"))
+			.build()
+	}
+
+	/// Answers one request.
+	async fn answer(&self, request: Request<Incoming>, slot: Arc<Slot>) -> GuardResponse {
+		let origin = request.headers().contains_key(header::ORIGIN);
+		let mut response = if request.headers().contains_key(header::UPGRADE) {
+			self.upgrade(request, slot).await
+		} else {
+			self.relay(request).await
+		};
+		if origin && self.guard.cors_any {
+			response
+				.headers_mut()
+				.entry(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+				.or_insert(HeaderValue::from_static("*"));
+		}
+		response
+	}
+
+	/// A plain request: its body read within the limits, sent to the adapter, and its answer
+	/// sent back (in Ethereum's words where it refused a raw transaction).
+	async fn relay(&self, request: Request<Incoming>) -> GuardResponse {
+		let limits = self.guard.limits;
+		let (mut parts, body) = request.into_parts();
+		let announced = parts
+			.headers
+			.get(header::CONTENT_LENGTH)
+			.and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+		if announced.is_some_and(|length| length > limits.max_body as u64) {
+			return too_large(limits.max_body);
+		}
+		let body = match tokio::time::timeout(
+			limits.body_timeout,
+			Limited::new(body, limits.max_body).collect(),
+		)
+		.await
+		{
+			Ok(Ok(collected)) => collected.to_bytes(),
+			Ok(Err(error)) if error.downcast_ref::<LengthLimitError>().is_some() => {
+				return too_large(limits.max_body)
+			},
+			Ok(Err(error)) => {
+				return plain(
+					StatusCode::BAD_REQUEST,
+					&format!("the body could not be read: {error}"),
+				)
+			},
+			Err(_) => {
+				return plain(
+					StatusCode::REQUEST_TIMEOUT,
+					&format!("the body did not arrive within {} s", limits.body_timeout.as_secs()),
+				)
+			},
+		};
+
+		let transaction =
+			(parts.method == hyper::Method::POST).then(|| RawTransaction::parse(&body)).flatten();
+		if let Some(refusal) =
+			transaction.as_ref().and_then(|tx| tx.wrong_chain(self.guard.chain_id))
+		{
+			return json_answer(refusal.to_string());
+		}
+
+		parts.uri = match self.adapter_uri(parts.uri.path_and_query().map(|p| p.as_str())) {
+			Ok(uri) => uri,
+			Err(error) => return plain(StatusCode::BAD_REQUEST, &error.to_string()),
+		};
+		remove_hop_by_hop(&mut parts.headers);
+		parts.headers.remove(header::HOST);
+		let (mut answer_parts, answer) =
+			match self.exchange(Request::from_parts(parts, Full::new(body))).await {
+				Ok(answer) => answer,
+				Err(error) => return plain(StatusCode::BAD_GATEWAY, &error),
+			};
+
+		if let Some(transaction) = transaction.filter(|_| refusal::is_error(&answer)) {
+			if let Some(refusal) = self.explain(&transaction).await {
+				return json_answer(refusal.to_string());
+			}
+		}
+		remove_hop_by_hop(&mut answer_parts.headers);
+		answer_parts.headers.remove(header::CONTENT_LENGTH);
+		Response::from_parts(answer_parts, Full::new(answer))
+	}
+
+	/// Sends `request` to the adapter and reads its whole answer.
+	async fn exchange(
+		&self,
+		request: Request<Full<Bytes>>,
+	) -> Result<(hyper::http::response::Parts, Bytes), String> {
+		let exchange = async {
+			let response = self.adapter.request(request).await.map_err(|error| {
+				format!("the Ethereum JSON-RPC adapter is not reachable: {error}")
+			})?;
+			let (parts, body) = response.into_parts();
+			let body = body.collect().await.map_err(|error| {
+				format!("the Ethereum JSON-RPC adapter's answer broke off: {error}")
+			})?;
+			Ok((parts, body.to_bytes()))
+		};
+		tokio::time::timeout(self.guard.limits.adapter_timeout, exchange)
+			.await
+			.map_err(|_| "the Ethereum JSON-RPC adapter did not answer in time".to_string())?
+	}
+
+	/// Why the adapter refused `transaction`, in geth's words, from its sender's nonce and
+	/// balance; `None` keeps the adapter's answer.
+	async fn explain(&self, transaction: &RawTransaction) -> Option<serde_json::Value> {
+		let sender = transaction.sender()?;
+		let (nonce, balance) = tokio::join!(
+			self.quantity(&sender, "eth_getTransactionCount"),
+			self.quantity(&sender, "eth_getBalance")
+		);
+		let refusal = transaction.explain(sender, nonce?, balance?)?;
+		log::debug!(target: LOG_TARGET, "Refused a transaction of {sender:?}: {refusal}");
+		Some(refusal)
 	}
 
 	/// `method(address, "latest")` on the adapter, for a quantity (a nonce or a balance).
-	fn query(&self, address: &H160, method: &str) -> Option<U256> {
-		let request =
-			json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": [address, "latest"] })
-				.to_string();
-		let adapter = self.adapter();
-		let mut stream = TcpStream::connect_timeout(&adapter, QUERY_TIMEOUT).ok()?;
-		stream.set_read_timeout(Some(QUERY_TIMEOUT)).ok()?;
-		write!(
-			stream,
-			"POST / HTTP/1.0\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{request}",
-			adapter,
-			request.len(),
-		)
-		.ok()?;
-		let mut response = Vec::new();
-		stream.read_to_end(&mut response).ok()?;
-		let body_start = find(&response, b"\r\n\r\n")? + 4;
-		let answer: Value = serde_json::from_slice(&response[body_start..]).ok()?;
-		let quantity = answer.get("result")?.as_str()?;
-		U256::from_str_radix(quantity.trim_start_matches("0x"), 16).ok()
+	async fn quantity(&self, address: &H160, method: &str) -> Option<U256> {
+		let body =
+			json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": [address, "latest"] });
+		let request = Request::post(self.adapter_uri(None).ok()?)
+			.header(header::CONTENT_TYPE, "application/json")
+			.body(Full::new(Bytes::from(body.to_string())))
+			.ok()?;
+		let (_, answer) = self.exchange(request).await.ok()?;
+		refusal::quantity(&answer)
+	}
+
+	/// A WebSocket upgrade: sent to the adapter on a connection of its own; once both sides
+	/// switched protocols, the two connections are piped together (holding the slot).
+	async fn upgrade(&self, mut request: Request<Incoming>, slot: Arc<Slot>) -> GuardResponse {
+		let stream = match tokio::net::TcpStream::connect(self.adapter_address()).await {
+			Ok(stream) => stream,
+			Err(error) => {
+				let message = format!("the Ethereum JSON-RPC adapter is not reachable: {error}");
+				return plain(StatusCode::BAD_GATEWAY, &message);
+			},
+		};
+		let (mut sender, connection) =
+			match hyper::client::conn::http1::handshake::<_, Full<Bytes>>(TokioIo::new(stream))
+				.await
+			{
+				Ok(handshake) => handshake,
+				Err(error) => return plain(StatusCode::BAD_GATEWAY, &error.to_string()),
+			};
+		tokio::spawn(connection.with_upgrades());
+		let client_side = hyper::upgrade::on(&mut request);
+		let (parts, _) = request.into_parts();
+		let mut response =
+			match sender.send_request(Request::from_parts(parts, Full::default())).await {
+				Ok(response) => response,
+				Err(error) => return plain(StatusCode::BAD_GATEWAY, &error.to_string()),
+			};
+		if response.status() != StatusCode::SWITCHING_PROTOCOLS {
+			let (parts, body) = response.into_parts();
+			let body = body.collect().await.map(|body| body.to_bytes()).unwrap_or_default();
+			return Response::from_parts(parts, Full::new(body));
+		}
+		let adapter_side = hyper::upgrade::on(&mut response);
+		tokio::spawn(async move {
+			let (Ok(client), Ok(adapter)) = (client_side.await, adapter_side.await) else {
+				return;
+			};
+			let (mut client, mut adapter) = (TokioIo::new(client), TokioIo::new(adapter));
+			let _ = tokio::io::copy_bidirectional(&mut client, &mut adapter).await;
+			drop(slot);
+		});
+		let (parts, _) = response.into_parts();
+		Response::from_parts(parts, Full::default())
 	}
 }
 
-/// What a transaction asks of its sender, whatever its type.
-struct TransactionTerms {
-	/// `None` for a legacy transaction without replay protection.
-	chain_id: Option<U256>,
-	nonce: U256,
-	gas: U256,
-	/// The most it may pay per gas: `gasPrice`, or `maxFeePerGas` for EIP-1559 and later.
-	gas_price: U256,
-	value: U256,
-}
-
-impl TransactionTerms {
-	fn of(transaction: TransactionUnsigned) -> Self {
-		use TransactionUnsigned::*;
-		match transaction {
-			TransactionLegacyUnsigned(tx) => Self {
-				chain_id: tx.chain_id,
-				nonce: tx.nonce,
-				gas: tx.gas,
-				gas_price: tx.gas_price,
-				value: tx.value,
-			},
-			Transaction2930Unsigned(tx) => Self {
-				chain_id: Some(tx.chain_id),
-				nonce: tx.nonce,
-				gas: tx.gas,
-				gas_price: tx.gas_price,
-				value: tx.value,
-			},
-			Transaction1559Unsigned(tx) => Self {
-				chain_id: Some(tx.chain_id),
-				nonce: tx.nonce,
-				gas: tx.gas,
-				gas_price: tx.max_fee_per_gas,
-				value: tx.value,
-			},
-			Transaction4844Unsigned(tx) => Self {
-				chain_id: Some(tx.chain_id),
-				nonce: tx.nonce,
-				gas: tx.gas,
-				gas_price: tx.max_fee_per_gas,
-				value: tx.value,
-			},
-			Transaction7702Unsigned(tx) => Self {
-				chain_id: Some(tx.chain_id),
-				nonce: tx.nonce,
-				gas: tx.gas,
-				gas_price: tx.max_fee_per_gas,
-				value: tx.value,
-			},
-		}
+/// Drops the headers that belong to one connection, not to the request or answer.
+fn remove_hop_by_hop(headers: &mut HeaderMap) {
+	for name in [
+		header::CONNECTION,
+		header::TE,
+		header::TRAILER,
+		header::TRANSFER_ENCODING,
+		header::UPGRADE,
+		header::PROXY_AUTHORIZATION,
+		header::PROXY_AUTHENTICATE,
+	] {
+		headers.remove(name);
 	}
+	headers.remove("keep-alive");
 }
 
-/// Reads until the end of the request head; returns its length (the blank line included).
-fn read_head(client: &mut impl Read, received: &mut Vec<u8>) -> io::Result<usize> {
-	loop {
-		if let Some(end) = find(received, b"\r\n\r\n") {
-			return Ok(end + 4);
-		}
-		if received.len() > MAX_HEAD_BYTES {
-			return Err(io::Error::new(io::ErrorKind::InvalidData, "request head too large"));
-		}
-		let mut buffer = [0u8; 4096];
-		let read = client.read(&mut buffer)?;
-		if read == 0 {
-			return Err(io::ErrorKind::UnexpectedEof.into());
-		}
-		received.extend_from_slice(&buffer[..read]);
-	}
+/// A JSON-RPC answer of the guard's own.
+fn json_answer(payload: String) -> GuardResponse {
+	let mut response = Response::new(Full::new(Bytes::from(payload)));
+	response
+		.headers_mut()
+		.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+	response
 }
 
-/// The value of header `name` (case-insensitive) in a request head.
-fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
-	head.lines().skip(1).find_map(|line| {
-		let (key, value) = line.split_once(':')?;
-		key.trim().eq_ignore_ascii_case(name).then(|| value.trim())
-	})
+/// A refusal outside JSON-RPC (the request never reached it): `status` and a JSON message. The
+/// connection closes after it: a body left unread cannot be skipped.
+fn plain(status: StatusCode, message: &str) -> GuardResponse {
+	let mut response = json_answer(json!({ "error": message }).to_string());
+	*response.status_mut() = status;
+	response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+	response
 }
 
-/// The request head with its `Connection` header replaced by `Connection: close`.
-fn with_connection_close(head: &str) -> String {
-	let mut lines: Vec<&str> = head
-		.trim_end_matches("\r\n")
-		.split("\r\n")
-		.filter(|line| {
-			!line
-				.split_once(':')
-				.is_some_and(|(key, _)| key.trim().eq_ignore_ascii_case("connection"))
-		})
-		.collect();
-	lines.push("Connection: close");
-	lines.join("\r\n") + "\r\n\r\n"
-}
-
-/// Copies bytes both ways until either side closes.
-fn pipe(mut client: TcpStream, mut adapter: TcpStream) -> io::Result<()> {
-	let (mut client_reader, mut adapter_writer) = (client.try_clone()?, adapter.try_clone()?);
-	let upstream = thread::spawn(move || {
-		let _ = io::copy(&mut client_reader, &mut adapter_writer);
-		let _ = adapter_writer.shutdown(Shutdown::Write);
-	});
-	let _ = io::copy(&mut adapter, &mut client);
-	let _ = client.shutdown(Shutdown::Both);
-	let _ = upstream.join();
-	Ok(())
-}
-
-/// Position of `needle` in `haystack`.
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-	haystack.windows(needle.len()).position(|window| window == needle)
+/// 413 for a body over `max_body` bytes.
+fn too_large(max_body: usize) -> GuardResponse {
+	plain(StatusCode::PAYLOAD_TOO_LARGE, &format!("the body is over {max_body} bytes"))
 }
 
 /// A free TCP port on loopback for the adapter behind the guard.
 pub fn free_loopback_port() -> io::Result<u16> {
-	Ok(TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))?.local_addr()?.port())
-}
-
-#[cfg(test)]
-mod tests {
-	use super::*;
-
-	/// Fuzz target: any bytes a stranger sends to the public Ethereum port, through the guard's
-	/// request parsing and its transaction checks. None panics; a request head is found only
-	/// where it ends; the relayed head asks for exactly one `Connection: close`.
-	#[test]
-	fn fuzz_guard_request_parsing() {
-		// Nothing listens on the adapter's port: queries fail fast and let the request through.
-		let guard = Guard {
-			listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-			adapter_port: Arc::new(AtomicU16::new(free_loopback_port().unwrap())),
-			chain_id: 16900,
-			cors_any: false,
-		};
-		arbtest::arbtest(|u| {
-			let mut input = Vec::new();
-			if u.ratio(3, 4)? {
-				let method = *u.choose(&["POST", "GET", "OPTIONS", "P\0ST"])?;
-				input.extend(format!("{method} / HTTP/1.1\r\n").into_bytes());
-				for _ in 0..u.int_in_range(0..=6)? {
-					let name =
-						*u.choose(&["Content-Length", "connection", "Upgrade", "Origin", "X"])?;
-					let value: String = u.arbitrary()?;
-					input.extend(format!("{name}: {value}\r\n").into_bytes());
-				}
-				input.extend(b"\r\n");
-			}
-			input.extend({
-				let len = u.int_in_range(0..=300)?;
-				u.bytes(len)
-			}?);
-
-			let mut received = Vec::new();
-			match read_head(&mut io::Cursor::new(&input), &mut received) {
-				Ok(length) => {
-					assert!(length <= received.len() && received[..length].ends_with(b"\r\n\r\n"));
-					let head = String::from_utf8_lossy(&received[..length]).into_owned();
-					let _ = header(&head, "content-length").map(str::parse::<usize>);
-					let relayed = with_connection_close(&head);
-					let closes = relayed
-						.lines()
-						.filter(|line| line.to_ascii_lowercase().starts_with("connection:"))
-						.count();
-					assert_eq!(closes, 1, "{relayed:?}");
-				},
-				Err(_) => {
-					assert!(find(&input, b"\r\n\r\n").is_none() || input.len() > MAX_HEAD_BYTES)
-				},
-			}
-
-			// A body: a JSON request with raw transaction bytes, or noise.
-			let body = if u.arbitrary()? {
-				let raw = {
-					let len = u.int_in_range(0..=200)?;
-					u.bytes(len)
-				}?;
-				json!({"jsonrpc": "2.0", "id": 1, "method": "eth_sendRawTransaction",
-					"params": [format!("0x{}", zerog_primitives::hex::to_hex(raw))]})
-				.to_string()
-				.into_bytes()
-			} else {
-				{
-					let len = u.int_in_range(0..=200)?;
-					u.bytes(len)
-				}?
-				.to_vec()
-			};
-			if let Some(refusal) = guard.refusal(&body) {
-				assert_eq!(refusal["error"]["code"], REFUSED);
-			}
-			Ok(())
-		});
-	}
-
-	#[test]
-	fn headers_are_found_whatever_their_case() {
-		let head = "POST / HTTP/1.1\r\nContent-Length: 12\r\nconnection: keep-alive\r\n\r\n";
-		assert_eq!(header(head, "content-length"), Some("12"));
-		assert_eq!(header(head, "Connection"), Some("keep-alive"));
-		assert_eq!(header(head, "upgrade"), None);
-	}
-
-	#[test]
-	fn the_relayed_head_asks_the_adapter_to_close() {
-		let head = "POST / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n";
-		assert_eq!(
-			with_connection_close(head),
-			"POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-		);
-	}
+	Ok(std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))?.local_addr()?.port())
 }

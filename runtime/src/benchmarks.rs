@@ -11,4 +11,5 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_preimage, Preimage]
 	[pallet_referenda, Referenda]
 	[pallet_conviction_voting, ConvictionVoting]
+	[pallet_utility, Utility]
 );

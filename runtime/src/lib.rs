@@ -93,12 +93,12 @@ macro_rules! runtime_version_with_spec {
 
 // This source's spec version.
 #[cfg(not(feature = "next-spec-version"))]
-runtime_version_with_spec!(125);
+runtime_version_with_spec!(126);
 // The same source as the next release (feature `next-spec-version`, which `runtime/try-runtime.sh`
 // builds): an upgrade a chain running the runtime above accepts, for try-runtime's checks and
 // the upgrade end-to-end test. Keep it one above.
 #[cfg(feature = "next-spec-version")]
-runtime_version_with_spec!(126);
+runtime_version_with_spec!(127);
 
 /// The address format of a call's origin or target: an account id or an index.
 pub type Address = MultiAddress<AccountId, ()>;
@@ -204,6 +204,11 @@ mod runtime {
 
 	#[runtime::pallet_index(5)]
 	pub type TransactionPayment = pallet_transaction_payment;
+
+	/// Batches of calls in one transaction (`batch`, `batch_all`, `force_batch`), for senders
+	/// who want bulk throughput: one signature check and one base fee for many calls.
+	#[runtime::pallet_index(17)]
+	pub type Utility = pallet_utility;
 
 	// The validator set (`validators`). Genesis and hooks run in pallet-index order (the
 	// `runtime` macro sorts the pallets by index, whatever the declaration order): Authorship

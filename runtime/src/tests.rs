@@ -534,3 +534,63 @@ fn a_runtime_without_compute_has_no_compute_pallet() {
 	assert!(!names.contains(&"ComputeEscrow"), "{names:?}");
 	assert!(names.contains(&"StorageCommitments") && names.contains(&"DaAttestations"));
 }
+
+/// `utility.batch_all` of transfers moves each amount with the sender's origin and is all or
+/// nothing; `batch` stops at the first failure and keeps what came before; a call its sender
+/// may not make alone fails in a batch too.
+#[test]
+fn batches_of_transfers_move_each_amount_and_cannot_widen_the_origin() {
+	use crate::{units::MICRO_ZG, RuntimeCall, RuntimeOrigin, Utility};
+	use polkadot_sdk::{frame_system, pallet_balances};
+
+	genesis_of("development").execute_with(|| {
+		System::set_block_number(1);
+		let [alice, bob, charlie] =
+			[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie]
+				.map(|key| key.to_account_id());
+		let transfer = |to: &crate::AccountId, value: u128| {
+			RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+				dest: to.clone().into(),
+				value,
+			})
+		};
+		let balance = |who: &crate::AccountId| Balances::free_balance(who);
+		let (bob_before, charlie_before) = (balance(&bob), balance(&charlie));
+
+		Utility::batch_all(
+			RuntimeOrigin::signed(alice.clone()),
+			vec![transfer(&bob, 5 * MICRO_ZG), transfer(&charlie, 7 * MICRO_ZG)],
+		)
+		.unwrap();
+		assert_eq!(balance(&bob), bob_before + 5 * MICRO_ZG);
+		assert_eq!(balance(&charlie), charlie_before + 7 * MICRO_ZG);
+
+		// All or nothing: the second transfer is more than Alice holds, so Bob gets nothing.
+		let too_much = balance(&alice) * 2;
+		assert!(Utility::batch_all(
+			RuntimeOrigin::signed(alice.clone()),
+			vec![transfer(&bob, MICRO_ZG), transfer(&charlie, too_much)],
+		)
+		.is_err());
+		assert_eq!(balance(&bob), bob_before + 5 * MICRO_ZG);
+
+		// `batch` keeps the transfers before the failure and skips those after it.
+		Utility::batch(
+			RuntimeOrigin::signed(alice.clone()),
+			vec![transfer(&bob, MICRO_ZG), transfer(&charlie, too_much), transfer(&bob, MICRO_ZG)],
+		)
+		.unwrap();
+		assert_eq!(balance(&bob), bob_before + 6 * MICRO_ZG);
+		assert!(System::events().iter().any(|record| matches!(
+			record.event,
+			crate::RuntimeEvent::Utility(pallet_utility::Event::BatchInterrupted { index: 1, .. })
+		)));
+
+		// A root-only call is refused inside a batch as it is alone.
+		assert!(Utility::batch_all(
+			RuntimeOrigin::signed(alice),
+			vec![RuntimeCall::System(frame_system::Call::set_heap_pages { pages: 1 })],
+		)
+		.is_err());
+	});
+}

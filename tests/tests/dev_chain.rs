@@ -115,6 +115,57 @@ async fn transfer_moves_amount_and_charges_fee() {
 	assert_eq!(free_balance(&api, &alice).await, alice_before - amount - fee);
 }
 
+/// `utility.batch_all` of transfers, signed once with subxt: every transfer happens, in one
+/// extrinsic that pays one fee.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_of_transfers_moves_every_amount_in_one_extrinsic() {
+	let node = Node::start(NodeConfig::dev("dev-batch").args(["--no-eth-rpc"]));
+	node.wait_for_best(1, BLOCK_TIMEOUT).await;
+	let api = node.client().await;
+	let alice = dev::alice();
+	let recipients = [dev::bob(), dev::charlie(), dev::dave(), dev::eve()];
+	let mut before = Vec::new();
+	for recipient in &recipients {
+		before.push(free_balance(&api, recipient).await);
+	}
+
+	// Five transfers to each recipient, of 1, 2, 3, 4 and 5 ZG.
+	let calls: Vec<Value> = recipients
+		.iter()
+		.flat_map(|recipient| {
+			(1..=5u128).map(move |zg| {
+				Value::unnamed_variant(
+					"Balances",
+					[Value::named_variant(
+						"transfer_keep_alive",
+						[
+							(
+								"dest",
+								Value::unnamed_variant(
+									"Id",
+									[Value::from_bytes(recipient.public_key().0)],
+								),
+							),
+							("value", Value::u128(zg * ZG)),
+						],
+					)],
+				)
+			})
+		})
+		.collect();
+	let batch = dynamic::transaction("Utility", "batch_all", (Value::unnamed_composite(calls),));
+	let events = zerog_e2e_tests::events::submit(&api, &batch, &alice).await;
+	let count = |pallet: &str, name: &str| {
+		events.iter().filter(|(p, n, _)| p == pallet && n == name).count()
+	};
+	assert_eq!(count("Balances", "Transfer"), 20, "{events:?}");
+	assert_eq!(count("Utility", "BatchCompleted"), 1);
+	assert_eq!(count("TransactionPayment", "TransactionFeePaid"), 1);
+	for (recipient, before) in recipients.iter().zip(before) {
+		assert_eq!(free_balance(&api, recipient).await, before + 15 * ZG);
+	}
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn overdraft_is_rejected_and_moves_nothing_but_the_fee() {
 	let node = Node::start(NodeConfig::dev("dev-overdraft"));

@@ -63,3 +63,79 @@ async fn no_eth_rpc_turns_it_off() {
 	node.wait_for_best(2, Duration::from_secs(60)).await;
 	assert!(!node.log_contains("Ethereum JSON-RPC on port"), "{}", node.log_tail());
 }
+
+/// The public Ethereum port under attack from one address (127.0.0.3): 200 connections that
+/// send half a request head (slowloris) and bodies over 5 MiB. The guard closes the connections
+/// over its per-address cap at once, cuts the slow ones off after its header timeout, refuses
+/// the bodies with 413; meanwhile a normal client is served and blocks keep coming.
+#[tokio::test(flavor = "multi_thread")]
+async fn slowloris_and_large_bodies_are_refused_while_others_are_served() {
+	use tokio::{
+		io::{AsyncReadExt, AsyncWriteExt},
+		net::TcpSocket,
+	};
+
+	let node = Node::start(NodeConfig::dev("eth-guard"));
+	eth_result(&node, "eth_chainId", json!([]));
+	let guard = std::net::SocketAddr::from(([127, 0, 0, 1], node.eth_rpc_port.unwrap()));
+	let attacker = std::net::SocketAddr::from(([127, 0, 0, 3], 0));
+	let connect = || async {
+		let socket = TcpSocket::new_v4().unwrap();
+		socket.bind(attacker).unwrap();
+		socket.connect(guard).await.unwrap()
+	};
+	// Whether the guard closes `stream` within `within`.
+	async fn closed_within(stream: &mut tokio::net::TcpStream, within: Duration) -> bool {
+		let mut buffer = [0u8; 256];
+		loop {
+			match tokio::time::timeout(within, stream.read(&mut buffer)).await {
+				Ok(Ok(0)) | Ok(Err(_)) => return true,
+				Ok(Ok(_)) => continue,
+				Err(_) => return false,
+			}
+		}
+	}
+	let first_block = node.best_number().await;
+
+	let mut slow = Vec::new();
+	for _ in 0..200 {
+		let mut stream = connect().await;
+		let _ = stream.write_all(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty").await;
+		slow.push(stream);
+	}
+	let mut cut_at_once = 0;
+	for stream in &mut slow {
+		if closed_within(stream, Duration::from_millis(300)).await {
+			cut_at_once += 1;
+		}
+	}
+	assert!(cut_at_once >= 200 - 64, "only {cut_at_once} of 200 connections were over the cap");
+
+	// A body over 5 MiB, announced: the answer to its head (nothing of the body is sent).
+	let large_body = || async {
+		let mut large = connect().await;
+		let head = b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 6000000\r\n\r\n";
+		let _ = large.write_all(head).await;
+		let mut answer = Vec::new();
+		let _ = tokio::time::timeout(Duration::from_secs(15), large.read_to_end(&mut answer)).await;
+		String::from_utf8_lossy(&answer).into_owned()
+	};
+	// (From the capped address: closed at once, or a 413; either way the body is never read.)
+	let answer = large_body().await;
+	assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 413"), "{answer}");
+
+	// A normal client is served meanwhile, and the chain goes on.
+	assert_eq!(eth_result(&node, "eth_chainId", json!([])), json!("0x4204"));
+	node.wait_for_best(first_block + 3, Duration::from_secs(60)).await;
+
+	// The slow heads run out of time (10 s), which frees the address's slots: a body over
+	// 5 MiB from it then gets its 413.
+	for stream in &mut slow {
+		assert!(closed_within(stream, Duration::from_secs(20)).await, "a slow head was kept");
+	}
+	drop(slow);
+	tokio::time::sleep(Duration::from_millis(500)).await;
+	let answer = large_body().await;
+	assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+	assert!(node.log_contains("Ethereum JSON-RPC on port"), "{}", node.log_tail());
+}

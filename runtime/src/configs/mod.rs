@@ -163,3 +163,13 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
 }
+
+/// Each call of a batch is dispatched with the batch's origin and passes the call filter as if
+/// sent alone, so a batch can do nothing its sender could not do call by call; its weight is
+/// the sum of its calls' plus the batch's own, charged up front.
+impl pallet_utility::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type PalletsOrigin = crate::OriginCaller;
+	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+}
