@@ -10,7 +10,9 @@
 //!   connections (slowloris) or huge bodies therefore cost the node a bounded amount of memory
 //!   and no thread: the guard runs on the node's Tokio runtime, beside block production.
 //! - **Refusals in Ethereum's words** ([`refusal`]): the chain id before the adapter sees a raw
-//!   transaction; the nonce and the balance only after the adapter refused it.
+//!   transaction, and the balance when it moves value (pallet-revive's pool does not check
+//!   that); the nonce and the balance of any other transaction only after the adapter refused
+//!   it.
 //!
 //! Every other request passes through unchanged over a pool of connections to the adapter;
 //! WebSocket upgrades (subscriptions) become a pipe to it.
@@ -288,6 +290,11 @@ impl Front {
 		{
 			return json_answer(refusal.to_string());
 		}
+		if let Some(transaction) = transaction.as_ref().filter(|tx| tx.moves_value()) {
+			if let Some(refusal) = self.uncovered_value(transaction).await {
+				return json_answer(refusal.to_string());
+			}
+		}
 
 		parts.uri = match self.adapter_uri(parts.uri.path_and_query().map(|p| p.as_str())) {
 			Ok(uri) => uri,
@@ -340,6 +347,17 @@ impl Front {
 			self.quantity(&sender, "eth_getBalance")
 		);
 		let refusal = transaction.explain(sender, nonce?, balance?)?;
+		log::debug!(target: LOG_TARGET, "Refused a transaction of {sender:?}: {refusal}");
+		Some(refusal)
+	}
+
+	/// geth's "insufficient funds" for a transaction that moves more value than its sender
+	/// holds (with its gas); `None` lets it go on to the adapter, also when the balance cannot
+	/// be read (the adapter then answers for itself).
+	async fn uncovered_value(&self, transaction: &RawTransaction) -> Option<serde_json::Value> {
+		let sender = transaction.sender()?;
+		let balance = self.quantity(&sender, "eth_getBalance").await?;
+		let refusal = transaction.unaffordable(sender, balance)?;
 		log::debug!(target: LOG_TARGET, "Refused a transaction of {sender:?}: {refusal}");
 		Some(refusal)
 	}

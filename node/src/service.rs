@@ -58,8 +58,11 @@ const GRANDPA_JUSTIFICATION_PERIOD: u32 = 512;
 /// blocks behind the head.
 const GRANDPA_GOSSIP_DURATION: Duration = Duration::from_millis(333);
 
-/// Share of a slot the author may spend building a block; the rest is for propagation.
-const BLOCK_PROPOSAL_SLOT_PORTION: f32 = 2f32 / 3f32;
+/// Share of a slot the author may spend building a block: half, the runtime's block weight
+/// limit in time, so the other half is left for propagating and importing it before the next
+/// slot. Past half of this time (the proposer's soft deadline) the author stops looking for
+/// transactions that fit once one did not.
+const BLOCK_PROPOSAL_SLOT_PORTION: f32 = 1f32 / 2f32;
 
 /// Notification buffer of the telemetry worker, in messages.
 const TELEMETRY_BUFFER_SIZE: usize = 16;

@@ -300,8 +300,12 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 			Vec<frame_support::traits::StorageInfo>,
 		) {
 			use crate::{
-				AllPalletsWithSystem, ComputeEscrow, ConvictionVoting, DaAttestations, Parameters,
-				Preimage, Referenda, Scheduler, StorageCommitments, VrfRandomness,
+				AllPalletsWithSystem, Balances, ComputeEscrow, ConvictionVoting, DaAttestations,
+				Parameters, Preimage, Referenda, Scheduler, StorageCommitments, Timestamp,
+				TransactionPayment, Utility, VrfRandomness,
+			};
+			use frame_system_benchmarking::{
+				extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench,
 			};
 			use frame_benchmarking::BenchmarkList;
 			use frame_support::traits::StorageInfoTrait;
@@ -315,8 +319,12 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 			config: frame_benchmarking::BenchmarkConfig,
 		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
 			use crate::{
-				AllPalletsWithSystem, ComputeEscrow, ConvictionVoting, DaAttestations, Parameters,
-				Preimage, Referenda, Scheduler, StorageCommitments, VrfRandomness,
+				AllPalletsWithSystem, Balances, ComputeEscrow, ConvictionVoting, DaAttestations,
+				Parameters, Preimage, Referenda, Scheduler, StorageCommitments, Timestamp,
+				TransactionPayment, Utility, VrfRandomness,
+			};
+			use frame_system_benchmarking::{
+				extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench,
 			};
 			use frame_benchmarking::BenchmarkBatch;
 			use frame_support::traits::{TrackedStorageKey, WhitelistedStorageKeys};

@@ -19,6 +19,7 @@ use polkadot_sdk::{
 mod governance;
 mod randomness;
 mod validators;
+mod weights;
 
 /// Builds the genesis state of a preset the way a node does: the runtime's default config
 /// patched with the preset's JSON, handed to the runtime's `build_state`.

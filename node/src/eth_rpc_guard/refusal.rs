@@ -5,7 +5,10 @@
 //! match what Ethereum nodes answer ("nonce too low", "insufficient funds for gas * price +
 //! value", "invalid chain id for signer"), with geth's code -32000. The chain id is checked
 //! before the adapter sees the transaction (it needs no state); the nonce and the balance only
-//! once the adapter refused it, so a transaction that goes through costs no lookup.
+//! once the adapter refused it, so a transaction that goes through costs no lookup, with one
+//! exception: a transaction that moves value has its sender's balance read first, because
+//! pallet-revive 0.20.2's pool validation checks that the fee is covered but not the value, and
+//! would take a transfer of more than the balance, to fail in its block after taking the fee.
 
 use pallet_revive::evm::{TransactionSigned, TransactionUnsigned, H160, U256};
 use polkadot_sdk::sp_core::bytes::from_hex;
@@ -26,6 +29,11 @@ impl RawTransaction {
 	/// The raw transaction of a JSON-RPC request body, if it is one that decodes (a batch, another
 	/// method, or bytes that are not a signed transaction are left to the adapter).
 	pub fn parse(body: &[u8]) -> Option<Self> {
+		// Every other request passes through: a byte search spares them a JSON parse.
+		const METHOD: &[u8] = b"eth_sendRawTransaction";
+		if !body.windows(METHOD.len()).any(|window| window == METHOD) {
+			return None;
+		}
 		let request: Value = serde_json::from_slice(body).ok()?;
 		if request.get("method")?.as_str()? != "eth_sendRawTransaction" {
 			return None;
@@ -50,6 +58,12 @@ impl RawTransaction {
 		self.signed.recover_eth_address().ok()
 	}
 
+	/// Whether the transaction moves value (a plain transfer or a payable call), whose cover
+	/// the guard checks before the adapter sees it.
+	pub fn moves_value(&self) -> bool {
+		!self.terms.value.is_zero()
+	}
+
 	/// Why the chain refused the transaction, given its sender's nonce and balance: geth's
 	/// "nonce too low" or "insufficient funds", or `None` (the adapter's own answer stands).
 	pub fn explain(&self, sender: H160, state_nonce: U256, balance: U256) -> Option<Value> {
@@ -59,6 +73,12 @@ impl RawTransaction {
 				self.terms.nonce
 			)));
 		}
+		self.unaffordable(sender, balance)
+	}
+
+	/// geth's "insufficient funds" when `balance` does not cover the most the transaction may
+	/// cost (all its gas at its highest price, plus its value).
+	pub fn unaffordable(&self, sender: H160, balance: U256) -> Option<Value> {
 		let cost =
 			self.terms.gas.saturating_mul(self.terms.gas_price).saturating_add(self.terms.value);
 		if balance < cost {

@@ -159,14 +159,45 @@ fn requests_pass_through_and_answers_come_back() {
 			post_from(guard, CLIENT, r#"{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}"#).await;
 		assert_eq!(status, 200, "{body}");
 		assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["result"], "eth_chainId");
-		// A transaction the adapter takes costs no lookup: one request reached it.
-		let (status, body) = post_from(guard, CLIENT, &send_raw(0, 1, CHAIN_ID)).await;
+		// A transaction that moves no value and that the adapter takes costs no lookup: one
+		// request reached it.
+		let (status, body) = post_from(guard, CLIENT, &send_raw(0, 0, CHAIN_ID)).await;
 		assert_eq!(status, 200, "{body}");
 		assert_eq!(
 			serde_json::from_str::<Value>(&body).unwrap()["result"],
 			"eth_sendRawTransaction"
 		);
 		assert_eq!(requests.load(Ordering::SeqCst), 2);
+	});
+}
+
+#[test]
+fn value_above_the_balance_is_refused_before_the_adapter_sees_it() {
+	runtime().block_on(async {
+		// An adapter that takes every transaction, as pallet-revive 0.20.2's pool takes one
+		// whose value its sender cannot cover.
+		let (adapter, requests) =
+			fake_adapter(FakeChain { nonce: 0, balance: 1_000_000_000, refuses: false }).await;
+		let guard = start_guard(adapter, GuardLimits::default());
+		let error = |body: &str| serde_json::from_str::<Value>(body).unwrap()["error"].clone();
+
+		// 21,000 gas at 1,000 plus 999,000,000 is over the balance by one: only the balance
+		// was asked, the transaction never reached the adapter.
+		let (_, body) = post_from(guard, CLIENT, &send_raw(0, 979_000_001, CHAIN_ID)).await;
+		assert_eq!(error(&body)["code"], refusal::REFUSED, "{body}");
+		let message = error(&body)["message"].as_str().unwrap().to_owned();
+		assert!(message.starts_with("insufficient funds for gas * price + value"), "{body}");
+		assert!(message.ends_with("have 1000000000 want 1000000001"), "{body}");
+		assert_eq!(requests.load(Ordering::SeqCst), 1);
+
+		// Exactly covered: the balance, then the transaction.
+		let (status, body) = post_from(guard, CLIENT, &send_raw(0, 979_000_000, CHAIN_ID)).await;
+		assert_eq!(status, 200, "{body}");
+		assert_eq!(
+			serde_json::from_str::<Value>(&body).unwrap()["result"],
+			"eth_sendRawTransaction"
+		);
+		assert_eq!(requests.load(Ordering::SeqCst), 3);
 	});
 }
 

@@ -37,15 +37,20 @@ use polkadot_sdk::{
 	sp_version::RuntimeVersion,
 };
 
-/// Share of a block's weight and length available to normal (non-operational) transactions.
-const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+/// Share of a block's weight and length available to normal (non-operational) transactions;
+/// the rest is kept for operational ones (governance, equivocation reports) in a full block.
+const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(90);
 
-/// Compute time a block may use, in weight: one third of the 2-second slot, leaving the rest
-/// for propagation and import on other validators. A solochain has no proof-of-validity to
-/// bound, but `pallet-revive` maps gas onto both weight dimensions, so the proof size gets a
-/// finite limit large enough never to bind before compute time does.
+/// Compute time a block may use, in weight: half of the 2-second slot, the share the node's
+/// proposer may spend building it (`BLOCK_PROPOSAL_SLOT_PORTION`), so a block that took its
+/// author the whole of it still leaves the other half of the slot to propagate it and import
+/// it on validators as fast as its author. The weights are measured on the team's build
+/// machine, and a full block of transfers executes in less than its weight there
+/// (docs/benchmarks.md). A solochain has no proof-of-validity to bound, but `pallet-revive`
+/// maps gas onto both weight dimensions, so the proof size gets a finite limit large enough
+/// never to bind before compute time does.
 const MAXIMUM_BLOCK_WEIGHT: Weight = Weight::from_parts(
-	WEIGHT_REF_TIME_PER_SECOND.saturating_mul(MILLI_SECS_PER_BLOCK) / 3_000,
+	WEIGHT_REF_TIME_PER_SECOND.saturating_mul(MILLI_SECS_PER_BLOCK) / 2_000,
 	64 * 1024 * 1024,
 );
 
@@ -59,10 +64,22 @@ parameter_types! {
 	/// Number of recent block hashes kept in state (for mortal transactions): about 80 minutes.
 	pub const BlockHashCount: BlockNumber = 2400;
 	pub const Version: RuntimeVersion = VERSION;
-	pub RuntimeBlockWeights: limits::BlockWeights = limits::BlockWeights::with_sensible_defaults(
-		MAXIMUM_BLOCK_WEIGHT,
-		NORMAL_DISPATCH_RATIO,
-	);
+	/// polkadot-sdk's `with_sensible_defaults`, with the base weights of a block and of an
+	/// extrinsic measured on this chain (`crate::weights`) instead of the reference machine's.
+	pub RuntimeBlockWeights: limits::BlockWeights = limits::BlockWeights::builder()
+		.base_block(crate::weights::BlockExecutionWeight::get())
+		.for_class(DispatchClass::all(), |class| {
+			class.base_extrinsic = crate::weights::ExtrinsicBaseWeight::get();
+		})
+		.for_class(DispatchClass::Normal, |class| {
+			class.max_total = Some(NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
+		})
+		.for_class(DispatchClass::Operational, |class| {
+			class.max_total = Some(MAXIMUM_BLOCK_WEIGHT);
+			class.reserved = Some(MAXIMUM_BLOCK_WEIGHT - NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
+		})
+		.avg_block_initialization(Perbill::from_percent(10))
+		.build_or_panic();
 	pub RuntimeBlockLength: limits::BlockLength = limits::BlockLength::builder()
 		.max_length(MAXIMUM_BLOCK_LENGTH_BYTES)
 		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
@@ -82,6 +99,9 @@ impl frame_system::Config for Runtime {
 	/// Measured on this chain's RocksDB database with 400 000 keys of state
 	/// (runtime/benchmarking/db-weights.sh).
 	type DbWeight = db_weights::RocksDbWeight;
+	type SystemWeightInfo = crate::weights::frame_system::WeightInfo<Runtime>;
+	/// The transaction extensions' own weights (nonce, mortality, weight checks, reclaim).
+	type ExtensionsWeightInfo = crate::weights::frame_system_extensions::WeightInfo<Runtime>;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
@@ -108,7 +128,7 @@ impl pallet_timestamp::Config for Runtime {
 	type OnTimestampSet = Aura;
 	/// Half a slot: Aura's slot duration is twice this value.
 	type MinimumPeriod = ConstU64<{ SLOT_DURATION_MS / 2 }>;
-	type WeightInfo = ();
+	type WeightInfo = crate::weights::pallet_timestamp::WeightInfo<Runtime>;
 }
 
 /// Smallest balance an account may hold, in the smallest ZG unit: one micro-ZG. Accounts
@@ -119,7 +139,7 @@ impl pallet_balances::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type RuntimeFreezeReason = RuntimeFreezeReason;
-	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_balances::WeightInfo<Runtime>;
 	type Balance = Balance;
 	type DustRemoval = ();
 	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
@@ -155,7 +175,7 @@ impl pallet_transaction_payment::Config for Runtime {
 	type WeightToFee = BlockRatioFee<FEE_PER_REF_TIME_PICOSECOND, 1, Runtime, Balance>;
 	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
 	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
-	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_transaction_payment::WeightInfo<Runtime>;
 }
 
 impl pallet_sudo::Config for Runtime {
@@ -171,5 +191,5 @@ impl pallet_utility::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type PalletsOrigin = crate::OriginCaller;
-	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_utility::WeightInfo<Runtime>;
 }

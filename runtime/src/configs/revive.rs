@@ -59,7 +59,9 @@ impl pallet_revive::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type RuntimeOrigin = RuntimeOrigin;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	// TODO(weights): regenerate on this machine once `benchmark pallet` runs in CI (issue 7).
+	/// polkadot-sdk's reference-machine weights: pallet-revive's benchmarks run contract
+	/// fixtures compiled for PolkaVM with a nightly RISC-V toolchain this project cannot
+	/// install (docs/weights.md). Its storage accesses are charged with this chain's `DbWeight`.
 	type WeightInfo = pallet_revive::weights::SubstrateWeight<Self>;
 	type Precompiles = ();
 	type FindAuthor = AuraAccountAuthor;

@@ -5,14 +5,20 @@
 // the node's peak memory.
 //
 //   node bench/substrate-tps.mjs [--scenario NAME[,NAME...]|all] [--count N] [--senders M]
-//        [--ws URL] [--connections K] [--in-flight F] [--unpaced] [--stall SECONDS] [--json]
+//        [--ws URL | --validators V] [--connections K] [--in-flight F] [--window W] [--batch B] [--unpaced]
+//        [--node-cpus LIST] [--load-cpus LIST] [--stall SECONDS] [--json]
 //
-// --count is per scenario (defaults: transfers 5000, storage-submit 2000, da-submit 640,
-// settle-receipts 2560 receipts); --senders (default 100) is the number of sending accounts, the
-// users for settle-receipts; --stall gives up waiting when nothing new lands for that long.
+// --count is per scenario (defaults: transfers 5000, batch-transfers 20000, storage-submit
+// 2000, da-submit 640, settle-receipts 2560 receipts); --senders (default 100) is the number of
+// sending accounts, the users for settle-receipts; --stall gives up waiting when nothing new
+// lands for that long; --window (default 6000) caps the transactions submitted and not yet
+// included (the pool drops what is over its limits after accepting it). For a sustained run, size --count to at least 60 s of inclusion (for
+// example --count 100000 at 1,500 transfers/s); the "steady" figures leave out the first and last
+// two blocks of the load, when the pool is still filling or already draining.
 //
 // Scenarios:
 //   transfers        Balances::transfer_keep_alive between M funded accounts (//bench//i).
+//   batch-transfers  Utility::batch_all of --batch (default 100) transfer_keep_alives each.
 //   storage-submit   StorageCommitments::submit of a 1 MiB file with a unique root.
 //   da-submit        DaAttestations::submit_blob of a unique, valid 1 MiB commitment (16 + 32
 //                    shards), after registering a DA signer so the epoch has a quorum; paced to
@@ -24,8 +30,13 @@
 //
 // Without --ws it starts its own `zerog-node --dev` (lib/node.mjs: $ZEROG_NODE_BIN or
 // $CARGO_TARGET_DIR/release/zerog-node, temporary base path, free ports) and samples the node's
-// memory (VmRSS, VmHWM) and CPU time every second. With --ws it uses that node, which must have
-// the dev accounts (Alice...Ferdie) funded; memory is not sampled.
+// memory (VmRSS, VmHWM) and CPU time every second. With --validators V (1 to 4) it starts V
+// validators of chain-specs/local.json instead (lib/network.mjs), submits to the first, samples
+// every node, and reads each node's block import times (Prometheus, blocks other validators
+// authored) and authoring times (its log). --node-cpus runs the nodes under `taskset -c LIST`,
+// --load-cpus pins this process, so the load generator stays off the validators' cores. With
+// --ws it uses that node, which must have the dev accounts (Alice...Ferdie) funded; memory is
+// not sampled.
 //
 // Prints progress on stderr, then a summary table and one JSON line on stdout (--json: only the
 // JSON line).
@@ -34,13 +45,15 @@ import { parseArgs } from 'node:util';
 import { WsProvider } from '@polkadot/api';
 import { blake2AsHex, keccakAsHex, randomAsHex } from '@polkadot/util-crypto';
 import { hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { execFileSync } from 'node:child_process';
 import { startDevNode, nodeBinary } from '../lib/node.mjs';
+import { histogram, histogramDelta, startLocalNetwork } from '../lib/network.mjs';
 import {
   ZG, accountNonces, connectApi, dispatchErrorText, keyring, loadAverage, processStats, sendAll, waitForBlock,
 } from '../lib/substrate.mjs';
 
-const SCENARIOS = ['transfers', 'storage-submit', 'da-submit', 'settle-receipts'];
-const DEFAULT_COUNT = { 'transfers': 5000, 'storage-submit': 2000, 'da-submit': 640, 'settle-receipts': 2560 };
+const SCENARIOS = ['transfers', 'batch-transfers', 'storage-submit', 'da-submit', 'settle-receipts'];
+const DEFAULT_COUNT = { 'transfers': 5000, 'batch-transfers': 20000, 'storage-submit': 2000, 'da-submit': 640, 'settle-receipts': 2560 };
 
 const { values: opts } = parseArgs({
   options: {
@@ -48,8 +61,13 @@ const { values: opts } = parseArgs({
     count: { type: 'string' },
     senders: { type: 'string', default: '100' },
     ws: { type: 'string' },
+    validators: { type: 'string' },
+    batch: { type: 'string', default: '100' },
+    'node-cpus': { type: 'string' },
+    'load-cpus': { type: 'string' },
     connections: { type: 'string', default: '4' },
     'in-flight': { type: 'string', default: '256' },
+    window: { type: 'string', default: '6000' },
     unpaced: { type: 'boolean', default: false },
     stall: { type: 'string', default: '90' },
     json: { type: 'boolean', default: false },
@@ -58,7 +76,8 @@ const { values: opts } = parseArgs({
 });
 if (opts.help) {
   console.log(`usage: node bench/substrate-tps.mjs [--scenario ${SCENARIOS.join('|')}|all] [--count N]
-       [--senders M] [--ws URL] [--connections K] [--in-flight F] [--unpaced] [--stall SECONDS] [--json]`);
+       [--senders M] [--ws URL | --validators V] [--connections K] [--in-flight F] [--batch B] [--unpaced]
+       [--node-cpus LIST] [--load-cpus LIST] [--stall SECONDS] [--json]`);
   process.exit(0);
 }
 const scenarios = opts.scenario === 'all' ? SCENARIOS : opts.scenario.split(',');
@@ -69,7 +88,12 @@ const senderCount = Number(opts.senders);
 const connections = Number(opts.connections);
 const inFlight = Number(opts['in-flight']);
 const stallSeconds = Number(opts.stall);
-for (const [flag, value] of Object.entries({ senders: senderCount, connections, 'in-flight': inFlight, stall: stallSeconds })) {
+const batchSize = Number(opts.batch);
+const poolWindow = Number(opts.window);
+const validators = opts.validators === undefined ? 0 : Number(opts.validators);
+if (opts.validators !== undefined && opts.ws) throw new Error('--validators starts a network; --ws uses a running node: not both');
+if (opts.validators !== undefined && !(validators >= 1 && validators <= 4)) throw new Error('--validators must be 1 to 4');
+for (const [flag, value] of Object.entries({ senders: senderCount, connections, 'in-flight': inFlight, stall: stallSeconds, batch: batchSize, window: poolWindow })) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${flag} must be a positive integer`);
 }
 
@@ -91,14 +115,28 @@ const RETRYABLE = [1014, 1016]; // priority too low (pool full of better ones), 
  * (`firstWave` the first time) and awaits `afterWave(acceptedSoFar)` between waves. Returns the
  * rejected ones.
  */
-async function submitAll(providers, txs, { wave = txs.length, firstWave = wave, afterWave = async () => {} } = {}) {
+async function submitAll(providers, txs, { wave = txs.length, firstWave = wave, afterWave = async () => {}, included = null } = {}) {
   const rejected = [];
   let accepted = 0;
+  // The pool takes what fits its limits and drops the rest once accepted (with no error to
+  // the sender), so at most `--window` accepted transactions wait for a block at any time.
+  // Waits for room, or gives up waiting once nothing was included for --stall seconds (the pool
+  // dropped what is missing; the stall check after submission reports it).
+  let lastIncluded = -1, lastProgress = performance.now();
+  const roomInPool = async () => {
+    while (included && accepted - included() >= poolWindow) {
+      if (included() !== lastIncluded) { lastIncluded = included(); lastProgress = performance.now(); }
+      if (performance.now() - lastProgress > stallSeconds * 1000) return;
+      await sleep(20);
+    }
+  };
   for (let start = 0, end; start < txs.length; start = end) {
     end = Math.min(start + (start === 0 ? firstWave : wave), txs.length);
     let next = start;
     const worker = async (provider) => {
       while (next < end) {
+        await roomInPool();
+        if (next >= end) break;
         const i = next++;
         for (let attempt = 0; ; attempt++) {
           try {
@@ -234,18 +272,30 @@ class ChainFollower {
 
 const DEV_FUNDERS = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Eve', '//Ferdie'];
 
-/** Tops up every account of `pairs` whose free balance is below `amount`, from the dev accounts. */
+/**
+ * Tops up every account of `pairs` whose free balance is below `amount`, from the dev accounts:
+ * pre-signed transfers with explicit nonces, submitted without a watch, then the balances read
+ * until all arrived (a watch can miss the block another validator put a transaction in).
+ */
 async function fund(ctx, pairs, amount) {
   const { api, kr } = ctx;
   const funders = DEV_FUNDERS.map((uri) => kr.addFromUri(uri));
-  const balances = await api.query.system.account.multi(pairs.map((p) => p.address));
-  const needy = pairs.filter((_, i) => balances[i].data.free.toBigInt() < amount);
-  for (let i = 0; i < needy.length; i += 600) { // a few blocks' worth at a time
-    await sendAll(api, needy.slice(i, i + 600).map((pair, k) => ({
-      tx: api.tx.balances.transferKeepAlive(pair.address, amount), signer: funders[k % funders.length],
-    })));
+  const needy = async () => {
+    const balances = await api.query.system.account.multi(pairs.map((p) => p.address));
+    return pairs.filter((_, i) => balances[i].data.free.toBigInt() < amount);
+  };
+  const first = await needy();
+  if (!first.length) return;
+  const nonces = await nextNonces(api, funders);
+  const txs = first.map((pair, k) => presign(ctx, api.tx.balances.transferKeepAlive(pair.address, amount),
+    funders[k % funders.length], nonces[k % funders.length] + Math.floor(k / funders.length)));
+  for (const { hex } of txs) await api.rpc.author.submitExtrinsic(hex);
+  const deadline = Date.now() + stallSeconds * 1000;
+  for (let left = first; left.length; left = await needy()) {
+    if (Date.now() > deadline) throw new Error(`${left.length} of ${first.length} accounts were not funded in ${stallSeconds} s`);
+    await sleep(1000);
   }
-  if (needy.length) log(`funded ${needy.length} accounts with ${amount / ZG} ZG each`);
+  log(`funded ${first.length} accounts with ${amount / ZG} ZG each`);
 }
 
 /** Next nonce of every pair (none may have transactions waiting in the pool). */
@@ -288,6 +338,35 @@ const scenarioDefs = {
       const M = ctx.senders.length;
       return presignFromSenders(ctx, ctx.count, (i) =>
         ctx.api.tx.balances.transferKeepAlive(ctx.senders[(i + 1) % M].address, 10n ** 12n));
+    },
+  },
+
+  'batch-transfers': {
+    unit: 'transfers',
+    call: 'utility.batchAll',
+    async prepare(ctx) {
+      await fund(ctx, ctx.senders, 1000n * ZG);
+      ctx.transferred = 0;
+    },
+    async sign(ctx) {
+      const { api } = ctx;
+      const M = ctx.senders.length;
+      const batches = Math.ceil(ctx.count / batchSize);
+      return presignFromSenders(ctx, batches, (b) => {
+        // Batch b is signed by sender b % M (presignFromSenders); it pays every other sender in
+        // turn, never itself (a transfer to oneself moves nothing and emits no `Transfer`).
+        const calls = [];
+        for (let k = b * batchSize; k < Math.min((b + 1) * batchSize, ctx.count); k++) {
+          const to = ((b % M) + 1 + (k % (M - 1))) % M;
+          calls.push(api.tx.balances.transferKeepAlive(ctx.senders[to].address, 10n ** 12n));
+        }
+        return api.tx.utility.batchAll(calls);
+      });
+    },
+    onEvents(ctx, event, record) {
+      if (!ctx.api.events.balances.Transfer.is(event)) return;
+      ctx.transferred++;
+      record.units = (record.units ?? 0) + 1;
     },
   },
 
@@ -438,7 +517,7 @@ const scenarioDefs = {
 
 async function runScenario(name, env) {
   const def = scenarioDefs[name];
-  const { api, wsUrl, memory } = env;
+  const { api, wsUrl, memory, nodes } = env;
   const kr = keyring();
   const ctx = {
     api, kr, name,
@@ -467,10 +546,11 @@ async function runScenario(name, env) {
   const follower = new ChainFollower(api, raw, ours, def.onEvents && ((event, record) => def.onEvents(ctx, event, record)));
   await follower.start();
   memory?.reset();
+  const importsBefore = nodes ? await Promise.all(nodes.map((n) => histogram(n.promPort, IMPORT_TIME))) : null;
 
   log(`${name}: submitting over ${connections} connections, ${inFlight} in flight`);
   const submitStart = performance.now();
-  const rejected = await submitAll(providers, txs, def.submitOptions?.(ctx, follower));
+  const rejected = await submitAll(providers, txs, { included: () => follower.included, ...def.submitOptions?.(ctx, follower) });
   const submitSeconds = (performance.now() - submitStart) / 1000;
   const expected = txs.length - rejected.length;
   log(`${name}: submitted in ${submitSeconds.toFixed(1)} s, ${rejected.length} refused${rejected.length ? `: ${rejected[0].error}` : ''}`);
@@ -493,10 +573,16 @@ async function runScenario(name, env) {
   await follower.stop();
   if (follower.error) throw follower.error;
   const mem = memory?.read();
+  const imports = nodes
+    ? (await Promise.all(nodes.map((n) => histogram(n.promPort, IMPORT_TIME)))).map((after, i) => histogramDelta(importsBefore[i], after))
+    : null;
 
   // Numbers. "Chain seconds" run from the end of the block before the first inclusion to the end
   // of the last block with one (block timestamps), so one full block of N counts N / block time.
-  const succeededUnits = name === 'settle-receipts' ? ctx.settled : follower.succeeded;
+  // Units a block or the whole run delivered: receipts settled, transfers of a batch, else
+  // succeeded extrinsics.
+  const unitsOf = (b) => (name === 'settle-receipts' ? b.settled ?? 0 : name === 'batch-transfers' ? b.units ?? 0 : b.ok);
+  const succeededUnits = name === 'settle-receipts' ? ctx.settled : name === 'batch-transfers' ? ctx.transferred : follower.succeeded;
   const chainSeconds = last ? (last.timestamp - await follower.timestampAt(first.number - 1)) / 1000 : NaN;
   const includedWall = last ? (last.wall - submitStart) / 1000 : NaN;
   const finalizedWall = last && follower.finalizedWall.has(last.number) ? (follower.finalizedWall.get(last.number) - submitStart) / 1000 : NaN;
@@ -509,11 +595,18 @@ async function runScenario(name, env) {
   if (loaded.length) blockTimes.unshift((loaded[0].timestamp - await follower.timestampAt(loaded[0].number - 1)) / 1000);
   const lags = loaded.map((b) => b.lag).filter((x) => x !== null);
   const perBlock = loaded.map((b) => b.ours);
-  const authored = env.logPath ? proposals(env.logPath) : new Map();
+  const authored = new Map((env.logPaths ?? []).flatMap((path) => [...proposals(path)]));
   const authoring = loaded.map((b) => authored.get(b.number)).filter(Boolean);
   const endReasons = {};
   for (const { end } of authoring) endReasons[end] = (endReasons[end] ?? 0) + 1;
-  const perBlockUnits = name === 'settle-receipts' ? loaded.map((b) => b.settled ?? 0) : loaded.map((b) => b.ok);
+  const perBlockUnits = loaded.map(unitsOf);
+  // Slots without a block in the loaded range (Aura: one block a slot, timestamp = slot start).
+  const slotMs = api.consts.aura?.slotDuration?.toNumber() ?? 2 * api.consts.timestamp.minimumPeriod.toNumber();
+  const missedSlots = loaded.length > 1 ? Math.round((loaded.at(-1).timestamp - loaded[0].timestamp) / slotMs) + 1 - loaded.length : null;
+  // The steady state: the loaded blocks but the first and last two (pool filling, draining).
+  const steady = loaded.length > 6 ? loaded.slice(2, -2) : [];
+  const steadySeconds = steady.length ? (steady.at(-1).timestamp - loaded[1].timestamp) / 1000 : NaN;
+  const steadyUnits = steady.reduce((sum, b) => sum + unitsOf(b), 0);
 
   const result = {
     scenario: name,
@@ -550,7 +643,14 @@ async function runScenario(name, env) {
     authoringEnd: authoring.length ? endReasons : undefined,
     blockBytes: mapStats(stats(loaded.map((b) => b.bytes)), 0),
     blockTimeSeconds: mapStats(stats(blockTimes), 2),
+    missedSlots,
+    steadyBlocks: steady.length,
+    steadySeconds: round(steadySeconds, 1),
+    steadyPerSecond: round(steadyUnits / steadySeconds),
     finalityLagBlocks: mapStats(stats(lags), 1),
+    importMs: imports ? imports.map((d, i) => ({
+      node: nodes[i].name, blocks: d.count, mean: round(d.mean * 1000, 0), maxBucketMs: d.maxBound === null ? null : d.maxBound * 1000,
+    })) : undefined,
     nodeRssPeakMiB: mem ? round(mem.rssPeakKiB / 1024, 0) : undefined,
     nodeHwmMiB: mem ? round(mem.hwmKiB / 1024, 0) : undefined,
     nodeCpuPercent: mem ? round(mem.cpuPercent, 0) : undefined,
@@ -584,15 +684,22 @@ function mapStats(s, digits) {
   return { min: round(s.min, digits), mean: round(s.mean, digits), max: round(s.max, digits) };
 }
 
-/** Samples the node's memory and CPU every second while a scenario runs. */
-function memorySampler(pid) {
+/**
+ * Samples the nodes' memory and CPU every second while a scenario runs: the largest node's RSS
+ * and VmHWM, the CPU time of all of them together.
+ */
+function memorySampler(pids) {
   let rssPeakKiB = 0, hwmKiB = 0, cpuStart = 0, wallStart = 0, latest = null;
   const sample = () => {
-    const s = processStats(pid);
-    if (!s) return;
-    latest = s;
-    rssPeakKiB = Math.max(rssPeakKiB, s.rssKiB);
-    hwmKiB = s.hwmKiB;
+    const all = pids.map(processStats).filter(Boolean);
+    if (!all.length) return;
+    latest = {
+      rssKiB: Math.max(...all.map((s) => s.rssKiB)),
+      hwmKiB: Math.max(...all.map((s) => s.hwmKiB)),
+      cpuSeconds: all.reduce((sum, s) => sum + s.cpuSeconds, 0),
+    };
+    rssPeakKiB = Math.max(rssPeakKiB, latest.rssKiB);
+    hwmKiB = latest.hwmKiB;
   };
   const timer = setInterval(sample, 1000);
   timer.unref();
@@ -605,6 +712,9 @@ function memorySampler(pid) {
     stop() { clearInterval(timer); },
   };
 }
+
+/** The import queue's histogram of verifying and importing a block another node authored. */
+const IMPORT_TIME = 'substrate_block_verification_and_import_time';
 
 function printTable(results) {
   const fmt = (s, unit = '') => (s && s.mean !== null ? `${s.min} / ${s.mean} / ${s.max}${unit}` : '-');
@@ -623,9 +733,12 @@ function printTable(results) {
     ['block authoring time (node log)', (r) => (r.authoringMs ? `${fmt(r.authoringMs, ' ms')} ${JSON.stringify(r.authoringEnd)}` : '-')],
     ['block size bytes', (r) => fmt(r.blockBytes)],
     ['block time under load', (r) => fmt(r.blockTimeSeconds, ' s')],
+    ['missed slots in the loaded range', (r) => String(r.missedSlots ?? '-')],
+    ['steady state (all but 2+2 blocks)', (r) => (r.steadyBlocks ? `${r.steadyPerSecond} ${r.unit}/s over ${r.steadySeconds} s, ${r.steadyBlocks} blocks` : '-')],
+    ['import time, blocks of others (mean, max bucket)', (r) => (r.importMs ? r.importMs.map((n) => `${n.node} ${n.blocks}: ${n.mean} ms, <= ${n.maxBucketMs} ms`).join('; ') : '-')],
     ['finality lag (best - finalized)', (r) => fmt(r.finalityLagBlocks, ' blocks')],
-    ['node RSS peak / VmHWM (since start)', (r) => (r.nodeRssPeakMiB === undefined ? 'not sampled (--ws)' : `${r.nodeRssPeakMiB} / ${r.nodeHwmMiB} MiB`)],
-    ['node CPU', (r) => (r.nodeCpuPercent === undefined ? '-' : `${r.nodeCpuPercent} % of one core`)],
+    ['node RSS peak / VmHWM (since start, largest node)', (r) => (r.nodeRssPeakMiB === undefined ? 'not sampled (--ws)' : `${r.nodeRssPeakMiB} / ${r.nodeHwmMiB} MiB`)],
+    ['node CPU (all nodes)', (r) => (r.nodeCpuPercent === undefined ? '-' : `${r.nodeCpuPercent} % of one core`)],
     ['load average before / after', (r) => `${r.load.before?.join(' ')} / ${r.load.after?.join(' ')}`],
     ['receipt outcomes', (r) => (r.receiptOutcomes ? `${JSON.stringify(r.receiptOutcomes)}${r.allSettled ? ' (all settled)' : ' NOT ALL SETTLED'}` : '-')],
     ['dispatch failures', (r) => (r.failed ? JSON.stringify(r.failures) : '-')],
@@ -638,24 +751,34 @@ function printTable(results) {
 
 // ---------------------------------------------------------------------------------------------
 
-const node = opts.ws ? null : await startDevNode('bench-substrate');
-const wsUrl = opts.ws ?? node.wsUrl;
-const memory = node ? memorySampler(node.child.pid) : null;
+if (opts['load-cpus']) execFileSync('taskset', ['-cp', opts['load-cpus'], String(process.pid)], { stdio: 'ignore' });
+const network = validators ? await startLocalNetwork(validators, { cpus: opts['node-cpus'] }) : null;
+const node = opts.ws || network ? null : await startDevNode('bench-substrate', { cpus: opts['node-cpus'] });
+const started = network ? network.nodes : node ? [node] : [];
+const wsUrl = opts.ws ?? started[0].wsUrl;
+const memory = started.length ? memorySampler(started.map((n) => n.child.pid)) : null;
 let api;
 try {
   api = await connectApi(wsUrl);
   const version = api.runtimeVersion;
   const nodeVersion = (await api.rpc.system.version()).toString();
-  log(`node ${nodeVersion} ${node ? `${nodeBinary} (pid ${node.child.pid})` : wsUrl}, runtime ${version.specName} ${version.specVersion.toNumber()}`);
+  const where = network ? `${validators} validator(s) (${network.nodes.map((n) => n.name).join(', ')}), load sent to ${network.nodes[0].name}`
+    : node ? `${nodeBinary} --dev (pid ${node.child.pid})` : wsUrl;
+  log(`node ${nodeVersion}, ${where}, runtime ${version.specName} ${version.specVersion.toNumber()}`);
   const results = [];
-  for (const name of scenarios) results.push(await runScenario(name, { api, wsUrl, memory, logPath: node?.logPath }));
+  const env = { api, wsUrl, memory, logPaths: started.map((n) => n.logPath), nodes: network?.nodes };
+  for (const name of scenarios) results.push(await runScenario(name, env));
   if (!opts.json) printTable(results);
-  console.log(JSON.stringify({ bench: 'substrate-tps', node: node ? 'started' : wsUrl, nodeVersion, specVersion: version.specVersion.toNumber(), connections, inFlight, results }));
+  console.log(JSON.stringify({
+    bench: 'substrate-tps', node: network ? `local network of ${validators}` : node ? 'dev' : wsUrl,
+    nodeCpus: opts['node-cpus'] ?? null, loadCpus: opts['load-cpus'] ?? null,
+    nodeVersion, specVersion: version.specVersion.toNumber(), connections, inFlight, results,
+  }));
 } catch (error) {
-  if (node) log(`node log tail:\n${node.logTail()}`);
+  for (const n of started) log(`${n.name ?? 'node'} log tail:\n${n.logTail()}`);
   throw error;
 } finally {
   memory?.stop();
   await api?.disconnect();
-  await node?.stop();
+  await Promise.all(started.map((n) => n.stop()));
 }

@@ -61,16 +61,20 @@ export async function reservePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts `zerog-node --dev` and resolves once its Ethereum RPC answers `eth_chainId`. */
-export async function startDevNode(name = 'eth') {
+export async function startDevNode(name = 'eth', { cpus } = {}) {
   const [rpcPort, ethPort, p2pPort, promPort] = [await reservePort(), await reservePort(), await reservePort(), await reservePort()];
   const dir = mkdtempSync(join(tmpdir(), `zerog-${name}-`));
   const logPath = join(dir, 'node.log');
   const log = openSync(logPath, 'w');
-  const child = spawn(nodeBinary, [
+  const args = [
     '--dev', '--tmp', '--no-mdns', '--no-telemetry',
     '--rpc-port', String(rpcPort), '--port', String(p2pPort), '--prometheus-port', String(promPort),
     '--eth-rpc-port', String(ethPort),
-  ], { stdio: ['ignore', log, log] });
+  ];
+  // With `cpus`, under `taskset -c`: the node stays on those cores (benchmarks).
+  const child = cpus
+    ? spawn('taskset', ['-c', cpus, nodeBinary, ...args], { stdio: ['ignore', log, log] })
+    : spawn(nodeBinary, args, { stdio: ['ignore', log, log] });
   const node = {
     child, rpcPort, ethPort, logPath,
     ethUrl: `http://127.0.0.1:${ethPort}`,
