@@ -13,7 +13,7 @@ use crate::{
 	rpc::{NodeRpc, RpcError, MAX_SHARDS_PER_PUT},
 };
 use codec::{Decode, Encode};
-use dispersal::{disperse, Dispersal, PushReport};
+use dispersal::{disperse, Dispersal, PushReport, MEMBER_LAG};
 use futures::{future::join_all, stream, StreamExt};
 use holders::{shard_holders, BlobAssignmentView, ShardSources};
 use rand::seq::index;
@@ -298,7 +298,9 @@ pub async fn publish_encoded(
 	let mut staged_for = None;
 	if on_chain.is_none() {
 		if let Some(assignment) = shard_holders(&rpc, &commitment).await? {
-			reports = disperse(blob, &assignment, &uploads, |_, _| false, rpc_url).await;
+			// No waiting for lagging members: whatever they refuse now is pushed again below.
+			reports =
+				disperse(blob, &assignment, &uploads, |_, _| false, rpc_url, Duration::ZERO).await;
 			staged_for = Some((assignment.epoch, assignment.quorum));
 		}
 	}
@@ -337,6 +339,7 @@ pub async fn publish_encoded(
 		&uploads,
 		|endpoint, shards| done.iter().any(|(e, s)| e == endpoint && s == shards),
 		rpc_url,
+		MEMBER_LAG,
 	)
 	.await;
 	reports.retain(|report| report.outcome.is_ok());
