@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::{pallet_prelude::*, traits::fungible::Mutate},
-	frame_system::{Pallet as System, RawOrigin},
+	frame_system::{pallet_prelude::BlockNumberFor, Pallet as System, RawOrigin},
 	sp_runtime::traits::{Bounded, One, Saturating},
 };
 use zerog_primitives::storage::{chunk_count, chunk_len, zero_file_chunk_proof};
@@ -187,6 +187,17 @@ fn add_challenge<T: Config>(
 	Ok(())
 }
 
+/// Moves to the last block of `period`'s challenge spread with every active provider still
+/// waiting for its challenge, so that block challenges them all: the most one block issues.
+fn last_spread_block<T: Config>(period: PeriodIndex) -> BlockNumberFor<T> {
+	let last = StorageCommitments::<T>::period_start(period)
+		.saturating_add(T::ChallengeSpread::get())
+		.saturating_sub(One::one());
+	System::<T>::set_block_number(last);
+	PendingChallenges::<T>::put(ActiveProviders::<T>::get());
+	last
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -343,7 +354,10 @@ mod benchmarks {
 
 		#[block]
 		{
-			StorageCommitments::<T>::process_deadlines(period);
+			StorageCommitments::<T>::process_deadlines(
+				period,
+				StorageCommitments::<T>::period_deadline(period),
+			);
 		}
 
 		assert!(!PeriodChallenges::<T>::contains_key(period));
@@ -382,12 +396,11 @@ mod benchmarks {
 		// The first period start at or after `now`, with a parent hash to draw from.
 		let periods = now.saturating_add(length).saturating_sub(One::one()) / length;
 		let period: PeriodIndex = periods.try_into().unwrap_or(PeriodIndex::MAX).max(1);
-		let start = StorageCommitments::<T>::period_start(period);
-		System::<T>::set_block_number(start);
+		let last = last_spread_block::<T>(period);
 
 		#[block]
 		{
-			StorageCommitments::<T>::issue_challenges(period, start);
+			StorageCommitments::<T>::issue_challenges(period, last);
 		}
 
 		assert_eq!(PeriodChallenges::<T>::get(period).len() as u32, p);
@@ -426,12 +439,11 @@ mod benchmarks {
 			.saturating_add(T::MaxLifetime::get())
 			.saturating_add(length);
 		let period: PeriodIndex = (expired / length).try_into().unwrap_or(PeriodIndex::MAX).max(1);
-		let start = StorageCommitments::<T>::period_start(period);
-		System::<T>::set_block_number(start);
+		let last = last_spread_block::<T>(period);
 
 		#[block]
 		{
-			StorageCommitments::<T>::issue_challenges(period, start);
+			StorageCommitments::<T>::issue_challenges(period, last);
 		}
 
 		assert!(PeriodChallenges::<T>::get(period).is_empty());

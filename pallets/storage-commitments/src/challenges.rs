@@ -4,8 +4,8 @@
 use crate::{
 	weights::WeightInfo, AckedFileCount, AckedFiles, ActiveProviders, BalanceOf, Challenge,
 	ChallengeStatus, Challenges, ChunkBytes, Config, Error, Event, FileId, FileInfo, Files,
-	MissedChallenges, Pallet, PeriodChallenges, PeriodIndex, Providers, LOG_TARGET,
-	MAX_DRAW_ATTEMPTS,
+	MissedChallenges, Pallet, PendingChallenges, PeriodChallenges, PeriodIndex, ProviderStatus,
+	Providers, LOG_TARGET, MAX_DRAW_ATTEMPTS,
 };
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
@@ -14,7 +14,7 @@ use polkadot_sdk::{
 	frame_support::{ensure, pallet_prelude::*},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
 	sp_io::hashing::blake2_256,
-	sp_runtime::traits::{Saturating, Zero},
+	sp_runtime::traits::{One, Saturating, UniqueSaturatedInto, Zero},
 };
 use zerog_primitives::storage::{chunk_count, ChunkProof, ProofError};
 
@@ -27,27 +27,62 @@ impl<T: Config> Pallet<T> {
 		T::ChallengePeriod::get().saturating_mul(period.into())
 	}
 
-	/// First block at which proofs for challenges of `period` are late.
+	/// Blocks from a period's first block to its last deadline: the challenges of the spread's
+	/// last block are due `ResponseWindow` blocks after it.
+	pub(crate) fn last_deadline_offset() -> BlockNumberFor<T> {
+		T::ChallengeSpread::get()
+			.saturating_sub(One::one())
+			.saturating_add(T::ResponseWindow::get())
+	}
+
+	/// First block at which every proof for challenges of `period` is late: the deadline of
+	/// the challenges issued in the last block of its spread (earlier ones are due earlier,
+	/// each `ResponseWindow` blocks after the block that issued it).
 	pub fn period_deadline(period: PeriodIndex) -> BlockNumberFor<T> {
-		Self::period_start(period).saturating_add(T::ResponseWindow::get())
+		Self::period_start(period).saturating_add(Self::last_deadline_offset())
 	}
 
 	/// The period whose first block is `now`, if any. Block 0 starts none (it has no hooks).
 	pub fn period_starting_at(now: BlockNumberFor<T>) -> Option<PeriodIndex> {
-		let length = T::ChallengePeriod::get();
-		if now.is_zero() || length.is_zero() || !(now % length).is_zero() {
-			return None;
+		match Self::spread_slot(now) {
+			Some((period, offset)) if offset.is_zero() => Some(period),
+			_ => None,
 		}
-		(now / length).try_into().ok()
 	}
 
-	/// The period whose deadline is `now`, if any.
+	/// The period whose challenges `now` issues a share of, and how far into the period `now`
+	/// is: one of its first `ChallengeSpread` blocks. Period 0 issues none (block 0 has no
+	/// hooks, and a chain's first blocks have no acknowledged files).
+	pub(crate) fn spread_slot(now: BlockNumberFor<T>) -> Option<(PeriodIndex, BlockNumberFor<T>)> {
+		let length = T::ChallengePeriod::get();
+		if length.is_zero() {
+			return None;
+		}
+		let offset = now % length;
+		let period: PeriodIndex = (now / length).try_into().ok()?;
+		(period != 0 && offset < T::ChallengeSpread::get()).then_some((period, offset))
+	}
+
+	/// The period some of whose challenges `now` issues, if any.
+	pub(crate) fn period_issuing_at(now: BlockNumberFor<T>) -> Option<PeriodIndex> {
+		Self::spread_slot(now).map(|(period, _)| period)
+	}
+
+	/// The period some of whose challenges are due at `now`, if any: those issued
+	/// `ResponseWindow` blocks earlier.
 	pub(crate) fn period_due_at(now: BlockNumberFor<T>) -> Option<PeriodIndex> {
 		let window = T::ResponseWindow::get();
 		if now < window {
 			return None;
 		}
-		Self::period_starting_at(now.saturating_sub(window))
+		Self::period_issuing_at(now.saturating_sub(window))
+	}
+
+	/// Most providers one block of a spread challenges when `providers` are active: an even
+	/// share, rounded up.
+	pub(crate) fn challenge_share(providers: u32) -> u32 {
+		let spread: u32 = T::ChallengeSpread::get().unique_saturated_into();
+		providers.div_ceil(spread.max(1))
 	}
 
 	/// The challenges of `provider` that still wait for a proof, by period: the off-chain
@@ -60,16 +95,37 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
-	/// Challenges every active provider staked at least `MinProviderStake` for `period`, which
-	/// starts at `now`.
+	/// Issues `now`'s share of the challenges of `period`, whose spread `now` is in: at the
+	/// period's first block the active providers are queued (`PendingChallenges`), and each
+	/// block of the spread challenges the queue's next providers, an even share of those left
+	/// (all of them in the last block). A provider is challenged if it is still active and
+	/// staked at least `MinProviderStake`, on a file it acknowledged; its deadline is
+	/// `ResponseWindow` blocks from now.
 	pub(crate) fn issue_challenges(period: PeriodIndex, now: BlockNumberFor<T>) -> Weight {
+		let offset = now.saturating_sub(Self::period_start(period));
+		let mut queued = if offset.is_zero() {
+			ActiveProviders::<T>::get().into_inner()
+		} else {
+			PendingChallenges::<T>::get().into_inner()
+		};
+		let blocks_left: u32 =
+			T::ChallengeSpread::get().saturating_sub(offset).unique_saturated_into();
+		let share = queued.len().div_ceil(blocks_left.max(1) as usize);
+		let later = queued.split_off(share.min(queued.len()));
+		if later.is_empty() {
+			PendingChallenges::<T>::kill();
+		} else {
+			// A suffix of a bounded list: within the bound.
+			PendingChallenges::<T>::put(BoundedVec::truncate_from(later));
+		}
+
 		let parent = T::Randomness::random_seed().0;
 		let deadline = now.saturating_add(T::ResponseWindow::get());
-		let providers = ActiveProviders::<T>::get();
-		let mut challenged = BoundedVec::<T::AccountId, T::MaxProviders>::default();
-		for provider in providers.iter() {
+		let mut challenged = PeriodChallenges::<T>::get(period);
+		for provider in queued.iter() {
 			let Some(mut info) = Providers::<T>::get(provider) else { continue };
-			if info.stake < T::MinProviderStake::get() {
+			// Left (unbonding) since the period began, or slashed below the minimum.
+			if info.status != ProviderStatus::Active || info.stake < T::MinProviderStake::get() {
 				continue;
 			}
 			let Some((file_id, file, chunk_index)) = Self::draw(&parent, period, provider, now)
@@ -101,7 +157,7 @@ impl<T: Config> Pallet<T> {
 		if !challenged.is_empty() {
 			PeriodChallenges::<T>::insert(period, challenged);
 		}
-		Self::issue_challenges_weight(providers.len() as u32)
+		Self::issue_challenges_weight(queued.len() as u32)
 	}
 
 	/// The weight of [`Self::issue_challenges`] with `providers` active providers: the worse of
@@ -158,8 +214,14 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(FileId, BalanceOf<T>), DispatchError> {
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now < Self::period_deadline(period), Error::<T>::ChallengeDeadlinePassed);
-		let mut challenge =
-			Challenges::<T>::get(provider, period).ok_or(Error::<T>::ChallengeNotFound)?;
+		// Once the period's first deadline has passed, a challenge missing from storage may
+		// have been settled with its block's share: the proof is late, as after the last one.
+		let settled = now >= Self::period_start(period).saturating_add(T::ResponseWindow::get());
+		let mut challenge = Challenges::<T>::get(provider, period).ok_or(if settled {
+			Error::<T>::ChallengeDeadlinePassed
+		} else {
+			Error::<T>::ChallengeNotFound
+		})?;
 		ensure!(now < challenge.deadline, Error::<T>::ChallengeDeadlinePassed);
 		ensure!(challenge.status == ChallengeStatus::Open, Error::<T>::ChallengeAlreadyProven);
 		proof
@@ -184,38 +246,74 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Settles the challenges of `period`, whose deadline is now: open ones slash their
+	/// Settles the challenges of `period` due at `now` (or before): open ones slash their
 	/// provider and release its replica of the file (it evidently lost it), which is assigned
-	/// to another provider; every one leaves storage.
-	pub(crate) fn process_deadlines(period: PeriodIndex) -> Weight {
-		let providers = PeriodChallenges::<T>::take(period);
+	/// to another provider; every one leaves storage. `PeriodChallenges` lists a period's
+	/// challenges in the order they were issued, so those due are a prefix of it; the rest,
+	/// issued later in the spread, wait for their own deadline.
+	pub(crate) fn process_deadlines(period: PeriodIndex, now: BlockNumberFor<T>) -> Weight {
+		let mut listed = PeriodChallenges::<T>::get(period).into_inner();
 		let mut releases = MissedChallenges::<T>::get();
-		for provider in providers.iter() {
-			let Some(challenge) = Challenges::<T>::take(provider, period) else { continue };
-			Providers::<T>::mutate(provider, |info| {
-				if let Some(info) = info {
-					info.open_challenges = info.open_challenges.saturating_sub(1);
-				}
-			});
-			if challenge.status == ChallengeStatus::Open {
-				let slashed = Self::slash_provider(provider); // providers.rs
-				Self::deposit_event(Event::ChallengeMissed {
-					provider: provider.clone(),
-					period,
-					file_id: challenge.file_id,
-					slashed,
-				});
-				// Counted by `release_replicas` in the next blocks, bounding this hook.
-				if releases.try_push((challenge.file_id, provider.clone())).is_err() {
-					log::warn!(
-						target: LOG_TARGET,
-						"release queue full: file {} stays with {provider:?} until its next miss",
-						challenge.file_id
-					);
-				}
+		let mut settled = 0;
+		for provider in listed.iter() {
+			match Challenges::<T>::get(provider, period) {
+				Some(challenge) if challenge.deadline > now => break,
+				Some(challenge) => {
+					Self::settle_challenge(provider, period, challenge, &mut releases)
+				},
+				None => {},
 			}
+			settled += 1;
+		}
+		let later = listed.split_off(settled);
+		if later.is_empty() {
+			PeriodChallenges::<T>::remove(period);
+		} else {
+			// A suffix of a bounded list: within the bound.
+			PeriodChallenges::<T>::insert(period, BoundedVec::truncate_from(later));
 		}
 		MissedChallenges::<T>::put(releases);
-		T::WeightInfo::process_deadlines(providers.len() as u32)
+		Self::process_deadlines_weight(settled as u32)
+	}
+
+	/// Removes `provider`'s `challenge` of `period`, whose deadline has come; if it was not
+	/// proven, slashes the provider and queues its replica in `releases`.
+	fn settle_challenge(
+		provider: &T::AccountId,
+		period: PeriodIndex,
+		challenge: Challenge<BlockNumberFor<T>>,
+		releases: &mut BoundedVec<(FileId, T::AccountId), T::MaxProviders>,
+	) {
+		Challenges::<T>::remove(provider, period);
+		Providers::<T>::mutate(provider, |info| {
+			if let Some(info) = info {
+				info.open_challenges = info.open_challenges.saturating_sub(1);
+			}
+		});
+		if challenge.status == ChallengeStatus::Open {
+			let slashed = Self::slash_provider(provider); // providers.rs
+			Self::deposit_event(Event::ChallengeMissed {
+				provider: provider.clone(),
+				period,
+				file_id: challenge.file_id,
+				slashed,
+			});
+			// Counted by `release_replicas` in the next blocks, bounding this hook.
+			if releases.try_push((challenge.file_id, provider.clone())).is_err() {
+				log::warn!(
+					target: LOG_TARGET,
+					"release queue full: file {} stays with {provider:?} until its next miss",
+					challenge.file_id
+				);
+			}
+		}
+	}
+
+	/// The weight of [`Self::process_deadlines`] settling `settled` challenges: the benchmark
+	/// settles a whole list; a list with later challenges left costs one more challenge read
+	/// and the list's rewrite.
+	pub(crate) fn process_deadlines_weight(settled: u32) -> Weight {
+		T::WeightInfo::process_deadlines(settled)
+			.saturating_add(T::DbWeight::get().reads_writes(1, 1))
 	}
 }

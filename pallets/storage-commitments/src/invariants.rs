@@ -5,17 +5,21 @@
 use crate::{
 	AckedFileCount, AckedFiles, ActiveFileCount, ActiveFiles, ActiveProviders, AssignedFiles,
 	BalanceOf, ChallengeStatus, Challenges, Config, FailedReplicas, FileIndex, Files, HoldReason,
-	NextFileId, NextToActivate, Pallet, PeriodChallenges, Pool, ProviderCapacity, ProviderStatus,
-	Providers, RefundsOut, Replicas,
+	NextFileId, NextToActivate, Pallet, PendingChallenges, PeriodChallenges, Pool,
+	ProviderCapacity, ProviderStatus, Providers, RefundsOut, Replicas,
 };
 use alloc::{collections::btree_map::BTreeMap, vec::Vec};
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
-		traits::fungible::{Inspect, InspectHold},
+		traits::{
+			fungible::{Inspect, InspectHold},
+			Get,
+		},
 	},
+	frame_system,
 	sp_runtime::{
-		traits::{Saturating, Zero},
+		traits::{One, Saturating, Zero},
 		TryRuntimeError,
 	},
 };
@@ -228,9 +232,11 @@ impl<T: Config> Pallet<T> {
 				challenge.chunk_index < zerog_primitives::storage::chunk_count(challenge.size),
 				"a challenge asks for a chunk past the end of its file"
 			);
+			let first_deadline =
+				Self::period_start(period).saturating_add(T::ResponseWindow::get());
 			ensure!(
-				challenge.deadline == Self::period_deadline(period),
-				"a challenge's deadline is not its period's"
+				(first_deadline..=Self::period_deadline(period)).contains(&challenge.deadline),
+				"a challenge's deadline is not one of its period's"
 			);
 			ensure!(
 				matches!(challenge.status, ChallengeStatus::Open | ChallengeStatus::Proven),
@@ -244,6 +250,26 @@ impl<T: Config> Pallet<T> {
 				"a period lists a provider without a challenge"
 			);
 		}
+		Self::check_pending_challenges()
+	}
+
+	/// Providers wait for a challenge only within a spread, before its last block, and only
+	/// registered ones.
+	fn check_pending_challenges() -> Result<(), TryRuntimeError> {
+		let pending = PendingChallenges::<T>::get();
+		if pending.is_empty() {
+			return Ok(());
+		}
+		let now = frame_system::Pallet::<T>::block_number();
+		let last = T::ChallengeSpread::get().saturating_sub(One::one());
+		ensure!(
+			Self::spread_slot(now).is_some_and(|(_, offset)| offset < last),
+			"providers wait for a challenge after the spread"
+		);
+		ensure!(
+			pending.iter().all(Providers::<T>::contains_key),
+			"an unregistered provider waits for a challenge"
+		);
 		Ok(())
 	}
 }

@@ -26,10 +26,11 @@
 //! - *Chunk*: 256 bytes, the leaf of the merkle tree, the unit of fees and challenges. *Segment*:
 //!   256 KiB = 1024 chunks, the unit of upload. Both are defined in `zerog_primitives::storage`.
 //! - *Period `p`*: blocks `[p × ChallengePeriod, (p + 1) × ChallengePeriod)`. Its challenges are
-//!   issued in `on_initialize` of its first block and due before block
-//!   `p × ChallengePeriod + ResponseWindow` (the *deadline*).
+//!   issued in `on_initialize` of its first [`Config::ChallengeSpread`] blocks, an even share of
+//!   the providers active at its first block in each, and each is due before `ResponseWindow`
+//!   blocks after the block that issued it (its *deadline*), when its share is settled.
 //! - *Challengeable file*: a file activated (see below) that lives at least until the deadline of
-//!   the period (`expires_at ≥ start + ResponseWindow`), so a proof can still be paid.
+//!   the challenge (`expires_at ≥ issued + ResponseWindow`), so a proof can still be paid.
 //! - *Pool*: the pallet's account ([`Config::PalletId`]), holding every fee not yet released.
 //!
 //! ## Design decisions
@@ -88,6 +89,7 @@ mod benchmarking;
 mod challenges;
 pub mod crypto;
 mod files;
+mod hooks;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
 #[cfg(test)]
@@ -226,10 +228,17 @@ pub mod pallet {
 		#[pallet::constant]
 		type ChallengePeriod: Get<BlockNumberFor<Self>>;
 
-		/// Blocks a provider has to prove a challenge, counted from the period's first block; at
+		/// Blocks a provider has to prove a challenge, counted from the block that issued it; at
 		/// most `ChallengePeriod`.
 		#[pallet::constant]
 		type ResponseWindow: Get<BlockNumberFor<Self>>;
+
+		/// Blocks over which a period's challenges are issued, from its first block on: each
+		/// takes an even share of the providers, so neither the block that issues challenges
+		/// nor the one that settles their deadline carries every provider at once. Between 1
+		/// and `ChallengePeriod`.
+		#[pallet::constant]
+		type ChallengeSpread: Get<BlockNumberFor<Self>>;
 
 		/// Share of a provider's stake slashed for each missed challenge.
 		#[pallet::constant]
@@ -589,6 +598,14 @@ pub mod pallet {
 	pub type Departing<T: Config> =
 		StorageValue<_, BoundedVec<T::AccountId, T::MaxProviders>, ValueQuery>;
 
+	/// The active providers of the current period not challenged yet, in the order they are
+	/// challenged over the period's first `ChallengeSpread` blocks: taken from
+	/// `ActiveProviders` at the period's first block, so a provider cannot move itself to a
+	/// later block or out of the period by registering or leaving; empty after the spread.
+	#[pallet::storage]
+	pub type PendingChallenges<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxProviders>, ValueQuery>;
+
 	/// Storage providers registered at genesis, so a development or local chain stores and
 	/// proves files from its first block: each `(account, stake, endpoint)` is registered as by
 	/// `register_provider`, its stake put on hold (the account must hold it).
@@ -618,17 +635,18 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		/// In order: slashes the missed challenges whose deadline is `now`, releases replicas
 		/// of departing providers, assigns providers to queued files, settles the files whose
-		/// acknowledgement window ended, issues the challenges of a period starting at `now`,
-		/// and sweeps expired files. Each step is bounded (see the `Config` limits).
+		/// acknowledgement window ended, issues this block's share of the challenges of a
+		/// period whose spread `now` is in, and sweeps expired files. Each step is bounded
+		/// (see the `Config` limits).
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let mut weight = Weight::zero();
 			if let Some(period) = Self::period_due_at(now) {
-				weight.saturating_accrue(Self::process_deadlines(period)); // challenges.rs
+				weight.saturating_accrue(Self::process_deadlines(period, now)); // challenges.rs
 			}
 			weight.saturating_accrue(Self::release_replicas()); // assignment.rs
 			weight.saturating_accrue(Self::assign_queued()); // assignment.rs
 			weight.saturating_accrue(Self::activate_files(now)); // files.rs
-			if let Some(period) = Self::period_starting_at(now) {
+			if let Some(period) = Self::period_issuing_at(now) {
 				weight.saturating_accrue(Self::issue_challenges(period, now)); // challenges.rs
 			}
 			weight.saturating_accrue(Self::sweep_expired(now)); // files.rs
@@ -661,14 +679,20 @@ pub mod pallet {
 				"ResponseWindow must be between 1 and ChallengePeriod blocks"
 			);
 			assert!(
+				!T::ChallengeSpread::get().is_zero()
+					&& T::ChallengeSpread::get() <= T::ChallengePeriod::get(),
+				"ChallengeSpread must be between 1 and ChallengePeriod blocks"
+			);
+			assert!(
 				T::ResponseWindow::get()
 					> BlockNumberFor::<T>::from(offchain::RESEND_AFTER_BLOCKS.saturating_add(1)),
 				"ResponseWindow must leave the worker a second try: a proof sent again after \
 				 RESEND_AFTER_BLOCKS blocks must still land before the deadline"
 			);
 			assert!(
-				T::UnbondingPeriod::get() > T::ResponseWindow::get(),
-				"UnbondingPeriod must outlast ResponseWindow, so open challenges settle first"
+				T::UnbondingPeriod::get() > Self::last_deadline_offset(),
+				"UnbondingPeriod must outlast ResponseWindow + ChallengeSpread - 1, so open \
+				 challenges settle first"
 			);
 			assert!(!T::FileLifetime::get().is_zero(), "FileLifetime must be at least a block");
 			assert!(
@@ -703,28 +727,12 @@ pub mod pallet {
 			assert!(T::MissesBeforeRelease::get() > 0, "a lost replica must be released");
 			// on_initialize runs before every transaction and cannot be skipped: with every
 			// bound reached it must leave most of the block to transactions.
-			let providers = T::MaxProviders::get();
-			let deadlines = T::WeightInfo::process_deadlines(providers);
-			let issue = Self::issue_challenges_weight(providers);
-			// A deadline falls on a period's first block only if the window is a whole period.
-			let challenges = if T::ResponseWindow::get() < T::ChallengePeriod::get() {
-				deadlines.max(issue)
-			} else {
-				deadlines.saturating_add(issue)
-			};
-			let max_hook = challenges
-				.saturating_add(T::WeightInfo::release_replicas(T::MaxReleasesPerBlock::get()))
-				.saturating_add(T::WeightInfo::assign_files(
-					T::MaxAssignmentsPerBlock::get(),
-					providers,
-				))
-				.saturating_add(T::WeightInfo::activate_files(T::MaxActivationsPerBlock::get()))
-				.saturating_add(T::WeightInfo::sweep_expired(T::MaxExpiryScansPerBlock::get()));
+			let max_hook = Self::max_hook_weight(); // hooks.rs
 			let max_block = T::BlockWeights::get().max_block;
 			assert!(
 				max_hook.all_lte(Perbill::from_percent(25) * max_block),
 				"on_initialize with every bound reached must stay below a quarter of the block: \
-				 {max_hook:?} (challenges {challenges:?}) of {max_block:?}"
+				 {max_hook:?} of {max_block:?}"
 			);
 		}
 

@@ -24,6 +24,11 @@ pub const CHALLENGE_PERIOD: BlockNumber = 10;
 /// README on what a chunk proof does not prove).
 pub const RESPONSE_WINDOW: BlockNumber = 4;
 
+/// Blocks over which a period's challenges are issued: a quarter of the providers in each of
+/// the period's first four blocks, so their deadlines fall in four blocks too (blocks 4 to 7 of
+/// the period) and the last deadline comes before the next period's first challenge.
+pub const CHALLENGE_SPREAD: BlockNumber = 4;
+
 impl pallet_storage_commitments::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -45,15 +50,17 @@ impl pallet_storage_commitments::Config for Runtime {
 	type MaxTagLen = ConstU32<64>;
 	type MinProviderStake = storage::MinProviderStake;
 	type MaxEndpointLen = ConstU32<256>;
-	/// Every active provider is challenged in the same block, and their deadlines fall in the
-	/// same block. With the measured weights (about 0.85 ms per provider for both) and the
-	/// activation and expiry bounds below, 128 keep a block's hooks under a quarter of its weight
-	/// (the pallet's `integrity_test`).
+	/// A quarter of the active providers is challenged in each of a period's first four
+	/// blocks (`ChallengeSpread`), and their deadlines are spread the same way. With the
+	/// measured weights (about 0.85 ms per provider for both) and the activation and expiry
+	/// bounds below, 128 keep a block's hooks under a quarter of its weight (the pallet's
+	/// `integrity_test`), with 32 challenged or settled in one block at most.
 	type MaxProviders = ConstU32<128>;
 	/// Twenty periods: every challenge issued before leaving is answered or slashed first.
 	type UnbondingPeriod = ConstU32<{ 20 * CHALLENGE_PERIOD }>;
 	type ChallengePeriod = ConstU32<CHALLENGE_PERIOD>;
 	type ResponseWindow = ConstU32<RESPONSE_WINDOW>;
+	type ChallengeSpread = ConstU32<CHALLENGE_SPREAD>;
 	type SlashFraction = storage::SlashFraction;
 	/// 8 files a second leave their acknowledgement window; a burst waits in the queue.
 	type MaxActivationsPerBlock = ConstU32<16>;

@@ -10,6 +10,7 @@ mod offchain;
 mod providers;
 mod renew;
 mod rewards;
+mod spread;
 mod stored_files;
 mod submit;
 mod weights;
