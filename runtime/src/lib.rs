@@ -29,6 +29,7 @@ pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
 pub mod governance;
+pub mod precompiles;
 pub mod validators;
 pub mod weights;
 
@@ -94,12 +95,12 @@ macro_rules! runtime_version_with_spec {
 
 // This source's spec version.
 #[cfg(not(feature = "next-spec-version"))]
-runtime_version_with_spec!(128);
+runtime_version_with_spec!(129);
 // The same source as the next release (feature `next-spec-version`, which `runtime/try-runtime.sh`
 // builds): an upgrade a chain running the runtime above accepts, for try-runtime's checks and
 // the upgrade end-to-end test. Keep it one above.
 #[cfg(feature = "next-spec-version")]
-runtime_version_with_spec!(129);
+runtime_version_with_spec!(130);
 
 /// The address format of a call's origin or target: an account id or an index.
 pub type Address = MultiAddress<AccountId, ()>;

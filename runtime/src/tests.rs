@@ -17,6 +17,9 @@ use polkadot_sdk::{
 // Governance of the ZeroG pallets' parameters and compute enclaves.
 #[cfg(all(feature = "storage", feature = "da", feature = "compute"))]
 mod governance;
+// The ZeroG pallets as Solidity precompiles.
+#[cfg(all(feature = "storage", feature = "da", feature = "compute"))]
+mod precompiles;
 mod randomness;
 mod validators;
 mod weights;

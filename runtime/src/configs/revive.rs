@@ -63,7 +63,8 @@ impl pallet_revive::Config for Runtime {
 	/// fixtures compiled for PolkaVM with a nightly RISC-V toolchain this project cannot
 	/// install (docs/weights.md). Its storage accesses are charged with this chain's `DbWeight`.
 	type WeightInfo = pallet_revive::weights::SubstrateWeight<Self>;
-	type Precompiles = ();
+	/// The ZeroG pallets as Solidity contracts at fixed addresses (`precompiles`).
+	type Precompiles = crate::precompiles::ZeroGPrecompiles;
 	type FindAuthor = AuraAccountAuthor;
 	type DepositPerByte = DepositPerByte;
 	type DepositPerItem = DepositPerItem;

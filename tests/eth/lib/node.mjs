@@ -12,6 +12,9 @@ const targetDir = process.env.CARGO_TARGET_DIR ?? join(process.env.HOME, '.cache
 /** Path of the node binary under test. */
 export const nodeBinary = process.env.ZEROG_NODE_BIN ?? resolve(targetDir, 'release/zerog-node');
 
+/** Path of the `zerog` command-line client under test. */
+export const cliBinary = process.env.ZEROG_CLI_BIN ?? resolve(targetDir, 'release/zerog');
+
 /** Path of the compute executor binary under test. */
 export const executorBinary = process.env.ZEROG_EXECUTOR_BIN ?? resolve(targetDir, 'release/zerog-executor');
 

@@ -9,7 +9,8 @@ pragma solidity ^0.8.20;
 /// value reverts. State-changing functions revert in `staticcall` and `delegatecall`.
 /// @dev A pallet error reverts with `Error(string)` whose reason is the error's name, for
 /// example `"FileTooLarge"` or `"InsufficientBalance"` (pallet-revive 0.20.2 cannot return
-/// custom Solidity errors from a precompile).
+/// custom Solidity errors from a precompile). `"StateChangeDenied"`, `"PrecompileDelegateDenied"`
+/// and `"NotPayable"` come from the precompile itself.
 interface IZeroGStorage {
     /// @notice A file in the storage log.
     struct FileInfo {
@@ -44,7 +45,7 @@ interface IZeroGStorage {
     /// @notice The fee `submit` charges for `size` bytes held by `replicas` providers.
     function fee(uint64 size, uint8 replicas) external view returns (uint256);
 
-    /// @notice The file with id `fileId`; reverts with `"UnknownFile"` if there is none.
+    /// @notice The file with id `fileId`; reverts with `"FileNotFound"` if there is none.
     function fileInfo(uint64 fileId) external view returns (FileInfo memory);
 
     /// @notice The live file committed as `(root, size)`, if any.

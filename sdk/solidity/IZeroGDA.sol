@@ -7,7 +7,9 @@ pragma solidity ^0.8.20;
 /// certified (`isCertified`) before they accept a batch that refers to it. A call acts as its
 /// caller, which pays the submission fee in the chain's native unit. Not payable; state
 /// changes revert in `staticcall` and `delegatecall`.
-/// @dev A pallet error reverts with `Error(string)` naming it, e.g. `"BlobAlreadySubmitted"`.
+/// @dev A pallet error reverts with `Error(string)` naming it, e.g. `"BlobAlreadySubmitted"`;
+/// `"StateChangeDenied"`, `"PrecompileDelegateDenied"` and `"NotPayable"` come from the
+/// precompile itself.
 interface IZeroGDA {
     /// @notice Where a blob stands.
     enum BlobStatus {
@@ -49,9 +51,15 @@ interface IZeroGDA {
         external
         returns (uint64 blobId);
 
-    /// @notice The blob committed with `root`.
-    function blobInfo(bytes32 root) external view returns (BlobInfo memory);
+    /// @notice The blob with this commitment (status `Unknown` and zeroes if none). The root
+    /// binds the size and coding, so only the real shape of a root can ever be certified.
+    function blobInfo(bytes32 root, uint32 sizeBytes, uint16 dataShards, uint16 parityShards)
+        external
+        view
+        returns (BlobInfo memory);
 
-    /// @notice Whether the blob committed with `root` is certified and still retained.
+    /// @notice Whether a blob committed with `root` is certified and still retained. Looks at
+    /// no more than 16 submissions of the root (other sizes or codings, which can never be
+    /// certified, only cost their submitter a fee); `blobInfo` checks one shape exactly.
     function isCertified(bytes32 root) external view returns (bool);
 }

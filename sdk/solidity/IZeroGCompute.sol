@@ -7,7 +7,9 @@ pragma solidity ^0.8.20;
 /// acts as its caller; accounts are 32-byte account ids (an Ethereum address maps to one,
 /// `accountOf`). Amounts are in the chain's native unit. Not payable; state changes revert in
 /// `staticcall` and `delegatecall`.
-/// @dev A pallet error reverts with `Error(string)` naming it, e.g. `"InsufficientAvailableFunds"`.
+/// @dev A pallet error reverts with `Error(string)` naming it, e.g. `"InsufficientAvailableFunds"`;
+/// `"StateChangeDenied"`, `"PrecompileDelegateDenied"`, `"NotPayable"` and `"AmountTooLarge"`
+/// come from the precompile itself.
 interface IZeroGCompute {
     /// @notice A registered service.
     struct Service {
@@ -76,7 +78,7 @@ interface IZeroGCompute {
     /// @notice Disputes a job's result, with the bond the pallet sets.
     function dispute(uint64 jobId) external;
 
-    /// @notice The service with id `serviceId`; reverts with `"UnknownService"` if none.
+    /// @notice The service with id `serviceId`; reverts with `"ServiceNotFound"` if none.
     function service(uint64 serviceId) external view returns (Service memory);
 
     /// @notice `user`'s ledger.
@@ -85,7 +87,7 @@ interface IZeroGCompute {
     /// @notice The balance of `user`'s sub-account with `provider`.
     function subAccount(bytes32 user, bytes32 provider) external view returns (uint256);
 
-    /// @notice The job with id `jobId`; reverts with `"UnknownJob"` if none.
+    /// @notice The job with id `jobId`; reverts with `"JobNotFound"` if none.
     function job(uint64 jobId) external view returns (Job memory);
 
     /// @notice The account id an Ethereum address acts as.
