@@ -9,6 +9,8 @@
 extern crate alloc;
 
 pub mod compute;
+#[cfg(feature = "std")]
+pub mod conformance;
 pub mod da;
 pub mod dev_keys;
 pub mod hex;

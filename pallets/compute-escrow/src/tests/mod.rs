@@ -11,6 +11,8 @@ mod ledger;
 mod offchain;
 mod receipts;
 mod services;
+// The receipt vectors the TypeScript SDK checks itself against (`sdk/conformance/compute.json`).
+mod conformance;
 mod weights;
 
 use crate::{mock::*, *};

@@ -5,6 +5,8 @@ mod fuzz;
 mod properties;
 mod rejects;
 mod vectors;
+// The vectors the TypeScript SDK checks itself against (`sdk/conformance/storage.json`).
+mod conformance;
 
 use super::{CHUNK_SIZE, SEGMENT_SIZE};
 use polkadot_sdk::{

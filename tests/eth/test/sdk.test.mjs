@@ -1,0 +1,116 @@
+// @zerog/sdk against the Rust code: `sdk/conformance/storage.json` is written by zerog-primitives
+// (its test fails when the file is stale), and every root and proof in it is recomputed here by
+// the SDK, so the TypeScript and Rust implementations cannot drift apart. Then the package packs
+// with the files it declares.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { u8aToHex, hexToU8a } from '@polkadot/util';
+import { signatureVerify } from '@polkadot/util-crypto';
+import { decodeReceipt, encodeReceipt, signingPayload } from '@zerog/sdk/compute';
+import {
+  EMPTY_CHUNK_HASH, EMPTY_SEGMENT_ROOT, SEGMENT_SIZE, CHUNK_SIZE, FileRootBuilder, ProofError,
+  chunkProof, encodeChunkProof, encodeSegmentProof, fileRoot, segmentProof, segmentRoot,
+  verifyChunk, verifySegment,
+} from '@zerog/sdk/storage';
+
+const sdkDir = new URL('../../../sdk/', import.meta.url);
+const vectors = JSON.parse(readFileSync(new URL('conformance/storage.json', sdkDir), 'utf8'));
+const receiptVectors = JSON.parse(readFileSync(new URL('conformance/compute.json', sdkDir), 'utf8'));
+
+/** The files of the vectors: byte i is i % 251 + 1. */
+const pattern = (size) => Uint8Array.from({ length: size }, (_, i) => (i % 251) + 1);
+
+test('padding constants are the Rust ones', () => {
+  assert.equal(u8aToHex(EMPTY_CHUNK_HASH), vectors.emptyChunkHash);
+  assert.equal(u8aToHex(EMPTY_SEGMENT_ROOT), vectors.emptySegmentRoot);
+});
+
+test('file roots and segment roots match zerog-primitives, in one call and streamed', () => {
+  assert.ok(vectors.files.length >= 8);
+  for (const vector of vectors.files) {
+    const file = pattern(vector.size);
+    assert.equal(u8aToHex(fileRoot(file)), vector.root, vector.name);
+    const builder = new FileRootBuilder();
+    const roots = [];
+    for (let at = 0; at < file.length; at += SEGMENT_SIZE) {
+      const root = segmentRoot(file.subarray(at, at + SEGMENT_SIZE));
+      roots.push(u8aToHex(root));
+      builder.push(root);
+    }
+    assert.deepEqual(roots, vector.segmentRoots, vector.name);
+    assert.equal(u8aToHex(builder.root()), vector.root, `${vector.name}, streamed`);
+  }
+});
+
+test('segment and chunk proofs are byte-identical to the Rust SCALE encodings and verify', () => {
+  let proofs = 0;
+  for (const vector of vectors.files) {
+    const file = pattern(vector.size);
+    const root = hexToU8a(vector.root);
+    for (const { segmentIndex, scale } of vector.segmentProofs) {
+      const proof = segmentProof(file, segmentIndex);
+      assert.equal(u8aToHex(encodeSegmentProof(proof)), scale, `${vector.name} segment ${segmentIndex}`);
+      verifySegment(proof, root, vector.size, segmentIndex, file.subarray(segmentIndex * SEGMENT_SIZE, (segmentIndex + 1) * SEGMENT_SIZE));
+      proofs++;
+    }
+    for (const { chunkIndex, scale } of vector.chunkProofs) {
+      const proof = chunkProof(file, chunkIndex);
+      assert.equal(u8aToHex(encodeChunkProof(proof)), scale, `${vector.name} chunk ${chunkIndex}`);
+      const chunk = file.subarray(chunkIndex * CHUNK_SIZE, (chunkIndex + 1) * CHUNK_SIZE);
+      verifyChunk(proof, root, vector.size, chunkIndex, chunk);
+      proofs++;
+    }
+  }
+  assert.ok(proofs > 20, `${proofs} proofs checked`);
+});
+
+test('bad proofs are refused with the Rust verifier\'s reasons', () => {
+  const vector = vectors.files.find((v) => v.size === 3 * SEGMENT_SIZE + 5);
+  const file = pattern(vector.size);
+  const root = hexToU8a(vector.root);
+  const proof = chunkProof(file, 1024);
+  const chunk = file.slice(1024 * CHUNK_SIZE, 1025 * CHUNK_SIZE);
+  const refused = (fn, code) => assert.throws(fn, (e) => e instanceof ProofError && e.code === code);
+  chunk[0] ^= 1;
+  refused(() => verifyChunk(proof, root, vector.size, 1024, chunk), 'RootMismatch');
+  chunk[0] ^= 1;
+  refused(() => verifyChunk(proof, root, vector.size, 1025, chunk), 'ChunkIndexMismatch');
+  refused(() => verifyChunk(proof, root, vector.size, 1024, chunk.subarray(1)), 'ChunkLengthMismatch');
+  refused(() => verifyChunk(proof, root, vector.size + SEGMENT_SIZE * 2, 1024, chunk), 'PathLengthMismatch');
+  refused(() => verifyChunk(proof, root, 0, 0, chunk), 'FileEmpty');
+  refused(() => verifyChunk(proof, root, vector.size, 1_000_000, chunk), 'ChunkIndexOutOfRange');
+  verifyChunk(proof, root, vector.size, 1024, chunk);
+});
+
+test('inference receipts encode, sign and verify as the pallet does', () => {
+  const genesis = hexToU8a(receiptVectors.genesisHash);
+  assert.ok(receiptVectors.receipts.length >= 4);
+  for (const vector of receiptVectors.receipts) {
+    const receipt = {
+      user: hexToU8a(vector.user), provider: hexToU8a(vector.provider), service: BigInt(vector.service),
+      nonce: BigInt(vector.nonce), inputTokens: BigInt(vector.inputTokens),
+      outputTokens: BigInt(vector.outputTokens), fee: BigInt(vector.fee), requestHash: hexToU8a(vector.requestHash),
+    };
+    assert.equal(u8aToHex(encodeReceipt(receipt)), vector.scale);
+    assert.deepEqual(decodeReceipt(hexToU8a(vector.scale)), receipt);
+    const payload = signingPayload(genesis, receipt);
+    assert.equal(u8aToHex(payload), vector.signingPayload);
+    assert.ok(signatureVerify(payload, vector.ed25519Signature, vector.user).isValid, 'the Rust signature verifies');
+    // Another chain's genesis: the same signature is worthless.
+    const elsewhere = signingPayload(new Uint8Array(32), receipt);
+    assert.equal(signatureVerify(elsewhere, vector.ed25519Signature, vector.user).isValid, false);
+    // SignedReceipt = receipt ‖ MultiSignature::Ed25519 (variant 0).
+    assert.equal(vector.signedReceiptScale, vector.scale + '00' + vector.ed25519Signature.slice(2));
+  }
+});
+
+test('the package packs with its modules and type declarations', () => {
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: sdkDir, encoding: 'utf8' }));
+  const files = packed.files.map((f) => f.path).sort();
+  for (const expected of ['package.json', 'README.md', 'src/storage.js', 'src/storage.d.ts', 'src/compute.js', 'src/compute.d.ts']) {
+    assert.ok(files.includes(expected), `${expected} in ${files}`);
+  }
+  assert.equal(packed.name, '@zerog/sdk');
+});
