@@ -11,6 +11,7 @@
 //    keccak256(keccak256(request) ‖ keccak256(answer))). The hook checks it and only then
 //    countersigns it with POST /v1/receipts, so the user pays the metered fee, not the cap.
 import { keccakAsU8a } from '@polkadot/util-crypto';
+import { concat, equalBytes, le } from './bytes.js';
 
 /** What every receipt signature starts with (then the genesis hash, then the receipt). */
 export const RECEIPT_DOMAIN = new TextEncoder().encode('zerog/compute/receipt/v1');
@@ -24,27 +25,11 @@ export const DEFAULT_MAX_OUTPUT_TOKENS = 256n;
 /** A receipt the gateway handed back that the hook refuses to countersign. */
 export class ReceiptError extends Error {}
 
-const u64 = (value) => {
-  const bytes = new Uint8Array(8);
-  new DataView(bytes.buffer).setBigUint64(0, BigInt(value), true);
-  return bytes;
-};
-const u128 = (value) => {
-  const bytes = new Uint8Array(16);
-  const view = new DataView(bytes.buffer);
-  view.setBigUint64(0, BigInt(value) & 0xffff_ffff_ffff_ffffn, true);
-  view.setBigUint64(8, BigInt(value) >> 64n, true);
-  return bytes;
-};
-const concat = (...parts) => {
-  const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-  let offset = 0;
-  for (const part of parts) { out.set(part, offset); offset += part.length; }
-  return out;
-};
+const u64 = (value) => le(value, 8);
+const u128 = (value) => le(value, 16);
 const toHex = (bytes) => '0x' + Buffer.from(bytes).toString('hex');
 const fromHex = (text) => new Uint8Array(Buffer.from(text.replace(/^0x/, ''), 'hex'));
-const equal = (a, b) => a.length === b.length && a.every((byte, i) => byte === b[i]);
+const equal = equalBytes;
 
 /** The 144-byte SCALE encoding of an inference receipt. */
 export function encodeReceipt(receipt) {

@@ -10,6 +10,7 @@
 //   all-zero segment up to a power of two; one segment's root is the file's root; an empty
 //   file's root is the all-zero segment's root. The commitment is always (root, size).
 import { keccakAsU8a } from '@polkadot/util-crypto';
+import { concat, equalBytes, le } from './bytes.js';
 
 /** Bytes of a chunk: a tree leaf, what a challenge asks for and what fees are charged per. */
 export const CHUNK_SIZE = 256;
@@ -232,8 +233,6 @@ function fold(node, index, path) {
   return node;
 }
 
-const sameBytes = (a, b) => a.length === b.length && a.every((byte, i) => byte === b[i]);
-
 function checkSize(size) {
   if (size === 0n) throw new ProofError('FileEmpty', 'an empty file has nothing to prove');
   if (size > MAX_FILE_SIZE) throw new ProofError('FileTooLarge', 'file larger than the largest provable file');
@@ -263,7 +262,7 @@ export function verifySegmentRoot(proof, root, size, index, segmentRootBytes) {
   if (BigInt(index) >= segmentCount(fileSize)) throw new ProofError('SegmentIndexOutOfRange', 'segment index past the end of the file');
   if (BigInt(proof.segmentIndex) !== BigInt(index)) throw new ProofError('SegmentIndexMismatch', 'proof is for another segment');
   if (proof.path.length !== fileTreeDepth(fileSize)) throw new ProofError('PathLengthMismatch', 'segment path length does not match the file size');
-  if (!sameBytes(fold(segmentRootBytes, index, proof.path), root)) throw new ProofError('RootMismatch', 'proof does not lead to the committed root');
+  if (!equalBytes(fold(segmentRootBytes, index, proof.path), root)) throw new ProofError('RootMismatch', 'proof does not lead to the committed root');
 }
 
 /** Checks that `segment`, the bytes of segment `index`, belongs to the file `(root, size)`. */
@@ -291,16 +290,6 @@ export function verifyChunk(proof, root, size, index, chunk) {
   verifySegmentRoot(proof.segmentProof, root, fileSize, segmentIndex, root_);
 }
 
-const le = (value, bytes) => {
-  const out = new Uint8Array(bytes);
-  let v = BigInt(value);
-  for (let i = 0; i < bytes; i++) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-};
-
 /** SCALE compact encoding of a length below 2^30. */
 function compact(n) {
   if (n < 64) return Uint8Array.of(n << 2);
@@ -308,22 +297,12 @@ function compact(n) {
   return le(BigInt(n) * 4n + 2n, 4);
 }
 
-const concat = (parts) => {
-  const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-};
-
 /** A segment proof as SCALE, as the chain and the data plane encode it. */
 export function encodeSegmentProof(proof) {
-  return concat([le(proof.segmentIndex, 8), compact(proof.path.length), ...proof.path]);
+  return concat(le(proof.segmentIndex, 8), compact(proof.path.length), ...proof.path);
 }
 
 /** A chunk proof as SCALE: what a provider answers a challenge with. */
 export function encodeChunkProof(proof) {
-  return concat([le(proof.indexInSegment, 2), ...proof.path, encodeSegmentProof(proof.segmentProof)]);
+  return concat(le(proof.indexInSegment, 2), ...proof.path, encodeSegmentProof(proof.segmentProof));
 }
