@@ -40,11 +40,33 @@ pub async fn find_event(
 	node: &Node,
 	api: &OnlineClient<PolkadotConfig>,
 	next: &mut u32,
+	event: (&str, &str),
+	matches: impl Fn(&[u8]) -> bool,
+) -> Option<(u32, Vec<u8>)> {
+	scan_until(api, next, node.best_number().await, event, matches).await
+}
+
+/// [`find_event`] over finalized blocks only. A best block can be replaced by a reorg after it
+/// was scanned (several authors, or a validator's twin authoring beside it), and the event that
+/// the replacing block carries would then be missed, or a later one taken for the first.
+pub async fn find_final_event(
+	node: &Node,
+	api: &OnlineClient<PolkadotConfig>,
+	next: &mut u32,
+	event: (&str, &str),
+	matches: impl Fn(&[u8]) -> bool,
+) -> Option<(u32, Vec<u8>)> {
+	scan_until(api, next, node.finalized_number().await, event, matches).await
+}
+
+async fn scan_until(
+	api: &OnlineClient<PolkadotConfig>,
+	next: &mut u32,
+	last: u32,
 	(pallet, name): (&str, &str),
 	matches: impl Fn(&[u8]) -> bool,
 ) -> Option<(u32, Vec<u8>)> {
-	let best = node.best_number().await;
-	while *next <= best {
+	while *next <= last {
 		for (event_pallet, event, fields) in block_events(api, *next).await {
 			if event_pallet == pallet && event == name && matches(&fields) {
 				return Some((*next, fields));

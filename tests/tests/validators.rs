@@ -55,7 +55,7 @@ use subxt_signer::sr25519::{dev, Keypair};
 use zerog_e2e_tests::{
 	block_number,
 	cli::unhex,
-	events::{block_events, find_event, submit, wait_for_event},
+	events::{block_events, find_final_event, submit, wait_for_event},
 	governance::{pass_referendum, root_origin},
 	next_runtime_wasm, reserve_port, workspace_root, Node, NodeConfig,
 };
@@ -878,8 +878,8 @@ async fn validators_join_leave_and_are_slashed(
 }
 
 /// Makes `twin` vote with `joiner`'s GRANDPA key beside her own node (a restart with
-/// `--validator`) and stops it for [`TWIN_PAUSE`] at a time until `node`'s chain has a
-/// `ValidatorSet.BondSlashed` for her; returns how long that took from the restart, the block
+/// `--validator`) and stops it for [`TWIN_PAUSE`] at a time until `node`'s finalized chain has
+/// a `ValidatorSet.BondSlashed` for her; returns how long that took from the restart, the block
 /// and the event's fields (validator, amount, session). The twin is killed then.
 async fn equivocate_until_slashed(
 	node: &Node,
@@ -898,10 +898,11 @@ async fn equivocate_until_slashed(
 		twin.set_paused(false);
 		let watch_until = Instant::now() + TWIN_WATCH;
 		while Instant::now() < watch_until {
-			let slashed = find_event(node, api, &mut next, ("ValidatorSet", "BondSlashed"), |f| {
-				f.starts_with(&account)
-			})
-			.await;
+			let slashed =
+				find_final_event(node, api, &mut next, ("ValidatorSet", "BondSlashed"), |f| {
+					f.starts_with(&account)
+				})
+				.await;
 			if let Some((block, fields)) = slashed {
 				twin.kill();
 				break 'pauses (voting.elapsed(), block, fields);
