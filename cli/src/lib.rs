@@ -1,30 +1,19 @@
-//! The `zerog` client as a library: the node's storage and DA data plane, transactions, and the
-//! compute marketplace, for the `zerog` binary and for programs such as `zerog-executor` that
-//! need the same verified storage transfers.
+//! The `zerog` command line as a library: its commands (`zerog storage`, `zerog da`,
+//! `zerog compute`) over `zerog_client`, which holds everything that talks to a node.
 //!
-//! - [`rpc`]: typed `storage_*` / `da_*` JSON-RPC client ([`rpc::NodeRpc`]).
 //! - [`storage`]: `zerog storage` (hash a file into its merkle tree, commit it, upload,
 //!   download, inspect).
-//! - [`transfer`]: segments over the nodes' data planes: upload to one node
-//!   ([`transfer::upload_segments`]), download from several in parallel, verifying every segment
-//!   ([`transfer::download_verified`]).
 //! - [`da`]: erasure-coded blobs.
-//! - [`chain`]: signing keys, transactions (events and fee of each), dynamic storage reads.
 //! - [`compute`]: `zerog compute` (services, ledger, jobs, chat through a gateway).
-//! - [`account`], [`amount`], [`hexstr`], [`value`]: how accounts, ZG amounts, hex and the
-//!   chain's dynamic values are read and written.
+//! - [`signer`]: `--suri`, `--suri-file` and `ZEROG_SURI`; [`amount`]: ZG amounts.
 
-pub mod account;
 pub mod amount;
-pub mod chain;
 pub mod compute;
 pub mod da;
-pub mod error;
-pub mod hexstr;
-pub mod progress;
-pub mod replicas;
-pub mod rpc;
-pub mod secrets;
+pub mod signer;
 pub mod storage;
-pub mod transfer;
-pub mod value;
+
+// The client's modules under the paths the commands use (`crate::chain`, `crate::error`, ...).
+pub use zerog_client::{
+	account, chain, error, hexstr, progress, replicas, secrets, transfer, value,
+};

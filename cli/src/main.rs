@@ -13,7 +13,7 @@
 use clap::{Args, Parser, Subcommand};
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 use zerog_cli::{
-	amount::AMOUNT_HELP, chain::SignerArgs, compute, da, error::CliError, hexstr, storage,
+	amount::AMOUNT_HELP, compute, da, error::ClientError, hexstr, signer::SignerArgs, storage,
 };
 use zerog_primitives::{
 	da::{DEFAULT_DATA_SHARDS, DEFAULT_PARITY_SHARDS},
@@ -248,7 +248,7 @@ fn parse_root(text: &str) -> Result<Hash, String> {
 }
 
 /// Runs the parsed command.
-async fn run(cli: Cli) -> Result<(), CliError> {
+async fn run(cli: Cli) -> Result<(), ClientError> {
 	let rpc = cli.rpc.as_str();
 	match cli.command {
 		Command::Storage(StorageCommand::Upload(args)) => {

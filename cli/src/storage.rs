@@ -8,27 +8,21 @@
 
 use crate::{
 	chain::{keypair_from_suri, Chain, Included},
-	error::CliError,
+	error::ClientError,
 	hexstr,
-	progress::bytes_bar,
 	replicas::{
 		deliver, describe as describe_replica, record_acks, wait_for_acks, wait_for_replicas,
 		ASSIGNMENT_TIMEOUT,
 	},
-	rpc::NodeRpc,
-	transfer::{chain_file, committed_file, download_verified, file_sources, node_data_client},
+	transfer::{chain_file, download_verified, file_sources, live_commitment, node_data_client},
 };
 use std::{
-	fs::File,
-	io::Read,
 	path::{Path, PathBuf},
 	time::Duration,
 };
 use subxt::dynamic::{self, Value};
-use zerog_primitives::{
-	storage::{segment_count, segment_root, FileTree, SegmentRoot, MAX_FILE_SIZE, SEGMENT_SIZE},
-	Hash,
-};
+use zerog_client::{file_tree::tree_of_file, rpc::NodeRpc};
+use zerog_primitives::{storage::segment_count, Hash};
 
 /// Replicas a file asks for when the user does not say.
 pub const DEFAULT_REPLICAS: u8 = 3;
@@ -52,73 +46,10 @@ pub struct UploadOptions {
 	pub timeout: Duration,
 }
 
-/// Size and segment roots of everything `reader` yields, read one segment at a time;
-/// `on_bytes` is told how many bytes each segment had (for a progress bar).
-pub fn hash_segments(
-	mut reader: impl Read,
-	mut on_bytes: impl FnMut(usize),
-) -> std::io::Result<(u64, Vec<SegmentRoot>)> {
-	let mut buffer = vec![0u8; SEGMENT_SIZE];
-	let mut roots = Vec::new();
-	let mut size: u64 = 0;
-	loop {
-		let len = read_full(&mut reader, &mut buffer)?;
-		if len == 0 {
-			break;
-		}
-		roots.push(segment_root(&buffer[..len]).map_err(std::io::Error::other)?);
-		size = size.saturating_add(len as u64);
-		on_bytes(len);
-		if len < SEGMENT_SIZE {
-			break;
-		}
-	}
-	Ok((size, roots))
-}
-
-/// Reads until `buffer` is full or the reader ends; the number of bytes read.
-fn read_full(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usize> {
-	let mut filled = 0;
-	while filled < buffer.len() {
-		match reader.read(&mut buffer[filled..]) {
-			Ok(0) => break,
-			Ok(read) => filled += read,
-			Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
-			Err(error) => return Err(error),
-		}
-	}
-	Ok(filled)
-}
-
-/// The file tree of the file at `path`, streamed from disk with a progress bar.
-pub fn tree_of_file(path: &Path, show_progress: bool) -> Result<FileTree, CliError> {
-	let file = File::open(path).map_err(|error| CliError::io(path, "opening", error))?;
-	let expected = file.metadata().map_err(|error| CliError::io(path, "reading", error))?.len();
-	if expected == 0 {
-		return Err(CliError::Input(format!(
-			"{} is empty: the chain only commits files of at least one byte",
-			path.display()
-		)));
-	}
-	if expected > MAX_FILE_SIZE {
-		return Err(CliError::Input(format!(
-			"{} has {expected} bytes, more than the largest committable file ({MAX_FILE_SIZE} \
-			 bytes)",
-			path.display()
-		)));
-	}
-	let bar = bytes_bar("hashing", expected, 0, show_progress);
-	let (size, roots) = hash_segments(std::io::BufReader::new(file), |len| bar.inc(len as u64))
-		.map_err(|error| CliError::io(path, "reading", error))?;
-	bar.finish_and_clear();
-	FileTree::from_segment_roots(size, roots)
-		.map_err(|error| CliError::Input(format!("cannot hash {}: {error}", path.display())))
-}
-
 /// `zerog storage upload`.
-pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), CliError> {
+pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), ClientError> {
 	if let Some(empty) = options.tags.iter().position(String::is_empty) {
-		return Err(CliError::Input(format!("tag #{} is empty; tags must not be", empty + 1)));
+		return Err(ClientError::Input(format!("tag #{} is empty; tags must not be", empty + 1)));
 	}
 	let signer = keypair_from_suri(&options.suri)?;
 	let show_progress = !options.json;
@@ -152,7 +83,7 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), CliErro
 					let active = chain.active_storage_providers().await?;
 					let replicas = u8::try_from(active).unwrap_or(u8::MAX).min(DEFAULT_REPLICAS);
 					if replicas == 0 {
-						return Err(CliError::Chain(
+						return Err(ClientError::Chain(
 							"no storage provider is active on this chain: nobody can store the file"
 								.into(),
 						));
@@ -180,7 +111,7 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), CliErro
 	};
 
 	let file_id = live_commitment(&rpc, &root, size).await?.ok_or_else(|| {
-		CliError::Chain(format!(
+		ClientError::Chain(format!(
 			"the node's best block does not show the commitment of {} ({size} bytes)",
 			hexstr::root(&root)
 		))
@@ -188,7 +119,7 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), CliErro
 	// The chain draws the file's providers in a block after the `submit`.
 	let assigned = wait_for_replicas(&rpc, file_id, ASSIGNMENT_TIMEOUT).await?;
 	if assigned.is_empty() {
-		return Err(CliError::Timeout(format!(
+		return Err(ClientError::Timeout(format!(
 			"no provider was assigned file #{file_id} within {} s (no provider has room, or many \
 			 files wait); the chain assigns it later: run the upload again then",
 			ASSIGNMENT_TIMEOUT.as_secs()
@@ -243,16 +174,6 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), CliErro
 	Ok(())
 }
 
-/// The file id of the live commitment of `(root, size)` that the node's chain knows, if any: a
-/// file committed with that root and size needs no second `submit`.
-pub async fn live_commitment(
-	rpc: &NodeRpc,
-	root: &Hash,
-	size: u64,
-) -> Result<Option<u64>, CliError> {
-	Ok(committed_file(rpc, root, size).await?.map(|file| file.id))
-}
-
 /// Seconds each phase of an upload took, for `--json` (and the throughput benchmark).
 #[derive(Default, serde::Serialize)]
 struct Phases {
@@ -296,7 +217,7 @@ pub async fn download(
 	output: &Path,
 	parallel: usize,
 	json: bool,
-) -> Result<(), CliError> {
+) -> Result<(), ClientError> {
 	let rpc = NodeRpc::connect(rpc_url).await?;
 	let file = chain_file(&rpc, &root, size).await?;
 	let sources = file_sources(&rpc, file.id, !json).await?;
@@ -336,12 +257,12 @@ pub async fn download(
 }
 
 /// `zerog storage info`.
-pub async fn info(rpc_url: &str, root: Hash, json: bool) -> Result<(), CliError> {
+pub async fn info(rpc_url: &str, root: Hash, json: bool) -> Result<(), ClientError> {
 	let rpc = NodeRpc::connect(rpc_url).await?;
 	let info = rpc.file_info(&root).await?;
 	if json {
 		let text = serde_json::to_string_pretty(&info)
-			.map_err(|error| CliError::Input(format!("cannot print the file info: {error}")))?;
+			.map_err(|error| ClientError::Input(format!("cannot print the file info: {error}")))?;
 		println!("{text}");
 		return Ok(());
 	}
@@ -365,43 +286,4 @@ pub async fn info(rpc_url: &str, root: Hash, json: bool) -> Result<(), CliError>
 		info.segments_stored, info.segments
 	);
 	Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-	use super::*;
-
-	/// Deterministic bytes that are not all equal, so roots of different sizes differ.
-	fn bytes(len: usize) -> Vec<u8> {
-		(0..len).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect()
-	}
-
-	#[test]
-	fn streamed_root_equals_file_tree_root() {
-		let sizes = [
-			0,
-			1,
-			255,
-			256,
-			SEGMENT_SIZE - 1,
-			SEGMENT_SIZE,
-			SEGMENT_SIZE + 1,
-			2 * SEGMENT_SIZE,
-			2 * SEGMENT_SIZE + 7,
-			3 * SEGMENT_SIZE,
-			3 * SEGMENT_SIZE + 1,
-		];
-		for size in sizes {
-			let file = bytes(size);
-			let mut seen = 0;
-			// A reader that hands out odd-sized pieces, like a pipe would.
-			let reader = std::io::Read::chain(&file[..size / 3], &file[size / 3..]);
-			let (streamed_size, roots) = hash_segments(reader, |len| seen += len).unwrap();
-			assert_eq!(streamed_size, size as u64);
-			assert_eq!(seen, size);
-			assert_eq!(roots.len() as u64, segment_count(size as u64));
-			let streamed = FileTree::from_segment_roots(streamed_size, roots).unwrap();
-			assert_eq!(streamed.root(), FileTree::new(&file).unwrap().root(), "size {size}");
-		}
-	}
 }

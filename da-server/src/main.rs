@@ -3,7 +3,7 @@
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 
 use clap::Parser;
-use zerog_cli::chain::keypair_from_suri;
+use zerog_client::chain::keypair_from_suri;
 use zerog_da_server::server::{self, DaServer, LOG_TARGET};
 use zerog_primitives::da::{DEFAULT_DATA_SHARDS, DEFAULT_PARITY_SHARDS};
 

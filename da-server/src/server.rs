@@ -7,13 +7,13 @@ use http_body_util::Full;
 use hyper::{body::Incoming, header, Method, Request, Response, StatusCode};
 use subxt_signer::sr25519::Keypair;
 use tokio::net::TcpListener;
-use zerog_cli::{
-	da::{blob_of, fetch_blob, publish, BlobStatusView, PublishOptions},
-	error::CliError,
+use zerog_client::da::{blob_of, fetch_blob, publish, BlobStatusView, PublishOptions};
+use zerog_client::{
+	error::ClientError,
 	hexstr,
+	http_server::{self, read_body, BodyError, HttpResponse},
 	rpc::NodeRpc,
 };
-use zerog_client::http_server::{self, read_body, BodyError, HttpResponse};
 use zerog_primitives::da::MAX_BLOB_SIZE;
 
 use crate::commitment;
@@ -122,7 +122,7 @@ async fn put(server: &DaServer, batch: Bytes) -> HttpResponse {
 			);
 			octets(commitment::encode(&published.commitment))
 		},
-		Err(CliError::Input(reason)) => text(StatusCode::BAD_REQUEST, &reason),
+		Err(ClientError::Input(reason)) => text(StatusCode::BAD_REQUEST, &reason),
 		Err(error) => {
 			log::warn!(target: LOG_TARGET, "a batch of {} bytes was not certified: {error}", batch.len());
 			text(StatusCode::SERVICE_UNAVAILABLE, &format!("not certified: {error}"))

@@ -2,7 +2,7 @@
 //! runner and the gateway can be tested without a node.
 //!
 //! [`SubxtChain`] reads `ComputeEscrow` storage dynamically (by pallet, entry and field names
-//! from the node's metadata, no generated code; the readers are `zerog_cli::value`'s), at the
+//! from the node's metadata, no generated code; the readers are `zerog_client::value`'s), at the
 //! latest *finalized* block, and signs
 //! `ComputeEscrow.settle_receipts` and `StorageCommitments.submit` with the provider key.
 
@@ -22,7 +22,7 @@ use subxt::{
 	OnlineClient, PolkadotConfig,
 };
 use subxt_signer::sr25519::Keypair;
-use zerog_cli::{
+use zerog_client::{
 	chain::{submit_with_fresh_nonce, Included, Until},
 	rpc::NodeRpc,
 };
@@ -165,11 +165,11 @@ impl SubxtChain {
 		let started = std::time::Instant::now();
 		loop {
 			let connected = async {
-				// Request-and-answer reads: see `zerog_cli::chain::online_client`.
+				// Request-and-answer reads: see `zerog_client::chain::online_client`.
 				let rpc = subxt::rpcs::RpcClient::from_insecure_url(url)
 					.await
 					.map_err(|error| error.to_string())?;
-				let api = zerog_cli::chain::online_client(rpc).await?;
+				let api = zerog_client::chain::online_client(rpc).await?;
 				let rpc = NodeRpc::connect(url).await.map_err(|error| error.to_string())?;
 				Ok::<_, String>((api, rpc))
 			};
@@ -209,7 +209,7 @@ impl SubxtChain {
 	/// Signs and submits `call`, waits for finalization and returns its events. The nonce counts
 	/// the account's pending transactions, and a nonce taken by another sender of the provider's
 	/// key (the node's compute worker signs with it too) is replaced by a fresh one
-	/// (`zerog_cli::chain::submit_with_fresh_nonce`).
+	/// (`zerog_client::chain::submit_with_fresh_nonce`).
 	async fn submit<Call: subxt::transactions::Payload>(
 		&self,
 		what: &str,
@@ -402,7 +402,7 @@ impl SubxtChain {
 				_ => ServiceKind::Inference,
 			};
 			let endpoint =
-				zerog_cli::value::text_field(&info, "endpoint").map_err(ChainError::Decode)?;
+				zerog_client::value::text_field(&info, "endpoint").map_err(ChainError::Decode)?;
 			services.push(OwnService { id, kind, endpoint });
 		}
 		Ok(services)
@@ -416,7 +416,7 @@ impl SubxtChain {
 			.await?
 			.ok_or_else(|| ChainError::Decode(format!("service {id} does not exist")))?;
 		let bytes = |name: &str| -> Result<Vec<u8>, ChainError> {
-			zerog_cli::value::value_bytes(field(&info, name)?)
+			zerog_client::value::value_bytes(field(&info, name)?)
 				.ok_or_else(|| ChainError::Decode(format!("`{name}` is not a byte string")))
 		};
 		let call = dynamic::transaction(
@@ -487,7 +487,7 @@ fn collect_numbers(value: &Value, numbers: &mut Vec<u128>) {
 
 /// Whether a `Ledger` value has a pending refund from `provider`'s sub-account.
 fn has_refund_from(ledger: &Value, provider: &AccountId32) -> Result<bool, ChainError> {
-	let refunds = zerog_cli::value::sequence(field(ledger, "pending_refunds")?)
+	let refunds = zerog_client::value::sequence(field(ledger, "pending_refunds")?)
 		.map_err(ChainError::Decode)?;
 	for refund in refunds {
 		if account(field(refund, "provider")?)? == *provider {
@@ -504,17 +504,17 @@ fn unavailable(error: impl std::fmt::Display) -> ChainError {
 
 /// The field `name` of a composite value.
 fn field<'a>(value: &'a Value, name: &str) -> Result<&'a Value, ChainError> {
-	zerog_cli::value::field(value, name).map_err(ChainError::Decode)
+	zerog_client::value::field(value, name).map_err(ChainError::Decode)
 }
 
 /// An unsigned integer value.
 fn number(value: &Value) -> Result<u128, ChainError> {
-	zerog_cli::value::number(value).map_err(ChainError::Decode)
+	zerog_client::value::number(value).map_err(ChainError::Decode)
 }
 
 /// The name of an enum value's variant.
 fn variant_name(value: &Value) -> Result<&str, ChainError> {
-	zerog_cli::value::variant_name(value).map_err(ChainError::Decode)
+	zerog_client::value::variant_name(value).map_err(ChainError::Decode)
 }
 
 /// An account value (`AccountId32`, a composite around 32 bytes).
@@ -524,7 +524,7 @@ fn account(value: &Value) -> Result<AccountId32, ChainError> {
 
 /// The 32 bytes of a value that wraps a `[u8; 32]` (an account, an `H256`).
 fn bytes32(value: &Value) -> Result<[u8; 32], ChainError> {
-	zerog_cli::value::bytes32(value).map_err(ChainError::Decode)
+	zerog_client::value::bytes32(value).map_err(ChainError::Decode)
 }
 
 #[cfg(test)]

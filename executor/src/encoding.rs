@@ -1,16 +1,15 @@
 //! Text forms of chain values as the executor's HTTP APIs and files exchange them: accounts
-//! (SS58 or `0x` hex, from `zerog_cli::account`), 32-byte hashes (`0x` hex, from
+//! (SS58 or `0x` hex, from `zerog_client::account`), 32-byte hashes (`0x` hex, from
 //! `zerog_primitives::hex`) and balances (decimal strings, since a `u128` does not fit a JSON
 //! number), with the serde adapters the records use.
 
 use polkadot_sdk::{sp_core::H256, sp_runtime::AccountId32};
 use serde::{Deserialize, Deserializer, Serializer};
-pub use zerog_cli::account::{format_account, parse_account};
+pub use zerog_client::account::{format_account, parse_account};
 pub use zerog_primitives::hex::{decode_hex, parse_h256, to_prefixed_hex};
 
-/// keccak256 of `data`, the hash of ZeroG storage trees and request hashes (the client's, so
-/// both sides of a receipt hash alike).
-pub use zerog_cli::compute::receipt::keccak_256;
+/// keccak256 of `data`, the hash of ZeroG storage trees and of receipts' request hashes.
+pub use zerog_primitives::compute::keccak_256;
 
 /// A balance from a decimal string.
 pub fn parse_balance(text: &str) -> Result<u128, String> {

@@ -100,7 +100,11 @@ fn fuzz_receipts_and_signatures_from_untrusted_bytes() {
 			u.bytes(len)
 		}?;
 		if let Ok(signed) = SignedReceipt::decode(&mut &bytes[..]) {
-			let _ = signed.receipt.is_signed_by_user(&signed.signature, &genesis_hash());
+			let _ = signed.receipt.is_signed_by(
+				&signed.signature,
+				&signed.receipt.user,
+				genesis_hash(),
+			);
 			assert_eq!(SignedReceipt::decode(&mut &signed.encode()[..]).unwrap(), signed);
 		}
 		// A signature read from any bytes verifies only if the key really signed the payload.
@@ -114,7 +118,7 @@ fn fuzz_receipts_and_signatures_from_untrusted_bytes() {
 			fee: u.arbitrary()?,
 			request_hash: polkadot_sdk::sp_core::H256(u.arbitrary()?),
 		};
-		let payload = receipt.signing_payload(&genesis_hash());
+		let payload = receipt.signing_payload(genesis_hash());
 		let real = user.sign(&payload).0.to_vec();
 		let (signature_bytes, genuine) = match u.int_in_range(0..=5)? {
 			0 => (real, true),
@@ -136,7 +140,7 @@ fn fuzz_receipts_and_signatures_from_untrusted_bytes() {
 		let read = signature_that_verifies(&signature_bytes, &payload, &account);
 		assert_eq!(read.is_some(), genuine, "only the user's own signature is read as valid");
 		if let Some(signature) = read {
-			assert!(receipt.is_signed_by_user(&signature, &genesis_hash()));
+			assert!(receipt.is_signed_by(&signature, &receipt.user, genesis_hash()));
 		}
 		Ok(())
 	});

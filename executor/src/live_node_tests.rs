@@ -236,7 +236,7 @@ async fn live_node_gateway_settles_and_jobs_round_trip_through_storage() {
 			let countersignature = serde_json::json!({
 				"account": format_account(&user),
 				"nonce": nonce,
-				"signature": to_prefixed_hex(&pair.sign(&metered.signing_payload(&chain.genesis_hash())).0),
+				"signature": to_prefixed_hex(&pair.sign(&metered.signing_payload(chain.genesis_hash())).0),
 			});
 			let (status, _, answer) = http_request(
 				address,

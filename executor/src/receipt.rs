@@ -1,105 +1,26 @@
-//! The pallet's inference receipt types, as the executor signs, checks, stores and submits them.
+//! The pallet's inference receipt types for ZeroG's `AccountId32`, `u128` balance and
+//! `MultiSignature`, as the executor signs, checks, stores and submits them.
 //!
-//! These mirror `pallet_compute_escrow::{InferenceReceipt, SignedReceipt, ReceiptOutcome}` for
-//! ZeroG's `AccountId32`, `u128` balance and `MultiSignature`. Their SCALE layout is part of the
-//! protocol (the pallet only ever appends fields), and the signed payload is
-//! `"zerog/compute/receipt/v1" ‖ genesis hash ‖ SCALE(receipt)`
-//! ([`InferenceReceipt::signing_payload`], `zerog_primitives::compute`): `settle_receipts`
-//! verifies `signature.verify(receipt.signing_payload(genesis), user)`. The executor keeps its own copy rather than
-//! depending on the pallet crate so it builds without FRAME; `tests` in this file pin the layout.
+//! The types are `zerog_primitives::compute`'s, the ones the pallet itself uses, so the
+//! executor builds without FRAME and cannot drift from the layout `settle_receipts` decodes.
+//! What is added here is reading a wallet's signature in whichever form it comes.
 
 use codec::{Decode, Encode};
 use polkadot_sdk::{
-	sp_core::{ecdsa, ed25519, sr25519, H256},
+	sp_core::{ecdsa, ed25519, sr25519},
 	sp_runtime::{traits::Verify, AccountId32, MultiSignature},
 };
 
 /// What a provider claims it served to a user: the message the user signs.
-#[derive(Clone, Encode, Decode, PartialEq, Eq, Debug)]
-pub struct InferenceReceipt {
-	/// The user who was served and pays.
-	pub user: AccountId32,
-	/// The provider who served and is paid.
-	pub provider: AccountId32,
-	/// The service that served the request.
-	pub service: u64,
-	/// Strictly increasing per (user, provider), starting at 1; each nonce settles once.
-	pub nonce: u64,
-	/// Number of input (prompt) tokens.
-	pub input_tokens: u64,
-	/// Number of output (completion) tokens.
-	pub output_tokens: u64,
-	/// Amount charged, in the smallest unit; at most the service's price for the tokens.
-	pub fee: u128,
-	/// Hash of the request (and, once served, the response): see the crate docs.
-	pub request_hash: H256,
-}
+pub type InferenceReceipt = zerog_primitives::compute::InferenceReceipt<AccountId32, u128>;
 
-impl InferenceReceipt {
-	/// The bytes signed for this receipt on the chain whose genesis hash is `genesis_hash`.
-	pub fn signing_payload(&self, genesis_hash: &H256) -> Vec<u8> {
-		zerog_primitives::compute::receipt_signing_payload(genesis_hash.as_bytes(), &self.encode())
-	}
-
-	/// Whether `signature` is the user's signature over this receipt for the chain whose genesis
-	/// hash is `genesis_hash`, as the pallet checks it.
-	pub fn is_signed_by_user(&self, signature: &MultiSignature, genesis_hash: &H256) -> bool {
-		signature.verify(&self.signing_payload(genesis_hash)[..], &self.user)
-	}
-}
-
-/// A receipt and the user's signature over its SCALE encoding: one element of the
+/// A receipt and the user's signature over its signing payload: one element of the
 /// `settle_receipts` batch.
-#[derive(Clone, Encode, Decode, PartialEq, Eq, Debug)]
-pub struct SignedReceipt {
-	/// The signed receipt.
-	pub receipt: InferenceReceipt,
-	/// The user's signature over `receipt.signing_payload(genesis_hash)`.
-	pub signature: MultiSignature,
-}
+pub type SignedReceipt =
+	zerog_primitives::compute::SignedReceipt<AccountId32, u128, MultiSignature>;
 
 /// What `settle_receipts` did with one receipt, from the `ReceiptsSettled` event.
-#[derive(Clone, Copy, Encode, Decode, PartialEq, Eq, Debug)]
-pub enum ReceiptOutcome {
-	/// The fee moved from the user to the provider and the nonce was consumed.
-	Settled,
-	/// The receipt names another service than the one being settled.
-	WrongService,
-	/// The receipt names another provider than the caller.
-	WrongProvider,
-	/// The nonce is not above the last settled nonce of the (user, provider) pair.
-	BadNonce,
-	/// The signature is not the user's over the receipt.
-	BadSignature,
-	/// The fee is above the service's price for the receipt's tokens.
-	FeeAbovePrice,
-	/// The user's sub-account (with refunds still locked) cannot cover the fee.
-	InsufficientFunds,
-	/// The token transfer failed.
-	PaymentFailed,
-	/// Signed by the service's enclave key, which the user has not acknowledged.
-	SignerNotAcknowledged,
-	/// Signed by the service's enclave key, which governance no longer approves.
-	EnclaveNotApproved,
-}
-
-impl ReceiptOutcome {
-	/// The variant's name, as the pallet's metadata spells it.
-	pub fn name(&self) -> &'static str {
-		match self {
-			Self::Settled => "Settled",
-			Self::WrongService => "WrongService",
-			Self::WrongProvider => "WrongProvider",
-			Self::BadNonce => "BadNonce",
-			Self::BadSignature => "BadSignature",
-			Self::FeeAbovePrice => "FeeAbovePrice",
-			Self::InsufficientFunds => "InsufficientFunds",
-			Self::PaymentFailed => "PaymentFailed",
-			Self::SignerNotAcknowledged => "SignerNotAcknowledged",
-			Self::EnclaveNotApproved => "EnclaveNotApproved",
-		}
-	}
-}
+pub use zerog_primitives::compute::ReceiptOutcome;
 
 /// Reads a signature over `payload` by `signer` from its bytes, in any form a wallet produces:
 /// a SCALE `MultiSignature` (65 or 66 bytes), or a raw sr25519 / ed25519 (64 bytes) or ecdsa
@@ -139,7 +60,10 @@ pub fn signature_that_verifies(
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use polkadot_sdk::{sp_core::Pair, sp_runtime::traits::IdentifyAccount};
+	use polkadot_sdk::{
+		sp_core::{Pair, H256},
+		sp_runtime::traits::IdentifyAccount,
+	};
 
 	fn receipt(user: AccountId32) -> InferenceReceipt {
 		InferenceReceipt {
@@ -152,41 +76,6 @@ mod tests {
 			fee: 7,
 			request_hash: H256([8; 32]),
 		}
-	}
-
-	#[test]
-	fn the_signed_payload_is_the_pallet_layout() {
-		let encoded = receipt(AccountId32::new([1; 32])).encode();
-		let mut expected = vec![1u8; 32];
-		expected.extend([2u8; 32]);
-		expected.extend(3u64.to_le_bytes());
-		expected.extend(4u64.to_le_bytes());
-		expected.extend(5u64.to_le_bytes());
-		expected.extend(6u64.to_le_bytes());
-		expected.extend(7u128.to_le_bytes());
-		expected.extend([8u8; 32]);
-		assert_eq!(encoded, expected);
-		assert_eq!(encoded.len(), 144);
-	}
-
-	#[test]
-	fn a_receipt_signature_covers_the_domain_and_the_genesis_hash() {
-		let pair = sr25519::Pair::from_seed(&[1; 32]);
-		let receipt = receipt(AccountId32::from(pair.public()));
-		let genesis = H256([9; 32]);
-		let payload = receipt.signing_payload(&genesis);
-		assert_eq!(&payload[..24], b"zerog/compute/receipt/v1");
-		assert_eq!(&payload[24..56], genesis.as_bytes());
-		assert_eq!(&payload[56..], &receipt.encode()[..]);
-		let signature = MultiSignature::from(pair.sign(&payload));
-		assert!(receipt.is_signed_by_user(&signature, &genesis));
-		assert!(!receipt.is_signed_by_user(&signature, &H256([10; 32])));
-	}
-
-	#[test]
-	fn outcomes_decode_from_their_variant_index() {
-		let outcomes = Vec::<ReceiptOutcome>::decode(&mut &[2u8 << 2, 0, 3][..]).unwrap();
-		assert_eq!(outcomes, vec![ReceiptOutcome::Settled, ReceiptOutcome::BadNonce]);
 	}
 
 	#[test]
@@ -218,7 +107,7 @@ mod tests {
 			assert_eq!(signature_that_verifies(&multi.encode(), &payload, &account), Some(multi));
 			// A signature of the bare encoding is not one of the receipt: it lacks the domain.
 			let read = signature_that_verifies(&raw, &payload, &account).unwrap();
-			assert!(!receipt(account.clone()).is_signed_by_user(&read, &genesis));
+			assert!(!receipt(account.clone()).is_signed_by(&read, &account, genesis));
 			let mut other = receipt(account.clone());
 			other.fee += 1;
 			assert_eq!(signature_that_verifies(&raw, &other.encode(), &account), None);

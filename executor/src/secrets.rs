@@ -5,7 +5,7 @@
 //! provider's files (see [`crate::jobs::sandbox`]).
 
 use std::{os::unix::fs::OpenOptionsExt, path::Path};
-pub use zerog_cli::secrets::{is_development_suri, read_secret_file};
+pub use zerog_client::secrets::{is_development_suri, read_secret_file};
 
 /// Environment variable holding the provider's secret URI.
 pub const SURI_ENV: &str = "ZEROG_EXECUTOR_SURI";

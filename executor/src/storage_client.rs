@@ -1,7 +1,7 @@
 //! ZeroG storage as the job runner uses it: download a dataset by root with every segment's proof
 //! checked, and store an output file (commit it on chain, upload its segments).
 //!
-//! The transfers are the `zerog` client's ([`zerog_cli::storage`]: the same proof checks,
+//! The transfers are `zerog_client`'s ([`zerog_client::transfer`]: the same proof checks,
 //! resumable uploads and atomic downloads as `zerog storage`); this module adds what the runner
 //! needs around them: the [`Storage`] trait (so the runner can be tested without a node), the
 //! on-chain commitment signed with the provider key through [`Chain`], and errors classified into
@@ -11,21 +11,14 @@ use crate::chain::Chain;
 use async_trait::async_trait;
 use polkadot_sdk::sp_core::H256;
 use std::{path::Path, sync::Arc, time::Duration};
-use zerog_cli::{
-	error::CliError,
+use zerog_client::{
+	error::ClientError,
+	file_tree::tree_of_file,
 	replicas::{deliver, wait_for_replicas, ASSIGNMENT_TIMEOUT},
 	rpc::{NodeRpc, RpcError},
-	storage::{live_commitment, tree_of_file},
-	transfer::{chain_file, download_verified, file_sources, node_data_client},
+	storage::{DataError, INVALID_PROOF, NOT_STORED, UNKNOWN_FILE},
+	transfer::{chain_file, download_verified, file_sources, live_commitment, node_data_client},
 };
-use zerog_client::storage::DataError;
-
-/// JSON-RPC error code: no live file with this root is committed.
-const UNKNOWN_FILE: i32 = 6001;
-/// JSON-RPC error code: a proof did not verify.
-const INVALID_PROOF: i32 = 6002;
-/// JSON-RPC error code: the node does not hold the segment.
-const NOT_STORED: i32 = 6004;
 
 /// Segment requests in flight at once.
 const PARALLEL_SEGMENTS: usize = 4;
@@ -91,19 +84,19 @@ impl StorageError {
 	}
 }
 
-impl From<CliError> for StorageError {
+impl From<ClientError> for StorageError {
 	/// Classifies a `zerog` client error: refusals by their JSON-RPC code, a timed-out wait for
 	/// the node as not (yet) stored, data that does not verify as an invalid proof.
-	fn from(error: CliError) -> Self {
+	fn from(error: ClientError) -> Self {
 		match error {
-			CliError::Rpc(RpcError::Refused { code, .. })
-			| CliError::Data(DataError::Refused { code, .. }) => Self::refused(code, error.to_string()),
-			CliError::Rpc(_) => Self::Rpc(error.to_string()),
-			CliError::Data(_) => Self::Rpc(error.to_string()),
-			CliError::Verification(reason) => Self::InvalidProof(reason),
-			CliError::Timeout(reason) => Self::NotStored(reason),
-			CliError::Chain(reason) => Self::Chain(reason),
-			CliError::Io { .. } | CliError::Input(_) | CliError::Gateway(_) => {
+			ClientError::Rpc(RpcError::Refused { code, .. })
+			| ClientError::Data(DataError::Refused { code, .. }) => Self::refused(code, error.to_string()),
+			ClientError::Rpc(_) => Self::Rpc(error.to_string()),
+			ClientError::Data(_) => Self::Rpc(error.to_string()),
+			ClientError::Verification(reason) => Self::InvalidProof(reason),
+			ClientError::Timeout(reason) => Self::NotStored(reason),
+			ClientError::Chain(reason) => Self::Chain(reason),
+			ClientError::Io { .. } | ClientError::Input(_) | ClientError::Gateway(_) => {
 				Self::Io(error.to_string())
 			},
 		}
@@ -149,7 +142,7 @@ impl Storage for RpcStorage {
 	async fn download(&self, root: H256, destination: &Path) -> Result<u64, StorageError> {
 		let rpc = self.rpc().await?;
 		let file = chain_file(&rpc, &root, None).await.map_err(|error| match error {
-			CliError::Input(reason) => StorageError::UnknownFile(reason),
+			ClientError::Input(reason) => StorageError::UnknownFile(reason),
 			other => other.into(),
 		})?;
 		let sources = file_sources(&rpc, file.id, false).await?;
@@ -197,8 +190,8 @@ impl Storage for RpcStorage {
 mod tests {
 	use super::*;
 
-	fn refused(code: i32) -> CliError {
-		CliError::Rpc(RpcError::Refused {
+	fn refused(code: i32) -> ClientError {
+		ClientError::Rpc(RpcError::Refused {
 			url: "ws://node".into(),
 			method: "storage_downloadSegment",
 			code,
@@ -214,14 +207,14 @@ mod tests {
 		assert!(not_stored.is_transient());
 		assert!(not_stored.to_string().contains("segment 2"), "{not_stored}");
 		assert!(!StorageError::from(refused(6002)).is_transient());
-		let unreachable = CliError::Rpc(RpcError::Transport {
+		let unreachable = ClientError::Rpc(RpcError::Transport {
 			url: "ws://node".into(),
 			method: "connect",
 			reason: "refused".into(),
 		});
 		assert!(StorageError::from(unreachable).is_transient());
-		let corrupt = StorageError::from(CliError::Verification("segment 1 is corrupt".into()));
+		let corrupt = StorageError::from(ClientError::Verification("segment 1 is corrupt".into()));
 		assert!(matches!(corrupt, StorageError::InvalidProof(_)) && !corrupt.is_transient());
-		assert!(StorageError::from(CliError::Timeout("not finalized".into())).is_transient());
+		assert!(StorageError::from(ClientError::Timeout("not finalized".into())).is_transient());
 	}
 }

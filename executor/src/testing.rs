@@ -140,7 +140,7 @@ impl Chain for FakeChain {
 					ReceiptOutcome::WrongProvider
 				} else if receipt.nonce <= sub.last_nonce {
 					ReceiptOutcome::BadNonce
-				} else if !receipt.is_signed_by_user(&signed.signature, &genesis_hash()) {
+				} else if !receipt.is_signed_by(&signed.signature, &receipt.user, genesis_hash()) {
 					ReceiptOutcome::BadSignature
 				} else if receipt.fee > prices.price(receipt.input_tokens, receipt.output_tokens) {
 					ReceiptOutcome::FeeAbovePrice

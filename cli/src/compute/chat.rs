@@ -20,11 +20,11 @@ use crate::{
 	amount::format_zg,
 	compute::{
 		http::post_json,
-		receipt::{cap_tokens, check_metered, keccak_256, InferenceReceipt},
+		receipt::{cap_receipt, cap_tokens, check_metered, InferenceReceipt},
 		state::{self, ServiceKind},
 		ChatArgs, Session,
 	},
-	error::CliError,
+	error::ClientError,
 	hexstr,
 };
 use bytes::Bytes;
@@ -37,23 +37,23 @@ use zerog_primitives::Balance;
 const TEMPLATE_TOKENS: u64 = 64;
 
 /// `zerog compute chat`.
-pub async fn chat(rpc_url: &str, args: ChatArgs) -> Result<(), CliError> {
+pub async fn chat(rpc_url: &str, args: ChatArgs) -> Result<(), ClientError> {
 	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let user = session.account();
 	let service = state::service(&session.chain, args.service).await?.ok_or_else(|| {
-		CliError::Input(format!(
+		ClientError::Input(format!(
 			"no service #{} is registered (see `zerog compute services`)",
 			args.service
 		))
 	})?;
 	if service.kind != ServiceKind::Inference {
-		return Err(CliError::Input(format!(
+		return Err(ClientError::Input(format!(
 			"service #{} is a job service; chat needs an inference service",
 			service.id
 		)));
 	}
 	if service.tee_signer.is_some() {
-		return Err(CliError::Input(format!(
+		return Err(ClientError::Input(format!(
 			"service #{}'s receipts are signed by an enclave, not by users; this client only \
 			 pays user-signed receipts",
 			service.id
@@ -66,16 +66,16 @@ pub async fn chat(rpc_url: &str, args: ChatArgs) -> Result<(), CliError> {
 		"messages": [{ "role": "user", "content": args.prompt }],
 		"max_tokens": args.max_tokens,
 	}))
-	.map_err(|error| CliError::Input(format!("cannot encode the request: {error}")))?;
+	.map_err(|error| ClientError::Input(format!("cannot encode the request: {error}")))?;
 	// Every prompt token covers at least one byte of the body, so its length bounds them.
 	let input_bound = (body.len() as u64).saturating_add(TEMPLATE_TOKENS);
 	let max_fee = args.max_fee.unwrap_or_else(|| service.price(input_bound, args.max_tokens));
 	let (max_input, max_output) =
-		cap_tokens(&service, max_fee, input_bound, args.max_tokens).map_err(CliError::Input)?;
+		cap_tokens(&service, max_fee, input_bound, args.max_tokens).map_err(ClientError::Input)?;
 
 	let sub = state::sub_account(&session.chain, user, service.provider).await?;
 	if sub.balance < max_fee {
-		return Err(CliError::Input(format!(
+		return Err(ClientError::Input(format!(
 			"your sub-account for {} holds {}, but this request may cost up to {}; fund it with \
 			 `zerog compute fund {} AMOUNT` (after `zerog compute deposit AMOUNT`) or lower \
 			 --max-fee",
@@ -87,18 +87,9 @@ pub async fn chat(rpc_url: &str, args: ChatArgs) -> Result<(), CliError> {
 	}
 	let nonce = args.nonce.unwrap_or_else(|| default_nonce(sub.last_nonce));
 
-	let cap = InferenceReceipt {
-		user,
-		provider: service.provider,
-		service: service.id,
-		nonce,
-		input_tokens: max_input,
-		output_tokens: max_output,
-		fee: max_fee,
-		request_hash: keccak_256(&body),
-	};
+	let cap = cap_receipt(user, &service, nonce, (max_input, max_output), max_fee, &body);
 	let genesis_hash = session.chain.client().genesis_hash().0;
-	let signature = session.signer.sign(&cap.signing_payload(&genesis_hash));
+	let signature = session.signer.sign(&cap.signing_payload(genesis_hash));
 	let account = format_account_bytes(&user);
 	let headers = [
 		("x-zerog-account", account.clone()),
@@ -119,7 +110,7 @@ pub async fn chat(rpc_url: &str, args: ChatArgs) -> Result<(), CliError> {
 	)
 	.await?;
 	if !answer.status.is_success() {
-		return Err(CliError::Gateway(format!(
+		return Err(ClientError::Gateway(format!(
 			"the gateway of service #{} refused the request ({}): {}",
 			service.id,
 			answer.status,
@@ -129,7 +120,7 @@ pub async fn chat(rpc_url: &str, args: ChatArgs) -> Result<(), CliError> {
 
 	let metered = metered_receipt(&answer)?;
 	check_metered(&metered, &cap, &service, &body, &answer.body).map_err(|reason| {
-		CliError::Gateway(format!(
+		ClientError::Gateway(format!(
 			"the gateway's metered receipt is not one to sign: {reason}; not countersigned (the \
 			 provider can at most settle the cap receipt of {})",
 			format_zg(max_fee)
@@ -138,20 +129,21 @@ pub async fn chat(rpc_url: &str, args: ChatArgs) -> Result<(), CliError> {
 	let fee_header =
 		answer.header("x-zerog-fee").and_then(|fee| fee.trim().parse::<Balance>().ok());
 	if fee_header != Some(metered.fee) {
-		return Err(CliError::Gateway(format!(
+		return Err(ClientError::Gateway(format!(
 			"the gateway's X-ZeroG-Fee {fee_header:?} is not its receipt's fee {}",
 			metered.fee
 		)));
 	}
-	let reply: serde_json::Value = serde_json::from_slice(&answer.body)
-		.map_err(|error| CliError::Gateway(format!("the gateway's answer is not JSON: {error}")))?;
+	let reply: serde_json::Value = serde_json::from_slice(&answer.body).map_err(|error| {
+		ClientError::Gateway(format!("the gateway's answer is not JSON: {error}"))
+	})?;
 	let text = reply
 		.pointer("/choices/0/message/content")
 		.and_then(serde_json::Value::as_str)
 		.unwrap_or_default()
 		.to_owned();
 
-	let countersignature = session.signer.sign(&metered.signing_payload(&genesis_hash));
+	let countersignature = session.signer.sign(&metered.signing_payload(genesis_hash));
 	let body = serde_json::json!({
 		"account": account,
 		"nonce": nonce,
@@ -161,7 +153,7 @@ pub async fn chat(rpc_url: &str, args: ChatArgs) -> Result<(), CliError> {
 		post_json(&format!("{base}/v1/receipts"), &[], Bytes::from(body.to_string()), timeout)
 			.await?;
 	if !accepted.status.is_success() {
-		return Err(CliError::Gateway(format!(
+		return Err(ClientError::Gateway(format!(
 			"the answer was: {text}\nbut the gateway refused the countersignature of its \
 			 receipt ({}): {}; it may settle the cap receipt of {} instead",
 			accepted.status,
@@ -202,17 +194,17 @@ pub async fn chat(rpc_url: &str, args: ChatArgs) -> Result<(), CliError> {
 }
 
 /// The metered receipt of the `X-ZeroG-Receipt` header.
-fn metered_receipt(answer: &crate::compute::http::Answer) -> Result<InferenceReceipt, CliError> {
+fn metered_receipt(answer: &crate::compute::http::Answer) -> Result<InferenceReceipt, ClientError> {
 	let text = answer.header("x-zerog-receipt").ok_or_else(|| {
-		CliError::Gateway("the gateway's answer has no X-ZeroG-Receipt header".into())
+		ClientError::Gateway("the gateway's answer has no X-ZeroG-Receipt header".into())
 	})?;
-	let bytes = hexstr::decode(text.trim(), "X-ZeroG-Receipt").map_err(CliError::Gateway)?;
+	let bytes = hexstr::decode(text.trim(), "X-ZeroG-Receipt").map_err(ClientError::Gateway)?;
 	let mut input = bytes.as_slice();
 	let receipt = InferenceReceipt::decode(&mut input).map_err(|error| {
-		CliError::Gateway(format!("X-ZeroG-Receipt is not a SCALE receipt: {error}"))
+		ClientError::Gateway(format!("X-ZeroG-Receipt is not a SCALE receipt: {error}"))
 	})?;
 	if !input.is_empty() {
-		return Err(CliError::Gateway("X-ZeroG-Receipt has bytes after the receipt".into()));
+		return Err(ClientError::Gateway("X-ZeroG-Receipt has bytes after the receipt".into()));
 	}
 	Ok(receipt)
 }
@@ -228,11 +220,11 @@ fn default_nonce(last_settled: u64) -> u64 {
 }
 
 /// The gateway's base URL from a service endpoint: no trailing `/` or `/v1`.
-fn gateway_base(endpoint: &str) -> Result<String, CliError> {
+fn gateway_base(endpoint: &str) -> Result<String, ClientError> {
 	let base = endpoint.trim().trim_end_matches('/');
 	let base = base.strip_suffix("/v1").unwrap_or(base);
 	if !(base.starts_with("http://") || base.starts_with("https://")) {
-		return Err(CliError::Input(format!(
+		return Err(ClientError::Input(format!(
 			"the service's endpoint `{endpoint}` is not an http:// or https:// URL; pass the \
 			 gateway with --endpoint"
 		)));

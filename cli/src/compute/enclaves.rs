@@ -8,29 +8,29 @@
 
 use crate::{
 	compute::{account_text, event, report, state, AcknowledgeArgs, ServiceTxArgs, Session},
-	error::CliError,
+	error::ClientError,
 };
 use subxt::dynamic;
 
 /// `zerog compute acknowledge`.
-pub async fn acknowledge(rpc_url: &str, args: AcknowledgeArgs) -> Result<(), CliError> {
+pub async fn acknowledge(rpc_url: &str, args: AcknowledgeArgs) -> Result<(), ClientError> {
 	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let service = state::service(&session.chain, args.service).await?.ok_or_else(|| {
-		CliError::Input(format!(
+		ClientError::Input(format!(
 			"no service #{} is registered (see `zerog compute services`)",
 			args.service
 		))
 	})?;
 	match service.tee_signer {
 		None => {
-			return Err(CliError::Input(format!(
+			return Err(ClientError::Input(format!(
 				"service #{}'s receipts are signed by its users; there is no enclave key to \
 				 acknowledge",
 				args.service
 			)))
 		},
 		Some(signer) if signer != args.signer => {
-			return Err(CliError::Input(format!(
+			return Err(ClientError::Input(format!(
 				"service #{}'s enclave key is {}, not {}; acknowledge only the key you checked",
 				args.service,
 				account_text(&signer),
@@ -64,7 +64,7 @@ pub async fn acknowledge(rpc_url: &str, args: AcknowledgeArgs) -> Result<(), Cli
 }
 
 /// `zerog compute unacknowledge`.
-pub async fn unacknowledge(rpc_url: &str, args: ServiceTxArgs) -> Result<(), CliError> {
+pub async fn unacknowledge(rpc_url: &str, args: ServiceTxArgs) -> Result<(), ClientError> {
 	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let call = dynamic::tx(state::PALLET, "remove_acknowledgement", (args.service,));
 	let included = session.submit("remove_acknowledgement", &call).await?;

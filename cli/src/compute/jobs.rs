@@ -8,24 +8,24 @@ use crate::{
 		state::{self, JobStatusView, JobView, ServiceKind},
 		JobCreateArgs, JobTermsArgs, JobTxArgs, Session,
 	},
-	error::CliError,
+	error::ClientError,
 	hexstr,
 };
 use subxt::dynamic;
 
 /// `zerog compute job create`.
-pub async fn create(rpc_url: &str, args: JobCreateArgs) -> Result<(), CliError> {
+pub async fn create(rpc_url: &str, args: JobCreateArgs) -> Result<(), ClientError> {
 	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	// The chain checks all of this again; asking first gives a clearer message.
 	match state::service(&session.chain, args.service).await? {
 		None => {
-			return Err(CliError::Input(format!(
+			return Err(ClientError::Input(format!(
 				"no service #{} is registered (see `zerog compute services`)",
 				args.service
 			)))
 		},
 		Some(service) if service.kind != ServiceKind::Job => {
-			return Err(CliError::Input(format!(
+			return Err(ClientError::Input(format!(
 				"service #{} is an inference service; jobs need a job service",
 				args.service
 			)))
@@ -37,7 +37,7 @@ pub async fn create(rpc_url: &str, args: JobCreateArgs) -> Result<(), CliError> 
 	let deadline = u32::try_from(best)
 		.ok()
 		.and_then(|best| best.checked_add(1)?.checked_add(args.deadline_blocks))
-		.ok_or_else(|| CliError::Input("the deadline is beyond the last block number".into()))?;
+		.ok_or_else(|| ClientError::Input("the deadline is beyond the last block number".into()))?;
 	let call = dynamic::tx(
 		state::PALLET,
 		"create_job",
@@ -73,10 +73,10 @@ pub async fn create(rpc_url: &str, args: JobCreateArgs) -> Result<(), CliError> 
 }
 
 /// `zerog compute job status`.
-pub async fn status(rpc_url: &str, id: u64, json: bool) -> Result<(), CliError> {
+pub async fn status(rpc_url: &str, id: u64, json: bool) -> Result<(), ClientError> {
 	let chain = Chain::connect(rpc_url).await?;
 	let job = state::job(&chain, id).await?.ok_or_else(|| {
-		CliError::Input(format!(
+		ClientError::Input(format!(
 			"job #{id} is not open on chain: it never existed, or it finished (accepted, \
 			 resolved, declined or expired; its events tell which)"
 		))
@@ -135,7 +135,7 @@ pub fn job_json(job: &JobView) -> serde_json::Value {
 }
 
 /// `zerog compute job accept`.
-pub async fn accept(rpc_url: &str, args: JobTxArgs) -> Result<(), CliError> {
+pub async fn accept(rpc_url: &str, args: JobTxArgs) -> Result<(), ClientError> {
 	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let call = dynamic::tx(state::PALLET, "accept_result", (args.job,));
 	let included = session.submit("accept_result", &call).await?;
@@ -158,7 +158,7 @@ pub async fn accept(rpc_url: &str, args: JobTxArgs) -> Result<(), CliError> {
 }
 
 /// `zerog compute job dispute`.
-pub async fn dispute(rpc_url: &str, args: JobTxArgs) -> Result<(), CliError> {
+pub async fn dispute(rpc_url: &str, args: JobTxArgs) -> Result<(), ClientError> {
 	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let call = dynamic::tx(state::PALLET, "dispute", (args.job,));
 	let included = session.submit("dispute", &call).await?;
@@ -178,7 +178,7 @@ pub async fn dispute(rpc_url: &str, args: JobTxArgs) -> Result<(), CliError> {
 }
 
 /// `zerog compute job terms`.
-pub async fn terms(rpc_url: &str, args: JobTermsArgs) -> Result<(), CliError> {
+pub async fn terms(rpc_url: &str, args: JobTermsArgs) -> Result<(), ClientError> {
 	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let call = dynamic::tx(
 		state::PALLET,

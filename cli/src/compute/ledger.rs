@@ -7,12 +7,12 @@ use crate::{
 		account_text, event, report, state, AccountArgs, AmountArgs, FundArgs, RefundRequestArgs,
 		Session, TxArgs,
 	},
-	error::CliError,
+	error::ClientError,
 };
 use subxt::dynamic;
 
 /// `zerog compute deposit`.
-pub async fn deposit(rpc_url: &str, args: AmountArgs) -> Result<(), CliError> {
+pub async fn deposit(rpc_url: &str, args: AmountArgs) -> Result<(), ClientError> {
 	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let call = dynamic::tx(state::PALLET, "deposit", (args.amount,));
 	let included = session.submit("deposit", &call).await?;
@@ -27,7 +27,7 @@ pub async fn deposit(rpc_url: &str, args: AmountArgs) -> Result<(), CliError> {
 }
 
 /// `zerog compute withdraw`.
-pub async fn withdraw(rpc_url: &str, args: AmountArgs) -> Result<(), CliError> {
+pub async fn withdraw(rpc_url: &str, args: AmountArgs) -> Result<(), ClientError> {
 	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let call = dynamic::tx(state::PALLET, "withdraw", (args.amount,));
 	let included = session.submit("withdraw", &call).await?;
@@ -42,7 +42,7 @@ pub async fn withdraw(rpc_url: &str, args: AmountArgs) -> Result<(), CliError> {
 }
 
 /// `zerog compute fund`.
-pub async fn fund(rpc_url: &str, args: FundArgs) -> Result<(), CliError> {
+pub async fn fund(rpc_url: &str, args: FundArgs) -> Result<(), ClientError> {
 	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let call = dynamic::tx(state::PALLET, "fund_provider", (args.provider, args.amount));
 	let included = session.submit("fund_provider", &call).await?;
@@ -66,7 +66,7 @@ pub async fn fund(rpc_url: &str, args: FundArgs) -> Result<(), CliError> {
 }
 
 /// `zerog compute refund request`.
-pub async fn request_refund(rpc_url: &str, args: RefundRequestArgs) -> Result<(), CliError> {
+pub async fn request_refund(rpc_url: &str, args: RefundRequestArgs) -> Result<(), ClientError> {
 	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let call = dynamic::tx(state::PALLET, "request_refund", (args.provider, args.amount));
 	let included = session.submit("request_refund", &call).await?;
@@ -91,7 +91,7 @@ pub async fn request_refund(rpc_url: &str, args: RefundRequestArgs) -> Result<()
 }
 
 /// `zerog compute refund claim`.
-pub async fn claim_refund(rpc_url: &str, args: TxArgs) -> Result<(), CliError> {
+pub async fn claim_refund(rpc_url: &str, args: TxArgs) -> Result<(), ClientError> {
 	let session = Session::open(rpc_url, &args.signer.secret_uri()?).await?;
 	let call = dynamic::tx(state::PALLET, "claim_refund", ());
 	let included = session.submit("claim_refund", &call).await?;
@@ -106,7 +106,7 @@ pub async fn claim_refund(rpc_url: &str, args: TxArgs) -> Result<(), CliError> {
 }
 
 /// `zerog compute account`: ledger and sub-accounts, at the best block.
-pub async fn show(rpc_url: &str, args: AccountArgs) -> Result<(), CliError> {
+pub async fn show(rpc_url: &str, args: AccountArgs) -> Result<(), ClientError> {
 	let account = match args.account {
 		Some(account) => account,
 		None => keypair_from_suri(&args.signer.secret_uri()?)?.public_key().0,

@@ -8,32 +8,33 @@
 //! - [`enclaves`]: acknowledge (or stop acknowledging) the enclave key of a `Tee` service, so
 //!   receipts it signs may pay from your funds.
 //! - [`chat`]: one OpenAI chat request to an inference service's gateway, paid with a signed
-//!   receipt that the client checks and countersigns ([`receipt`], [`http`]).
+//!   receipt that the client checks and countersigns (`zerog_client::compute::{receipt, http}`).
 //!
-//! Reads ([`state`]) and transactions are at the node's best block; transactions report the fee
+//! Reads (`zerog_client::compute::state`) and transactions are at the node's best block; transactions report the fee
 //! they paid. (A provider's gateway checks sub-accounts at the latest finalized block, a block
 //! or two later.)
 
 pub mod chat;
 pub mod enclaves;
-pub mod http;
 pub mod jobs;
 pub mod ledger;
-pub mod receipt;
 pub mod services;
-pub mod state;
+
+// The client's compute modules under the paths the commands use.
+pub use zerog_client::compute::{http, receipt, state};
 
 use crate::{
 	account::format_account_bytes,
 	amount::{format_zg, parse_amount},
-	chain::{keypair_from_suri, Chain, Included, SignerArgs},
-	error::CliError,
+	chain::{keypair_from_suri, Chain, Included},
+	error::ClientError,
 	hexstr,
-	rpc::NodeRpc,
+	signer::SignerArgs,
 };
 use clap::{Args, Subcommand};
 use subxt::tx::Payload;
 use subxt_signer::sr25519::Keypair;
+use zerog_client::rpc::NodeRpc;
 use zerog_primitives::{Balance, Hash};
 
 /// `zerog compute ...`.
@@ -374,7 +375,7 @@ fn parse_params_hash(text: &str) -> Result<Hash, String> {
 }
 
 /// Runs a `zerog compute` command against the node at `rpc_url`.
-pub async fn run(rpc_url: &str, command: ComputeCommand) -> Result<(), CliError> {
+pub async fn run(rpc_url: &str, command: ComputeCommand) -> Result<(), ClientError> {
 	match command {
 		ComputeCommand::Services(args) => services::list(rpc_url, args.output.json).await,
 		ComputeCommand::Register(args) => services::register(rpc_url, args).await,
@@ -413,7 +414,7 @@ pub struct Session {
 
 impl Session {
 	/// Connects to `rpc_url` and reads the key of `suri`.
-	pub async fn open(rpc_url: &str, suri: &str) -> Result<Self, CliError> {
+	pub async fn open(rpc_url: &str, suri: &str) -> Result<Self, ClientError> {
 		let signer = keypair_from_suri(suri)?;
 		let rpc = NodeRpc::connect(rpc_url).await?;
 		let chain = Chain::connect(rpc_url).await?;
@@ -430,22 +431,22 @@ impl Session {
 		&self,
 		name: &str,
 		call: &Call,
-	) -> Result<Included, CliError> {
+	) -> Result<Included, ClientError> {
 		let what = format!("{}.{name}", state::PALLET);
 		self.chain.submit_and_wait(&self.rpc, &what, call, &self.signer).await
 	}
 }
 
 /// The fields of the `ComputeEscrow.<event>` of an included transaction, decoded as `T`.
-pub fn event<T: codec::Decode>(included: &Included, event: &str) -> Result<T, CliError> {
+pub fn event<T: codec::Decode>(included: &Included, event: &str) -> Result<T, ClientError> {
 	let mut fields = included.event_fields(state::PALLET, event).ok_or_else(|| {
-		CliError::Chain(format!(
+		ClientError::Chain(format!(
 			"the transaction succeeded without a {}.{event} event",
 			state::PALLET
 		))
 	})?;
 	T::decode(&mut fields).map_err(|error| {
-		CliError::Chain(format!("{}.{event} does not decode: {error}", state::PALLET))
+		ClientError::Chain(format!("{}.{event} does not decode: {error}", state::PALLET))
 	})
 }
 

@@ -8,12 +8,12 @@ use crate::{
 		state::{self, ServiceView},
 		KindArg, RegisterArgs, Session,
 	},
-	error::CliError,
+	error::ClientError,
 };
 use subxt::dynamic::{self, Value};
 
 /// `zerog compute services`: every registered service.
-pub async fn list(rpc_url: &str, json: bool) -> Result<(), CliError> {
+pub async fn list(rpc_url: &str, json: bool) -> Result<(), ClientError> {
 	let chain = Chain::connect(rpc_url).await?;
 	let services = state::services(&chain).await?;
 	if json {
@@ -61,9 +61,9 @@ pub fn service_json(service: &ServiceView) -> serde_json::Value {
 
 /// `zerog compute register`: `ComputeEscrow.register_service`, receipts signed by users or,
 /// with `--enclave-signer`, also by an approved enclave key.
-pub async fn register(rpc_url: &str, args: RegisterArgs) -> Result<(), CliError> {
+pub async fn register(rpc_url: &str, args: RegisterArgs) -> Result<(), ClientError> {
 	if args.model.trim().is_empty() || args.endpoint.trim().is_empty() {
-		return Err(CliError::Input("--model and --endpoint must not be empty".into()));
+		return Err(ClientError::Input("--model and --endpoint must not be empty".into()));
 	}
 	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
 	let kind = match args.kind {

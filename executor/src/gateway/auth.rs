@@ -316,7 +316,7 @@ mod tests {
 			fee: max_fee,
 			request_hash: H256(keccak_256(body)),
 		};
-		let signature = signer.sign(&cap.signing_payload(&crate::testing::genesis_hash()));
+		let signature = signer.sign(&cap.signing_payload(crate::testing::genesis_hash()));
 		let mut headers = HeaderMap::new();
 		let mut set = |name: &'static str, value: String| {
 			headers.insert(name, HeaderValue::from_str(&value).unwrap());
@@ -344,9 +344,11 @@ mod tests {
 		)
 		.unwrap();
 		assert_eq!(signed.receipt, cap);
-		assert!(signed
-			.receipt
-			.is_signed_by_user(&signed.signature, &crate::testing::genesis_hash()));
+		assert!(signed.receipt.is_signed_by(
+			&signed.signature,
+			&cap.user,
+			crate::testing::genesis_hash()
+		));
 	}
 
 	#[test]

@@ -1,44 +1,11 @@
 //! Token metering: how many tokens the backend says it used, and what they cost at the
 //! service's on-chain prices.
 
-use crate::encoding::keccak_256;
-use polkadot_sdk::sp_core::H256;
 use serde_json::Value;
 
-/// A service's prices per token, in the smallest unit, as registered on chain.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct Prices {
-	/// Price of one input (prompt) token.
-	pub input: u128,
-	/// Price of one output (completion) token.
-	pub output: u128,
-}
-
-impl Prices {
-	/// The most a receipt for these token counts may charge: exactly the pallet's
-	/// `token_price`, saturating at `u128::MAX`.
-	pub fn price(&self, input_tokens: u64, output_tokens: u64) -> u128 {
-		u128::from(input_tokens)
-			.saturating_mul(self.input)
-			.saturating_add(u128::from(output_tokens).saturating_mul(self.output))
-	}
-
-	/// The most output tokens `max_fee` pays for once `input_tokens` input tokens are paid, at
-	/// most `output_cap`; `None` when `max_fee` does not even pay for the input. The gateway
-	/// never lets the backend produce more than this, so every answer it serves is paid for.
-	pub fn output_tokens_paid(
-		&self,
-		max_fee: u128,
-		input_tokens: u64,
-		output_cap: u64,
-	) -> Option<u64> {
-		let left = max_fee.checked_sub(u128::from(input_tokens).saturating_mul(self.input))?;
-		if self.output == 0 {
-			return Some(output_cap);
-		}
-		Some(u64::try_from(left / self.output).unwrap_or(u64::MAX).min(output_cap))
-	}
-}
+/// A service's prices per token, in the smallest unit, as registered on chain; its `price` is
+/// the pallet's fee rule itself.
+pub type Prices = zerog_primitives::compute::TokenPrices<u128>;
 
 /// The request body the backend gets: `max_tokens` (and `max_completion_tokens`, if the
 /// client sent it) at most `limit`, set to `limit` when absent, so a backend that honours
@@ -91,14 +58,8 @@ impl Usage {
 	}
 }
 
-/// The `request_hash` of a served request's receipt: `keccak256(keccak256(request body) ‖
-/// keccak256(response body))`, so the receipt proves both what was asked and what was answered.
-pub fn served_request_hash(request_body: &[u8], response_body: &[u8]) -> H256 {
-	let mut both = [0u8; 64];
-	both[..32].copy_from_slice(&keccak_256(request_body));
-	both[32..].copy_from_slice(&keccak_256(response_body));
-	H256(keccak_256(&both))
-}
+/// The `request_hash` of a served request's receipt, as the client checks it.
+pub use zerog_primitives::compute::served_request_hash;
 
 #[cfg(test)]
 mod tests {

@@ -583,7 +583,7 @@ pub(crate) mod tests {
 			fee,
 			request_hash: H256([nonce as u8; 32]),
 		};
-		let signature = pair.sign(&receipt.signing_payload(&crate::testing::genesis_hash())).into();
+		let signature = pair.sign(&receipt.signing_payload(crate::testing::genesis_hash())).into();
 		SignedReceipt { receipt, signature }
 	}
 
@@ -622,7 +622,7 @@ pub(crate) mod tests {
 		let cap = signed_cap(&alice, 0, 1, 60);
 		store.serve(&cap.receipt.user, 1, metered(&cap, 20)).unwrap();
 		let signature =
-			alice.sign(&metered(&cap, 20).signing_payload(&crate::testing::genesis_hash()));
+			alice.sign(&metered(&cap, 20).signing_payload(crate::testing::genesis_hash()));
 		store
 			.countersign(&cap.receipt.user, 1, &signature.0, &crate::testing::genesis_hash())
 			.unwrap();
@@ -700,20 +700,20 @@ pub(crate) mod tests {
 		let cap = signed_cap(&alice, 0, 1, 60);
 		let user = cap.receipt.user.clone();
 		store.admit(cap.clone(), funded(100)).unwrap();
-		let good = alice.sign(&metered(&cap, 20).signing_payload(&crate::testing::genesis_hash()));
+		let good = alice.sign(&metered(&cap, 20).signing_payload(crate::testing::genesis_hash()));
 		assert!(matches!(
 			store.countersign(&user, 1, &good.0, &crate::testing::genesis_hash()),
 			Err(CountersignError::NotServed(_))
 		));
 		store.serve(&user, 1, metered(&cap, 20)).unwrap();
 		let wrong_fee =
-			alice.sign(&metered(&cap, 19).signing_payload(&crate::testing::genesis_hash()));
+			alice.sign(&metered(&cap, 19).signing_payload(crate::testing::genesis_hash()));
 		assert_eq!(
 			store.countersign(&user, 1, &wrong_fee.0, &crate::testing::genesis_hash()),
 			Err(CountersignError::BadSignature)
 		);
 		let by_bob =
-			user_pair(2).sign(&metered(&cap, 20).signing_payload(&crate::testing::genesis_hash()));
+			user_pair(2).sign(&metered(&cap, 20).signing_payload(crate::testing::genesis_hash()));
 		assert_eq!(
 			store.countersign(&user, 1, &by_bob.0, &crate::testing::genesis_hash()),
 			Err(CountersignError::BadSignature)
@@ -747,7 +747,7 @@ pub(crate) mod tests {
 		for nonce in [1, 4] {
 			let signature = alice.sign(
 				&metered(&signed_cap(&alice, 0, nonce, 10), 5)
-					.signing_payload(&crate::testing::genesis_hash()),
+					.signing_payload(crate::testing::genesis_hash()),
 			);
 			store.countersign(&user, nonce, &signature.0, &crate::testing::genesis_hash()).unwrap();
 		}

@@ -183,7 +183,7 @@ fn signed_headers(
 		fee: max_fee,
 		request_hash: H256(keccak_256(body)),
 	};
-	let signature = pair.sign(&cap.signing_payload(&crate::testing::genesis_hash()));
+	let signature = pair.sign(&cap.signing_payload(crate::testing::genesis_hash()));
 	vec![
 		(ACCOUNT_HEADER.into(), format_account(&cap.user)),
 		(SERVICE_HEADER.into(), "0".into()),
@@ -209,7 +209,7 @@ async fn post_chat(
 
 /// `pair` countersigns `metered` with `POST /v1/receipts`, which must accept it.
 async fn countersign(setup: &Setup, pair: &sr25519::Pair, metered: &InferenceReceipt) {
-	let signature = pair.sign(&metered.signing_payload(&crate::testing::genesis_hash()));
+	let signature = pair.sign(&metered.signing_payload(crate::testing::genesis_hash()));
 	let countersignature = json!({
 		"account": format_account(&account(pair)),
 		"nonce": metered.nonce,
@@ -510,7 +510,7 @@ async fn models_are_listed_for_free_and_bad_countersignatures_are_refused() {
 	let countersignature = json!({
 		"account": format_account(&account(&alice())),
 		"nonce": 1,
-		"signature": to_prefixed_hex(&alice().sign(&metered.signing_payload(&crate::testing::genesis_hash())).0),
+		"signature": to_prefixed_hex(&alice().sign(&metered.signing_payload(crate::testing::genesis_hash())).0),
 	});
 	let (status, _, answer) = http_request(
 		setup.address,

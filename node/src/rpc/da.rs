@@ -20,11 +20,10 @@ use std::{
 };
 
 use codec::{DecodeAll, Encode};
-use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned, Extensions};
+use jsonrpsee::{core::RpcResult, types::ErrorObjectOwned, Extensions};
 use polkadot_sdk::sp_core::H256;
 use rand::seq::SliceRandom;
 use sc_rpc_api::{DenyUnsafe, UnsafeRpcError};
-use serde::{Deserialize, Serialize};
 use zerog_primitives::{
 	da::{
 		check_encoding, chunk_proof as da_chunk_proof, decode_blob, shard_chunk,
@@ -36,6 +35,11 @@ use zerog_primitives::{
 
 use super::chain::{DaChain, LocalShards};
 use crate::data_store::{DataStore, StoreError, StoredBlob};
+use zerog_client::da as codes;
+pub use zerog_client::rpc::da::{
+	BlobShapeParam, ChunkWithProof, DaApiServer, HeldShards, RebuiltBlob, RemovedShards, Sample,
+	Samples, ShardInput, ShardWithProof, StoredShards,
+};
 
 /// Log target of the DA data plane.
 pub const LOG_TARGET: &str = "zerog-da";
@@ -93,15 +97,15 @@ impl DaRpcError {
 	/// The JSON-RPC error code.
 	pub fn code(&self) -> i32 {
 		match self {
-			Self::UnknownBlob(_) => 6101,
-			Self::InvalidProof(_) => 6102,
-			Self::InvalidParams(_) => 6103,
-			Self::NotStored(_) => 6104,
-			Self::NotEnoughShards(_) => 6105,
-			Self::Store(_) => 6106,
-			Self::NotAssigned(_) => 6107,
-			Self::StagingFull(_) => 6108,
-			Self::BadEncoding(_) => 6109,
+			Self::UnknownBlob(_) => codes::UNKNOWN_BLOB,
+			Self::InvalidProof(_) => codes::INVALID_PROOF,
+			Self::InvalidParams(_) => codes::INVALID_PARAMS,
+			Self::NotStored(_) => codes::NOT_STORED,
+			Self::NotEnoughShards(_) => codes::NOT_ENOUGH_SHARDS,
+			Self::Store(_) => codes::STORE_FAILED,
+			Self::NotAssigned(_) => codes::NOT_ASSIGNED,
+			Self::StagingFull(_) => codes::STAGING_FULL,
+			Self::BadEncoding(_) => codes::BAD_ENCODING,
 		}
 	}
 
@@ -134,151 +138,6 @@ impl From<StoreError> for DaRpcError {
 	fn from(error: StoreError) -> Self {
 		Self::Store(error.to_string())
 	}
-}
-
-/// One shard of a `da_putShards` call.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct ShardInput {
-	/// Index of the shard: `0..k` data, `k..k + m` parity.
-	pub index: u64,
-	/// The shard's bytes, hex.
-	pub data: String,
-	/// SCALE-encoded `ShardProof`, hex.
-	pub proof: String,
-}
-
-/// The size and coding of a blob, which with its root make its commitment: `da_putShards`
-/// takes it so a blob not on chain yet can be staged, and so a blob is never confused with
-/// another one that shares its root.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BlobShapeParam {
-	/// Size of the blob in bytes.
-	pub size_bytes: u32,
-	/// `k`.
-	pub data_shards: u16,
-	/// `m`.
-	pub parity_shards: u16,
-}
-
-impl From<BlobShapeParam> for BlobShape {
-	fn from(shape: BlobShapeParam) -> Self {
-		Self {
-			size_bytes: shape.size_bytes,
-			data_shards: shape.data_shards,
-			parity_shards: shape.parity_shards,
-		}
-	}
-}
-
-/// Result of `da_putShards` and of the data plane's binary route.
-pub use zerog_client::da::StoredShards;
-
-/// A shard and its proof, as `da_getShard` returns it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ShardWithProof {
-	/// The shard's bytes, hex.
-	pub shard: String,
-	/// SCALE-encoded `ShardProof`, hex.
-	pub proof: String,
-}
-
-/// A chunk and its proof, as `da_getChunk` returns it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ChunkWithProof {
-	/// The chunk's bytes, hex.
-	pub chunk: String,
-	/// SCALE-encoded `ChunkProof`, hex.
-	pub proof: String,
-}
-
-/// Result of `da_getBlob`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RebuiltBlob {
-	/// The blob's bytes, hex.
-	pub data: String,
-	/// Number of shards it was rebuilt from (`k`).
-	pub shards_used: u32,
-}
-
-/// One sample of `da_sample`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Sample {
-	/// Index of the shard.
-	pub index: u16,
-	/// The shard's bytes, hex.
-	pub shard: String,
-	/// SCALE-encoded `ShardProof`, hex.
-	pub proof: String,
-}
-
-/// Result of `da_sample`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Samples {
-	/// Distinct held shards drawn at random, by ascending index.
-	pub samples: Vec<Sample>,
-	/// Shards of the blob held.
-	pub held: u32,
-}
-
-/// Result of `da_heldShards`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct HeldShards {
-	/// Indices of the held shards, ascending.
-	pub indices: Vec<u16>,
-}
-
-/// Result of `da_removeShards`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RemovedShards {
-	/// Shards that were held and are gone now.
-	pub removed: u32,
-}
-
-/// The DA data-plane JSON-RPC methods.
-#[rpc(server, namespace = "da")]
-pub trait DaApi {
-	/// Stores shards of the blob with `root` (and `shape`, if given; else the blob on chain with
-	/// that root) if every one is held by one of this node's DA keys in the blob's quorum,
-	/// verifies against its commitment and is on the codeword that `fingerprints` (hex of the
-	/// data shards' encoding fingerprints, `EncodedBlob::fingerprints`) fix; at most 1024 per
-	/// call, all or nothing.
-	#[method(name = "putShards", blocking)]
-	fn put_shards(
-		&self,
-		root: String,
-		shards: Vec<ShardInput>,
-		shape: Option<BlobShapeParam>,
-		fingerprints: String,
-	) -> RpcResult<StoredShards>;
-
-	/// A held shard and its proof.
-	#[method(name = "getShard", blocking)]
-	fn get_shard(&self, root: String, index: u64) -> RpcResult<ShardWithProof>;
-
-	/// Chunk `chunk` (1 KiB) of a held shard and its `ChunkProof`: what a signer's off-chain
-	/// worker answers a custody challenge with.
-	#[method(name = "getChunk", blocking)]
-	fn get_chunk(&self, root: String, index: u64, chunk: u32) -> RpcResult<ChunkWithProof>;
-
-	/// The blob rebuilt from any `k` held shards and checked against its root. Unsafe: one call
-	/// reads and decodes up to 32 MiB and answers 64 MiB of hex, so a public node leaves it to
-	/// clients to rebuild blobs from shards (`da_getShard`).
-	#[method(name = "getBlob", blocking, with_extensions)]
-	fn get_blob(&self, root: String) -> RpcResult<RebuiltBlob>;
-
-	/// Up to `count` (at most 64) distinct held shards, drawn at random, with proofs.
-	#[method(name = "sample", blocking)]
-	fn sample(&self, root: String, count: u64) -> RpcResult<Samples>;
-
-	/// Indices of the held shards of the blob with `root`.
-	#[method(name = "heldShards", blocking)]
-	fn held_shards(&self, root: String) -> RpcResult<HeldShards>;
-
-	/// Drops held shards. Unsafe: only where unsafe RPC methods are allowed.
-	#[method(name = "removeShards", blocking, with_extensions)]
-	fn remove_shards(&self, root: String, indices: Vec<u64>) -> RpcResult<RemovedShards>;
 }
 
 /// How many bytes of shards of blobs not on chain yet (staged) this node took lately: one

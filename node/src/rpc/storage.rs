@@ -10,23 +10,25 @@
 use std::sync::Arc;
 
 use codec::{DecodeAll, Encode};
-use jsonrpsee::{core::RpcResult, proc_macros::rpc, types::ErrorObjectOwned};
+use jsonrpsee::{core::RpcResult, types::ErrorObjectOwned};
 use polkadot_sdk::sp_core::{
 	crypto::{Ss58AddressFormat, Ss58Codec},
 	H256,
 };
-use serde::{Deserialize, Serialize};
 use zerog_primitives::{
 	hex::{decode_hex, parse_h256, to_prefixed_hex},
 	storage::{segment_count, segment_len, ProofError, SegmentProof, SEGMENT_SIZE},
 	units::SS58_PREFIX,
-	BlockNumber,
 };
 
-pub use zerog_client::storage::{FileStatus, MissingSegments, UploadedSegment};
+pub use zerog_client::{
+	rpc::storage::{DownloadedSegment, FileInfo, StorageApiServer},
+	storage::{FileStatus, MissingSegments, UploadedSegment},
+};
 
 use super::chain::{ChainFile, StorageChain};
 use crate::data_store::{DataStore, StoreError, StoredFile};
+use zerog_client::storage as codes;
 
 /// Log target of the storage data plane.
 pub const LOG_TARGET: &str = "zerog-storage";
@@ -65,13 +67,13 @@ impl StorageRpcError {
 	/// The JSON-RPC error code.
 	pub fn code(&self) -> i32 {
 		match self {
-			Self::UnknownFile(_) | Self::UnknownCommitment { .. } => 6001,
-			Self::InvalidProof(_) => 6002,
-			Self::InvalidParams(_) => 6003,
-			Self::NotStored(_) => 6004,
-			Self::Store(_) => 6005,
-			Self::NotAssigned(_) => 6006,
-			Self::Full(_) => 6007,
+			Self::UnknownFile(_) | Self::UnknownCommitment { .. } => codes::UNKNOWN_FILE,
+			Self::InvalidProof(_) => codes::INVALID_PROOF,
+			Self::InvalidParams(_) => codes::INVALID_PARAMS,
+			Self::NotStored(_) => codes::NOT_STORED,
+			Self::Store(_) => codes::STORE_FAILED,
+			Self::NotAssigned(_) => codes::NOT_ASSIGNED,
+			Self::Full(_) => codes::STORE_FULL,
 		}
 	}
 
@@ -111,80 +113,6 @@ impl From<StoreError> for StorageRpcError {
 			other => Self::Store(other.to_string()),
 		}
 	}
-}
-
-/// Result of `storage_downloadSegment`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DownloadedSegment {
-	/// The segment's bytes, hex (the last segment without padding).
-	pub data: String,
-	/// SCALE-encoded `SegmentProof`, hex.
-	pub proof: String,
-}
-
-/// Result of `storage_fileInfo`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FileInfo {
-	/// Root of the file, hex.
-	pub root: String,
-	/// Id of the file in the chain's log; `null` when the chain no longer knows it.
-	pub file_id: Option<u64>,
-	/// Size of the file in bytes.
-	pub size: u64,
-	/// Segments of the whole file.
-	pub segments: u64,
-	/// Segments the node stores.
-	pub segments_stored: u64,
-	/// Whether every segment is stored.
-	pub finalized: bool,
-	/// SS58 address of the account that submitted it; `null` when the chain no longer knows it.
-	pub owner: Option<String>,
-	/// First block at which the file is expired; `null` when the chain no longer knows it.
-	pub expires_at: Option<BlockNumber>,
-}
-
-/// The storage data-plane JSON-RPC methods.
-#[rpc(server, namespace = "storage")]
-pub trait StorageApi {
-	/// Stores segment `segmentIndex` of the live file with `root`, if `proof` (hex of a SCALE
-	/// `SegmentProof`) verifies it against the file; storing it again changes nothing.
-	#[method(name = "uploadSegment", blocking)]
-	fn upload_segment(
-		&self,
-		root: String,
-		#[argument(rename = "segmentIndex")] segment_index: u64,
-		data: String,
-		proof: String,
-	) -> RpcResult<UploadedSegment>;
-
-	/// A stored segment and its proof.
-	#[method(name = "downloadSegment", blocking)]
-	fn download_segment(
-		&self,
-		root: String,
-		#[argument(rename = "segmentIndex")] segment_index: u64,
-	) -> RpcResult<DownloadedSegment>;
-
-	/// What the chain and the store know about the file with `root`.
-	#[method(name = "fileInfo", blocking)]
-	fn file_info(&self, root: String) -> RpcResult<FileInfo>;
-
-	/// Up to `limit` (at most 4096) indices from `from` on of segments not stored yet.
-	#[method(name = "missingSegments", blocking)]
-	fn missing_segments(&self, root: String, from: u64, limit: u64) -> RpcResult<MissingSegments>;
-
-	/// Whether the store holds every segment of the file committed as exactly `(root, size)`
-	/// (each was verified against the root when stored): what a provider's off-chain worker
-	/// asks before acknowledging a file.
-	#[method(name = "holdsFile", blocking)]
-	fn holds_file(&self, root: String, size: u64) -> RpcResult<bool>;
-
-	/// The TCP port of the node's storage data plane (binary segments over HTTP, see
-	/// `zerog_primitives::storage::transport`), on the host of this RPC endpoint; `null` when
-	/// the node serves none.
-	#[method(name = "dataPort")]
-	fn data_port(&self) -> RpcResult<Option<u16>>;
 }
 
 /// The storage RPC: checks against `chain`, keeps bytes in `store`.

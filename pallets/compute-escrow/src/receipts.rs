@@ -9,10 +9,7 @@ use alloc::vec::Vec;
 use polkadot_sdk::{
 	frame_support::{ensure, pallet_prelude::*, traits::tokens::Precision},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
-	sp_runtime::{
-		traits::{Saturating, Verify, Zero},
-		SaturatedConversion,
-	},
+	sp_runtime::traits::{Saturating, Verify, Zero},
 };
 
 impl<T: Config> Pallet<T> {
@@ -119,11 +116,11 @@ impl<T: Config> Pallet<T> {
 		input_tokens: u64,
 		output_tokens: u64,
 	) -> BalanceOf<T> {
-		let input = input_tokens.saturated_into::<BalanceOf<T>>();
-		let output = output_tokens.saturated_into::<BalanceOf<T>>();
-		input
-			.saturating_mul(service.input_price_per_token)
-			.saturating_add(output.saturating_mul(service.output_price_per_token))
+		zerog_primitives::compute::TokenPrices {
+			input: service.input_price_per_token,
+			output: service.output_price_per_token,
+		}
+		.price(input_tokens, output_tokens)
 	}
 
 	/// Takes `amount` from `ledger`'s refunds from `provider` that are still locked at `now`,

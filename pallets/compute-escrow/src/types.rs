@@ -15,8 +15,11 @@ use polkadot_sdk::{
 };
 use scale_info::TypeInfo;
 
-/// Identifier of a service, assigned in registration order from 0.
-pub type ServiceId = u64;
+/// The receipt types (what a client signs and a provider submits) and the identifier of a
+/// service (assigned in registration order from 0) are shared with the executor and the
+/// clients, so they live in `zerog_primitives::compute`; their metadata path is still this
+/// module's.
+pub use zerog_primitives::compute::{InferenceReceipt, ReceiptOutcome, ServiceId, SignedReceipt};
 
 /// Identifier of a job, assigned in creation order from 0.
 pub type JobId = u64;
@@ -150,92 +153,9 @@ pub struct SubAccount<Balance> {
 	pub last_nonce: u64,
 }
 
-/// What a provider claims it served to a user: the message a user (or the service's enclave)
-/// signs. The signed bytes are `zerog_primitives::compute::receipt_signing_payload` of the
-/// chain's genesis hash and this receipt's SCALE encoding (see [`Self::signing_payload`]).
-#[derive(
-	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
-)]
-pub struct InferenceReceipt<AccountId, Balance> {
-	/// The user who was served and pays.
-	pub user: AccountId,
-	/// The provider who served and is paid.
-	pub provider: AccountId,
-	/// The service that served the request.
-	pub service: ServiceId,
-	/// Strictly increasing per (user, provider), starting at 1; each nonce settles once.
-	pub nonce: u64,
-	/// Number of input (prompt) tokens.
-	pub input_tokens: u64,
-	/// Number of output (completion) tokens.
-	pub output_tokens: u64,
-	/// Amount charged, in the smallest unit; at most the token price of the service.
-	pub fee: Balance,
-	/// Hash of the request and response, so either side can prove what was served.
-	pub request_hash: H256,
-}
-
-impl<AccountId: Encode, Balance: Encode> InferenceReceipt<AccountId, Balance> {
-	/// The bytes a signature of this receipt covers on the chain whose genesis hash is
-	/// `genesis_hash`: a domain tag, the genesis hash and the receipt's SCALE encoding.
-	pub fn signing_payload(&self, genesis_hash: &[u8]) -> alloc::vec::Vec<u8> {
-		zerog_primitives::compute::receipt_signing_payload(genesis_hash, &self.encode())
-	}
-}
-
-/// A receipt and its signature over the receipt's signing payload.
-#[derive(
-	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, PartialEq, Eq, Debug,
-)]
-pub struct SignedReceipt<AccountId, Balance, Signature> {
-	/// The signed receipt.
-	pub receipt: InferenceReceipt<AccountId, Balance>,
-	/// Signature by the user, or by the service's enclave key for a TEE service.
-	pub signature: Signature,
-}
-
 /// A signed receipt of the pallet's configuration.
 pub type SignedReceiptOf<T> =
 	SignedReceipt<<T as frame_system::Config>::AccountId, BalanceOf<T>, <T as Config>::Signature>;
-
-/// What happened to one receipt of a `settle_receipts` batch.
-#[derive(
-	Clone,
-	Copy,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	PartialEq,
-	Eq,
-	Debug,
-)]
-pub enum ReceiptOutcome {
-	/// The fee moved from the user to the provider and the nonce was consumed.
-	Settled,
-	/// The receipt names another service than the one being settled.
-	WrongService,
-	/// The receipt names another provider than the caller.
-	WrongProvider,
-	/// The nonce is not above the last settled nonce of the (user, provider) pair: a replay, or
-	/// receipts out of order.
-	BadNonce,
-	/// The signature is not the user's (or, for a TEE service, the enclave's) over the receipt.
-	BadSignature,
-	/// The fee is above the service's price for the receipt's tokens.
-	FeeAbovePrice,
-	/// The user's sub-account for the provider (with refunds still locked) cannot cover the fee.
-	InsufficientFunds,
-	/// The token transfer failed (for example the provider's account cannot receive it).
-	PaymentFailed,
-	/// The receipt is signed by the service's enclave key, but the user has not acknowledged
-	/// that key for this service (`acknowledge_signer`), so only the user's own signature counts.
-	SignerNotAcknowledged,
-	/// The receipt is signed by the service's enclave key, which `EnclaveOrigin` no longer
-	/// approves.
-	EnclaveNotApproved,
-}
 
 /// Why `EnclaveOrigin` trusts an enclave signing key: the attestation it checked.
 #[derive(

@@ -40,7 +40,7 @@ fn vectors() -> String {
 			fee,
 			request_hash,
 		};
-		let payload = receipt.signing_payload(&GENESIS);
+		let payload = receipt.signing_payload(GENESIS);
 		let signature = MultiSignature::from(user.sign(&payload));
 		assert!(signature.verify(&payload[..], &receipt.user), "the pallet's check passes");
 		let MultiSignature::Ed25519(raw) = &signature else { unreachable!() };

@@ -2,7 +2,8 @@
 //! and waiting for it in a best block (with its events and the fee it paid), and naming the
 //! pallet error when it fails.
 
-use crate::{error::CliError, rpc::NodeRpc, value::value_bytes};
+use crate::rpc::NodeRpc;
+use crate::{error::ClientError, value::value_bytes};
 use codec::{Compact, Decode};
 use std::time::Duration;
 use subxt::{
@@ -15,66 +16,19 @@ use subxt::{
 };
 use subxt_signer::{sr25519::Keypair, SecretUri};
 
-/// Help shared by every `--suri`: the default is a public key, fine only on dev chains.
-pub const SURI_HELP: &str = "Secret URI of the account that signs and pays: a mnemonic, a 0x seed \
-	or a derivation such as //Alice. The default, //Alice, is a publicly known development key for \
-	development chains (zerog-node --dev); a Live chain refuses it unless --allow-dev-key. A real \
-	key on the command line is visible to every user of the machine: prefer --suri-file or the \
-	ZEROG_SURI environment variable";
-
-/// Environment variable holding the signer's secret URI (used when neither `--suri` nor
-/// `--suri-file` is given).
-pub const SURI_ENV: &str = "ZEROG_SURI";
-
-/// The account that signs (`--suri`, `--suri-file` or `ZEROG_SURI`).
-#[derive(Debug, clap::Args)]
-pub struct SignerArgs {
-	#[arg(long, value_name = "SECRET_URI", help = SURI_HELP)]
-	pub suri: Option<String>,
-	/// A file holding the signer's secret URI, readable only by you (chmod 600).
-	#[arg(long, value_name = "PATH", conflicts_with = "suri")]
-	pub suri_file: Option<std::path::PathBuf>,
-	/// Sign with a well-known development key (//Alice ...) even on a Live chain, where anyone
-	/// can sign as it.
-	#[arg(long)]
-	pub allow_dev_key: bool,
-}
-
-impl SignerArgs {
-	/// The signer's secret URI: `--suri-file`, else `--suri`, else `ZEROG_SURI`, else `//Alice`.
-	pub fn secret_uri(&self) -> Result<String, CliError> {
-		if self.allow_dev_key {
-			crate::secrets::allow_development_key_on_live_chain();
-		}
-		if let Some(path) = &self.suri_file {
-			return crate::secrets::read_secret_file(path)
-				.map_err(|error| CliError::Input(format!("--suri-file: {error}")));
-		}
-		if let Some(suri) = &self.suri {
-			return Ok(suri.clone());
-		}
-		match std::env::var(SURI_ENV) {
-			Ok(suri) if !suri.trim().is_empty() => Ok(suri.trim().to_owned()),
-			_ => Ok(DEFAULT_SURI.to_owned()),
-		}
-	}
-}
-
-/// The signer when none is named: Alice, funded on development chains.
-pub const DEFAULT_SURI: &str = "//Alice";
-
 /// How long a transaction may take to reach a best block (the chain makes a block every 2 s).
 const INCLUSION_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// The signing key for `--suri`: a secret URI such as a mnemonic, `0x` seed or `//Alice`.
 ///
 /// The error never repeats the URI, which may be a secret.
-pub fn keypair_from_suri(suri: &str) -> Result<Keypair, CliError> {
-	let uri: SecretUri = suri
-		.parse()
-		.map_err(|error| CliError::Input(format!("--suri is not a valid secret URI: {error}")))?;
-	Keypair::from_uri(&uri)
-		.map_err(|error| CliError::Input(format!("--suri does not give an sr25519 key: {error}")))
+pub fn keypair_from_suri(suri: &str) -> Result<Keypair, ClientError> {
+	let uri: SecretUri = suri.parse().map_err(|error| {
+		ClientError::Input(format!("--suri is not a valid secret URI: {error}"))
+	})?;
+	Keypair::from_uri(&uri).map_err(|error| {
+		ClientError::Input(format!("--suri does not give an sr25519 key: {error}"))
+	})
 }
 
 /// One event a transaction emitted.
@@ -133,9 +87,9 @@ impl Chain {
 
 	/// The state at the node's best block: what a transaction the client just saw included
 	/// already changed (the latest finalized block may be a block or two behind).
-	pub async fn at_best_block(&self) -> Result<AtBlock, CliError> {
+	pub async fn at_best_block(&self) -> Result<AtBlock, ClientError> {
 		let read_error =
-			|error: String| CliError::Chain(format!("cannot read the best block: {error}"));
+			|error: String| ClientError::Chain(format!("cannot read the best block: {error}"));
 		let header: serde_json::Value = self
 			.rpc
 			.request("chain_getHeader", rpc_params![])
@@ -150,9 +104,9 @@ impl Chain {
 	}
 
 	/// Connects to the node at `url` and fetches its metadata.
-	pub async fn connect(url: &str) -> Result<Self, CliError> {
+	pub async fn connect(url: &str) -> Result<Self, ClientError> {
 		let cannot_connect = |error: String| {
-			CliError::Chain(format!("cannot connect to the chain at {url}: {error}"))
+			ClientError::Chain(format!("cannot connect to the chain at {url}: {error}"))
 		};
 		let rpc = RpcClient::from_insecure_url(url)
 			.await
@@ -170,15 +124,15 @@ impl Chain {
 		what: &str,
 		call: &Call,
 		signer: &Keypair,
-	) -> Result<Included, CliError> {
+	) -> Result<Included, ClientError> {
 		submit_with_fresh_nonce(&self.api, rpc, what, call, signer, Until::BestBlock).await
 	}
 
 	/// How many storage providers are active (`StorageCommitments.ActiveProviders`) at the
 	/// latest block: the most replicas a new file may ask for.
-	pub async fn active_storage_providers(&self) -> Result<u32, CliError> {
+	pub async fn active_storage_providers(&self) -> Result<u32, ClientError> {
 		let read_error = |error: String| {
-			CliError::Chain(format!(
+			ClientError::Chain(format!(
 				"cannot read the storage providers (StorageCommitments.ActiveProviders): {error}"
 			))
 		};
@@ -195,9 +149,9 @@ impl Chain {
 
 	/// The endpoints of every registered DA signer (`DaAttestations.Signers`), read at the
 	/// latest finalized block; endpoints that are not UTF-8 are skipped with a warning.
-	pub async fn da_signer_endpoints(&self) -> Result<Vec<String>, CliError> {
+	pub async fn da_signer_endpoints(&self) -> Result<Vec<String>, ClientError> {
 		let read_error = |error: String| {
-			CliError::Chain(format!(
+			ClientError::Chain(format!(
 				"cannot read the DA signer registry (DaAttestations.Signers): {error}"
 			))
 		};
@@ -227,7 +181,7 @@ impl Chain {
 /// The nonce of `signer`'s next transaction: `system_accountNextIndex`, which counts the
 /// transactions waiting in the pool, or else the runtime's `AccountNonceApi` at the best block
 /// (for nodes that refuse the address format).
-async fn next_nonce(rpc: &NodeRpc, signer: &Keypair) -> Result<u64, CliError> {
+async fn next_nonce(rpc: &NodeRpc, signer: &Keypair) -> Result<u64, ClientError> {
 	let account = signer.public_key().to_account_id();
 	match rpc.account_next_index(&account.to_string()).await {
 		Ok(nonce) => Ok(nonce),
@@ -237,7 +191,7 @@ async fn next_nonce(rpc: &NodeRpc, signer: &Keypair) -> Result<u64, CliError> {
 				.await
 				.map_err(|_| pool_error)?;
 			u32::decode(&mut &bytes[..]).map(u64::from).map_err(|error| {
-				CliError::Chain(format!("the account nonce does not decode: {error}"))
+				ClientError::Chain(format!("the account nonce does not decode: {error}"))
 			})
 		},
 	}
@@ -305,7 +259,7 @@ pub async fn submit_with_fresh_nonce<Call: Payload>(
 	call: &Call,
 	signer: &Keypair,
 	until: Until,
-) -> Result<Included, CliError> {
+) -> Result<Included, ClientError> {
 	refuse_development_key_on_live_chain(rpc, signer).await?;
 	let mut attempt = 1;
 	loop {
@@ -316,7 +270,7 @@ pub async fn submit_with_fresh_nonce<Call: Payload>(
 				tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
 			},
 			Err(Attempt::NonceRace(message)) => {
-				return Err(CliError::Chain(format!(
+				return Err(ClientError::Chain(format!(
 					"{what} was not included: {message} ({NONCE_RACE_ATTEMPTS} attempts; another \
 					 sender of this account keeps taking its nonce)"
 				)))
@@ -332,7 +286,7 @@ pub async fn submit_with_fresh_nonce<Call: Payload>(
 async fn refuse_development_key_on_live_chain(
 	rpc: &NodeRpc,
 	signer: &Keypair,
-) -> Result<(), CliError> {
+) -> Result<(), ClientError> {
 	let public = signer.public_key().0;
 	if crate::secrets::development_key_name(&public).is_none() {
 		return Ok(());
@@ -340,9 +294,9 @@ async fn refuse_development_key_on_live_chain(
 	let chain_type = rpc
 		.chain_type()
 		.await
-		.map_err(|error| CliError::Chain(format!("cannot read the chain's type: {error}")))?;
+		.map_err(|error| ClientError::Chain(format!("cannot read the chain's type: {error}")))?;
 	match crate::secrets::development_key_refusal(&public, &chain_type) {
-		Some(refusal) => Err(CliError::Input(refusal)),
+		Some(refusal) => Err(ClientError::Input(refusal)),
 		None => Ok(()),
 	}
 }
@@ -352,7 +306,7 @@ enum Attempt {
 	/// Another sender took the nonce: worth signing again.
 	NonceRace(String),
 	/// Anything else: the final error.
-	Failed(CliError),
+	Failed(ClientError),
 }
 
 /// One signed submission of [`submit_with_fresh_nonce`].
@@ -367,7 +321,9 @@ async fn submit_once<Call: Payload>(
 	let nonce = next_nonce(rpc, signer).await.map_err(Attempt::Failed)?;
 	let params = PolkadotExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
 	let at = api.at_current_block().await.map_err(|error| {
-		Attempt::Failed(CliError::Chain(format!("{what}: cannot read the current block: {error}")))
+		Attempt::Failed(ClientError::Chain(format!(
+			"{what}: cannot read the current block: {error}"
+		)))
 	})?;
 	let mut transactions = at.transactions();
 	let mut progress = match transactions.sign_and_submit_then_watch(call, signer, params).await {
@@ -377,7 +333,7 @@ async fn submit_once<Call: Payload>(
 			if is_nonce_race(&text) {
 				return Err(Attempt::NonceRace(text));
 			}
-			return Err(Attempt::Failed(CliError::Chain(format!(
+			return Err(Attempt::Failed(ClientError::Chain(format!(
 				"{what} was refused by the node: {text}"
 			))));
 		},
@@ -388,12 +344,12 @@ async fn submit_once<Call: Payload>(
 			let status = match progress.next().await {
 				Some(Ok(status)) => status,
 				Some(Err(error)) => {
-					return Err(Attempt::Failed(CliError::Chain(format!(
+					return Err(Attempt::Failed(ClientError::Chain(format!(
 						"{what}: lost track of the transaction: {error}"
 					))))
 				},
 				None => {
-					return Err(Attempt::Failed(CliError::Chain(format!(
+					return Err(Attempt::Failed(ClientError::Chain(format!(
 						"{what}: the node stopped reporting before the transaction was included"
 					))))
 				},
@@ -410,7 +366,7 @@ async fn submit_once<Call: Payload>(
 					return Err(if is_nonce_race(&message) {
 						Attempt::NonceRace(message)
 					} else {
-						Attempt::Failed(CliError::Chain(format!(
+						Attempt::Failed(ClientError::Chain(format!(
 							"{what} was not included: {message}"
 						)))
 					})
@@ -432,7 +388,7 @@ async fn submit_once<Call: Payload>(
 				})
 				.collect::<Result<Vec<_>, _>>()
 				.map_err(|error| {
-					Attempt::Failed(CliError::Chain(format!(
+					Attempt::Failed(ClientError::Chain(format!(
 						"{what}: cannot read the transaction's events: {error}"
 					)))
 				})?;
@@ -441,7 +397,7 @@ async fn submit_once<Call: Payload>(
 	})
 	.await
 	.map_err(|_| {
-		Attempt::Failed(CliError::Timeout(format!(
+		Attempt::Failed(ClientError::Timeout(format!(
 			"{what} was not included in a block within {} s",
 			INCLUSION_TIMEOUT.as_secs()
 		)))
@@ -452,7 +408,7 @@ async fn submit_once<Call: Payload>(
 }
 
 /// Our error for a transaction that was included but whose outcome is a failure.
-fn failure(what: &str, error: TransactionEventsError) -> CliError {
+fn failure(what: &str, error: TransactionEventsError) -> ClientError {
 	match error {
 		TransactionEventsError::ExtrinsicFailed(DispatchError::Module(module)) => {
 			match module.details() {
@@ -461,19 +417,21 @@ fn failure(what: &str, error: TransactionEventsError) -> CliError {
 					let docs = docs.trim();
 					let explanation =
 						if docs.is_empty() { String::new() } else { format!(": {docs}") };
-					CliError::Chain(format!(
+					ClientError::Chain(format!(
 						"{what} failed with {}::{}{explanation}",
 						details.pallet.name(),
 						details.variant.name
 					))
 				},
-				Err(_) => CliError::Chain(format!("{what} failed with {module}")),
+				Err(_) => ClientError::Chain(format!("{what} failed with {module}")),
 			}
 		},
 		TransactionEventsError::ExtrinsicFailed(other) => {
-			CliError::Chain(format!("{what} failed: {other}"))
+			ClientError::Chain(format!("{what} failed: {other}"))
 		},
-		other => CliError::Chain(format!("{what}: cannot read the transaction's outcome: {other}")),
+		other => {
+			ClientError::Chain(format!("{what}: cannot read the transaction's outcome: {other}"))
+		},
 	}
 }
 

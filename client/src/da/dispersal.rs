@@ -8,23 +8,23 @@
 
 use std::time::{Duration, Instant};
 
-use futures::future::join_all;
-use indicatif::ProgressBar;
-use zerog_client::{
+use crate::{
 	da::NOT_ASSIGNED,
 	storage::{DataClient, DataError},
 };
+use futures::future::join_all;
+use indicatif::ProgressBar;
 use zerog_primitives::da::{
 	transport::{BlobShape, ShardEnvelope, ShardsEnvelope, TARGET_SHARDS_BODY_BYTES},
 	BlobCommitment,
 };
 
-use super::{batches, holders::BlobAssignmentView, MAX_PUT_BYTES};
-use crate::{
-	hexstr,
-	rpc::{NodeRpc, ShardUpload},
-	transfer::data_url,
+use super::{
+	holders::BlobAssignmentView,
+	publish::{batches, MAX_PUT_BYTES},
 };
+use crate::rpc::{da::ShardInput, NodeRpc};
+use crate::{hexstr, transfer::data_url};
 
 /// Time every push gets whatever its size: connecting and the first round trip.
 pub const PUSH_DEADLINE_BASE: Duration = Duration::from_secs(15);
@@ -217,7 +217,7 @@ async fn push_within_deadline(
 	blob: Dispersal<'_>,
 	shards: &[ShardEnvelope],
 ) -> (Transport, Result<u32, PushFailure>) {
-	let bytes: u64 = shards.iter().map(|shard| ShardUpload::json_len(shard) as u64).sum();
+	let bytes: u64 = shards.iter().map(|shard| ShardInput::json_len(shard) as u64).sum();
 	let deadline = push_deadline(bytes);
 	let mut transport = Transport::JsonRpc;
 	let pushed = push(endpoint, blob, shards, deadline, &mut transport);
@@ -266,7 +266,7 @@ async fn push(
 	*transport = Transport::JsonRpc;
 	let fingerprints = hexstr::encode(blob.fingerprints);
 	let mut held = 0;
-	for batch in batches(shards.to_vec(), MAX_PUT_BYTES, ShardUpload::json_len) {
+	for batch in batches(shards.to_vec(), MAX_PUT_BYTES, ShardInput::json_len) {
 		let receipt = member
 			.put_shards_of(blob.commitment, &fingerprints, &batch)
 			.await
@@ -404,9 +404,9 @@ mod tests {
 		assert_eq!(calls.load(Ordering::SeqCst), 1);
 
 		// Any other refusal (here a badly encoded blob) is final.
-		let (url, calls) = member_node(2, zerog_client::da::BAD_ENCODING).await;
+		let (url, calls) = member_node(2, crate::da::BAD_ENCODING).await;
 		let (_, outcome) = push_allowing_lag(&url, blob, &shards, MEMBER_LAG).await;
-		assert_eq!(outcome.unwrap_err().code, Some(zerog_client::da::BAD_ENCODING));
+		assert_eq!(outcome.unwrap_err().code, Some(crate::da::BAD_ENCODING));
 		assert_eq!(calls.load(Ordering::SeqCst), 1);
 
 		// A member that never catches up is given up on once the lag has passed.

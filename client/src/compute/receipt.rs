@@ -1,42 +1,40 @@
 //! The inference receipt a user signs, as the `zerog-executor` gateway and the pallet's
 //! `settle_receipts` read it, and the checks the client makes before it countersigns one.
 //!
-//! The SCALE layout is `pallet_compute_escrow::InferenceReceipt<AccountId32, u128>`: the 32
-//! account bytes encode exactly like an `AccountId32` and an `H256`, so the encoding is the same
-//! 144 bytes the pallet decodes. What is signed is `"zerog/compute/receipt/v1" ‖ genesis hash ‖
-//! those bytes` ([`InferenceReceipt::signing_payload`]), so a receipt signed for one ZeroG chain is
-//! worthless on any other.
+//! The receipt is `zerog_primitives::compute::InferenceReceipt`, the pallet's own type, for
+//! ZeroG's accounts and balance. What is signed is `"zerog/compute/receipt/v1" ‖ genesis hash ‖
+//! its SCALE encoding` (`signing_payload`), so a receipt signed for one ZeroG chain is worthless
+//! on any other.
 
 use crate::compute::state::ServiceView;
-use codec::{Decode, Encode};
-use zerog_primitives::Balance;
+use polkadot_sdk::sp_core::{crypto::AccountId32, H256};
+use zerog_primitives::{
+	compute::{keccak_256, served_request_hash},
+	Balance,
+};
 
 /// What a provider claims it served to a user: the message the user signs.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-pub struct InferenceReceipt {
-	/// The user who was served and pays.
-	pub user: [u8; 32],
-	/// The provider who served and is paid.
-	pub provider: [u8; 32],
-	/// The service that served the request.
-	pub service: u64,
-	/// Strictly increasing per (user, provider).
-	pub nonce: u64,
-	/// Input (prompt) tokens.
-	pub input_tokens: u64,
-	/// Output (completion) tokens.
-	pub output_tokens: u64,
-	/// Amount charged, smallest unit.
-	pub fee: Balance,
-	/// Hash of the request (cap receipt) or of request and answer (metered receipt).
-	pub request_hash: [u8; 32],
-}
+pub type InferenceReceipt = zerog_primitives::compute::InferenceReceipt<AccountId32, Balance>;
 
-impl InferenceReceipt {
-	/// The bytes the user signs for this receipt on the chain whose genesis hash is
-	/// `genesis_hash`.
-	pub fn signing_payload(&self, genesis_hash: &[u8; 32]) -> Vec<u8> {
-		zerog_primitives::compute::receipt_signing_payload(genesis_hash, &self.encode())
+/// The cap receipt of a request: the most the user lets the provider charge for it, with the
+/// hash of the request body, which the metered receipt must repeat with the served tokens.
+pub fn cap_receipt(
+	user: [u8; 32],
+	service: &ServiceView,
+	nonce: u64,
+	(input_tokens, output_tokens): (u64, u64),
+	max_fee: Balance,
+	body: &[u8],
+) -> InferenceReceipt {
+	InferenceReceipt {
+		user: AccountId32::new(user),
+		provider: AccountId32::new(service.provider),
+		service: service.id,
+		nonce,
+		input_tokens,
+		output_tokens,
+		fee: max_fee,
+		request_hash: H256(keccak_256(body)),
 	}
 }
 
@@ -70,25 +68,6 @@ pub fn cap_tokens(
 		return Err(format!("no token counts make service {}'s price cover {max_fee}", service.id));
 	}
 	Ok((input, output))
-}
-
-/// keccak256 of `data`: the hash of request bodies in receipts.
-pub fn keccak_256(data: &[u8]) -> [u8; 32] {
-	use tiny_keccak::Hasher;
-	let mut hasher = tiny_keccak::Keccak::v256();
-	hasher.update(data);
-	let mut hash = [0u8; 32];
-	hasher.finalize(&mut hash);
-	hash
-}
-
-/// `request_hash` of a served request's metered receipt:
-/// `keccak256(keccak256(request body) ‖ keccak256(response body))`.
-pub fn served_request_hash(request_body: &[u8], response_body: &[u8]) -> [u8; 32] {
-	let mut both = [0u8; 64];
-	both[..32].copy_from_slice(&keccak_256(request_body));
-	both[32..].copy_from_slice(&keccak_256(response_body));
-	keccak_256(&both)
 }
 
 /// Checks the metered receipt the gateway answered with before the user signs it: it must be
@@ -143,37 +122,17 @@ mod tests {
 	}
 
 	fn receipt() -> InferenceReceipt {
-		InferenceReceipt {
-			user: [1; 32],
-			provider: [2; 32],
-			service: 3,
-			nonce: 4,
-			input_tokens: 5,
-			output_tokens: 6,
-			fee: 7,
-			request_hash: [8; 32],
-		}
+		cap_receipt([1; 32], &service(2, 3), 4, (5, 6), 7, b"request")
 	}
 
 	#[test]
-	fn the_signed_payload_is_the_pallet_layout() {
-		let encoded = receipt().encode();
-		let mut expected = vec![1u8; 32];
-		expected.extend([2u8; 32]);
-		for field in [3u64, 4, 5, 6] {
-			expected.extend(field.to_le_bytes());
-		}
-		expected.extend(7u128.to_le_bytes());
-		expected.extend([8u8; 32]);
-		assert_eq!(encoded, expected);
-	}
-
-	#[test]
-	fn keccak_is_the_ethereum_one() {
-		assert_eq!(
-			zerog_primitives::hex::to_hex(&keccak_256(b"")),
-			"c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
-		);
+	fn a_cap_receipt_names_the_user_the_service_and_the_body() {
+		let cap = receipt();
+		assert_eq!(cap.user, AccountId32::new([1; 32]));
+		assert_eq!(cap.provider, AccountId32::new([2; 32]));
+		assert_eq!((cap.service, cap.nonce, cap.input_tokens, cap.output_tokens), (3, 4, 5, 6));
+		assert_eq!(cap.fee, 7);
+		assert_eq!(cap.request_hash, H256(keccak_256(b"request")));
 	}
 
 	#[test]

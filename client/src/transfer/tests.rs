@@ -102,13 +102,13 @@ async fn with_no_honest_source_the_download_fails_and_leaves_nothing() {
 	let liar = data_plane(file, Some(2)).await;
 	let error = download_verified(&[client(&liar)], root, size, &output, 2, false).await;
 	let error = error.unwrap_err();
-	assert!(matches!(error, CliError::Verification(_)), "{error}");
+	assert!(matches!(error, ClientError::Verification(_)), "{error}");
 	assert!(error.to_string().contains("segment 2"), "{error}");
 	let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
 	assert!(left.is_empty(), "partial files left: {left:?}");
 
 	let error = download_verified(&[client(&dead_url())], root, size, &output, 2, false).await;
-	assert!(matches!(error.unwrap_err(), CliError::Data(_)));
+	assert!(matches!(error.unwrap_err(), ClientError::Data(_)));
 	assert!(download_verified(&[], root, size, &output, 2, false).await.is_err());
 }
 

@@ -1,24 +1,38 @@
-//! Typed wrappers of a node's JSON-RPC: the `storage_*` and `da_*` data plane (see the node's
-//! RPC contract) plus the few standard methods the CLI needs (`state_call`, nonces, headers).
+//! A node's JSON-RPC as ZeroG clients use it: the `storage_*` ([`storage`]) and `da_*` ([`da`])
+//! data-plane methods, whose traits the node implements (`#[rpc(client, server)]`, so the two
+//! sides share one definition of every method, parameter and result), and [`NodeRpc`], a
+//! connection to one node that also makes the few standard calls clients need (`state_call`,
+//! nonces, headers) and names the endpoint and method in every error.
 //!
-//! The client is `jsonrpsee` over WebSocket or HTTP, because signer endpoints published on chain
-//! may be either, with message limits raised above the defaults (10 MiB) so that a batch of
-//! shards or a whole 32 MiB blob (64 MiB of hex) fits in one message.
+//! The transport is `jsonrpsee` over WebSocket or HTTP, because signer endpoints published on
+//! chain may be either, with message limits raised above the defaults (10 MiB) so that a batch
+//! of shards or a whole 32 MiB blob (64 MiB of hex) fits in one message.
 
-use crate::hexstr;
-use codec::Encode;
+pub mod da;
+pub mod storage;
+
+use std::{fmt, time::Duration};
+
 use jsonrpsee::{
 	core::{
-		client::{ClientT, Error as ClientError},
+		client::{ClientT, Error as JsonRpcError},
 		params::ArrayParams,
 	},
 	http_client::{HttpClient, HttpClientBuilder},
 	rpc_params,
 	ws_client::{WsClient, WsClientBuilder},
 };
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use std::{fmt, time::Duration};
-use zerog_primitives::{da::transport::ShardEnvelope, Hash};
+use serde::de::DeserializeOwned;
+use zerog_primitives::{
+	da::{transport::ShardEnvelope, BlobCommitment},
+	hex::{decode_hex, to_prefixed_hex},
+	Hash,
+};
+
+use self::{
+	da::{BlobShapeParam, DaApiClient, ShardInput, StoredShards},
+	storage::{FileInfo, StorageApiClient, UploadedSegment},
+};
 
 /// Largest JSON-RPC message sent or received: a 32 MiB blob is 64 MiB of hex.
 const MAX_MESSAGE_BYTES: u32 = 128 * 1024 * 1024;
@@ -34,9 +48,6 @@ pub const MISSING_PAGE_LIMIT: u32 = 4096;
 
 /// Most shards `da_putShards` takes per call.
 pub const MAX_SHARDS_PER_PUT: usize = 1024;
-
-/// `storage_*` error code: no live file with this root is committed on chain.
-pub const STORAGE_UNKNOWN_FILE: i32 = 6001;
 
 /// A failed RPC call: refused by the node with a JSON-RPC error, or never answered.
 #[derive(Debug, Clone)]
@@ -82,16 +93,21 @@ impl RpcError {
 	}
 }
 
-/// The name of a data-plane error code from the RPC contract.
+/// The name of a data-plane error code (the constants of [`crate::storage`] and [`crate::da`]).
 pub fn code_name(code: i32) -> Option<&'static str> {
+	use crate::{da, storage};
 	Some(match code {
-		6001 => "UnknownFile",
-		6002 | 6102 => "InvalidProof",
-		6003 | 6103 => "InvalidParams",
-		6004 | 6104 => "NotStored",
-		6005 | 6106 => "StoreError",
-		6101 => "UnknownBlob",
-		6105 => "NotEnoughShards",
+		storage::UNKNOWN_FILE => "UnknownFile",
+		storage::INVALID_PROOF | da::INVALID_PROOF => "InvalidProof",
+		storage::INVALID_PARAMS | da::INVALID_PARAMS => "InvalidParams",
+		storage::NOT_STORED | da::NOT_STORED => "NotStored",
+		storage::STORE_FAILED | da::STORE_FAILED => "StoreError",
+		storage::NOT_ASSIGNED | da::NOT_ASSIGNED => "NotAssigned",
+		storage::STORE_FULL => "StoreFull",
+		da::UNKNOWN_BLOB => "UnknownBlob",
+		da::NOT_ENOUGH_SHARDS => "NotEnoughShards",
+		da::STAGING_FULL => "StagingFull",
+		da::BAD_ENCODING => "BadEncoding",
 		-32601 => "MethodNotFound",
 		-32602 => "InvalidParams",
 		_ => return None,
@@ -124,107 +140,27 @@ impl fmt::Display for RpcError {
 
 impl std::error::Error for RpcError {}
 
-/// `storage_fileInfo`: what the node and the chain know about a file.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct FileInfo {
-	/// The file root, hex.
-	pub root: String,
-	/// The file's id in the on-chain log; `None` if the chain no longer knows it.
-	pub file_id: Option<u64>,
-	/// Size in bytes.
-	pub size: u64,
-	/// Number of segments.
-	pub segments: u64,
-	/// Number of segments the node holds.
-	pub segments_stored: u64,
-	/// Whether the node holds every segment.
-	pub finalized: bool,
-	/// Owner account (SS58), if the chain knows the file.
-	pub owner: Option<String>,
-	/// Block the file expires at, if the chain knows the file.
-	pub expires_at: Option<u64>,
-}
-
-/// `storage_uploadSegment`: the node's state of the file after one upload.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct UploadReceipt {
-	/// Whether this call stored the segment (false if it was already held).
-	pub newly_stored: bool,
-	/// Segments of the file now held.
-	pub segments_stored: u64,
-	/// Segments of the file.
-	pub segments: u64,
-	/// Whether every segment is now held.
-	pub finalized: bool,
-}
-
-/// `storage_missingSegments` answer.
-#[derive(Deserialize)]
-struct MissingSegments {
-	missing: Vec<u64>,
-}
-
-/// Data and SCALE proof as hex, the shape of `storage_downloadSegment`.
-#[derive(Deserialize)]
-struct DataAndProof {
-	data: String,
-	proof: String,
-}
-
-/// Shard and SCALE proof as hex, the shape of `da_getShard`.
-#[derive(Deserialize)]
-struct ShardAndProof {
-	shard: String,
-	proof: String,
-}
-
-/// `da_getBlob` answer.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct BlobData {
-	data: String,
-	#[allow(dead_code)]
-	shards_used: u32,
-}
-
-/// One shard of a `da_putShards` call, in the contract's JSON shape.
-#[derive(Clone, Debug, Serialize)]
-pub struct ShardUpload {
-	/// Shard index, `0..k + m`.
-	pub index: u16,
-	/// Shard bytes, hex.
-	pub data: String,
-	/// SCALE-encoded `ShardProof`, hex.
-	pub proof: String,
-}
-
-impl ShardUpload {
-	/// `shard` in the JSON shape.
-	pub fn of(shard: &ShardEnvelope) -> Self {
-		Self {
-			index: shard.proof.index,
-			data: hexstr::encode(&shard.data),
-			proof: hexstr::encode(&shard.proof.encode()),
-		}
-	}
-
-	/// Roughly how many bytes `shard` adds to a JSON request, for batching under a size limit.
-	pub fn json_len(shard: &ShardEnvelope) -> usize {
-		2 * shard.body_len() + 48
-	}
-}
-
-/// What a node holds of a blob after `da_putShards` or a binary push.
-pub use zerog_client::da::StoredShards as PutShardsReceipt;
-
 /// The transport under a [`NodeRpc`].
 enum Transport {
 	/// `ws://` or `wss://`.
 	Ws(WsClient),
 	/// `http://` or `https://`.
 	Http(Box<HttpClient>),
+}
+
+/// Runs `$call` with `$client` bound to the connection's `jsonrpsee` client, whichever the
+/// transport, and maps a failure to an [`RpcError`] naming `$method`.
+macro_rules! on_client {
+	($self:ident, $method:expr, |$client:ident| $call:expr) => {{
+		let result = match &$self.transport {
+			Transport::Ws($client) => $call.await,
+			Transport::Http($client) => {
+				let $client = $client.as_ref();
+				$call.await
+			},
+		};
+		result.map_err(|error| $self.error($method, error))
+	}};
 }
 
 /// A connection to one node's JSON-RPC.
@@ -267,30 +203,26 @@ impl NodeRpc {
 		&self.url
 	}
 
-	/// Calls `method` and decodes the result as `R`.
+	/// Calls a standard method (not one of the data-plane traits) and decodes the result as `R`.
 	async fn call<R: DeserializeOwned>(
 		&self,
 		method: &'static str,
 		params: ArrayParams,
 	) -> Result<R, RpcError> {
-		let result = match &self.transport {
-			Transport::Ws(client) => client.request(method, params).await,
-			Transport::Http(client) => client.request(method, params).await,
-		};
-		result.map_err(|error| self.error(method, error))
+		on_client!(self, method, |client| client.request(method, params))
 	}
 
 	/// Our error for a `jsonrpsee` client error.
-	fn error(&self, method: &'static str, error: ClientError) -> RpcError {
+	fn error(&self, method: &'static str, error: JsonRpcError) -> RpcError {
 		let url = self.url.clone();
 		match error {
-			ClientError::Call(object) => RpcError::Refused {
+			JsonRpcError::Call(object) => RpcError::Refused {
 				url,
 				method,
 				code: object.code(),
 				message: object.message().to_owned(),
 			},
-			ClientError::ParseError(error) => {
+			JsonRpcError::ParseError(error) => {
 				RpcError::BadResponse { url, method, reason: error.to_string() }
 			},
 			other => RpcError::Transport { url, method, reason: other.to_string() },
@@ -299,10 +231,10 @@ impl NodeRpc {
 
 	/// Bytes of a hex field of a response, or a [`RpcError::BadResponse`].
 	fn hex_field(&self, method: &'static str, text: &str, what: &str) -> Result<Vec<u8>, RpcError> {
-		hexstr::decode(text, what).map_err(|reason| RpcError::BadResponse {
+		decode_hex(text).map_err(|error| RpcError::BadResponse {
 			url: self.url.clone(),
 			method,
-			reason,
+			reason: format!("{what} is not valid hex: {error}"),
 		})
 	}
 
@@ -313,12 +245,15 @@ impl NodeRpc {
 
 	/// `storage_dataPort()`: the port of the node's storage data plane, if it serves one.
 	pub async fn data_port(&self) -> Result<Option<u16>, RpcError> {
-		self.call("storage_dataPort", rpc_params![]).await
+		on_client!(self, "storage_dataPort", |client| StorageApiClient::data_port(client))
 	}
 
 	/// `storage_fileInfo(root)`.
 	pub async fn file_info(&self, root: &Hash) -> Result<FileInfo, RpcError> {
-		self.call("storage_fileInfo", rpc_params![hexstr::root(root)]).await
+		on_client!(self, "storage_fileInfo", |client| StorageApiClient::file_info(
+			client,
+			hex_root(root)
+		))
 	}
 
 	/// `storage_missingSegments(root, from, limit)`: indices `>= from` the node lacks.
@@ -328,9 +263,9 @@ impl NodeRpc {
 		from: u64,
 		limit: u32,
 	) -> Result<Vec<u64>, RpcError> {
-		let answer: MissingSegments = self
-			.call("storage_missingSegments", rpc_params![hexstr::root(root), from, limit])
-			.await?;
+		let answer = on_client!(self, "storage_missingSegments", |client| {
+			StorageApiClient::missing_segments(client, hex_root(root), from, u64::from(limit))
+		})?;
 		Ok(answer.missing)
 	}
 
@@ -341,14 +276,16 @@ impl NodeRpc {
 		segment_index: u64,
 		data: &[u8],
 		proof: &[u8],
-	) -> Result<UploadReceipt, RpcError> {
-		let params = rpc_params![
-			hexstr::root(root),
-			segment_index,
-			hexstr::encode(data),
-			hexstr::encode(proof)
-		];
-		self.call("storage_uploadSegment", params).await
+	) -> Result<UploadedSegment, RpcError> {
+		on_client!(self, "storage_uploadSegment", |client| {
+			StorageApiClient::upload_segment(
+				client,
+				hex_root(root),
+				segment_index,
+				to_prefixed_hex(data),
+				to_prefixed_hex(proof),
+			)
+		})
 	}
 
 	/// `storage_downloadSegment(root, index)`: the segment bytes and its SCALE proof.
@@ -358,8 +295,9 @@ impl NodeRpc {
 		segment_index: u64,
 	) -> Result<(Vec<u8>, Vec<u8>), RpcError> {
 		const METHOD: &str = "storage_downloadSegment";
-		let answer: DataAndProof =
-			self.call(METHOD, rpc_params![hexstr::root(root), segment_index]).await?;
+		let answer = on_client!(self, METHOD, |client| {
+			StorageApiClient::download_segment(client, hex_root(root), segment_index)
+		})?;
 		let data = self.hex_field(METHOD, &answer.data, "segment data")?;
 		let proof = self.hex_field(METHOD, &answer.proof, "segment proof")?;
 		Ok((data, proof))
@@ -371,28 +309,31 @@ impl NodeRpc {
 	/// which the node checks the shards against.
 	pub async fn put_shards_of(
 		&self,
-		commitment: &zerog_primitives::da::BlobCommitment,
+		commitment: &BlobCommitment,
 		fingerprints: &str,
 		shards: &[ShardEnvelope],
-	) -> Result<PutShardsReceipt, RpcError> {
-		let shards: Vec<ShardUpload> = shards.iter().map(ShardUpload::of).collect();
-		let shape = serde_json::json!({
-			"sizeBytes": commitment.size_bytes,
-			"dataShards": commitment.data_shards,
-			"parityShards": commitment.parity_shards,
-		});
-		self.call(
-			"da_putShards",
-			rpc_params![hexstr::root(&commitment.root), shards, shape, fingerprints],
-		)
-		.await
+	) -> Result<StoredShards, RpcError> {
+		let shards: Vec<ShardInput> = shards.iter().map(ShardInput::of).collect();
+		let shape = BlobShapeParam {
+			size_bytes: commitment.size_bytes,
+			data_shards: commitment.data_shards,
+			parity_shards: commitment.parity_shards,
+		};
+		on_client!(self, "da_putShards", |client| DaApiClient::put_shards(
+			client,
+			hex_root(&commitment.root),
+			shards,
+			Some(shape),
+			fingerprints.to_owned(),
+		))
 	}
 
 	/// `da_getShard(root, index)`: the shard bytes and its SCALE proof.
 	pub async fn get_shard(&self, root: &Hash, index: u16) -> Result<(Vec<u8>, Vec<u8>), RpcError> {
 		const METHOD: &str = "da_getShard";
-		let answer: ShardAndProof =
-			self.call(METHOD, rpc_params![hexstr::root(root), index]).await?;
+		let answer = on_client!(self, METHOD, |client| {
+			DaApiClient::get_shard(client, hex_root(root), u64::from(index))
+		})?;
 		let shard = self.hex_field(METHOD, &answer.shard, "shard")?;
 		let proof = self.hex_field(METHOD, &answer.proof, "shard proof")?;
 		Ok((shard, proof))
@@ -401,7 +342,8 @@ impl NodeRpc {
 	/// `da_getBlob(root)`: the blob the node rebuilt from the shards it holds.
 	pub async fn get_blob(&self, root: &Hash) -> Result<Vec<u8>, RpcError> {
 		const METHOD: &str = "da_getBlob";
-		let answer: BlobData = self.call(METHOD, rpc_params![hexstr::root(root)]).await?;
+		let answer =
+			on_client!(self, METHOD, |client| DaApiClient::get_blob(client, hex_root(root)))?;
 		self.hex_field(METHOD, &answer.data, "blob data")
 	}
 
@@ -409,7 +351,7 @@ impl NodeRpc {
 	pub async fn state_call(&self, runtime_method: &str, args: &[u8]) -> Result<Vec<u8>, RpcError> {
 		const METHOD: &str = "state_call";
 		let answer: String =
-			self.call(METHOD, rpc_params![runtime_method, hexstr::encode(args)]).await?;
+			self.call(METHOD, rpc_params![runtime_method, to_prefixed_hex(args)]).await?;
 		self.hex_field(METHOD, &answer, "runtime API result")
 	}
 
@@ -442,6 +384,11 @@ impl NodeRpc {
 				reason: format!("no block number in header of {which}"),
 			})
 	}
+}
+
+/// `root` in the RPC's form, `0x` + 64 lowercase hex digits.
+fn hex_root(root: &Hash) -> String {
+	to_prefixed_hex(root.as_bytes())
 }
 
 #[cfg(test)]
@@ -477,19 +424,15 @@ mod tests {
 		assert!(text.contains("6002 InvalidProof"), "{text}");
 		assert!(text.contains("proof does not lead"), "{text}");
 		assert_eq!(error.code(), Some(6002));
+		for code in (6001..=6007).chain(6101..=6109) {
+			assert!(code_name(code).is_some(), "every data-plane code has a name: {code}");
+		}
+		assert_eq!(code_name(6107), Some("NotAssigned"));
 	}
 
-	#[test]
-	fn shard_uploads_serialize_as_the_contract_says() {
-		let proof = zerog_primitives::da::ShardProof {
-			index: 3,
-			siblings: Default::default(),
-			fingerprints: Default::default(),
-		};
-		let shard = ShardEnvelope { proof: proof.clone(), data: vec![1, 2] };
-		let json = serde_json::to_value(ShardUpload::of(&shard)).unwrap();
-		let proof = hexstr::encode(&proof.encode());
-		assert_eq!(json, serde_json::json!({"index": 3, "data": "0x0102", "proof": proof}));
-		assert!(ShardUpload::json_len(&shard) >= json.to_string().len());
+	#[tokio::test]
+	async fn endpoints_that_are_not_urls_are_refused_before_connecting() {
+		let refused = NodeRpc::connect("localhost:9944").await.err().expect("not a URL");
+		assert!(refused.to_string().contains("not a ws://"), "{refused}");
 	}
 }

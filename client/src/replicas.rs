@@ -8,10 +8,11 @@
 //! provider that acknowledged it (the node's replicator). The upload then waits until every
 //! assigned provider acknowledged the file.
 
+use crate::rpc::NodeRpc;
+use crate::storage::DataClient;
 use crate::{
 	account::format_account_bytes,
-	error::CliError,
-	rpc::NodeRpc,
+	error::ClientError,
 	transfer::{upload_segments, REQUEST_TIMEOUT},
 };
 use codec::{Decode, Encode};
@@ -20,7 +21,6 @@ use std::{
 	path::Path,
 	time::{Duration, Instant},
 };
-use zerog_client::storage::DataClient;
 use zerog_primitives::storage::FileTree;
 
 /// How long to wait for the chain to draw a new file's providers (a block or two after the
@@ -59,10 +59,10 @@ pub struct ReplicaReport {
 }
 
 /// The providers assigned file `file_id` at the node's best block.
-pub async fn replicas(rpc: &NodeRpc, file_id: u64) -> Result<Vec<Replica>, CliError> {
+pub async fn replicas(rpc: &NodeRpc, file_id: u64) -> Result<Vec<Replica>, ClientError> {
 	let bytes = rpc.state_call("StorageCommitmentsApi_replicas", &file_id.encode()).await?;
 	Vec::<Replica>::decode(&mut &bytes[..]).map_err(|error| {
-		CliError::Chain(format!("cannot decode the providers of file #{file_id}: {error}"))
+		ClientError::Chain(format!("cannot decode the providers of file #{file_id}: {error}"))
 	})
 }
 
@@ -71,7 +71,7 @@ pub async fn wait_for_replicas(
 	rpc: &NodeRpc,
 	file_id: u64,
 	timeout: Duration,
-) -> Result<Vec<Replica>, CliError> {
+) -> Result<Vec<Replica>, ClientError> {
 	poll_replicas(rpc, file_id, timeout, |found| !found.is_empty()).await
 }
 
@@ -81,7 +81,7 @@ pub async fn wait_for_acks(
 	rpc: &NodeRpc,
 	file_id: u64,
 	timeout: Duration,
-) -> Result<Vec<Replica>, CliError> {
+) -> Result<Vec<Replica>, ClientError> {
 	poll_replicas(rpc, file_id, timeout, |found| {
 		!found.is_empty() && found.iter().all(|replica| replica.acked)
 	})
@@ -94,7 +94,7 @@ async fn poll_replicas(
 	file_id: u64,
 	timeout: Duration,
 	done: impl Fn(&[Replica]) -> bool,
-) -> Result<Vec<Replica>, CliError> {
+) -> Result<Vec<Replica>, ClientError> {
 	let deadline = Instant::now() + timeout;
 	loop {
 		let found = replicas(rpc, file_id).await?;
@@ -111,7 +111,7 @@ pub fn record_acks(
 	settled: &[Replica],
 	file_id: u64,
 	timeout: Duration,
-) -> Result<(), CliError> {
+) -> Result<(), ClientError> {
 	for replica in settled.iter().filter(|replica| replica.acked) {
 		let provider = format_account_bytes(&replica.provider);
 		for report in reports.iter_mut().filter(|report| report.provider == provider) {
@@ -126,7 +126,7 @@ pub fn record_acks(
 	if waiting.is_empty() {
 		return Ok(());
 	}
-	Err(CliError::Timeout(format!(
+	Err(ClientError::Timeout(format!(
 		"{} of {} providers acknowledged file #{file_id} within {} s; waiting for {}. The file \
 		 is committed and on the node: run the upload again to resume, or check later with \
 		 `zerog storage info`",
@@ -177,7 +177,7 @@ pub async fn deliver(
 	parallel: usize,
 	timeout: Duration,
 	show_progress: bool,
-) -> Result<Delivery, CliError> {
+) -> Result<Delivery, ClientError> {
 	let mut reports: Vec<ReplicaReport> = replicas
 		.iter()
 		.map(|replica| ReplicaReport {
@@ -239,7 +239,7 @@ pub async fn deliver(
 			},
 		}
 	}
-	Err(CliError::Input(format!(
+	Err(ClientError::Input(format!(
 		"no node took the file: {}. The file is committed on chain; run the upload again once a \
 		 provider is reachable (if none gets it within an hour it is dropped and refunded less 1 %)",
 		if refusals.is_empty() {
@@ -251,8 +251,8 @@ pub async fn deliver(
 }
 
 /// Whether a node refused because the file is not assigned to it (code 6006).
-fn refused_as_not_assigned(error: &CliError) -> bool {
-	matches!(error, CliError::Data(error) if error.code() == Some(zerog_client::storage::NOT_ASSIGNED))
+fn refused_as_not_assigned(error: &ClientError) -> bool {
+	matches!(error, ClientError::Data(error) if error.code() == Some(crate::storage::NOT_ASSIGNED))
 }
 
 /// One line per provider, for people.

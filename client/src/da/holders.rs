@@ -7,10 +7,8 @@ use codec::{Decode, Encode};
 use futures::future::join_all;
 use zerog_primitives::da::{verify_shard, BlobCommitment, ShardProof};
 
-use crate::{
-	error::CliError,
-	rpc::{NodeRpc, RpcError},
-};
+use crate::error::ClientError;
+use crate::rpc::{NodeRpc, RpcError};
 
 /// `pallet_da_attestations::ShardHolder<AccountId32>`, field for field.
 #[derive(Clone, Debug, Decode, PartialEq, Eq)]
@@ -73,11 +71,11 @@ impl BlobAssignmentView {
 pub async fn shard_holders(
 	rpc: &NodeRpc,
 	commitment: &BlobCommitment,
-) -> Result<Option<BlobAssignmentView>, CliError> {
+) -> Result<Option<BlobAssignmentView>, ClientError> {
 	const METHOD: &str = "DaAttestationsApi_shard_holders";
 	let bytes = rpc.state_call(METHOD, &commitment.encode()).await?;
 	Option::<BlobAssignmentView>::decode(&mut &bytes[..]).map_err(|error| {
-		CliError::Rpc(RpcError::BadResponse {
+		ClientError::Rpc(RpcError::BadResponse {
 			url: rpc.url().to_owned(),
 			method: "state_call",
 			reason: format!("{METHOD} result does not decode: {error}"),

@@ -1,5 +1,5 @@
 //! Segment transfers over the nodes' storage data planes (binary segments over HTTP, see
-//! `zerog_client::storage`): upload a file to one node, download one from several in parallel.
+//! `crate::storage`): upload a file to one node, download one from several in parallel.
 //!
 //! An upload re-reads each segment from disk, checks it is the one that was hashed, and sends
 //! it with its proof; a resumed upload sends only what the node lacks. A download asks segment
@@ -8,7 +8,9 @@
 //! one that failed; the bytes go to a temporary file renamed into place once every segment
 //! verified.
 
-use crate::{error::CliError, hexstr, progress::bytes_bar, rpc::NodeRpc};
+use crate::rpc::NodeRpc;
+use crate::storage::{DataClient, DataError, FileStatus};
+use crate::{error::ClientError, hexstr, progress::bytes_bar};
 use codec::{Decode, Encode};
 use futures::{stream, StreamExt, TryStreamExt};
 use serde::Serialize;
@@ -19,7 +21,6 @@ use std::{
 	sync::Mutex,
 	time::{Duration, Instant},
 };
-use zerog_client::storage::{DataClient, DataError, FileStatus};
 use zerog_primitives::{
 	storage::{segment_count, segment_len, segment_root, FileTree, SEGMENT_SIZE},
 	Hash,
@@ -61,10 +62,13 @@ pub struct ChainFile {
 }
 
 /// The live files the chain (at the node's best block) commits with `root`.
-pub async fn chain_files(rpc: &NodeRpc, root: &Hash) -> Result<Vec<ChainFile>, CliError> {
+pub async fn chain_files(rpc: &NodeRpc, root: &Hash) -> Result<Vec<ChainFile>, ClientError> {
 	let bytes = rpc.state_call("StorageCommitmentsApi_files_by_root", root.as_bytes()).await?;
 	Vec::<ChainFile>::decode(&mut &bytes[..]).map_err(|error| {
-		CliError::Chain(format!("cannot decode the files of root {}: {error}", hexstr::root(root)))
+		ClientError::Chain(format!(
+			"cannot decode the files of root {}: {error}",
+			hexstr::root(root)
+		))
 	})
 }
 
@@ -74,12 +78,12 @@ pub async fn committed_file(
 	rpc: &NodeRpc,
 	root: &Hash,
 	size: u64,
-) -> Result<Option<ChainFile>, CliError> {
+) -> Result<Option<ChainFile>, ClientError> {
 	let mut args = root.as_bytes().to_vec();
 	args.extend(size.encode());
 	let bytes = rpc.state_call("StorageCommitmentsApi_file_by_commitment", &args).await?;
 	Option::<ChainFile>::decode(&mut &bytes[..]).map_err(|error| {
-		CliError::Chain(format!(
+		ClientError::Chain(format!(
 			"cannot decode the file {} of {size} bytes: {error}",
 			hexstr::root(root)
 		))
@@ -92,7 +96,7 @@ pub async fn chain_file(
 	rpc: &NodeRpc,
 	root: &Hash,
 	size: Option<u64>,
-) -> Result<ChainFile, CliError> {
+) -> Result<ChainFile, ClientError> {
 	if let Some(size) = size {
 		if let Some(file) = committed_file(rpc, root, size).await? {
 			return Ok(file);
@@ -103,17 +107,17 @@ pub async fn chain_file(
 		files.iter().filter(|file| size.is_none_or(|size| file.size == size)).cloned().collect();
 	match (matching.len(), size) {
 		(1, _) => Ok(matching.remove(0)),
-		(0, Some(size)) => Err(CliError::Input(format!(
+		(0, Some(size)) => Err(ClientError::Input(format!(
 			"no live file with root {} and size {size} is committed on chain",
 			hexstr::root(root)
 		))),
-		(0, None) => Err(CliError::Input(format!(
+		(0, None) => Err(ClientError::Input(format!(
 			"no live file with root {} is committed on chain",
 			hexstr::root(root)
 		))),
 		_ => {
 			let sizes: Vec<String> = matching.iter().map(|file| file.size.to_string()).collect();
-			Err(CliError::Input(format!(
+			Err(ClientError::Input(format!(
 				"{} live files share root {} (sizes {}); choose one with --size",
 				matching.len(),
 				hexstr::root(root),
@@ -137,7 +141,7 @@ pub fn data_url(rpc_url: &str, port: u16) -> String {
 }
 
 /// A client of the data plane of the node the RPC connection `rpc` talks to, if it serves one.
-pub async fn node_data_client(rpc: &NodeRpc) -> Result<Option<DataClient>, CliError> {
+pub async fn node_data_client(rpc: &NodeRpc) -> Result<Option<DataClient>, ClientError> {
 	let Some(port) = rpc.data_port().await? else { return Ok(None) };
 	Ok(Some(DataClient::new(&data_url(rpc.url(), port), REQUEST_TIMEOUT)?))
 }
@@ -149,7 +153,7 @@ pub async fn file_sources(
 	rpc: &NodeRpc,
 	file_id: u64,
 	warn: bool,
-) -> Result<Vec<DataClient>, CliError> {
+) -> Result<Vec<DataClient>, ClientError> {
 	let mut sources: Vec<DataClient> = Vec::new();
 	for replica in crate::replicas::replicas(rpc, file_id).await?.iter().filter(|r| r.acked) {
 		let endpoint = String::from_utf8_lossy(&replica.endpoint).into_owned();
@@ -184,8 +188,9 @@ pub async fn upload_segments(
 	parallel: usize,
 	timeout: Duration,
 	show_progress: bool,
-) -> Result<(u64, FileStatus), CliError> {
-	let file = Mutex::new(File::open(path).map_err(|error| CliError::io(path, "opening", error))?);
+) -> Result<(u64, FileStatus), ClientError> {
+	let file =
+		Mutex::new(File::open(path).map_err(|error| ClientError::io(path, "opening", error))?);
 	let context = UploadContext { data, tree, file: &file, path };
 	let mut uploaded: u64 = 0;
 	for round in 0..UPLOAD_ROUNDS {
@@ -200,7 +205,7 @@ pub async fn upload_segments(
 	}
 	let missing = context.missing().await?;
 	if !missing.is_empty() {
-		return Err(CliError::Verification(format!(
+		return Err(ClientError::Verification(format!(
 			"the node at {} still lacks {} segments of {} after {UPLOAD_ROUNDS} rounds",
 			data.url(),
 			missing.len(),
@@ -220,7 +225,7 @@ struct UploadContext<'a> {
 
 impl UploadContext<'_> {
 	/// Every segment index the node does not hold, page by page.
-	async fn missing(&self) -> Result<Vec<u64>, CliError> {
+	async fn missing(&self) -> Result<Vec<u64>, ClientError> {
 		let (root, size) = (self.tree.root(), self.tree.file_size());
 		let mut missing = Vec::new();
 		let mut from = 0;
@@ -238,7 +243,7 @@ impl UploadContext<'_> {
 	}
 
 	/// Polls the node until it reports the file finalized.
-	async fn wait_finalized(&self, timeout: Duration) -> Result<FileStatus, CliError> {
+	async fn wait_finalized(&self, timeout: Duration) -> Result<FileStatus, ClientError> {
 		let (root, size) = (self.tree.root(), self.tree.file_size());
 		let deadline = Instant::now() + timeout;
 		loop {
@@ -247,7 +252,7 @@ impl UploadContext<'_> {
 				return Ok(status);
 			}
 			if Instant::now() >= deadline {
-				return Err(CliError::Timeout(format!(
+				return Err(ClientError::Timeout(format!(
 					"{} holds {}/{} segments of {} but has not reported the file finalized \
 					 after {} s",
 					self.data.url(),
@@ -263,7 +268,12 @@ impl UploadContext<'_> {
 
 	/// Uploads the segments `indices`, `parallel` at a time, with a progress bar over the whole
 	/// file; the number of segments sent.
-	async fn send(&self, indices: &[u64], parallel: usize, visible: bool) -> Result<u64, CliError> {
+	async fn send(
+		&self,
+		indices: &[u64],
+		parallel: usize,
+		visible: bool,
+	) -> Result<u64, ClientError> {
 		let size = self.tree.file_size();
 		let missing_bytes: u64 = indices
 			.iter()
@@ -288,17 +298,17 @@ impl UploadContext<'_> {
 
 	/// Re-reads segment `index` from disk, checks it is the segment that was hashed, and sends it
 	/// with its proof; the number of bytes sent.
-	async fn send_one(&self, index: u64) -> Result<usize, CliError> {
+	async fn send_one(&self, index: u64) -> Result<usize, ClientError> {
 		let segment = self.read_segment(index)?;
 		if segment_root(&segment).ok() != self.tree.segment_root(index) {
-			return Err(CliError::Input(format!(
+			return Err(ClientError::Input(format!(
 				"{} changed since it was hashed (segment {index} differs): upload stopped; run \
 				 the upload again to commit the new contents",
 				self.path.display()
 			)));
 		}
 		let proof = self.tree.segment_proof(index).map_err(|error| {
-			CliError::Input(format!(
+			ClientError::Input(format!(
 				"cannot prove segment {index} of {}: {error}",
 				self.path.display()
 			))
@@ -310,9 +320,11 @@ impl UploadContext<'_> {
 	}
 
 	/// The bytes of segment `index` of the file on disk.
-	fn read_segment(&self, index: u64) -> Result<Vec<u8>, CliError> {
+	fn read_segment(&self, index: u64) -> Result<Vec<u8>, ClientError> {
 		let len = segment_len(self.tree.file_size(), index).ok_or_else(|| {
-			CliError::Input(format!("the node asked for segment {index}, past the end of the file"))
+			ClientError::Input(format!(
+				"the node asked for segment {index}, past the end of the file"
+			))
 		})?;
 		let offset = index.saturating_mul(SEGMENT_SIZE as u64);
 		let mut segment = vec![0u8; len];
@@ -320,7 +332,7 @@ impl UploadContext<'_> {
 		let mut file = self.file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
 		file.seek(SeekFrom::Start(offset))
 			.and_then(|_| file.read_exact(&mut segment))
-			.map_err(|error| CliError::io(self.path, "reading", error))?;
+			.map_err(|error| ClientError::io(self.path, "reading", error))?;
 		Ok(segment)
 	}
 }
@@ -350,9 +362,9 @@ pub async fn download_verified(
 	output: &Path,
 	parallel: usize,
 	show_progress: bool,
-) -> Result<Vec<SourceReport>, CliError> {
+) -> Result<Vec<SourceReport>, ClientError> {
 	if sources.is_empty() {
-		return Err(CliError::Input(format!(
+		return Err(ClientError::Input(format!(
 			"nobody serves {}: no provider acknowledged it and the node serves no data plane",
 			hexstr::root(&root)
 		)));
@@ -365,7 +377,7 @@ pub async fn download_verified(
 	let partial = tempfile::Builder::new()
 		.prefix(".zerog-download-")
 		.tempfile_in(&directory)
-		.map_err(|error| CliError::io(&directory, "creating a temporary file in", error))?;
+		.map_err(|error| ClientError::io(&directory, "creating a temporary file in", error))?;
 	let partial_path = partial.path().to_path_buf();
 	let mut writer = BufWriter::new(partial);
 	let bar = bytes_bar("download", size, 0, show_progress);
@@ -410,22 +422,27 @@ pub async fn download_verified(
 		};
 		writer
 			.write_all(&segment)
-			.map_err(|error| CliError::io(&partial_path, "writing", error))?;
+			.map_err(|error| ClientError::io(&partial_path, "writing", error))?;
 		bar.inc(segment.len() as u64);
 	}
 	bar.finish_and_clear();
 	drop(fetches);
 	let partial = writer
 		.into_inner()
-		.map_err(|error| CliError::io(&partial_path, "writing", error.into_error()))?;
-	partial.as_file().sync_all().map_err(|error| CliError::io(&partial_path, "writing", error))?;
-	partial.persist(output).map_err(|error| CliError::io(output, "renaming into", error.error))?;
+		.map_err(|error| ClientError::io(&partial_path, "writing", error.into_error()))?;
+	partial
+		.as_file()
+		.sync_all()
+		.map_err(|error| ClientError::io(&partial_path, "writing", error))?;
+	partial
+		.persist(output)
+		.map_err(|error| ClientError::io(output, "renaming into", error.error))?;
 	Ok(reports.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()))
 }
 
 /// The error when every source failed segment `index`: a verification error if any source sent
 /// corrupt data, else the reasons of each.
-fn no_source_left(root: &Hash, index: u64, reports: &[SourceReport]) -> CliError {
+fn no_source_left(root: &Hash, index: u64, reports: &[SourceReport]) -> ClientError {
 	let reasons: Vec<String> = reports
 		.iter()
 		.filter_map(|report| report.error.as_ref().map(|error| format!("{}: {error}", report.url)))
@@ -436,15 +453,25 @@ fn no_source_left(root: &Hash, index: u64, reports: &[SourceReport]) -> CliError
 		reasons.join("; ")
 	);
 	if reasons.iter().any(|reason| reason.contains("corrupt data")) {
-		CliError::Verification(message)
+		ClientError::Verification(message)
 	} else {
-		CliError::Data(DataError::Unreachable(message))
+		ClientError::Data(DataError::Unreachable(message))
 	}
 }
 
 /// Takes a lock; a poisoned one is taken anyway (the data is plain bookkeeping).
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 	mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The file id of the live commitment of `(root, size)` that the node's chain knows, if any: a
+/// file committed with that root and size needs no second `submit`.
+pub async fn live_commitment(
+	rpc: &NodeRpc,
+	root: &Hash,
+	size: u64,
+) -> Result<Option<u64>, ClientError> {
+	Ok(committed_file(rpc, root, size).await?.map(|file| file.id))
 }
 
 #[cfg(test)]

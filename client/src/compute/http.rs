@@ -2,7 +2,7 @@
 //! status, the headers and the whole body back. `http://` and `https://` (rustls with the
 //! system's root certificates) both work, since a public gateway sits behind TLS.
 
-use crate::error::CliError;
+use crate::error::ClientError;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::{header, HeaderMap, StatusCode};
@@ -53,14 +53,14 @@ pub async fn post_json(
 	headers: &[(&str, String)],
 	body: Bytes,
 	timeout: Duration,
-) -> Result<Answer, CliError> {
+) -> Result<Answer, ClientError> {
 	if url.starts_with("https://") {
 		// Root certificates are only loaded when they are needed, so a machine without any can
 		// still reach a gateway over plain HTTP.
 		let connector = hyper_rustls::HttpsConnectorBuilder::new()
 			.with_native_roots()
 			.map_err(|error| {
-				CliError::Gateway(format!("cannot load the TLS root certificates: {error}"))
+				ClientError::Gateway(format!("cannot load the TLS root certificates: {error}"))
 			})?
 			.https_only()
 			.enable_http1()
@@ -79,7 +79,7 @@ async fn send<C: Connect + Clone + Send + Sync + 'static>(
 	headers: &[(&str, String)],
 	body: Bytes,
 	timeout: Duration,
-) -> Result<Answer, CliError> {
+) -> Result<Answer, ClientError> {
 	let mut request = hyper::Request::builder()
 		.method("POST")
 		.uri(url)
@@ -90,8 +90,9 @@ async fn send<C: Connect + Clone + Send + Sync + 'static>(
 	}
 	let request = request
 		.body(Full::new(body))
-		.map_err(|error| CliError::Input(format!("cannot build a request to {url}: {error}")))?;
-	let unreachable = |reason: String| CliError::Gateway(format!("the gateway at {url}: {reason}"));
+		.map_err(|error| ClientError::Input(format!("cannot build a request to {url}: {error}")))?;
+	let unreachable =
+		|reason: String| ClientError::Gateway(format!("the gateway at {url}: {reason}"));
 	let exchange = async {
 		let response = client.request(request).await.map_err(|error| {
 			unreachable(format!(
@@ -109,7 +110,7 @@ async fn send<C: Connect + Clone + Send + Sync + 'static>(
 		Ok(Answer { status, headers, body })
 	};
 	tokio::time::timeout(timeout, exchange).await.map_err(|_| {
-		CliError::Timeout(format!(
+		ClientError::Timeout(format!(
 			"the gateway at {url} did not answer within {}s",
 			timeout.as_secs()
 		))

@@ -1,13 +1,14 @@
-//! The one error type of the command line: every failure becomes a message naming what failed
-//! and why, printed on stderr before a non-zero exit.
+//! The client's one error type: every failure becomes a message naming what failed and why
+//! (the `zerog` CLI prints it on stderr before a non-zero exit; the executor logs it or answers
+//! it over HTTP).
 
 use crate::rpc::RpcError;
 use std::{fmt, path::PathBuf};
 
-/// Why a command failed.
+/// Why a client operation failed.
 #[derive(Debug)]
-pub enum CliError {
-	/// The arguments are well-formed for clap but not usable (a bad root, an empty file, ...).
+pub enum ClientError {
+	/// The input is well-formed but not usable (a bad root, an empty file, ...).
 	Input(String),
 	/// A node answered a data-plane or chain RPC with an error, or could not be reached.
 	Rpc(RpcError),
@@ -28,20 +29,20 @@ pub enum CliError {
 	Timeout(String),
 	/// A node's storage data plane could not be reached, refused a request, or sent something
 	/// that is not the protocol.
-	Data(zerog_client::storage::DataError),
+	Data(crate::storage::DataError),
 	/// A provider's gateway could not be reached, refused a request or answered with something
 	/// this client will not sign.
 	Gateway(String),
 }
 
-impl CliError {
-	/// An [`CliError::Io`] for `action` on `path`.
+impl ClientError {
+	/// An [`ClientError::Io`] for `action` on `path`.
 	pub fn io(path: impl Into<PathBuf>, action: &'static str, source: std::io::Error) -> Self {
 		Self::Io { path: path.into(), action, source }
 	}
 }
 
-impl fmt::Display for CliError {
+impl fmt::Display for ClientError {
 	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
 		match self {
 			Self::Input(message) => write!(f, "{message}"),
@@ -58,19 +59,19 @@ impl fmt::Display for CliError {
 	}
 }
 
-impl std::error::Error for CliError {}
+impl std::error::Error for ClientError {}
 
-impl From<RpcError> for CliError {
+impl From<RpcError> for ClientError {
 	fn from(error: RpcError) -> Self {
 		Self::Rpc(error)
 	}
 }
 
-impl From<zerog_client::storage::DataError> for CliError {
-	/// Corrupt data is a [`CliError::Verification`]; anything else a [`CliError::Data`].
-	fn from(error: zerog_client::storage::DataError) -> Self {
+impl From<crate::storage::DataError> for ClientError {
+	/// Corrupt data is a [`ClientError::Verification`]; anything else a [`ClientError::Data`].
+	fn from(error: crate::storage::DataError) -> Self {
 		match error {
-			zerog_client::storage::DataError::Corrupt(reason) => Self::Verification(reason),
+			crate::storage::DataError::Corrupt(reason) => Self::Verification(reason),
 			other => Self::Data(other),
 		}
 	}

@@ -4,7 +4,7 @@
 
 use crate::{
 	chain::Chain,
-	error::CliError,
+	error::ClientError,
 	value::{bytes32, field, number_field, sequence, text_field, variant_name},
 };
 use subxt::dynamic::{self, Value};
@@ -60,9 +60,11 @@ pub struct ServiceView {
 impl ServiceView {
 	/// The most a receipt for these token counts may charge: the pallet's `token_price`.
 	pub fn price(&self, input_tokens: u64, output_tokens: u64) -> Balance {
-		u128::from(input_tokens)
-			.saturating_mul(self.input_price)
-			.saturating_add(u128::from(output_tokens).saturating_mul(self.output_price))
+		zerog_primitives::compute::TokenPrices {
+			input: self.input_price,
+			output: self.output_price,
+		}
+		.price(input_tokens, output_tokens)
 	}
 }
 
@@ -168,7 +170,7 @@ pub struct SubAccountView {
 }
 
 /// Every registered service, by id.
-pub async fn services(chain: &Chain) -> Result<Vec<ServiceView>, CliError> {
+pub async fn services(chain: &Chain) -> Result<Vec<ServiceView>, ClientError> {
 	let at = chain.at_best_block().await?;
 	let storage = at.storage();
 	let address = dynamic::storage::<(u64,), Value>(PALLET, "Services");
@@ -186,7 +188,7 @@ pub async fn services(chain: &Chain) -> Result<Vec<ServiceView>, CliError> {
 }
 
 /// Service `id`, or `None` if none has it.
-pub async fn service(chain: &Chain, id: u64) -> Result<Option<ServiceView>, CliError> {
+pub async fn service(chain: &Chain, id: u64) -> Result<Option<ServiceView>, ClientError> {
 	let Some(info) =
 		fetch(chain, dynamic::storage::<(u64,), Value>(PALLET, "Services"), (id,)).await?
 	else {
@@ -196,7 +198,7 @@ pub async fn service(chain: &Chain, id: u64) -> Result<Option<ServiceView>, CliE
 }
 
 /// The unfinished job `id`, or `None` (never created, or finished).
-pub async fn job(chain: &Chain, id: u64) -> Result<Option<JobView>, CliError> {
+pub async fn job(chain: &Chain, id: u64) -> Result<Option<JobView>, ClientError> {
 	let Some(job) = fetch(chain, dynamic::storage::<(u64,), Value>(PALLET, "Jobs"), (id,)).await?
 	else {
 		return Ok(None);
@@ -205,7 +207,7 @@ pub async fn job(chain: &Chain, id: u64) -> Result<Option<JobView>, CliError> {
 }
 
 /// `user`'s ledger (empty if it has none).
-pub async fn ledger(chain: &Chain, user: [u8; 32]) -> Result<LedgerView, CliError> {
+pub async fn ledger(chain: &Chain, user: [u8; 32]) -> Result<LedgerView, ClientError> {
 	let Some(ledger) =
 		fetch(chain, dynamic::storage::<([u8; 32],), Value>(PALLET, "Ledgers"), (user,)).await?
 	else {
@@ -219,7 +221,7 @@ pub async fn sub_account(
 	chain: &Chain,
 	user: [u8; 32],
 	provider: [u8; 32],
-) -> Result<SubAccountView, CliError> {
+) -> Result<SubAccountView, ClientError> {
 	let address = dynamic::storage::<([u8; 32], [u8; 32]), Value>(PALLET, "SubAccounts");
 	let Some(sub) = fetch(chain, address, (user, provider)).await? else {
 		return Ok(SubAccountView::default());
@@ -235,12 +237,12 @@ pub async fn sub_account(
 }
 
 /// A constant of the pallet (`MinJobDuration`, `ReviewPeriod`, ...) as an unsigned integer.
-pub async fn constant(chain: &Chain, name: &str) -> Result<u128, CliError> {
+pub async fn constant(chain: &Chain, name: &str) -> Result<u128, ClientError> {
 	let at = chain.at_best_block().await?;
 	let value = at
 		.constants()
 		.entry(dynamic::constant::<Value>(PALLET, name))
-		.map_err(|error| CliError::Chain(format!("cannot read {PALLET}::{name}: {error}")))?;
+		.map_err(|error| ClientError::Chain(format!("cannot read {PALLET}::{name}: {error}")))?;
 	crate::value::number(&value).map_err(shape_error("constants"))
 }
 
@@ -249,7 +251,7 @@ async fn fetch<Addr>(
 	chain: &Chain,
 	address: Addr,
 	key: Addr::KeyParts,
-) -> Result<Option<Value>, CliError>
+) -> Result<Option<Value>, ClientError>
 where
 	Addr: subxt::storage::Address<Value = Value>,
 {
@@ -339,14 +341,14 @@ fn ledger_view(ledger: &Value) -> Result<LedgerView, String> {
 }
 
 /// An error reading `entry` from the node.
-fn read_error<E: std::fmt::Display>(entry: &str) -> impl Fn(E) -> CliError + '_ {
-	move |error| CliError::Chain(format!("cannot read {PALLET}::{entry}: {error}"))
+fn read_error<E: std::fmt::Display>(entry: &str) -> impl Fn(E) -> ClientError + '_ {
+	move |error| ClientError::Chain(format!("cannot read {PALLET}::{entry}: {error}"))
 }
 
 /// An error for a value of `entry` with another shape than this client expects.
-fn shape_error(entry: &str) -> impl Fn(String) -> CliError + '_ {
+fn shape_error(entry: &str) -> impl Fn(String) -> ClientError + '_ {
 	move |reason| {
-		CliError::Chain(format!(
+		ClientError::Chain(format!(
 			"{PALLET}::{entry} has an unexpected shape ({reason}); is this a ZeroG node of a \
 			 runtime this client knows?"
 		))
