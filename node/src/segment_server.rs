@@ -185,8 +185,41 @@ pub async fn serve<Chain: StorageChain + DaChain + Send + Sync + 'static>(
 	}
 }
 
-/// Dispatches one request.
+/// How long a browser may cache the answer to a CORS preflight, in seconds.
+const PREFLIGHT_MAX_AGE: &str = "600";
+
+/// Answers one request, with the CORS headers that let a web page (the TypeScript SDK in a
+/// browser) use the data plane. Any origin may: the plane takes no cookies or credentials, and
+/// a page can do nothing here that any other client cannot (every write is checked against
+/// the chain's commitment and the node's assignments).
 async fn route<Chain: StorageChain + DaChain + Send + Sync + 'static>(
+	plane: Arc<DataPlane<Chain>>,
+	request: Request<Incoming>,
+) -> HttpResponse {
+	let mut response = if request.method() == Method::OPTIONS {
+		preflight()
+	} else {
+		dispatch(plane, request).await
+	};
+	response
+		.headers_mut()
+		.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, header::HeaderValue::from_static("*"));
+	response
+}
+
+/// The answer to a CORS preflight: the methods and the one request header the routes use.
+fn preflight() -> HttpResponse {
+	Response::builder()
+		.status(StatusCode::NO_CONTENT)
+		.header(header::ACCESS_CONTROL_ALLOW_METHODS, "GET, PUT, POST")
+		.header(header::ACCESS_CONTROL_ALLOW_HEADERS, "content-type")
+		.header(header::ACCESS_CONTROL_MAX_AGE, PREFLIGHT_MAX_AGE)
+		.body(Full::new(Bytes::new()))
+		.unwrap_or_default()
+}
+
+/// Dispatches one request.
+async fn dispatch<Chain: StorageChain + DaChain + Send + Sync + 'static>(
 	plane: Arc<DataPlane<Chain>>,
 	request: Request<Incoming>,
 ) -> HttpResponse {

@@ -11,7 +11,7 @@
 //    keccak256(keccak256(request) ‖ keccak256(answer))). The hook checks it and only then
 //    countersigns it with POST /v1/receipts, so the user pays the metered fee, not the cap.
 import { keccakAsU8a } from '@polkadot/util-crypto';
-import { concat, equalBytes, le } from './bytes.js';
+import { concat, equalBytes, fromHex, le, toHex } from './bytes.js';
 
 /** What every receipt signature starts with (then the genesis hash, then the receipt). */
 export const RECEIPT_DOMAIN = new TextEncoder().encode('zerog/compute/receipt/v1');
@@ -27,8 +27,6 @@ export class ReceiptError extends Error {}
 
 const u64 = (value) => le(value, 8);
 const u128 = (value) => le(value, 16);
-const toHex = (bytes) => '0x' + Buffer.from(bytes).toString('hex');
-const fromHex = (text) => new Uint8Array(Buffer.from(text.replace(/^0x/, ''), 'hex'));
 const equal = equalBytes;
 
 /** The 144-byte SCALE encoding of an inference receipt. */

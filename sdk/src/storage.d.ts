@@ -59,3 +59,18 @@ export function verifyChunk(proof: ChunkProof, root: Uint8Array, size: number | 
 /** SCALE encodings, as the chain and the data plane use them. */
 export function encodeSegmentProof(proof: SegmentProof): Uint8Array;
 export function encodeChunkProof(proof: ChunkProof): Uint8Array;
+
+/** The file tree over a file's segment roots: its root and each segment's proof. */
+export class SegmentTree {
+  constructor(roots: Uint8Array[]);
+  readonly segmentCount: number;
+  segmentRoot(index: number | bigint): Uint8Array;
+  root(): Uint8Array;
+  proof(segmentIndex: number | bigint): SegmentProof;
+}
+
+export function decodeSegmentProof(bytes: Uint8Array): SegmentProof;
+
+/** A segment and its proof as the data plane carries them (`SegmentEnvelope`). */
+export function encodeSegmentEnvelope(proof: SegmentProof, data: Uint8Array): Uint8Array;
+export function decodeSegmentEnvelope(bytes: Uint8Array): { proof: SegmentProof; data: Uint8Array };

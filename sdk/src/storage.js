@@ -10,7 +10,7 @@
 //   all-zero segment up to a power of two; one segment's root is the file's root; an empty
 //   file's root is the all-zero segment's root. The commitment is always (root, size).
 import { keccakAsU8a } from '@polkadot/util-crypto';
-import { concat, equalBytes, le } from './bytes.js';
+import { compact, concat, equalBytes, le, Reader } from './bytes.js';
 
 /** Bytes of a chunk: a tree leaf, what a challenge asks for and what fees are charged per. */
 export const CHUNK_SIZE = 256;
@@ -198,13 +198,50 @@ function segmentRoots(file) {
   return roots;
 }
 
+/**
+ * The file tree over a file's segment roots: its root and every segment's proof, from 32 bytes
+ * a segment (what an upload keeps in memory instead of the file).
+ */
+export class SegmentTree {
+  #levels;
+
+  /** The tree over `roots`, the roots of the file's segments in order (at least one). */
+  constructor(roots) {
+    if (roots.length === 0) throw new RangeError('a file tree has at least one segment');
+    this.#levels = levels(roots, SEGMENT_ZEROS, ceilLog2(roots.length));
+  }
+
+  /** Segments of the file. */
+  get segmentCount() {
+    return this.#levels[0].length;
+  }
+
+  /** Root of segment `index`. */
+  segmentRoot(index) {
+    return this.#levels[0][Number(index)];
+  }
+
+  /** The file's root. */
+  root() {
+    return this.#levels[this.#levels.length - 1][0];
+  }
+
+  /** Proof that segment `segmentIndex` belongs to the file: `{ segmentIndex, path }`. */
+  proof(segmentIndex) {
+    const index = Number(segmentIndex);
+    if (!(Number.isInteger(index) && index >= 0 && index < this.segmentCount)) {
+      throw new RangeError('segment index past the end of the file');
+    }
+    return { segmentIndex: BigInt(index), path: pathOf(this.#levels, SEGMENT_ZEROS, index) };
+  }
+}
+
 /** Proof that segment `segmentIndex` belongs to `file`: `{ segmentIndex, path }`. */
 export function segmentProof(file, segmentIndex) {
   const roots = segmentRoots(file);
   const index = Number(segmentIndex);
   if (!(index >= 0 && index < roots.length)) throw new RangeError('segment index past the end of the file');
-  const tree = levels(roots, SEGMENT_ZEROS, ceilLog2(roots.length));
-  return { segmentIndex: BigInt(index), path: pathOf(tree, SEGMENT_ZEROS, index) };
+  return new SegmentTree(roots).proof(index);
 }
 
 /** Proof that chunk `chunkIndex` (over the whole file) belongs to `file`. */
@@ -290,13 +327,6 @@ export function verifyChunk(proof, root, size, index, chunk) {
   verifySegmentRoot(proof.segmentProof, root, fileSize, segmentIndex, root_);
 }
 
-/** SCALE compact encoding of a length below 2^30. */
-function compact(n) {
-  if (n < 64) return Uint8Array.of(n << 2);
-  if (n < 16384) return le((n << 2) | 1, 2);
-  return le(BigInt(n) * 4n + 2n, 4);
-}
-
 /** A segment proof as SCALE, as the chain and the data plane encode it. */
 export function encodeSegmentProof(proof) {
   return concat(le(proof.segmentIndex, 8), compact(proof.path.length), ...proof.path);
@@ -305,4 +335,36 @@ export function encodeSegmentProof(proof) {
 /** A chunk proof as SCALE: what a provider answers a challenge with. */
 export function encodeChunkProof(proof) {
   return concat(le(proof.indexInSegment, 2), ...proof.path, encodeSegmentProof(proof.segmentProof));
+}
+
+/** Decodes a SCALE segment proof read from `reader` (a `Reader` of bytes.js). */
+function readSegmentProof(reader) {
+  const segmentIndex = reader.uint(8);
+  const path = reader.vec((r) => r.bytes(32));
+  return { segmentIndex, path };
+}
+
+/** Decodes the SCALE encoding of a segment proof; throws `RangeError` on malformed bytes. */
+export function decodeSegmentProof(bytes) {
+  const reader = new Reader(bytes);
+  const proof = readSegmentProof(reader);
+  reader.end();
+  return proof;
+}
+
+/**
+ * A segment with its proof as it travels over the data plane (`SegmentEnvelope` of
+ * `zerog_primitives::storage::transport`): the SCALE proof, then the bytes as a `Vec<u8>`.
+ */
+export function encodeSegmentEnvelope(proof, data) {
+  return concat(encodeSegmentProof(proof), compact(data.length), data);
+}
+
+/** Decodes a `SegmentEnvelope`: `{ proof, data }`; throws `RangeError` on malformed bytes. */
+export function decodeSegmentEnvelope(bytes) {
+  const reader = new Reader(bytes);
+  const proof = readSegmentProof(reader);
+  const data = reader.vecU8();
+  reader.end();
+  return { proof, data };
 }

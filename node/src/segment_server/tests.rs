@@ -43,6 +43,17 @@ async fn raw_request(
 	path: &str,
 	body: Vec<u8>,
 ) -> (StatusCode, String) {
+	let (status, _, body) = raw_exchange(client, method, path, body).await;
+	(status, body)
+}
+
+/// A raw request and the answer's status, headers and body.
+async fn raw_exchange(
+	client: &DataClient,
+	method: Method,
+	path: &str,
+	body: Vec<u8>,
+) -> (StatusCode, hyper::HeaderMap, String) {
 	let address = client.url().trim_start_matches("http://").to_owned();
 	let stream = tokio::net::TcpStream::connect(address).await.unwrap();
 	let (mut sender, connection) =
@@ -56,8 +67,9 @@ async fn raw_request(
 		.unwrap();
 	let response = sender.send_request(request).await.unwrap();
 	let status = response.status();
+	let headers = response.headers().clone();
 	let body = response.into_body().collect().await.unwrap().to_bytes();
-	(status, String::from_utf8_lossy(&body).into_owned())
+	(status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
 /// A file of two full segments and a short third one, committed on the mock chain.
@@ -299,5 +311,38 @@ fn a_plane_without_a_pallet_refuses_its_requests_and_serves_the_other_side() {
 			raw_request(&without_storage, Method::POST, &shards, b"not scale".to_vec()).await;
 		assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 		assert!(body.contains("6103"), "{body}");
+	});
+}
+
+#[test]
+fn a_web_page_may_use_the_plane_from_any_origin() {
+	block_on(async {
+		let fixture = Fixture::start().await;
+		let path = segment_path(&fixture.root(), fixture.size(), 0);
+		let header = |headers: &hyper::HeaderMap, name: &str| {
+			headers.get(name).map(|value| value.to_str().unwrap().to_owned())
+		};
+		// The preflight a browser sends before a PUT of a SCALE body.
+		let (status, headers, _) =
+			raw_exchange(&fixture.client, Method::OPTIONS, &path, vec![]).await;
+		assert_eq!(status, StatusCode::NO_CONTENT);
+		assert_eq!(header(&headers, "access-control-allow-origin").as_deref(), Some("*"));
+		let methods = header(&headers, "access-control-allow-methods").unwrap();
+		assert!(methods.contains("PUT") && methods.contains("GET"), "{methods}");
+		assert_eq!(
+			header(&headers, "access-control-allow-headers").as_deref(),
+			Some("content-type")
+		);
+		// Answers and refusals alike carry the origin header, so a page can read the refusal.
+		fixture.put(0).await.unwrap();
+		let (status, headers, _) = raw_exchange(&fixture.client, Method::GET, &path, vec![]).await;
+		assert_eq!(status, StatusCode::OK);
+		assert_eq!(header(&headers, "access-control-allow-origin").as_deref(), Some("*"));
+		let (status, headers, body) =
+			raw_exchange(&fixture.client, Method::PUT, &path, b"not scale".to_vec()).await;
+		assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+		assert_eq!(header(&headers, "access-control-allow-origin").as_deref(), Some("*"));
+		// A preflight stores nothing.
+		assert_eq!(fixture.store.stored_files(&fixture.root()).unwrap().len(), 1);
 	});
 }

@@ -82,6 +82,10 @@ export async function startDevNode(name = 'eth', { cpus } = {}) {
     child, rpcPort, ethPort, logPath,
     ethUrl: `http://127.0.0.1:${ethPort}`,
     wsUrl: `ws://127.0.0.1:${rpcPort}`,
+    httpUrl: `http://127.0.0.1:${rpcPort}`,
+    // The data plane listens on its default port, the endpoint Alice registers in the dev
+    // genesis (the files' providers are found there).
+    dataUrl: 'http://127.0.0.1:9950',
     logTail: () => readFileSync(logPath, 'utf8').split('\n').slice(-40).join('\n'),
     stop: () => new Promise((ok) => { if (child.exitCode !== null) return ok(); child.once('exit', ok); child.kill('SIGKILL'); }),
   };

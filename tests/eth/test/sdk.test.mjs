@@ -11,9 +11,11 @@ import { signatureVerify } from '@polkadot/util-crypto';
 import { decodeReceipt, encodeReceipt, signingPayload } from '@zerog/sdk/compute';
 import {
   EMPTY_CHUNK_HASH, EMPTY_SEGMENT_ROOT, SEGMENT_SIZE, CHUNK_SIZE, FileRootBuilder, ProofError,
-  chunkProof, encodeChunkProof, encodeSegmentProof, fileRoot, segmentProof, segmentRoot,
-  verifyChunk, verifySegment,
+  SegmentTree, chunkProof, decodeSegmentEnvelope, decodeSegmentProof, encodeChunkProof,
+  encodeSegmentEnvelope, encodeSegmentProof, fileRoot, segmentProof, segmentRoot, verifyChunk,
+  verifySegment,
 } from '@zerog/sdk/storage';
+import { ZeroGNode } from '@zerog/sdk/node';
 
 const sdkDir = new URL('../../../sdk/', import.meta.url);
 const vectors = JSON.parse(readFileSync(new URL('conformance/storage.json', sdkDir), 'utf8'));
@@ -106,11 +108,46 @@ test('inference receipts encode, sign and verify as the pallet does', () => {
   }
 });
 
+test('segment proofs decode from the Rust SCALE bytes, and a tree of segment roots proves as the file does', () => {
+  for (const vector of vectors.files.filter((v) => v.size > 0)) {
+    const file = pattern(vector.size);
+    const tree = new SegmentTree(vector.segmentRoots.map((root) => hexToU8a(root)));
+    assert.equal(u8aToHex(tree.root()), vector.root, vector.name);
+    for (const { segmentIndex, scale } of vector.segmentProofs) {
+      const decoded = decodeSegmentProof(hexToU8a(scale));
+      assert.deepEqual(decoded, segmentProof(file, segmentIndex));
+      assert.equal(u8aToHex(encodeSegmentProof(tree.proof(segmentIndex))), scale);
+      const data = file.subarray(segmentIndex * SEGMENT_SIZE, (segmentIndex + 1) * SEGMENT_SIZE);
+      const envelope = encodeSegmentEnvelope(decoded, data);
+      assert.deepEqual(decodeSegmentEnvelope(envelope), { proof: decoded, data: Uint8Array.from(data) });
+    }
+  }
+  // Untrusted bytes: short, trailing, or a length past the end are refused.
+  const scale = hexToU8a(vectors.files.find((v) => v.segmentProofs.length > 0 && v.size > SEGMENT_SIZE).segmentProofs[0].scale);
+  assert.throws(() => decodeSegmentProof(scale.subarray(0, scale.length - 1)), RangeError);
+  assert.throws(() => decodeSegmentProof(Uint8Array.from([...scale, 0])), RangeError);
+  assert.throws(() => decodeSegmentEnvelope(Uint8Array.from([...scale, 0xfe, 0xff, 0xff, 0xff])), RangeError);
+  assert.throws(() => new SegmentTree([]), RangeError);
+});
+
+test('a node that cannot be reached is named in the error', async () => {
+  const node = new ZeroGNode('ws://127.0.0.1:1', { timeoutMs: 2000 });
+  await assert.rejects(node.call('system_health'), (e) => e.code === -32000 && /127\.0\.0\.1:1/.test(e.message));
+});
+
+test('the type declarations and the TypeScript example type-check with tsc', () => {
+  const tsc = new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname;
+  for (const project of ['tsconfig.json', 'tsconfig.examples.json']) {
+    execFileSync(process.execPath, [tsc, '-p', new URL(project, sdkDir).pathname], { encoding: 'utf8' });
+  }
+});
+
 test('the package packs with its modules and type declarations', () => {
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: sdkDir, encoding: 'utf8' }));
   const files = packed.files.map((f) => f.path).sort();
-  for (const expected of ['package.json', 'README.md', 'src/storage.js', 'src/storage.d.ts', 'src/compute.js', 'src/compute.d.ts']) {
-    assert.ok(files.includes(expected), `${expected} in ${files}`);
+  for (const module of ['storage', 'files', 'node', 'signers', 'ethereum', 'compute']) {
+    for (const expected of [`src/${module}.js`, `src/${module}.d.ts`]) assert.ok(files.includes(expected), `${expected} in ${files}`);
   }
+  for (const expected of ['package.json', 'README.md']) assert.ok(files.includes(expected), `${expected} in ${files}`);
   assert.equal(packed.name, '@zerog/sdk');
 });
