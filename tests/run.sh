@@ -43,6 +43,9 @@ zerog_node="$CARGO_TARGET_DIR/release/zerog-node"
 CARGO_TARGET_DIR="$CARGO_TARGET_DIR/zombienet" ZEROG_NODE="$zerog_node" \
 	cargo test --release --locked --manifest-path zombienet/sdk-tests/Cargo.toml -- --show-output
 
+# The SDK's WebAssembly module (DA coding), which its tests load from sdk/dist/.
+sdk/wasm/build.sh
+
 # Real Ethereum tools against a real node: exact versions from package-lock.json.
 cd tests/eth
 npm ci --no-audit --no-fund

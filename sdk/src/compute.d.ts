@@ -53,4 +53,11 @@ export function zerogFetch(options: {
   onReceipt?: (metered: InferenceReceipt) => void;
   fetch?: typeof fetch;
   countersign?: boolean;
-}): typeof fetch;
+}): FetchLike;
+
+/**
+ * A `fetch` (what `zerogFetch` returns), typed loosely enough to be given to clients that
+ * declare their own fetch types (the `openai` package's `fetch` option among them).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type FetchLike = (input: any, init?: any) => Promise<any>;

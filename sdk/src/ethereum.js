@@ -23,17 +23,52 @@ export const STORAGE_ABI = [
   'function isLive(uint64 fileId) view returns (bool)',
 ];
 
+/** The parts of sdk/solidity/IZeroGDA.sol the SDK calls. */
+export const DA_ABI = [
+  'event BlobSubmitted(uint64 indexed blobId, bytes32 indexed root, address indexed submitter, uint32 namespace)',
+  'function submitBlob(bytes32 root, uint32 sizeBytes, uint16 dataShards, uint16 parityShards, uint32 namespace) returns (uint64 blobId)',
+  'function isCertified(bytes32 root) view returns (bool)',
+];
+
+/** IZeroGDA as an ethers `Contract` connected to `runner`. */
+export function daContract(runner) {
+  return new Contract(DA_PRECOMPILE, DA_ABI, runner);
+}
+
+/** Sends `call()` (a contract transaction) and waits for its receipt; a revert as a `SubmitError`. */
+async function sendAndWait(what, call) {
+  let receipt;
+  try {
+    receipt = await (await call()).wait();
+  } catch (error) {
+    // A pallet error reverts with its name as the reason ("InsufficientBalance", ...).
+    const reason = error.reason ?? error.shortMessage ?? error.message;
+    throw new SubmitError(reason, `${what} reverted: ${reason}`);
+  }
+  if (receipt.status !== 1) throw new SubmitError('Reverted', `${what} failed in ${receipt.hash}`);
+  return receipt;
+}
+
+/** The first log of `contract` in `receipt` named one of `names`, parsed. */
+function logOf(contract, receipt, names) {
+  return receipt.logs
+    .filter((log) => log.address.toLowerCase() === String(contract.target).toLowerCase())
+    .map((log) => contract.interface.parseLog(log))
+    .find((log) => names.includes(log?.name));
+}
+
 /** IZeroGStorage as an ethers `Contract` connected to `runner` (a wallet or a provider). */
 export function storageContract(runner) {
   return new Contract(STORAGE_PRECOMPILE, STORAGE_ABI, runner);
 }
 
 /**
- * A signer paying for storage from the Ethereum wallet `wallet` (an ethers v6 `Signer`) through
- * IZeroGStorage. Tags cannot be given through the precompile.
+ * A signer paying for storage and DA from the Ethereum wallet `wallet` (an ethers v6 `Signer`)
+ * through IZeroGStorage and IZeroGDA. Tags cannot be given through the precompile.
  */
 export function ethereumSigner(wallet) {
   const storage = storageContract(wallet);
+  const da = daContract(wallet);
   return {
     kind: 'ethereum',
     get address() {
@@ -41,20 +76,15 @@ export function ethereumSigner(wallet) {
     },
     async submitFile({ root, size, tags = [], replicas }) {
       if (tags.length > 0) throw new SubmitError('TagsUnsupported', 'IZeroGStorage.submit takes no tags: use a Substrate signer to tag a file');
-      let receipt;
-      try {
-        receipt = await (await storage.submit(root, size, replicas)).wait();
-      } catch (error) {
-        // A pallet error reverts with its name as the reason ("InsufficientBalance", ...).
-        const reason = error.reason ?? error.shortMessage ?? error.message;
-        throw new SubmitError(reason, `IZeroGStorage.submit reverted: ${reason}`);
-      }
-      if (receipt.status !== 1) throw new SubmitError('Reverted', `IZeroGStorage.submit failed in ${receipt.hash}`);
-      const submitted = receipt.logs
-        .filter((log) => log.address.toLowerCase() === STORAGE_PRECOMPILE.toLowerCase())
-        .map((log) => storage.interface.parseLog(log))
-        .find((log) => log?.name === 'FileSubmitted' || log?.name === 'FileRenewed');
+      const receipt = await sendAndWait('IZeroGStorage.submit', () => storage.submit(root, size, replicas));
+      const submitted = logOf(storage, receipt, ['FileSubmitted', 'FileRenewed']);
       return { transactionHash: receipt.hash, blockNumber: receipt.blockNumber, fileId: submitted ? submitted.args.fileId : null };
+    },
+    async submitBlob({ commitment, namespace }) {
+      const { root, sizeBytes, dataShards, parityShards } = commitment;
+      const receipt = await sendAndWait('IZeroGDA.submitBlob', () => da.submitBlob(root, sizeBytes, dataShards, parityShards, namespace));
+      const submitted = logOf(da, receipt, ['BlobSubmitted']);
+      return { transactionHash: receipt.hash, blockNumber: receipt.blockNumber, blobId: submitted ? submitted.args.blobId : null };
     },
   };
 }

@@ -8,11 +8,27 @@ export interface FileCommitment {
   replicas: number;
 }
 
-/** Pays for storage; `substrateSigner` and `ethereumSigner` make one. */
+/** A blob commitment as `submitBlob` takes it. */
+export interface BlobCommitment {
+  root: Uint8Array;
+  sizeBytes: number;
+  dataShards: number;
+  parityShards: number;
+}
+
+/** Where a transaction landed: a Substrate block, or an Ethereum transaction and block. */
+export interface Inclusion {
+  blockHash?: string;
+  transactionHash?: string;
+  blockNumber?: number;
+}
+
+/** Pays for storage and DA; `substrateSigner` and `ethereumSigner` make one. */
 export interface StorageSigner {
   readonly kind: 'substrate' | 'ethereum';
   readonly address: string;
-  submitFile(commitment: FileCommitment): Promise<{ fileId: bigint | null; blockHash?: string; transactionHash?: string; blockNumber?: number }>;
+  submitFile(commitment: FileCommitment): Promise<Inclusion & { fileId: bigint | null }>;
+  submitBlob(args: { commitment: BlobCommitment; namespace: number }): Promise<Inclusion & { blobId: bigint | null }>;
 }
 
 export class SubmitError extends Error {

@@ -44,7 +44,8 @@ export function signAndWait(api, tx, signer, options = {}) {
 
 /**
  * A signer paying from the Substrate account of `pair` (a keyring pair, or an address when
- * `options.signer` is an injected signer): `StorageCommitments.submit` signed by it.
+ * `options.signer` is an injected signer): `StorageCommitments.submit` and
+ * `DaAttestations.submit_blob` signed by it.
  */
 export function substrateSigner({ api, pair, options = {} }) {
   return {
@@ -55,6 +56,12 @@ export function substrateSigner({ api, pair, options = {} }) {
       const { blockHash, events } = await signAndWait(api, tx, pair, options);
       const submitted = events.find(({ event }) => api.events.storageCommitments.FileSubmitted?.is(event));
       return { blockHash, fileId: submitted ? BigInt(submitted.event.data[0].toString()) : null };
+    },
+    async submitBlob({ commitment, namespace }) {
+      const tx = api.tx.daAttestations.submitBlob(commitment, namespace);
+      const { blockHash, events } = await signAndWait(api, tx, pair, options);
+      const submitted = events.find(({ event }) => api.events.daAttestations.BlobSubmitted?.is(event));
+      return { blockHash, blobId: submitted ? BigInt(submitted.event.data[0].toString()) : null };
     },
   };
 }

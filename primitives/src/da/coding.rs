@@ -8,6 +8,7 @@ use super::{
 	check_coding_params, commit_shards, shard_bytes, verify_shard, BlobCommitment, EncodedBlob,
 	Error, ShardProof, MAX_BLOB_SIZE,
 };
+use alloc::{vec, vec::Vec};
 use reed_solomon_simd::{ReedSolomonDecoder, ReedSolomonEncoder};
 
 /// Erasure-codes `blob` into `data_shards` (`k`) data shards and `parity_shards` (`m`) parity

@@ -99,10 +99,10 @@ pub fn data_fingerprint_bytes(commitment: &BlobCommitment) -> Result<usize, Erro
 	Ok(per_shard * usize::from(commitment.data_shards))
 }
 
-#[cfg(feature = "std")]
+#[cfg(feature = "coding")]
 pub use checked::{all_fingerprints, check_encoding};
 
-#[cfg(feature = "std")]
+#[cfg(feature = "coding")]
 mod checked {
 	use super::*;
 	use crate::da::{verify_shard, ShardProof};

@@ -56,7 +56,7 @@ mod params;
 mod proof;
 pub mod transport;
 
-#[cfg(feature = "std")]
+#[cfg(feature = "coding")]
 mod coding;
 
 #[cfg(test)]
@@ -77,7 +77,7 @@ pub use proof::{
 
 pub use commit::{chunk_proof, commit_shards, shard_chunk, EncodedBlob};
 
-#[cfg(feature = "std")]
+#[cfg(feature = "coding")]
 pub use coding::{decode_blob, encode_blob};
-#[cfg(feature = "std")]
+#[cfg(feature = "coding")]
 pub use fingerprint::check_encoding;

@@ -54,13 +54,13 @@ pub trait ProviderStore: Send + Sync {
 #[cfg(not(substrate_runtime))]
 sp_externalities::decl_extension! {
 	/// The node's data store, registered in the externalities of its off-chain workers.
-	pub struct ProviderStoreExt(std::sync::Arc<dyn ProviderStore>);
+	pub struct ProviderStoreExt(alloc::sync::Arc<dyn ProviderStore>);
 }
 
 #[cfg(not(substrate_runtime))]
 impl ProviderStoreExt {
 	/// Wraps `store` for registration.
-	pub fn new(store: std::sync::Arc<dyn ProviderStore>) -> Self {
+	pub fn new(store: alloc::sync::Arc<dyn ProviderStore>) -> Self {
 		Self(store)
 	}
 }

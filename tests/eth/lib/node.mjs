@@ -105,3 +105,32 @@ export async function startDevNode(name = 'eth', { cpus } = {}) {
   await node.stop();
   throw new Error(`the Ethereum RPC did not come up:\n${node.logTail()}`);
 }
+
+/**
+ * Starts Alice's development executor (`zerog-executor --dev`: the echo backend, her services
+ * pointed at its gateway) against `node`, and resolves once it serves: `{ gatewayPort, logPath,
+ * stop }`.
+ */
+export async function startDevExecutor(node) {
+  const gatewayPort = await reservePort();
+  const dir = mkdtempSync(join(tmpdir(), 'zerog-executor-'));
+  const logPath = join(dir, 'executor.log');
+  const log = openSync(logPath, 'w');
+  const child = spawn(executorBinary, [
+    '--dev', '--listen', `127.0.0.1:${gatewayPort}`, '--jobs-listen', '127.0.0.1:0',
+    '--node-rpc', node.wsUrl, '--data-dir', join(dir, 'state'),
+  ], { stdio: ['ignore', log, log] });
+  const executor = {
+    child, gatewayPort, logPath,
+    stop: () => new Promise((ok) => { if (child.exitCode !== null) return ok(); child.once('exit', ok); child.kill('SIGKILL'); }),
+  };
+  const deadline = Date.now() + 120_000;
+  while (!readFileSync(logPath, 'utf8').includes('ready: serving services')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await executor.stop();
+      throw new Error(`zerog-executor --dev did not start:\n${readFileSync(logPath, 'utf8')}`);
+    }
+    await sleep(500);
+  }
+  return executor;
+}

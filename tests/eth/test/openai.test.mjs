@@ -6,46 +6,28 @@
 // `ReceiptsSettled` pays to Alice, and Bob's ledger hold shrinks by the same amount.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
 import { price, readService, zerogFetch } from '@zerog/sdk/compute';
-import { executorBinary, reservePort, startDevNode } from '../lib/node.mjs';
+import { startDevExecutor, startDevNode } from '../lib/node.mjs';
 import { connectApi, keyring } from '../lib/substrate.mjs';
 
 const ECHO_LABEL = '[zerog-executor --dev echo backend, not a model]';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-let node, api, executor, executorLog, gatewayPort, alice, bob;
+let node, api, executor, gatewayPort, alice, bob;
 
 before(async () => {
   node = await startDevNode('openai');
   api = await connectApi(node.wsUrl);
   [alice, bob] = ['//Alice', '//Bob'].map((uri) => keyring().addFromUri(uri));
-  gatewayPort = await reservePort();
-  const dir = mkdtempSync(join(tmpdir(), 'zerog-openai-executor-'));
-  executorLog = join(dir, 'executor.log');
-  const log = openSync(executorLog, 'w');
-  // Alice's development executor: the echo backend, her services pointed at this port.
-  executor = spawn(executorBinary, [
-    '--dev', '--listen', `127.0.0.1:${gatewayPort}`, '--jobs-listen', '127.0.0.1:0',
-    '--node-rpc', node.wsUrl, '--data-dir', join(dir, 'state'),
-  ], { stdio: ['ignore', log, log] });
-  const deadline = Date.now() + 120_000;
-  while (!readFileSync(executorLog, 'utf8').includes('ready: serving services')) {
-    if (executor.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`zerog-executor --dev did not start:\n${readFileSync(executorLog, 'utf8')}`);
-    }
-    await sleep(500);
-  }
+  // Alice's development executor: the echo backend, her services pointed at its port.
+  executor = await startDevExecutor(node);
+  gatewayPort = executor.gatewayPort;
 });
 
 after(async () => {
-  if (executor && executor.exitCode === null) {
-    await new Promise((ok) => { executor.once('exit', ok); executor.kill('SIGKILL'); });
-  }
+  await executor?.stop();
   await api?.disconnect();
   await node?.stop();
 });
@@ -124,7 +106,7 @@ test('a chat completion and a streamed one are paid through the openai client an
   const deadline = Date.now() + 120_000;
   let now = await bobsFunds();
   while (now.lastNonce < receipts[1].nonce) {
-    assert.ok(Date.now() < deadline, `not settled:\n${readFileSync(executorLog, 'utf8').split('\n').slice(-30).join('\n')}`);
+    assert.ok(Date.now() < deadline, `not settled:\n${readFileSync(executor.logPath, 'utf8').split('\n').slice(-30).join('\n')}`);
     await sleep(1000);
     now = await bobsFunds();
   }

@@ -145,9 +145,10 @@ test('the type declarations and the TypeScript example type-check with tsc', () 
 test('the package packs with its modules and type declarations', () => {
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: sdkDir, encoding: 'utf8' }));
   const files = packed.files.map((f) => f.path).sort();
-  for (const module of ['storage', 'files', 'node', 'signers', 'ethereum', 'compute']) {
+  for (const module of ['storage', 'files', 'da', 'blobs', 'node', 'signers', 'ethereum', 'compute']) {
     for (const expected of [`src/${module}.js`, `src/${module}.d.ts`]) assert.ok(files.includes(expected), `${expected} in ${files}`);
   }
-  for (const expected of ['package.json', 'README.md']) assert.ok(files.includes(expected), `${expected} in ${files}`);
+  // The WebAssembly coding, built by sdk/wasm/build.sh (tests/run.sh runs it first).
+  for (const expected of ['package.json', 'README.md', 'dist/zerog_da.wasm']) assert.ok(files.includes(expected), `${expected} in ${files}`);
   assert.equal(packed.name, '@zerog/sdk');
 });

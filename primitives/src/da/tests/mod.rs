@@ -6,6 +6,9 @@ mod proof;
 
 #[cfg(feature = "std")]
 mod coding;
+// The vectors the TypeScript SDK checks its WebAssembly coding against (`sdk/conformance/da.json`).
+#[cfg(feature = "std")]
+mod conformance;
 #[cfg(feature = "std")]
 mod fingerprint;
 #[cfg(feature = "std")]
