@@ -63,8 +63,11 @@ export async function reservePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts `zerog-node --dev` and resolves once its Ethereum RPC answers `eth_chainId`. */
-export async function startDevNode(name = 'eth', { cpus } = {}) {
+/**
+ * Starts `zerog-node --dev` (with `extraArgs` after the usual ones) and resolves once its
+ * Ethereum RPC answers `eth_chainId`.
+ */
+export async function startDevNode(name = 'eth', { cpus, extraArgs = [] } = {}) {
   const [rpcPort, ethPort, p2pPort, promPort] = [await reservePort(), await reservePort(), await reservePort(), await reservePort()];
   const dir = mkdtempSync(join(tmpdir(), `zerog-${name}-`));
   const logPath = join(dir, 'node.log');
@@ -72,7 +75,7 @@ export async function startDevNode(name = 'eth', { cpus } = {}) {
   const args = [
     '--dev', '--tmp', '--no-mdns', '--no-telemetry',
     '--rpc-port', String(rpcPort), '--port', String(p2pPort), '--prometheus-port', String(promPort),
-    '--eth-rpc-port', String(ethPort),
+    '--eth-rpc-port', String(ethPort), ...extraArgs,
   ];
   // With `cpus`, under `taskset -c`: the node stays on those cores (benchmarks).
   const child = cpus
@@ -108,16 +111,17 @@ export async function startDevNode(name = 'eth', { cpus } = {}) {
 
 /**
  * Starts Alice's development executor (`zerog-executor --dev`: the echo backend, her services
- * pointed at its gateway) against `node`, and resolves once it serves: `{ gatewayPort, logPath,
+ * pointed at its gateway) against `node`, its job API on `jobsPort` (the node's
+ * `--compute-executor`) or a free port, and resolves once it serves: `{ gatewayPort, logPath,
  * stop }`.
  */
-export async function startDevExecutor(node) {
+export async function startDevExecutor(node, { jobsPort } = {}) {
   const gatewayPort = await reservePort();
   const dir = mkdtempSync(join(tmpdir(), 'zerog-executor-'));
   const logPath = join(dir, 'executor.log');
   const log = openSync(logPath, 'w');
   const child = spawn(executorBinary, [
-    '--dev', '--listen', `127.0.0.1:${gatewayPort}`, '--jobs-listen', '127.0.0.1:0',
+    '--dev', '--listen', `127.0.0.1:${gatewayPort}`, '--jobs-listen', `127.0.0.1:${jobsPort ?? 0}`,
     '--node-rpc', node.wsUrl, '--data-dir', join(dir, 'state'),
   ], { stdio: ['ignore', log, log] });
   const executor = {

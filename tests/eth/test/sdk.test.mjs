@@ -5,9 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { u8aToHex, hexToU8a } from '@polkadot/util';
-import { signatureVerify } from '@polkadot/util-crypto';
+import { cryptoWaitReady, signatureVerify } from '@polkadot/util-crypto';
+import { Keyring } from '@polkadot/keyring';
 import { decodeReceipt, encodeReceipt, signingPayload } from '@zerog/sdk/compute';
 import {
   EMPTY_CHUNK_HASH, EMPTY_SEGMENT_ROOT, SEGMENT_SIZE, CHUNK_SIZE, FileRootBuilder, ProofError,
@@ -105,6 +106,36 @@ test('inference receipts encode, sign and verify as the pallet does', () => {
     assert.equal(signatureVerify(elsewhere, vector.ed25519Signature, vector.user).isValid, false);
     // SignedReceipt = receipt ‖ MultiSignature::Ed25519 (variant 0).
     assert.equal(vector.signedReceiptScale, vector.scale + '00' + vector.ed25519Signature.slice(2));
+  }
+});
+
+test('sr25519 receipt signatures the SDK makes are the ones the pallet verifies (sdk-signatures.json)', async () => {
+  // sr25519 signatures are randomised: the SDK writes them once (ZEROG_WRITE_CONFORMANCE=1) and
+  // pallet-compute-escrow's test `sr25519_signatures_made_by_the_sdk_verify_in_the_pallet` checks
+  // each one; here every committed one must still verify with the SDK's own encoding.
+  await cryptoWaitReady();
+  const pair = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
+  const genesis = hexToU8a(receiptVectors.genesisHash);
+  const file = new URL('conformance/sdk-signatures.json', sdkDir);
+  const receiptOf = (vector) => ({
+    user: pair.publicKey, provider: hexToU8a(vector.provider), service: BigInt(vector.service),
+    nonce: BigInt(vector.nonce), inputTokens: BigInt(vector.inputTokens),
+    outputTokens: BigInt(vector.outputTokens), fee: BigInt(vector.fee), requestHash: hexToU8a(vector.requestHash),
+  });
+  if (process.env.ZEROG_WRITE_CONFORMANCE) {
+    const receipts = receiptVectors.receipts.map((vector) => {
+      const receipt = receiptOf(vector);
+      return { scale: u8aToHex(encodeReceipt(receipt)), sr25519Signature: u8aToHex(pair.sign(signingPayload(genesis, receipt))) };
+    });
+    const about = 'Written by @zerog/sdk (tests/eth/test/sdk.test.mjs, ZEROG_WRITE_CONFORMANCE=1): the receipts of compute.json with //Alice\'s sr25519 key as the user, SCALE-encoded by encodeReceipt and signed over signingPayload(genesisHash) by @polkadot/keyring; pallet-compute-escrow verifies them.';
+    writeFileSync(file, `${JSON.stringify({ about, genesisHash: receiptVectors.genesisHash, receipts }, null, 2)}\n`);
+  }
+  const signed = JSON.parse(readFileSync(file, 'utf8'));
+  assert.equal(signed.receipts.length, receiptVectors.receipts.length);
+  for (const [i, vector] of receiptVectors.receipts.entries()) {
+    const receipt = receiptOf(vector);
+    assert.equal(signed.receipts[i].scale, u8aToHex(encodeReceipt(receipt)));
+    assert.ok(signatureVerify(signingPayload(genesis, receipt), signed.receipts[i].sr25519Signature, pair.publicKey).isValid);
   }
 });
 

@@ -74,3 +74,38 @@ fn vectors() -> String {
 fn sdk_receipt_vectors_are_what_the_pallet_computes() {
 	zerog_primitives::conformance::check_or_write(VECTORS, &vectors());
 }
+
+/// The sr25519 signatures the TypeScript SDK made (`sdk/conformance/sdk-signatures.json`,
+/// written by `tests/eth/test/sdk.test.mjs` with `ZEROG_WRITE_CONFORMANCE=1`): sr25519 signs
+/// with fresh randomness, so the Rust side cannot recompute them; it checks that the pallet
+/// accepts each one for its receipt, and only for its receipt.
+const SDK_SIGNATURES: &str =
+	concat!(env!("CARGO_MANIFEST_DIR"), "/../../sdk/conformance/sdk-signatures.json");
+
+#[test]
+fn sr25519_signatures_made_by_the_sdk_verify_in_the_pallet() {
+	use codec::DecodeAll;
+	use polkadot_sdk::sp_core::sr25519;
+	let text = std::fs::read_to_string(SDK_SIGNATURES).expect("the SDK's signature vectors exist");
+	let vectors: serde_json::Value = serde_json::from_str(&text).unwrap();
+	let hex = |value: &serde_json::Value| {
+		let text = value.as_str().expect("hex strings");
+		zerog_primitives::hex::from_hex(text).expect("valid hex")
+	};
+	let genesis: [u8; 32] = hex(&vectors["genesisHash"]).try_into().unwrap();
+	let signed = vectors["receipts"].as_array().unwrap();
+	assert!(signed.len() >= 4, "one signature per receipt of compute.json");
+	for vector in signed {
+		let receipt =
+			InferenceReceipt::<AccountId32, u128>::decode_all(&mut &hex(&vector["scale"])[..])
+				.expect("the SDK's receipt encoding decodes");
+		let raw: [u8; 64] = hex(&vector["sr25519Signature"]).try_into().unwrap();
+		let signature = MultiSignature::Sr25519(sr25519::Signature::from_raw(raw));
+		assert!(receipt.is_signed_by(&signature, &receipt.user, genesis), "{vector}");
+		// The same signature over another fee, or for another chain, is refused.
+		let mut other = receipt.clone();
+		other.fee = other.fee.wrapping_add(1);
+		assert!(!other.is_signed_by(&signature, &other.user, genesis));
+		assert!(!receipt.is_signed_by(&signature, &receipt.user, [0u8; 32]));
+	}
+}
