@@ -5,7 +5,7 @@
 // an Ethereum wallet (through IZeroGDA); the quorum certifies it once two thirds of its stake
 // hold their shards. A reader fetches shards from the members, checks each against the
 // commitment, and rebuilds the blob from any k of them.
-import { fromHex, Reader, toHex } from './bytes.js';
+import { fromHex, readAll, toHex } from './bytes.js';
 import { decodeShardProof, encodeCommitment, encodeShardProof, loadDaCoding, DaError } from './da.js';
 import { RpcError, ZeroGNode, rootBytes, sameNode } from './node.js';
 
@@ -39,14 +39,7 @@ const nodeOf = (node) => (typeof node === 'string' ? new ZeroGNode(node) : node)
 /** Calls `DaAttestationsApi_<name>` with SCALE `args` and decodes all of the answer with `read`. */
 async function daApi(rpc, name, args, read, options) {
   const bytes = await rpc.stateCall(`DaAttestationsApi_${name}`, args, options);
-  try {
-    const reader = new Reader(bytes);
-    const value = read(reader);
-    reader.end();
-    return value;
-  } catch (error) {
-    throw new DaError('Malformed', `DaAttestationsApi_${name} answered bytes that do not decode: ${error.message}`);
-  }
+  return readAll(bytes, read, (error) => new DaError('Malformed', `DaAttestationsApi_${name} answered bytes that do not decode: ${error.message}`));
 }
 
 /** `pallet_da_attestations::BlobSummary`, as the runtime API encodes it. */

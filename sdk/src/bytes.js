@@ -131,3 +131,18 @@ export class Reader {
     if (this.remaining !== 0) throw new RangeError(`${this.remaining} bytes left over`);
   }
 }
+
+/**
+ * All of `bytes` read by `read(reader)`; bytes that end early, are left over or hold a bad
+ * value throw `fail(error)` (by default the `RangeError` itself).
+ */
+export function readAll(bytes, read, fail = (error) => error) {
+  try {
+    const reader = new Reader(bytes);
+    const value = read(reader);
+    reader.end();
+    return value;
+  } catch (error) {
+    throw fail(error);
+  }
+}

@@ -6,7 +6,7 @@
 //
 // The module's ABI is plain: SCALE bytes in through `zg_alloc`, a status, SCALE bytes (or an
 // error's "Name: message") out through `zg_result_ptr`/`zg_result_len`.
-import { compact, concat, le, Reader } from './bytes.js';
+import { compact, concat, le, readAll } from './bytes.js';
 
 /** Default number of data shards (k). */
 export const DEFAULT_DATA_SHARDS = 16;
@@ -44,14 +44,7 @@ function readShardProof(reader) {
 
 /** Decodes all of `bytes` with `read`, as a `DaError('Malformed')` when they do not decode. */
 function decodeAll(bytes, read, what) {
-  try {
-    const reader = new Reader(bytes);
-    const value = read(reader);
-    reader.end();
-    return value;
-  } catch (error) {
-    throw new DaError('Malformed', `${what} does not decode: ${error.message}`);
-  }
+  return readAll(bytes, read, (error) => new DaError('Malformed', `${what} does not decode: ${error.message}`));
 }
 
 /** Decodes the SCALE of a `BlobCommitment`. */

@@ -4,7 +4,7 @@
 // is trusted further than its type: segments are verified by the callers (files.js) against
 // the commitment the chain holds.
 import { xxhashAsU8a } from '@polkadot/util-crypto';
-import { concat, fromHex, le, Reader, toHex } from './bytes.js';
+import { concat, fromHex, le, readAll, toHex } from './bytes.js';
 import { decodeSegmentEnvelope, encodeSegmentEnvelope } from './storage.js';
 
 /** Storage refusal codes of the node (`zerog_client::storage`, docs/storage.md). */
@@ -96,14 +96,7 @@ function readReplica(reader) {
 
 /** Decodes all of `bytes` with `read`, naming `what` in the error. */
 function decodeAll(bytes, read, what) {
-  try {
-    const reader = new Reader(bytes);
-    const value = read(reader);
-    reader.end();
-    return value;
-  } catch (error) {
-    throw new TypeError(`cannot decode ${what}: ${error.message}`);
-  }
+  return readAll(bytes, read, (error) => new TypeError(`cannot decode ${what}: ${error.message}`));
 }
 
 /** Bytes of a `0x`-hex root or the bytes themselves, checked to be 32. */
