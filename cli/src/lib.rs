@@ -5,9 +5,8 @@
 //!   download, inspect).
 //! - [`da`]: erasure-coded blobs.
 //! - [`compute`]: `zerog compute` (services, ledger, jobs, chat through a gateway).
-//! - [`signer`]: `--suri`, `--suri-file` and `ZEROG_SURI`; [`amount`]: ZG amounts.
+//! - [`signer`]: `--suri`, `--suri-file` and `ZEROG_SURI`.
 
-pub mod amount;
 pub mod compute;
 pub mod da;
 pub mod signer;
@@ -15,5 +14,5 @@ pub mod storage;
 
 // The client's modules under the paths the commands use (`crate::chain`, `crate::error`, ...).
 pub use zerog_client::{
-	account, chain, error, hexstr, progress, replicas, secrets, transfer, value,
+	account, amount, chain, error, hexstr, progress, replicas, secrets, transfer, value,
 };

@@ -9,16 +9,17 @@
 //!   against the file's commitment.
 //! - [`da`]: publishing a blob, fetching it back verified, sampling it, and the DA data plane
 //!   underneath, which pushes a publisher's shards to signers as binary.
-//! - [`compute`]: the marketplace's on-chain state, the receipts a user signs and checks, and a
-//!   provider gateway's HTTP client.
+//! - [`compute`]: the marketplace's on-chain state, the receipts a user signs and checks, a
+//!   provider gateway's HTTP client, and a paid chat request ([`compute::chat::chat`]).
 //! - [`chain`]: signing keys, transactions (events and fee of each), dynamic storage reads
 //!   (subxt); [`value`]: reading the chain's dynamic values.
 //! - [`transfer`]: a file's segments over the nodes' data planes: upload to one node, download
 //!   from several in parallel, verifying every segment ([`transfer::download_verified`]);
 //!   [`replicas`]: the providers a file is assigned to, delivery to each and their
 //!   acknowledgements; [`file_tree`]: a local file's merkle tree, read segment by segment.
-//! - [`account`], [`hexstr`], [`secrets`], [`progress`]: accounts (SS58 or hex), hex as the RPC
-//!   speaks it, secret files and development keys, progress bars on long transfers.
+//! - [`account`], [`amount`], [`hexstr`], [`secrets`], [`progress`]: accounts (SS58 or hex), ZG
+//!   amounts, hex as the RPC speaks it, secret files and development keys, progress bars on long
+//!   transfers.
 //! - [`error`]: the one error type, [`error::ClientError`].
 //! - [`http_server`]: the accept loop the project's small HTTP servers share; [`logging`]: their
 //!   log set-up.
@@ -28,6 +29,7 @@
 //! in `zerog_primitives::compute`, where the pallet uses them too.
 
 pub mod account;
+pub mod amount;
 pub mod chain;
 pub mod compute;
 pub mod da;
