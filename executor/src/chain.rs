@@ -2,8 +2,9 @@
 //! runner and the gateway can be tested without a node.
 //!
 //! [`SubxtChain`] reads `ComputeEscrow` storage dynamically (by pallet, entry and field names
-//! from the node's metadata, no generated code; the readers are `zerog_client::value`'s), at the
-//! latest *finalized* block, and signs
+//! from the node's metadata, no generated code), at the latest *finalized* block, decodes it with
+//! `zerog_client::compute::state`'s decoders (the client's, so the two cannot read the pallet
+//! differently), and signs
 //! `ComputeEscrow.settle_receipts` and `StorageCommitments.submit` with the provider key.
 
 use crate::{
@@ -24,17 +25,13 @@ use subxt::{
 use subxt_signer::sr25519::Keypair;
 use zerog_client::{
 	chain::{submit_with_fresh_nonce, Included, Until},
+	compute::state,
 	rpc::NodeRpc,
 };
 
-/// What a service sells.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ServiceKind {
-	/// Per-token inference, settled with receipts.
-	Inference,
-	/// Long-running jobs, each with its own escrow.
-	Job,
-}
+/// What a service sells: per-token inference settled with receipts, or jobs with their own
+/// escrow (the client's view of the pallet's `ServiceKind`).
+pub use zerog_client::compute::state::ServiceKind;
 
 /// Who signs a service's receipts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -239,25 +236,15 @@ impl Chain for SubxtChain {
 		else {
 			return Ok(None);
 		};
-		let kind = match variant_name(field(&info, "kind")?)? {
-			"Inference" => ServiceKind::Inference,
-			"Job" => ServiceKind::Job,
-			other => return Err(ChainError::Decode(format!("unknown service kind {other}"))),
-		};
-		let verifiability = field(&info, "verifiability")?;
-		let verifier = match variant_name(verifiability)? {
-			"None" => Verifier::User,
-			"Tee" => Verifier::Enclave(account(field(verifiability, "signer")?)?),
-			other => return Err(ChainError::Decode(format!("unknown verifiability {other}"))),
-		};
+		let service = state::service_view(id, &info).map_err(ChainError::Decode)?;
 		Ok(Some(ServiceView {
-			provider: account(field(&info, "provider")?)?,
-			kind,
-			prices: Prices {
-				input: number(field(&info, "input_price_per_token")?)?,
-				output: number(field(&info, "output_price_per_token")?)?,
+			provider: AccountId32::new(service.provider),
+			kind: service.kind,
+			prices: Prices { input: service.input_price, output: service.output_price },
+			verifier: match service.tee_signer {
+				None => Verifier::User,
+				Some(signer) => Verifier::Enclave(AccountId32::new(signer)),
 			},
-			verifier,
 		}))
 	}
 
@@ -267,7 +254,9 @@ impl Chain for SubxtChain {
 			.read(dynamic::storage::<([u8; 32],), Value>("ComputeEscrow", "Ledgers"), (key.0,))
 			.await?;
 		let refund_pending = match &ledger {
-			Some(ledger) => has_refund_from(ledger, &self.account())?,
+			Some(ledger) => {
+				state::ledger_view(ledger).map_err(ChainError::Decode)?.has_refund_from(&key.1)
+			},
 			None => false,
 		};
 		let Some(sub) = self
@@ -279,12 +268,8 @@ impl Chain for SubxtChain {
 		else {
 			return Ok(SubAccountView { refund_pending, ..Default::default() });
 		};
-		Ok(SubAccountView {
-			balance: number(field(&sub, "balance")?)?,
-			last_nonce: u64::try_from(number(field(&sub, "last_nonce")?)?)
-				.map_err(|_| ChainError::Decode("last_nonce above u64".into()))?,
-			refund_pending,
-		})
+		let sub = state::sub_account_view(&sub).map_err(ChainError::Decode)?;
+		Ok(SubAccountView { balance: sub.balance, last_nonce: sub.last_nonce, refund_pending })
 	}
 
 	async fn job(&self, id: u64) -> Result<Option<JobView>, ChainError> {
@@ -293,18 +278,16 @@ impl Chain for SubxtChain {
 		else {
 			return Ok(None);
 		};
-		let small = |name: &str| -> Result<u128, ChainError> { number(field(&job, name)?) };
+		let job = state::job_view(id, &job).map_err(ChainError::Decode)?;
 		Ok(Some(JobView {
-			service: u64::try_from(small("service")?)
-				.map_err(|_| ChainError::Decode("service id above u64".into()))?,
-			user: account(field(&job, "user")?)?,
-			provider: account(field(&job, "provider")?)?,
-			dataset_root: H256(bytes32(field(&job, "dataset_root")?)?),
-			params_hash: H256(bytes32(field(&job, "params_hash")?)?),
-			max_fee: small("max_fee")?,
-			deadline: u32::try_from(small("deadline")?)
-				.map_err(|_| ChainError::Decode("deadline above u32".into()))?,
-			assigned: variant_name(field(&job, "status")?)? == "Assigned",
+			service: job.service,
+			user: AccountId32::new(job.user),
+			provider: AccountId32::new(job.provider),
+			dataset_root: job.dataset_root,
+			params_hash: job.params_hash,
+			max_fee: job.max_fee,
+			deadline: job.deadline,
+			assigned: job.status == state::JobStatusView::Assigned,
 		}))
 	}
 
@@ -397,13 +380,8 @@ impl SubxtChain {
 			else {
 				continue;
 			};
-			let kind = match variant_name(field(&info, "kind")?)? {
-				"Job" => ServiceKind::Job,
-				_ => ServiceKind::Inference,
-			};
-			let endpoint =
-				zerog_client::value::text_field(&info, "endpoint").map_err(ChainError::Decode)?;
-			services.push(OwnService { id, kind, endpoint });
+			let service = state::service_view(id, &info).map_err(ChainError::Decode)?;
+			services.push(OwnService { id, kind: service.kind, endpoint: service.endpoint });
 		}
 		Ok(services)
 	}
@@ -485,18 +463,6 @@ fn collect_numbers(value: &Value, numbers: &mut Vec<u128>) {
 	}
 }
 
-/// Whether a `Ledger` value has a pending refund from `provider`'s sub-account.
-fn has_refund_from(ledger: &Value, provider: &AccountId32) -> Result<bool, ChainError> {
-	let refunds = zerog_client::value::sequence(field(ledger, "pending_refunds")?)
-		.map_err(ChainError::Decode)?;
-	for refund in refunds {
-		if account(field(refund, "provider")?)? == *provider {
-			return Ok(true);
-		}
-	}
-	Ok(false)
-}
-
 /// A subxt error as a retryable [`ChainError`].
 fn unavailable(error: impl std::fmt::Display) -> ChainError {
 	ChainError::Unavailable(error.to_string())
@@ -512,41 +478,36 @@ fn number(value: &Value) -> Result<u128, ChainError> {
 	zerog_client::value::number(value).map_err(ChainError::Decode)
 }
 
-/// The name of an enum value's variant.
-fn variant_name(value: &Value) -> Result<&str, ChainError> {
-	zerog_client::value::variant_name(value).map_err(ChainError::Decode)
-}
-
-/// An account value (`AccountId32`, a composite around 32 bytes).
-fn account(value: &Value) -> Result<AccountId32, ChainError> {
-	bytes32(value).map(AccountId32::new)
-}
-
-/// The 32 bytes of a value that wraps a `[u8; 32]` (an account, an `H256`).
-fn bytes32(value: &Value) -> Result<[u8; 32], ChainError> {
-	zerog_client::value::bytes32(value).map_err(ChainError::Decode)
-}
-
 #[cfg(test)]
 mod tests {
 	use super::*;
 
-	#[test]
-	fn service_fields_are_read_by_name() {
-		let info = Value::named_composite([
+	/// A `ServiceInfo` value as the runtime's metadata names its fields.
+	fn service_info(verifiability: Value) -> Value {
+		Value::named_composite([
 			("provider", Value::from_bytes([1u8; 32])),
 			("kind", Value::unnamed_variant("Inference", [])),
+			("model", Value::from_bytes(b"m")),
+			("endpoint", Value::from_bytes(b"http://e")),
 			("input_price_per_token", Value::u128(3)),
-			(
-				"verifiability",
-				Value::named_variant("Tee", [("signer", Value::from_bytes([2u8; 32]))]),
-			),
-		]);
-		assert_eq!(variant_name(field(&info, "kind").unwrap()), Ok("Inference"));
-		assert_eq!(number(field(&info, "input_price_per_token").unwrap()), Ok(3));
-		let signer = field(field(&info, "verifiability").unwrap(), "signer").unwrap();
-		assert_eq!(account(signer), Ok(AccountId32::new([2; 32])));
-		assert!(field(&info, "stake").unwrap_err().to_string().contains("stake"));
+			("output_price_per_token", Value::u128(4)),
+			("verifiability", verifiability),
+			("stake", Value::u128(5)),
+			("open_jobs", Value::u128(0)),
+		])
+	}
+
+	#[test]
+	fn services_decode_through_the_client_into_what_the_gateway_needs() {
+		let tee = Value::named_variant("Tee", [("signer", Value::from_bytes([2u8; 32]))]);
+		let service = state::service_view(7, &service_info(tee)).unwrap();
+		assert_eq!(service.kind, ServiceKind::Inference);
+		assert_eq!((service.input_price, service.output_price), (3, 4));
+		assert_eq!(service.tee_signer, Some([2; 32]));
+		let user_signed = state::service_view(7, &service_info(Value::unnamed_variant("None", [])));
+		assert_eq!(user_signed.unwrap().tee_signer, None);
+		let broken = state::service_view(7, &Value::named_composite([("kind", Value::u128(1))]));
+		assert!(broken.is_err());
 	}
 
 	#[test]
@@ -566,6 +527,7 @@ mod tests {
 				polkadot_sdk::sp_core::sr25519::Signature::from_raw([9; 64]),
 			),
 		};
+		use zerog_client::value::{bytes32, variant_name};
 		let value = signed_receipt_value(&signed);
 		let receipt = field(&value, "receipt").unwrap();
 		assert_eq!(number(field(receipt, "fee").unwrap()), Ok(7));

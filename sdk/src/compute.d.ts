@@ -38,6 +38,21 @@ export function decodeReceipt(bytes: Uint8Array): InferenceReceipt;
 export function signingPayload(genesisHash: Uint8Array, receipt: InferenceReceipt): Uint8Array;
 export function price(service: InferenceService, input: bigint | number, output: bigint | number): bigint;
 export function readService(api: unknown, id: number | bigint): Promise<InferenceService>;
+
+/** A registered service, as `listServices` returns it. */
+export interface ServiceListing {
+  id: bigint;
+  provider: Uint8Array;
+  kind: 'inference' | 'job';
+  model: string;
+  endpoint: string;
+  inputPrice: bigint;
+  outputPrice: bigint;
+  verifiable: boolean;
+  stake: bigint;
+}
+
+export function listServices(api: unknown): Promise<ServiceListing[]>;
 export function checkMetered(
   metered: InferenceReceipt,
   cap: InferenceReceipt,

@@ -86,6 +86,33 @@ export async function readService(api, id) {
 }
 
 /**
+ * Every registered service, by id: `{ id, provider, kind ('inference' or 'job'), model,
+ * endpoint, inputPrice, outputPrice, verifiable, stake }`, read with an @polkadot/api
+ * `ApiPromise`. Fund a provider's sub-account with a signer's `fundCompute` (signers.js,
+ * ethereum.js) before paying its inference service.
+ */
+export async function listServices(api) {
+  const entries = await api.query.computeEscrow.services.entries();
+  const text = (bytes) => new TextDecoder().decode(bytes.toU8a(true));
+  return entries
+    .map(([key, entry]) => {
+      const service = entry.unwrap();
+      return {
+        id: key.args[0].toBigInt(),
+        provider: service.provider.toU8a(),
+        kind: service.kind.isInference ? 'inference' : 'job',
+        model: text(service.model),
+        endpoint: text(service.endpoint),
+        inputPrice: service.inputPricePerToken.toBigInt(),
+        outputPrice: service.outputPricePerToken.toBigInt(),
+        verifiable: !service.verifiability.isNone,
+        stake: service.stake.toBigInt(),
+      };
+    })
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
  * A `fetch` that pays `service` for each request with receipts signed by `pair` (an sr25519
  * keyring pair): give it to `new OpenAI({ baseURL, apiKey, fetch })`. Each request gets the
  * next nonce from `firstNonce` (above the last one the chain settled for this user and

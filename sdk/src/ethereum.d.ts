@@ -8,7 +8,9 @@ export const COMPUTE_PRECOMPILE: '0x0000000000000000000000000000000008020000';
 export const STORAGE_ABI: string[];
 
 export const DA_ABI: string[];
+export const COMPUTE_ABI: string[];
 
 export function storageContract(runner: ContractRunner): Contract;
 export function daContract(runner: ContractRunner): Contract;
+export function computeContract(runner: ContractRunner): Contract;
 export function ethereumSigner(wallet: Signer & { address?: string }): StorageSigner;

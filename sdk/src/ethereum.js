@@ -30,6 +30,19 @@ export const DA_ABI = [
   'function isCertified(bytes32 root) view returns (bool)',
 ];
 
+/** The parts of sdk/solidity/IZeroGCompute.sol the SDK calls. */
+export const COMPUTE_ABI = [
+  'function deposit(uint256 amount)',
+  'function fundProvider(bytes32 provider, uint256 amount)',
+  'function subAccount(bytes32 user, bytes32 provider) view returns (uint256)',
+  'function accountOf(address account) view returns (bytes32)',
+];
+
+/** IZeroGCompute as an ethers `Contract` connected to `runner`. */
+export function computeContract(runner) {
+  return new Contract(COMPUTE_PRECOMPILE, COMPUTE_ABI, runner);
+}
+
 /** IZeroGDA as an ethers `Contract` connected to `runner`. */
 export function daContract(runner) {
   return new Contract(DA_PRECOMPILE, DA_ABI, runner);
@@ -63,12 +76,14 @@ export function storageContract(runner) {
 }
 
 /**
- * A signer paying for storage and DA from the Ethereum wallet `wallet` (an ethers v6 `Signer`)
- * through IZeroGStorage and IZeroGDA. Tags cannot be given through the precompile.
+ * A signer paying for storage, DA and compute from the Ethereum wallet `wallet` (an ethers v6
+ * `Signer`) through IZeroGStorage, IZeroGDA and IZeroGCompute. Tags cannot be given through the
+ * precompile.
  */
 export function ethereumSigner(wallet) {
   const storage = storageContract(wallet);
   const da = daContract(wallet);
+  const compute = computeContract(wallet);
   return {
     kind: 'ethereum',
     get address() {
@@ -79,6 +94,13 @@ export function ethereumSigner(wallet) {
       const receipt = await sendAndWait('IZeroGStorage.submit', () => storage.submit(root, size, replicas));
       const submitted = logOf(storage, receipt, ['FileSubmitted', 'FileRenewed']);
       return { transactionHash: receipt.hash, blockNumber: receipt.blockNumber, fileId: submitted ? submitted.args.fileId : null };
+    },
+    async fundCompute({ provider, amount }) {
+      // Two transactions (a precompile call cannot batch): the deposit stays in the ledger if
+      // the second fails, and `fundProvider` can be sent again.
+      await sendAndWait('IZeroGCompute.deposit', () => compute.deposit(amount));
+      const receipt = await sendAndWait('IZeroGCompute.fundProvider', () => compute.fundProvider(provider, amount));
+      return { transactionHash: receipt.hash, blockNumber: receipt.blockNumber };
     },
     async submitBlob({ commitment, namespace }) {
       const { root, sizeBytes, dataShards, parityShards } = commitment;

@@ -29,6 +29,8 @@ export interface StorageSigner {
   readonly address: string;
   submitFile(commitment: FileCommitment): Promise<Inclusion & { fileId: bigint | null }>;
   submitBlob(args: { commitment: BlobCommitment; namespace: number }): Promise<Inclusion & { blobId: bigint | null }>;
+  /** Deposits `amount` into the signer's compute ledger and moves it to `provider`'s sub-account. */
+  fundCompute(args: { provider: Uint8Array | string; amount: bigint }): Promise<Inclusion>;
 }
 
 export class SubmitError extends Error {

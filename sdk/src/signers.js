@@ -44,8 +44,8 @@ export function signAndWait(api, tx, signer, options = {}) {
 
 /**
  * A signer paying from the Substrate account of `pair` (a keyring pair, or an address when
- * `options.signer` is an injected signer): `StorageCommitments.submit` and
- * `DaAttestations.submit_blob` signed by it.
+ * `options.signer` is an injected signer): `StorageCommitments.submit`,
+ * `DaAttestations.submit_blob` and `ComputeEscrow.deposit` + `fund_provider` signed by it.
  */
 export function substrateSigner({ api, pair, options = {} }) {
   return {
@@ -56,6 +56,15 @@ export function substrateSigner({ api, pair, options = {} }) {
       const { blockHash, events } = await signAndWait(api, tx, pair, options);
       const submitted = events.find(({ event }) => api.events.storageCommitments.FileSubmitted?.is(event));
       return { blockHash, fileId: submitted ? BigInt(submitted.event.data[0].toString()) : null };
+    },
+    async fundCompute({ provider, amount }) {
+      // Both in one batch: the deposit is only moved to the provider's sub-account if both pass.
+      const tx = api.tx.utility.batchAll([
+        api.tx.computeEscrow.deposit(amount),
+        api.tx.computeEscrow.fundProvider(provider, amount),
+      ]);
+      const { blockHash } = await signAndWait(api, tx, pair, options);
+      return { blockHash };
     },
     async submitBlob({ commitment, namespace }) {
       const tx = api.tx.daAttestations.submitBlob(commitment, namespace);

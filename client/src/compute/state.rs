@@ -160,6 +160,13 @@ pub struct LedgerView {
 	pub pending_refunds: Vec<RefundView>,
 }
 
+impl LedgerView {
+	/// Whether a refund from `provider`'s sub-account is still pending (locked or unclaimed).
+	pub fn has_refund_from(&self, provider: &[u8; 32]) -> bool {
+		self.pending_refunds.iter().any(|refund| refund.provider == *provider)
+	}
+}
+
 /// A user's sub-account for one provider.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SubAccountView {
@@ -226,14 +233,7 @@ pub async fn sub_account(
 	let Some(sub) = fetch(chain, address, (user, provider)).await? else {
 		return Ok(SubAccountView::default());
 	};
-	let read = || -> Result<SubAccountView, String> {
-		Ok(SubAccountView {
-			balance: number_field(&sub, "balance")?,
-			last_nonce: u64::try_from(number_field(&sub, "last_nonce")?)
-				.map_err(|_| "last_nonce above u64".to_owned())?,
-		})
-	};
-	read().map_err(shape_error("SubAccounts"))
+	sub_account_view(&sub).map_err(shape_error("SubAccounts"))
 }
 
 /// A constant of the pallet (`MinJobDuration`, `ReviewPeriod`, ...) as an unsigned integer.
@@ -261,8 +261,20 @@ where
 	value.map(|value| value.decode().map_err(read_error(&entry))).transpose()
 }
 
-/// A `ServiceInfo` value as a [`ServiceView`].
-fn service_view(id: u64, info: &Value) -> Result<ServiceView, String> {
+// The decoders below read the pallet's values by field name, so they serve any reader that
+// fetched the value itself (the executor reads at the finalized block, this module at the best).
+
+/// A `SubAccount` value as a [`SubAccountView`].
+pub fn sub_account_view(sub: &Value) -> Result<SubAccountView, String> {
+	Ok(SubAccountView {
+		balance: number_field(sub, "balance")?,
+		last_nonce: u64::try_from(number_field(sub, "last_nonce")?)
+			.map_err(|_| "last_nonce above u64".to_owned())?,
+	})
+}
+
+/// A `ServiceInfo` value (service `id`) as a [`ServiceView`].
+pub fn service_view(id: u64, info: &Value) -> Result<ServiceView, String> {
 	let kind = match variant_name(field(info, "kind")?)? {
 		"Inference" => ServiceKind::Inference,
 		"Job" => ServiceKind::Job,
@@ -289,8 +301,8 @@ fn service_view(id: u64, info: &Value) -> Result<ServiceView, String> {
 	})
 }
 
-/// A `JobInfo` value as a [`JobView`].
-fn job_view(id: u64, job: &Value) -> Result<JobView, String> {
+/// A `JobInfo` value (job `id`) as a [`JobView`].
+pub fn job_view(id: u64, job: &Value) -> Result<JobView, String> {
 	let status = field(job, "status")?;
 	let result = || -> Result<ResultView, String> {
 		let result = field(status, "result")?;
@@ -326,7 +338,7 @@ fn job_view(id: u64, job: &Value) -> Result<JobView, String> {
 }
 
 /// A `Ledger` value as a [`LedgerView`].
-fn ledger_view(ledger: &Value) -> Result<LedgerView, String> {
+pub fn ledger_view(ledger: &Value) -> Result<LedgerView, String> {
 	let refunds = field(ledger, "pending_refunds")?;
 	let mut pending_refunds = Vec::new();
 	for refund in sequence(refunds)? {
@@ -352,5 +364,60 @@ fn shape_error(entry: &str) -> impl Fn(String) -> ClientError + '_ {
 			"{PALLET}::{entry} has an unexpected shape ({reason}); is this a ZeroG node of a \
 			 runtime this client knows?"
 		))
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn jobs_ledgers_and_sub_accounts_decode_by_field_name() {
+		let result = Value::named_composite([
+			("result_root", Value::from_bytes([4u8; 32])),
+			("output_hash", Value::from_bytes([5u8; 32])),
+			("fee_used", Value::u128(6)),
+		]);
+		let job = Value::named_composite([
+			("service", Value::u128(1)),
+			("user", Value::from_bytes([1u8; 32])),
+			("provider", Value::from_bytes([2u8; 32])),
+			("dataset_root", Value::from_bytes([3u8; 32])),
+			("params_hash", Value::from_bytes([9u8; 32])),
+			("max_fee", Value::u128(100)),
+			("deadline", Value::u128(50)),
+			(
+				"status",
+				Value::named_variant(
+					"InReview",
+					[("result", result), ("review_ends", Value::u128(70))],
+				),
+			),
+		]);
+		let view = job_view(3, &job).unwrap();
+		assert_eq!((view.id, view.service, view.max_fee, view.deadline), (3, 1, 100, 50));
+		assert_eq!(view.status.name(), "inReview");
+		assert_eq!(view.status.result().unwrap().fee_used, 6);
+
+		let refund = |provider: u8| {
+			Value::named_composite([
+				("provider", Value::from_bytes([provider; 32])),
+				("amount", Value::u128(8)),
+				("unlocks_at", Value::u128(9)),
+			])
+		};
+		let ledger = Value::named_composite([
+			("available", Value::u128(10)),
+			("pending_refunds", Value::unnamed_composite([refund(2)])),
+		]);
+		let view = ledger_view(&ledger).unwrap();
+		assert_eq!(view.available, 10);
+		assert!(view.has_refund_from(&[2; 32]) && !view.has_refund_from(&[3; 32]));
+
+		let sub = Value::named_composite([
+			("balance", Value::u128(11)),
+			("last_nonce", Value::u128(u128::from(u64::MAX) + 1)),
+		]);
+		assert!(sub_account_view(&sub).unwrap_err().contains("last_nonce"));
 	}
 }

@@ -8,9 +8,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
-import { price, readService, zerogFetch } from '@zerog/sdk/compute';
+import { JsonRpcProvider } from 'ethers';
+import { u8aToHex } from '@polkadot/util';
+import { listServices, price, readService, zerogFetch } from '@zerog/sdk/compute';
+import { substrateSigner } from '@zerog/sdk/signers';
+import { computeContract, ethereumSigner } from '@zerog/sdk/ethereum';
+import { devWallet } from '../lib/accounts.mjs';
 import { startDevExecutor, startDevNode } from '../lib/node.mjs';
-import { connectApi, keyring } from '../lib/substrate.mjs';
+import { connectApi, keyring, ZG } from '../lib/substrate.mjs';
 
 const ECHO_LABEL = '[zerog-executor --dev echo backend, not a model]';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -116,4 +121,32 @@ test('a chat completion and a streamed one are paid through the openai client an
   const settled = await settledEvents(firstBlock, lastBlock);
   assert.equal(settled.reduce((total, event) => total + event.paid, 0n), fees, 'Alice is paid the fees');
   assert.deepEqual(settled.flatMap((event) => event.outcomes), ['Settled', 'Settled']);
+});
+
+test('the SDK lists the services and funds a provider from a Substrate account and from an Ethereum wallet', async () => {
+  const services = await listServices(api);
+  assert.deepEqual(services.map((service) => [service.id, service.kind]), [[0n, 'inference'], [1n, 'job']]);
+  for (const service of services) {
+    assert.equal(u8aToHex(service.provider), u8aToHex(alice.publicKey));
+    assert.equal(service.endpoint, `http://127.0.0.1:${gatewayPort}`);
+    assert.equal(service.verifiable, false);
+    assert.ok(service.stake > 0n);
+  }
+
+  const before = (await bobsFunds()).balance;
+  await substrateSigner({ api, pair: bob }).fundCompute({ provider: alice.publicKey, amount: 2n * ZG });
+  assert.equal((await bobsFunds()).balance, before + 2n * ZG);
+
+  const provider = new JsonRpcProvider(node.ethUrl, 16900, { staticNetwork: true });
+  provider.pollingInterval = 500;
+  try {
+    const wallet = devWallet(4, provider);
+    const compute = computeContract(provider);
+    const account = await compute.accountOf(wallet.address);
+    const was = await compute.subAccount(account, u8aToHex(alice.publicKey));
+    await ethereumSigner(wallet).fundCompute({ provider: alice.publicKey, amount: ZG });
+    assert.equal(await compute.subAccount(account, u8aToHex(alice.publicKey)), was + ZG);
+  } finally {
+    provider.destroy();
+  }
 });
