@@ -309,6 +309,18 @@ enum Attempt {
 	Failed(ClientError),
 }
 
+impl Attempt {
+	/// The error for a caller that does not sign again; `what` names the call.
+	fn into_error(self, what: &str) -> ClientError {
+		match self {
+			Attempt::NonceRace(message) => {
+				ClientError::Chain(format!("{what} was not included: {message}"))
+			},
+			Attempt::Failed(error) => error,
+		}
+	}
+}
+
 /// One signed submission of [`submit_with_fresh_nonce`].
 async fn submit_once<Call: Payload>(
 	api: &OnlineClient<PolkadotConfig>,
@@ -319,6 +331,130 @@ async fn submit_once<Call: Payload>(
 	until: Until,
 ) -> Result<Included, Attempt> {
 	let nonce = next_nonce(rpc, signer).await.map_err(Attempt::Failed)?;
+	let submitted = sign_and_submit(api, what, call, signer, nonce).await?;
+	submitted.follow(rpc, until).await
+}
+
+/// Signs `call` with `signer` at `nonce` and hands it to the node's pool: a transaction the pool
+/// accepted, to follow with [`Submitted::included`]. For a sender that assigns nonces itself (one
+/// queue per account, such as `zerog-faucet`'s), so it can submit the next transaction without
+/// waiting for the previous one's block. A nonce another sender took fails with a message
+/// [`is_nonce_race`] recognises.
+pub async fn submit_at_nonce<Call: Payload>(
+	api: &OnlineClient<PolkadotConfig>,
+	what: &str,
+	call: &Call,
+	signer: &Keypair,
+	nonce: u64,
+) -> Result<Submitted, ClientError> {
+	sign_and_submit(api, what, call, signer, nonce).await.map_err(|error| error.into_error(what))
+}
+
+/// The progress of a transaction the client follows.
+type Progress = subxt::tx::TransactionProgress<
+	PolkadotConfig,
+	subxt::client::OnlineClientAtBlockImpl<PolkadotConfig>,
+>;
+
+/// A transaction in the node's pool, not yet in a block.
+pub struct Submitted {
+	progress: Progress,
+	what: String,
+}
+
+impl Submitted {
+	/// The transaction's hash, `0x` hex.
+	pub fn hash(&self) -> String {
+		format!("{:?}", self.progress.extrinsic_hash())
+	}
+
+	/// Follows the transaction until it is in a best or a finalized block ([`Until`]), failing
+	/// with the pallet error's name when it dispatched with an error.
+	pub async fn included(self, rpc: &NodeRpc, until: Until) -> Result<Included, ClientError> {
+		let what = self.what.clone();
+		self.follow(rpc, until).await.map_err(|error| error.into_error(&what))
+	}
+
+	async fn follow(self, rpc: &NodeRpc, until: Until) -> Result<Included, Attempt> {
+		let Submitted { mut progress, what } = self;
+		let what = what.as_str();
+		let included = tokio::time::timeout(INCLUSION_TIMEOUT, async {
+			loop {
+				let status = match progress.next().await {
+					Some(Ok(status)) => status,
+					Some(Err(error)) => {
+						return Err(Attempt::Failed(ClientError::Chain(format!(
+							"{what}: lost track of the transaction: {error}"
+						))))
+					},
+					None => {
+						return Err(Attempt::Failed(ClientError::Chain(format!(
+							"{what}: the node stopped reporting before the transaction was included"
+						))))
+					},
+				};
+				let in_block = match (status, until) {
+					(TransactionStatus::InBestBlock(in_block), Until::BestBlock)
+					| (TransactionStatus::InFinalizedBlock(in_block), _) => in_block,
+					(
+						TransactionStatus::Error { message }
+						| TransactionStatus::Invalid { message }
+						| TransactionStatus::Dropped { message },
+						_,
+					) => {
+						return Err(if is_nonce_race(&message) {
+							Attempt::NonceRace(message)
+						} else {
+							Attempt::Failed(ClientError::Chain(format!(
+								"{what} was not included: {message}"
+							)))
+						})
+					},
+					_ => continue,
+				};
+				let events = in_block
+					.wait_for_success()
+					.await
+					.map_err(|error| Attempt::Failed(failure(what, error)))?;
+				let events = events
+					.iter()
+					.map(|event| {
+						event.map(|event| TxEvent {
+							pallet: event.pallet_name().to_owned(),
+							name: event.event_name().to_owned(),
+							fields: event.field_bytes().to_vec(),
+						})
+					})
+					.collect::<Result<Vec<_>, _>>()
+					.map_err(|error| {
+						Attempt::Failed(ClientError::Chain(format!(
+							"{what}: cannot read the transaction's events: {error}"
+						)))
+					})?;
+				return Ok((format!("{:?}", in_block.block_hash()), events));
+			}
+		})
+		.await
+		.map_err(|_| {
+			Attempt::Failed(ClientError::Timeout(format!(
+				"{what} was not included in a block within {} s",
+				INCLUSION_TIMEOUT.as_secs()
+			)))
+		})??;
+		let (block_hash, events) = included;
+		let block_number = rpc.block_number(&block_hash).await.ok();
+		Ok(Included { block_hash, block_number, events })
+	}
+}
+
+/// Signs and submits at `nonce`; a refusal that is a nonce race is told apart.
+async fn sign_and_submit<Call: Payload>(
+	api: &OnlineClient<PolkadotConfig>,
+	what: &str,
+	call: &Call,
+	signer: &Keypair,
+	nonce: u64,
+) -> Result<Submitted, Attempt> {
 	let params = PolkadotExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
 	let at = api.at_current_block().await.map_err(|error| {
 		Attempt::Failed(ClientError::Chain(format!(
@@ -326,85 +462,19 @@ async fn submit_once<Call: Payload>(
 		)))
 	})?;
 	let mut transactions = at.transactions();
-	let mut progress = match transactions.sign_and_submit_then_watch(call, signer, params).await {
-		Ok(progress) => progress,
+	match transactions.sign_and_submit_then_watch(call, signer, params).await {
+		Ok(progress) => Ok(Submitted { progress, what: what.to_owned() }),
 		Err(error) => {
 			let text = error_text(&error);
-			if is_nonce_race(&text) {
-				return Err(Attempt::NonceRace(text));
-			}
-			return Err(Attempt::Failed(ClientError::Chain(format!(
-				"{what} was refused by the node: {text}"
-			))));
+			Err(if is_nonce_race(&text) {
+				Attempt::NonceRace(text)
+			} else {
+				Attempt::Failed(ClientError::Chain(format!(
+					"{what} was refused by the node: {text}"
+				)))
+			})
 		},
-	};
-
-	let included = tokio::time::timeout(INCLUSION_TIMEOUT, async {
-		loop {
-			let status = match progress.next().await {
-				Some(Ok(status)) => status,
-				Some(Err(error)) => {
-					return Err(Attempt::Failed(ClientError::Chain(format!(
-						"{what}: lost track of the transaction: {error}"
-					))))
-				},
-				None => {
-					return Err(Attempt::Failed(ClientError::Chain(format!(
-						"{what}: the node stopped reporting before the transaction was included"
-					))))
-				},
-			};
-			let in_block = match (status, until) {
-				(TransactionStatus::InBestBlock(in_block), Until::BestBlock)
-				| (TransactionStatus::InFinalizedBlock(in_block), _) => in_block,
-				(
-					TransactionStatus::Error { message }
-					| TransactionStatus::Invalid { message }
-					| TransactionStatus::Dropped { message },
-					_,
-				) => {
-					return Err(if is_nonce_race(&message) {
-						Attempt::NonceRace(message)
-					} else {
-						Attempt::Failed(ClientError::Chain(format!(
-							"{what} was not included: {message}"
-						)))
-					})
-				},
-				_ => continue,
-			};
-			let events = in_block
-				.wait_for_success()
-				.await
-				.map_err(|error| Attempt::Failed(failure(what, error)))?;
-			let events = events
-				.iter()
-				.map(|event| {
-					event.map(|event| TxEvent {
-						pallet: event.pallet_name().to_owned(),
-						name: event.event_name().to_owned(),
-						fields: event.field_bytes().to_vec(),
-					})
-				})
-				.collect::<Result<Vec<_>, _>>()
-				.map_err(|error| {
-					Attempt::Failed(ClientError::Chain(format!(
-						"{what}: cannot read the transaction's events: {error}"
-					)))
-				})?;
-			return Ok((format!("{:?}", in_block.block_hash()), events));
-		}
-	})
-	.await
-	.map_err(|_| {
-		Attempt::Failed(ClientError::Timeout(format!(
-			"{what} was not included in a block within {} s",
-			INCLUSION_TIMEOUT.as_secs()
-		)))
-	})??;
-	let (block_hash, events) = included;
-	let block_number = rpc.block_number(&block_hash).await.ok();
-	Ok(Included { block_hash, block_number, events })
+	}
 }
 
 /// Our error for a transaction that was included but whose outcome is a failure.

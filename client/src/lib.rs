@@ -17,6 +17,7 @@
 //!   from several in parallel, verifying every segment ([`transfer::download_verified`]);
 //!   [`replicas`]: the providers a file is assigned to, delivery to each and their
 //!   acknowledgements; [`file_tree`]: a local file's merkle tree, read segment by segment.
+//! - [`balances`]: an account's free balance and the account a `0x` address acts as.
 //! - [`account`], [`amount`], [`hexstr`], [`secrets`], [`progress`]: accounts (SS58 or hex), ZG
 //!   amounts, hex as the RPC speaks it, secret files and development keys, progress bars on long
 //!   transfers.
@@ -30,6 +31,7 @@
 
 pub mod account;
 pub mod amount;
+pub mod balances;
 pub mod chain;
 pub mod compute;
 pub mod da;
