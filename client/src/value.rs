@@ -13,6 +13,59 @@ pub fn field<'a, T>(value: &'a Value<T>, name: &str) -> Result<&'a Value<T>, Str
 	value.at(name).ok_or_else(|| format!("no field `{name}`"))
 }
 
+/// A dynamic value as JSON for people and web pages: structs as objects, tuples and sequences as
+/// arrays, enums as `{"<variant>": fields}` (a variant without fields as its name), byte strings
+/// as `0x` hex, and integers beyond JavaScript's exact range (2^53) as decimal strings, so a
+/// balance of 10^22 loses no digit. A value carries no types, so a sequence whose integers all
+/// fit in a byte reads as hex whatever its element type.
+pub fn to_json<T>(value: &Value<T>) -> serde_json::Value {
+	use serde_json::Value as Json;
+	const EXACT_IN_JAVASCRIPT: u128 = 1 << 53;
+	match &value.value {
+		ValueDef::Composite(composite) => {
+			// A struct keeps its field names even when its one field is bytes (`{ account }`).
+			let unnamed = matches!(composite, Composite::Unnamed(_));
+			if let Some(bytes) = value_bytes(value).filter(|bytes| unnamed && !bytes.is_empty()) {
+				return Json::String(zerog_primitives::hex::to_prefixed_hex(&bytes));
+			}
+			composite_json(composite)
+		},
+		ValueDef::Variant(variant) => match &variant.values {
+			values if values.is_empty() => Json::String(variant.name.clone()),
+			values => serde_json::json!({ variant.name.as_str(): composite_json(values) }),
+		},
+		ValueDef::Primitive(primitive) => match primitive {
+			Primitive::Bool(flag) => Json::Bool(*flag),
+			Primitive::Char(character) => Json::String(character.to_string()),
+			Primitive::String(text) => Json::String(text.clone()),
+			Primitive::U128(number) if *number <= EXACT_IN_JAVASCRIPT => Json::from(*number as u64),
+			Primitive::U128(number) => Json::String(number.to_string()),
+			Primitive::I128(number) if number.unsigned_abs() <= EXACT_IN_JAVASCRIPT => {
+				Json::from(*number as i64)
+			},
+			Primitive::I128(number) => Json::String(number.to_string()),
+			Primitive::U256(bytes) | Primitive::I256(bytes) => {
+				Json::String(zerog_primitives::hex::to_prefixed_hex(bytes))
+			},
+		},
+		ValueDef::BitSequence(bits) => {
+			Json::String(bits.iter().map(|bit| if bit { '1' } else { '0' }).collect())
+		},
+	}
+}
+
+/// A composite's fields as a JSON object (named) or array (unnamed); one unnamed field is the
+/// field itself.
+fn composite_json<T>(composite: &Composite<T>) -> serde_json::Value {
+	match composite {
+		Composite::Named(fields) => serde_json::Value::Object(
+			fields.iter().map(|(name, value)| (name.clone(), to_json(value))).collect(),
+		),
+		Composite::Unnamed(values) if values.len() == 1 => to_json(&values[0]),
+		Composite::Unnamed(values) => values.iter().map(to_json).collect(),
+	}
+}
+
 /// An unsigned integer value (any width up to `u128`).
 pub fn number<T>(value: &Value<T>) -> Result<u128, String> {
 	value.as_u128().ok_or_else(|| format!("not an unsigned integer: {}", describe(value)))
@@ -125,6 +178,36 @@ pub fn sequence<T>(value: &Value<T>) -> Result<Vec<&Value<T>>, String> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn values_read_as_json_without_losing_digits() {
+		let transfer = Value::named_composite([
+			("dest", Value::unnamed_variant("Id", [Value::from_bytes([7u8; 32])])),
+			("value", Value::u128(10_000_000_000_000_000_000_000)),
+			("small", Value::u128(42)),
+			("flag", Value::bool(true)),
+			("kind", Value::unnamed_variant("Model", [])),
+		]);
+		assert_eq!(
+			to_json(&transfer),
+			serde_json::json!({
+				"dest": { "Id": format!("0x{}", "07".repeat(32)) },
+				"value": "10000000000000000000000",
+				"small": 42,
+				"flag": true,
+				"kind": "Model",
+			})
+		);
+		let new_account = Value::named_composite([("account", Value::from_bytes([7u8; 32]))]);
+		assert_eq!(
+			to_json(&new_account),
+			serde_json::json!({ "account": format!("0x{}", "07".repeat(32)) })
+		);
+		let numbers = Value::unnamed_composite([Value::u128(1000), Value::u128(2)]);
+		assert_eq!(to_json(&numbers), serde_json::json!([1000, 2]));
+		let bytes = Value::unnamed_composite([Value::u128(1), Value::u128(2)]);
+		assert_eq!(to_json(&bytes), serde_json::json!("0x0102"));
+	}
 
 	#[test]
 	fn byte_strings_are_read_from_values() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts ZeroG's user tools beside a network that `zombienet spawn` started (or any node):
-# the faucet, giving from //Ferdie (funded on dev and local chains), against alice's RPC.
+# the faucet, giving from //Ferdie (funded on dev and local chains), and the explorer, indexing
+# into a SQLite file, both against alice's RPC.
 # Stops them all on Ctrl-C. See zombienet/README.md#tools-beside-the-network.
 #
 #   zombienet spawn --provider native zombienet/local-4.toml     # in one terminal
@@ -8,6 +9,7 @@
 #
 # ZEROG_TOOLS_NODE  the node's RPC (default ws://127.0.0.1:9944, alice in the .toml files)
 # ZEROG_FAUCET_PORT the faucet's port on 127.0.0.1 (default 8089)
+# ZEROG_EXPLORER_PORT the explorer's port on 127.0.0.1 (default 8090)
 # ZEROG_TOOLS_DIR   where the tools keep their state (default: a new temporary folder)
 # ZEROG_BIN_DIR     where the binaries are (default $CARGO_TARGET_DIR/release)
 set -euo pipefail
@@ -32,5 +34,9 @@ trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT INT TERM
 "$bin/zerog-faucet" --dev --node "$node" --listen "127.0.0.1:${ZEROG_FAUCET_PORT:-8089}" \
 	--state-file "$dir/faucet-state.json" &
 pids+=($!)
-echo "tools: faucet on http://127.0.0.1:${ZEROG_FAUCET_PORT:-8089}/ (state in $dir)" >&2
+"$bin/zerog-explorer" --node "$node" --database "sqlite://$dir/explorer.db" \
+	--listen "127.0.0.1:${ZEROG_EXPLORER_PORT:-8090}" &
+pids+=($!)
+echo "tools: faucet on http://127.0.0.1:${ZEROG_FAUCET_PORT:-8089}/, explorer on" \
+	"http://127.0.0.1:${ZEROG_EXPLORER_PORT:-8090}/ (state in $dir)" >&2
 wait -n "${pids[@]}"

@@ -39,7 +39,7 @@ export async function startFaucet(node, { keyFile, args = [], stateFile, port } 
   const faucet = {
     child, port, logPath, stateFile, url: `http://127.0.0.1:${port}`,
     log: () => readFileSync(logPath, 'utf8'),
-    stop: () => new Promise((ok) => { if (child.exitCode !== null) return ok(); child.once('exit', ok); child.kill('SIGKILL'); }),
+    stop: () => new Promise((ok) => { if (child.exitCode !== null || child.signalCode !== null) return ok(); child.once('exit', ok); child.kill('SIGKILL'); }),
     restart: async () => { await faucet.stop(); return startFaucet(node, { keyFile, args, stateFile, port }); },
   };
   const deadline = Date.now() + 60_000;

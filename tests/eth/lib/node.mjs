@@ -90,7 +90,7 @@ export async function startDevNode(name = 'eth', { cpus, extraArgs = [] } = {}) 
     // genesis (the files' providers are found there).
     dataUrl: 'http://127.0.0.1:9950',
     logTail: () => readFileSync(logPath, 'utf8').split('\n').slice(-40).join('\n'),
-    stop: () => new Promise((ok) => { if (child.exitCode !== null) return ok(); child.once('exit', ok); child.kill('SIGKILL'); }),
+    stop: () => new Promise((ok) => { if (child.exitCode !== null || child.signalCode !== null) return ok(); child.once('exit', ok); child.kill('SIGKILL'); }),
   };
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
@@ -126,7 +126,7 @@ export async function startDevExecutor(node, { jobsPort } = {}) {
   ], { stdio: ['ignore', log, log] });
   const executor = {
     child, gatewayPort, logPath,
-    stop: () => new Promise((ok) => { if (child.exitCode !== null) return ok(); child.once('exit', ok); child.kill('SIGKILL'); }),
+    stop: () => new Promise((ok) => { if (child.exitCode !== null || child.signalCode !== null) return ok(); child.once('exit', ok); child.kill('SIGKILL'); }),
   };
   const deadline = Date.now() + 120_000;
   while (!readFileSync(logPath, 'utf8').includes('ready: serving services')) {

@@ -190,11 +190,11 @@ test('a key file other users can read is refused, and so is a key on the command
   assert.match(argv.stderr, /unexpected argument '--suri'/);
 });
 
-test('zombienet/scripts/tools.sh starts the faucet with --dev (Ferdie) beside a node', async () => {
-  const port = await reservePort();
+test('zombienet/scripts/tools.sh starts the faucet (--dev: Ferdie) and the explorer beside a node', async () => {
+  const [port, explorerPort] = [await reservePort(), await reservePort()];
   const script = new URL('../../../zombienet/scripts/tools.sh', import.meta.url).pathname;
   const tools = spawn(script, [], {
-    env: { ...process.env, ZEROG_TOOLS_NODE: node.wsUrl, ZEROG_FAUCET_PORT: String(port) },
+    env: { ...process.env, ZEROG_TOOLS_NODE: node.wsUrl, ZEROG_FAUCET_PORT: String(port), ZEROG_EXPLORER_PORT: String(explorerPort) },
     stdio: 'ignore', detached: true,
   });
   try {
@@ -210,6 +210,13 @@ test('zombienet/scripts/tools.sh starts the faucet with --dev (Ferdie) beside a 
     const { status, body } = await drip({ url }, recipient.address);
     assert.equal(status, 200, JSON.stringify(body));
     assert.equal(await free(recipient.address), 10n * ZG);
+    // The explorer indexes the same chain.
+    let indexed = null;
+    for (let i = 0; i < 120 && !(indexed >= 1); i++) {
+      try { ({ indexed } = await (await fetch(`http://127.0.0.1:${explorerPort}/api/status`)).json()); } catch { /* starting */ }
+      if (!(indexed >= 1)) await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(indexed >= 1, `the explorer indexed blocks (${indexed})`);
   } finally {
     process.kill(-tools.pid, 'SIGTERM');
   }

@@ -1,0 +1,381 @@
+//! The explorer's HTTP side (axum): a JSON API under `/api/` and the same views as server-rendered
+//! pages that need no JavaScript.
+//!
+//! | page | API | what |
+//! |---|---|---|
+//! | `/` | `/api/blocks?limit=N`, `/api/status` | latest blocks and signed extrinsics |
+//! | `/block/{number or hash}` | `/api/blocks/{id}` | a block, its extrinsics and events |
+//! | `/extrinsic/{hash or N-I}` | `/api/extrinsics/{id}` | an extrinsic, its arguments and events |
+//! | `/account/{SS58, 0x32 or 0x20}` | `/api/accounts/{address}` | an account: both forms, balance, extrinsics, transfers |
+//! | `/search?q=` | `/api/search?q=` | where a block number or hash, extrinsic hash or address leads |
+
+use std::sync::Arc;
+
+use axum::{
+	extract::{Path, Query, State},
+	http::{header, StatusCode},
+	response::{Html, IntoResponse, Redirect, Response},
+	routing::get,
+	Json, Router,
+};
+use serde::Deserialize;
+use serde_json::json;
+use tokio::sync::Mutex;
+use zerog_client::{
+	account::{format_account_bytes, parse_any_address, AnyAddress},
+	amount::format_zg,
+	balances::{account_of_eth_address, free_balance},
+	chain::Chain,
+};
+use zerog_primitives::hex::{decode_array, to_prefixed_hex};
+
+use crate::{
+	pages,
+	store::{Block, Store},
+	LOG_TARGET,
+};
+
+/// Most rows a list returns.
+const MAX_LIMIT: u32 = 100;
+
+/// What the routes share.
+pub struct Explorer {
+	/// The indexed data.
+	pub store: Store,
+	/// The node's RPC, for what is not indexed (balances, `0x` address mappings).
+	pub node_url: String,
+	/// The connection to the node, made when first needed and again after a failure.
+	pub chain: Mutex<Option<Arc<Chain>>>,
+}
+
+impl Explorer {
+	/// The connection to the node, connecting if there is none.
+	async fn chain(&self) -> Result<Arc<Chain>, String> {
+		let mut chain = self.chain.lock().await;
+		if let Some(chain) = chain.as_ref() {
+			return Ok(Arc::clone(chain));
+		}
+		let connected = Arc::new(Chain::connect(&self.node_url).await.map_err(|e| e.to_string())?);
+		*chain = Some(Arc::clone(&connected));
+		Ok(connected)
+	}
+
+	/// Forgets a connection that failed.
+	async fn drop_chain(&self) {
+		*self.chain.lock().await = None;
+	}
+}
+
+/// The routes.
+pub fn router(explorer: Arc<Explorer>) -> Router {
+	Router::new()
+		.route("/", get(home_page))
+		.route("/block/{id}", get(block_page))
+		.route("/extrinsic/{id}", get(extrinsic_page))
+		.route("/account/{address}", get(account_page))
+		.route("/search", get(search_page))
+		.route("/api/status", get(status_api))
+		.route("/api/blocks", get(blocks_api))
+		.route("/api/blocks/{id}", get(block_api))
+		.route("/api/extrinsics/{id}", get(extrinsic_api))
+		.route("/api/accounts/{address}", get(account_api))
+		.route("/api/search", get(search_api))
+		.fallback(|| async { not_found("no such page") })
+		.with_state(explorer)
+}
+
+/// An error answer: JSON for the API, a page for people.
+pub struct Failure {
+	status: StatusCode,
+	message: String,
+	html: bool,
+}
+
+impl IntoResponse for Failure {
+	fn into_response(self) -> Response {
+		if self.html {
+			(self.status, Html(pages::error(self.status.as_u16(), &self.message))).into_response()
+		} else {
+			let code = match self.status {
+				StatusCode::NOT_FOUND => "not_found",
+				StatusCode::BAD_REQUEST => "bad_request",
+				_ => "unavailable",
+			};
+			(self.status, Json(json!({ "error": { "code": code, "message": self.message } })))
+				.into_response()
+		}
+	}
+}
+
+fn not_found(message: &str) -> Failure {
+	Failure { status: StatusCode::NOT_FOUND, message: message.into(), html: false }
+}
+
+fn bad_request(message: String) -> Failure {
+	Failure { status: StatusCode::BAD_REQUEST, message, html: false }
+}
+
+fn unavailable(message: String) -> Failure {
+	log::warn!(target: LOG_TARGET, "{message}");
+	Failure { status: StatusCode::SERVICE_UNAVAILABLE, message, html: false }
+}
+
+fn as_page(mut failure: Failure) -> Failure {
+	failure.html = true;
+	failure
+}
+
+/// `?limit=N`.
+#[derive(Deserialize)]
+struct Limit {
+	limit: Option<u32>,
+}
+
+/// `?q=…`.
+#[derive(Deserialize)]
+struct SearchQuery {
+	q: Option<String>,
+}
+
+// ---- what the views show, shared by the API and the pages ----
+
+/// A block and everything in it.
+pub struct BlockView {
+	/// The block.
+	pub block: Block,
+	/// Its extrinsics.
+	pub extrinsics: Vec<crate::store::Extrinsic>,
+	/// Its events.
+	pub events: Vec<crate::store::Event>,
+}
+
+async fn block_view(explorer: &Explorer, id: &str) -> Result<BlockView, Failure> {
+	let store = &explorer.store;
+	let block = if let Ok(number) = id.parse::<u64>() {
+		store.block_by_number(number).await
+	} else if decode_array::<32>(id).is_ok() {
+		store.block_by_hash(&id.to_ascii_lowercase()).await
+	} else {
+		return Err(bad_request(format!("`{id}` is neither a block number nor a block hash")));
+	}
+	.map_err(unavailable)?
+	.ok_or_else(|| not_found(&format!("no finalized block {id} indexed")))?;
+	let extrinsics = store.extrinsics_of_block(block.number).await.map_err(unavailable)?;
+	let events = store.events_of_block(block.number, None).await.map_err(unavailable)?;
+	Ok(BlockView { block, extrinsics, events })
+}
+
+/// An extrinsic and its events.
+pub struct ExtrinsicView {
+	/// The extrinsic.
+	pub extrinsic: crate::store::Extrinsic,
+	/// Its events.
+	pub events: Vec<crate::store::Event>,
+}
+
+async fn extrinsic_view(explorer: &Explorer, id: &str) -> Result<ExtrinsicView, Failure> {
+	let store = &explorer.store;
+	let extrinsic = if let Some((number, position)) = id.split_once('-') {
+		match (number.parse(), position.parse()) {
+			(Ok(number), Ok(position)) => {
+				store.extrinsic_at(number, position).await.map_err(unavailable)?
+			},
+			_ => None,
+		}
+	} else if decode_array::<32>(id).is_ok() {
+		store
+			.extrinsics_by_hash(&id.to_ascii_lowercase())
+			.await
+			.map_err(unavailable)?
+			.into_iter()
+			.next()
+	} else {
+		return Err(bad_request(format!(
+			"`{id}` is neither an extrinsic hash nor BLOCK-INDEX (such as 12-1)"
+		)));
+	};
+	let extrinsic = extrinsic.ok_or_else(|| not_found(&format!("no extrinsic {id} indexed")))?;
+	let events = store
+		.events_of_block(extrinsic.block_number, Some(extrinsic.position))
+		.await
+		.map_err(unavailable)?;
+	Ok(ExtrinsicView { extrinsic, events })
+}
+
+/// An account as the explorer shows it.
+pub struct AccountView {
+	/// `0x` hex of its 32 bytes.
+	pub account: String,
+	/// Its ZeroG SS58 address.
+	pub ss58: String,
+	/// The Ethereum address it acts as in the EVM, when it is an unmapped address's account.
+	pub evm_address: Option<String>,
+	/// Its free balance now, if the node could be read.
+	pub balance: Option<u128>,
+	/// Extrinsics it signed, newest first.
+	pub extrinsics: Vec<crate::store::Extrinsic>,
+	/// Transfers from and to it, newest first.
+	pub transfers: Vec<crate::store::Transfer>,
+}
+
+async fn account_view(explorer: &Explorer, address: &str) -> Result<AccountView, Failure> {
+	let parsed = parse_any_address(address).map_err(bad_request)?;
+	let chain = explorer.chain().await;
+	let account: [u8; 32] = match parsed {
+		AnyAddress::Account(account) => account.into(),
+		AnyAddress::Ethereum(address) => {
+			let chain = chain.as_ref().map_err(|e| unavailable(e.clone()))?;
+			let at = chain.at_best_block().await.map_err(|e| unavailable(e.to_string()))?;
+			account_of_eth_address(&at, &address).await.map_err(|e| unavailable(e.to_string()))?
+		},
+	};
+	let balance = match &chain {
+		Ok(chain) => match chain.at_best_block().await {
+			Ok(at) => free_balance(&at, &account).await.ok(),
+			Err(_) => None,
+		},
+		Err(_) => None,
+	};
+	if balance.is_none() {
+		explorer.drop_chain().await;
+	}
+	let evm_address =
+		(account[20..] == [0xEE; 12]).then(|| to_prefixed_hex(&account[..20]).to_owned());
+	let hex = to_prefixed_hex(&account);
+	let store = &explorer.store;
+	Ok(AccountView {
+		ss58: format_account_bytes(&account),
+		evm_address,
+		balance,
+		extrinsics: store.extrinsics_signed_by(&hex, 25).await.map_err(unavailable)?,
+		transfers: store.transfers_of(&hex, 25).await.map_err(unavailable)?,
+		account: hex,
+	})
+}
+
+/// Where a search leads: the path of the page it found.
+async fn search(explorer: &Explorer, query: &str) -> Result<String, Failure> {
+	let query = query.trim();
+	if query.is_empty() {
+		return Err(bad_request(
+			"type a block number or hash, an extrinsic hash or an address".into(),
+		));
+	}
+	if let Ok(number) = query.parse::<u64>() {
+		return match explorer.store.block_by_number(number).await.map_err(unavailable)? {
+			Some(_) => Ok(format!("/block/{number}")),
+			None => Err(not_found(&format!("block {number} is not finalized and indexed yet"))),
+		};
+	}
+	if decode_array::<32>(query).is_ok() {
+		let hash = query.to_ascii_lowercase();
+		if explorer.store.block_by_hash(&hash).await.map_err(unavailable)?.is_some() {
+			return Ok(format!("/block/{hash}"));
+		}
+		if !explorer.store.extrinsics_by_hash(&hash).await.map_err(unavailable)?.is_empty() {
+			return Ok(format!("/extrinsic/{hash}"));
+		}
+		return Ok(format!("/account/{hash}"));
+	}
+	match parse_any_address(query) {
+		Ok(_) => Ok(format!("/account/{query}")),
+		Err(_) => Err(not_found(&format!(
+			"`{query}` is not a block number or hash, an extrinsic hash or an address"
+		))),
+	}
+}
+
+// ---- the API ----
+
+async fn status_api(
+	State(explorer): State<Arc<Explorer>>,
+) -> Result<Json<serde_json::Value>, Failure> {
+	let indexed = explorer.store.last_indexed().await.map_err(unavailable)?;
+	Ok(Json(json!({ "indexed": indexed })))
+}
+
+async fn blocks_api(
+	State(explorer): State<Arc<Explorer>>,
+	Query(limit): Query<Limit>,
+) -> Result<Json<Vec<Block>>, Failure> {
+	let limit = limit.limit.unwrap_or(20).min(MAX_LIMIT);
+	explorer.store.latest_blocks(limit).await.map(Json).map_err(unavailable)
+}
+
+async fn block_api(
+	State(explorer): State<Arc<Explorer>>,
+	Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, Failure> {
+	let view = block_view(&explorer, &id).await?;
+	Ok(Json(json!({ "block": view.block, "extrinsics": view.extrinsics, "events": view.events })))
+}
+
+async fn extrinsic_api(
+	State(explorer): State<Arc<Explorer>>,
+	Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, Failure> {
+	let view = extrinsic_view(&explorer, &id).await?;
+	Ok(Json(json!({ "extrinsic": view.extrinsic, "events": view.events })))
+}
+
+async fn account_api(
+	State(explorer): State<Arc<Explorer>>,
+	Path(address): Path<String>,
+) -> Result<Json<serde_json::Value>, Failure> {
+	let view = account_view(&explorer, &address).await?;
+	Ok(Json(json!({
+		"account": view.account,
+		"ss58": view.ss58,
+		"evm_address": view.evm_address,
+		"balance": view.balance.map(|balance| balance.to_string()),
+		"balance_zg": view.balance.map(format_zg),
+		"extrinsics": view.extrinsics,
+		"transfers": view.transfers,
+	})))
+}
+
+async fn search_api(
+	State(explorer): State<Arc<Explorer>>,
+	Query(query): Query<SearchQuery>,
+) -> Result<Json<serde_json::Value>, Failure> {
+	let path = search(&explorer, query.q.as_deref().unwrap_or_default()).await?;
+	Ok(Json(json!({ "path": path })))
+}
+
+// ---- the pages ----
+
+async fn home_page(State(explorer): State<Arc<Explorer>>) -> Result<Html<String>, Failure> {
+	let blocks = explorer.store.latest_blocks(20).await.map_err(unavailable).map_err(as_page)?;
+	let extrinsics =
+		explorer.store.latest_signed_extrinsics(20).await.map_err(unavailable).map_err(as_page)?;
+	Ok(Html(pages::home(&blocks, &extrinsics)))
+}
+
+async fn block_page(
+	State(explorer): State<Arc<Explorer>>,
+	Path(id): Path<String>,
+) -> Result<Html<String>, Failure> {
+	block_view(&explorer, &id).await.map(|view| Html(pages::block(&view))).map_err(as_page)
+}
+
+async fn extrinsic_page(
+	State(explorer): State<Arc<Explorer>>,
+	Path(id): Path<String>,
+) -> Result<Html<String>, Failure> {
+	extrinsic_view(&explorer, &id).await.map(|view| Html(pages::extrinsic(&view))).map_err(as_page)
+}
+
+async fn account_page(
+	State(explorer): State<Arc<Explorer>>,
+	Path(address): Path<String>,
+) -> Result<Html<String>, Failure> {
+	account_view(&explorer, &address).await.map(|view| Html(pages::account(&view))).map_err(as_page)
+}
+
+async fn search_page(
+	State(explorer): State<Arc<Explorer>>,
+	Query(query): Query<SearchQuery>,
+) -> Result<Response, Failure> {
+	let path = search(&explorer, query.q.as_deref().unwrap_or_default()).await.map_err(as_page)?;
+	Ok(([(header::CACHE_CONTROL, "no-store")], Redirect::to(&path)).into_response())
+}
