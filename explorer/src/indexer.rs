@@ -17,12 +17,15 @@ use subxt::{
 };
 use zerog_client::{
 	chain::online_client,
+	rpc::NodeRpc,
 	value::{bytes32, number, to_json},
 };
 use zerog_primitives::hex::to_prefixed_hex;
 
 use crate::{
-	store::{Block, Event, Extrinsic, IndexedBlock, Store, Transfer},
+	evm::eth_block,
+	store::{Block, Event, Extrinsic, IndexedBlock, Store, SubjectRow, Transfer},
+	subjects::subjects_of,
 	LOG_TARGET,
 };
 
@@ -32,10 +35,11 @@ const POLL: Duration = Duration::from_millis(500);
 /// How long to wait before connecting again after the node went away.
 const RECONNECT: Duration = Duration::from_secs(2);
 
-/// Indexes `node_url`'s finalized blocks into `store` for ever, reconnecting when needed.
-pub async fn follow(node_url: String, store: Store) {
+/// Indexes `node_url`'s finalized blocks into `store` for ever, reconnecting when needed; the
+/// EVM side of blocks from the Ethereum RPC at `eth_url`, if given.
+pub async fn follow(node_url: String, eth_url: Option<String>, store: Store) {
 	loop {
-		match index_until_error(&node_url, &store).await {
+		match index_until_error(&node_url, eth_url.as_deref(), &store).await {
 			Ok(()) => {},
 			Err(error) => log::warn!(target: LOG_TARGET, "indexing stopped: {error}; retrying"),
 		}
@@ -44,17 +48,29 @@ pub async fn follow(node_url: String, store: Store) {
 }
 
 /// Connects and indexes until something fails.
-async fn index_until_error(node_url: &str, store: &Store) -> Result<(), String> {
+async fn index_until_error(
+	node_url: &str,
+	eth_url: Option<&str>,
+	store: &Store,
+) -> Result<(), String> {
 	let rpc = RpcClient::from_insecure_url(node_url)
 		.await
 		.map_err(|error| format!("cannot connect to {node_url}: {error}"))?;
 	let api = online_client(rpc.clone()).await?;
+	let eth = match eth_url {
+		Some(url) => Some(
+			NodeRpc::connect(url)
+				.await
+				.map_err(|error| format!("cannot connect to the Ethereum RPC {url}: {error}"))?,
+		),
+		None => None,
+	};
 	log::info!(target: LOG_TARGET, "following the finalized blocks of {node_url}");
 	loop {
 		let finalized = finalized_number(&rpc).await?;
 		let next = store.last_indexed().await?.map_or(0, |last| last + 1);
 		for number in next..=finalized {
-			let block = index_block(&api, number).await?;
+			let block = index_block(&api, eth.as_ref(), number).await?;
 			store.write_block(&block).await?;
 			if number % 1000 == 0 || number == finalized {
 				log::debug!(target: LOG_TARGET, "indexed up to block {number}");
@@ -81,9 +97,11 @@ pub async fn finalized_number(rpc: &RpcClient) -> Result<u64, String> {
 		.ok_or_else(|| format!("no block number in {header}"))
 }
 
-/// Reads and decodes block `number`: its header, extrinsics, events and transfers.
+/// Reads and decodes block `number`: its header, extrinsics, events, transfers, the subjects
+/// its events name and, with `eth`, its EVM transactions.
 pub async fn index_block(
 	api: &OnlineClient<PolkadotConfig>,
+	eth: Option<&NodeRpc>,
 	number: u64,
 ) -> Result<IndexedBlock, String> {
 	let at = api.at_block(number).await.map_err(|error| format!("block {number}: {error}"))?;
@@ -107,6 +125,14 @@ pub async fn index_block(
 		let (pallet, name) = (event.pallet_name().to_owned(), event.event_name().to_owned());
 		if pallet == "Balances" && name == "Transfer" {
 			indexed.transfers.push(transfer_of(number, event.index(), &value)?);
+		}
+		for (kind, key) in subjects_of(&pallet, &fields) {
+			indexed.subjects.push(SubjectRow {
+				kind,
+				key,
+				block_number: number,
+				event: event.index(),
+			});
 		}
 		indexed.events.push(Event {
 			block_number: number,
@@ -151,6 +177,12 @@ pub async fn index_block(
 			success: !failed,
 			args: serde_json::Value::Object(args),
 		});
+	}
+
+	if let Some(eth) = eth {
+		if indexed.extrinsics.iter().any(|extrinsic| extrinsic.pallet == "Revive") {
+			indexed.eth = eth_block(eth, number).await?;
+		}
 	}
 
 	indexed.block = Some(Block {

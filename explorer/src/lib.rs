@@ -8,10 +8,15 @@
 //!
 //! Only finalized blocks are indexed, so nothing shown can be reverted.
 
+pub mod evm;
 pub mod indexer;
 pub mod pages;
+pub mod roles;
 pub mod server;
 pub mod store;
+pub mod subjects;
+pub mod summaries;
+pub mod validators;
 
 /// Log target of the explorer.
 pub const LOG_TARGET: &str = "zerog_explorer";

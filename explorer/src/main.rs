@@ -25,6 +25,13 @@ struct Flags {
 	/// chain older than the node's state pruning window.
 	#[arg(long, value_name = "URL", default_value = "ws://127.0.0.1:9944")]
 	node: String,
+	/// The node's Ethereum JSON-RPC (`zerog-node --dev` serves it on port 8545), read for the
+	/// transactions, receipts, logs and contracts of blocks with EVM calls.
+	#[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8545")]
+	eth_rpc: String,
+	/// Index no EVM transactions (for a node without an Ethereum RPC).
+	#[arg(long)]
+	no_eth_rpc: bool,
 	/// The database: sqlite://PATH (created if missing) or postgres://USER:PASSWORD@HOST/DB.
 	#[arg(long, value_name = "URL", default_value = "sqlite://zerog-explorer.db")]
 	database: String,
@@ -39,7 +46,8 @@ struct Flags {
 async fn run(flags: Flags) -> Result<(), String> {
 	let store = Store::open(&flags.database).await?;
 	let resume = store.last_indexed().await?.map_or(0, |last| last + 1);
-	tokio::spawn(indexer::follow(flags.node.clone(), store.clone()));
+	let eth_rpc = (!flags.no_eth_rpc).then(|| flags.eth_rpc.clone());
+	tokio::spawn(indexer::follow(flags.node.clone(), eth_rpc, store.clone()));
 	let explorer =
 		Arc::new(Explorer { store, node_url: flags.node.clone(), chain: Mutex::new(None) });
 	let listener = TcpListener::bind(flags.listen)

@@ -9,8 +9,11 @@ use zerog_primitives::hex::decode_array;
 
 use crate::{
 	server::{AccountView, BlockView, ExtrinsicView},
-	store::{Block, Event, Extrinsic},
+	store::{Activity, Block, Event, Extrinsic},
+	validators::ValidatorSet,
 };
+
+pub mod domain;
 
 /// Text made safe inside HTML elements and attribute values.
 pub fn escape(text: &str) -> String {
@@ -35,16 +38,18 @@ header form{flex:1;display:flex;gap:.4rem}header input{flex:1;padding:.4rem .6re
 main{padding:1rem 1.5rem;max-width:72rem}table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}\
 td,th{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #e3e5ea;vertical-align:top}\
 th{color:#556;font-weight:600}code,pre{font-size:.85em;word-break:break-all;white-space:pre-wrap}\
-.columns{display:grid;grid-template-columns:1fr 1fr;gap:2rem}.failed{color:#b3261e}.ok{color:#17692b}";
+.columns{display:grid;grid-template-columns:1fr 1fr;gap:2rem}\
+.charts{display:flex;flex-wrap:wrap;gap:1.5rem}figure{margin:0}figcaption{font-weight:600;margin-bottom:.3rem}\
+svg{background:#f4f6fa;border-radius:.3rem}.failed{color:#b3261e}.ok{color:#17692b}";
 
 /// A whole page around `body`.
 fn layout(title: &str, body: &str) -> String {
 	format!(
 		"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
 		 content=\"width=device-width, initial-scale=1\"><title>{} · ZeroG explorer</title>\
-		 <style>{STYLE}</style></head><body><header><a href=\"/\">ZeroG explorer</a>\
+		 <style>{STYLE}</style></head><body><header><a href=\"/\">ZeroG explorer</a><a href=\"/validators\">Validators</a>\
 		 <form action=\"/search\" method=\"get\"><input id=\"search\" name=\"q\" \
-		 placeholder=\"Block number or hash, extrinsic hash, SS58 or 0x address\" \
+		 placeholder=\"Block, extrinsic or transaction hash, address, file or blob root\" \
 		 aria-label=\"Search\"><button type=\"submit\">Search</button></form></header><main>{body}\
 		 </main></body></html>",
 		escape(title)
@@ -55,8 +60,14 @@ fn layout(title: &str, body: &str) -> String {
 fn account_link(hex: &str) -> String {
 	match decode_array::<32>(hex) {
 		Ok(bytes) => {
+			// Shortened in tables (the whole address is the link and its tooltip).
 			let ss58 = format_account_bytes(&bytes);
-			format!("<a href=\"/account/{0}\"><code>{0}</code></a>", escape(&ss58))
+			let short = format!("{}…{}", &ss58[..8], &ss58[ss58.len() - 6..]);
+			format!(
+				"<a href=\"/account/{0}\" title=\"{0}\"><code>{1}</code></a>",
+				escape(&ss58),
+				escape(&short)
+			)
 		},
 		Err(_) => format!("<code>{}</code>", escape(hex)),
 	}
@@ -134,7 +145,8 @@ fn events_table(events: &[Event]) -> String {
 		};
 		let _ = write!(
 			html,
-			"<tr><td>{}-{}</td><td>{}.{}</td><td>{extrinsic}</td><td><pre>{}</pre></td></tr>",
+			"<tr><td><a href=\"/event/{0}-{1}\">{0}-{1}</a></td><td>{2}.{3}</td><td>{extrinsic}</td>\
+			 <td><pre>{4}</pre></td></tr>",
 			event.block_number,
 			event.position,
 			escape(&event.pallet),
@@ -146,9 +158,62 @@ fn events_table(events: &[Event]) -> String {
 	html
 }
 
-/// The home page: the latest blocks and signed extrinsics.
-pub fn home(blocks: &[Block], extrinsics: &[Extrinsic]) -> String {
-	let mut html = String::from("<div class=\"columns\"><section><h2>Latest finalized blocks</h2>");
+/// A bar chart as inline SVG (no script): one bar per range of blocks, its value in the bar's
+/// tooltip.
+fn bar_chart(
+	id: &str,
+	title: &str,
+	unit: &str,
+	activity: &[Activity],
+	value: fn(&Activity) -> u64,
+) -> String {
+	let (width, height) = (480u64, 120u64);
+	let most = activity.iter().map(value).max().unwrap_or(0).max(1);
+	let total: u64 = activity.iter().map(value).sum();
+	let bar = width / (activity.len() as u64).max(1);
+	let mut svg = format!(
+		"<figure><figcaption>{} <small>({total} {unit} in blocks {}–{})</small></figcaption>\
+		 <svg id=\"{id}\" role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {width} {height}\" \
+		 width=\"{width}\" height=\"{height}\">",
+		escape(title),
+		activity.first().map_or(0, |range| range.first_block),
+		activity.last().map_or(0, |range| range.first_block),
+		escape(title)
+	);
+	for (index, range) in activity.iter().enumerate() {
+		let bar_height = value(range) * (height - 4) / most;
+		let _ = write!(
+			svg,
+			"<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{bar_height}\" fill=\"#3a6ff7\">\
+			 <title>from block {}: {} {unit}</title></rect>",
+			index as u64 * bar,
+			height - bar_height,
+			bar.saturating_sub(1).max(1),
+			range.first_block,
+			value(range)
+		);
+	}
+	svg.push_str("</svg></figure>");
+	svg
+}
+
+/// The home page: activity charts, the latest blocks and signed extrinsics.
+pub fn home(blocks: &[Block], extrinsics: &[Extrinsic], activity: &[Activity]) -> String {
+	let mut html = String::from("<section class=\"charts\">");
+	html.push_str(&bar_chart(
+		"chart-transactions",
+		"Transactions",
+		"transactions",
+		activity,
+		|range| range.transactions,
+	));
+	html.push_str(&bar_chart("chart-storage", "Storage submitted", "bytes", activity, |range| {
+		range.storage_bytes
+	}));
+	html.push_str(&bar_chart("chart-da", "DA blobs submitted", "bytes", activity, |range| {
+		range.da_bytes
+	}));
+	html.push_str("</section><div class=\"columns\"><section><h2>Latest finalized blocks</h2>");
 	html.push_str("<table id=\"blocks\"><tr><th>block</th><th>time</th><th>extrinsics</th><th>events</th></tr>");
 	for block in blocks {
 		let _ = write!(
@@ -174,13 +239,14 @@ pub fn block(view: &BlockView) -> String {
 		"<h1>Block #{}</h1><table id=\"block\"><tr><th>hash</th><td><code>{}</code></td></tr>\
 		 <tr><th>parent</th><td>{parent} <code>{}</code></td></tr><tr><th>time</th><td>{}</td></tr>\
 		 <tr><th>runtime</th><td>spec version {}</td></tr><tr><th>status</th><td>finalized</td></tr>\
-		 </table><h2>Extrinsics</h2>{}<h2>Events</h2>{}",
+		 </table><h2>Extrinsics</h2>{}<h2>Ethereum transactions</h2>{}<h2>Events</h2>{}",
 		block.number,
 		escape(&block.hash),
 		escape(&block.parent_hash),
 		time(block.timestamp_ms),
 		block.spec_version,
 		extrinsics_table(&view.extrinsics),
+		domain::eth_transactions_table(&view.eth_transactions),
 		events_table(&view.events)
 	);
 	layout(&format!("Block #{}", block.number), &html)
@@ -208,6 +274,33 @@ pub fn extrinsic(view: &ExtrinsicView) -> String {
 		events_table(&view.events)
 	);
 	layout(&format!("Extrinsic {}-{}", extrinsic.block_number, extrinsic.position), &html)
+}
+
+/// An account's storage-provider and DA-signer records, if it has any.
+fn roles_table(roles: Option<&serde_json::Value>) -> String {
+	let mut html = String::new();
+	for (role, title) in [("storage_provider", "Storage provider"), ("da_signer", "DA signer")] {
+		let Some(record) =
+			roles.and_then(|roles| roles.get(role)).filter(|record| !record.is_null())
+		else {
+			continue;
+		};
+		let _ = write!(html, "<h3>{title}</h3><table id=\"{role}\">");
+		for (key, value) in record.as_object().into_iter().flatten() {
+			let text = match value {
+				serde_json::Value::String(text) => text.clone(),
+				other => other.to_string(),
+			};
+			let _ = write!(
+				html,
+				"<tr><th>{}</th><td><code>{}</code></td></tr>",
+				escape(&key.replace('_', " ")),
+				escape(&text)
+			);
+		}
+		html.push_str("</table>");
+	}
+	html
 }
 
 /// An account's page.
@@ -241,13 +334,69 @@ pub fn account(view: &AccountView) -> String {
 		"<h1>Account</h1><table id=\"account\"><tr><th>SS58</th><td><code id=\"ss58\">{}</code></td></tr>\
 		 <tr><th>hex</th><td><code id=\"hex\">{}</code></td></tr>{evm}\
 		 <tr><th>free balance</th><td id=\"balance\">{}</td></tr></table>\
-		 <h2>Transfers</h2>{transfers}<h2>Signed extrinsics</h2>{}",
+		 <h2>Transfers</h2>{transfers}<h2>Signed extrinsics</h2>{}\
+		 <h2>Storage, DA and compute</h2>{}{}<h2>Ethereum transactions</h2>{}\
+		 <h2>ERC-20 transfers</h2>{}",
 		escape(&view.ss58),
 		escape(&view.account),
 		escape(&balance),
-		extrinsics_table(&view.extrinsics)
+		extrinsics_table(&view.extrinsics),
+		roles_table(view.roles.as_ref()),
+		events_table(&view.activity),
+		domain::eth_transactions_table(&view.eth_transactions),
+		domain::token_transfers_table(&view.token_transfers)
 	);
 	layout("Account", &html)
+}
+
+/// An event's page.
+pub fn event(event: &Event) -> String {
+	let extrinsic = match event.extrinsic {
+		Some(index) => {
+			format!("<a href=\"/extrinsic/{0}-{index}\">{0}-{index}</a>", event.block_number)
+		},
+		None => "— (block initialisation or finalisation)".into(),
+	};
+	let fields = serde_json::to_string_pretty(&event.fields).unwrap_or_default();
+	let html = format!(
+		"<h1>Event {0}-{1}</h1><table id=\"event\"><tr><th>event</th><td>{2}.{3}</td></tr>\
+		 <tr><th>block</th><td>{4}</td></tr><tr><th>extrinsic</th><td>{extrinsic}</td></tr>\
+		 <tr><th>fields</th><td><pre>{5}</pre></td></tr></table>",
+		event.block_number,
+		event.position,
+		escape(&event.pallet),
+		escape(&event.name),
+		block_link(event.block_number),
+		escape(&fields)
+	);
+	layout(&format!("Event {}-{}", event.block_number, event.position), &html)
+}
+
+/// The validator set's page.
+pub fn validators(set: &ValidatorSet) -> String {
+	let mut html = format!(
+		"<h1>Validators</h1><p>Session {}, read at block {} (the node's best block).</p>\
+		 <table id=\"validators\"><tr><th>account</th><th>role</th><th>bond</th><th>in this \
+		 session</th><th>last authored</th></tr>",
+		set.session, set.at_block
+	);
+	for validator in &set.validators {
+		let bond = match &validator.bond {
+			Some(bond) => bond.parse().map(format_zg).unwrap_or_else(|_| bond.clone()),
+			None => "—".into(),
+		};
+		let _ = write!(
+			html,
+			"<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+			account_link(&validator.account),
+			validator.role,
+			escape(&bond),
+			if validator.active { "yes" } else { "waiting" },
+			validator.last_authored.map(block_link).unwrap_or_else(|| "—".into())
+		);
+	}
+	html.push_str("</table>");
+	layout("Validators", &html)
 }
 
 /// An error page.

@@ -3,11 +3,16 @@
 //!
 //! | page | API | what |
 //! |---|---|---|
-//! | `/` | `/api/blocks?limit=N`, `/api/status` | latest blocks and signed extrinsics |
+//! | `/` | `/api/blocks?limit=N`, `/api/status`, `/api/activity` | latest blocks and signed extrinsics, charts of transactions and storage and DA volume |
 //! | `/block/{number or hash}` | `/api/blocks/{id}` | a block, its extrinsics and events |
 //! | `/extrinsic/{hash or N-I}` | `/api/extrinsics/{id}` | an extrinsic, its arguments and events |
+//! | `/event/{N-I}` | `/api/events/{N-I}` | event `I` of block `N`, with its fields |
 //! | `/account/{SS58, 0x32 or 0x20}` | `/api/accounts/{address}` | an account: both forms, balance, extrinsics, transfers |
-//! | `/search?q=` | `/api/search?q=` | where a block number or hash, extrinsic hash or address leads |
+//! | `/search?q=` | `/api/search?q=` | where a block number or hash, extrinsic or Ethereum transaction hash, address, file or blob root leads |
+//!
+//! `/validators` and `/api/validators` show the validator set as the chain holds it now.
+//!
+//! Files, blobs, jobs, services, Ethereum transactions and contracts: see [`domain`].
 
 use std::sync::Arc;
 
@@ -30,10 +35,15 @@ use zerog_client::{
 use zerog_primitives::hex::{decode_array, to_prefixed_hex};
 
 use crate::{
+	evm::{EthTransaction, TokenTransfer},
 	pages,
-	store::{Block, Store},
+	store::{Activity, Block, Event, Store},
+	subjects::SubjectKind,
+	validators::{validator_set as validator_set_now, ValidatorSet},
 	LOG_TARGET,
 };
+
+pub mod domain;
 
 /// Most rows a list returns.
 const MAX_LIMIT: u32 = 100;
@@ -72,13 +82,30 @@ pub fn router(explorer: Arc<Explorer>) -> Router {
 		.route("/", get(home_page))
 		.route("/block/{id}", get(block_page))
 		.route("/extrinsic/{id}", get(extrinsic_page))
+		.route("/event/{id}", get(event_page))
 		.route("/account/{address}", get(account_page))
+		.route("/file/{id}", get(domain::file_page))
+		.route("/blob/{id}", get(domain::blob_page))
+		.route("/job/{id}", get(domain::job_page))
+		.route("/service/{id}", get(domain::service_page))
+		.route("/tx/{hash}", get(domain::eth_transaction_page))
+		.route("/contract/{address}", get(domain::contract_page))
+		.route("/validators", get(validators_page))
 		.route("/search", get(search_page))
 		.route("/api/status", get(status_api))
 		.route("/api/blocks", get(blocks_api))
+		.route("/api/activity", get(activity_api))
 		.route("/api/blocks/{id}", get(block_api))
 		.route("/api/extrinsics/{id}", get(extrinsic_api))
+		.route("/api/events/{id}", get(event_api))
 		.route("/api/accounts/{address}", get(account_api))
+		.route("/api/files/{id}", get(domain::file_api))
+		.route("/api/blobs/{id}", get(domain::blob_api))
+		.route("/api/jobs/{id}", get(domain::job_api))
+		.route("/api/services/{id}", get(domain::service_api))
+		.route("/api/eth/transactions/{hash}", get(domain::eth_transaction_api))
+		.route("/api/contracts/{address}", get(domain::contract_api))
+		.route("/api/validators", get(validators_api))
 		.route("/api/search", get(search_api))
 		.fallback(|| async { not_found("no such page") })
 		.with_state(explorer)
@@ -147,6 +174,8 @@ pub struct BlockView {
 	pub extrinsics: Vec<crate::store::Extrinsic>,
 	/// Its events.
 	pub events: Vec<crate::store::Event>,
+	/// Its Ethereum transactions.
+	pub eth_transactions: Vec<EthTransaction>,
 }
 
 async fn block_view(explorer: &Explorer, id: &str) -> Result<BlockView, Failure> {
@@ -162,7 +191,9 @@ async fn block_view(explorer: &Explorer, id: &str) -> Result<BlockView, Failure>
 	.ok_or_else(|| not_found(&format!("no finalized block {id} indexed")))?;
 	let extrinsics = store.extrinsics_of_block(block.number).await.map_err(unavailable)?;
 	let events = store.events_of_block(block.number, None).await.map_err(unavailable)?;
-	Ok(BlockView { block, extrinsics, events })
+	let eth_transactions =
+		store.eth_transactions_of_block(block.number).await.map_err(unavailable)?;
+	Ok(BlockView { block, extrinsics, events, eth_transactions })
 }
 
 /// An extrinsic and its events.
@@ -202,6 +233,35 @@ async fn extrinsic_view(explorer: &Explorer, id: &str) -> Result<ExtrinsicView, 
 	Ok(ExtrinsicView { extrinsic, events })
 }
 
+/// Event `BLOCK-INDEX`.
+async fn event_view(explorer: &Explorer, id: &str) -> Result<Event, Failure> {
+	let parsed = id.split_once('-').and_then(|(number, position)| {
+		Some((number.parse::<u64>().ok()?, position.parse::<u32>().ok()?))
+	});
+	let Some((number, position)) = parsed else {
+		return Err(bad_request(format!("`{id}` is not BLOCK-INDEX (such as 12-3)")));
+	};
+	let events = explorer.store.events_of_block(number, None).await.map_err(unavailable)?;
+	events
+		.into_iter()
+		.find(|event| event.position == position)
+		.ok_or_else(|| not_found(&format!("no event {id} indexed")))
+}
+
+async fn event_api(
+	State(explorer): State<Arc<Explorer>>,
+	Path(id): Path<String>,
+) -> Result<Json<Event>, Failure> {
+	event_view(&explorer, &id).await.map(Json)
+}
+
+async fn event_page(
+	State(explorer): State<Arc<Explorer>>,
+	Path(id): Path<String>,
+) -> Result<Html<String>, Failure> {
+	event_view(&explorer, &id).await.map(|event| Html(pages::event(&event))).map_err(as_page)
+}
+
 /// An account as the explorer shows it.
 pub struct AccountView {
 	/// `0x` hex of its 32 bytes.
@@ -216,14 +276,25 @@ pub struct AccountView {
 	pub extrinsics: Vec<crate::store::Extrinsic>,
 	/// Transfers from and to it, newest first.
 	pub transfers: Vec<crate::store::Transfer>,
+	/// Its storage-provider and DA-signer records now (`null` each if it has none), if the node
+	/// could be read.
+	pub roles: Option<serde_json::Value>,
+	/// Storage, DA and compute events naming it (as owner, provider, signer, user), newest first.
+	pub activity: Vec<Event>,
+	/// Ethereum transactions from or to its Ethereum address, newest first.
+	pub eth_transactions: Vec<EthTransaction>,
+	/// ERC-20 transfers from or to its Ethereum address, newest first.
+	pub token_transfers: Vec<TokenTransfer>,
 }
 
 async fn account_view(explorer: &Explorer, address: &str) -> Result<AccountView, Failure> {
 	let parsed = parse_any_address(address).map_err(bad_request)?;
 	let chain = explorer.chain().await;
+	let mut evm_address = None;
 	let account: [u8; 32] = match parsed {
 		AnyAddress::Account(account) => account.into(),
 		AnyAddress::Ethereum(address) => {
+			evm_address = Some(to_prefixed_hex(&address));
 			let chain = chain.as_ref().map_err(|e| unavailable(e.clone()))?;
 			let at = chain.at_best_block().await.map_err(|e| unavailable(e.to_string()))?;
 			account_of_eth_address(&at, &address).await.map_err(|e| unavailable(e.to_string()))?
@@ -239,11 +310,29 @@ async fn account_view(explorer: &Explorer, address: &str) -> Result<AccountView,
 	if balance.is_none() {
 		explorer.drop_chain().await;
 	}
-	let evm_address =
-		(account[20..] == [0xEE; 12]).then(|| to_prefixed_hex(&account[..20]).to_owned());
+	let evm_address = evm_address
+		.or_else(|| (account[20..] == [0xEE; 12]).then(|| to_prefixed_hex(&account[..20])));
 	let hex = to_prefixed_hex(&account);
 	let store = &explorer.store;
+	let (eth_transactions, token_transfers) = match &evm_address {
+		Some(address) => (
+			store.eth_transactions_of(address, 25).await.map_err(unavailable)?,
+			store.token_transfers(None, Some(address), 25).await.map_err(unavailable)?,
+		),
+		None => (Vec::new(), Vec::new()),
+	};
+	let roles = match &chain {
+		Ok(chain) => crate::roles::roles(chain, account).await.ok(),
+		Err(_) => None,
+	};
 	Ok(AccountView {
+		roles,
+		activity: store
+			.latest_events_about(SubjectKind::Account, &hex, 25)
+			.await
+			.map_err(unavailable)?,
+		eth_transactions,
+		token_transfers,
 		ss58: format_account_bytes(&account),
 		evm_address,
 		balance,
@@ -258,7 +347,8 @@ async fn search(explorer: &Explorer, query: &str) -> Result<String, Failure> {
 	let query = query.trim();
 	if query.is_empty() {
 		return Err(bad_request(
-			"type a block number or hash, an extrinsic hash or an address".into(),
+			"type a block number or hash, an extrinsic or transaction hash, an address or a root"
+				.into(),
 		));
 	}
 	if let Ok(number) = query.parse::<u64>() {
@@ -275,12 +365,25 @@ async fn search(explorer: &Explorer, query: &str) -> Result<String, Failure> {
 		if !explorer.store.extrinsics_by_hash(&hash).await.map_err(unavailable)?.is_empty() {
 			return Ok(format!("/extrinsic/{hash}"));
 		}
+		if explorer.store.eth_transaction(&hash).await.map_err(unavailable)?.is_some() {
+			return Ok(format!("/tx/{hash}"));
+		}
+		if let Some((kind, id)) = domain::owner_of_root(&explorer.store, &hash).await? {
+			return Ok(format!("/{}/{id}", kind.name()));
+		}
 		return Ok(format!("/account/{hash}"));
+	}
+	if let Ok(address) = decode_array::<20>(query) {
+		let address = to_prefixed_hex(&address);
+		if explorer.store.contract(&address).await.map_err(unavailable)?.is_some() {
+			return Ok(format!("/contract/{address}"));
+		}
 	}
 	match parse_any_address(query) {
 		Ok(_) => Ok(format!("/account/{query}")),
 		Err(_) => Err(not_found(&format!(
-			"`{query}` is not a block number or hash, an extrinsic hash or an address"
+			"`{query}` is not a block number or hash, an extrinsic or transaction hash, an \
+			 address or a root"
 		))),
 	}
 }
@@ -307,7 +410,12 @@ async fn block_api(
 	Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, Failure> {
 	let view = block_view(&explorer, &id).await?;
-	Ok(Json(json!({ "block": view.block, "extrinsics": view.extrinsics, "events": view.events })))
+	Ok(Json(json!({
+		"block": view.block,
+		"extrinsics": view.extrinsics,
+		"events": view.events,
+		"eth_transactions": view.eth_transactions,
+	})))
 }
 
 async fn extrinsic_api(
@@ -331,6 +439,10 @@ async fn account_api(
 		"balance_zg": view.balance.map(format_zg),
 		"extrinsics": view.extrinsics,
 		"transfers": view.transfers,
+		"roles": view.roles,
+		"activity": view.activity,
+		"eth_transactions": view.eth_transactions,
+		"token_transfers": view.token_transfers,
 	})))
 }
 
@@ -344,11 +456,34 @@ async fn search_api(
 
 // ---- the pages ----
 
+/// Bars in each home-page chart.
+const CHART_BARS: u64 = 48;
+
+/// Most blocks one bar covers: 48 bars then span a day of 6-second blocks.
+const MAX_BAR_BLOCKS: u64 = 300;
+
+/// The activity the home page charts: up to [`CHART_BARS`] ranges of blocks ending at the last
+/// indexed block, each as wide as needed to cover the chain (at most [`MAX_BAR_BLOCKS`]).
+async fn activity(explorer: &Explorer) -> Result<Vec<Activity>, Failure> {
+	let Some(last) = explorer.store.last_indexed().await.map_err(unavailable)? else {
+		return Ok(Vec::new());
+	};
+	let bar_blocks = (last + 1).div_ceil(CHART_BARS).clamp(1, MAX_BAR_BLOCKS);
+	explorer.store.activity(last, bar_blocks, CHART_BARS).await.map_err(unavailable)
+}
+
+async fn activity_api(
+	State(explorer): State<Arc<Explorer>>,
+) -> Result<Json<Vec<Activity>>, Failure> {
+	activity(&explorer).await.map(Json)
+}
+
 async fn home_page(State(explorer): State<Arc<Explorer>>) -> Result<Html<String>, Failure> {
 	let blocks = explorer.store.latest_blocks(20).await.map_err(unavailable).map_err(as_page)?;
 	let extrinsics =
 		explorer.store.latest_signed_extrinsics(20).await.map_err(unavailable).map_err(as_page)?;
-	Ok(Html(pages::home(&blocks, &extrinsics)))
+	let activity = activity(&explorer).await.map_err(as_page)?;
+	Ok(Html(pages::home(&blocks, &extrinsics, &activity)))
 }
 
 async fn block_page(
@@ -370,6 +505,28 @@ async fn account_page(
 	Path(address): Path<String>,
 ) -> Result<Html<String>, Failure> {
 	account_view(&explorer, &address).await.map(|view| Html(pages::account(&view))).map_err(as_page)
+}
+
+async fn validator_set(explorer: &Explorer) -> Result<ValidatorSet, Failure> {
+	let chain = explorer.chain().await.map_err(unavailable)?;
+	match validator_set_now(&chain).await {
+		Ok(set) => Ok(set),
+		Err(error) => {
+			explorer.drop_chain().await;
+			Err(unavailable(format!("cannot read the validator set: {error}")))
+		},
+	}
+}
+
+async fn validators_api(
+	State(explorer): State<Arc<Explorer>>,
+) -> Result<Json<ValidatorSet>, Failure> {
+	validator_set(&explorer).await.map(Json)
+}
+
+async fn validators_page(State(explorer): State<Arc<Explorer>>) -> Result<Html<String>, Failure> {
+	let set = validator_set(&explorer).await.map_err(as_page)?;
+	Ok(Html(pages::validators(&set)))
 }
 
 async fn search_page(

@@ -10,6 +10,11 @@
 use serde::Serialize;
 use sqlx::{any::AnyPoolOptions, AnyPool, Row};
 
+use crate::evm::EthBlock;
+
+mod domain;
+pub use domain::{Activity, SubjectRow, MAX_SUBJECT_EVENTS};
+
 /// The tables, created if missing.
 const SCHEMA: [&str; 8] = [
 	"CREATE TABLE IF NOT EXISTS blocks (number BIGINT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, \
@@ -113,6 +118,10 @@ pub struct IndexedBlock {
 	pub events: Vec<Event>,
 	/// Its transfers.
 	pub transfers: Vec<Transfer>,
+	/// The subjects its events name.
+	pub subjects: Vec<SubjectRow>,
+	/// Its EVM transactions, logs and created contracts.
+	pub eth: EthBlock,
 }
 
 /// The database.
@@ -143,7 +152,7 @@ impl Store {
 			.connect(&url)
 			.await
 			.map_err(|error| format!("cannot open the database {}: {error}", redact(&url)))?;
-		for statement in SCHEMA {
+		for statement in SCHEMA.iter().chain(domain::SCHEMA.iter()) {
 			sqlx::query(statement).execute(&pool).await.map_err(failed("creating the tables"))?;
 		}
 		Ok(Self { pool })
@@ -224,6 +233,7 @@ impl Store {
 			.await
 			.map_err(failed(&what))?;
 		}
+		domain::write(&mut tx, indexed, block.number, &what).await?;
 		tx.commit().await.map_err(failed(&what))
 	}
 
@@ -348,22 +358,7 @@ impl Store {
 			query = query.bind(i64::from(extrinsic));
 		}
 		let rows = query.fetch_all(&self.pool).await.map_err(failed("reading events"))?;
-		rows.iter()
-			.map(|row| {
-				let read = failed("reading an event");
-				Ok(Event {
-					block_number: row.try_get::<i64, _>("block_number").map_err(&read)? as u64,
-					position: row.try_get::<i64, _>("position").map_err(&read)? as u32,
-					extrinsic: row
-						.try_get::<Option<i64>, _>("extrinsic")
-						.map_err(&read)?
-						.map(|index| index as u32),
-					pallet: row.try_get("pallet").map_err(&read)?,
-					name: row.try_get("name").map_err(&read)?,
-					fields: json_column(row, "fields")?,
-				})
-			})
-			.collect()
+		rows.iter().map(event_of).collect()
 	}
 
 	/// The `limit` latest transfers from or to `account` (`0x` hex), newest first.
@@ -408,6 +403,21 @@ fn block_of(row: &sqlx::any::AnyRow) -> Result<Block, String> {
 		spec_version: row.try_get::<i64, _>("spec_version").map_err(&read)? as u32,
 		extrinsic_count: row.try_get::<i64, _>("extrinsic_count").map_err(&read)? as u32,
 		event_count: row.try_get::<i64, _>("event_count").map_err(&read)? as u32,
+	})
+}
+
+fn event_of(row: &sqlx::any::AnyRow) -> Result<Event, String> {
+	let read = failed("reading an event");
+	Ok(Event {
+		block_number: row.try_get::<i64, _>("block_number").map_err(&read)? as u64,
+		position: row.try_get::<i64, _>("position").map_err(&read)? as u32,
+		extrinsic: row
+			.try_get::<Option<i64>, _>("extrinsic")
+			.map_err(&read)?
+			.map(|index| index as u32),
+		pallet: row.try_get("pallet").map_err(&read)?,
+		name: row.try_get("name").map_err(&read)?,
+		fields: json_column(row, "fields")?,
 	})
 }
 

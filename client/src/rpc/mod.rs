@@ -203,6 +203,24 @@ impl NodeRpc {
 		&self.url
 	}
 
+	/// Calls any JSON-RPC `method` with positional `params` (JSON values) and decodes the result
+	/// as `R`: for methods this client has no wrapper for, such as the Ethereum RPC's.
+	pub async fn request<R: DeserializeOwned>(
+		&self,
+		method: &'static str,
+		params: Vec<serde_json::Value>,
+	) -> Result<R, RpcError> {
+		let mut array = ArrayParams::new();
+		for param in params {
+			array.insert(param).map_err(|error| RpcError::BadResponse {
+				url: self.url.clone(),
+				method,
+				reason: format!("a parameter does not encode: {error}"),
+			})?;
+		}
+		self.call(method, array).await
+	}
+
 	/// Calls a standard method (not one of the data-plane traits) and decodes the result as `R`.
 	async fn call<R: DeserializeOwned>(
 		&self,

@@ -1,4 +1,53 @@
 use super::*;
+use crate::{
+	evm::{token_transfer, Contract, EthLog, EthTransaction, TRANSFER_TOPIC},
+	subjects::SubjectKind,
+};
+
+/// One ERC-20 transfer per block, from a contract created in block 0.
+fn eth_block(number: u64) -> EthBlock {
+	let (token, holder) = (format!("0x{}", "33".repeat(20)), format!("0x{}", "44".repeat(20)));
+	let hash = format!("0x{:064x}", number + 9000);
+	let log = EthLog {
+		block_number: number,
+		log_index: 0,
+		transaction_hash: hash.clone(),
+		address: token.clone(),
+		topics: vec![
+			TRANSFER_TOPIC.into(),
+			format!("0x{}{}", "0".repeat(24), &holder[2..]),
+			format!("0x{}{}", "0".repeat(24), "55".repeat(20)),
+		],
+		data: format!("0x{:064x}", 1000 + number),
+	};
+	EthBlock {
+		transactions: vec![EthTransaction {
+			hash: hash.clone(),
+			block_number: number,
+			position: 0,
+			sender: holder.clone(),
+			recipient: Some(token.clone()),
+			contract_created: None,
+			value: "0".into(),
+			gas_used: "51000".into(),
+			success: true,
+			selector: Some("0xa9059cbb".into()),
+			input_size: 68,
+		}],
+		token_transfers: vec![token_transfer(&log).unwrap()],
+		logs: vec![log],
+		contracts: (number == 0)
+			.then(|| Contract {
+				address: token,
+				creator: holder,
+				transaction_hash: hash,
+				block_number: 0,
+				code_hash: format!("0x{}", "66".repeat(32)),
+			})
+			.into_iter()
+			.collect(),
+	}
+}
 
 fn block(number: u64) -> IndexedBlock {
 	let account = format!("0x{}", "11".repeat(32));
@@ -47,6 +96,13 @@ fn block(number: u64) -> IndexedBlock {
 			recipient: format!("0x{}", "22".repeat(32)),
 			amount: "10000000000000000000000".into(),
 		}],
+		subjects: vec![SubjectRow {
+			kind: SubjectKind::Account,
+			key: format!("0x{}", "22".repeat(32)),
+			block_number: number,
+			event: 0,
+		}],
+		eth: eth_block(number),
 	}
 }
 
@@ -87,6 +143,47 @@ async fn blocks_are_written_whole_once_and_read_back_exactly() {
 	let recipient = format!("0x{}", "22".repeat(32));
 	assert_eq!(store.transfers_of(&recipient, 2).await.unwrap()[0], block(2).transfers[0]);
 	assert_eq!(store.latest_signed_extrinsics(1).await.unwrap()[0].block_number, 2);
+
+	// Subjects lead to their events, oldest first or newest first.
+	let about = store.events_about(SubjectKind::Account, &recipient).await.unwrap();
+	assert_eq!(about.iter().map(|event| event.block_number).collect::<Vec<_>>(), [0, 1, 2]);
+	assert_eq!(about[1], expected.events[0]);
+	let latest = store.latest_events_about(SubjectKind::Account, &recipient, 1).await.unwrap();
+	assert_eq!(latest[0].block_number, 2);
+	assert!(store.events_about(SubjectKind::File, "1").await.unwrap().is_empty());
+
+	// The EVM side reads back exactly.
+	let eth = &expected.eth;
+	let hash = &eth.transactions[0].hash;
+	assert_eq!(store.eth_transaction(hash).await.unwrap().as_ref(), Some(&eth.transactions[0]));
+	assert_eq!(store.eth_transactions_of_block(1).await.unwrap(), eth.transactions);
+	assert_eq!(store.eth_logs_of(hash).await.unwrap(), eth.logs);
+	let (token, holder) = (&eth.logs[0].address, &eth.transactions[0].sender);
+	assert_eq!(store.eth_transactions_of(holder, 10).await.unwrap().len(), 3);
+	assert_eq!(store.eth_transactions_of(token, 10).await.unwrap().len(), 3);
+	let of_token = store.token_transfers(Some(token), None, 10).await.unwrap();
+	assert_eq!(
+		of_token.iter().map(|transfer| transfer.value.as_str()).collect::<Vec<_>>(),
+		["1002", "1001", "1000"]
+	);
+	assert_eq!(
+		store.token_transfers(None, Some(holder), 1).await.unwrap(),
+		block(2).eth.token_transfers
+	);
+	assert!(store.token_transfers(Some(holder), None, 10).await.unwrap().is_empty());
+	assert_eq!(store.contract(token).await.unwrap(), block(0).eth.contracts.first().cloned());
+	assert_eq!(store.contract(holder).await.unwrap(), None);
+
+	// Activity in ranges of two blocks: each block has a signed extrinsic and an Ethereum
+	// transaction; ranges with no indexed block read as zero.
+	let activity = store.activity(2, 2, 48).await.unwrap();
+	let counts: Vec<(u64, u64)> =
+		activity.iter().map(|range| (range.first_block, range.transactions)).collect();
+	assert_eq!(counts, [(0, 4), (2, 2)]);
+	let activity = store.activity(5, 2, 2).await.unwrap();
+	let counts: Vec<(u64, u64)> =
+		activity.iter().map(|range| (range.first_block, range.transactions)).collect();
+	assert_eq!(counts, [(2, 2), (4, 0)]);
 }
 
 #[test]

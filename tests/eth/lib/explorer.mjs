@@ -23,7 +23,7 @@ export async function startExplorer(node, { database, port } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'zerog-explorer-'));
   database ??= `sqlite://${join(dir, 'explorer.db')}`;
   const logPath = join(dir, 'explorer.log');
-  const child = spawn(explorerBinary, ['--node', node.wsUrl, '--database', database, '--listen', `127.0.0.1:${port}`],
+  const child = spawn(explorerBinary, ['--node', node.wsUrl, '--eth-rpc', node.ethUrl, '--database', database, '--listen', `127.0.0.1:${port}`],
     { stdio: ['ignore', openSync(logPath, 'w'), openSync(logPath, 'a')] });
   const explorer = {
     child, port, database, logPath, url: `http://127.0.0.1:${port}`,

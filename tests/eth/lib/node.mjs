@@ -65,24 +65,21 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Starts `zerog-node --dev` (with `extraArgs` after the usual ones) and resolves once its
- * Ethereum RPC answers `eth_chainId`.
+ * Ethereum RPC answers `eth_chainId`. With `basePath` its database lives there instead of in a
+ * temporary folder, and `node.restart()` kills it (SIGKILL) and starts it again on the same
+ * ports and database.
  */
-export async function startDevNode(name = 'eth', { cpus, extraArgs = [] } = {}) {
+export async function startDevNode(name = 'eth', { cpus, extraArgs = [], basePath } = {}) {
   const [rpcPort, ethPort, p2pPort, promPort] = [await reservePort(), await reservePort(), await reservePort(), await reservePort()];
   const dir = mkdtempSync(join(tmpdir(), `zerog-${name}-`));
   const logPath = join(dir, 'node.log');
-  const log = openSync(logPath, 'w');
   const args = [
-    '--dev', '--tmp', '--no-mdns', '--no-telemetry',
+    '--dev', ...(basePath ? ['--base-path', basePath] : ['--tmp']), '--no-mdns', '--no-telemetry',
     '--rpc-port', String(rpcPort), '--port', String(p2pPort), '--prometheus-port', String(promPort),
     '--eth-rpc-port', String(ethPort), ...extraArgs,
   ];
-  // With `cpus`, under `taskset -c`: the node stays on those cores (benchmarks).
-  const child = cpus
-    ? spawn('taskset', ['-c', cpus, nodeBinary, ...args], { stdio: ['ignore', log, log] })
-    : spawn(nodeBinary, args, { stdio: ['ignore', log, log] });
   const node = {
-    child, rpcPort, ethPort, logPath,
+    rpcPort, ethPort, logPath,
     ethUrl: `http://127.0.0.1:${ethPort}`,
     wsUrl: `ws://127.0.0.1:${rpcPort}`,
     httpUrl: `http://127.0.0.1:${rpcPort}`,
@@ -90,23 +87,33 @@ export async function startDevNode(name = 'eth', { cpus, extraArgs = [] } = {}) 
     // genesis (the files' providers are found there).
     dataUrl: 'http://127.0.0.1:9950',
     logTail: () => readFileSync(logPath, 'utf8').split('\n').slice(-40).join('\n'),
-    stop: () => new Promise((ok) => { if (child.exitCode !== null || child.signalCode !== null) return ok(); child.once('exit', ok); child.kill('SIGKILL'); }),
+    stop: () => new Promise((ok) => { const { child } = node; if (child.exitCode !== null || child.signalCode !== null) return ok(); child.once('exit', ok); child.kill('SIGKILL'); }),
+    restart: async () => { await node.stop(); await launch(); return node; },
   };
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`zerog-node exited with ${child.exitCode}:\n${node.logTail()}`);
-    try {
-      const res = await fetch(node.ethUrl, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }),
-      });
-      const body = await res.json();
-      if (body.result && BigInt(body.result) >= 1n) return node;
-    } catch { /* not up yet */ }
-    await sleep(500);
+  async function launch() {
+    const log = openSync(logPath, 'a');
+    // With `cpus`, under `taskset -c`: the node stays on those cores (benchmarks).
+    node.child = cpus
+      ? spawn('taskset', ['-c', cpus, nodeBinary, ...args], { stdio: ['ignore', log, log] })
+      : spawn(nodeBinary, args, { stdio: ['ignore', log, log] });
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      if (node.child.exitCode !== null) throw new Error(`zerog-node exited with ${node.child.exitCode}:\n${node.logTail()}`);
+      try {
+        const res = await fetch(node.ethUrl, {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }),
+        });
+        const body = await res.json();
+        if (body.result && BigInt(body.result) >= 1n) return;
+      } catch { /* not up yet */ }
+      await sleep(500);
+    }
+    await node.stop();
+    throw new Error(`the Ethereum RPC did not come up:\n${node.logTail()}`);
   }
-  await node.stop();
-  throw new Error(`the Ethereum RPC did not come up:\n${node.logTail()}`);
+  await launch();
+  return node;
 }
 
 /**
