@@ -199,7 +199,15 @@ fn bar_chart(
 
 /// The home page: activity charts, the latest blocks and signed extrinsics.
 pub fn home(blocks: &[Block], extrinsics: &[Extrinsic], activity: &[Activity]) -> String {
-	let mut html = String::from("<section class=\"charts\">");
+	let mut html = match blocks.first() {
+		Some(head) => format!(
+			"<p id=\"head\">Finalized head {}, {}. Only finalized blocks are shown.</p>",
+			block_link(head.number),
+			time(head.timestamp_ms)
+		),
+		None => "<p id=\"head\">Nothing indexed yet.</p>".into(),
+	};
+	html.push_str("<section class=\"charts\">");
 	html.push_str(&bar_chart(
 		"chart-transactions",
 		"Transactions",
