@@ -27,7 +27,7 @@ export ZEROG_TRY_RUNTIME_WASM
 # fails here, not when the weights are regenerated (docs/weights.md).
 cargo test --release --locked --features runtime-benchmarks --lib \
 	-p pallet-storage-commitments -p pallet-da-attestations -p pallet-compute-escrow \
-	-p pallet-parameter-bounds -p pallet-vrf-randomness -- benchmarking
+	-p pallet-parameter-bounds -p pallet-vrf-randomness -p pallet-marketplace -- benchmarking
 # A runtime without the compute pallet (docs/appchain.md: a Cargo feature per ZeroG pallet), with
 # its unit tests; native only (its wasm differs from the default one by cfgs alone).
 SKIP_WASM_BUILD=1 cargo test --release --locked -p zerog-runtime --no-default-features \

@@ -3,7 +3,7 @@
 //!
 //! | page | API | what |
 //! |---|---|---|
-//! | `/` | `/api/blocks?limit=N`, `/api/status`, `/api/activity` | latest blocks and signed extrinsics, charts of transactions and storage and DA volume |
+//! | `/` | `/api/blocks?limit=N`, `/api/status`, `/api/activity?until=N` | latest blocks and signed extrinsics, charts of transactions and storage and DA volume |
 //! | `/block/{number or hash}` | `/api/blocks/{id}` | a block, its extrinsics and events |
 //! | `/extrinsic/{hash or N-I}` | `/api/extrinsics/{id}` | an extrinsic, its arguments and events |
 //! | `/event/{N-I}` | `/api/events/{N-I}` | event `I` of block `N`, with its fields |
@@ -463,26 +463,35 @@ const CHART_BARS: u64 = 48;
 const MAX_BAR_BLOCKS: u64 = 300;
 
 /// The activity the home page charts: up to [`CHART_BARS`] ranges of blocks ending at the last
-/// indexed block, each as wide as needed to cover the chain (at most [`MAX_BAR_BLOCKS`]).
-async fn activity(explorer: &Explorer) -> Result<Vec<Activity>, Failure> {
+/// indexed block (or at `until`, if lower), each as wide as needed to cover the chain (at most
+/// [`MAX_BAR_BLOCKS`]).
+async fn activity(explorer: &Explorer, until: Option<u64>) -> Result<Vec<Activity>, Failure> {
 	let Some(last) = explorer.store.last_indexed().await.map_err(unavailable)? else {
 		return Ok(Vec::new());
 	};
+	let last = until.map_or(last, |until| until.min(last));
 	let bar_blocks = (last + 1).div_ceil(CHART_BARS).clamp(1, MAX_BAR_BLOCKS);
 	explorer.store.activity(last, bar_blocks, CHART_BARS).await.map_err(unavailable)
 }
 
+/// `?until=N`.
+#[derive(Deserialize)]
+struct Until {
+	until: Option<u64>,
+}
+
 async fn activity_api(
 	State(explorer): State<Arc<Explorer>>,
+	Query(until): Query<Until>,
 ) -> Result<Json<Vec<Activity>>, Failure> {
-	activity(&explorer).await.map(Json)
+	activity(&explorer, until.until).await.map(Json)
 }
 
 async fn home_page(State(explorer): State<Arc<Explorer>>) -> Result<Html<String>, Failure> {
 	let blocks = explorer.store.latest_blocks(20).await.map_err(unavailable).map_err(as_page)?;
 	let extrinsics =
 		explorer.store.latest_signed_extrinsics(20).await.map_err(unavailable).map_err(as_page)?;
-	let activity = activity(&explorer).await.map_err(as_page)?;
+	let activity = activity(&explorer, None).await.map_err(as_page)?;
 	Ok(Html(pages::home(&blocks, &extrinsics, &activity)))
 }
 

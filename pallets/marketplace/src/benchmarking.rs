@@ -1,0 +1,308 @@
+//! Benchmarks of every call, each at its worst case: the longest names and sealed keys, an owner
+//! with the most assets, a request that first removes an expired grant, a deployment that first
+//! ends another.
+
+use super::*;
+use crate::Pallet as Marketplace;
+use alloc::vec;
+use polkadot_sdk::{
+	frame_benchmarking::v2::*,
+	frame_support::{traits::fungible::Mutate, BoundedVec},
+	frame_system::RawOrigin,
+	sp_runtime::traits::{Bounded, Get, One, Saturating},
+};
+use zerog_primitives::storage::StoredFiles;
+
+const SIZE: u64 = 1 << 20;
+
+fn funded<T: Config>(name: &'static str) -> T::AccountId {
+	let who: T::AccountId = account(name, 0, 0);
+	let deposits = T::AssetDeposit::get()
+		.saturating_add(T::GrantDeposit::get())
+		.saturating_add(T::KeyDeposit::get());
+	T::Currency::set_balance(&who, deposits.saturating_mul(1_000_000u32.into()));
+	who
+}
+
+fn filled<S: Get<u32>>(byte: u8) -> BoundedVec<u8, S> {
+	vec![byte; S::get() as usize].try_into().expect("exactly the bound")
+}
+
+/// A root stored until the end of time.
+fn stored<T: Config>(byte: u8) -> H256 {
+	let root = H256::repeat_byte(byte);
+	T::StoredFiles::store_for_benchmark(root, SIZE, BlockNumberFor::<T>::max_value());
+	root
+}
+
+/// Registers an encrypted asset of `owner` with the longest name, version and license.
+fn register<T: Config>(owner: &T::AccountId, kind: AssetKind, policy: AccessPolicy) -> AssetId {
+	let asset = NextAssetId::<T>::get();
+	Marketplace::<T>::register_asset(
+		RawOrigin::Signed(owner.clone()).into(),
+		kind,
+		filled::<T::MaxNameLen>(b'n'),
+		filled::<T::MaxVersionLen>(b'1'),
+		filled::<T::MaxLicenseLen>(b'A'),
+		stored::<T>(1),
+		SIZE,
+		Some(stored::<T>(2)),
+		true,
+		policy,
+		T::GrantDeposit::get(),
+		T::MaxAccessPeriod::get(),
+	)
+	.expect("a valid asset");
+	asset
+}
+
+fn with_key<T: Config>(who: &T::AccountId) {
+	Marketplace::<T>::register_encryption_key(RawOrigin::Signed(who.clone()).into(), [7; 32])
+		.expect("a valid key");
+}
+
+fn expires_at<T: Config>() -> BlockNumberFor<T> {
+	frame_system::Pallet::<T>::block_number().saturating_add(T::MaxAccessPeriod::get())
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_encryption_key() {
+		let who = funded::<T>("who");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), [7; 32]);
+		assert!(EncryptionKeys::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn remove_encryption_key() {
+		let who = funded::<T>("who");
+		with_key::<T>(&who);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(!EncryptionKeys::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn register_asset() {
+		let owner = funded::<T>("owner");
+		for _ in 1..T::MaxAssetsPerOwner::get() {
+			register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Paid);
+		}
+		let (root, card) = (stored::<T>(1), stored::<T>(2));
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(owner.clone()),
+			AssetKind::Model,
+			filled::<T::MaxNameLen>(b'n'),
+			filled::<T::MaxVersionLen>(b'1'),
+			filled::<T::MaxLicenseLen>(b'A'),
+			root,
+			SIZE,
+			Some(card),
+			true,
+			AccessPolicy::Paid,
+			T::GrantDeposit::get(),
+			T::MaxAccessPeriod::get(),
+		);
+		assert_eq!(AssetsByOwner::<T>::get(&owner).len() as u32, T::MaxAssetsPerOwner::get());
+	}
+
+	#[benchmark]
+	fn update_asset() {
+		let owner = funded::<T>("owner");
+		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Paid);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), asset, AccessPolicy::Gated, 0u32.into(), One::one());
+		assert_eq!(Assets::<T>::get(asset).map(|info| info.policy), Some(AccessPolicy::Gated));
+	}
+
+	#[benchmark]
+	fn remove_asset() {
+		let owner = funded::<T>("owner");
+		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Paid);
+		for _ in 1..T::MaxAssetsPerOwner::get() {
+			register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Paid);
+		}
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), asset);
+		assert!(!Assets::<T>::contains_key(asset));
+	}
+
+	#[benchmark]
+	fn buy_access() {
+		let owner = funded::<T>("owner");
+		let buyer = funded::<T>("buyer");
+		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Paid);
+		with_key::<T>(&buyer);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(buyer.clone()), asset, AccessScope::Download, T::GrantDeposit::get());
+		assert!(Grants::<T>::contains_key(asset, &buyer));
+	}
+
+	#[benchmark]
+	fn request_access() {
+		let owner = funded::<T>("owner");
+		let requester = funded::<T>("requester");
+		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Gated);
+		with_key::<T>(&requester);
+		// An expired grant the request replaces: the most work a request does.
+		let now = frame_system::Pallet::<T>::block_number();
+		Marketplace::<T>::grant_access(
+			RawOrigin::Signed(owner).into(),
+			asset,
+			requester.clone(),
+			AccessScope::Download,
+			now.saturating_add(One::one()),
+		)
+		.expect("a valid grant");
+		frame_system::Pallet::<T>::set_block_number(now.saturating_add(One::one()));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester.clone()), asset, AccessScope::Download);
+		assert_eq!(Grants::<T>::get(asset, &requester).map(|grant| grant.expires_at), Some(None));
+	}
+
+	#[benchmark]
+	fn grant_access() {
+		let owner = funded::<T>("owner");
+		let grantee = funded::<T>("grantee");
+		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Gated);
+		let expires_at = expires_at::<T>();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), asset, grantee.clone(), AccessScope::Download, expires_at);
+		assert!(Marketplace::<T>::active_grant(asset, &grantee).is_ok());
+	}
+
+	#[benchmark]
+	fn deny_access() {
+		let owner = funded::<T>("owner");
+		let requester = funded::<T>("requester");
+		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Gated);
+		with_key::<T>(&requester);
+		Marketplace::<T>::request_access(
+			RawOrigin::Signed(requester.clone()).into(),
+			asset,
+			AccessScope::Download,
+		)
+		.expect("a valid request");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), asset, requester.clone());
+		assert!(!Grants::<T>::contains_key(asset, &requester));
+	}
+
+	#[benchmark]
+	fn revoke_access() {
+		let owner = funded::<T>("owner");
+		let grantee = funded::<T>("grantee");
+		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Paid);
+		with_key::<T>(&grantee);
+		Marketplace::<T>::buy_access(
+			RawOrigin::Signed(grantee.clone()).into(),
+			asset,
+			AccessScope::Download,
+			T::GrantDeposit::get(),
+		)
+		.expect("a valid purchase");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), asset, grantee.clone());
+		assert!(!Grants::<T>::contains_key(asset, &grantee));
+	}
+
+	#[benchmark]
+	fn withdraw_request() {
+		let owner = funded::<T>("owner");
+		let requester = funded::<T>("requester");
+		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Gated);
+		with_key::<T>(&requester);
+		Marketplace::<T>::request_access(
+			RawOrigin::Signed(requester.clone()).into(),
+			asset,
+			AccessScope::Download,
+		)
+		.expect("a valid request");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester.clone()), asset);
+		assert!(!Grants::<T>::contains_key(asset, &requester));
+	}
+
+	#[benchmark]
+	fn remove_expired_grant() {
+		let owner = funded::<T>("owner");
+		let grantee = funded::<T>("grantee");
+		let caller = funded::<T>("caller");
+		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Gated);
+		let now = frame_system::Pallet::<T>::block_number();
+		Marketplace::<T>::grant_access(
+			RawOrigin::Signed(owner).into(),
+			asset,
+			grantee.clone(),
+			AccessScope::Download,
+			now.saturating_add(One::one()),
+		)
+		.expect("a valid grant");
+		frame_system::Pallet::<T>::set_block_number(now.saturating_add(One::one()));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), asset, grantee.clone());
+		assert!(!Grants::<T>::contains_key(asset, &grantee));
+	}
+
+	#[benchmark]
+	fn deliver_key() {
+		let owner = funded::<T>("owner");
+		let grantee = funded::<T>("grantee");
+		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Paid);
+		with_key::<T>(&grantee);
+		Marketplace::<T>::buy_access(
+			RawOrigin::Signed(grantee.clone()).into(),
+			asset,
+			AccessScope::Download,
+			T::GrantDeposit::get(),
+		)
+		.expect("a valid purchase");
+		let sealed = filled::<T::MaxSealedKeyLen>(0xAB);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), asset, grantee.clone(), sealed);
+		assert!(Grants::<T>::get(asset, &grantee).and_then(|grant| grant.key).is_some());
+	}
+
+	#[benchmark]
+	fn deploy() {
+		let owner = funded::<T>("owner");
+		let provider = funded::<T>("provider");
+		let service = T::Services::register_for_benchmark(&provider);
+		// The service already serves another model: deploying ends that first.
+		let old = register::<T>(&owner, AssetKind::Model, AccessPolicy::Public);
+		Marketplace::<T>::deploy(RawOrigin::Signed(provider.clone()).into(), old, service)
+			.expect("a public model deploys");
+		let model = register::<T>(&owner, AssetKind::Model, AccessPolicy::Paid);
+		with_key::<T>(&provider);
+		Marketplace::<T>::buy_access(
+			RawOrigin::Signed(provider.clone()).into(),
+			model,
+			AccessScope::Download,
+			T::GrantDeposit::get(),
+		)
+		.expect("a valid purchase");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(provider), model, service);
+		assert_eq!(Deployments::<T>::get(service), Some(model));
+	}
+
+	#[benchmark]
+	fn undeploy() {
+		let owner = funded::<T>("owner");
+		let provider = funded::<T>("provider");
+		let service = T::Services::register_for_benchmark(&provider);
+		let model = register::<T>(&owner, AssetKind::Model, AccessPolicy::Public);
+		Marketplace::<T>::deploy(RawOrigin::Signed(provider.clone()).into(), model, service)
+			.expect("a public model deploys");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(provider), service);
+		assert!(!Deployments::<T>::contains_key(service));
+	}
+
+	impl_benchmark_test_suite!(Marketplace, crate::mock::new_test_ext(), crate::mock::Test);
+}

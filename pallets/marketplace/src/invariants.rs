@@ -1,0 +1,53 @@
+//! What must hold between the marketplace's storage items (`try_state`, and after every unit
+//! test's calls).
+
+use crate::pallet::*;
+use alloc::collections::BTreeMap;
+use polkadot_sdk::sp_runtime::TryRuntimeError;
+
+impl<T: Config> Pallet<T> {
+	/// Every asset counts exactly its grants, requests and deployments; every grant and
+	/// deployment names an existing asset; every asset is listed under its owner once; no id
+	/// reaches `NextAssetId`.
+	pub fn do_try_state() -> Result<(), TryRuntimeError> {
+		let next = NextAssetId::<T>::get();
+		let mut grants: BTreeMap<u64, u32> = BTreeMap::new();
+		for (asset, _, _) in Grants::<T>::iter() {
+			*grants.entry(asset).or_default() += 1;
+		}
+		let mut deployments: BTreeMap<u64, u32> = BTreeMap::new();
+		for (_, asset) in Deployments::<T>::iter() {
+			*deployments.entry(asset).or_default() += 1;
+		}
+		let mut listed = 0usize;
+		for (owner, assets) in AssetsByOwner::<T>::iter() {
+			for asset in assets.iter() {
+				let info = Assets::<T>::get(asset).ok_or("an owner lists a missing asset")?;
+				if info.owner != owner {
+					return Err("an asset is listed under an account that does not own it".into());
+				}
+				listed += 1;
+			}
+		}
+		let mut count = 0usize;
+		for (asset, info) in Assets::<T>::iter() {
+			count += 1;
+			if asset >= next {
+				return Err("an asset id is not below NextAssetId".into());
+			}
+			if info.open_grants != grants.remove(&asset).unwrap_or(0) {
+				return Err("an asset's open_grants differs from its grants and requests".into());
+			}
+			if info.deployments != deployments.remove(&asset).unwrap_or(0) {
+				return Err("an asset's deployments differs from the services deploying it".into());
+			}
+		}
+		if listed != count {
+			return Err("assets and the owners' lists differ".into());
+		}
+		if !grants.is_empty() || !deployments.is_empty() {
+			return Err("a grant or a deployment names a missing asset".into());
+		}
+		Ok(())
+	}
+}
