@@ -5,10 +5,12 @@
 //!   download, inspect).
 //! - [`da`]: erasure-coded blobs.
 //! - [`compute`]: `zerog compute` (services, ledger, jobs, chat through a gateway).
+//! - [`market`]: `zerog market` (models and datasets: assets, grants, sealed keys).
 //! - [`signer`]: `--suri`, `--suri-file` and `ZEROG_SURI`.
 
 pub mod compute;
 pub mod da;
+pub mod market;
 pub mod signer;
 pub mod storage;
 

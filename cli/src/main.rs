@@ -5,6 +5,7 @@
 //! - `zerog da submit|get|sample`: data-availability blobs (erasure-coded, committed with
 //!   `DaAttestations.submit_blob`, each member of the blob's quorum pushed its own shards).
 //! - `zerog compute ...`: the compute marketplace (services, funds, jobs, paid chat requests).
+//! - `zerog market ...`: models and datasets (assets, grants, sealed keys, encrypted files).
 //!
 //! Every command talks to one node's JSON-RPC (`--rpc`), verifies what it receives against the
 //! commitment on chain, and exits non-zero with a message naming the failure. The work is done
@@ -13,7 +14,8 @@
 use clap::{Args, Parser, Subcommand};
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 use zerog_cli::{
-	amount::AMOUNT_HELP, compute, da, error::ClientError, hexstr, signer::SignerArgs, storage,
+	amount::AMOUNT_HELP, compute, da, error::ClientError, hexstr, market, signer::SignerArgs,
+	storage,
 };
 use zerog_primitives::{
 	da::{DEFAULT_DATA_SHARDS, DEFAULT_PARITY_SHARDS},
@@ -52,6 +54,10 @@ enum Command {
 	/// Compute marketplace: services, funds, jobs and paid inference requests.
 	#[command(subcommand, after_help = AMOUNT_HELP)]
 	Compute(compute::ComputeCommand),
+	/// Marketplace of models and datasets: register assets, buy or grant access, deliver
+	/// sealed keys, download and decrypt.
+	#[command(subcommand, after_help = AMOUNT_HELP)]
+	Market(market::MarketCommand),
 }
 
 /// `zerog storage ...`.
@@ -145,6 +151,15 @@ struct UploadArgs {
 	/// Print one JSON object (root, size, fileId, ...) instead of text; no progress bar.
 	#[arg(long)]
 	json: bool,
+	/// Encrypt the file before it leaves this machine (XChaCha20-Poly1305 in 64 KiB chunks,
+	/// under a fresh content key) and store the ciphertext; the root printed is the
+	/// ciphertext's. The key is written to --key-out.
+	#[arg(long, requires = "key_out")]
+	encrypt: bool,
+	/// Where --encrypt writes the content key (a new file, mode 600; never overwritten).
+	/// Register the upload as a marketplace asset and `zerog market deliver-key` it to grantees.
+	#[arg(long, value_name = "PATH", requires = "encrypt")]
+	key_out: Option<PathBuf>,
 }
 
 /// Arguments of `storage download`.
@@ -165,6 +180,10 @@ struct DownloadArgs {
 	/// Print one JSON object instead of text; no progress bar.
 	#[arg(long)]
 	json: bool,
+	/// Decrypt the downloaded file with the content key in this file (written by `upload
+	/// --encrypt --key-out`); nothing is written if any chunk fails to authenticate.
+	#[arg(long, value_name = "PATH")]
+	key_file: Option<PathBuf>,
 }
 
 /// Arguments of `storage info`.
@@ -260,12 +279,24 @@ async fn run(cli: Cli) -> Result<(), ClientError> {
 				parallel: usize::from(args.transfer.parallel),
 				json: args.json,
 				timeout: Duration::from_secs(args.timeout),
+				encrypt_key_out: args.key_out,
 			};
 			storage::upload(rpc, options).await
 		},
 		Command::Storage(StorageCommand::Download(args)) => {
-			let parallel = usize::from(args.transfer.parallel);
-			storage::download(rpc, args.root, args.size, &args.output, parallel, args.json).await
+			let decrypt_with = match &args.key_file {
+				Some(path) => Some(zerog_client::marketplace::keys::read_key_file(path)?),
+				None => None,
+			};
+			let options = storage::DownloadOptions {
+				root: args.root,
+				size: args.size,
+				output: args.output,
+				parallel: usize::from(args.transfer.parallel),
+				json: args.json,
+				decrypt_with,
+			};
+			storage::download(rpc, options).await
 		},
 		Command::Storage(StorageCommand::Info(args)) => {
 			storage::info(rpc, args.root, args.json).await
@@ -288,6 +319,7 @@ async fn run(cli: Cli) -> Result<(), ClientError> {
 			da::sample(rpc, args.root, args.samples, args.json).await
 		},
 		Command::Compute(command) => compute::run(rpc, command).await,
+		Command::Market(command) => market::run(rpc, command).await,
 	}
 }
 

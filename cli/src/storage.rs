@@ -16,13 +16,17 @@ use crate::{
 	},
 	transfer::{chain_file, download_verified, file_sources, live_commitment, node_data_client},
 };
-use std::{
-	path::{Path, PathBuf},
-	time::Duration,
-};
+use std::{path::PathBuf, time::Duration};
 use subxt::dynamic::{self, Value};
-use zerog_client::{file_tree::tree_of_file, rpc::NodeRpc};
-use zerog_primitives::{storage::segment_count, Hash};
+use zerog_client::{
+	file_tree::tree_of_file,
+	marketplace::{
+		files::{decrypt_file, encrypt_file},
+		keys::{random_key, write_key_file},
+	},
+	rpc::NodeRpc,
+};
+use zerog_primitives::{encryption::ContentKey, storage::segment_count, Hash};
 
 /// Replicas a file asks for when the user does not say.
 pub const DEFAULT_REPLICAS: u8 = 3;
@@ -44,6 +48,9 @@ pub struct UploadOptions {
 	pub json: bool,
 	/// How long to wait for the node to report the file finalized.
 	pub timeout: Duration,
+	/// Encrypt the file under a fresh content key written (mode 600) to this new file, and
+	/// store the ciphertext.
+	pub encrypt_key_out: Option<PathBuf>,
 }
 
 /// `zerog storage upload`.
@@ -53,8 +60,31 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), ClientE
 	}
 	let signer = keypair_from_suri(&options.suri)?;
 	let show_progress = !options.json;
-	let path = options.file.as_path();
 	let mut phases = Phases { started: Some(std::time::Instant::now()), ..Phases::default() };
+	// An encrypted upload stores a ciphertext written to a private temporary folder.
+	let encrypted = match &options.encrypt_key_out {
+		Some(key_out) => {
+			let key = random_key();
+			write_key_file(key_out, &key)?;
+			let folder = tempfile::tempdir().map_err(|source| ClientError::Io {
+				path: std::env::temp_dir(),
+				action: "creating a temporary folder in",
+				source,
+			})?;
+			let ciphertext = folder.path().join("encrypted");
+			let plain_size = encrypt_file(&options.file, &ciphertext, &key, show_progress)?;
+			if !options.json {
+				println!(
+					"encrypted {plain_size} bytes; content key written to {} (keep it: without \
+					 it the file cannot be read)",
+					key_out.display()
+				);
+			}
+			Some((folder, ciphertext, plain_size))
+		},
+		None => None,
+	};
+	let path = encrypted.as_ref().map_or(options.file.as_path(), |(_, path, _)| path.as_path());
 	let tree = tree_of_file(path, show_progress)?;
 	phases.hash = phases.lap();
 	let (root, size) = (tree.root(), tree.file_size());
@@ -155,6 +185,9 @@ pub async fn upload(rpc_url: &str, options: UploadOptions) -> Result<(), ClientE
 			"finalized": true,
 			"replicas": replicas,
 			"seconds": phases,
+			"encrypted": encrypted.is_some(),
+			"plainSize": encrypted.as_ref().map(|(_, _, plain_size)| plain_size),
+			"keyFile": options.encrypt_key_out.as_ref().map(|path| path.display().to_string()),
 		});
 		println!("{output}");
 	} else {
@@ -208,25 +241,54 @@ fn describe_block(included: &Included) -> String {
 	}
 }
 
+/// What `zerog storage download` was asked to do.
+pub struct DownloadOptions {
+	/// Root of the file.
+	pub root: Hash,
+	/// Its size, needed when several live files share the root.
+	pub size: Option<u64>,
+	/// Where to write it.
+	pub output: PathBuf,
+	/// Segment requests in flight at once.
+	pub parallel: usize,
+	/// Print one JSON object instead of text.
+	pub json: bool,
+	/// The content key of an encrypted file: the verified ciphertext is decrypted into
+	/// `output` (nothing is written if a chunk fails to decrypt).
+	pub decrypt_with: Option<ContentKey>,
+}
+
 /// `zerog storage download`: the file `(root, size)` as the chain commits it, from every
 /// provider that acknowledged it in parallel, and from the node the client talks to.
-pub async fn download(
-	rpc_url: &str,
-	root: Hash,
-	size: Option<u64>,
-	output: &Path,
-	parallel: usize,
-	json: bool,
-) -> Result<(), ClientError> {
+pub async fn download(rpc_url: &str, options: DownloadOptions) -> Result<(), ClientError> {
+	let DownloadOptions { root, size, ref output, parallel, json, decrypt_with } = options;
 	let rpc = NodeRpc::connect(rpc_url).await?;
 	let file = chain_file(&rpc, &root, size).await?;
 	let sources = file_sources(&rpc, file.id, !json).await?;
-	let reports = download_verified(&sources, root, file.size, output, parallel, !json).await?;
+	// An encrypted file is verified into a temporary file, then decrypted into `output`.
+	let ciphertext = match decrypt_with {
+		Some(_) => Some(tempfile::NamedTempFile::new().map_err(|source| ClientError::Io {
+			path: std::env::temp_dir(),
+			action: "creating a temporary file in",
+			source,
+		})?),
+		None => None,
+	};
+	let verified_to = ciphertext.as_ref().map_or(output.as_path(), |file| file.path());
+	let reports =
+		download_verified(&sources, root, file.size, verified_to, parallel, !json).await?;
+	let plain_size = match (&ciphertext, decrypt_with) {
+		(Some(ciphertext), Some(key)) => {
+			Some(decrypt_file(ciphertext.path(), output, &key, !json)?)
+		},
+		_ => None,
+	};
 	let segments = segment_count(file.size);
 	if json {
 		let output = serde_json::json!({
 			"root": hexstr::root(&root),
 			"size": file.size,
+			"decryptedSize": plain_size,
 			"segments": segments,
 			"fileId": file.id,
 			"output": output.display().to_string(),
@@ -240,6 +302,9 @@ pub async fn download(
 			file.size,
 			output.display()
 		);
+		if let Some(plain_size) = plain_size {
+			println!("decrypted: {plain_size} bytes, every chunk authenticated");
+		}
 		for report in reports.iter().filter(|report| report.segments > 0 || report.error.is_some())
 		{
 			match &report.error {

@@ -11,6 +11,8 @@
 //!   underneath, which pushes a publisher's shards to signers as binary.
 //! - [`compute`]: the marketplace's on-chain state, the receipts a user signs and checks, a
 //!   provider gateway's HTTP client, and a paid chat request ([`compute::chat::chat`]).
+//! - [`marketplace`]: models and datasets: assets and grants on chain, the account's x25519
+//!   key, encrypted files.
 //! - [`chain`]: signing keys, transactions (events and fee of each), dynamic storage reads
 //!   (subxt); [`value`]: reading the chain's dynamic values.
 //! - [`transfer`]: a file's segments over the nodes' data planes: upload to one node, download
@@ -40,6 +42,7 @@ pub mod file_tree;
 pub mod hexstr;
 pub mod http_server;
 pub mod logging;
+pub mod marketplace;
 pub mod progress;
 pub mod replicas;
 pub mod rpc;

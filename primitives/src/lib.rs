@@ -13,6 +13,8 @@ pub mod compute;
 pub mod conformance;
 pub mod da;
 pub mod dev_keys;
+#[cfg(feature = "encryption")]
+pub mod encryption;
 pub mod hex;
 mod offchain_key;
 pub mod storage;

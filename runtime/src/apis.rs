@@ -2,6 +2,8 @@
 
 #[cfg(feature = "da")]
 use crate::DaAttestations;
+#[cfg(feature = "marketplace")]
+use crate::Marketplace;
 #[cfg(feature = "storage")]
 use crate::StorageCommitments;
 use crate::{
@@ -11,6 +13,11 @@ use crate::{
 };
 #[cfg(feature = "da")]
 use pallet_da_attestations::{BlobAssignment, BlobCommitment, BlobSummary, EpochIndex};
+#[cfg(feature = "marketplace")]
+use pallet_marketplace::{
+	runtime_api::{AssetSummary, GrantSummary},
+	AssetId, EncryptionKey,
+};
 #[cfg(feature = "storage")]
 use pallet_storage_commitments::{FileId, FileSummary, ReplicaSummary};
 // `vec!` is used by the `ReviveApi` implementations the revive macro expands to.
@@ -217,6 +224,35 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 
 		fn shard_holders(commitment: BlobCommitment) -> Option<BlobAssignment<AccountId>> {
 			DaAttestations::shard_holders(&commitment)
+		}
+	}
+
+	#[cfg(feature = "marketplace")]
+	impl pallet_marketplace::runtime_api::MarketplaceApi<Block, AccountId, Balance, BlockNumber>
+		for Runtime
+	{
+		fn asset(asset: AssetId) -> Option<AssetSummary<AccountId, Balance, BlockNumber>> {
+			Marketplace::asset_summary(asset)
+		}
+
+		fn next_asset_id() -> AssetId {
+			pallet_marketplace::NextAssetId::<Runtime>::get()
+		}
+
+		fn assets(from: AssetId, limit: u32) -> Vec<AssetSummary<AccountId, Balance, BlockNumber>> {
+			Marketplace::asset_summaries(from, limit)
+		}
+
+		fn grant(asset: AssetId, who: AccountId) -> Option<GrantSummary<AccountId, Balance, BlockNumber>> {
+			Marketplace::grant_summary(asset, &who)
+		}
+
+		fn encryption_key(who: AccountId) -> Option<EncryptionKey> {
+			pallet_marketplace::EncryptionKeys::<Runtime>::get(who)
+		}
+
+		fn deployment(service: zerog_primitives::compute::ServiceId) -> Option<AssetId> {
+			pallet_marketplace::Deployments::<Runtime>::get(service)
 		}
 	}
 

@@ -10,6 +10,7 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_storage_commitments, StorageCommitments]
 	[pallet_da_attestations, DaAttestations]
 	[pallet_compute_escrow, ComputeEscrow]
+	[pallet_marketplace, Marketplace]
 	[pallet_parameter_bounds, Parameters]
 	[pallet_vrf_randomness, VrfRandomness]
 	[pallet_scheduler, Scheduler]

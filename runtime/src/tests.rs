@@ -18,7 +18,7 @@ use polkadot_sdk::{
 #[cfg(all(feature = "storage", feature = "da", feature = "compute"))]
 mod governance;
 // The ZeroG pallets as Solidity precompiles.
-#[cfg(all(feature = "storage", feature = "da", feature = "compute"))]
+#[cfg(all(feature = "storage", feature = "da", feature = "compute", feature = "marketplace"))]
 mod precompiles;
 mod randomness;
 mod validators;

@@ -432,22 +432,37 @@ impl Session {
 		name: &str,
 		call: &Call,
 	) -> Result<Included, ClientError> {
-		let what = format!("{}.{name}", state::PALLET);
+		self.submit_to(state::PALLET, name, call).await
+	}
+
+	/// Signs `call` (`<pallet>.<name>`), submits it and waits for a best block.
+	pub async fn submit_to<Call: Payload>(
+		&self,
+		pallet: &str,
+		name: &str,
+		call: &Call,
+	) -> Result<Included, ClientError> {
+		let what = format!("{pallet}.{name}");
 		self.chain.submit_and_wait(&self.rpc, &what, call, &self.signer).await
 	}
 }
 
 /// The fields of the `ComputeEscrow.<event>` of an included transaction, decoded as `T`.
 pub fn event<T: codec::Decode>(included: &Included, event: &str) -> Result<T, ClientError> {
-	let mut fields = included.event_fields(state::PALLET, event).ok_or_else(|| {
-		ClientError::Chain(format!(
-			"the transaction succeeded without a {}.{event} event",
-			state::PALLET
-		))
+	pallet_event(included, state::PALLET, event)
+}
+
+/// The fields of the `<pallet>.<event>` of an included transaction, decoded as `T`.
+pub fn pallet_event<T: codec::Decode>(
+	included: &Included,
+	pallet: &str,
+	event: &str,
+) -> Result<T, ClientError> {
+	let mut fields = included.event_fields(pallet, event).ok_or_else(|| {
+		ClientError::Chain(format!("the transaction succeeded without a {pallet}.{event} event"))
 	})?;
-	T::decode(&mut fields).map_err(|error| {
-		ClientError::Chain(format!("{}.{event} does not decode: {error}", state::PALLET))
-	})
+	T::decode(&mut fields)
+		.map_err(|error| ClientError::Chain(format!("{pallet}.{event} does not decode: {error}")))
 }
 
 /// Prints what a transaction did: `text` (and where it was included, and its fee) for people,

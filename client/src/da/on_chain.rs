@@ -5,11 +5,7 @@
 use codec::{Decode, Encode};
 use zerog_primitives::{da::BlobCommitment, Hash};
 
-use crate::{
-	error::ClientError,
-	hexstr,
-	rpc::{NodeRpc, RpcError},
-};
+use crate::{error::ClientError, hexstr, rpc::NodeRpc};
 
 /// Where a blob stands on chain, as `DaAttestationsApi::blob` encodes it.
 ///
@@ -55,14 +51,7 @@ async fn da_api<R: Decode>(
 	method: &'static str,
 	argument: &impl Encode,
 ) -> Result<R, ClientError> {
-	let bytes = rpc.state_call(method, &argument.encode()).await?;
-	R::decode(&mut &bytes[..]).map_err(|error| {
-		ClientError::Rpc(RpcError::BadResponse {
-			url: rpc.url().to_owned(),
-			method: "state_call",
-			reason: format!("{method} result does not decode: {error}"),
-		})
-	})
+	Ok(rpc.runtime_api(method, argument).await?)
 }
 
 /// `DaAttestationsApi::blob_by_root(root)` at the node's best block: the certified blob with

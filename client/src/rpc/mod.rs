@@ -373,6 +373,21 @@ impl NodeRpc {
 		self.hex_field(METHOD, &answer, "runtime API result")
 	}
 
+	/// Runtime API `runtime_method` called with `args` at the best block, its answer decoded as
+	/// `R`.
+	pub async fn runtime_api<R: codec::Decode>(
+		&self,
+		runtime_method: &str,
+		args: &impl codec::Encode,
+	) -> Result<R, RpcError> {
+		let bytes = self.state_call(runtime_method, &args.encode()).await?;
+		R::decode(&mut &bytes[..]).map_err(|error| RpcError::BadResponse {
+			url: self.url().to_owned(),
+			method: "state_call",
+			reason: format!("{runtime_method} result does not decode: {error}"),
+		})
+	}
+
 	/// `system_accountNextIndex(account)`: the next nonce, counting pending transactions.
 	pub async fn account_next_index(&self, account_ss58: &str) -> Result<u64, RpcError> {
 		self.call("system_accountNextIndex", rpc_params![account_ss58]).await

@@ -56,12 +56,15 @@ mod grants;
 mod invariants;
 #[cfg(test)]
 mod mock;
+mod queries;
+pub mod runtime_api;
 #[cfg(test)]
 mod tests;
 pub mod types;
 pub mod weights;
 
 pub use pallet::*;
+pub use queries::{AssetSummaryOf, GrantSummaryOf};
 pub use types::*;
 pub use weights::WeightInfo;
 

@@ -699,3 +699,41 @@ fn undeploy_is_the_providers_until_the_service_is_gone() {
 		assert_eq!(Assets::<Test>::get(model).unwrap().deployments, 0);
 	});
 }
+
+#[test]
+fn the_runtime_api_reads_assets_pages_and_grants() {
+	run(|| {
+		let first = NewAsset::default().register(OWNER).unwrap();
+		let second = NewAsset::model().register(OWNER).unwrap();
+		let third = NewAsset { policy: AccessPolicy::Public, ..NewAsset::default() }
+			.register(OTHER)
+			.unwrap();
+		assert_ok!(Marketplace::remove_asset(origin(OWNER), second));
+		let summary = Marketplace::asset_summary(first).unwrap();
+		assert_eq!(
+			(summary.id, summary.owner, summary.kind, summary.name.as_slice()),
+			(first, OWNER, AssetKind::Dataset, &b"tiny-shakespeare"[..])
+		);
+		assert_eq!(
+			(summary.price, summary.policy, summary.encrypted),
+			(500, AccessPolicy::Paid, true)
+		);
+		assert_eq!(Marketplace::asset_summary(second), None);
+		// Removed ids are skipped; a page covers ids `from..from + limit`.
+		let ids = |from, limit| -> Vec<AssetId> {
+			Marketplace::asset_summaries(from, limit).iter().map(|asset| asset.id).collect()
+		};
+		assert_eq!(ids(0, 10), vec![first, third]);
+		assert_eq!(ids(0, 2), vec![first]);
+		assert_eq!(ids(2, 2), vec![third]);
+		assert_eq!(ids(3, u32::MAX), Vec::<AssetId>::new());
+		assert_eq!(Marketplace::grant_summary(first, &BUYER), None);
+		register_key(BUYER, 1);
+		assert_ok!(Marketplace::buy_access(origin(BUYER), first, AccessScope::Download, 500));
+		let grant = Marketplace::grant_summary(first, &BUYER).unwrap();
+		assert_eq!((grant.scope, grant.depositor, grant.key), (AccessScope::Download, BUYER, None));
+		assert_ok!(Marketplace::deliver_key(origin(OWNER), first, BUYER, sealed(80)));
+		let grant = Marketplace::grant_summary(first, &BUYER).unwrap();
+		assert_eq!(grant.key, Some(([1; 32], vec![0xAB; 80])));
+	});
+}

@@ -7,6 +7,8 @@ pub mod compute;
 #[cfg(feature = "da")]
 pub mod da;
 pub mod db_weights;
+#[cfg(feature = "marketplace")]
+pub mod marketplace;
 pub mod offchain;
 pub mod parameters;
 pub mod randomness;

@@ -33,16 +33,29 @@ use polkadot_sdk::{
 pub mod compute;
 #[cfg(feature = "da")]
 pub mod da;
+#[cfg(feature = "marketplace")]
+pub mod marketplace;
 #[cfg(feature = "storage")]
 pub mod storage;
 
-/// The precompiles of the pallets this runtime includes (`compute` implies `storage`).
-#[cfg(all(feature = "storage", feature = "da", feature = "compute"))]
+/// The precompiles of the pallets this runtime includes (`marketplace` implies `compute`, which
+/// implies `storage`).
+#[cfg(all(feature = "da", feature = "marketplace"))]
+pub type ZeroGPrecompiles = (
+	storage::StoragePrecompile,
+	da::DaPrecompile,
+	compute::ComputePrecompile,
+	marketplace::MarketplacePrecompile,
+);
+#[cfg(all(feature = "da", feature = "compute", not(feature = "marketplace")))]
 pub type ZeroGPrecompiles =
 	(storage::StoragePrecompile, da::DaPrecompile, compute::ComputePrecompile);
 #[cfg(all(feature = "storage", feature = "da", not(feature = "compute")))]
 pub type ZeroGPrecompiles = (storage::StoragePrecompile, da::DaPrecompile);
-#[cfg(all(feature = "storage", not(feature = "da"), feature = "compute"))]
+#[cfg(all(not(feature = "da"), feature = "marketplace"))]
+pub type ZeroGPrecompiles =
+	(storage::StoragePrecompile, compute::ComputePrecompile, marketplace::MarketplacePrecompile);
+#[cfg(all(not(feature = "da"), feature = "compute", not(feature = "marketplace")))]
 pub type ZeroGPrecompiles = (storage::StoragePrecompile, compute::ComputePrecompile);
 #[cfg(all(feature = "storage", not(feature = "da"), not(feature = "compute")))]
 pub type ZeroGPrecompiles = (storage::StoragePrecompile,);
@@ -60,6 +73,8 @@ pub mod address {
 	pub const DA: u16 = 0x0801;
 	/// `IZeroGCompute` at `0x0000000000000000000000000000000008020000`.
 	pub const COMPUTE: u16 = 0x0802;
+	/// `IZeroGMarketplace` at `0x0000000000000000000000000000000008030000`.
+	pub const MARKETPLACE: u16 = 0x0803;
 
 	/// The full 20-byte address of the precompile with the `u16` `id`.
 	pub const fn of(id: u16) -> [u8; 20] {

@@ -9,6 +9,7 @@ use crate::{
 		address,
 		compute::IZeroGCompute,
 		da::{IZeroGDA, MAX_SHAPES_SCANNED},
+		marketplace::IZeroGMarketplace,
 		storage::IZeroGStorage,
 	},
 	AccountId, Balance, Balances, Revive, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin,
@@ -31,6 +32,7 @@ use polkadot_sdk::{
 const STORAGE: [u8; 20] = address::of(address::STORAGE);
 const DA: [u8; 20] = address::of(address::DA);
 const COMPUTE: [u8; 20] = address::of(address::COMPUTE);
+const MARKETPLACE: [u8; 20] = address::of(address::MARKETPLACE);
 
 const STATICCALL: u8 = 0xfa;
 const DELEGATECALL: u8 = 0xf4;
@@ -623,4 +625,159 @@ fn every_pallet_error_is_a_revert_named_after_it() {
 	let da = check::<pallet_da_attestations::Error<Runtime>>("da");
 	let compute = check::<pallet_compute_escrow::Error<Runtime>>("compute");
 	assert!(storage > 10 && da > 10 && compute > 10, "{storage} {da} {compute}");
+}
+
+/// Issue 20: an asset read, bought and granted through `IZeroGMarketplace`, its key delivered
+/// by the owner and read back by the buyer; bad scopes, prices and owners revert by name and
+/// change nothing.
+#[test]
+fn the_marketplace_sells_grants_and_delivers_keys_through_the_precompile() {
+	use pallet_marketplace::{AccessPolicy, AccessScope, AssetKind, Grants};
+	use polkadot_sdk::sp_runtime::traits::Dispatchable;
+	dev_chain(|| {
+		let zg = crate::units::ZG;
+		let root = B256::repeat_byte(0x61);
+		returned::<IZeroGStorage::submitCall>(call(
+			&alice(),
+			STORAGE,
+			IZeroGStorage::submitCall { root, size: 4096, replicas: 1 }.abi_encode(),
+		));
+		assert!(RuntimeCall::Marketplace(pallet_marketplace::Call::register_asset {
+			kind: AssetKind::Dataset,
+			name: b"prices".to_vec().try_into().unwrap(),
+			version: b"1".to_vec().try_into().unwrap(),
+			license: b"MIT".to_vec().try_into().unwrap(),
+			root: H256(root.0),
+			size: 4096,
+			card: None,
+			encrypted: true,
+			policy: AccessPolicy::Paid,
+			price: 3 * zg,
+			access_period: 50,
+		})
+		.dispatch(RuntimeOrigin::signed(alice()))
+		.is_ok());
+		let asset = returned::<IZeroGMarketplace::assetCall>(call(
+			&bob(),
+			MARKETPLACE,
+			IZeroGMarketplace::assetCall { assetId: 0 }.abi_encode(),
+		));
+		assert_eq!((asset.owner, asset.kind, asset.policy), (word(&alice()), 1, 2));
+		assert_eq!((asset.root, asset.size, asset.encrypted), (root, 4096, true));
+		assert_eq!(asset.price, AbiU256::from(3 * zg));
+		assert_eq!(asset.name, "prices");
+
+		// A buyer: its key, then a purchase at no more than the price.
+		let buyer = AccountId::new([9; 32]);
+		Balances::set_balance(&buyer, 100 * zg);
+		let key = B256::repeat_byte(0x77);
+		returned::<IZeroGMarketplace::registerEncryptionKeyCall>(call(
+			&buyer,
+			MARKETPLACE,
+			IZeroGMarketplace::registerEncryptionKeyCall { key }.abi_encode(),
+		));
+		let key_read = returned::<IZeroGMarketplace::encryptionKeyCall>(call(
+			&alice(),
+			MARKETPLACE,
+			IZeroGMarketplace::encryptionKeyCall { account: word(&buyer) }.abi_encode(),
+		));
+		assert_eq!(key_read, key);
+		let buy = |scope: u8, max: u128| {
+			call(
+				&buyer,
+				MARKETPLACE,
+				IZeroGMarketplace::buyAccessCall {
+					assetId: 0,
+					scope,
+					maxPrice: AbiU256::from(max),
+				}
+				.abi_encode(),
+			)
+		};
+		assert_eq!(reason(buy(7, 3 * zg)), "UnknownScope");
+		assert_eq!(reason(buy(0, 2 * zg)), "PriceAboveLimit");
+		assert!(Grants::<Runtime>::get(0, &buyer).is_none(), "a revert changes nothing");
+		let (alice_before, buyer_before) =
+			(Balances::free_balance(alice()), Balances::free_balance(&buyer));
+		returned::<IZeroGMarketplace::buyAccessCall>(buy(0, 3 * zg));
+		assert_eq!(Balances::free_balance(alice()) - alice_before, 3 * zg, "the owner is paid");
+		assert!(buyer_before - Balances::free_balance(&buyer) >= 3 * zg);
+		let grant = returned::<IZeroGMarketplace::grantOfCall>(call(
+			&alice(),
+			MARKETPLACE,
+			IZeroGMarketplace::grantOfCall { assetId: 0, account: word(&buyer) }.abi_encode(),
+		));
+		assert_eq!((grant.scope, grant.granted, grant.expiresAt), (0, true, 51));
+		assert!(grant.sealedKey.is_empty());
+		let logs = logs_of(MARKETPLACE);
+		let (topics, data) = logs.last().unwrap();
+		let bought = IZeroGMarketplace::AccessBought::decode_raw_log(
+			topics.iter().map(|topic| B256::from(topic.0)),
+			data,
+		)
+		.unwrap();
+		assert_eq!(
+			(bought.assetId, bought.price, bought.expiresAt),
+			(0, AbiU256::from(3 * zg), 51)
+		);
+
+		// Only the owner delivers keys and grants.
+		let deliver = |who: &AccountId, sealed: Vec<u8>| {
+			call(
+				who,
+				MARKETPLACE,
+				IZeroGMarketplace::deliverKeyCall {
+					assetId: 0,
+					grantee: word(&buyer),
+					sealedKey: sealed.into(),
+				}
+				.abi_encode(),
+			)
+		};
+		assert_eq!(reason(deliver(&bob(), vec![1; 80])), "NotOwner");
+		assert_eq!(reason(deliver(&alice(), vec![1; 20])), "SealedKeyTooShort");
+		assert_eq!(reason(deliver(&alice(), vec![1; 200])), "SealedKeyTooLong");
+		returned::<IZeroGMarketplace::deliverKeyCall>(deliver(&alice(), vec![5; 80]));
+		let grant = returned::<IZeroGMarketplace::grantOfCall>(call(
+			&bob(),
+			MARKETPLACE,
+			IZeroGMarketplace::grantOfCall { assetId: 0, account: word(&buyer) }.abi_encode(),
+		));
+		assert_eq!((grant.recipientKey, grant.sealedKey.to_vec()), (key, vec![5; 80]));
+
+		// A compute-only grant from the owner, then revoked.
+		returned::<IZeroGMarketplace::grantAccessCall>(call(
+			&alice(),
+			MARKETPLACE,
+			IZeroGMarketplace::grantAccessCall {
+				assetId: 0,
+				grantee: word(&bob()),
+				scope: 1,
+				expiresAt: 40,
+			}
+			.abi_encode(),
+		));
+		assert_eq!(Grants::<Runtime>::get(0, bob()).unwrap().scope, AccessScope::Compute);
+		returned::<IZeroGMarketplace::revokeAccessCall>(call(
+			&alice(),
+			MARKETPLACE,
+			IZeroGMarketplace::revokeAccessCall { assetId: 0, grantee: word(&bob()) }.abi_encode(),
+		));
+		assert_eq!(
+			reason(call(
+				&alice(),
+				MARKETPLACE,
+				IZeroGMarketplace::grantOfCall { assetId: 0, account: word(&bob()) }.abi_encode(),
+			)),
+			"NoGrant"
+		);
+		assert_eq!(
+			reason(call(
+				&alice(),
+				MARKETPLACE,
+				IZeroGMarketplace::assetCall { assetId: 9 }.abi_encode(),
+			)),
+			"UnknownAsset"
+		);
+	});
 }

@@ -11,7 +11,7 @@ import { u8aToHex, stringToU8a, u8aConcat, compactAddLength, bnToU8a } from '@po
 import { startDevNode } from '../lib/node.mjs';
 
 const ZG = 10n ** 18n;
-const CUSTOM_PALLETS = ['StorageCommitments', 'DaAttestations', 'ComputeEscrow'];
+const CUSTOM_PALLETS = ['StorageCommitments', 'DaAttestations', 'ComputeEscrow', 'Marketplace'];
 const ALL_PALLETS = [
   'System', 'Timestamp', 'Aura', 'Grandpa', 'Balances', 'TransactionPayment', 'Sudo',
   'ParameterStore', 'Parameters', 'Scheduler', 'Preimage', 'Referenda', 'ConvictionVoting', 'Origins',
@@ -118,7 +118,7 @@ test('the metadata is V15+ and lists every pallet, with calls, events and errors
   const byName = new Map(pallets.map((p) => [p.name.toString(), p]));
   for (const name of ALL_PALLETS) assert.ok(byName.has(name), `pallet ${name} missing`);
   assert.equal(byName.get('Revive').index.toNumber(), 10);
-  assert.deepEqual(CUSTOM_PALLETS.map((name) => byName.get(name).index.toNumber()), [20, 21, 22]);
+  assert.deepEqual(CUSTOM_PALLETS.map((name) => byName.get(name).index.toNumber()), [20, 21, 22, 23]);
   for (const name of CUSTOM_PALLETS) {
     const pallet = byName.get(name);
     assert.ok(pallet.calls.isSome && pallet.events.isSome && pallet.errors.isSome
@@ -129,10 +129,12 @@ test('the metadata is V15+ and lists every pallet, with calls, events and errors
     ['storageCommitments', 'submit'], ['storageCommitments', 'registerProvider'],
     ['daAttestations', 'submitBlob'], ['daAttestations', 'registerSigner'], ['daAttestations', 'attest'],
     ['computeEscrow', 'deposit'], ['computeEscrow', 'withdraw'], ['computeEscrow', 'registerService'],
+    ['marketplace', 'registerAsset'], ['marketplace', 'buyAccess'], ['marketplace', 'deliverKey'],
   ]) assert.equal(typeof api.tx[section][method], 'function', `${section}.${method}`);
   // Runtime APIs of the custom pallets are described (V15) and decorated under api.call.
   assert.equal(typeof api.call.storageCommitmentsApi?.file, 'function');
   assert.equal(typeof api.call.daAttestationsApi?.blob, 'function');
+  assert.equal(typeof api.call.marketplaceApi?.asset, 'function');
 });
 
 test('chain properties: SS58 6900, ZG with 18 decimals; runtime version zerog', async () => {

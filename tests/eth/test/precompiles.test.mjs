@@ -1,5 +1,6 @@
 // The ZeroG precompiles from Ethereum tooling on a real `zerog-node --dev`: an Ethereum wallet
-// pays for storage and funds compute through IZeroGStorage and IZeroGCompute (events seen by
+// pays for storage, funds compute and buys a dataset through IZeroGStorage, IZeroGCompute and
+// IZeroGMarketplace (events seen by
 // @polkadot/api, logs by `eth_getLogs`), pallet errors come back as named reverts, and a
 // contract compiled with solc (the SDK's `BatchInbox` example) checks a real DA certificate,
 // made by `zerog da submit`, before it pays to archive a batch.
@@ -20,8 +21,9 @@ import { connectApi, keyring, sendAll, ZG } from '../lib/substrate.mjs';
 const STORAGE = '0x0000000000000000000000000000000008000000';
 const DA = '0x0000000000000000000000000000000008010000';
 const COMPUTE = '0x0000000000000000000000000000000008020000';
+const MARKETPLACE = '0x0000000000000000000000000000000008030000';
 
-let node, provider, api, wallet, storage, da, compute;
+let node, provider, api, wallet, storage, da, compute, marketplace;
 
 before(async () => {
   node = await startDevNode('precompiles');
@@ -32,6 +34,7 @@ before(async () => {
   storage = new Contract(STORAGE, interfaceAbi('IZeroGStorage'), wallet);
   da = new Contract(DA, interfaceAbi('IZeroGDA'), wallet);
   compute = new Contract(COMPUTE, interfaceAbi('IZeroGCompute'), wallet);
+  marketplace = new Contract(MARKETPLACE, interfaceAbi('IZeroGMarketplace'), wallet);
 });
 
 after(async () => {
@@ -189,4 +192,51 @@ test('a contract checks a DA certificate with isCertified before it pays to arch
     assert.equal(e.revert?.name, 'AlreadyAccepted', e.shortMessage);
     return true;
   });
+});
+
+test('an Ethereum account buys a dataset through IZeroGMarketplace and reads the key delivered to it', async () => {
+  const alice = keyring().addFromUri('//Alice');
+  // Alice lists a stored file as a paid dataset.
+  const root = hexlify(randomBytes(32));
+  const assetId = (await api.query.marketplace.nextAssetId()).toBigInt();
+  await sendAll(api, [{ tx: api.tx.storageCommitments.submit(root, 4096, [], 1), signer: alice }]);
+  await sendAll(api, [{
+    tx: api.tx.marketplace.registerAsset('Dataset', 'eth-prices', '1', 'MIT', root, 4096, null, true,
+      'Paid', 2n * ZG, 100),
+    signer: alice,
+  }]);
+  const asset = await marketplace.asset(assetId);
+  assert.equal(asset.name, 'eth-prices');
+  assert.equal(asset.root, root);
+  assert.equal(asset.price, 2n * ZG);
+  assert.equal(asset.policy, 2n);
+
+  // The wallet registers its x25519 key and buys, naming the most it pays.
+  const account = await compute.accountOf(wallet.address);
+  const key = hexlify(randomBytes(32));
+  await (await marketplace.registerEncryptionKey(key)).wait();
+  assert.equal(await marketplace.encryptionKey(account), key);
+  await revertsWith(marketplace.buyAccess.staticCall(assetId, 0, ZG), 'PriceAboveLimit');
+  const aliceBefore = (await api.query.system.account(alice.address)).data.free.toBigInt();
+  const receipt = await (await marketplace.buyAccess(assetId, 0, 2n * ZG)).wait();
+  const [bought] = parsedLogs(marketplace, receipt);
+  assert.equal(bought.name, 'AccessBought');
+  assert.equal(bought.args.buyer, wallet.address);
+  assert.equal(bought.args.price, 2n * ZG);
+  const aliceAfter = (await api.query.system.account(alice.address)).data.free.toBigInt();
+  assert.equal(aliceAfter - aliceBefore, 2n * ZG, 'the owner was paid');
+  const events = await eventsOfBlock(receipt.blockNumber);
+  assert.ok(events.some((e) => api.events.marketplace.AccessBought.is(e) && u8aToHex(e.data.buyer) === account));
+
+  // Alice delivers a sealed key; the wallet reads it back, as does @polkadot/api.
+  const sealed = hexlify(randomBytes(80));
+  await sendAll(api, [{ tx: api.tx.marketplace.deliverKey(assetId, account, sealed), signer: alice }]);
+  const grant = await marketplace.grantOf(assetId, account);
+  assert.equal(grant.granted, true);
+  assert.equal(grant.recipientKey, key);
+  assert.equal(grant.sealedKey, sealed);
+  const onChain = (await api.query.marketplace.grants(assetId, account)).unwrap();
+  assert.equal(onChain.key.unwrap().sealed.toHex(), sealed);
+  // Only the owner delivers keys.
+  await revertsWith(marketplace.deliverKey.staticCall(assetId, account, sealed), 'NotOwner');
 });

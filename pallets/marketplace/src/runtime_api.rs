@@ -1,0 +1,94 @@
+//! The runtime API the CLI, the SDK and the explorer use to read assets, grants and keys
+//! without decoding the pallet's storage themselves.
+
+use crate::{AccessPolicy, AccessScope, AssetId, AssetKind, EncryptionKey};
+use alloc::vec::Vec;
+use codec::{Decode, Encode};
+use polkadot_sdk::{sp_api, sp_core::H256};
+use scale_info::TypeInfo;
+use zerog_primitives::compute::ServiceId;
+
+/// Most assets one [`MarketplaceApi::assets`] call returns.
+pub const MAX_ASSETS_QUERY: u32 = 256;
+
+/// An asset as the API returns it: the stored record with its bounded texts as plain bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct AssetSummary<AccountId, Balance, BlockNumber> {
+	/// The asset's id.
+	pub id: AssetId,
+	/// Who registered it and is paid for it.
+	pub owner: AccountId,
+	/// Model or dataset.
+	pub kind: AssetKind,
+	/// Its name, UTF-8.
+	pub name: Vec<u8>,
+	/// Its version, UTF-8.
+	pub version: Vec<u8>,
+	/// Its SPDX license expression.
+	pub license: Vec<u8>,
+	/// Root of its stored file (of the ciphertext when encrypted).
+	pub root: H256,
+	/// Size of its stored file.
+	pub size: u64,
+	/// Root of its card, a stored file describing it.
+	pub card: Option<H256>,
+	/// Whether the stored file is encrypted (a grantee needs a delivered key).
+	pub encrypted: bool,
+	/// Who may use it.
+	pub policy: AccessPolicy,
+	/// Price of one access period, for `Paid` assets.
+	pub price: Balance,
+	/// Blocks one bought access lasts.
+	pub access_period: BlockNumber,
+	/// Grants and requests open on it.
+	pub open_grants: u32,
+	/// Services that deploy it.
+	pub deployments: u32,
+	/// Block it was registered in.
+	pub registered_at: BlockNumber,
+}
+
+/// A grant or a request as the API returns it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct GrantSummary<AccountId, Balance, BlockNumber> {
+	/// Download, or compute only.
+	pub scope: AccessScope,
+	/// Last block of access; `None` for a request not yet answered.
+	pub expires_at: Option<BlockNumber>,
+	/// Who paid the record's deposit.
+	pub depositor: AccountId,
+	/// The deposit.
+	pub deposit: Balance,
+	/// The encryption key the content key was sealed to, and the sealed key, once delivered.
+	pub key: Option<(EncryptionKey, Vec<u8>)>,
+}
+
+sp_api::decl_runtime_apis! {
+	/// Queries of the marketplace pallet.
+	pub trait MarketplaceApi<AccountId, Balance, BlockNumber>
+	where
+		AccountId: codec::Codec,
+		Balance: codec::Codec,
+		BlockNumber: codec::Codec,
+	{
+		/// Asset `asset`, if registered.
+		fn asset(asset: AssetId) -> Option<AssetSummary<AccountId, Balance, BlockNumber>>;
+
+		/// The id the next registered asset gets: every asset's id is below it.
+		fn next_asset_id() -> AssetId;
+
+		/// The registered assets among ids `from..from + limit` (`limit` at most
+		/// [`MAX_ASSETS_QUERY`]), in id order; removed ids are skipped. Page on from
+		/// `from + limit` until [`Self::next_asset_id`].
+		fn assets(from: AssetId, limit: u32) -> Vec<AssetSummary<AccountId, Balance, BlockNumber>>;
+
+		/// The grant (or request) of `who` on `asset`, if any.
+		fn grant(asset: AssetId, who: AccountId) -> Option<GrantSummary<AccountId, Balance, BlockNumber>>;
+
+		/// The x25519 key `who` registered for sealed keys, if any.
+		fn encryption_key(who: AccountId) -> Option<EncryptionKey>;
+
+		/// The model service `service` deploys, if any.
+		fn deployment(service: ServiceId) -> Option<AssetId>;
+	}
+}
