@@ -59,6 +59,19 @@ pub enum MarketCommand {
 	/// Download an asset's file, verified against its root, and decrypt it with the key
 	/// delivered to you on chain (or --key-file).
 	Download(MarketDownloadArgs),
+	/// Take back the price of an encrypted download whose key the owner did not deliver within
+	/// the runtime's KeyDeliveryPeriod (Marketplace.reclaim_purchase); the grant ends.
+	Reclaim(AssetTxArgs),
+}
+
+/// Arguments of `market reclaim`.
+#[derive(Debug, Args)]
+pub struct AssetTxArgs {
+	/// The asset's id.
+	#[arg(value_name = "ASSET")]
+	pub asset: u64,
+	#[command(flatten)]
+	pub tx: TxArgs,
 }
 
 /// What an asset is, on the command line.
@@ -285,6 +298,7 @@ pub async fn run(rpc_url: &str, command: MarketCommand) -> Result<(), ClientErro
 		},
 		MarketCommand::DeliverKey(args) => deliver_key(rpc_url, args).await,
 		MarketCommand::Download(args) => download(rpc_url, args).await,
+		MarketCommand::Reclaim(args) => reclaim(rpc_url, args).await,
 	}
 }
 
@@ -402,6 +416,8 @@ fn grant_json(grant: &GrantView) -> serde_json::Value {
 		"deposit": grant.deposit.to_string(),
 		"keyDelivered": grant.key.is_some(),
 		"recipientKey": grant.key.as_ref().map(|(recipient, _)| hexstr::encode(recipient)),
+		"escrow": grant.escrow.map(|(amount, _)| amount.to_string()),
+		"refundableFrom": grant.escrow.map(|(_, from)| from),
 	})
 }
 
@@ -477,12 +493,20 @@ async fn show(rpc_url: &str, args: ShowArgs) -> Result<(), ClientError> {
 			None => println!("  {}: no grant", account_text(&account)),
 			Some(grant) => match grant.expires_at {
 				None => println!("  {}: requested {}", account_text(&account), grant.scope.label()),
-				Some(expires_at) => println!(
-					"  {}: {} access until block {expires_at}, key {}",
-					account_text(&account),
-					grant.scope.label(),
-					if grant.key.is_some() { "delivered" } else { "not delivered yet" }
-				),
+				Some(expires_at) => {
+					println!(
+						"  {}: {} access until block {expires_at}, key {}",
+						account_text(&account),
+						grant.scope.label(),
+						if grant.key.is_some() { "delivered" } else { "not delivered yet" }
+					);
+					if let Some((amount, from)) = grant.escrow {
+						println!(
+							"  {} held until the key is delivered (refundable from block {from})",
+							format_zg(amount)
+						);
+					}
+				},
 			},
 		}
 	}
@@ -626,6 +650,21 @@ async fn deliver_key(rpc_url: &str, args: DeliverArgs) -> Result<(), ClientError
 			"grantee": account_text(&args.account),
 			"recipientKey": hexstr::encode(&recipient),
 		}),
+	);
+	Ok(())
+}
+
+async fn reclaim(rpc_url: &str, args: AssetTxArgs) -> Result<(), ClientError> {
+	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
+	let call = dynamic::tx(PALLET, "reclaim_purchase", (args.asset,));
+	let included = session.submit_to(PALLET, "reclaim_purchase", &call).await?;
+	let (asset, _buyer, amount): (u64, [u8; 32], Balance) =
+		pallet_event(&included, PALLET, "PurchaseRefunded")?;
+	report(
+		&included,
+		args.tx.output.json,
+		&format!("took back {} paid for asset #{asset}: no key was delivered", format_zg(amount)),
+		serde_json::json!({ "asset": asset, "refunded": amount.to_string() }),
 	);
 	Ok(())
 }

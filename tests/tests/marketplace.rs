@@ -1,8 +1,8 @@
 //! The marketplace of models and datasets against a real `zerog-node --dev`, driven by the
 //! `zerog` CLI as users would: a dataset encrypted and uploaded (storage holds only ciphertext),
-//! registered as a paid asset, listed, bought from another account, its content key delivered
-//! sealed to the buyer's registered x25519 key, downloaded, verified and decrypted
-//! byte-identical; a stranger without a grant, a grantee whose grant expired before the key was
+//! registered as a paid asset, listed, bought from another account (the price held until the key
+//! comes), its content key delivered sealed to the buyer's registered x25519 key, downloaded,
+//! verified and decrypted byte-identical; a stranger without a grant, a grantee whose grant expired before the key was
 //! delivered, and a revoked grantee cannot decrypt, and the chain refuses a key for them.
 
 use std::time::Duration;
@@ -166,6 +166,13 @@ async fn an_encrypted_dataset_is_sold_delivered_and_decrypted_only_by_its_grante
 	let expires_at = bought["expiresAt"].as_u64().unwrap();
 	assert!(expires_at >= 200, "{bought}");
 
+	// Until the owner delivers the key, the price is held from Bob, not paid; he may take it
+	// back only once the owner has had KeyDeliveryPeriod to deliver.
+	let pending = zerog_json(&node, &["market", "show", &asset_text, "--account", &bob]);
+	assert_eq!(pending["grant"]["escrow"], "2000000000000000000", "{pending}");
+	let not_due = zerog_fails(&node, &["market", "reclaim", &asset_text, "--suri", "//Bob"]);
+	assert!(not_due.contains("DeliveryNotDue"), "{not_due}");
+
 	// Until the owner delivers the key, Bob has nothing to decrypt with.
 	let early = zerog_fails(
 		&node,
@@ -183,6 +190,7 @@ async fn an_encrypted_dataset_is_sold_delivered_and_decrypted_only_by_its_grante
 	assert_eq!(shown["grant"]["keyDelivered"], true, "{shown}");
 	assert_eq!(shown["grant"]["scope"], "download", "{shown}");
 	assert_eq!(shown["grant"]["recipientKey"], bob_key, "{shown}");
+	assert_eq!(shown["grant"]["escrow"], Json::Null, "paid to the owner with the key: {shown}");
 	assert_eq!(shown["openGrants"], 1, "{shown}");
 	let downloaded = zerog_json(
 		&node,

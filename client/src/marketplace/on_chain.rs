@@ -111,6 +111,9 @@ pub struct GrantView {
 	pub deposit: u128,
 	/// The key the content key was sealed to, and the sealed key, once delivered.
 	pub key: Option<(X25519Key, Vec<u8>)>,
+	/// The price held until the key is delivered, and the block from which the buyer may take
+	/// it back.
+	pub escrow: Option<(u128, u32)>,
 }
 
 /// Asset `id`, if registered.

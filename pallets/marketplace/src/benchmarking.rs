@@ -250,6 +250,28 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn reclaim_purchase() {
+		let owner = funded::<T>("owner");
+		let buyer = funded::<T>("buyer");
+		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Paid);
+		with_key::<T>(&buyer);
+		Marketplace::<T>::buy_access(
+			RawOrigin::Signed(buyer.clone()).into(),
+			asset,
+			AccessScope::Download,
+			T::GrantDeposit::get(),
+		)
+		.expect("a valid purchase");
+		let now = frame_system::Pallet::<T>::block_number();
+		frame_system::Pallet::<T>::set_block_number(
+			now.saturating_add(T::KeyDeliveryPeriod::get()),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(buyer.clone()), asset);
+		assert!(!Grants::<T>::contains_key(asset, &buyer));
+	}
+
+	#[benchmark]
 	fn deliver_key() {
 		let owner = funded::<T>("owner");
 		let grantee = funded::<T>("grantee");

@@ -1,8 +1,8 @@
 //! Deposits, terms, and the grant records behind the access calls.
 
 use crate::{
-	pallet::*, AccessPolicy, AccessScope, AssetId, AssetOf, BalanceOf, EncryptionKey, Grant,
-	GrantOf, SealedKey, ServiceProviders, MIN_SEALED_KEY_LEN,
+	pallet::*, AccessPolicy, AccessScope, AssetId, AssetOf, BalanceOf, EncryptionKey, Escrow,
+	Grant, GrantOf, SealedKey, ServiceProviders, MIN_SEALED_KEY_LEN,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -10,7 +10,7 @@ use polkadot_sdk::{
 		pallet_prelude::*,
 		traits::{
 			fungible::{Mutate, MutateHold},
-			tokens::{Precision, Preservation},
+			tokens::{Fortitude, Precision, Preservation, Restriction},
 		},
 	},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
@@ -81,7 +81,14 @@ impl<T: Config> Pallet<T> {
 		let deposit = T::GrantDeposit::get();
 		Self::hold(HoldReason::GrantDeposit, depositor, deposit)?;
 		info.open_grants = info.open_grants.saturating_add(1);
-		Ok(Grant { scope, expires_at, depositor: depositor.clone(), deposit, key: None })
+		Ok(Grant {
+			scope,
+			expires_at,
+			depositor: depositor.clone(),
+			deposit,
+			key: None,
+			escrow: None,
+		})
 	}
 
 	/// Buys `scope` access to `asset` for `buyer`; the price paid and the new expiry.
@@ -96,10 +103,21 @@ impl<T: Config> Pallet<T> {
 		ensure!(info.owner != *buyer, Error::<T>::OwnAsset);
 		ensure!(info.price <= max_price, Error::<T>::PriceAboveLimit);
 		Self::check_key_for(&info, buyer, scope)?;
-		T::Currency::transfer(buyer, &info.owner, info.price, Preservation::Preserve)
-			.map_err(|_| Error::<T>::CannotPay)?;
 		let now = frame_system::Pallet::<T>::block_number();
-		let mut grant = match Grants::<T>::get(asset, buyer) {
+		let existing = Grants::<T>::get(asset, buyer);
+		// An encrypted download is worth nothing without its key: until the owner delivers it,
+		// the price stays the buyer's, held. Everything else is paid to the owner at once.
+		let delivered =
+			existing.as_ref().is_some_and(|grant| grant.scope == scope && grant.key.is_some());
+		let escrowed = info.encrypted && scope == AccessScope::Download && !delivered;
+		if escrowed {
+			T::Currency::hold(&HoldReason::PurchaseEscrow.into(), buyer, info.price)
+				.map_err(|_| Error::<T>::CannotPay)?;
+		} else {
+			T::Currency::transfer(buyer, &info.owner, info.price, Preservation::Preserve)
+				.map_err(|_| Error::<T>::CannotPay)?;
+		}
+		let mut grant = match existing {
 			Some(grant) => grant,
 			None => Self::new_record(&mut info, buyer, scope, None)?,
 		};
@@ -108,6 +126,13 @@ impl<T: Config> Pallet<T> {
 		let expires_at = start.saturating_add(info.access_period);
 		if grant.scope != scope {
 			grant.key = None;
+		}
+		if escrowed {
+			let held = grant.escrow.as_ref().map_or(Zero::zero(), |escrow| escrow.amount);
+			grant.escrow = Some(Escrow {
+				amount: held.saturating_add(info.price),
+				refundable_from: now.saturating_add(T::KeyDeliveryPeriod::get()),
+			});
 		}
 		grant.scope = scope;
 		grant.expires_at = Some(expires_at);
@@ -197,23 +222,45 @@ impl<T: Config> Pallet<T> {
 		Grants::<T>::remove(asset, account);
 		info.open_grants = info.open_grants.saturating_sub(1);
 		Self::release(HoldReason::GrantDeposit, &grant.depositor, grant.deposit);
+		// A price still in escrow was never earned: it goes back to the buyer.
+		if let Some(escrow) = grant.escrow {
+			Self::release(HoldReason::PurchaseEscrow, account, escrow.amount);
+			Self::deposit_event(Event::PurchaseRefunded {
+				asset,
+				buyer: account.clone(),
+				amount: escrow.amount,
+			});
+		}
 	}
 
-	/// Stores `sealed` as `grantee`'s key for `asset`; the key it is sealed to.
+	/// Stores `sealed` as `grantee`'s key for `asset` and pays the owner any price held in
+	/// escrow; the key it is sealed to, and the price paid.
 	pub(crate) fn do_deliver_key(
 		asset: AssetId,
 		owner: &T::AccountId,
 		grantee: &T::AccountId,
 		sealed: BoundedVec<u8, T::MaxSealedKeyLen>,
-	) -> Result<EncryptionKey, DispatchError> {
+	) -> Result<(EncryptionKey, Option<BalanceOf<T>>), DispatchError> {
 		Self::owned_asset(asset, owner)?;
 		ensure!(sealed.len() as u32 >= MIN_SEALED_KEY_LEN, Error::<T>::SealedKeyTooShort);
 		let mut grant = Self::active_grant(asset, grantee)?;
 		ensure!(grant.scope == AccessScope::Download, Error::<T>::WrongScope);
 		let recipient = EncryptionKeys::<T>::get(grantee).ok_or(Error::<T>::NoEncryptionKey)?;
 		grant.key = Some(SealedKey { recipient, sealed });
+		let paid = match grant.escrow.take() {
+			Some(escrow) => Some(T::Currency::transfer_on_hold(
+				&HoldReason::PurchaseEscrow.into(),
+				grantee,
+				owner,
+				escrow.amount,
+				Precision::BestEffort,
+				Restriction::Free,
+				Fortitude::Polite,
+			)?),
+			None => None,
+		};
 		Grants::<T>::insert(asset, grantee, grant);
-		Ok(recipient)
+		Ok((recipient, paid))
 	}
 
 	/// `account`'s unexpired grant for `asset`.

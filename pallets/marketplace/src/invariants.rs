@@ -6,14 +6,18 @@ use alloc::collections::BTreeMap;
 use polkadot_sdk::sp_runtime::TryRuntimeError;
 
 impl<T: Config> Pallet<T> {
-	/// Every asset counts exactly its grants, requests and deployments; every grant and
+	/// No grant with a delivered key still holds its price in escrow. Every asset counts exactly
+	/// its grants, requests and deployments; every grant and
 	/// deployment names an existing asset; every asset is listed under its owner once; no id
 	/// reaches `NextAssetId`.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let next = NextAssetId::<T>::get();
 		let mut grants: BTreeMap<u64, u32> = BTreeMap::new();
-		for (asset, _, _) in Grants::<T>::iter() {
+		for (asset, _, grant) in Grants::<T>::iter() {
 			*grants.entry(asset).or_default() += 1;
+			if grant.escrow.is_some() && grant.key.is_some() {
+				return Err("a grant holds a price in escrow after its key was delivered".into());
+			}
 		}
 		let mut deployments: BTreeMap<u64, u32> = BTreeMap::new();
 		for (_, asset) in Deployments::<T>::iter() {

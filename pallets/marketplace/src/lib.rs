@@ -38,6 +38,13 @@
 //!   for, so each holds a deposit from whoever asked ([`HoldReason`]), returned when the record
 //!   goes: a stranger cannot fill the chain's state, nor an owner's asset with requests, for
 //!   free. Expired grants can be removed by anyone and return their deposit to its payer.
+//! - **Paid on delivery.** An encrypted download is worthless without its key, so its price is
+//!   held from the buyer ([`HoldReason::PurchaseEscrow`]) until the owner delivers the key, and
+//!   only then paid to the owner. A grant that ends without a key (revoked, expired) returns
+//!   it, and so does [`Call::reclaim_purchase`] once the owner let
+//!   [`Config::KeyDeliveryPeriod`] pass: an owner cannot take the price and deliver nothing.
+//!   (It can still deliver a key that does not open the file; the chain cannot check a sealed
+//!   key, see docs/marketplace.md.)
 //! - **Front-running a price.** A buyer names the most it pays ([`Call::buy_access`]'s
 //!   `max_price`): an owner raising the price in the same block takes no more than that.
 //! - **Bounds.** Names, versions, licenses and sealed keys are `BoundedVec`s, assets per owner
@@ -187,6 +194,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxSealedKeyLen: Get<u32>;
 
+		/// Blocks an owner has to deliver the key of an encrypted download it sold; after them,
+		/// the buyer may take the price back ([`Pallet::reclaim_purchase`]).
+		#[pallet::constant]
+		type KeyDeliveryPeriod: Get<BlockNumberFor<Self>>;
+
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -209,6 +221,9 @@ pub mod pallet {
 		/// The deposit of an account's registered encryption key.
 		#[codec(index = 2)]
 		KeyDeposit,
+		/// The price of an encrypted download bought and not delivered yet.
+		#[codec(index = 3)]
+		PurchaseEscrow,
 	}
 
 	/// The id the next registered asset gets.
@@ -269,7 +284,8 @@ pub mod pallet {
 		},
 		/// An asset was removed and its deposit released.
 		AssetRemoved { asset: AssetId },
-		/// Access was bought: `price` went to the owner.
+		/// Access was bought: `price` went to the owner, or, for an encrypted download without
+		/// a key yet, into escrow until the owner delivers it.
 		AccessBought {
 			asset: AssetId,
 			buyer: T::AccountId,
@@ -296,6 +312,11 @@ pub mod pallet {
 		GrantRemoved { asset: AssetId, grantee: T::AccountId },
 		/// The owner delivered the content key, sealed to `recipient`.
 		KeyDelivered { asset: AssetId, grantee: T::AccountId, recipient: EncryptionKey },
+		/// The key was delivered, so the price held in escrow went to the owner.
+		PaymentReleased { asset: AssetId, grantee: T::AccountId, amount: BalanceOf<T> },
+		/// A grant bought and never given its key ended (revoked, expired, or reclaimed after
+		/// `KeyDeliveryPeriod`): the price held in escrow went back to the buyer.
+		PurchaseRefunded { asset: AssetId, buyer: T::AccountId, amount: BalanceOf<T> },
 		/// A compute service now serves a model.
 		ModelDeployed { asset: AssetId, service: ServiceId, provider: T::AccountId },
 		/// A compute service no longer serves a model.
@@ -374,6 +395,10 @@ pub mod pallet {
 		NotDeployed,
 		/// The asset still has grants, requests or deployments.
 		AssetInUse,
+		/// The grant holds no price in escrow: its key was delivered, or it was not bought.
+		NothingToReclaim,
+		/// The owner still has time to deliver the key (`KeyDeliveryPeriod` from the purchase).
+		DeliveryNotDue,
 	}
 
 	#[pallet::hooks]
@@ -390,6 +415,11 @@ pub mod pallet {
 				);
 			}
 			assert!(!T::MaxAccessPeriod::get().is_zero(), "MaxAccessPeriod must be above zero");
+			assert!(
+				!T::KeyDeliveryPeriod::get().is_zero()
+					&& T::KeyDeliveryPeriod::get() < T::MaxAccessPeriod::get(),
+				"KeyDeliveryPeriod must be above zero and shorter than MaxAccessPeriod"
+			);
 			assert!(
 				T::MaxSealedKeyLen::get() >= MIN_SEALED_KEY_LEN,
 				"MaxSealedKeyLen must fit a sealed 32-byte key"
@@ -672,8 +702,10 @@ pub mod pallet {
 
 		/// Deliver the asset's content key to a grantee, sealed to its registered key.
 		///
+		/// A price the grantee paid into escrow goes to the owner now.
+		///
 		/// Errors: `UnknownAsset`, `NotOwner`, `NoGrant`, `NoActiveGrant`, `WrongScope`,
-		/// `NoEncryptionKey`, `SealedKeyTooShort`. Event: `KeyDelivered`.
+		/// `NoEncryptionKey`, `SealedKeyTooShort`. Events: `KeyDelivered`, `PaymentReleased`.
 		#[pallet::call_index(12)]
 		pub fn deliver_key(
 			origin: OriginFor<T>,
@@ -682,8 +714,11 @@ pub mod pallet {
 			sealed: BoundedVec<u8, T::MaxSealedKeyLen>,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
-			let recipient = Self::do_deliver_key(asset, &owner, &grantee, sealed)?; // grants.rs
-			Self::deposit_event(Event::KeyDelivered { asset, grantee, recipient });
+			let (recipient, paid) = Self::do_deliver_key(asset, &owner, &grantee, sealed)?; // grants.rs
+			Self::deposit_event(Event::KeyDelivered { asset, grantee: grantee.clone(), recipient });
+			if let Some(amount) = paid {
+				Self::deposit_event(Event::PaymentReleased { asset, grantee, amount });
+			}
 			Ok(())
 		}
 
@@ -714,6 +749,23 @@ pub mod pallet {
 			}
 			Self::end_deployment(service, asset);
 			Ok(())
+		}
+
+		/// Take back the price of an encrypted download whose key the owner did not deliver
+		/// within `KeyDeliveryPeriod` of the purchase; the grant ends and its deposit returns.
+		///
+		/// - Origin: signed, the buyer.
+		///
+		/// Errors: `NoGrant`, `NothingToReclaim`, `DeliveryNotDue`. Events: `PurchaseRefunded`.
+		#[pallet::call_index(15)]
+		pub fn reclaim_purchase(origin: OriginFor<T>, asset: AssetId) -> DispatchResult {
+			let buyer = ensure_signed(origin)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			Self::remove_record(asset, &buyer, |grant| match &grant.escrow {
+				None => Err(Error::<T>::NothingToReclaim),
+				Some(escrow) if now < escrow.refundable_from => Err(Error::<T>::DeliveryNotDue),
+				Some(_) => Ok(()),
+			})
 		}
 	}
 }

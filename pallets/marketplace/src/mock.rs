@@ -54,6 +54,7 @@ pub const ASSET_DEPOSIT: Balance = 100;
 pub const GRANT_DEPOSIT: Balance = 10;
 pub const KEY_DEPOSIT: Balance = 5;
 pub const MAX_ACCESS_PERIOD: BlockNumber = 1_000;
+pub const KEY_DELIVERY_PERIOD: BlockNumber = 20;
 pub const MAX_ASSETS: u32 = 3;
 /// Size of every stored file a test did not set.
 pub const FILE_SIZE: u64 = 4_096;
@@ -110,6 +111,7 @@ pub fn remove_service(service: ServiceId) {
 
 parameter_types! {
 	pub const MaxAccessPeriod: BlockNumber = MAX_ACCESS_PERIOD;
+	pub const KeyDeliveryPeriod: BlockNumber = KEY_DELIVERY_PERIOD;
 }
 
 impl pallet_marketplace::Config for Test {
@@ -126,6 +128,7 @@ impl pallet_marketplace::Config for Test {
 	type MaxVersionLen = frame_support::traits::ConstU32<16>;
 	type MaxLicenseLen = frame_support::traits::ConstU32<64>;
 	type MaxSealedKeyLen = frame_support::traits::ConstU32<128>;
+	type KeyDeliveryPeriod = KeyDeliveryPeriod;
 	type WeightInfo = ();
 }
 

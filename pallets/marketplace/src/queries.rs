@@ -66,6 +66,7 @@ impl<T: Config> Pallet<T> {
 			depositor: grant.depositor,
 			deposit: grant.deposit,
 			key: grant.key.map(|key| (key.recipient, key.sealed.into_inner())),
+			escrow: grant.escrow.map(|escrow| (escrow.amount, escrow.refundable_from)),
 		})
 	}
 }

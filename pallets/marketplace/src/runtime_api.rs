@@ -61,6 +61,9 @@ pub struct GrantSummary<AccountId, Balance, BlockNumber> {
 	pub deposit: Balance,
 	/// The encryption key the content key was sealed to, and the sealed key, once delivered.
 	pub key: Option<(EncryptionKey, Vec<u8>)>,
+	/// The price held until the key is delivered, and the first block the buyer may take it
+	/// back from.
+	pub escrow: Option<(Balance, BlockNumber)>,
 }
 
 sp_api::decl_runtime_apis! {

@@ -302,7 +302,8 @@ fn an_asset_with_grants_requests_or_deployments_is_not_removed() {
 #[test]
 fn access_is_bought_for_the_price_and_extended_by_buying_again() {
 	run(|| {
-		let asset = NewAsset::default().register(OWNER).unwrap();
+		// Not encrypted: the price goes to the owner at once (encrypted ones: escrow tests).
+		let asset = NewAsset { encrypted: false, ..Default::default() }.register(OWNER).unwrap();
 		register_key(BUYER, 1);
 		let owner_before = free(OWNER);
 		assert_ok!(Marketplace::buy_access(origin(BUYER), asset, AccessScope::Download, 500));
@@ -311,8 +312,8 @@ fn access_is_bought_for_the_price_and_extended_by_buying_again() {
 		assert_eq!(held(BUYER, HoldReason::GrantDeposit), GRANT_DEPOSIT);
 		let grant = Grants::<Test>::get(asset, BUYER).unwrap();
 		assert_eq!(
-			(grant.scope, grant.expires_at, grant.depositor, grant.key),
-			(AccessScope::Download, Some(101), BUYER, None)
+			(grant.scope, grant.expires_at, grant.depositor, grant.key, grant.escrow),
+			(AccessScope::Download, Some(101), BUYER, None, None)
 		);
 		assert_eq!(
 			last_event(),
@@ -586,7 +587,10 @@ fn a_key_is_delivered_sealed_to_the_grantees_registered_key() {
 		register_key(BUYER, 1);
 		assert_ok!(Marketplace::buy_access(origin(BUYER), asset, AccessScope::Download, 500));
 		assert_ok!(Marketplace::deliver_key(origin(OWNER), asset, BUYER, sealed(104)));
-		assert_eq!(last_event(), Event::KeyDelivered { asset, grantee: BUYER, recipient: [1; 32] });
+		System::assert_has_event(
+			Event::KeyDelivered { asset, grantee: BUYER, recipient: [1; 32] }.into(),
+		);
+		assert_eq!(last_event(), Event::PaymentReleased { asset, grantee: BUYER, amount: 500 });
 		let key = Grants::<Test>::get(asset, BUYER).unwrap().key.unwrap();
 		assert_eq!((key.recipient, key.sealed.len()), ([1; 32], 104));
 		// A new key later: the delivered one says which key it was sealed to.
@@ -735,5 +739,99 @@ fn the_runtime_api_reads_assets_pages_and_grants() {
 		assert_ok!(Marketplace::deliver_key(origin(OWNER), first, BUYER, sealed(80)));
 		let grant = Marketplace::grant_summary(first, &BUYER).unwrap();
 		assert_eq!(grant.key, Some(([1; 32], vec![0xAB; 80])));
+	});
+}
+
+#[test]
+fn an_encrypted_download_is_paid_into_escrow_and_released_with_its_key() {
+	run(|| {
+		let asset = NewAsset::default().register(OWNER).unwrap();
+		register_key(BUYER, 1);
+		let owner_before = free(OWNER);
+		assert_ok!(Marketplace::buy_access(origin(BUYER), asset, AccessScope::Download, 500));
+		assert_eq!(free(OWNER), owner_before, "nothing is paid before the key");
+		assert_eq!(held(BUYER, HoldReason::PurchaseEscrow), 500);
+		assert_eq!(
+			Grants::<Test>::get(asset, BUYER).unwrap().escrow,
+			Some(Escrow { amount: 500, refundable_from: 1 + KEY_DELIVERY_PERIOD })
+		);
+		// Bought again before the key came: the escrow grows, the delivery deadline moves.
+		System::set_block_number(5);
+		assert_ok!(Marketplace::buy_access(origin(BUYER), asset, AccessScope::Download, 500));
+		assert_eq!(
+			Grants::<Test>::get(asset, BUYER).unwrap().escrow,
+			Some(Escrow { amount: 1000, refundable_from: 5 + KEY_DELIVERY_PERIOD })
+		);
+		// The key is delivered: the owner is paid and nothing stays held.
+		assert_ok!(Marketplace::deliver_key(origin(OWNER), asset, BUYER, sealed(80)));
+		assert_eq!(last_event(), Event::PaymentReleased { asset, grantee: BUYER, amount: 1000 });
+		assert_eq!(free(OWNER), owner_before + 1000);
+		assert_eq!(held(BUYER, HoldReason::PurchaseEscrow), 0);
+		assert_eq!(Grants::<Test>::get(asset, BUYER).unwrap().escrow, None);
+		// Extending a grant whose key was delivered pays the owner at once.
+		assert_ok!(Marketplace::buy_access(origin(BUYER), asset, AccessScope::Download, 500));
+		assert_eq!(free(OWNER), owner_before + 1500);
+		assert_noop!(
+			Marketplace::reclaim_purchase(origin(BUYER), asset),
+			Error::<Test>::NothingToReclaim
+		);
+	});
+}
+
+#[test]
+fn a_buyer_takes_the_price_back_when_no_key_comes() {
+	run(|| {
+		let asset = NewAsset::default().register(OWNER).unwrap();
+		register_key(BUYER, 1);
+		let (owner_before, buyer_before) = (free(OWNER), free(BUYER));
+		assert_ok!(Marketplace::buy_access(origin(BUYER), asset, AccessScope::Download, 500));
+		assert_noop!(
+			Marketplace::reclaim_purchase(origin(BUYER), asset),
+			Error::<Test>::DeliveryNotDue
+		);
+		assert_noop!(Marketplace::reclaim_purchase(origin(OTHER), asset), Error::<Test>::NoGrant);
+		System::set_block_number(1 + KEY_DELIVERY_PERIOD);
+		assert_ok!(Marketplace::reclaim_purchase(origin(BUYER), asset));
+		assert_eq!(last_event(), Event::PurchaseRefunded { asset, buyer: BUYER, amount: 500 });
+		assert_eq!((free(OWNER), free(BUYER)), (owner_before, buyer_before));
+		assert_eq!(Grants::<Test>::get(asset, BUYER), None);
+		assert_eq!(Assets::<Test>::get(asset).unwrap().open_grants, 0);
+		// A grant the owner gave (nothing paid) has nothing to reclaim.
+		assert_ok!(Marketplace::grant_access(
+			origin(OWNER),
+			asset,
+			BUYER,
+			AccessScope::Download,
+			50
+		));
+		System::set_block_number(40);
+		assert_noop!(
+			Marketplace::reclaim_purchase(origin(BUYER), asset),
+			Error::<Test>::NothingToReclaim
+		);
+	});
+}
+
+#[test]
+fn an_owner_cannot_keep_the_price_of_a_key_it_never_delivered() {
+	run(|| {
+		let asset = NewAsset::default().register(OWNER).unwrap();
+		register_key(BUYER, 1);
+		let (owner_before, buyer_before) = (free(OWNER), free(BUYER));
+		// Sold, then revoked before the key: the buyer is refunded.
+		assert_ok!(Marketplace::buy_access(origin(BUYER), asset, AccessScope::Download, 500));
+		assert_ok!(Marketplace::revoke_access(origin(OWNER), asset, BUYER));
+		assert_eq!((free(OWNER), free(BUYER)), (owner_before, buyer_before));
+		// Sold, then left to expire without a key: whoever removes the grant, the buyer is
+		// refunded.
+		assert_ok!(Marketplace::buy_access(origin(BUYER), asset, AccessScope::Download, 500));
+		System::set_block_number(101);
+		assert_noop!(
+			Marketplace::deliver_key(origin(OWNER), asset, BUYER, sealed(80)),
+			Error::<Test>::NoActiveGrant
+		);
+		assert_ok!(Marketplace::remove_expired_grant(origin(OTHER), asset, BUYER));
+		assert_eq!((free(OWNER), free(BUYER)), (owner_before, buyer_before));
+		assert_eq!(held(BUYER, HoldReason::PurchaseEscrow), 0);
 	});
 }

@@ -186,4 +186,19 @@ pub struct Grant<
 	pub deposit: Balance,
 	/// The content key, once the owner delivered it.
 	pub key: Option<SealedKey<MaxSealed>>,
+	/// What the grantee paid for an encrypted download that has no key yet: held from the
+	/// grantee until the owner delivers the key (then it is the owner's), or returned if the
+	/// grant ends without one or the owner misses [`crate::Config::KeyDeliveryPeriod`].
+	pub escrow: Option<Escrow<Balance, BlockNumber>>,
+}
+
+/// A purchase price held until the key is delivered.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Escrow<Balance, BlockNumber> {
+	/// The amount held from the grantee.
+	pub amount: Balance,
+	/// First block at which the grantee may take it back if no key came.
+	pub refundable_from: BlockNumber,
 }

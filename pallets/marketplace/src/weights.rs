@@ -31,6 +31,7 @@ pub trait WeightInfo {
 	fn deliver_key() -> Weight;
 	fn deploy() -> Weight;
 	fn undeploy() -> Weight;
+	fn reclaim_purchase() -> Weight;
 }
 
 /// 40 µs of computation and the proof size of the records a call reads.
@@ -65,14 +66,15 @@ weights! {
 	register_asset: 7, 5;
 	update_asset: 1, 1;
 	remove_asset: 4, 4;
-	buy_access: 8, 6;
+	buy_access: 10, 8;
 	request_access: 5, 4;
 	grant_access: 5, 4;
 	deny_access: 4, 4;
 	revoke_access: 4, 4;
 	withdraw_request: 4, 4;
 	remove_expired_grant: 4, 4;
-	deliver_key: 3, 1;
+	deliver_key: 5, 3;
 	deploy: 5, 4;
 	undeploy: 3, 2;
+	reclaim_purchase: 6, 6;
 }

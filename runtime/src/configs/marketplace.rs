@@ -16,6 +16,9 @@ parameter_types! {
 	pub const KeyDeposit: crate::Balance = deposit(1, 80);
 	/// The longest access one purchase or grant gives: a year.
 	pub const MaxAccessPeriod: BlockNumber = 365 * DAYS;
+	/// A day for an owner to deliver the key of an encrypted download it sold, before the
+	/// buyer may take the price back.
+	pub const KeyDeliveryPeriod: BlockNumber = DAYS;
 }
 
 impl pallet_marketplace::Config for Runtime {
@@ -36,6 +39,7 @@ impl pallet_marketplace::Config for Runtime {
 	/// An ECIES-sealed 32-byte key is 80 bytes (zerog_primitives::sealing); room for a
 	/// scheme with an explicit nonce and a version byte.
 	type MaxSealedKeyLen = ConstU32<128>;
+	type KeyDeliveryPeriod = KeyDeliveryPeriod;
 	type WeightInfo = pallet_marketplace::weights::SubstrateWeight<Runtime>;
 }
 

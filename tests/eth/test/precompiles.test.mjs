@@ -217,20 +217,25 @@ test('an Ethereum account buys a dataset through IZeroGMarketplace and reads the
   await (await marketplace.registerEncryptionKey(key)).wait();
   assert.equal(await marketplace.encryptionKey(account), key);
   await revertsWith(marketplace.buyAccess.staticCall(assetId, 0, ZG), 'PriceAboveLimit');
-  const aliceBefore = (await api.query.system.account(alice.address)).data.free.toBigInt();
   const receipt = await (await marketplace.buyAccess(assetId, 0, 2n * ZG)).wait();
   const [bought] = parsedLogs(marketplace, receipt);
   assert.equal(bought.name, 'AccessBought');
   assert.equal(bought.args.buyer, wallet.address);
   assert.equal(bought.args.price, 2n * ZG);
-  const aliceAfter = (await api.query.system.account(alice.address)).data.free.toBigInt();
-  assert.equal(aliceAfter - aliceBefore, 2n * ZG, 'the owner was paid');
   const events = await eventsOfBlock(receipt.blockNumber);
   assert.ok(events.some((e) => api.events.marketplace.AccessBought.is(e) && u8aToHex(e.data.buyer) === account));
+  // An encrypted download is paid on delivery: the price is held from the buyer until then.
+  assert.ok(!events.some((e) => api.events.balances.Transfer.is(e) && u8aToHex(e.data.from) === account
+    && u8aToHex(e.data.to) === u8aToHex(alice.publicKey)), 'nothing paid to the owner yet');
+  const escrow = (await api.query.marketplace.grants(assetId, account)).unwrap().escrow.unwrap();
+  assert.equal(escrow.amount.toBigInt(), 2n * ZG);
 
   // Alice delivers a sealed key; the wallet reads it back, as does @polkadot/api.
   const sealed = hexlify(randomBytes(80));
-  await sendAll(api, [{ tx: api.tx.marketplace.deliverKey(assetId, account, sealed), signer: alice }]);
+  const [{ events: delivery }] = await sendAll(api, [{ tx: api.tx.marketplace.deliverKey(assetId, account, sealed), signer: alice }]);
+  const released = delivery.map(({ event }) => event).find((e) => api.events.marketplace.PaymentReleased.is(e));
+  assert.equal(released?.data.amount.toBigInt(), 2n * ZG, 'the owner is paid with the key');
+  assert.ok((await api.query.marketplace.grants(assetId, account)).unwrap().escrow.isNone);
   const grant = await marketplace.grantOf(assetId, account);
   assert.equal(grant.granted, true);
   assert.equal(grant.recipientKey, key);
