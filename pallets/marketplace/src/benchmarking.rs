@@ -61,6 +61,19 @@ fn with_key<T: Config>(who: &T::AccountId) {
 		.expect("a valid key");
 }
 
+/// `buyer` registers a key and buys download access to paid `asset` (its price is
+/// `GrantDeposit`, see [`register`]).
+fn bought<T: Config>(buyer: &T::AccountId, asset: AssetId) {
+	with_key::<T>(buyer);
+	Marketplace::<T>::buy_access(
+		RawOrigin::Signed(buyer.clone()).into(),
+		asset,
+		AccessScope::Download,
+		T::GrantDeposit::get(),
+	)
+	.expect("a valid purchase");
+}
+
 fn expires_at<T: Config>() -> BlockNumberFor<T> {
 	frame_system::Pallet::<T>::block_number().saturating_add(T::MaxAccessPeriod::get())
 }
@@ -198,14 +211,7 @@ mod benchmarks {
 		let owner = funded::<T>("owner");
 		let grantee = funded::<T>("grantee");
 		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Paid);
-		with_key::<T>(&grantee);
-		Marketplace::<T>::buy_access(
-			RawOrigin::Signed(grantee.clone()).into(),
-			asset,
-			AccessScope::Download,
-			T::GrantDeposit::get(),
-		)
-		.expect("a valid purchase");
+		bought::<T>(&grantee, asset);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), asset, grantee.clone());
 		assert!(!Grants::<T>::contains_key(asset, &grantee));
@@ -254,14 +260,7 @@ mod benchmarks {
 		let owner = funded::<T>("owner");
 		let buyer = funded::<T>("buyer");
 		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Paid);
-		with_key::<T>(&buyer);
-		Marketplace::<T>::buy_access(
-			RawOrigin::Signed(buyer.clone()).into(),
-			asset,
-			AccessScope::Download,
-			T::GrantDeposit::get(),
-		)
-		.expect("a valid purchase");
+		bought::<T>(&buyer, asset);
 		let now = frame_system::Pallet::<T>::block_number();
 		frame_system::Pallet::<T>::set_block_number(
 			now.saturating_add(T::KeyDeliveryPeriod::get()),
@@ -276,14 +275,7 @@ mod benchmarks {
 		let owner = funded::<T>("owner");
 		let grantee = funded::<T>("grantee");
 		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Paid);
-		with_key::<T>(&grantee);
-		Marketplace::<T>::buy_access(
-			RawOrigin::Signed(grantee.clone()).into(),
-			asset,
-			AccessScope::Download,
-			T::GrantDeposit::get(),
-		)
-		.expect("a valid purchase");
+		bought::<T>(&grantee, asset);
 		let sealed = filled::<T::MaxSealedKeyLen>(0xAB);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), asset, grantee.clone(), sealed);
@@ -300,14 +292,7 @@ mod benchmarks {
 		Marketplace::<T>::deploy(RawOrigin::Signed(provider.clone()).into(), old, service)
 			.expect("a public model deploys");
 		let model = register::<T>(&owner, AssetKind::Model, AccessPolicy::Paid);
-		with_key::<T>(&provider);
-		Marketplace::<T>::buy_access(
-			RawOrigin::Signed(provider.clone()).into(),
-			model,
-			AccessScope::Download,
-			T::GrantDeposit::get(),
-		)
-		.expect("a valid purchase");
+		bought::<T>(&provider, model);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(provider), model, service);
 		assert_eq!(Deployments::<T>::get(service), Some(model));
