@@ -21,7 +21,7 @@ use subxt::dynamic::{self, Value};
 use zerog_client::{
 	file_tree::tree_of_file,
 	marketplace::{
-		files::{decrypt_file, encrypt_file},
+		files::{decrypt_file, encrypt_file, temporary_beside},
 		keys::{random_key, write_key_file},
 	},
 	rpc::NodeRpc,
@@ -265,13 +265,10 @@ pub async fn download(rpc_url: &str, options: DownloadOptions) -> Result<(), Cli
 	let rpc = NodeRpc::connect(rpc_url).await?;
 	let file = chain_file(&rpc, &root, size).await?;
 	let sources = file_sources(&rpc, file.id, !json).await?;
-	// An encrypted file is verified into a temporary file, then decrypted into `output`.
+	// An encrypted file is verified into a temporary file beside `output`, then decrypted
+	// into `output`.
 	let ciphertext = match decrypt_with {
-		Some(_) => Some(tempfile::NamedTempFile::new().map_err(|source| ClientError::Io {
-			path: std::env::temp_dir(),
-			action: "creating a temporary file in",
-			source,
-		})?),
+		Some(_) => Some(temporary_beside(output)?),
 		None => None,
 	};
 	let verified_to = ciphertext.as_ref().map_or(output.as_path(), |file| file.path());

@@ -3,7 +3,7 @@
 use std::{net::SocketAddr, process::ExitCode, sync::Arc};
 
 use clap::Parser;
-use tokio::{net::TcpListener, sync::Mutex};
+use tokio::net::TcpListener;
 use zerog_explorer::{
 	indexer,
 	server::{self, Explorer},
@@ -48,8 +48,7 @@ async fn run(flags: Flags) -> Result<(), String> {
 	let resume = store.last_indexed().await?.map_or(0, |last| last + 1);
 	let eth_rpc = (!flags.no_eth_rpc).then(|| flags.eth_rpc.clone());
 	tokio::spawn(indexer::follow(flags.node.clone(), eth_rpc, store.clone()));
-	let explorer =
-		Arc::new(Explorer { store, node_url: flags.node.clone(), chain: Mutex::new(None) });
+	let explorer = Arc::new(Explorer::new(store, flags.node.clone()));
 	let listener = TcpListener::bind(flags.listen)
 		.await
 		.map_err(|error| format!("cannot listen on {}: {error}", flags.listen))?;

@@ -1,6 +1,7 @@
-//! The explorer's pages: plain HTML rendered on the server, no JavaScript. Everything that comes
-//! from the chain (names, arguments, event fields) is escaped: a remark or a token name is
-//! whatever its sender wrote.
+//! The explorer's pages: plain HTML rendered on the server, no JavaScript (except the wallet
+//! actions of a marketplace asset's page, [`market`]). Everything that comes from the chain
+//! (names, arguments, event fields) is escaped: a remark or a token name is whatever its sender
+//! wrote.
 
 use std::fmt::Write;
 
@@ -14,6 +15,7 @@ use crate::{
 };
 
 pub mod domain;
+pub mod market;
 
 /// Text made safe inside HTML elements and attribute values.
 pub fn escape(text: &str) -> String {
@@ -40,14 +42,15 @@ td,th{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #e3e5ea;vertic
 th{color:#556;font-weight:600}code,pre{font-size:.85em;word-break:break-all;white-space:pre-wrap}\
 .columns{display:grid;grid-template-columns:1fr 1fr;gap:2rem}\
 .charts{display:flex;flex-wrap:wrap;gap:1.5rem}figure{margin:0}figcaption{font-weight:600;margin-bottom:.3rem}\
-svg{background:#f4f6fa;border-radius:.3rem}.failed{color:#b3261e}.ok{color:#17692b}";
+svg{background:#f4f6fa;border-radius:.3rem}.failed{color:#b3261e}.ok{color:#17692b}\
+.filters{display:flex;flex-wrap:wrap;gap:.4rem;margin:.5rem 0 1rem}#wallet{background:#f4f6fa;padding:.6rem 1rem;border-radius:.3rem}";
 
 /// A whole page around `body`.
 fn layout(title: &str, body: &str) -> String {
 	format!(
 		"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
 		 content=\"width=device-width, initial-scale=1\"><title>{} · ZeroG explorer</title>\
-		 <style>{STYLE}</style></head><body><header><a href=\"/\">ZeroG explorer</a><a href=\"/validators\">Validators</a>\
+		 <style>{STYLE}</style></head><body><header><a href=\"/\">ZeroG explorer</a><a href=\"/validators\">Validators</a><a href=\"/market\">Market</a>\
 		 <form action=\"/search\" method=\"get\"><input id=\"search\" name=\"q\" \
 		 placeholder=\"Block, extrinsic or transaction hash, address, file or blob root\" \
 		 aria-label=\"Search\"><button type=\"submit\">Search</button></form></header><main>{body}\

@@ -11,8 +11,10 @@
 //! | `/search?q=` | `/api/search?q=` | where a block number or hash, extrinsic or Ethereum transaction hash, address, file or blob root leads |
 //!
 //! `/validators` and `/api/validators` show the validator set as the chain holds it now.
+//! `/market` (`/api/market/assets`) lists models and datasets, `/market/{id}` shows one.
 //!
-//! Files, blobs, jobs, services, Ethereum transactions and contracts: see [`domain`].
+//! Files, blobs, jobs, services, Ethereum transactions and contracts: see [`domain`]; the
+//! marketplace's models and datasets: see [`market`].
 
 use std::sync::Arc;
 
@@ -31,6 +33,7 @@ use zerog_client::{
 	amount::format_zg,
 	balances::{account_of_eth_address, free_balance},
 	chain::Chain,
+	rpc::NodeRpc,
 };
 use zerog_primitives::hex::{decode_array, to_prefixed_hex};
 
@@ -44,6 +47,7 @@ use crate::{
 };
 
 pub mod domain;
+pub mod market;
 
 /// Most rows a list returns.
 const MAX_LIMIT: u32 = 100;
@@ -56,9 +60,36 @@ pub struct Explorer {
 	pub node_url: String,
 	/// The connection to the node, made when first needed and again after a failure.
 	pub chain: Mutex<Option<Arc<Chain>>>,
+	/// A plain JSON-RPC connection to the node, for its runtime APIs (the marketplace), made
+	/// the same way.
+	pub rpc: Mutex<Option<Arc<NodeRpc>>>,
 }
 
 impl Explorer {
+	/// An explorer over `store`, reading what is not indexed from the node at `node_url`.
+	pub fn new(store: Store, node_url: String) -> Self {
+		Self { store, node_url, chain: Mutex::new(None), rpc: Mutex::new(None) }
+	}
+
+	/// The JSON-RPC connection to the node, connecting if there is none.
+	async fn rpc(&self) -> Result<Arc<NodeRpc>, Failure> {
+		let mut rpc = self.rpc.lock().await;
+		if let Some(rpc) = rpc.as_ref() {
+			return Ok(Arc::clone(rpc));
+		}
+		let connected = Arc::new(
+			NodeRpc::connect(&self.node_url).await.map_err(|e| unavailable(e.to_string()))?,
+		);
+		*rpc = Some(Arc::clone(&connected));
+		Ok(connected)
+	}
+
+	/// Forgets a JSON-RPC connection that failed, and answers with the failure.
+	async fn rpc_failed(&self, error: impl std::fmt::Display) -> Failure {
+		*self.rpc.lock().await = None;
+		unavailable(error.to_string())
+	}
+
 	/// The connection to the node, connecting if there is none.
 	async fn chain(&self) -> Result<Arc<Chain>, String> {
 		let mut chain = self.chain.lock().await;
@@ -90,6 +121,9 @@ pub fn router(explorer: Arc<Explorer>) -> Router {
 		.route("/service/{id}", get(domain::service_page))
 		.route("/tx/{hash}", get(domain::eth_transaction_page))
 		.route("/contract/{address}", get(domain::contract_page))
+		.route("/market", get(market::market_page))
+		.route("/market/wallet.js", get(market::wallet_script))
+		.route("/market/{id}", get(market::asset_page))
 		.route("/validators", get(validators_page))
 		.route("/search", get(search_page))
 		.route("/api/status", get(status_api))
@@ -105,6 +139,9 @@ pub fn router(explorer: Arc<Explorer>) -> Router {
 		.route("/api/services/{id}", get(domain::service_api))
 		.route("/api/eth/transactions/{hash}", get(domain::eth_transaction_api))
 		.route("/api/contracts/{address}", get(domain::contract_api))
+		.route("/api/market/assets", get(market::assets_api))
+		.route("/api/market/assets/{id}", get(market::asset_api))
+		.route("/api/market/assets/{id}/grants/{address}", get(market::grant_api))
 		.route("/api/validators", get(validators_api))
 		.route("/api/search", get(search_api))
 		.fallback(|| async { not_found("no such page") })

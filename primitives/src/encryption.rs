@@ -314,6 +314,9 @@ pub fn open_sealed_key(secret: &X25519Key, sealed: &[u8]) -> Result<ContentKey, 
 	Ok(key)
 }
 
+#[cfg(all(test, feature = "std"))]
+mod conformance;
+
 #[cfg(test)]
 mod tests {
 	use super::*;

@@ -1,12 +1,11 @@
 // ZeroG data availability for JavaScript: a blob erasure-coded into committed shards, a shard
 // checked against its commitment, a blob rebuilt from any k shards. The coding is the Rust code
-// of `zerog_primitives::da` compiled to WebAssembly (sdk/wasm, built into dist/zerog_da.wasm by
+// of `zerog_primitives::da` compiled to WebAssembly (sdk/wasm, built into dist/zerog_sdk.wasm by
 // sdk/wasm/build.sh), so the SDK's commitments are the node's, the CLI's and the runtime's;
 // `sdk/conformance/da.json`, written by the Rust code, is checked against this module.
-//
-// The module's ABI is plain: SCALE bytes in through `zg_alloc`, a status, SCALE bytes (or an
-// error's "Name: message") out through `zg_result_ptr`/`zg_result_len`.
+// wasm.js loads the module and speaks its ABI.
 import { compact, concat, le, readAll } from './bytes.js';
+import { defaultWasmModule, WasmInstance, wasmModule } from './wasm.js';
 
 /** Default number of data shards (k). */
 export const DEFAULT_DATA_SHARDS = 16;
@@ -65,64 +64,15 @@ export function decodeShardProof(bytes) {
 /** SCALE of a `Vec<u8>`. */
 const vecU8 = (bytes) => concat(compact(bytes.length), bytes);
 
-/** The default module's location: dist/ beside src/ in the package. */
-const DEFAULT_WASM = new URL('../dist/zerog_da.wasm', import.meta.url);
-
-/** The module's bytes or compiled module from `source` (see `loadDaCoding`). */
-async function wasmModule(source) {
-  if (source instanceof WebAssembly.Module) return source;
-  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return WebAssembly.compile(source);
-  const url = source ?? DEFAULT_WASM;
-  const text = String(url);
-  const isNode = typeof process !== 'undefined' && process.versions?.node;
-  if (isNode && (text.startsWith('file:') || !/^[a-z][a-z0-9+.-]*:/i.test(text))) {
-    // Node's fetch cannot read files. The module name is not a literal, so bundlers for the
-    // browser leave it alone.
-    const fsModule = 'node:fs/promises';
-    const { readFile } = await import(/* @vite-ignore */ fsModule);
-    try {
-      return WebAssembly.compile(await readFile(text.startsWith('file:') ? new URL(text) : text));
-    } catch (error) {
-      if (error.code === 'ENOENT') throw new DaError('NoWasm', `${text} is missing: build it with sdk/wasm/build.sh`);
-      throw error;
-    }
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new DaError('NoWasm', `${text}: HTTP ${response.status}`);
-  return WebAssembly.compile(await response.arrayBuffer());
-}
+/** A `DaError` (the loader's and the module's failures). */
+const daFailure = (name, message) => new DaError(name, message);
 
 /** The DA coding of one WebAssembly instance. Get one with `loadDaCoding()`. */
 export class DaCoding {
-  #module;
-  #instance;
+  #wasm;
 
   constructor(module) {
-    this.#module = module;
-    this.#instance = new WebAssembly.Instance(module, {});
-  }
-
-  /** Calls export `name` on `input` (and `args`); the output bytes, or a thrown `DaError`. */
-  #call(name, input, ...args) {
-    const exports = this.#instance.exports;
-    const ptr = exports.zg_alloc(input.length);
-    new Uint8Array(exports.memory.buffer, ptr, input.length).set(input);
-    let status;
-    try {
-      status = exports[name](ptr, input.length, ...args);
-    } catch (error) {
-      // A trap (a panic in the Rust code) leaves the instance unusable: start a fresh one.
-      this.#instance = new WebAssembly.Instance(this.#module, {});
-      throw new DaError('Trap', `${name} trapped: ${error.message}`);
-    }
-    exports.zg_free(ptr, input.length);
-    const output = new Uint8Array(exports.memory.buffer, exports.zg_result_ptr(), exports.zg_result_len()).slice();
-    if (status !== 0) {
-      const text = new TextDecoder().decode(output);
-      const split = text.indexOf(': ');
-      throw new DaError(text.slice(0, split), text.slice(split + 2));
-    }
-    return output;
+    this.#wasm = new WasmInstance(module, daFailure);
   }
 
   /**
@@ -131,7 +81,7 @@ export class DaCoding {
    */
   encodeBlob(blob, { dataShards = DEFAULT_DATA_SHARDS, parityShards = DEFAULT_PARITY_SHARDS } = {}) {
     if (blob.length > MAX_BLOB_SIZE) throw new DaError('BlobTooLarge', `blob of ${blob.length} bytes is over the limit of ${MAX_BLOB_SIZE} bytes`);
-    const output = this.#call('zg_encode_blob', blob, dataShards, parityShards);
+    const output = this.#wasm.call('zg_encode_blob', blob, dataShards, parityShards);
     return decodeAll(output, (r) => ({
       commitment: readCommitment(r),
       shards: r.vec((s) => s.vecU8()),
@@ -142,7 +92,7 @@ export class DaCoding {
 
   /** Throws a `DaError` unless `shard` is shard `index` of the blob `commitment` commits to. */
   verifyShard(commitment, index, shard, proof) {
-    this.#call('zg_verify_shard', concat(encodeCommitment(commitment), le(index, 2), vecU8(shard), encodeShardProof(proof)));
+    this.#wasm.call('zg_verify_shard', concat(encodeCommitment(commitment), le(index, 2), vecU8(shard), encodeShardProof(proof)));
   }
 
   /**
@@ -151,7 +101,7 @@ export class DaCoding {
    */
   decodeBlob(commitment, shards) {
     const items = shards.map(({ index, data, proof }) => concat(le(index, 2), vecU8(data), encodeShardProof(proof)));
-    return this.#call('zg_decode_blob', concat(encodeCommitment(commitment), compact(items.length), ...items));
+    return this.#wasm.call('zg_decode_blob', concat(encodeCommitment(commitment), compact(items.length), ...items));
   }
 }
 
@@ -159,12 +109,12 @@ let loaded = null;
 
 /**
  * Loads the DA coding: from `source` (a URL, a file path in Node, the module's bytes or a
- * compiled `WebAssembly.Module`), or by default from the package's `dist/zerog_da.wasm` (a
+ * compiled `WebAssembly.Module`), or by default from the package's `dist/zerog_sdk.wasm` (a
  * bundler for the browser may need it served beside the bundle and passed here as a URL). The
  * default one is loaded once.
  */
 export function loadDaCoding(source) {
-  if (source !== undefined) return wasmModule(source).then((module) => new DaCoding(module));
-  loaded ??= wasmModule().then((module) => new DaCoding(module), (error) => { loaded = null; throw error; });
+  if (source !== undefined) return wasmModule(source, daFailure).then((module) => new DaCoding(module));
+  loaded ??= defaultWasmModule(daFailure).then((module) => new DaCoding(module), (error) => { loaded = null; throw error; });
   return loaded;
 }

@@ -88,6 +88,13 @@ async fn an_encrypted_dataset_is_sold_delivered_and_decrypted_only_by_its_grante
 		&["storage", "download", &root, "-o", &path("own.bin"), "--key-file", &path("dataset.key")],
 	);
 	assert!(std::fs::read(path("own.bin")).unwrap() == dataset);
+	// The ciphertext was verified into a temporary file beside the output, and removed.
+	let strays: Vec<String> = std::fs::read_dir(dir.path())
+		.unwrap()
+		.map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+		.filter(|name| name.starts_with(".tmp"))
+		.collect();
+	assert!(strays.is_empty(), "left behind: {strays:?}");
 
 	// Registered as a paid dataset, listed and shown.
 	let size_text = size.to_string();

@@ -18,8 +18,10 @@ fn io_error<'a>(
 	move |source| ClientError::Io { path: path.to_owned(), action, source }
 }
 
-/// A temporary file beside `output`, renamed into place by [`finish`].
-fn temporary_beside(output: &Path) -> Result<tempfile::NamedTempFile, ClientError> {
+/// A temporary file beside `output` (on the same disk, so a large download does not need as
+/// much free space in the system's temp folder), renamed into place by [`finish`] or removed
+/// when dropped.
+pub fn temporary_beside(output: &Path) -> Result<tempfile::NamedTempFile, ClientError> {
 	let dir = match output.parent() {
 		Some(parent) if !parent.as_os_str().is_empty() => parent,
 		_ => Path::new("."),

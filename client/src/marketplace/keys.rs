@@ -1,7 +1,9 @@
 //! Keys of the marketplace: an account's x25519 key, fresh content keys, and content-key files.
 //!
-//! An account's x25519 secret is derived from its sr25519 secret (HKDF, one way), so whoever
+//! An account's x25519 secret is derived from its sr25519 secret key (HKDF, one way), so whoever
 //! holds the account's secret URI can open the keys sealed to it, and needs no second secret.
+//! Only the secret key's first 32 bytes (the scalar) go in: the other 32, the signing nonce, are
+//! random after a soft derivation (`//a/b`), so a key derived from them would change each time.
 
 use crate::{error::ClientError, hexstr, secrets::read_secret_file};
 use polkadot_sdk::sp_core::{sr25519, Pair};
@@ -9,12 +11,15 @@ use rand::RngCore;
 use std::{io::Write, os::unix::fs::OpenOptionsExt, path::Path};
 use zerog_primitives::encryption::{self, ContentKey, X25519Key};
 
+/// Bytes of an sr25519 secret key's scalar: the start of its raw secret, before the nonce.
+pub const SR25519_KEY_LEN: usize = 32;
+
 /// The x25519 secret key of the account of secret URI `suri`.
 pub fn account_secret_key(suri: &str) -> Result<X25519Key, ClientError> {
 	let pair = sr25519::Pair::from_string(suri, None).map_err(|error| {
 		ClientError::Input(format!("the secret URI does not give an sr25519 key: {error:?}"))
 	})?;
-	Ok(encryption::derive_secret_key(&pair.to_raw_vec()))
+	Ok(encryption::derive_secret_key(&pair.to_raw_vec()[..SR25519_KEY_LEN]))
 }
 
 /// The x25519 public key of the account of secret URI `suri`, as registered on chain.
@@ -79,6 +84,11 @@ mod tests {
 		let alice = account_public_key("//Alice").unwrap();
 		assert_eq!(alice, account_public_key("//Alice").unwrap());
 		assert_ne!(alice, account_public_key("//Bob").unwrap());
+		// A soft derivation gives the secret key a random nonce; the x25519 key must not change
+		// with it, or a key sealed to the registered key would not open the next time.
+		let soft = account_public_key("//Alice/datasets").unwrap();
+		assert_eq!(soft, account_public_key("//Alice/datasets").unwrap());
+		assert_ne!(soft, alice);
 		let sealed = seal_for(&alice, &[4u8; 32]).unwrap();
 		let secret = account_secret_key("//Alice").unwrap();
 		assert_eq!(encryption::open_sealed_key(&secret, &sealed), Ok([4u8; 32]));

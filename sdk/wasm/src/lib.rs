@@ -1,8 +1,11 @@
-//! `zerog-sdk-wasm`: the DA erasure coding and shard checks of [`zerog_primitives::da`] for
-//! JavaScript, so `@zerog/sdk` encodes, verifies and rebuilds blobs with the very code the
-//! node, the CLI and the runtime use (the TypeScript SDK cannot drift from the chain's rules).
+//! `zerog-sdk-wasm`: the DA erasure coding and shard checks of [`zerog_primitives::da`] and the
+//! encrypted files and sealed keys of [`zerog_primitives::encryption`] for JavaScript, so
+//! `@zerog/sdk` encodes, verifies and rebuilds blobs, and encrypts, decrypts, seals and opens,
+//! with the very code the node, the CLI and the runtime use (the TypeScript SDK cannot drift
+//! from the chain's rules).
 //!
-//! Built for `wasm32-unknown-unknown` by `sdk/wasm/build.sh` and loaded by `sdk/src/da.js`.
+//! Built for `wasm32-unknown-unknown` by `sdk/wasm/build.sh` into `sdk/dist/zerog_sdk.wasm`, and
+//! loaded by `sdk/src/wasm.js` for `sdk/src/da.js` and `sdk/src/encryption.js`.
 //! The interface is a plain C ABI over the module's memory, not wasm-bindgen's: the SDK passes
 //! SCALE bytes in and reads SCALE bytes out, which needs no generated glue (and no
 //! `wasm-bindgen` CLI matching the crate's version).
@@ -13,10 +16,15 @@
 //! - `zg_encode_blob(ptr, len, k, m)`, `zg_decode_blob(ptr, len)`, `zg_verify_shard(ptr, len)`
 //!   read their input from `ptr..ptr + len` (the caller frees it) and return 0 on success, 1 on
 //!   failure.
+//! - `zg_seal_chunk`, `zg_open_chunk`, `zg_account_key`, `zg_seal_key`, `zg_open_key`
+//!   (`encryption`), the same way.
 //! - `zg_result_ptr()` and `zg_result_len()`: the last call's output, valid until the next
 //!   call; on failure a UTF-8 message `"<ErrorName>: <what went wrong>"`.
 //!
-//! The functions behind it ([`encode`], [`decode`], [`verify`]) are plain Rust, tested here.
+//! The functions behind it ([`encode`], [`decode`], [`verify`] and those of [`encryption`]) are
+//! plain Rust, tested here.
+
+pub mod encryption;
 
 use codec::{DecodeAll, Encode};
 use std::cell::RefCell;
@@ -34,11 +42,17 @@ pub struct Failure {
 	pub message: String,
 }
 
+impl Failure {
+	/// A failure named by an error's `Debug` text (its variant, without fields).
+	pub fn named(debug: String, message: String) -> Self {
+		let name = debug.split([' ', '{', '(']).next().unwrap_or_default().to_owned();
+		Self { name, message }
+	}
+}
+
 impl From<Error> for Failure {
 	fn from(error: Error) -> Self {
-		let debug = format!("{error:?}");
-		let name = debug.split([' ', '{', '(']).next().unwrap_or_default().to_owned();
-		Self { name, message: error.to_string() }
+		Self::named(format!("{error:?}"), error.to_string())
 	}
 }
 
@@ -150,24 +164,36 @@ pub unsafe extern "C" fn zg_encode_blob(ptr: *const u8, len: usize, k: u32, m: u
 	finish(encode(blob, coding(k), coding(m)))
 }
 
-/// [`decode`] of the input at `ptr..ptr + len`.
-///
-/// # Safety
-/// See [`input`].
-#[no_mangle]
-pub unsafe extern "C" fn zg_decode_blob(ptr: *const u8, len: usize) -> u32 {
-	// SAFETY: forwarded from the caller.
-	finish(decode(unsafe { input(ptr, len) }))
+/// Declares `zg_<name>(ptr, len) -> status` exports over functions of one SCALE input.
+macro_rules! exports {
+	($($(#[$doc:meta])* $export:ident => $function:path;)*) => {$(
+		$(#[$doc])*
+		///
+		/// # Safety
+		/// See [`input`].
+		#[no_mangle]
+		pub unsafe extern "C" fn $export(ptr: *const u8, len: usize) -> u32 {
+			// SAFETY: forwarded from the caller.
+			finish($function(unsafe { input(ptr, len) }))
+		}
+	)*};
 }
 
-/// [`verify`] of the input at `ptr..ptr + len`.
-///
-/// # Safety
-/// See [`input`].
-#[no_mangle]
-pub unsafe extern "C" fn zg_verify_shard(ptr: *const u8, len: usize) -> u32 {
-	// SAFETY: forwarded from the caller.
-	finish(verify(unsafe { input(ptr, len) }))
+exports! {
+	/// [`decode`] of the input at `ptr..ptr + len`.
+	zg_decode_blob => decode;
+	/// [`verify`] of the input at `ptr..ptr + len`.
+	zg_verify_shard => verify;
+	/// [`encryption::seal_chunk`] of the input at `ptr..ptr + len`.
+	zg_seal_chunk => encryption::seal_chunk;
+	/// [`encryption::open_chunk`] of the input at `ptr..ptr + len`.
+	zg_open_chunk => encryption::open_chunk;
+	/// [`encryption::account_key`] of the input at `ptr..ptr + len`.
+	zg_account_key => encryption::account_key;
+	/// [`encryption::seal_key`] of the input at `ptr..ptr + len`.
+	zg_seal_key => encryption::seal_key;
+	/// [`encryption::open_key`] of the input at `ptr..ptr + len`.
+	zg_open_key => encryption::open_key;
 }
 
 #[cfg(test)]

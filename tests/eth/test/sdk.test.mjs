@@ -180,6 +180,6 @@ test('the package packs with its modules and type declarations', () => {
     for (const expected of [`src/${module}.js`, `src/${module}.d.ts`]) assert.ok(files.includes(expected), `${expected} in ${files}`);
   }
   // The WebAssembly coding, built by sdk/wasm/build.sh (tests/run.sh runs it first).
-  for (const expected of ['package.json', 'README.md', 'dist/zerog_da.wasm']) assert.ok(files.includes(expected), `${expected} in ${files}`);
+  for (const expected of ['package.json', 'README.md', 'dist/zerog_sdk.wasm']) assert.ok(files.includes(expected), `${expected} in ${files}`);
   assert.equal(packed.name, '@zerog/sdk');
 });
