@@ -11,7 +11,7 @@
 // sealed to it; an Ethereum wallet's is derived from its signature of a fixed message
 // (`ethereumEncryptionKey`). `sdk/conformance/encryption.json`, written by the Rust code, is checked
 // against this module.
-import { concat, equalBytes, le } from './bytes.js';
+import { compact, concat, equalBytes, le } from './bytes.js';
 import { defaultWasmModule, WasmInstance, wasmModule } from './wasm.js';
 
 /** First bytes of every encrypted file (format version 1). */
@@ -95,14 +95,7 @@ export function layout(length, chunkSize) {
 
 /** SCALE of one chunk call: key, header, index (u64), last (bool), bytes (Vec<u8>). */
 function chunkInput(key, header, index, last, bytes) {
-  return concat(key, header, le(index, 8), Uint8Array.of(last ? 1 : 0), compactLength(bytes.length), bytes);
-}
-
-/** SCALE compact of a length (chunks go up to 16 MiB + 16, past `compact`'s 2^30 limit never). */
-function compactLength(n) {
-  if (n < 64) return Uint8Array.of(n << 2);
-  if (n < 16384) return le((n << 2) | 1, 2);
-  return le(n * 4 + 2, 4);
+  return concat(key, header, le(index, 8), Uint8Array.of(last ? 1 : 0), compact(bytes.length), bytes);
 }
 
 /** The encryption of one WebAssembly instance. Get one with `loadEncryption()`. */
@@ -167,7 +160,7 @@ export class Encryption {
    */
   accountKey(material) {
     if (!(material instanceof Uint8Array) || material.length === 0) throw fail('BadKey', 'an account secret is bytes');
-    const pair = this.#wasm.call('zg_account_key', concat(compactLength(material.length), material));
+    const pair = this.#wasm.call('zg_account_key', concat(compact(material.length), material));
     return { secretKey: pair.slice(0, KEY_LEN), publicKey: pair.slice(KEY_LEN) };
   }
 
@@ -182,7 +175,7 @@ export class Encryption {
   /** Opens a key sealed to the public key of `secretKey`; `WrongKeyOrCorrupt` if it is not. */
   openKey(secretKey, sealed) {
     checkKey(secretKey, 'a secret key');
-    return this.#wasm.call('zg_open_key', concat(secretKey, compactLength(sealed.length), sealed));
+    return this.#wasm.call('zg_open_key', concat(secretKey, compact(sealed.length), sealed));
   }
 }
 

@@ -4,7 +4,7 @@
 // calls, sent with @polkadot/api (`api.tx.marketplace.*`) or through the IZeroGMarketplace
 // precompile with an Ethereum wallet; this module computes what goes into them.
 import { decodeAddress } from '@polkadot/util-crypto';
-import { le, readAll, toHex } from './bytes.js';
+import { concat, le, readAll, toHex } from './bytes.js';
 import { accountEncryptionKey, loadEncryption } from './encryption.js';
 import { downloadFile } from './files.js';
 import { ZeroGNode } from './node.js';
@@ -104,13 +104,13 @@ export class Marketplace {
 
   /** Up to `limit` (at most 256) assets from id `from` on, removed ones skipped. */
   async assets(from = 0, limit = 256, options) {
-    const args = new Uint8Array([...le(from, 8), ...le(limit, 4)]);
+    const args = concat(le(from, 8), le(limit, 4));
     return decode(await this.node.stateCall('MarketplaceApi_assets', args, options), (r) => r.vec(readAsset), 'assets');
   }
 
   /** The grant (or pending request) of `account` on asset `id`, or `null`. */
   async grant(id, account, options) {
-    const args = new Uint8Array([...le(id, 8), ...accountBytes(account)]);
+    const args = concat(le(id, 8), accountBytes(account));
     return decode(await this.node.stateCall('MarketplaceApi_grant', args, options), (r) => r.option(readGrant), 'a grant');
   }
 
