@@ -62,6 +62,48 @@ pub enum MarketCommand {
 	/// Take back the price of an encrypted download whose key the owner did not deliver within
 	/// the runtime's KeyDeliveryPeriod (Marketplace.reclaim_purchase); the grant ends.
 	Reclaim(AssetTxArgs),
+	/// As the owner, seal the asset's content key (--key-file) to an enclave's registered
+	/// encryption key (Marketplace.deliver_enclave_key): jobs of the services that enclave
+	/// signs may then read the asset for users entitled to it, who never see the data
+	/// (compute-to-data). Name the enclave by a TEE service (--service) or its key (--signer).
+	EnclaveKey(EnclaveKeyArgs),
+	/// As the owner, withdraw the asset's key from an enclave (Marketplace.revoke_enclave_key):
+	/// jobs attached from now on cannot read the asset there.
+	RevokeEnclave(EnclaveArgs),
+}
+
+/// Which enclave, by one of its services or by its signing key.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct EnclaveChoice {
+	/// A compute service whose results an enclave signs (`Verifiability::Tee`): its enclave.
+	#[arg(long, value_name = "ID")]
+	pub service: Option<u64>,
+	/// The enclave's signing key (SS58 or 0x hex), as governance approved it.
+	#[arg(long, value_name = "ACCOUNT", value_parser = parse_account_arg)]
+	pub signer: Option<[u8; 32]>,
+}
+
+/// Arguments of `market revoke-enclave`.
+#[derive(Debug, Args)]
+pub struct EnclaveArgs {
+	/// The asset's id.
+	#[arg(value_name = "ASSET")]
+	pub asset: u64,
+	#[command(flatten)]
+	pub enclave: EnclaveChoice,
+	#[command(flatten)]
+	pub tx: TxArgs,
+}
+
+/// Arguments of `market enclave-key`.
+#[derive(Debug, Args)]
+pub struct EnclaveKeyArgs {
+	#[command(flatten)]
+	pub target: EnclaveArgs,
+	/// The asset's content key (written by `zerog storage upload --encrypt --key-out`).
+	#[arg(long, value_name = "PATH")]
+	pub key_file: PathBuf,
 }
 
 /// Arguments of `market reclaim`.
@@ -299,6 +341,8 @@ pub async fn run(rpc_url: &str, command: MarketCommand) -> Result<(), ClientErro
 		MarketCommand::DeliverKey(args) => deliver_key(rpc_url, args).await,
 		MarketCommand::Download(args) => download(rpc_url, args).await,
 		MarketCommand::Reclaim(args) => reclaim(rpc_url, args).await,
+		MarketCommand::EnclaveKey(args) => enclave_key(rpc_url, args).await,
+		MarketCommand::RevokeEnclave(args) => revoke_enclave(rpc_url, args).await,
 	}
 }
 
@@ -665,6 +709,78 @@ async fn reclaim(rpc_url: &str, args: AssetTxArgs) -> Result<(), ClientError> {
 		args.tx.output.json,
 		&format!("took back {} paid for asset #{asset}: no key was delivered", format_zg(amount)),
 		serde_json::json!({ "asset": asset, "refunded": amount.to_string() }),
+	);
+	Ok(())
+}
+
+/// The enclave signer `choice` names: given, or its service's.
+async fn enclave_signer(
+	session: &Session,
+	choice: &EnclaveChoice,
+) -> Result<[u8; 32], ClientError> {
+	if let Some(signer) = choice.signer {
+		return Ok(signer);
+	}
+	let id = choice.service.unwrap_or_default();
+	let service = zerog_client::compute::state::service(&session.chain, id)
+		.await?
+		.ok_or_else(|| ClientError::Input(format!("no compute service #{id} is registered")))?;
+	service.tee_signer.ok_or_else(|| {
+		ClientError::Input(format!(
+			"service #{id}'s results are signed by its users, not by an enclave: no enclave to \
+			 seal a key to"
+		))
+	})
+}
+
+async fn enclave_key(rpc_url: &str, args: EnclaveKeyArgs) -> Result<(), ClientError> {
+	let content_key = read_key_file(&args.key_file)?;
+	let target = args.target;
+	let session = Session::open(rpc_url, &target.tx.signer.secret_uri()?).await?;
+	let signer = enclave_signer(&session, &target.enclave).await?;
+	let recipient = on_chain::encryption_key(&session.rpc, signer).await?.ok_or_else(|| {
+		ClientError::Chain(format!(
+			"enclave {} has registered no encryption key (`zerog market key` with its key): \
+			 nothing to seal to",
+			account_text(&signer)
+		))
+	})?;
+	let sealed = seal_for(&recipient, &content_key)?;
+	let call = dynamic::tx(
+		PALLET,
+		"deliver_enclave_key",
+		(target.asset, Value::from_bytes(signer), Value::from_bytes(sealed)),
+	);
+	let included = session.submit_to(PALLET, "deliver_enclave_key", &call).await?;
+	report(
+		&included,
+		target.tx.output.json,
+		&format!(
+			"sealed the key of asset #{} to enclave {} (encryption key {})",
+			target.asset,
+			account_text(&signer),
+			hexstr::encode(&recipient)
+		),
+		serde_json::json!({
+			"asset": target.asset,
+			"signer": account_text(&signer),
+			"recipientKey": hexstr::encode(&recipient),
+		}),
+	);
+	Ok(())
+}
+
+async fn revoke_enclave(rpc_url: &str, args: EnclaveArgs) -> Result<(), ClientError> {
+	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
+	let signer = enclave_signer(&session, &args.enclave).await?;
+	let call = dynamic::tx(PALLET, "revoke_enclave_key", (args.asset, Value::from_bytes(signer)));
+	let included = session.submit_to(PALLET, "revoke_enclave_key", &call).await?;
+	pallet_event::<(u64, [u8; 32])>(&included, PALLET, "EnclaveKeyRevoked")?;
+	report(
+		&included,
+		args.tx.output.json,
+		&format!("withdrew asset #{}'s key from enclave {}", args.asset, account_text(&signer)),
+		serde_json::json!({ "asset": args.asset, "signer": account_text(&signer) }),
 	);
 	Ok(())
 }

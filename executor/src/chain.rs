@@ -26,12 +26,28 @@ use subxt_signer::sr25519::Keypair;
 use zerog_client::{
 	chain::{submit_with_fresh_nonce, Included, Until},
 	compute::state,
+	error::ClientError,
+	marketplace::on_chain,
 	rpc::NodeRpc,
 };
+
+/// A `MarketplaceApi` read that failed: a reply that does not decode is another runtime's
+/// shape; anything else may pass.
+fn marketplace_error(error: ClientError) -> ChainError {
+	let text = error.to_string();
+	if text.contains("does not decode") {
+		ChainError::Decode(text)
+	} else {
+		ChainError::Unavailable(text)
+	}
+}
 
 /// What a service sells: per-token inference settled with receipts, or jobs with their own
 /// escrow (the client's view of the pallet's `ServiceKind`).
 pub use zerog_client::compute::state::ServiceKind;
+
+/// A job's inputs and a marketplace asset, as the `MarketplaceApi` runtime API answers them.
+pub use zerog_client::marketplace::on_chain::{AssetView, JobInputsView};
 
 /// Who signs a service's receipts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -138,6 +154,24 @@ pub trait Chain: Send + Sync {
 	) -> Result<Vec<ReceiptOutcome>, ChainError>;
 	/// Signs `StorageCommitments.submit(root, size, [], 1)` and waits until it is finalized.
 	async fn submit_file(&self, root: H256, size: u64) -> Result<(), ChainError>;
+	/// The inputs (marketplace assets and parameters) job `id`'s user attached, if any. A chain
+	/// without the marketplace has none.
+	async fn job_inputs(&self, _id: u64) -> Result<Option<JobInputsView>, ChainError> {
+		Ok(None)
+	}
+	/// Marketplace asset `id`, if registered.
+	async fn asset(&self, _id: u64) -> Result<Option<AssetView>, ChainError> {
+		Ok(None)
+	}
+	/// Asset `asset`'s content key as its owner sealed it for enclave `signer`: the key it is
+	/// sealed to and the sealed bytes.
+	async fn enclave_key(
+		&self,
+		_asset: u64,
+		_signer: &AccountId32,
+	) -> Result<Option<([u8; 32], Vec<u8>)>, ChainError> {
+		Ok(None)
+	}
 }
 
 /// [`Chain`] over a node's JSON-RPC with subxt.
@@ -338,6 +372,23 @@ impl Chain for SubxtChain {
 			(root.0, size, Vec::<Vec<u8>>::new(), 1u8),
 		);
 		self.submit("StorageCommitments.submit", &call).await.map(|_included| ())
+	}
+
+	async fn job_inputs(&self, id: u64) -> Result<Option<JobInputsView>, ChainError> {
+		on_chain::job_inputs(&self.rpc, id).await.map_err(marketplace_error)
+	}
+
+	async fn asset(&self, id: u64) -> Result<Option<AssetView>, ChainError> {
+		on_chain::asset(&self.rpc, id).await.map_err(marketplace_error)
+	}
+
+	async fn enclave_key(
+		&self,
+		asset: u64,
+		signer: &AccountId32,
+	) -> Result<Option<([u8; 32], Vec<u8>)>, ChainError> {
+		let signer: [u8; 32] = signer.clone().into();
+		on_chain::enclave_key(&self.rpc, asset, signer).await.map_err(marketplace_error)
 	}
 }
 

@@ -183,6 +183,7 @@ async fn executor() -> (SocketAddr, tempfile::TempDir) {
 			patience: Duration::from_millis(10),
 			retry_delay: Duration::from_millis(5),
 			sandbox: crate::jobs::sandbox::Sandbox::none(),
+			enclave: None,
 		},
 	);
 	let app = Arc::new(App {

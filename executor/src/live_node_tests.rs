@@ -207,6 +207,7 @@ async fn live_node_gateway_settles_and_jobs_round_trip_through_storage() {
 			patience: Duration::from_secs(60),
 			retry_delay: Duration::from_secs(1),
 			sandbox: crate::jobs::sandbox::Sandbox::none(),
+			enclave: None,
 		},
 	);
 	let app = Arc::new(App {

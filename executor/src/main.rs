@@ -10,6 +10,7 @@ use zerog_executor::{
 	dev::{EchoBackend, DEV_SURI, WORDCOUNT_COMMAND},
 	gateway::{proxy::Backend, receipts::ReceiptStore, settlement, Gateway, GatewayConfig},
 	jobs::{
+		inputs::EnclaveKey,
 		runner::{JobRunner, RunnerConfig},
 		sandbox::{Sandbox, SandboxKind},
 		state::JobStore,
@@ -73,6 +74,14 @@ struct Flags {
 	/// keys are refused here: the command line is visible to every user of the machine.
 	#[arg(long, value_name = "//NAME")]
 	suri: Option<String>,
+
+	/// File holding the secret URI of this executor's enclave key (`chmod 600`): the signer of
+	/// its TEE services, which governance approved, and to whose encryption key marketplace
+	/// owners seal the keys of encrypted assets jobs may read (compute-to-data). Register its
+	/// encryption key once with `zerog market key`. Or set ZEROG_ENCLAVE_SURI. See
+	/// docs/marketplace.md for where this key belongs on confidential-computing hardware.
+	#[arg(long, value_name = "PATH")]
+	enclave_key_file: Option<PathBuf>,
 
 	/// OpenAI-compatible backend for the inference gateway (`http://host:port`); without it the
 	/// gateway is off.
@@ -241,6 +250,22 @@ async fn run(flags: Flags) -> Result<(), String> {
 			WORDCOUNT_COMMAND.to_owned()
 		});
 	}
+	let enclave = match secrets::enclave_suri(
+		flags.enclave_key_file.as_deref(),
+		std::env::var(secrets::ENCLAVE_SURI_ENV).ok(),
+	)? {
+		None => None,
+		Some(suri) => {
+			let key = EnclaveKey::from_suri(&suri)?;
+			log::info!(
+				"enclave key {} (encryption key {}): encrypted marketplace inputs sealed to it \
+				 are opened for jobs",
+				zerog_executor::encoding::format_account(&key.signer),
+				zerog_executor::encoding::to_prefixed_hex(&key.public_key())
+			);
+			Some(Arc::new(key))
+		},
+	};
 	let store = JobStore::open(&data_dir).map_err(|error| format!("job store: {error}"))?;
 	let runner = JobRunner::new(
 		store,
@@ -255,6 +280,7 @@ async fn run(flags: Flags) -> Result<(), String> {
 			patience,
 			retry_delay: Duration::from_secs(2),
 			sandbox,
+			enclave,
 		},
 	);
 	runner.resume_unfinished();

@@ -1,4 +1,4 @@
-//! The provider's secrets: its account's secret URI and the backend's API key. They come from a
+//! The provider's secrets: its account's secret URI, the backend's API key and the enclave key. They come from a
 //! file only the executor's user can read, or from an environment variable, never from the
 //! command line, where every user of the machine sees them (`ps`, `/proc/<pid>/cmdline`). Job
 //! commands never see either: they run with a minimal environment in a sandbox without the
@@ -40,15 +40,33 @@ pub fn provider_suri(
 	}
 }
 
+/// Environment variable holding the enclave key's secret URI.
+pub const ENCLAVE_SURI_ENV: &str = "ZEROG_ENCLAVE_SURI";
+
 /// The backend's API key: from `file`, else the [`BACKEND_API_KEY_ENV`] variable, else none.
 pub fn backend_api_key(
 	file: Option<&Path>,
 	environment: Option<String>,
 ) -> Result<Option<String>, String> {
+	optional_secret("--backend-api-key-file", file, environment)
+}
+
+/// The enclave key's secret URI: from `file`, else the [`ENCLAVE_SURI_ENV`] variable, else none.
+pub fn enclave_suri(
+	file: Option<&Path>,
+	environment: Option<String>,
+) -> Result<Option<String>, String> {
+	optional_secret("--enclave-key-file", file, environment)
+}
+
+/// A secret from `file` (given by `flag`), else from `environment`, else none.
+fn optional_secret(
+	flag: &str,
+	file: Option<&Path>,
+	environment: Option<String>,
+) -> Result<Option<String>, String> {
 	if let Some(path) = file {
-		return read_secret_file(path)
-			.map(Some)
-			.map_err(|error| format!("--backend-api-key-file: {error}"));
+		return read_secret_file(path).map(Some).map_err(|error| format!("{flag}: {error}"));
 	}
 	Ok(environment.map(|key| key.trim().to_owned()).filter(|key| !key.is_empty()))
 }
@@ -129,5 +147,16 @@ mod tests {
 		assert_eq!(backend_api_key(None, Some("sk-env".into())).unwrap().unwrap(), "sk-env");
 		assert_eq!(backend_api_key(None, Some(" ".into())).unwrap(), None);
 		assert_eq!(backend_api_key(None, None).unwrap(), None);
+	}
+
+	#[test]
+	fn the_enclave_key_comes_from_a_private_file_or_the_environment() {
+		let (_dir, file) = secret_file(0o600, "//Enclave\n");
+		assert_eq!(enclave_suri(Some(&file), None).unwrap().unwrap(), "//Enclave");
+		assert_eq!(enclave_suri(None, Some("//Env".into())).unwrap().unwrap(), "//Env");
+		assert_eq!(enclave_suri(None, None).unwrap(), None);
+		let (_dir, shared) = secret_file(0o644, "//Enclave\n");
+		let refused = enclave_suri(Some(&shared), None).unwrap_err();
+		assert!(refused.starts_with("--enclave-key-file"), "{refused}");
 	}
 }

@@ -2,7 +2,7 @@
 //! minimal HTTP client.
 
 use crate::{
-	chain::{Chain, ChainError, JobView, ServiceView, SubAccountView},
+	chain::{AssetView, Chain, ChainError, JobInputsView, JobView, ServiceView, SubAccountView},
 	jobs::state::JobRequest,
 	receipt::{ReceiptOutcome, SignedReceipt},
 	storage_client::{Storage, StorageError},
@@ -45,6 +45,12 @@ pub struct FakeChain {
 	pub offline: AtomicBool,
 	/// `MaxReceiptsPerBatch`.
 	pub max_batch: u32,
+	/// Marketplace inputs attached to jobs.
+	pub job_inputs: Mutex<BTreeMap<u64, JobInputsView>>,
+	/// Marketplace assets.
+	pub assets: Mutex<BTreeMap<u64, AssetView>>,
+	/// Content keys sealed to enclaves, by asset and enclave signer.
+	pub enclave_keys: Mutex<BTreeMap<(u64, AccountId32), ([u8; 32], Vec<u8>)>>,
 }
 
 impl Default for FakeChain {
@@ -56,6 +62,9 @@ impl Default for FakeChain {
 			settled: Default::default(),
 			offline: AtomicBool::new(false),
 			max_batch: 100,
+			job_inputs: Default::default(),
+			assets: Default::default(),
+			enclave_keys: Default::default(),
 		}
 	}
 }
@@ -160,6 +169,22 @@ impl Chain for FakeChain {
 	async fn submit_file(&self, _root: H256, _size: u64) -> Result<(), ChainError> {
 		Ok(())
 	}
+
+	async fn job_inputs(&self, id: u64) -> Result<Option<JobInputsView>, ChainError> {
+		Ok(self.job_inputs.lock().unwrap().get(&id).cloned())
+	}
+
+	async fn asset(&self, id: u64) -> Result<Option<AssetView>, ChainError> {
+		Ok(self.assets.lock().unwrap().get(&id).cloned())
+	}
+
+	async fn enclave_key(
+		&self,
+		asset: u64,
+		signer: &AccountId32,
+	) -> Result<Option<([u8; 32], Vec<u8>)>, ChainError> {
+		Ok(self.enclave_keys.lock().unwrap().get(&(asset, signer.clone())).cloned())
+	}
 }
 
 /// Storage in memory: datasets to download and what was uploaded, by root.
@@ -175,6 +200,11 @@ impl FakeStorage {
 		let storage = Self::default();
 		storage.datasets.lock().unwrap().insert(root, bytes);
 		storage
+	}
+
+	/// Adds a file to download.
+	pub fn add(&self, root: H256, bytes: Vec<u8>) {
+		self.datasets.lock().unwrap().insert(root, bytes);
 	}
 
 	/// What was uploaded with `root`.

@@ -228,6 +228,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 	}
 
 	#[cfg(feature = "marketplace")]
+	#[api_version(2)]
 	impl pallet_marketplace::runtime_api::MarketplaceApi<Block, AccountId, Balance, BlockNumber>
 		for Runtime
 	{
@@ -253,6 +254,16 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 
 		fn deployment(service: zerog_primitives::compute::ServiceId) -> Option<AssetId> {
 			pallet_marketplace::Deployments::<Runtime>::get(service)
+		}
+
+		fn enclave_key(asset: AssetId, signer: AccountId) -> Option<(EncryptionKey, Vec<u8>)> {
+			Marketplace::enclave_key_summary(asset, &signer)
+		}
+
+		fn job_inputs(
+			job: pallet_marketplace::JobId,
+		) -> Option<pallet_marketplace::runtime_api::JobInputsSummary<AccountId>> {
+			Marketplace::job_inputs_summary(job)
 		}
 	}
 

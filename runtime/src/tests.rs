@@ -17,6 +17,9 @@ use polkadot_sdk::{
 // Governance of the ZeroG pallets' parameters and compute enclaves.
 #[cfg(all(feature = "storage", feature = "da", feature = "compute"))]
 mod governance;
+// Compute-to-data across the marketplace and the compute marketplace.
+#[cfg(all(feature = "storage", feature = "compute", feature = "marketplace"))]
+mod marketplace;
 // The ZeroG pallets as Solidity precompiles.
 #[cfg(all(feature = "storage", feature = "da", feature = "compute", feature = "marketplace"))]
 mod precompiles;

@@ -4,7 +4,8 @@ pragma solidity ^0.8.20;
 /// @title ZeroG's marketplace of models and datasets from the EVM
 /// @notice The marketplace pallet (`pallet-marketplace`) as a precompile at
 /// `0x0000000000000000000000000000000008030000`: read assets and grants, buy or request access,
-/// and, as an asset's owner, grant, revoke and deliver sealed keys. A call acts as its caller;
+/// as an asset's owner, grant, revoke and deliver sealed keys, and as a compute provider, deploy
+/// a model on a service. A call acts as its caller;
 /// accounts are 32-byte account ids (`IZeroGCompute.accountOf` maps an Ethereum address). Prices
 /// are in the chain's native unit and paid from the caller's balance, not with `msg.value`
 /// (not payable); state changes revert in `staticcall` and `delegatecall`.
@@ -53,6 +54,7 @@ interface IZeroGMarketplace {
     event AccessGranted(uint64 indexed assetId, bytes32 indexed grantee, uint8 scope, uint32 expiresAt);
     event AccessRevoked(uint64 indexed assetId, bytes32 indexed grantee);
     event KeyDelivered(uint64 indexed assetId, bytes32 indexed grantee);
+    event ModelDeployed(uint64 indexed assetId, uint64 indexed serviceId, address provider);
 
     /// @notice Registers the caller's x25519 public key, which owners seal content keys to.
     function registerEncryptionKey(bytes32 key) external;
@@ -72,6 +74,11 @@ interface IZeroGMarketplace {
 
     /// @notice As the owner, stores the content key sealed to `grantee`'s registered key.
     function deliverKey(uint64 assetId, bytes32 grantee, bytes calldata sealedKey) external;
+
+    /// @notice As the provider of compute service `serviceId`, records that it serves model
+    /// `assetId`, which the caller owns, holds an unexpired download grant for, or is public (a
+    /// service serving another model stops serving it).
+    function deploy(uint64 assetId, uint64 serviceId) external;
 
     /// @notice Asset `assetId`; reverts with `"UnknownAsset"` if none.
     function asset(uint64 assetId) external view returns (Asset memory);

@@ -68,6 +68,20 @@ pub fn zerog_json(node: &Node, args: &[&str]) -> Json {
 	})
 }
 
+/// Runs `zerog --rpc <node> args...`, asserts it failed, and returns its stderr.
+pub fn zerog_fails(node: &Node, args: &[&str]) -> String {
+	let url = node.ws_url();
+	let mut all = vec!["--rpc", url.as_str()];
+	all.extend_from_slice(args);
+	let output = run_cli(&all);
+	assert!(
+		!output.status.success(),
+		"zerog {args:?} should have failed:\n{}",
+		output_text(&output)
+	);
+	String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 /// The JSON-RPC error code and message of a refused call.
 pub fn refusal_code(result: Result<Json, RpcError>) -> (i32, String) {
 	match result {

@@ -88,3 +88,25 @@ pub async fn pass_referendum(node: &Node, origin: Value, call: &impl Payload) ->
 	.await;
 	(index, confirmed)
 }
+
+/// Alice, the dev chain's sudo key, approves `signer` as an enclave key
+/// (`ComputeEscrow.approve_enclave`, as governance does after checking its attestation).
+pub async fn sudo_approve_enclave(node: &Node, signer: [u8; 32]) {
+	let approve = dynamic::transaction(
+		"Sudo",
+		"sudo",
+		(Value::unnamed_variant(
+			"ComputeEscrow",
+			[Value::named_variant(
+				"approve_enclave",
+				[
+					("signer", Value::from_bytes(signer)),
+					("evidence_hash", Value::from_bytes([7u8; 32])),
+				],
+			)],
+		),),
+	);
+	// subxt takes Alice's nonce at the finalized block: let her CLI transactions finalize.
+	node.wait_for_finalized(node.best_number().await, Duration::from_secs(60)).await;
+	crate::storage::submit(&node.client().await, approve, &dev::alice()).await;
+}

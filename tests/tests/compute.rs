@@ -678,23 +678,7 @@ async fn jobs_and_inference_are_paid_through_the_executor_and_missed_deadlines_s
 		"{}",
 		output_text(&self_declared)
 	);
-	let approve = dynamic::transaction(
-		"Sudo",
-		"sudo",
-		(Value::unnamed_variant(
-			"ComputeEscrow",
-			[Value::named_variant(
-				"approve_enclave",
-				[
-					("signer", Value::from_bytes(dev::eve().public_key().0)),
-					("evidence_hash", Value::from_bytes([7u8; 32])),
-				],
-			)],
-		),),
-	);
-	// subxt takes Alice's nonce at the finalized block: let her CLI transactions finalize.
-	node.wait_for_finalized(node.best_number().await, BLOCK_TIMEOUT).await;
-	zerog_e2e_tests::storage::submit(&api, approve, &dev::alice()).await;
+	zerog_e2e_tests::governance::sudo_approve_enclave(&node, dev::eve().public_key().0).await;
 	let approved = register_tee();
 	assert!(approved.status.success(), "{}", output_text(&approved));
 	let tee_service = serde_json::from_slice::<Json>(&approved.stdout).unwrap()["service"]

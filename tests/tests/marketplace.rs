@@ -10,26 +10,12 @@ use std::time::Duration;
 use serde_json::Value as Json;
 use subxt_signer::sr25519::dev;
 use zerog_e2e_tests::{
-	cli::{hex, output_text, random_bytes, zerog_json, zerog_ok},
-	run_cli, Node, NodeConfig,
+	cli::{hex, random_bytes, zerog_fails, zerog_json, zerog_ok},
+	Node, NodeConfig,
 };
 
 /// Blocks come every 2 s; allow for a slow, loaded CI machine.
 const BLOCK_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// Runs `zerog --rpc <node> args...`, asserts it failed, and returns its stderr.
-fn zerog_fails(node: &Node, args: &[&str]) -> String {
-	let url = node.ws_url();
-	let mut all = vec!["--rpc", url.as_str()];
-	all.extend_from_slice(args);
-	let output = run_cli(&all);
-	assert!(
-		!output.status.success(),
-		"zerog {args:?} should have failed:\n{}",
-		output_text(&output)
-	);
-	String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_encrypted_dataset_is_sold_delivered_and_decrypted_only_by_its_grantee() {

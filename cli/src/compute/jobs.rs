@@ -11,7 +11,76 @@ use crate::{
 	error::ClientError,
 	hexstr,
 };
-use subxt::dynamic;
+use subxt::dynamic::{self, Value};
+use zerog_client::{chain::Included, marketplace::PALLET as MARKETPLACE};
+use zerog_primitives::compute::keccak_256;
+use zerog_primitives::Hash;
+
+/// `<pallet>.<call>(fields)` as a value of the runtime's call enum, for a batch.
+fn call_value(pallet: &str, call: &str, fields: Vec<Value>) -> Value {
+	Value::unnamed_variant(pallet, [Value::unnamed_variant(call, fields)])
+}
+
+/// How many times `create` predicts its job's id again when another job took it first.
+const JOB_ID_TRIES: usize = 3;
+
+/// The assets and parameters `--asset` and `--params-file` name, if any.
+fn job_inputs(args: &JobCreateArgs) -> Result<Option<(Vec<u64>, Vec<u8>)>, ClientError> {
+	if args.params_file.is_none() && args.assets.is_empty() {
+		return Ok(None);
+	}
+	let params = match &args.params_file {
+		Some(path) => std::fs::read(path).map_err(|source| ClientError::Io {
+			path: path.clone(),
+			action: "reading the job's parameters",
+			source,
+		})?,
+		None => Vec::new(),
+	};
+	Ok(Some((args.assets.clone(), params)))
+}
+
+/// Creates the job and attaches its inputs in one `Utility.batch_all`, so no executor sees the
+/// job without them. The job's id is predicted from `NextJobId`; if another job takes it first
+/// the batch fails as a whole (`NotJobUser`, `UnknownJob`) and is sent again.
+async fn create_with_inputs(
+	session: &Session,
+	create: Value,
+	assets: &[u64],
+	params: &[u8],
+) -> Result<Included, ClientError> {
+	let mut tries = 0;
+	loop {
+		tries += 1;
+		let job = state::next_job_id(&session.chain).await?;
+		let attach = call_value(
+			MARKETPLACE,
+			"attach_job_inputs",
+			vec![
+				Value::u128(u128::from(job)),
+				Value::unnamed_composite(
+					assets.iter().map(|asset| Value::u128(u128::from(*asset))),
+				),
+				Value::from_bytes(params),
+			],
+		);
+		let batch = dynamic::tx(
+			"Utility",
+			"batch_all",
+			(Value::unnamed_composite([create.clone(), attach]),),
+		);
+		match session.submit_to("Utility", "batch_all", &batch).await {
+			Err(ClientError::Chain(reason))
+				if tries < JOB_ID_TRIES
+					&& (reason.contains("Marketplace::NotJobUser")
+						|| reason.contains("Marketplace::UnknownJob")) =>
+			{
+				eprintln!("job #{job} was taken by another job first; trying the next id");
+			},
+			result => return result,
+		}
+	}
+}
 
 /// `zerog compute job create`.
 pub async fn create(rpc_url: &str, args: JobCreateArgs) -> Result<(), ClientError> {
@@ -38,12 +107,33 @@ pub async fn create(rpc_url: &str, args: JobCreateArgs) -> Result<(), ClientErro
 		.ok()
 		.and_then(|best| best.checked_add(1)?.checked_add(args.deadline_blocks))
 		.ok_or_else(|| ClientError::Input("the deadline is beyond the last block number".into()))?;
-	let call = dynamic::tx(
+	let inputs = job_inputs(&args)?;
+	let params_hash = match &inputs {
+		Some((_, params)) => Hash::from(keccak_256(params)),
+		None => args.params_hash,
+	};
+	let create = dynamic::tx(
 		state::PALLET,
 		"create_job",
-		(args.service, args.dataset.0, args.params_hash.0, args.max_fee, deadline),
+		(args.service, args.dataset.0, params_hash.0, args.max_fee, deadline),
 	);
-	let included = session.submit("create_job", &call).await?;
+	let included = match &inputs {
+		None => session.submit("create_job", &create).await?,
+		Some((assets, params)) => {
+			let create = call_value(
+				state::PALLET,
+				"create_job",
+				vec![
+					Value::u128(u128::from(args.service)),
+					Value::from_bytes(args.dataset.0),
+					Value::from_bytes(params_hash.0),
+					Value::u128(args.max_fee),
+					Value::u128(u128::from(deadline)),
+				],
+			);
+			create_with_inputs(&session, create, assets, params).await?
+		},
+	};
 	let (job, service, _user, provider, max_fee, deadline): (
 		u64,
 		u64,
@@ -67,6 +157,8 @@ pub async fn create(rpc_url: &str, args: JobCreateArgs) -> Result<(), ClientErro
 			"provider": account_text(&provider),
 			"maxFee": max_fee.to_string(),
 			"deadline": deadline,
+			"paramsHash": hexstr::root(&params_hash),
+			"assets": inputs.as_ref().map(|(assets, _)| assets.clone()).unwrap_or_default(),
 		}),
 	);
 	Ok(())

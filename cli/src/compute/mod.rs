@@ -273,8 +273,19 @@ pub struct JobCreateArgs {
 	#[arg(long, value_name = "ROOT", value_parser = parse_root_arg)]
 	pub dataset: Hash,
 	/// Hash of the job's parameters as agreed with the provider (0x + 64 hex digits).
-	#[arg(long, value_name = "HASH", value_parser = parse_params_hash, default_value = ZERO_HASH)]
+	#[arg(long, value_name = "HASH", value_parser = parse_params_hash, default_value = ZERO_HASH, conflicts_with = "params_file")]
 	pub params_hash: Hash,
+	/// The job's parameters (hyper-parameters, a configuration): stored on chain with the job
+	/// (at most the runtime's MaxJobParamsLen, 4 KiB), the job's params hash is their
+	/// keccak-256, and the job's program reads them from $ZEROG_PARAMS.
+	#[arg(long, value_name = "PATH")]
+	pub params_file: Option<std::path::PathBuf>,
+	/// A marketplace asset the job reads (repeat, in the order the program sees them, at most
+	/// the runtime's MaxJobAssets, 4): yours, public, or granted to you (a compute grant is
+	/// enough). An encrypted asset needs its key sealed to the service's enclave by its owner
+	/// (`zerog market enclave-key`); the job reads the plaintext inside the enclave, you never do.
+	#[arg(long = "asset", value_name = "ID")]
+	pub assets: Vec<u64>,
 	/// The most the job may cost, held in escrow until it finishes.
 	#[arg(long, value_name = "AMOUNT", value_parser = parse_amount)]
 	pub max_fee: Balance,

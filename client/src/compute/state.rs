@@ -213,6 +213,17 @@ pub async fn job(chain: &Chain, id: u64) -> Result<Option<JobView>, ClientError>
 	job_view(id, &job).map(Some).map_err(shape_error("Jobs"))
 }
 
+/// The id the next job gets (`NextJobId`), at the best block.
+pub async fn next_job_id(chain: &Chain) -> Result<u64, ClientError> {
+	let value = fetch(chain, dynamic::storage::<(), Value>(PALLET, "NextJobId"), ()).await?;
+	match value {
+		None => Ok(0),
+		Some(value) => crate::value::number(&value)
+			.and_then(|id| u64::try_from(id).map_err(|_| "above u64".to_owned()))
+			.map_err(shape_error("NextJobId")),
+	}
+}
+
 /// `user`'s ledger (empty if it has none).
 pub async fn ledger(chain: &Chain, user: [u8; 32]) -> Result<LedgerView, ClientError> {
 	let Some(ledger) =

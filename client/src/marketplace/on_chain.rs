@@ -151,3 +151,30 @@ pub async fn encryption_key(
 ) -> Result<Option<X25519Key>, ClientError> {
 	Ok(rpc.runtime_api("MarketplaceApi_encryption_key", &who).await?)
 }
+
+/// `pallet_marketplace::runtime_api::JobInputsSummary<AccountId32>`: what a compute job reads.
+#[derive(Clone, Debug, Decode, PartialEq, Eq)]
+pub struct JobInputsView {
+	/// The job's user, who named them.
+	pub user: [u8; 32],
+	/// The assets the job reads, in order.
+	pub assets: Vec<u64>,
+	/// The job's parameters in full (their keccak-256 is the job's params hash).
+	pub params: Vec<u8>,
+}
+
+/// The key asset `id`'s content key is sealed to for enclave `signer`, and the sealed key, if
+/// the owner delivered it (`MarketplaceApi` version 2).
+pub async fn enclave_key(
+	rpc: &NodeRpc,
+	id: u64,
+	signer: [u8; 32],
+) -> Result<Option<(X25519Key, Vec<u8>)>, ClientError> {
+	Ok(rpc.runtime_api("MarketplaceApi_enclave_key", &(id, signer)).await?)
+}
+
+/// The inputs job `job`'s user attached, while the job waits for its result
+/// (`MarketplaceApi` version 2).
+pub async fn job_inputs(rpc: &NodeRpc, job: u64) -> Result<Option<JobInputsView>, ClientError> {
+	Ok(rpc.runtime_api("MarketplaceApi_job_inputs", &job).await?)
+}

@@ -118,6 +118,7 @@ mod tests {
 			patience: Duration::from_millis(200),
 			retry_delay: Duration::from_millis(20),
 			sandbox: crate::jobs::sandbox::Sandbox::none(),
+			enclave: None,
 		};
 		let runner = JobRunner::new(
 			JobStore::open(dir.path()).unwrap(),

@@ -5,8 +5,11 @@
 //! the verified `dataset` and the command's `output/` directory (`$ZEROG_OUTPUT_DIR`). The
 //! command is `sh -c COMMAND` in that directory, in the [`Sandbox`], with only `PATH`, `HOME`,
 //! `LANG`, the variables the provider passes through (`--job-env`) and `ZEROG_DATASET`,
-//! `ZEROG_OUTPUT_DIR`, `ZEROG_JOB_ID`, `ZEROG_PARAMS_HASH`, `ZEROG_SERVICE` and `ZEROG_USER`. It
-//! must write its result to `$ZEROG_OUTPUT_DIR/output`. The executor then copies that file,
+//! `ZEROG_OUTPUT_DIR`, `ZEROG_JOB_ID`, `ZEROG_PARAMS_HASH`, `ZEROG_SERVICE` and `ZEROG_USER`, and
+//! for a job whose user attached marketplace inputs, `ZEROG_PARAMS` (the parameters' file),
+//! `ZEROG_INPUTS` (a directory of the assets, decrypted, named `0`, `1`, ...) and
+//! `ZEROG_INPUT_COUNT` (see [`crate::jobs::inputs`]). It must write its result to
+//! `$ZEROG_OUTPUT_DIR/output`. The executor then copies that file,
 //! opened without following links, to `DATA_DIR/work/<id>.output` (out of the command's reach)
 //! and stores and hashes the copy: a command cannot publish a file it links to. Its output and
 //! errors go to `DATA_DIR/work/<id>.stdout.log` and `<id>.stderr.log`, also out of its reach.
@@ -15,6 +18,7 @@ use crate::{
 	chain::{Chain, ChainError, JobView},
 	encoding::{format_account, to_prefixed_hex},
 	jobs::{
+		inputs::{EnclaveKey, InputsError, InputsSource},
 		sandbox::Sandbox,
 		state::{Admission, JobRecord, JobRequest, JobStage, JobStatus, JobStore},
 	},
@@ -61,6 +65,8 @@ pub struct RunnerConfig {
 	pub retry_delay: Duration,
 	/// How commands are isolated.
 	pub sandbox: Sandbox,
+	/// The enclave key encrypted marketplace inputs are sealed to, if this executor has one.
+	pub enclave: Option<Arc<EnclaveKey>>,
 }
 
 /// Where a job's files are.
@@ -102,6 +108,8 @@ pub enum JobError {
 	NoCommand(u64),
 	/// The dataset could not be downloaded or did not verify.
 	Dataset(StorageError),
+	/// The job's marketplace inputs could not be fetched or opened here.
+	Inputs(InputsError),
 	/// The command could not start, failed, or timed out.
 	Command(String),
 	/// The command wrote no usable output.
@@ -121,6 +129,7 @@ impl std::fmt::Display for JobError {
 				"this executor has no command for service {service} (--service {service}=COMMAND)"
 			),
 			Self::Dataset(error) => write!(f, "dataset download failed: {error}"),
+			Self::Inputs(error) => write!(f, "job inputs: {error}"),
 			Self::Command(reason) => write!(f, "{reason}"),
 			Self::Output(reason) => write!(f, "{reason}"),
 			Self::Upload(error) => write!(f, "output upload failed: {error}"),
@@ -131,10 +140,10 @@ impl std::fmt::Display for JobError {
 
 impl JobError {
 	/// Whether the job was never started because this executor cannot run it, so declining it
-	/// on chain is honest: the dataset cannot be fetched (after retrying transient errors for
-	/// `patience`) or the service has no command here.
+	/// on chain is honest: the dataset or an input cannot be fetched (after retrying transient
+	/// errors for `patience`) or opened here, or the service has no command here.
 	pub fn is_decline(&self) -> bool {
-		matches!(self, Self::Dataset(_) | Self::NoCommand(_))
+		matches!(self, Self::Dataset(_) | Self::Inputs(_) | Self::NoCommand(_))
 	}
 }
 
@@ -272,8 +281,25 @@ impl JobRunner {
 				.await
 				.map_err(JobError::Dataset)?;
 
+			let inputs = InputsSource {
+				chain: &*self.chain,
+				storage: &*self.storage,
+				enclave: self.config.enclave.as_deref(),
+				patience: self.config.patience,
+				retry_delay: self.config.retry_delay,
+			};
+			let input_env = match inputs.prepare(id, &paths.dir).await {
+				Ok(env) => env,
+				Err(error) => {
+					// Nothing decrypted stays behind a job that will not run.
+					let _ = tokio::fs::remove_dir_all(&paths.dir).await;
+					return Err(JobError::Inputs(error));
+				},
+			};
+
 			self.set_stage(id, JobStage::Computing)?;
-			let env = job_env(&request, &paths.dataset, &paths.output_dir);
+			let mut env = job_env(&request, &paths.dataset, &paths.output_dir);
+			env.extend(input_env);
 			let ran = run_command(
 				&self.config.sandbox,
 				&command,
@@ -282,7 +308,15 @@ impl JobRunner {
 				(&paths.stdout, &paths.stderr),
 				self.config.timeout,
 			)
-			.await?;
+			.await;
+			// A failed command's directory (decrypted inputs included) goes at once.
+			let ran = match ran {
+				Ok(ran) => ran,
+				Err(error) => {
+					let _ = tokio::fs::remove_dir_all(&paths.dir).await;
+					return Err(error);
+				},
+			};
 			seal_output(&paths.dir, &paths.sealed).await?;
 			let fee = fee_used(ran, request.max_fee, self.config.price_per_second);
 			self.store.update(id, |job| {
@@ -598,7 +632,7 @@ pub async fn keccak_file(path: &Path) -> io::Result<H256> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
 	use super::*;
 	use crate::encoding::keccak_256;
 	use crate::{
@@ -606,7 +640,7 @@ mod tests {
 		testing::{FakeChain, FakeStorage},
 	};
 
-	fn config(dir: &Path, command: &str) -> RunnerConfig {
+	pub(crate) fn config(dir: &Path, command: &str) -> RunnerConfig {
 		RunnerConfig {
 			commands: BTreeMap::from([(1, command.to_string())]),
 			work_dir: dir.join("work"),
@@ -616,10 +650,11 @@ mod tests {
 			patience: Duration::from_millis(300),
 			retry_delay: Duration::from_millis(20),
 			sandbox: Sandbox::none(),
+			enclave: None,
 		}
 	}
 
-	async fn finished(runner: &JobRunner, id: u64) -> JobRecord {
+	pub(crate) async fn finished(runner: &JobRunner, id: u64) -> JobRecord {
 		for _ in 0..500 {
 			let record = runner.store().get(id).unwrap();
 			if record.is_finished() {

@@ -74,6 +74,54 @@ fn bought<T: Config>(buyer: &T::AccountId, asset: AssetId) {
 	.expect("a valid purchase");
 }
 
+/// An approved enclave with its encryption key registered.
+fn enclave<T: Config>() -> T::AccountId {
+	let enclave = funded::<T>("enclave");
+	T::Compute::approve_enclave_for_benchmark(&enclave);
+	with_key::<T>(&enclave);
+	enclave
+}
+
+/// `owner` seals `asset`'s key to `enclave`.
+fn sealed_to<T: Config>(owner: &T::AccountId, asset: AssetId, enclave: &T::AccountId) {
+	Marketplace::<T>::deliver_enclave_key(
+		RawOrigin::Signed(owner.clone()).into(),
+		asset,
+		enclave.clone(),
+		filled::<T::MaxSealedKeyLen>(0xAB),
+	)
+	.expect("an approved enclave with a key");
+}
+
+/// The worst job inputs: the longest parameters and `MaxJobAssets` encrypted paid assets, each
+/// bought for compute and sealed to the job's enclave. The user, the job, the assets and the
+/// parameters.
+#[allow(clippy::type_complexity)]
+fn job_reading_encrypted_assets<T: Config>(
+) -> (T::AccountId, JobId, BoundedVec<AssetId, T::MaxJobAssets>, BoundedVec<u8, T::MaxJobParamsLen>)
+{
+	let owner = funded::<T>("owner");
+	let user = funded::<T>("user");
+	let enclave = enclave::<T>();
+	let mut assets = BoundedVec::new();
+	for _ in 0..T::MaxJobAssets::get() {
+		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Paid);
+		Marketplace::<T>::buy_access(
+			RawOrigin::Signed(user.clone()).into(),
+			asset,
+			AccessScope::Compute,
+			T::GrantDeposit::get(),
+		)
+		.expect("a valid purchase");
+		sealed_to::<T>(&owner, asset, &enclave);
+		assets.try_push(asset).expect("MaxJobAssets of them");
+	}
+	let params = filled::<T::MaxJobParamsLen>(b'p');
+	let hash = H256(polkadot_sdk::sp_io::hashing::keccak_256(&params));
+	let job = T::Compute::open_job_for_benchmark(&user, &enclave, hash);
+	(user, job, assets, params)
+}
+
 fn expires_at<T: Config>() -> BlockNumberFor<T> {
 	frame_system::Pallet::<T>::block_number().saturating_add(T::MaxAccessPeriod::get())
 }
@@ -286,7 +334,7 @@ mod benchmarks {
 	fn deploy() {
 		let owner = funded::<T>("owner");
 		let provider = funded::<T>("provider");
-		let service = T::Services::register_for_benchmark(&provider);
+		let service = T::Compute::register_for_benchmark(&provider);
 		// The service already serves another model: deploying ends that first.
 		let old = register::<T>(&owner, AssetKind::Model, AccessPolicy::Public);
 		Marketplace::<T>::deploy(RawOrigin::Signed(provider.clone()).into(), old, service)
@@ -302,13 +350,59 @@ mod benchmarks {
 	fn undeploy() {
 		let owner = funded::<T>("owner");
 		let provider = funded::<T>("provider");
-		let service = T::Services::register_for_benchmark(&provider);
+		let service = T::Compute::register_for_benchmark(&provider);
 		let model = register::<T>(&owner, AssetKind::Model, AccessPolicy::Public);
 		Marketplace::<T>::deploy(RawOrigin::Signed(provider.clone()).into(), model, service)
 			.expect("a public model deploys");
 		#[extrinsic_call]
 		_(RawOrigin::Signed(provider), service);
 		assert!(!Deployments::<T>::contains_key(service));
+	}
+
+	#[benchmark]
+	fn deliver_enclave_key() {
+		let owner = funded::<T>("owner");
+		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Paid);
+		let enclave = enclave::<T>();
+		let sealed = filled::<T::MaxSealedKeyLen>(0xAB);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), asset, enclave.clone(), sealed);
+		assert!(EnclaveKeys::<T>::contains_key(asset, &enclave));
+	}
+
+	#[benchmark]
+	fn revoke_enclave_key() {
+		let owner = funded::<T>("owner");
+		let asset = register::<T>(&owner, AssetKind::Dataset, AccessPolicy::Paid);
+		let enclave = enclave::<T>();
+		sealed_to::<T>(&owner, asset, &enclave);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), asset, enclave.clone());
+		assert!(!EnclaveKeys::<T>::contains_key(asset, &enclave));
+	}
+
+	#[benchmark]
+	fn attach_job_inputs() {
+		let (user, job, assets, params) = job_reading_encrypted_assets::<T>();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(user), job, assets, params);
+		assert!(JobInputs::<T>::contains_key(job));
+	}
+
+	#[benchmark]
+	fn remove_job_inputs() {
+		let (user, job, assets, params) = job_reading_encrypted_assets::<T>();
+		Marketplace::<T>::attach_job_inputs(
+			RawOrigin::Signed(user.clone()).into(),
+			job,
+			assets,
+			params,
+		)
+		.expect("inputs the user may attach");
+		T::Compute::close_job_for_benchmark(job);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(user), job);
+		assert!(!JobInputs::<T>::contains_key(job));
 	}
 
 	impl_benchmark_test_suite!(Marketplace, crate::mock::new_test_ext(), crate::mock::Test);

@@ -1,8 +1,8 @@
 //! Deposits, terms, and the grant records behind the access calls.
 
 use crate::{
-	pallet::*, AccessPolicy, AccessScope, AssetId, AssetOf, BalanceOf, EncryptionKey, Escrow,
-	Grant, GrantOf, SealedKey, ServiceProviders, MIN_SEALED_KEY_LEN,
+	pallet::*, AccessPolicy, AccessScope, AssetId, AssetOf, BalanceOf, ComputeMarket,
+	EncryptionKey, Escrow, Grant, GrantOf, SealedKey, MIN_SEALED_KEY_LEN,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -283,7 +283,7 @@ impl<T: Config> Pallet<T> {
 		provider: &T::AccountId,
 	) -> DispatchResult {
 		let service_provider =
-			T::Services::provider_of(service).ok_or(Error::<T>::UnknownService)?;
+			T::Compute::provider_of(service).ok_or(Error::<T>::UnknownService)?;
 		ensure!(service_provider == *provider, Error::<T>::NotServiceProvider);
 		let mut info = Assets::<T>::get(asset).ok_or(Error::<T>::UnknownAsset)?;
 		ensure!(info.kind == crate::AssetKind::Model, Error::<T>::NotAModel);

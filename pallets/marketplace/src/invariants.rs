@@ -3,12 +3,12 @@
 
 use crate::pallet::*;
 use alloc::collections::BTreeMap;
-use polkadot_sdk::sp_runtime::TryRuntimeError;
+use polkadot_sdk::{frame_support::traits::Get, sp_runtime::TryRuntimeError};
 
 impl<T: Config> Pallet<T> {
 	/// No grant with a delivered key still holds its price in escrow. Every asset counts exactly
-	/// its grants, requests and deployments; every grant and
-	/// deployment names an existing asset; every asset is listed under its owner once; no id
+	/// its grants, requests, deployments and enclave keys; every grant, deployment and enclave
+	/// key names an existing asset; every asset is listed under its owner once; no id
 	/// reaches `NextAssetId`.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let next = NextAssetId::<T>::get();
@@ -22,6 +22,24 @@ impl<T: Config> Pallet<T> {
 		let mut deployments: BTreeMap<u64, u32> = BTreeMap::new();
 		for (_, asset) in Deployments::<T>::iter() {
 			*deployments.entry(asset).or_default() += 1;
+		}
+		let mut enclave_keys: BTreeMap<u64, u32> = BTreeMap::new();
+		for (asset, _, _) in EnclaveKeys::<T>::iter() {
+			*enclave_keys.entry(asset).or_default() += 1;
+		}
+		for (asset, count) in EnclaveKeyCount::<T>::iter() {
+			if count == 0 || enclave_keys.get(&asset) != Some(&count) {
+				return Err("EnclaveKeyCount differs from the enclave keys delivered".into());
+			}
+			if count > T::MaxEnclavesPerAsset::get() {
+				return Err("an asset's key is sealed to more than MaxEnclavesPerAsset".into());
+			}
+			if !Assets::<T>::contains_key(asset) {
+				return Err("an enclave key names a missing asset".into());
+			}
+		}
+		if enclave_keys.len() != EnclaveKeyCount::<T>::iter().count() {
+			return Err("an asset has enclave keys but no EnclaveKeyCount".into());
 		}
 		let mut listed = 0usize;
 		for (owner, assets) in AssetsByOwner::<T>::iter() {

@@ -23,6 +23,11 @@
 //!   seals the content key to the grantee's registered key and stores it in the grant.
 //! - **Deployments** ([`Call::deploy`], [`Call::undeploy`]): the provider of a compute service
 //!   links it to the model it serves, if it owns the model or holds a download grant for it.
+//! - **Compute-to-data** ([`Call::deliver_enclave_key`], [`Call::revoke_enclave_key`],
+//!   [`Call::attach_job_inputs`], [`Call::remove_job_inputs`]): the owner seals an encrypted
+//!   asset's key to an enclave governance approved; a job's user names the assets the job reads
+//!   (its own, public, or granted, a compute grant is enough) and its parameters in full; the
+//!   enclave reads the data, and the user gets only the job's result.
 //!
 //! ## Design decisions
 //!
@@ -58,6 +63,9 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod compute;
+#[cfg(test)]
+mod compute_tests;
 mod grants;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
@@ -111,19 +119,58 @@ pub type GrantOf<T> = Grant<
 	<T as Config>::MaxSealedKeyLen,
 >;
 
-/// What the marketplace asks of the compute marketplace: who provides a service. Implemented by
-/// the runtime over `pallet-compute-escrow`; `()` knows no service.
-pub trait ServiceProviders<AccountId> {
+/// A content key sealed to an enclave, of runtime `T`.
+pub type EnclaveKeyOf<T> = EnclaveKey<BalanceOf<T>, <T as Config>::MaxSealedKeyLen>;
+
+/// A job's inputs, of runtime `T`.
+pub type JobInputRecordOf<T> = JobInputRecord<
+	<T as frame_system::Config>::AccountId,
+	BalanceOf<T>,
+	<T as Config>::MaxJobAssets,
+	<T as Config>::MaxJobParamsLen,
+>;
+
+/// What the marketplace asks of the compute marketplace: who provides a service, which enclave
+/// keys governance approved, and the jobs still waiting for a result. Implemented by the runtime
+/// over `pallet-compute-escrow`; `()` knows no service, enclave or job.
+pub trait ComputeMarket<AccountId> {
 	/// The provider of service `service`, if it exists.
 	fn provider_of(service: ServiceId) -> Option<AccountId>;
+
+	/// Whether `signer` is an enclave signing key governance approved (and still approves).
+	fn is_approved_enclave(signer: &AccountId) -> bool;
+
+	/// Job `job`, if it exists and still waits for its result.
+	fn open_job(job: JobId) -> Option<OpenJob<AccountId>>;
 
 	/// Registers a service of `provider` and returns its id, for benchmarks.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn register_for_benchmark(provider: &AccountId) -> ServiceId;
+
+	/// Approves enclave key `signer`, for benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn approve_enclave_for_benchmark(signer: &AccountId);
+
+	/// Opens a job of `user` with `params_hash` on a service signed by approved enclave
+	/// `signer`, for benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn open_job_for_benchmark(user: &AccountId, signer: &AccountId, params_hash: H256) -> JobId;
+
+	/// Ends job `job` (it no longer waits for a result), for benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn close_job_for_benchmark(job: JobId);
 }
 
-impl<AccountId> ServiceProviders<AccountId> for () {
+impl<AccountId> ComputeMarket<AccountId> for () {
 	fn provider_of(_service: ServiceId) -> Option<AccountId> {
+		None
+	}
+
+	fn is_approved_enclave(_signer: &AccountId) -> bool {
+		false
+	}
+
+	fn open_job(_job: JobId) -> Option<OpenJob<AccountId>> {
 		None
 	}
 
@@ -131,6 +178,17 @@ impl<AccountId> ServiceProviders<AccountId> for () {
 	fn register_for_benchmark(_provider: &AccountId) -> ServiceId {
 		0
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn approve_enclave_for_benchmark(_signer: &AccountId) {}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn open_job_for_benchmark(_user: &AccountId, _signer: &AccountId, _params_hash: H256) -> JobId {
+		0
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn close_job_for_benchmark(_job: JobId) {}
 }
 
 #[frame_support::pallet]
@@ -154,8 +212,9 @@ pub mod pallet {
 		/// (`()` has no files: every asset is refused).
 		type StoredFiles: StoredFiles<BlockNumberFor<Self>>;
 
-		/// The compute marketplace's services, for [`Call::deploy`].
-		type Services: ServiceProviders<Self::AccountId>;
+		/// The compute marketplace: its services (for [`Call::deploy`]), approved enclaves and
+		/// open jobs (for compute-to-data).
+		type Compute: ComputeMarket<Self::AccountId>;
 
 		/// Held from an asset's owner while the asset is registered.
 		#[pallet::constant]
@@ -199,6 +258,23 @@ pub mod pallet {
 		#[pallet::constant]
 		type KeyDeliveryPeriod: Get<BlockNumberFor<Self>>;
 
+		/// Most enclaves one asset's content key is sealed to at a time.
+		#[pallet::constant]
+		type MaxEnclavesPerAsset: Get<u32>;
+
+		/// Most assets one compute job reads.
+		#[pallet::constant]
+		type MaxJobAssets: Get<u32>;
+
+		/// Longest parameters of one compute job, in bytes.
+		#[pallet::constant]
+		type MaxJobParamsLen: Get<u32>;
+
+		/// Held from a job's user while the job's inputs are recorded (sized for the longest
+		/// parameters).
+		#[pallet::constant]
+		type JobInputsDeposit: Get<BalanceOf<Self>>;
+
 		/// Weights of the calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -215,7 +291,7 @@ pub mod pallet {
 		/// The deposits of an owner's registered assets.
 		#[codec(index = 0)]
 		AssetDeposit,
-		/// The deposits of grants and requests an account created.
+		/// The deposits of grants, requests, enclave keys and job inputs an account created.
 		#[codec(index = 1)]
 		GrantDeposit,
 		/// The deposit of an account's registered encryption key.
@@ -257,6 +333,27 @@ pub mod pallet {
 	/// The model each compute service serves.
 	#[pallet::storage]
 	pub type Deployments<T: Config> = StorageMap<_, Twox64Concat, ServiceId, AssetId>;
+
+	/// Content keys the assets' owners sealed to enclave signers, by asset and signer: the
+	/// enclaves whose jobs may read each encrypted asset (compute-to-data).
+	#[pallet::storage]
+	pub type EnclaveKeys<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		AssetId,
+		Blake2_128Concat,
+		T::AccountId,
+		EnclaveKeyOf<T>,
+	>;
+
+	/// How many enclaves each asset's content key is sealed to, at most `MaxEnclavesPerAsset`.
+	#[pallet::storage]
+	pub type EnclaveKeyCount<T: Config> = StorageMap<_, Blake2_128Concat, AssetId, u32, ValueQuery>;
+
+	/// The inputs (assets and parameters) of compute jobs, by job, while they wait for a result.
+	// Twox64Concat: job ids are assigned by the compute marketplace, in sequence.
+	#[pallet::storage]
+	pub type JobInputs<T: Config> = StorageMap<_, Twox64Concat, JobId, JobInputRecordOf<T>>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -321,6 +418,19 @@ pub mod pallet {
 		ModelDeployed { asset: AssetId, service: ServiceId, provider: T::AccountId },
 		/// A compute service no longer serves a model.
 		ModelUndeployed { asset: AssetId, service: ServiceId },
+		/// The owner sealed the asset's content key to an enclave: jobs of services signed by
+		/// it may read the asset.
+		EnclaveKeyDelivered { asset: AssetId, signer: T::AccountId, recipient: EncryptionKey },
+		/// The owner withdrew an enclave's key: new jobs there may no longer read the asset.
+		EnclaveKeyRevoked { asset: AssetId, signer: T::AccountId },
+		/// A job's user named the assets the job reads and its parameters.
+		JobInputsAttached {
+			job: JobId,
+			user: T::AccountId,
+			assets: BoundedVec<AssetId, T::MaxJobAssets>,
+		},
+		/// A finished job's inputs were removed and their deposit returned.
+		JobInputsRemoved { job: JobId },
 	}
 
 	#[pallet::error]
@@ -399,6 +509,27 @@ pub mod pallet {
 		NothingToReclaim,
 		/// The owner still has time to deliver the key (`KeyDeliveryPeriod` from the purchase).
 		DeliveryNotDue,
+		/// The asset is not encrypted: jobs read it without a key.
+		NotEncrypted,
+		/// The signer is not an enclave key governance approved.
+		NotAnEnclave,
+		/// The asset's key is sealed to `MaxEnclavesPerAsset` enclaves already.
+		TooManyEnclaves,
+		/// The asset's owner has not sealed its key to the enclave of the job's service (or the
+		/// service has no enclave), so the job cannot read the encrypted asset.
+		EnclaveNotAccepted,
+		/// No job with this id waits for its result.
+		UnknownJob,
+		/// Only the job's user may name its inputs.
+		NotJobUser,
+		/// The parameters' keccak-256 hash is not the job's `params_hash`.
+		ParamsHashMismatch,
+		/// The job's inputs are recorded already.
+		InputsAlreadyAttached,
+		/// The job has no inputs recorded.
+		NoJobInputs,
+		/// The job still waits for its result, so its inputs are still needed.
+		JobStillOpen,
 	}
 
 	#[pallet::hooks]
@@ -559,14 +690,20 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Remove an asset that has no grants, requests or deployments, releasing its deposit.
+		/// Remove an asset that has no grants, requests, deployments or enclave keys, releasing
+		/// its deposit.
 		///
 		/// Errors: `UnknownAsset`, `NotOwner`, `AssetInUse`. Event: `AssetRemoved`.
 		#[pallet::call_index(4)]
 		pub fn remove_asset(origin: OriginFor<T>, asset: AssetId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let info = Self::owned_asset(asset, &who)?;
-			ensure!(info.open_grants == 0 && info.deployments == 0, Error::<T>::AssetInUse);
+			ensure!(
+				info.open_grants == 0
+					&& info.deployments == 0
+					&& EnclaveKeyCount::<T>::get(asset) == 0,
+				Error::<T>::AssetInUse
+			);
 			Assets::<T>::remove(asset);
 			AssetsByOwner::<T>::mutate(&who, |assets| assets.retain(|id| *id != asset));
 			Self::release(HoldReason::AssetDeposit, &who, info.deposit);
@@ -744,7 +881,7 @@ pub mod pallet {
 		pub fn undeploy(origin: OriginFor<T>, service: ServiceId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let asset = Deployments::<T>::get(service).ok_or(Error::<T>::NotDeployed)?;
-			if let Some(provider) = T::Services::provider_of(service) {
+			if let Some(provider) = T::Compute::provider_of(service) {
 				ensure!(provider == who, Error::<T>::NotServiceProvider);
 			}
 			Self::end_deployment(service, asset);
@@ -766,6 +903,79 @@ pub mod pallet {
 				Some(escrow) if now < escrow.refundable_from => Err(Error::<T>::DeliveryNotDue),
 				Some(_) => Ok(()),
 			})
+		}
+
+		/// Seal the asset's content key to the enclave key `signer` (its registered encryption
+		/// key): the owner's consent that jobs of services signed by that enclave may read the
+		/// asset for users entitled to it (compute-to-data). Replaces an earlier delivery to the
+		/// same enclave; a new one holds `GrantDeposit` from the owner.
+		///
+		/// Errors: `UnknownAsset`, `NotOwner`, `NotEncrypted`, `SealedKeyTooShort`,
+		/// `NotAnEnclave`, `NoEncryptionKey`, `TooManyEnclaves`, `CannotHoldDeposit`. Event:
+		/// `EnclaveKeyDelivered`.
+		#[pallet::call_index(16)]
+		pub fn deliver_enclave_key(
+			origin: OriginFor<T>,
+			asset: AssetId,
+			signer: T::AccountId,
+			sealed: BoundedVec<u8, T::MaxSealedKeyLen>,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			let recipient = Self::do_deliver_enclave_key(asset, &owner, &signer, sealed)?; // compute.rs
+			Self::deposit_event(Event::EnclaveKeyDelivered { asset, signer, recipient });
+			Ok(())
+		}
+
+		/// Withdraw the asset's key from enclave `signer`: jobs attached from now on cannot read
+		/// it there. Jobs that already ran, and a key the enclave already opened, are not
+		/// taken back. The deposit is released.
+		///
+		/// Errors: `UnknownAsset`, `NotOwner`, `EnclaveNotAccepted`. Event: `EnclaveKeyRevoked`.
+		#[pallet::call_index(17)]
+		pub fn revoke_enclave_key(
+			origin: OriginFor<T>,
+			asset: AssetId,
+			signer: T::AccountId,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_revoke_enclave_key(asset, &owner, &signer)?; // compute.rs
+			Self::deposit_event(Event::EnclaveKeyRevoked { asset, signer });
+			Ok(())
+		}
+
+		/// Name the assets open job `job` reads and its parameters in full, holding
+		/// `JobInputsDeposit` until the job has its result. The parameters' keccak-256 is the
+		/// job's `params_hash`, so the provider runs what it agreed to. Each asset must be the
+		/// user's, public, or granted to the user (either scope); an encrypted one must have its
+		/// key sealed to the enclave of the job's service. Send it in one batch with
+		/// `create_job`, so the executor never sees the job without its inputs.
+		///
+		/// Errors: `UnknownJob`, `NotJobUser`, `ParamsHashMismatch`, `InputsAlreadyAttached`,
+		/// `UnknownAsset`, `NoGrant`, `NoActiveGrant`, `EnclaveNotAccepted`,
+		/// `CannotHoldDeposit`. Event: `JobInputsAttached`.
+		#[pallet::call_index(18)]
+		pub fn attach_job_inputs(
+			origin: OriginFor<T>,
+			job: JobId,
+			assets: BoundedVec<AssetId, T::MaxJobAssets>,
+			params: BoundedVec<u8, T::MaxJobParamsLen>,
+		) -> DispatchResult {
+			let user = ensure_signed(origin)?;
+			Self::do_attach_job_inputs(job, &user, assets.clone(), params)?; // compute.rs
+			Self::deposit_event(Event::JobInputsAttached { job, user, assets });
+			Ok(())
+		}
+
+		/// Remove the inputs of a job that no longer waits for its result (answered, expired or
+		/// gone), anyone's; the deposit goes back to the job's user.
+		///
+		/// Errors: `NoJobInputs`, `JobStillOpen`. Event: `JobInputsRemoved`.
+		#[pallet::call_index(19)]
+		pub fn remove_job_inputs(origin: OriginFor<T>, job: JobId) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_remove_job_inputs(job)?; // compute.rs
+			Self::deposit_event(Event::JobInputsRemoved { job });
+			Ok(())
 		}
 	}
 }

@@ -1,7 +1,7 @@
 //! Test runtime: System, Balances and this pallet, with ZeroG storage and the compute services
 //! as thread-local tables the tests set.
 
-use crate::{self as pallet_marketplace, ServiceProviders};
+use crate::{self as pallet_marketplace, ComputeMarket, JobId, OpenJob};
 use polkadot_sdk::{
 	frame_support::{self, derive_impl, parameter_types, traits::ConstU128},
 	frame_system, pallet_balances,
@@ -60,6 +60,13 @@ pub const MAX_ASSETS: u32 = 3;
 pub const FILE_SIZE: u64 = 4_096;
 /// The service `PROVIDER` runs.
 pub const SERVICE: ServiceId = 7;
+/// An enclave signing key governance approved.
+pub const ENCLAVE: AccountId = 5;
+/// The job the tests open.
+pub const JOB: JobId = 11;
+pub const JOB_INPUTS_DEPOSIT: Balance = 30;
+pub const MAX_ENCLAVES: u32 = 2;
+pub const MAX_JOB_ASSETS: u32 = 3;
 
 thread_local! {
 	/// Files a test changed from the default (every root live, `FILE_SIZE` bytes): `None` is
@@ -67,6 +74,10 @@ thread_local! {
 	static FILES: RefCell<BTreeMap<H256, Option<LiveFile<BlockNumber>>>> = Default::default();
 	/// Compute services and their providers.
 	static SERVICES: RefCell<BTreeMap<ServiceId, AccountId>> = Default::default();
+	/// Approved enclave signers.
+	static ENCLAVES: RefCell<Vec<AccountId>> = Default::default();
+	/// Jobs that wait for a result.
+	static JOBS: RefCell<BTreeMap<JobId, OpenJob<AccountId>>> = Default::default();
 }
 
 /// ZeroG storage for the tests.
@@ -90,11 +101,19 @@ pub fn forget_file(root: H256) {
 }
 
 /// The compute marketplace for the tests.
-pub struct MockServices;
+pub struct MockCompute;
 
-impl ServiceProviders<AccountId> for MockServices {
+impl ComputeMarket<AccountId> for MockCompute {
 	fn provider_of(service: ServiceId) -> Option<AccountId> {
 		SERVICES.with(|services| services.borrow().get(&service).copied())
+	}
+
+	fn is_approved_enclave(signer: &AccountId) -> bool {
+		ENCLAVES.with(|enclaves| enclaves.borrow().contains(signer))
+	}
+
+	fn open_job(job: JobId) -> Option<OpenJob<AccountId>> {
+		JOBS.with(|jobs| jobs.borrow().get(&job).cloned())
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
@@ -102,6 +121,38 @@ impl ServiceProviders<AccountId> for MockServices {
 		SERVICES.with(|services| services.borrow_mut().insert(SERVICE, *provider));
 		SERVICE
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn approve_enclave_for_benchmark(signer: &AccountId) {
+		approve_enclave(*signer);
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn open_job_for_benchmark(user: &AccountId, signer: &AccountId, params_hash: H256) -> JobId {
+		open_job(JOB, *user, Some(*signer), params_hash);
+		JOB
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn close_job_for_benchmark(job: JobId) {
+		close_job(job);
+	}
+}
+
+/// Opens job `job` of `user` on a service signed by `enclave`, with `params_hash`.
+pub fn open_job(job: JobId, user: AccountId, enclave: Option<AccountId>, params_hash: H256) {
+	let open = OpenJob { service: SERVICE, user, params_hash, enclave_signer: enclave };
+	JOBS.with(|jobs| jobs.borrow_mut().insert(job, open));
+}
+
+/// Job `job` has its result (or is gone): it no longer waits.
+pub fn close_job(job: JobId) {
+	JOBS.with(|jobs| jobs.borrow_mut().remove(&job));
+}
+
+/// Governance approves enclave `signer`.
+pub fn approve_enclave(signer: AccountId) {
+	ENCLAVES.with(|enclaves| enclaves.borrow_mut().push(signer));
 }
 
 /// Removes service `service`.
@@ -118,7 +169,7 @@ impl pallet_marketplace::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type StoredFiles = MockStoredFiles;
-	type Services = MockServices;
+	type Compute = MockCompute;
 	type AssetDeposit = ConstU128<ASSET_DEPOSIT>;
 	type GrantDeposit = ConstU128<GRANT_DEPOSIT>;
 	type KeyDeposit = ConstU128<KEY_DEPOSIT>;
@@ -129,16 +180,26 @@ impl pallet_marketplace::Config for Test {
 	type MaxLicenseLen = frame_support::traits::ConstU32<64>;
 	type MaxSealedKeyLen = frame_support::traits::ConstU32<128>;
 	type KeyDeliveryPeriod = KeyDeliveryPeriod;
+	type MaxEnclavesPerAsset = frame_support::traits::ConstU32<MAX_ENCLAVES>;
+	type MaxJobAssets = frame_support::traits::ConstU32<MAX_JOB_ASSETS>;
+	type MaxJobParamsLen = frame_support::traits::ConstU32<256>;
+	type JobInputsDeposit = ConstU128<JOB_INPUTS_DEPOSIT>;
 	type WeightInfo = ();
 }
 
-/// Funded accounts, block 1, `PROVIDER` running `SERVICE`, no file forgotten.
+/// Funded accounts, block 1, `PROVIDER` running `SERVICE`, `ENCLAVE` approved, no job open, no
+/// file forgotten.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	FILES.with(|files| files.borrow_mut().clear());
 	SERVICES.with(|services| *services.borrow_mut() = BTreeMap::from([(SERVICE, PROVIDER)]));
+	ENCLAVES.with(|enclaves| *enclaves.borrow_mut() = vec![ENCLAVE]);
+	JOBS.with(|jobs| jobs.borrow_mut().clear());
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
-		balances: [OWNER, BUYER, OTHER, PROVIDER].iter().map(|account| (*account, FUNDS)).collect(),
+		balances: [OWNER, BUYER, OTHER, PROVIDER, ENCLAVE]
+			.iter()
+			.map(|account| (*account, FUNDS))
+			.collect(),
 		..Default::default()
 	}
 	.assimilate_storage(&mut storage)

@@ -2,8 +2,9 @@
 //! keys as plain summaries.
 
 use crate::{
-	runtime_api::{AssetSummary, GrantSummary, MAX_ASSETS_QUERY},
-	AssetId, Assets, BalanceOf, Config, Grants, NextAssetId, Pallet,
+	runtime_api::{AssetSummary, GrantSummary, JobInputsSummary, MAX_ASSETS_QUERY},
+	AssetId, Assets, BalanceOf, Config, EnclaveKeys, EncryptionKey, Grants, JobId, JobInputs,
+	NextAssetId, Pallet,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::frame_system::pallet_prelude::BlockNumberFor;
@@ -67,6 +68,27 @@ impl<T: Config> Pallet<T> {
 			deposit: grant.deposit,
 			key: grant.key.map(|key| (key.recipient, key.sealed.into_inner())),
 			escrow: grant.escrow.map(|escrow| (escrow.amount, escrow.refundable_from)),
+		})
+	}
+
+	/// The key `asset`'s content key is sealed to for enclave `signer`, and the sealed key.
+	pub fn enclave_key_summary(
+		asset: AssetId,
+		signer: &T::AccountId,
+	) -> Option<(EncryptionKey, Vec<u8>)> {
+		let record = EnclaveKeys::<T>::get(asset, signer)?;
+		Some((record.key.recipient, record.key.sealed.into_inner()))
+	}
+
+	/// The inputs of job `job`.
+	pub fn job_inputs_summary(
+		job: JobId,
+	) -> Option<JobInputsSummary<<T as polkadot_sdk::frame_system::Config>::AccountId>> {
+		let record = JobInputs::<T>::get(job)?;
+		Some(JobInputsSummary {
+			user: record.user,
+			assets: record.assets.into_inner(),
+			params: record.params.into_inner(),
 		})
 	}
 }

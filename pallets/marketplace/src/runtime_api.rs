@@ -1,7 +1,7 @@
 //! The runtime API the CLI, the SDK and the explorer use to read assets, grants and keys
 //! without decoding the pallet's storage themselves.
 
-use crate::{AccessPolicy, AccessScope, AssetId, AssetKind, EncryptionKey};
+use crate::{AccessPolicy, AccessScope, AssetId, AssetKind, EncryptionKey, JobId};
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
 use polkadot_sdk::{sp_api, sp_core::H256};
@@ -66,8 +66,22 @@ pub struct GrantSummary<AccountId, Balance, BlockNumber> {
 	pub escrow: Option<(Balance, BlockNumber)>,
 }
 
+/// A compute job's inputs as the API returns them.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct JobInputsSummary<AccountId> {
+	/// The job's user, who named them.
+	pub user: AccountId,
+	/// The assets the job reads, in order.
+	pub assets: Vec<AssetId>,
+	/// The job's parameters in full (their keccak-256 is the job's `params_hash`).
+	pub params: Vec<u8>,
+}
+
 sp_api::decl_runtime_apis! {
 	/// Queries of the marketplace pallet.
+	///
+	/// Version 2 added [`Self::enclave_key`] and [`Self::job_inputs`] (compute-to-data).
+	#[api_version(2)]
 	pub trait MarketplaceApi<AccountId, Balance, BlockNumber>
 	where
 		AccountId: codec::Codec,
@@ -93,5 +107,14 @@ sp_api::decl_runtime_apis! {
 
 		/// The model service `service` deploys, if any.
 		fn deployment(service: ServiceId) -> Option<AssetId>;
+
+		/// The encryption key `asset`'s content key was sealed to for enclave `signer`, and the
+		/// sealed key, if its owner delivered it.
+		#[api_version(2)]
+		fn enclave_key(asset: AssetId, signer: AccountId) -> Option<(EncryptionKey, Vec<u8>)>;
+
+		/// The inputs job `job`'s user named, while the job waits for its result.
+		#[api_version(2)]
+		fn job_inputs(job: JobId) -> Option<JobInputsSummary<AccountId>>;
 	}
 }

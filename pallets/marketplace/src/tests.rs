@@ -12,23 +12,23 @@ use polkadot_sdk::{
 	sp_runtime::DispatchError,
 };
 
-fn origin(account: AccountId) -> RuntimeOrigin {
+pub(crate) fn origin(account: AccountId) -> RuntimeOrigin {
 	RuntimeOrigin::signed(account)
 }
 
-fn root(n: u8) -> H256 {
+pub(crate) fn root(n: u8) -> H256 {
 	H256::repeat_byte(n)
 }
 
-fn held(account: AccountId, reason: HoldReason) -> Balance {
+pub(crate) fn held(account: AccountId, reason: HoldReason) -> Balance {
 	Balances::balance_on_hold(&RuntimeHoldReason::Marketplace(reason), &account)
 }
 
-fn free(account: AccountId) -> Balance {
+pub(crate) fn free(account: AccountId) -> Balance {
 	Balances::free_balance(account)
 }
 
-fn last_event() -> Event<Test> {
+pub(crate) fn last_event() -> Event<Test> {
 	System::events()
 		.into_iter()
 		.rev()
@@ -41,18 +41,18 @@ fn last_event() -> Event<Test> {
 
 /// The arguments of `register_asset`, changed by each test as it needs.
 #[derive(Clone)]
-struct NewAsset {
-	kind: AssetKind,
-	name: Vec<u8>,
-	version: Vec<u8>,
-	license: Vec<u8>,
-	root: H256,
-	size: u64,
-	card: Option<H256>,
-	encrypted: bool,
-	policy: AccessPolicy,
-	price: Balance,
-	access_period: BlockNumber,
+pub(crate) struct NewAsset {
+	pub(crate) kind: AssetKind,
+	pub(crate) name: Vec<u8>,
+	pub(crate) version: Vec<u8>,
+	pub(crate) license: Vec<u8>,
+	pub(crate) root: H256,
+	pub(crate) size: u64,
+	pub(crate) card: Option<H256>,
+	pub(crate) encrypted: bool,
+	pub(crate) policy: AccessPolicy,
+	pub(crate) price: Balance,
+	pub(crate) access_period: BlockNumber,
 }
 
 impl Default for NewAsset {
@@ -74,11 +74,11 @@ impl Default for NewAsset {
 }
 
 impl NewAsset {
-	fn model() -> Self {
+	pub(crate) fn model() -> Self {
 		Self { kind: AssetKind::Model, name: b"tiny-gpt".to_vec(), ..Default::default() }
 	}
 
-	fn register(self, owner: AccountId) -> Result<AssetId, DispatchError> {
+	pub(crate) fn register(self, owner: AccountId) -> Result<AssetId, DispatchError> {
 		let id = NextAssetId::<Test>::get();
 		Marketplace::register_asset(
 			origin(owner),
@@ -98,11 +98,13 @@ impl NewAsset {
 	}
 }
 
-fn register_key(account: AccountId, byte: u8) {
+pub(crate) fn register_key(account: AccountId, byte: u8) {
 	assert_ok!(Marketplace::register_encryption_key(origin(account), [byte; 32]));
 }
 
-fn sealed(length: usize) -> BoundedVec<u8, polkadot_sdk::frame_support::traits::ConstU32<128>> {
+pub(crate) fn sealed(
+	length: usize,
+) -> BoundedVec<u8, polkadot_sdk::frame_support::traits::ConstU32<128>> {
 	vec![0xAB; length].try_into().unwrap()
 }
 

@@ -15,6 +15,9 @@ pub type AssetId = u64;
 /// An x25519 public key, to which content keys are sealed (ECIES).
 pub type EncryptionKey = [u8; 32];
 
+/// Identifier of a job of the compute marketplace (`pallet-compute-escrow`'s `JobId`).
+pub type JobId = u64;
+
 /// What an asset is.
 #[derive(
 	Clone,
@@ -201,4 +204,72 @@ pub struct Escrow<Balance, BlockNumber> {
 	pub amount: Balance,
 	/// First block at which the grantee may take it back if no key came.
 	pub refundable_from: BlockNumber,
+}
+
+/// A content key an asset's owner sealed to an enclave's encryption key: the owner's consent
+/// that jobs of services signed by that enclave may use the asset (compute-to-data).
+#[derive(
+	CloneNoBound,
+	DebugNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxSealed))]
+#[allow(clippy::multiple_bound_locations)]
+pub struct EnclaveKey<Balance: Clone + core::fmt::Debug + PartialEq + Eq, MaxSealed: Get<u32>> {
+	/// The content key, sealed to the enclave signer's registered encryption key.
+	pub key: SealedKey<MaxSealed>,
+	/// The deposit held from the owner for this record.
+	pub deposit: Balance,
+}
+
+/// What a compute job uses, named by its user: the assets it reads and its parameters in full
+/// (their hash is the job's `params_hash`, which the provider agreed to).
+#[derive(
+	CloneNoBound,
+	DebugNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxAssets, MaxParams))]
+#[allow(clippy::multiple_bound_locations)]
+pub struct JobInputRecord<
+	AccountId: Clone + core::fmt::Debug + PartialEq + Eq,
+	Balance: Clone + core::fmt::Debug + PartialEq + Eq,
+	MaxAssets: Get<u32>,
+	MaxParams: Get<u32>,
+> {
+	/// The job's user, who paid the deposit.
+	pub user: AccountId,
+	/// The assets the job reads, in the order its program sees them.
+	pub assets: BoundedVec<AssetId, MaxAssets>,
+	/// The job's parameters (hyper-parameters, a script's arguments), as its program reads them.
+	pub params: BoundedVec<u8, MaxParams>,
+	/// The deposit held from the user for this record.
+	pub deposit: Balance,
+}
+
+/// A job of the compute marketplace that still waits for its result, as the marketplace needs
+/// to know it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenJob<AccountId> {
+	/// The service that runs it.
+	pub service: zerog_primitives::compute::ServiceId,
+	/// The user who pays for it.
+	pub user: AccountId,
+	/// The hash of its parameters the provider agreed to.
+	pub params_hash: H256,
+	/// The service's enclave signer, if the service's results are signed by a governance-
+	/// approved enclave (`Verifiability::Tee`).
+	pub enclave_signer: Option<AccountId>,
 }

@@ -32,6 +32,10 @@ pub trait WeightInfo {
 	fn deploy() -> Weight;
 	fn undeploy() -> Weight;
 	fn reclaim_purchase() -> Weight;
+	fn deliver_enclave_key() -> Weight;
+	fn revoke_enclave_key() -> Weight;
+	fn attach_job_inputs() -> Weight;
+	fn remove_job_inputs() -> Weight;
 }
 
 /// 40 µs of computation and the proof size of the records a call reads.
@@ -65,7 +69,7 @@ weights! {
 	remove_encryption_key: 3, 3;
 	register_asset: 7, 5;
 	update_asset: 1, 1;
-	remove_asset: 4, 4;
+	remove_asset: 5, 4;
 	buy_access: 10, 8;
 	request_access: 5, 4;
 	grant_access: 5, 4;
@@ -77,4 +81,10 @@ weights! {
 	deploy: 5, 4;
 	undeploy: 3, 2;
 	reclaim_purchase: 6, 6;
+	deliver_enclave_key: 7, 5;
+	revoke_enclave_key: 5, 4;
+	// The job, its service and its enclave; each of `MaxJobAssets` (4) assets, its grant and
+	// its enclave key.
+	attach_job_inputs: 18, 3;
+	remove_job_inputs: 6, 3;
 }

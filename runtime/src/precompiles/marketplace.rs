@@ -1,5 +1,5 @@
-//! `IZeroGMarketplace`: read assets and grants, buy or request access, and act as an owner
-//! (grant, revoke, deliver sealed keys) from Solidity.
+//! `IZeroGMarketplace`: read assets and grants, buy or request access, act as an owner (grant,
+//! revoke, deliver sealed keys) and deploy a model on a compute service, from Solidity.
 
 use super::{
 	account, account_word, address, address_of, balance, charge_reads, dispatch_as_caller, emit,
@@ -66,6 +66,8 @@ impl Precompile for MarketplacePrecompile {
 					env,
 					MarketplaceCall::buy_access { asset: call.assetId, scope: access, max_price },
 				)?;
+				// The event reads the grant and the asset the call just wrote.
+				charge_reads(env, 2)?;
 				let grant = Grants::<Runtime>::get(call.assetId, &buyer);
 				let info = Assets::<Runtime>::get(call.assetId);
 				emit(
@@ -141,6 +143,21 @@ impl Precompile for MarketplacePrecompile {
 					},
 				)?;
 				emit(env, KeyDelivered { assetId: call.assetId, grantee: call.grantee })?;
+				Ok(Vec::new())
+			},
+			Call::deploy(call) => {
+				let provider = dispatch_as_caller(
+					env,
+					MarketplaceCall::deploy { asset: call.assetId, service: call.serviceId },
+				)?;
+				emit(
+					env,
+					ModelDeployed {
+						assetId: call.assetId,
+						serviceId: call.serviceId,
+						provider: address_of(&provider),
+					},
+				)?;
 				Ok(Vec::new())
 			},
 			Call::asset(call) => {

@@ -781,5 +781,45 @@ fn the_marketplace_sells_grants_and_delivers_keys_through_the_precompile() {
 			)),
 			"UnknownAsset"
 		);
+
+		// A compute provider deploys a public model on its service; nobody else can.
+		let (service_id, service) = pallet_compute_escrow::Services::<Runtime>::iter()
+			.find(|(_, service)| service.kind == pallet_compute_escrow::ServiceKind::Inference)
+			.expect("the dev chain sells inference");
+		assert!(RuntimeCall::Marketplace(pallet_marketplace::Call::register_asset {
+			kind: AssetKind::Model,
+			name: b"tiny-gpt".to_vec().try_into().unwrap(),
+			version: b"1".to_vec().try_into().unwrap(),
+			license: b"MIT".to_vec().try_into().unwrap(),
+			root: H256(root.0),
+			size: 4096,
+			card: None,
+			encrypted: false,
+			policy: AccessPolicy::Public,
+			price: 0,
+			access_period: 50,
+		})
+		.dispatch(RuntimeOrigin::signed(alice()))
+		.is_ok());
+		let deploy = |who: &AccountId| {
+			call(
+				who,
+				MARKETPLACE,
+				IZeroGMarketplace::deployCall { assetId: 1, serviceId: service_id }.abi_encode(),
+			)
+		};
+		assert_eq!(reason(deploy(&bob())), "NotServiceProvider");
+		assert_eq!(pallet_marketplace::Deployments::<Runtime>::get(service_id), None);
+		returned::<IZeroGMarketplace::deployCall>(deploy(&service.provider));
+		assert_eq!(pallet_marketplace::Deployments::<Runtime>::get(service_id), Some(1));
+		let logs = logs_of(MARKETPLACE);
+		let (topics, data) = logs.last().unwrap();
+		let deployed = IZeroGMarketplace::ModelDeployed::decode_raw_log(
+			topics.iter().map(|topic| B256::from(topic.0)),
+			data,
+		)
+		.unwrap();
+		assert_eq!((deployed.assetId, deployed.serviceId), (1, service_id));
+		assert_eq!(reason(deploy(&service.provider)), "AlreadyDeployed");
 	});
 }
