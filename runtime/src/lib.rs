@@ -100,7 +100,7 @@ runtime_version_with_spec!(131);
 // builds): an upgrade a chain running the runtime above accepts, for try-runtime's checks and
 // the upgrade end-to-end test. Keep it one above.
 #[cfg(feature = "next-spec-version")]
-runtime_version_with_spec!(131);
+runtime_version_with_spec!(132);
 
 /// The address format of a call's origin or target: an account id or an index.
 pub type Address = MultiAddress<AccountId, ()>;
