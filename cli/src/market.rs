@@ -70,6 +70,36 @@ pub enum MarketCommand {
 	/// As the owner, withdraw the asset's key from an enclave (Marketplace.revoke_enclave_key):
 	/// jobs attached from now on cannot read the asset there.
 	RevokeEnclave(EnclaveArgs),
+	/// As a compute provider, record that your inference service --service serves model ASSET
+	/// (Marketplace.deploy): a model you own, hold an unexpired download grant for, or that is
+	/// public. A service serving another model stops serving it.
+	Deploy(DeployArgs),
+	/// As a compute provider, record that your service --service serves no model any more
+	/// (Marketplace.undeploy).
+	Undeploy(UndeployArgs),
+}
+
+/// Arguments of `market deploy`.
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+	/// The model's asset id.
+	#[arg(value_name = "ASSET")]
+	pub asset: u64,
+	/// Your compute service's id.
+	#[arg(long, value_name = "ID")]
+	pub service: u64,
+	#[command(flatten)]
+	pub tx: TxArgs,
+}
+
+/// Arguments of `market undeploy`.
+#[derive(Debug, Args)]
+pub struct UndeployArgs {
+	/// Your compute service's id.
+	#[arg(long, value_name = "ID")]
+	pub service: u64,
+	#[command(flatten)]
+	pub tx: TxArgs,
 }
 
 /// Which enclave, by one of its services or by its signing key.
@@ -343,6 +373,8 @@ pub async fn run(rpc_url: &str, command: MarketCommand) -> Result<(), ClientErro
 		MarketCommand::Reclaim(args) => reclaim(rpc_url, args).await,
 		MarketCommand::EnclaveKey(args) => enclave_key(rpc_url, args).await,
 		MarketCommand::RevokeEnclave(args) => revoke_enclave(rpc_url, args).await,
+		MarketCommand::Deploy(args) => deploy(rpc_url, args).await,
+		MarketCommand::Undeploy(args) => undeploy(rpc_url, args).await,
 	}
 }
 
@@ -781,6 +813,35 @@ async fn revoke_enclave(rpc_url: &str, args: EnclaveArgs) -> Result<(), ClientEr
 		args.tx.output.json,
 		&format!("withdrew asset #{}'s key from enclave {}", args.asset, account_text(&signer)),
 		serde_json::json!({ "asset": args.asset, "signer": account_text(&signer) }),
+	);
+	Ok(())
+}
+
+async fn deploy(rpc_url: &str, args: DeployArgs) -> Result<(), ClientError> {
+	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
+	let call = dynamic::tx(PALLET, "deploy", (args.asset, args.service));
+	let included = session.submit_to(PALLET, "deploy", &call).await?;
+	let (asset, service, _provider): (u64, u64, [u8; 32]) =
+		pallet_event(&included, PALLET, "ModelDeployed")?;
+	report(
+		&included,
+		args.tx.output.json,
+		&format!("service #{service} serves model asset #{asset}"),
+		serde_json::json!({ "asset": asset, "service": service }),
+	);
+	Ok(())
+}
+
+async fn undeploy(rpc_url: &str, args: UndeployArgs) -> Result<(), ClientError> {
+	let session = Session::open(rpc_url, &args.tx.signer.secret_uri()?).await?;
+	let call = dynamic::tx(PALLET, "undeploy", (args.service,));
+	let included = session.submit_to(PALLET, "undeploy", &call).await?;
+	let (asset, service): (u64, u64) = pallet_event(&included, PALLET, "ModelUndeployed")?;
+	report(
+		&included,
+		args.tx.output.json,
+		&format!("service #{service} no longer serves model asset #{asset}"),
+		serde_json::json!({ "asset": asset, "service": service }),
 	);
 	Ok(())
 }

@@ -172,6 +172,14 @@ pub trait Chain: Send + Sync {
 	) -> Result<Option<([u8; 32], Vec<u8>)>, ChainError> {
 		Ok(None)
 	}
+	/// The x25519 key `account` registered for sealed keys, if any.
+	async fn encryption_key(&self, _account: &AccountId32) -> Result<Option<[u8; 32]>, ChainError> {
+		Ok(None)
+	}
+	/// Signs `Marketplace.deliver_result_key(job, sealed)` and waits until it is finalized.
+	async fn deliver_result_key(&self, _job: u64, _sealed: Vec<u8>) -> Result<(), ChainError> {
+		Err(ChainError::Rejected("this chain has no marketplace".into()))
+	}
 }
 
 /// [`Chain`] over a node's JSON-RPC with subxt.
@@ -389,6 +397,20 @@ impl Chain for SubxtChain {
 	) -> Result<Option<([u8; 32], Vec<u8>)>, ChainError> {
 		let signer: [u8; 32] = signer.clone().into();
 		on_chain::enclave_key(&self.rpc, asset, signer).await.map_err(marketplace_error)
+	}
+
+	async fn encryption_key(&self, account: &AccountId32) -> Result<Option<[u8; 32]>, ChainError> {
+		let account: [u8; 32] = account.clone().into();
+		on_chain::encryption_key(&self.rpc, account).await.map_err(marketplace_error)
+	}
+
+	async fn deliver_result_key(&self, job: u64, sealed: Vec<u8>) -> Result<(), ChainError> {
+		let call = dynamic::tx(
+			zerog_client::marketplace::PALLET,
+			"deliver_result_key",
+			(job, Value::from_bytes(sealed)),
+		);
+		self.submit("Marketplace.deliver_result_key", &call).await.map(|_| ())
 	}
 }
 

@@ -11,6 +11,7 @@ use zerog_executor::{
 	gateway::{proxy::Backend, receipts::ReceiptStore, settlement, Gateway, GatewayConfig},
 	jobs::{
 		inputs::EnclaveKey,
+		result_keys::{self, ResultKeys},
 		runner::{JobRunner, RunnerConfig},
 		sandbox::{Sandbox, SandboxKind},
 		state::JobStore,
@@ -284,6 +285,10 @@ async fn run(flags: Flags) -> Result<(), String> {
 		},
 	);
 	runner.resume_unfinished();
+	// The keys of encrypted results, delivered once their users pay.
+	let result_keys = ResultKeys::beside(&data_dir.join("work"))
+		.map_err(|error| format!("result keys in {}: {error}", data_dir.display()))?;
+	result_keys::spawn(chain.clone(), result_keys, Duration::from_secs(6));
 
 	let backend_url = match (&flags.backend, flags.dev) {
 		(Some(url), _) => Some(url.clone()),

@@ -51,6 +51,10 @@ pub struct FakeChain {
 	pub assets: Mutex<BTreeMap<u64, AssetView>>,
 	/// Content keys sealed to enclaves, by asset and enclave signer.
 	pub enclave_keys: Mutex<BTreeMap<(u64, AccountId32), ([u8; 32], Vec<u8>)>>,
+	/// Registered encryption keys.
+	pub encryption_keys: Mutex<BTreeMap<AccountId32, [u8; 32]>>,
+	/// Every `deliver_result_key` call: job and sealed key.
+	pub result_keys_delivered: Mutex<Vec<(u64, Vec<u8>)>>,
 }
 
 impl Default for FakeChain {
@@ -65,6 +69,8 @@ impl Default for FakeChain {
 			job_inputs: Default::default(),
 			assets: Default::default(),
 			enclave_keys: Default::default(),
+			encryption_keys: Default::default(),
+			result_keys_delivered: Default::default(),
 		}
 	}
 }
@@ -184,6 +190,15 @@ impl Chain for FakeChain {
 		signer: &AccountId32,
 	) -> Result<Option<([u8; 32], Vec<u8>)>, ChainError> {
 		Ok(self.enclave_keys.lock().unwrap().get(&(asset, signer.clone())).cloned())
+	}
+
+	async fn encryption_key(&self, account: &AccountId32) -> Result<Option<[u8; 32]>, ChainError> {
+		Ok(self.encryption_keys.lock().unwrap().get(account).copied())
+	}
+
+	async fn deliver_result_key(&self, job: u64, sealed: Vec<u8>) -> Result<(), ChainError> {
+		self.result_keys_delivered.lock().unwrap().push((job, sealed));
+		Ok(())
 	}
 }
 

@@ -228,7 +228,7 @@ pallet_revive::impl_runtime_apis_plus_revive_traits! {
 	}
 
 	#[cfg(feature = "marketplace")]
-	#[api_version(2)]
+	#[api_version(3)]
 	impl pallet_marketplace::runtime_api::MarketplaceApi<Block, AccountId, Balance, BlockNumber>
 		for Runtime
 	{

@@ -95,12 +95,12 @@ macro_rules! runtime_version_with_spec {
 
 // This source's spec version.
 #[cfg(not(feature = "next-spec-version"))]
-runtime_version_with_spec!(131);
+runtime_version_with_spec!(132);
 // The same source as the next release (feature `next-spec-version`, which `runtime/try-runtime.sh`
 // builds): an upgrade a chain running the runtime above accepts, for try-runtime's checks and
 // the upgrade end-to-end test. Keep it one above.
 #[cfg(feature = "next-spec-version")]
-runtime_version_with_spec!(132);
+runtime_version_with_spec!(133);
 
 /// The address format of a call's origin or target: an account id or an index.
 pub type Address = MultiAddress<AccountId, ()>;

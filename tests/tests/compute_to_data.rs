@@ -2,9 +2,10 @@
 //! driven by the `zerog` CLI: Alice encrypts and lists a dataset and seals its key to the enclave
 //! of Bob's job service (Eve's key, approved by governance); Charlie buys compute-only access,
 //! cannot download the data, and runs a job on it with its parameters in full. The executor
-//! opens the key with the enclave's secret, the job reads the plaintext in its sandbox, and
-//! Charlie gets only the job's output. Dave, without a grant, and a job on a service without an
-//! enclave are refused on chain, and nothing of theirs is created.
+//! opens the key with the enclave's secret, the job reads the plaintext in its sandbox, and its
+//! output is stored encrypted; Charlie gets the output's key only once he accepts the result,
+//! and the output is a statistic, none of the rows. Dave, without a grant, and a job on a service
+//! without an enclave are refused on chain, and nothing of theirs is created.
 
 use std::{process::Command, time::Duration};
 
@@ -139,8 +140,10 @@ async fn a_compute_grantee_gets_a_jobs_result_on_data_it_never_sees() {
 	// Sealed to the enclave's registered key, found through its service.
 	assert_eq!(sealed["recipientKey"], enclave_key, "{sealed}");
 
-	// Charlie buys compute-only access: he cannot download the data.
+	// Charlie buys compute-only access: he cannot download the data. His key is what the job's
+	// result will be sealed to.
 	zerog_json(&node, &["market", "buy", &asset, "--scope", "compute", "--suri", "//Charlie"]);
+	zerog_json(&node, &["market", "key", "--suri", "//Charlie"]);
 	let download = zerog_fails(
 		&node,
 		&["market", "download", &asset, "-o", &path("stolen.csv"), "--suri", "//Charlie"],
@@ -216,18 +219,63 @@ async fn a_compute_grantee_gets_a_jobs_result_on_data_it_never_sees() {
 	}
 	assert!(review != Json::Null, "no result for job {job}:\n{}", diagnostics(&executor));
 
-	// The result: the statistic, computed on the plaintext, and none of the rows.
+	// The result is stored encrypted; its key reaches Charlie only once he paid for it.
 	let result_root = review["resultRoot"].as_str().unwrap();
-	zerog_ok(&node, &["storage", "download", result_root, "-o", &path("result.txt")]);
+	zerog_ok(&node, &["storage", "download", result_root, "-o", &path("sealed.bin")]);
+	assert_eq!(&std::fs::read(path("sealed.bin")).unwrap()[..4], b"ZGE1");
+	let result_args =
+		["compute", "job", "result", &job, "-o", &path("result.txt"), "--suri", "//Charlie"];
+	let unpaid = zerog_fails(&node, &result_args);
+	assert!(unpaid.contains("not paid for yet"), "{unpaid}");
+	assert!(!std::path::Path::new(&path("result.txt")).exists());
+	zerog_json(&node, &["compute", "job", "accept", &job, "--suri", "//Charlie"]);
+	let started = std::time::Instant::now();
+	loop {
+		let url = node.ws_url();
+		let mut args = vec!["--rpc", url.as_str()];
+		args.extend_from_slice(&result_args);
+		let output = zerog_e2e_tests::run_cli(&args);
+		if output.status.success() {
+			break;
+		}
+		let text = String::from_utf8_lossy(&output.stderr).into_owned();
+		assert!(text.contains("has not delivered the key yet"), "{text}");
+		assert!(
+			started.elapsed() < BLOCK_TIMEOUT,
+			"no key for job {job}:\n{}",
+			diagnostics(&executor)
+		);
+		tokio::time::sleep(Duration::from_secs(2)).await;
+	}
+	// Nobody else opens it, the provider's own key included.
+	let bobs = zerog_fails(
+		&node,
+		&["compute", "job", "result", &job, "-o", &path("bob.txt"), "--suri", "//Bob"],
+	);
+	assert!(bobs.contains("does not open"), "{bobs}");
+
+	// The result: the statistic, computed on the plaintext, and none of the rows.
 	let result = std::fs::read_to_string(path("result.txt")).unwrap();
 	let doses: Vec<f64> = (0..40u32).map(|patient| f64::from(10 + patient % 7)).collect();
 	let mean = doses.iter().sum::<f64>() / doses.len() as f64;
 	assert_eq!(result, format!("rows=40 mean={mean:.2}\n"), "{}", diagnostics(&executor));
 	assert!(!result.contains("p001"), "no row of the data leaves the enclave");
-	let log = std::fs::read_to_string(dir.path().join("executor.log")).unwrap_or_default();
+	// The executor logs the delivery once it is finalized, which may be after the CLI saw it in
+	// a best block.
+	let delivered = format!("job {job}: the result's key was delivered");
+	let started = std::time::Instant::now();
+	let log = loop {
+		let log = std::fs::read_to_string(dir.path().join("executor.log")).unwrap_or_default();
+		if log.contains(&delivered) || started.elapsed() > BLOCK_TIMEOUT {
+			break log;
+		}
+		tokio::time::sleep(Duration::from_secs(1)).await;
+	};
 	assert!(log.contains(&format!("asset #{asset} is input 0")), "{log}");
+	assert!(log.contains(&delivered), "{log}");
 
 	// Dave holds no grant: his job naming the asset is refused, and no job is created.
+	zerog_json(&node, &["market", "key", "--suri", "//Dave"]);
 	let args = create("//Dave", &service);
 	let dave = zerog_fails(&node, &args.iter().map(String::as_str).collect::<Vec<_>>());
 	assert!(dave.contains("NoGrant"), "{dave}");

@@ -6,15 +6,20 @@ use crate::{
 	compute::{
 		account_text, event, report,
 		state::{self, JobStatusView, JobView, ServiceKind},
-		JobCreateArgs, JobTermsArgs, JobTxArgs, Session,
+		JobCreateArgs, JobResultArgs, JobTermsArgs, JobTxArgs, Session,
 	},
 	error::ClientError,
-	hexstr,
+	hexstr, storage,
 };
 use subxt::dynamic::{self, Value};
-use zerog_client::{chain::Included, marketplace::PALLET as MARKETPLACE};
-use zerog_primitives::compute::keccak_256;
-use zerog_primitives::Hash;
+use zerog_client::{
+	chain::Included,
+	marketplace::{
+		keys::{account_secret_key, write_key_file},
+		on_chain, PALLET as MARKETPLACE,
+	},
+};
+use zerog_primitives::{compute::keccak_256, encryption, Hash};
 
 /// `<pallet>.<call>(fields)` as a value of the runtime's call enum, for a batch.
 fn call_value(pallet: &str, call: &str, fields: Vec<Value>) -> Value {
@@ -224,6 +229,53 @@ pub fn job_json(job: &JobView) -> serde_json::Value {
 		json["reviewEnds"] = (*review_ends).into();
 	}
 	json
+}
+
+/// `zerog compute job result`.
+pub async fn result(rpc_url: &str, args: JobResultArgs) -> Result<(), ClientError> {
+	let job = args.job;
+	let rpc = zerog_client::rpc::NodeRpc::connect(rpc_url).await?;
+	let inputs = on_chain::job_inputs(&rpc, job).await?.ok_or_else(|| {
+		ClientError::Input(format!(
+			"job #{job} has no marketplace inputs on chain (or its user removed them): its \
+			 result is not encrypted; `zerog compute job status {job}` shows its root"
+		))
+	})?;
+	let root = inputs.result.ok_or_else(|| {
+		ClientError::Chain(format!(
+			"job #{job}'s result is not paid for yet: its key is sealed to you once you accept \
+			 it (`zerog compute job accept {job}`) or its review ends"
+		))
+	})?;
+	let (_, sealed) = inputs.result_key.ok_or_else(|| {
+		ClientError::Chain(format!(
+			"job #{job}'s result is paid for, and its provider has not delivered the key yet; \
+			 try again in a few blocks"
+		))
+	})?;
+	let key =
+		encryption::open_sealed_key(&account_secret_key(&args.signer.secret_uri()?)?, &sealed)
+			.map_err(|error| {
+				ClientError::Verification(format!(
+				"job #{job}'s result key does not open with your key (is this the job's user?): \
+				 {error}"
+			))
+			})?;
+	if let Some(path) = &args.key_out {
+		write_key_file(path, &key)?;
+	}
+	storage::download(
+		rpc_url,
+		storage::DownloadOptions {
+			root,
+			size: None,
+			output: args.output,
+			parallel: 4,
+			json: args.output_format.json,
+			decrypt_with: Some(key),
+		},
+	)
+	.await
 }
 
 /// `zerog compute job accept`.

@@ -110,6 +110,10 @@ pub enum JobCommand {
 	Status(JobIdArgs),
 	/// Accept a job's result: the provider gets the fee used, you get the rest of the escrow.
 	Accept(JobTxArgs),
+	/// Download the result of a job with marketplace inputs (stored encrypted) and decrypt it
+	/// with the key its provider sealed to you once you paid for it (`job accept`, or the end
+	/// of its review); --key-out also writes the key, to register the result as an asset.
+	Result(JobResultArgs),
 	/// Dispute a job's result within its review window, holding the runtime's DisputeBond;
 	/// governance splits the fee (the bond goes to the provider only if it finds entirely for
 	/// it), or after the runtime's DisputePeriod the result stands and the bond comes back.
@@ -333,6 +337,25 @@ pub struct JobTxArgs {
 	pub tx: TxArgs,
 }
 
+/// Arguments of `compute job result`.
+#[derive(Debug, Args)]
+pub struct JobResultArgs {
+	/// The job's id.
+	#[arg(value_name = "ID")]
+	pub job: u64,
+	/// Where to write the decrypted result.
+	#[arg(short, long, value_name = "FILE")]
+	pub output: std::path::PathBuf,
+	/// Also write the result's content key to this new file (mode 600), e.g. to register the
+	/// stored result as an encrypted asset and deliver its key to grantees.
+	#[arg(long, value_name = "PATH")]
+	pub key_out: Option<std::path::PathBuf>,
+	#[command(flatten)]
+	pub signer: SignerArgs,
+	#[command(flatten)]
+	pub output_format: OutputArgs,
+}
+
 /// Arguments of `compute chat`.
 #[derive(Debug, Args)]
 pub struct ChatArgs {
@@ -409,6 +432,7 @@ pub async fn run(rpc_url: &str, command: ComputeCommand) -> Result<(), ClientErr
 		ComputeCommand::Job(JobCommand::Accept(args)) => jobs::accept(rpc_url, args).await,
 		ComputeCommand::Job(JobCommand::Dispute(args)) => jobs::dispute(rpc_url, args).await,
 		ComputeCommand::Job(JobCommand::Terms(args)) => jobs::terms(rpc_url, args).await,
+		ComputeCommand::Job(JobCommand::Result(args)) => jobs::result(rpc_url, args).await,
 		ComputeCommand::Chat(args) => chat::chat(rpc_url, args).await,
 	}
 }

@@ -152,15 +152,22 @@ pub async fn encryption_key(
 	Ok(rpc.runtime_api("MarketplaceApi_encryption_key", &who).await?)
 }
 
-/// `pallet_marketplace::runtime_api::JobInputsSummary<AccountId32>`: what a compute job reads.
+/// `pallet_marketplace::runtime_api::JobInputsSummary<AccountId32>`: what a compute job reads,
+/// and its paid-for, encrypted result.
 #[derive(Clone, Debug, Decode, PartialEq, Eq)]
 pub struct JobInputsView {
 	/// The job's user, who named them.
 	pub user: [u8; 32],
+	/// The job's provider, who delivers the result's key.
+	pub provider: [u8; 32],
 	/// The assets the job reads, in order.
 	pub assets: Vec<u64>,
 	/// The job's parameters in full (their keccak-256 is the job's params hash).
 	pub params: Vec<u8>,
+	/// Root of the job's encrypted result, once the user paid for it.
+	pub result: Option<Hash>,
+	/// The key the result's content key is sealed to, and the sealed key, once delivered.
+	pub result_key: Option<(X25519Key, Vec<u8>)>,
 }
 
 /// The key asset `id`'s content key is sealed to for enclave `signer`, and the sealed key, if
@@ -173,8 +180,8 @@ pub async fn enclave_key(
 	Ok(rpc.runtime_api("MarketplaceApi_enclave_key", &(id, signer)).await?)
 }
 
-/// The inputs job `job`'s user attached, while the job waits for its result
-/// (`MarketplaceApi` version 2).
+/// The inputs job `job`'s user attached, and its paid-for result and key, until the user removes
+/// them (`MarketplaceApi` version 3).
 pub async fn job_inputs(rpc: &NodeRpc, job: u64) -> Result<Option<JobInputsView>, ClientError> {
 	Ok(rpc.runtime_api("MarketplaceApi_job_inputs", &job).await?)
 }

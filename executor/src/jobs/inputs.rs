@@ -264,11 +264,17 @@ mod tests {
 		let sealed = encryption::seal_key(&recipient, &CONTENT_KEY, &[5; 32]).unwrap().to_vec();
 		chain.assets.lock().unwrap().insert(0, asset(0, root, ciphertext.len() as u64, true));
 		chain.enclave_keys.lock().unwrap().insert((0, enclave.signer), (recipient, sealed));
-		chain
-			.job_inputs
-			.lock()
-			.unwrap()
-			.insert(7, JobInputsView { user: [4; 32], assets: vec![0], params: PARAMS.to_vec() });
+		chain.job_inputs.lock().unwrap().insert(
+			7,
+			JobInputsView {
+				user: [4; 32],
+				provider: [6; 32],
+				assets: vec![0],
+				params: PARAMS.to_vec(),
+				result: None,
+				result_key: None,
+			},
+		);
 		let storage = FakeStorage::with_dataset(H256([5; 32]), b"unused".to_vec());
 		storage.add(root, ciphertext);
 		(chain, storage)
@@ -302,14 +308,15 @@ mod tests {
 		runner.accept(request(7)).unwrap();
 		let record = finished(&runner, 7).await;
 		assert_eq!(record.status, JobStatus::Succeeded, "{:?}", record.error);
-		let output = storage.uploaded(record.result_root.unwrap()).unwrap();
-		assert_eq!(
-			String::from_utf8(output).unwrap(),
-			r#"{"column":"dose"}
-1
-3
-"#
-		);
+		// Stored encrypted: only the key the executor keeps for the user opens it.
+		let stored = storage.uploaded(record.result_root.unwrap()).unwrap();
+		assert_eq!(&stored[..4], b"ZGE1");
+		let key = crate::jobs::result_keys::ResultKeys::beside(&dir.path().join("work"))
+			.unwrap()
+			.read(7)
+			.expect("the result's key is kept until the user pays");
+		let output = encryption::decrypt(&key, &stored).unwrap();
+		assert_eq!(String::from_utf8(output).unwrap(), "{\"column\":\"dose\"}\n1\n3\n");
 		// Nothing of the job's directory, the decrypted data least of all, stays behind.
 		assert!(!dir.path().join("work/7").exists());
 	}

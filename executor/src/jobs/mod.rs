@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod inputs;
+pub mod result_keys;
 pub mod runner;
 pub mod sandbox;
 pub mod state;

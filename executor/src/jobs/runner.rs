@@ -9,7 +9,8 @@
 //! for a job whose user attached marketplace inputs, `ZEROG_PARAMS` (the parameters' file),
 //! `ZEROG_INPUTS` (a directory of the assets, decrypted, named `0`, `1`, ...) and
 //! `ZEROG_INPUT_COUNT` (see [`crate::jobs::inputs`]). It must write its result to
-//! `$ZEROG_OUTPUT_DIR/output`. The executor then copies that file,
+//! `$ZEROG_OUTPUT_DIR/output`; the result of a job with inputs is stored encrypted, its key kept
+//! until the user pays for it (see [`crate::jobs::result_keys`]). The executor then copies that file,
 //! opened without following links, to `DATA_DIR/work/<id>.output` (out of the command's reach)
 //! and stores and hashes the copy: a command cannot publish a file it links to. Its output and
 //! errors go to `DATA_DIR/work/<id>.stdout.log` and `<id>.stderr.log`, also out of its reach.
@@ -19,6 +20,7 @@ use crate::{
 	encoding::{format_account, to_prefixed_hex},
 	jobs::{
 		inputs::{EnclaveKey, InputsError, InputsSource},
+		result_keys::ResultKeys,
 		sandbox::Sandbox,
 		state::{Admission, JobRecord, JobRequest, JobStage, JobStatus, JobStore},
 	},
@@ -40,6 +42,7 @@ use std::{
 	time::{Duration, Instant},
 };
 use tokio::{io::AsyncReadExt, sync::Semaphore};
+use zerog_client::marketplace::files::encrypt_file;
 
 /// Name of the file a command must write in `$ZEROG_OUTPUT_DIR`.
 pub const OUTPUT_FILE: &str = "output";
@@ -299,6 +302,8 @@ impl JobRunner {
 
 			self.set_stage(id, JobStage::Computing)?;
 			let mut env = job_env(&request, &paths.dataset, &paths.output_dir);
+			// What a job with marketplace inputs outputs is the user's alone.
+			let has_inputs = !input_env.is_empty();
 			env.extend(input_env);
 			let ran = run_command(
 				&self.config.sandbox,
@@ -318,6 +323,9 @@ impl JobRunner {
 				},
 			};
 			seal_output(&paths.dir, &paths.sealed).await?;
+			if has_inputs {
+				encrypt_output(&self.config.work_dir, id, &paths.sealed).await?;
+			}
 			let fee = fee_used(ran, request.max_fee, self.config.price_per_second);
 			self.store.update(id, |job| {
 				job.stage = JobStage::Uploading;
@@ -458,6 +466,21 @@ pub fn job_env(request: &JobRequest, dataset: &Path, output_dir: &Path) -> Vec<(
 		("ZEROG_SERVICE".into(), request.service.to_string()),
 		("ZEROG_USER".into(), format_account(&request.user)),
 	]
+}
+
+/// Encrypts job `id`'s sealed output in place under a fresh key, kept with the executor's
+/// [`ResultKeys`] until the user pays for the result.
+async fn encrypt_output(work_dir: &Path, id: u64, sealed: &Path) -> Result<(), JobError> {
+	let keys = ResultKeys::beside(work_dir)?;
+	let key = keys.create(id)?;
+	let encrypted = PathBuf::from(format!("{}.encrypted", sealed.display()));
+	let (from, to) = (sealed.to_owned(), encrypted.clone());
+	tokio::task::spawn_blocking(move || encrypt_file(&from, &to, &key, false))
+		.await
+		.map_err(|error| JobError::Output(format!("encrypting the output: {error}")))?
+		.map_err(|error| JobError::Output(format!("encrypting the output: {error}")))?;
+	tokio::fs::rename(&encrypted, sealed).await?;
+	Ok(())
 }
 
 /// Runs `sh -c command` in `dir` in `sandbox` with `env`, its standard output and error to

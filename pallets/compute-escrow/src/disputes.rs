@@ -4,7 +4,7 @@
 
 use crate::{
 	BalanceOf, Config, DisputeInfo, DisputeInfoOf, DisputeQueue, Disputes, Error, Event,
-	HoldReason, JobId, JobStatus, Jobs, Pallet, LOG_TARGET,
+	HoldReason, JobId, JobStatus, Jobs, OnResultPaid, Pallet, LOG_TARGET,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -81,6 +81,10 @@ impl<T: Config> Pallet<T> {
 			Zero::zero()
 		};
 		Self::forget_dispute(id, &dispute);
+		// A result the provider was given no share for is not the user's.
+		if !provider_share.is_zero() {
+			T::OnResultPaid::on_result_paid(id, result.result_root);
+		}
 		Self::finish_job(id, &job);
 		Ok((paid, refunded, forfeited))
 	}
@@ -98,6 +102,7 @@ impl<T: Config> Pallet<T> {
 		};
 		let bond = Disputes::<T>::take(id).map(|dispute| dispute.bond).unwrap_or_default();
 		let (fee_paid, refunded) = Self::pay_out_escrow_best_effort(&job, result.fee_used);
+		T::OnResultPaid::on_result_paid(id, result.result_root);
 		let bond_released = T::Currency::release(
 			&HoldReason::DisputeBond.into(),
 			&job.user,

@@ -4,8 +4,9 @@
 
 use crate::{
 	BalanceOf, Config, DisputeQueue, Error, Event, HoldReason, JobDeadlines, JobId, JobInfo,
-	JobResult, JobStatus, JobTerms, Jobs, NextJobId, Pallet, ProviderJobs, ReviewQueue, ServiceId,
-	ServiceJobTerms, ServiceKind, Services, WeightInfo, LOG_TARGET, QUEUE_SPILL_BLOCKS,
+	JobResult, JobStatus, JobTerms, Jobs, NextJobId, OnResultPaid, Pallet, ProviderJobs,
+	ReviewQueue, ServiceId, ServiceJobTerms, ServiceKind, Services, WeightInfo, LOG_TARGET,
+	QUEUE_SPILL_BLOCKS,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{
@@ -145,6 +146,7 @@ impl<T: Config> Pallet<T> {
 		let (result, review_ends) = Self::result_in_review(&job)?;
 		Self::remove_from_reviews(review_ends, id);
 		let payout = Self::pay_out_escrow(&job, result.fee_used)?;
+		T::OnResultPaid::on_result_paid(id, result.result_root);
 		Self::finish_job(id, &job);
 		Ok(payout)
 	}
@@ -178,11 +180,14 @@ impl<T: Config> Pallet<T> {
 		for id in &lapsed {
 			Self::lapse_dispute(*id); // disputes.rs
 		}
+		// Each accepted result and each lapsed dispute pays for a result.
+		let paid = (reviewed.len() as u64).saturating_add(lapsed.len() as u64);
 		T::WeightInfo::on_initialize(
 			expired.len() as u32,
 			reviewed.len() as u32,
 			lapsed.len() as u32,
 		)
+		.saturating_add(T::OnResultPaid::weight().saturating_mul(paid))
 	}
 
 	/// Stores `terms` for `provider`'s job service `id`.
@@ -248,6 +253,7 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 		let (fee_paid, refunded) = Self::pay_out_escrow_best_effort(&job, result.fee_used);
+		T::OnResultPaid::on_result_paid(id, result.result_root);
 		Self::finish_job(id, &job);
 		Self::deposit_event(Event::ResultAutoAccepted { job: id, fee_paid, refunded });
 	}

@@ -309,6 +309,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxPendingJobsPerProvider: Get<u32>;
 
+		/// Told when a job's result is paid for (the marketplace then lets the user have the
+		/// key of an encrypted result); `()` tells no one.
+		type OnResultPaid: OnResultPaid;
+
 		/// Weight information for the calls and hooks of this pallet.
 		type WeightInfo: WeightInfo;
 
@@ -1109,6 +1113,7 @@ pub mod pallet {
 		/// Errors: `JobNotFound`, `NotJobUser`, `ResultNotSubmitted`, `AlreadyDisputed`.
 		/// Event: `ResultAccepted`.
 		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::accept_result().saturating_add(T::OnResultPaid::weight()))]
 		pub fn accept_result(origin: OriginFor<T>, job: JobId) -> DispatchResult {
 			let user = ensure_signed(origin)?;
 			let (fee_paid, refunded) = Self::accept_job_result(&user, job)?; // jobs.rs
@@ -1147,6 +1152,7 @@ pub mod pallet {
 		///
 		/// Errors: `JobNotFound`, `JobNotDisputed`. Event: `DisputeResolved`.
 		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::resolve_dispute().saturating_add(T::OnResultPaid::weight()))]
 		pub fn resolve_dispute(
 			origin: OriginFor<T>,
 			job: JobId,

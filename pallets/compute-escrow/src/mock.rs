@@ -3,7 +3,7 @@
 //! mock extrinsic for the off-chain worker's signed transactions.
 
 use crate::{
-	self as pallet_compute_escrow, crypto::ComputeAuthId, InferenceReceipt, SignedReceipt,
+	self as pallet_compute_escrow, crypto::ComputeAuthId, InferenceReceipt, JobId, SignedReceipt,
 };
 
 use parking_lot::RwLock;
@@ -125,6 +125,26 @@ std::thread_local! {
 	/// Files whose storage a test changed from the default, by root: `None` is not stored.
 	static FILES: std::cell::RefCell<BTreeMap<H256, Option<LiveFile<BlockNumber>>>> =
 		Default::default();
+	/// The results [`PaidResults`] was told about, in order.
+	static PAID_RESULTS: std::cell::RefCell<Vec<(JobId, H256)>> = Default::default();
+}
+
+/// Records the results paid for, as the runtime tells the marketplace.
+pub struct PaidResults;
+
+impl crate::OnResultPaid for PaidResults {
+	fn on_result_paid(job: JobId, result_root: H256) {
+		PAID_RESULTS.with(|paid| paid.borrow_mut().push((job, result_root)));
+	}
+
+	fn weight() -> polkadot_sdk::frame_support::weights::Weight {
+		polkadot_sdk::frame_support::weights::Weight::from_parts(1_000, 0)
+	}
+}
+
+/// The results paid for since the test began.
+pub fn paid_results() -> Vec<(JobId, H256)> {
+	PAID_RESULTS.with(|paid| paid.borrow().clone())
 }
 
 /// ZeroG storage for the tests: every root is a live file of [`DEFAULT_FILE_SIZE`] bytes that
@@ -195,6 +215,7 @@ impl pallet_compute_escrow::Config for Test {
 	type ReviewPeriod = ReviewPeriod;
 	type MaxJobsPerBlock = ConstU32<MAX_JOBS_PER_BLOCK>;
 	type MaxPendingJobsPerProvider = ConstU32<MAX_PENDING_JOBS>;
+	type OnResultPaid = PaidResults;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::Sr25519BenchmarkHelper;
@@ -231,6 +252,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 
 /// Runs `test` on fresh storage, then checks every invariant of the pallet.
 pub fn build_and_execute(test: impl FnOnce()) {
+	PAID_RESULTS.with(|paid| paid.borrow_mut().clear());
 	new_test_ext().execute_with(|| {
 		test();
 		ComputeEscrow::do_try_state().expect("invariants hold after the test");

@@ -315,3 +315,22 @@ pub struct GenesisLedger<AccountId, Balance> {
 	/// Sub-accounts funded from the deposit, by provider.
 	pub sub_accounts: alloc::vec::Vec<(AccountId, Balance)>,
 }
+
+/// What is told when a job's result is paid for: accepted by its user, accepted when its review
+/// ended, or its dispute lapsed or was resolved with a share for the provider. The runtime lets
+/// the marketplace hand the user the key of an encrypted result then, and not before.
+pub trait OnResultPaid {
+	/// Job `job`'s result, the stored file `result_root`, was paid for.
+	fn on_result_paid(job: JobId, result_root: H256);
+
+	/// The most weight [`Self::on_result_paid`] uses.
+	fn weight() -> polkadot_sdk::frame_support::weights::Weight;
+}
+
+impl OnResultPaid for () {
+	fn on_result_paid(_job: JobId, _result_root: H256) {}
+
+	fn weight() -> polkadot_sdk::frame_support::weights::Weight {
+		polkadot_sdk::frame_support::weights::Weight::zero()
+	}
+}

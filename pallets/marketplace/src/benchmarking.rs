@@ -102,6 +102,7 @@ fn job_reading_encrypted_assets<T: Config>(
 {
 	let owner = funded::<T>("owner");
 	let user = funded::<T>("user");
+	with_key::<T>(&user);
 	let enclave = enclave::<T>();
 	let mut assets = BoundedVec::new();
 	for _ in 0..T::MaxJobAssets::get() {
@@ -120,6 +121,21 @@ fn job_reading_encrypted_assets<T: Config>(
 	let hash = H256(polkadot_sdk::sp_io::hashing::keccak_256(&params));
 	let job = T::Compute::open_job_for_benchmark(&user, &enclave, hash);
 	(user, job, assets, params)
+}
+
+/// A job of the worst inputs ([`job_reading_encrypted_assets`]), attached and over: its user
+/// and id.
+fn finished_job_with_inputs<T: Config>() -> (T::AccountId, JobId) {
+	let (user, job, assets, params) = job_reading_encrypted_assets::<T>();
+	Marketplace::<T>::attach_job_inputs(
+		RawOrigin::Signed(user.clone()).into(),
+		job,
+		assets,
+		params,
+	)
+	.expect("inputs the user may attach");
+	T::Compute::close_job_for_benchmark(job);
+	(user, job)
 }
 
 fn expires_at<T: Config>() -> BlockNumberFor<T> {
@@ -391,18 +407,21 @@ mod benchmarks {
 
 	#[benchmark]
 	fn remove_job_inputs() {
-		let (user, job, assets, params) = job_reading_encrypted_assets::<T>();
-		Marketplace::<T>::attach_job_inputs(
-			RawOrigin::Signed(user.clone()).into(),
-			job,
-			assets,
-			params,
-		)
-		.expect("inputs the user may attach");
-		T::Compute::close_job_for_benchmark(job);
+		let (user, job) = finished_job_with_inputs::<T>();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(user), job);
 		assert!(!JobInputs::<T>::contains_key(job));
+	}
+
+	#[benchmark]
+	fn deliver_result_key() {
+		let (_, job) = finished_job_with_inputs::<T>();
+		Marketplace::<T>::note_result_paid(job, H256::repeat_byte(9));
+		let provider = JobInputs::<T>::get(job).expect("attached").provider;
+		let sealed = filled::<T::MaxSealedKeyLen>(0xAB);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(provider), job, sealed);
+		assert!(JobInputs::<T>::get(job).and_then(|record| record.result_key).is_some());
 	}
 
 	impl_benchmark_test_suite!(Marketplace, crate::mock::new_test_ext(), crate::mock::Test);

@@ -1,10 +1,13 @@
-//! Compute-to-data: content keys sealed to approved enclaves, and the inputs (assets and full
-//! parameters) a compute job reads.
+//! Compute-to-data: content keys sealed to approved enclaves, the inputs (assets and full
+//! parameters) a compute job reads, and the key of its encrypted result, sealed to its user once
+//! the result is paid for.
 //!
 //! An encrypted asset is read by a job only inside an enclave its owner sealed the key to, so a
 //! user entitled to the asset (a compute grant is enough) gets the job's result and never the
 //! data. The enclave, whose key governance approved after checking its attestation, opens the
-//! key, reads the data for jobs whose inputs name it, and publishes only the job's output.
+//! key, reads the data for jobs whose inputs name it, and stores only the job's output,
+//! encrypted; the compute marketplace tells this pallet when the user paid for it
+//! ([`Pallet::note_result_paid`]), and only then may the provider seal its key to the user.
 
 use crate::{
 	pallet::*, AccessPolicy, AssetId, EnclaveKey, EncryptionKey, JobId, JobInputRecord, SealedKey,
@@ -12,6 +15,7 @@ use crate::{
 };
 use polkadot_sdk::{
 	frame_support::{ensure, pallet_prelude::*},
+	sp_core::H256,
 	sp_io::hashing::keccak_256,
 	sp_runtime::DispatchResult,
 };
@@ -74,12 +78,23 @@ impl<T: Config> Pallet<T> {
 		ensure!(open.user == *user, Error::<T>::NotJobUser);
 		ensure!(keccak_256(&params) == open.params_hash.0, Error::<T>::ParamsHashMismatch);
 		ensure!(!JobInputs::<T>::contains_key(job), Error::<T>::InputsAlreadyAttached);
+		// The result is sealed to the user's key once paid for: there must be one.
+		ensure!(EncryptionKeys::<T>::contains_key(user), Error::<T>::NoEncryptionKey);
 		for asset in assets.iter() {
 			Self::check_job_may_read(*asset, user, open.enclave_signer.as_ref())?;
 		}
 		let deposit = T::JobInputsDeposit::get();
 		Self::hold(HoldReason::GrantDeposit, user, deposit)?;
-		JobInputs::<T>::insert(job, JobInputRecord { user: user.clone(), assets, params, deposit });
+		let record = JobInputRecord {
+			user: user.clone(),
+			provider: open.provider,
+			assets,
+			params,
+			deposit,
+			result: None,
+			result_key: None,
+		};
+		JobInputs::<T>::insert(job, record);
 		Ok(())
 	}
 
@@ -103,12 +118,44 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Removes the inputs of job `job`, which must no longer wait for its result.
-	pub(crate) fn do_remove_job_inputs(job: JobId) -> DispatchResult {
+	/// Removes `user`'s record of job `job`, which must be over.
+	pub(crate) fn do_remove_job_inputs(job: JobId, user: &T::AccountId) -> DispatchResult {
 		let record = JobInputs::<T>::get(job).ok_or(Error::<T>::NoJobInputs)?;
-		ensure!(T::Compute::open_job(job).is_none(), Error::<T>::JobStillOpen);
+		ensure!(record.user == *user, Error::<T>::NotJobUser);
+		ensure!(T::Compute::job_finished(job), Error::<T>::JobStillOpen);
 		JobInputs::<T>::remove(job);
 		Self::release(HoldReason::GrantDeposit, &record.user, record.deposit);
 		Ok(())
+	}
+
+	/// Notes that job `job`'s result, stored at `result_root`, was paid for: its provider may
+	/// now seal the result's key to the user. Called by the compute marketplace; a job without
+	/// inputs has no record and nothing happens.
+	pub fn note_result_paid(job: JobId, result_root: H256) {
+		JobInputs::<T>::mutate(job, |record| {
+			if let Some(record) = record {
+				record.result = Some(result_root);
+			}
+		});
+	}
+
+	/// Stores the key of job `job`'s paid-for result, sealed by `provider` to the user; the
+	/// user and the key it is sealed to.
+	pub(crate) fn do_deliver_result_key(
+		job: JobId,
+		provider: &T::AccountId,
+		sealed: BoundedVec<u8, T::MaxSealedKeyLen>,
+	) -> Result<(T::AccountId, EncryptionKey), DispatchError> {
+		let mut record = JobInputs::<T>::get(job).ok_or(Error::<T>::NoJobInputs)?;
+		ensure!(record.provider == *provider, Error::<T>::NotJobProvider);
+		ensure!(record.result.is_some(), Error::<T>::ResultNotPaid);
+		ensure!(record.result_key.is_none(), Error::<T>::ResultKeyAlreadyDelivered);
+		ensure!(sealed.len() as u32 >= MIN_SEALED_KEY_LEN, Error::<T>::SealedKeyTooShort);
+		let recipient =
+			EncryptionKeys::<T>::get(&record.user).ok_or(Error::<T>::NoEncryptionKey)?;
+		record.result_key = Some(SealedKey { recipient, sealed });
+		let user = record.user.clone();
+		JobInputs::<T>::insert(job, record);
+		Ok((user, recipient))
 	}
 }

@@ -36,6 +36,8 @@ fn dataset_for_enclave_jobs() -> AssetId {
 	register_key(ENCLAVE, 9);
 	assert_ok!(Marketplace::deliver_enclave_key(origin(OWNER), asset, ENCLAVE, sealed(80)));
 	assert_ok!(Marketplace::buy_access(origin(BUYER), asset, AccessScope::Compute, 500));
+	// The job's result is sealed to the user's key.
+	register_key(BUYER, 2);
 	asset
 }
 
@@ -170,19 +172,68 @@ fn a_compute_grantee_names_an_encrypted_dataset_and_the_full_parameters_of_its_j
 			Marketplace::attach_job_inputs(origin(BUYER), JOB, assets(&[]), params(PARAMS)),
 			Error::<Test>::InputsAlreadyAttached
 		);
-		// Kept while the job waits for its result; then anyone removes it, for the user.
+		// Kept while the job is not over; then its user removes it.
 		assert_noop!(
-			Marketplace::remove_job_inputs(origin(OTHER), JOB),
+			Marketplace::remove_job_inputs(origin(BUYER), JOB),
+			Error::<Test>::JobStillOpen
+		);
+		review_job(JOB);
+		assert_noop!(
+			Marketplace::remove_job_inputs(origin(BUYER), JOB),
 			Error::<Test>::JobStillOpen
 		);
 		close_job(JOB);
-		assert_ok!(Marketplace::remove_job_inputs(origin(OTHER), JOB));
+		assert_noop!(Marketplace::remove_job_inputs(origin(OTHER), JOB), Error::<Test>::NotJobUser);
+		assert_ok!(Marketplace::remove_job_inputs(origin(BUYER), JOB));
 		assert_eq!(last_event(), Event::JobInputsRemoved { job: JOB });
 		assert_eq!(held(BUYER, HoldReason::GrantDeposit), before);
 		assert_noop!(
-			Marketplace::remove_job_inputs(origin(OTHER), JOB),
+			Marketplace::remove_job_inputs(origin(BUYER), JOB),
 			Error::<Test>::NoJobInputs
 		);
+	});
+}
+
+#[test]
+fn the_results_key_goes_to_the_user_only_once_the_result_is_paid_for() {
+	run(|| {
+		let asset = dataset_for_enclave_jobs();
+		open_job(JOB, BUYER, Some(ENCLAVE), params_hash());
+		assert_ok!(Marketplace::attach_job_inputs(
+			origin(BUYER),
+			JOB,
+			assets(&[asset]),
+			params(PARAMS)
+		));
+		let deliver =
+			|who, length| Marketplace::deliver_result_key(origin(who), JOB, sealed(length));
+		assert_noop!(
+			Marketplace::deliver_result_key(origin(PROVIDER), JOB + 1, sealed(80)),
+			Error::<Test>::NoJobInputs
+		);
+		// In review, the user has not paid: no key yet.
+		review_job(JOB);
+		assert_noop!(deliver(PROVIDER, 80), Error::<Test>::ResultNotPaid);
+		close_job(JOB);
+		Marketplace::note_result_paid(JOB, root(9));
+		assert_eq!(JobInputs::<Test>::get(JOB).unwrap().result, Some(root(9)));
+		assert_noop!(deliver(OTHER, 80), Error::<Test>::NotJobProvider);
+		assert_noop!(deliver(PROVIDER, 79), Error::<Test>::SealedKeyTooShort);
+		// A user who removed its key has nothing to seal to until it registers one again.
+		assert_ok!(Marketplace::remove_encryption_key(origin(BUYER)));
+		assert_noop!(deliver(PROVIDER, 80), Error::<Test>::NoEncryptionKey);
+		register_key(BUYER, 3);
+		assert_ok!(deliver(PROVIDER, 80));
+		assert_eq!(
+			last_event(),
+			Event::ResultKeyDelivered { job: JOB, user: BUYER, recipient: [3; 32] }
+		);
+		let key = JobInputs::<Test>::get(JOB).unwrap().result_key.unwrap();
+		assert_eq!((key.recipient, key.sealed.len()), ([3; 32], 80));
+		assert_noop!(deliver(PROVIDER, 80), Error::<Test>::ResultKeyAlreadyDelivered);
+		// A job without inputs has no record: its paid result changes nothing.
+		Marketplace::note_result_paid(JOB + 5, root(9));
+		assert!(!JobInputs::<Test>::contains_key(JOB + 5));
 	});
 }
 
@@ -190,6 +241,7 @@ fn a_compute_grantee_names_an_encrypted_dataset_and_the_full_parameters_of_its_j
 fn the_owner_runs_jobs_on_its_own_encrypted_asset_only_through_an_accepted_enclave() {
 	run(|| {
 		let asset = dataset_for_enclave_jobs();
+		register_key(OWNER, 1);
 		open_job(JOB, OWNER, Some(ENCLAVE), params_hash());
 		assert_ok!(Marketplace::attach_job_inputs(
 			origin(OWNER),
@@ -226,9 +278,14 @@ fn attach_job_inputs_errors_change_nothing() {
 		assert_noop!(attach(OTHER, JOB, &[asset], PARAMS), Error::<Test>::NotJobUser);
 		// Parameters other than those the provider agreed to (by their hash).
 		assert_noop!(attach(BUYER, JOB, &[asset], b"{}"), Error::<Test>::ParamsHashMismatch);
+		// No key to seal the job's result to.
+		assert_ok!(Marketplace::remove_encryption_key(origin(BUYER)));
+		assert_noop!(attach(BUYER, JOB, &[asset], PARAMS), Error::<Test>::NoEncryptionKey);
+		register_key(BUYER, 2);
 		assert_noop!(attach(BUYER, JOB, &[99], PARAMS), Error::<Test>::UnknownAsset);
 		// A paid asset OTHER never bought.
 		open_job(JOB + 1, OTHER, Some(ENCLAVE), params_hash());
+		register_key(OTHER, 4);
 		assert_noop!(attach(OTHER, JOB + 1, &[asset], PARAMS), Error::<Test>::NoGrant);
 		// An expired grant.
 		System::set_block_number(1 + 100);

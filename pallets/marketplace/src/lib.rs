@@ -24,10 +24,11 @@
 //! - **Deployments** ([`Call::deploy`], [`Call::undeploy`]): the provider of a compute service
 //!   links it to the model it serves, if it owns the model or holds a download grant for it.
 //! - **Compute-to-data** ([`Call::deliver_enclave_key`], [`Call::revoke_enclave_key`],
-//!   [`Call::attach_job_inputs`], [`Call::remove_job_inputs`]): the owner seals an encrypted
-//!   asset's key to an enclave governance approved; a job's user names the assets the job reads
-//!   (its own, public, or granted, a compute grant is enough) and its parameters in full; the
-//!   enclave reads the data, and the user gets only the job's result.
+//!   [`Call::attach_job_inputs`], [`Call::deliver_result_key`], [`Call::remove_job_inputs`]):
+//!   the owner seals an encrypted asset's key to an enclave governance approved; a job's user
+//!   names the assets the job reads (its own, public, or granted, a compute grant is enough) and
+//!   its parameters in full; the enclave reads the data, stores the job's result encrypted, and
+//!   seals its key to the user once the user paid for it.
 //!
 //! ## Design decisions
 //!
@@ -128,6 +129,7 @@ pub type JobInputRecordOf<T> = JobInputRecord<
 	BalanceOf<T>,
 	<T as Config>::MaxJobAssets,
 	<T as Config>::MaxJobParamsLen,
+	<T as Config>::MaxSealedKeyLen,
 >;
 
 /// What the marketplace asks of the compute marketplace: who provides a service, which enclave
@@ -142,6 +144,10 @@ pub trait ComputeMarket<AccountId> {
 
 	/// Job `job`, if it exists and still waits for its result.
 	fn open_job(job: JobId) -> Option<OpenJob<AccountId>>;
+
+	/// Whether job `job` is over: answered and paid or refunded, expired, declined, or never
+	/// existed (a job in review or in dispute is not).
+	fn job_finished(job: JobId) -> bool;
 
 	/// Registers a service of `provider` and returns its id, for benchmarks.
 	#[cfg(feature = "runtime-benchmarks")]
@@ -172,6 +178,10 @@ impl<AccountId> ComputeMarket<AccountId> for () {
 
 	fn open_job(_job: JobId) -> Option<OpenJob<AccountId>> {
 		None
+	}
+
+	fn job_finished(_job: JobId) -> bool {
+		true
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
@@ -431,6 +441,8 @@ pub mod pallet {
 		},
 		/// A finished job's inputs were removed and their deposit returned.
 		JobInputsRemoved { job: JobId },
+		/// A job's provider sealed the key of its paid-for, encrypted result to its user.
+		ResultKeyDelivered { job: JobId, user: T::AccountId, recipient: EncryptionKey },
 	}
 
 	#[pallet::error]
@@ -528,8 +540,15 @@ pub mod pallet {
 		InputsAlreadyAttached,
 		/// The job has no inputs recorded.
 		NoJobInputs,
-		/// The job still waits for its result, so its inputs are still needed.
+		/// The job is not over yet (it waits for its result, or the result is in review or
+		/// dispute), so its record is still needed.
 		JobStillOpen,
+		/// Only the job's provider delivers its result's key.
+		NotJobProvider,
+		/// The job's result has not been paid for (accepted) yet, so its key stays sealed away.
+		ResultNotPaid,
+		/// The result's key was delivered already.
+		ResultKeyAlreadyDelivered,
 	}
 
 	#[pallet::hooks]
@@ -944,14 +963,16 @@ pub mod pallet {
 		}
 
 		/// Name the assets open job `job` reads and its parameters in full, holding
-		/// `JobInputsDeposit` until the job has its result. The parameters' keccak-256 is the
-		/// job's `params_hash`, so the provider runs what it agreed to. Each asset must be the
-		/// user's, public, or granted to the user (either scope); an encrypted one must have its
-		/// key sealed to the enclave of the job's service. Send it in one batch with
-		/// `create_job`, so the executor never sees the job without its inputs.
+		/// `JobInputsDeposit` until the user removes the record. The parameters' keccak-256 is
+		/// the job's `params_hash`, so the provider runs what it agreed to. Each asset must be
+		/// the user's, public, or granted to the user (either scope); an encrypted one must
+		/// have its key sealed to the enclave of the job's service. The job's result is stored
+		/// encrypted and its key sealed to the user once it is paid for, so the user needs a
+		/// registered encryption key. Send it in one batch with `create_job`, so the executor
+		/// never sees the job without its inputs.
 		///
 		/// Errors: `UnknownJob`, `NotJobUser`, `ParamsHashMismatch`, `InputsAlreadyAttached`,
-		/// `UnknownAsset`, `NoGrant`, `NoActiveGrant`, `EnclaveNotAccepted`,
+		/// `NoEncryptionKey`, `UnknownAsset`, `NoGrant`, `NoActiveGrant`, `EnclaveNotAccepted`,
 		/// `CannotHoldDeposit`. Event: `JobInputsAttached`.
 		#[pallet::call_index(18)]
 		pub fn attach_job_inputs(
@@ -966,15 +987,35 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Remove the inputs of a job that no longer waits for its result (answered, expired or
-		/// gone), anyone's; the deposit goes back to the job's user.
+		/// As the job's user, remove the record of a job that is over (paid for, refunded,
+		/// expired or declined), with its result's key: read the key first. The deposit comes
+		/// back.
 		///
-		/// Errors: `NoJobInputs`, `JobStillOpen`. Event: `JobInputsRemoved`.
+		/// Errors: `NoJobInputs`, `NotJobUser`, `JobStillOpen`. Event: `JobInputsRemoved`.
 		#[pallet::call_index(19)]
 		pub fn remove_job_inputs(origin: OriginFor<T>, job: JobId) -> DispatchResult {
-			ensure_signed(origin)?;
-			Self::do_remove_job_inputs(job)?; // compute.rs
+			let user = ensure_signed(origin)?;
+			Self::do_remove_job_inputs(job, &user)?; // compute.rs
 			Self::deposit_event(Event::JobInputsRemoved { job });
+			Ok(())
+		}
+
+		/// As the job's provider, deliver the content key of the job's encrypted result, sealed
+		/// to the user's registered encryption key, once the user paid for the result (accepted
+		/// it, or its review or dispute ended with the provider paid).
+		///
+		/// Errors: `NoJobInputs`, `NotJobProvider`, `ResultNotPaid`,
+		/// `ResultKeyAlreadyDelivered`, `SealedKeyTooShort`, `NoEncryptionKey`. Event:
+		/// `ResultKeyDelivered`.
+		#[pallet::call_index(20)]
+		pub fn deliver_result_key(
+			origin: OriginFor<T>,
+			job: JobId,
+			sealed: BoundedVec<u8, T::MaxSealedKeyLen>,
+		) -> DispatchResult {
+			let provider = ensure_signed(origin)?;
+			let (user, recipient) = Self::do_deliver_result_key(job, &provider, sealed)?; // compute.rs
+			Self::deposit_event(Event::ResultKeyDelivered { job, user, recipient });
 			Ok(())
 		}
 	}

@@ -76,8 +76,8 @@ thread_local! {
 	static SERVICES: RefCell<BTreeMap<ServiceId, AccountId>> = Default::default();
 	/// Approved enclave signers.
 	static ENCLAVES: RefCell<Vec<AccountId>> = Default::default();
-	/// Jobs that wait for a result.
-	static JOBS: RefCell<BTreeMap<JobId, OpenJob<AccountId>>> = Default::default();
+	/// Jobs that are not over, and whether each still waits for its result.
+	static JOBS: RefCell<BTreeMap<JobId, (OpenJob<AccountId>, bool)>> = Default::default();
 }
 
 /// ZeroG storage for the tests.
@@ -113,7 +113,13 @@ impl ComputeMarket<AccountId> for MockCompute {
 	}
 
 	fn open_job(job: JobId) -> Option<OpenJob<AccountId>> {
-		JOBS.with(|jobs| jobs.borrow().get(&job).cloned())
+		JOBS.with(|jobs| {
+			jobs.borrow().get(&job).filter(|(_, open)| *open).map(|(job, _)| job.clone())
+		})
+	}
+
+	fn job_finished(job: JobId) -> bool {
+		JOBS.with(|jobs| !jobs.borrow().contains_key(&job))
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
@@ -139,13 +145,29 @@ impl ComputeMarket<AccountId> for MockCompute {
 	}
 }
 
-/// Opens job `job` of `user` on a service signed by `enclave`, with `params_hash`.
+/// Opens job `job` of `user` for `PROVIDER`, on a service signed by `enclave`, with
+/// `params_hash`.
 pub fn open_job(job: JobId, user: AccountId, enclave: Option<AccountId>, params_hash: H256) {
-	let open = OpenJob { service: SERVICE, user, params_hash, enclave_signer: enclave };
-	JOBS.with(|jobs| jobs.borrow_mut().insert(job, open));
+	let open = OpenJob {
+		service: SERVICE,
+		user,
+		provider: PROVIDER,
+		params_hash,
+		enclave_signer: enclave,
+	};
+	JOBS.with(|jobs| jobs.borrow_mut().insert(job, (open, true)));
 }
 
-/// Job `job` has its result (or is gone): it no longer waits.
+/// Job `job` has a result in review: it no longer waits, and is not over.
+pub fn review_job(job: JobId) {
+	JOBS.with(|jobs| {
+		if let Some((_, open)) = jobs.borrow_mut().get_mut(&job) {
+			*open = false;
+		}
+	});
+}
+
+/// Job `job` is over (paid for, refunded, expired or declined).
 pub fn close_job(job: JobId) {
 	JOBS.with(|jobs| jobs.borrow_mut().remove(&job));
 }

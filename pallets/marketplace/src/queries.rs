@@ -87,8 +87,11 @@ impl<T: Config> Pallet<T> {
 		let record = JobInputs::<T>::get(job)?;
 		Some(JobInputsSummary {
 			user: record.user,
+			provider: record.provider,
 			assets: record.assets.into_inner(),
 			params: record.params.into_inner(),
+			result: record.result,
+			result_key: record.result_key.map(|key| (key.recipient, key.sealed.into_inner())),
 		})
 	}
 }

@@ -66,22 +66,42 @@ pub struct GrantSummary<AccountId, Balance, BlockNumber> {
 	pub escrow: Option<(Balance, BlockNumber)>,
 }
 
-/// A compute job's inputs as the API returns them.
+/// A compute job's inputs as version 2 of the API returned them, before results were sealed
+/// to the user.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-pub struct JobInputsSummary<AccountId> {
+pub struct JobInputsSummaryV2<AccountId> {
 	/// The job's user, who named them.
 	pub user: AccountId,
 	/// The assets the job reads, in order.
 	pub assets: Vec<AssetId>,
+	/// The job's parameters in full.
+	pub params: Vec<u8>,
+}
+
+/// A compute job's inputs, and its paid-for result, as the API returns them.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct JobInputsSummary<AccountId> {
+	/// The job's user, who named them.
+	pub user: AccountId,
+	/// The job's provider, who delivers the result's key.
+	pub provider: AccountId,
+	/// The assets the job reads, in order.
+	pub assets: Vec<AssetId>,
 	/// The job's parameters in full (their keccak-256 is the job's `params_hash`).
 	pub params: Vec<u8>,
+	/// Root of the job's encrypted result, once paid for.
+	pub result: Option<H256>,
+	/// The key the result's content key was sealed to, and the sealed key, once delivered.
+	pub result_key: Option<(EncryptionKey, Vec<u8>)>,
 }
 
 sp_api::decl_runtime_apis! {
 	/// Queries of the marketplace pallet.
 	///
-	/// Version 2 added [`Self::enclave_key`] and [`Self::job_inputs`] (compute-to-data).
-	#[api_version(2)]
+	/// Version 2 added [`Self::enclave_key`] and [`Self::job_inputs`] (compute-to-data); version
+	/// 3 added the job's provider, paid-for result and sealed result key to
+	/// [`Self::job_inputs`].
+	#[api_version(3)]
 	pub trait MarketplaceApi<AccountId, Balance, BlockNumber>
 	where
 		AccountId: codec::Codec,
@@ -110,11 +130,14 @@ sp_api::decl_runtime_apis! {
 
 		/// The encryption key `asset`'s content key was sealed to for enclave `signer`, and the
 		/// sealed key, if its owner delivered it.
-		#[api_version(2)]
 		fn enclave_key(asset: AssetId, signer: AccountId) -> Option<(EncryptionKey, Vec<u8>)>;
 
-		/// The inputs job `job`'s user named, while the job waits for its result.
-		#[api_version(2)]
+		/// The inputs job `job`'s user named (version 2, before results were sealed).
+		#[changed_in(3)]
+		fn job_inputs(job: JobId) -> Option<JobInputsSummaryV2<AccountId>>;
+
+		/// The inputs job `job`'s user named, and its paid-for result and key, until the user
+		/// removes them.
 		fn job_inputs(job: JobId) -> Option<JobInputsSummary<AccountId>>;
 	}
 }

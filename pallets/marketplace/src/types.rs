@@ -229,7 +229,9 @@ pub struct EnclaveKey<Balance: Clone + core::fmt::Debug + PartialEq + Eq, MaxSea
 }
 
 /// What a compute job uses, named by its user: the assets it reads and its parameters in full
-/// (their hash is the job's `params_hash`, which the provider agreed to).
+/// (their hash is the job's `params_hash`, which the provider agreed to); and, once the result is
+/// paid for, the result and the key its provider sealed to the user (results of jobs with inputs
+/// are stored encrypted).
 #[derive(
 	CloneNoBound,
 	DebugNoBound,
@@ -241,22 +243,29 @@ pub struct EnclaveKey<Balance: Clone + core::fmt::Debug + PartialEq + Eq, MaxSea
 	MaxEncodedLen,
 	TypeInfo,
 )]
-#[scale_info(skip_type_params(MaxAssets, MaxParams))]
+#[scale_info(skip_type_params(MaxAssets, MaxParams, MaxSealed))]
 #[allow(clippy::multiple_bound_locations)]
 pub struct JobInputRecord<
 	AccountId: Clone + core::fmt::Debug + PartialEq + Eq,
 	Balance: Clone + core::fmt::Debug + PartialEq + Eq,
 	MaxAssets: Get<u32>,
 	MaxParams: Get<u32>,
+	MaxSealed: Get<u32>,
 > {
-	/// The job's user, who paid the deposit.
+	/// The job's user, who paid the deposit and gets the result's key.
 	pub user: AccountId,
+	/// The provider the job is assigned to, who delivers the result's key.
+	pub provider: AccountId,
 	/// The assets the job reads, in the order its program sees them.
 	pub assets: BoundedVec<AssetId, MaxAssets>,
 	/// The job's parameters (hyper-parameters, a script's arguments), as its program reads them.
 	pub params: BoundedVec<u8, MaxParams>,
 	/// The deposit held from the user for this record.
 	pub deposit: Balance,
+	/// Root of the job's (encrypted) result, once the user paid for it.
+	pub result: Option<H256>,
+	/// The result's content key sealed to the user, once the provider delivered it.
+	pub result_key: Option<SealedKey<MaxSealed>>,
 }
 
 /// A job of the compute marketplace that still waits for its result, as the marketplace needs
@@ -267,6 +276,8 @@ pub struct OpenJob<AccountId> {
 	pub service: zerog_primitives::compute::ServiceId,
 	/// The user who pays for it.
 	pub user: AccountId,
+	/// The provider it is assigned to.
+	pub provider: AccountId,
 	/// The hash of its parameters the provider agreed to.
 	pub params_hash: H256,
 	/// The service's enclave signer, if the service's results are signed by a governance-

@@ -36,6 +36,7 @@ pub trait WeightInfo {
 	fn revoke_enclave_key() -> Weight;
 	fn attach_job_inputs() -> Weight;
 	fn remove_job_inputs() -> Weight;
+	fn deliver_result_key() -> Weight;
 }
 
 /// 40 µs of computation and the proof size of the records a call reads.
@@ -85,6 +86,7 @@ weights! {
 	revoke_enclave_key: 5, 4;
 	// The job, its service and its enclave; each of `MaxJobAssets` (4) assets, its grant and
 	// its enclave key.
-	attach_job_inputs: 18, 3;
-	remove_job_inputs: 6, 3;
+	attach_job_inputs: 19, 3;
+	remove_job_inputs: 4, 3;
+	deliver_result_key: 2, 1;
 }

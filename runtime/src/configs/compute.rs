@@ -43,6 +43,12 @@ impl pallet_compute_escrow::Config for Runtime {
 	type ReviewPeriod = compute::ReviewPeriod;
 	type MaxJobsPerBlock = ConstU32<32>;
 	type MaxPendingJobsPerProvider = ConstU32<64>;
+	/// A paid result lets the marketplace hand the user its key (an encrypted result of a job
+	/// with inputs).
+	#[cfg(feature = "marketplace")]
+	type OnResultPaid = super::marketplace::ResultsPaid;
+	#[cfg(not(feature = "marketplace"))]
+	type OnResultPaid = ();
 	type WeightInfo = pallet_compute_escrow::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_compute_escrow::Sr25519BenchmarkHelper;

@@ -83,9 +83,14 @@ impl ComputeMarket<AccountId> for ComputeEscrow {
 		Some(pallet_marketplace::OpenJob {
 			service: info.service,
 			user: info.user,
+			provider: info.provider,
 			params_hash: info.params_hash,
 			enclave_signer,
 		})
+	}
+
+	fn job_finished(job: pallet_marketplace::JobId) -> bool {
+		!pallet_compute_escrow::Jobs::<Runtime>::contains_key(job)
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
@@ -128,6 +133,21 @@ impl ComputeMarket<AccountId> for ComputeEscrow {
 	fn close_job_for_benchmark(job: pallet_marketplace::JobId) {
 		// Only the job's record: `remove_job_inputs` reads nothing else of it.
 		pallet_compute_escrow::Jobs::<Runtime>::remove(job);
+	}
+}
+
+/// Tells the marketplace that a job's result was paid for, so its provider may seal the
+/// result's key to the user.
+pub struct ResultsPaid;
+
+impl pallet_compute_escrow::OnResultPaid for ResultsPaid {
+	fn on_result_paid(job: pallet_compute_escrow::JobId, result_root: polkadot_sdk::sp_core::H256) {
+		crate::Marketplace::note_result_paid(job, result_root);
+	}
+
+	fn weight() -> polkadot_sdk::frame_support::weights::Weight {
+		// Reads and rewrites the job's record, if it has one.
+		<Runtime as polkadot_sdk::frame_system::Config>::DbWeight::get().reads_writes(1, 1)
 	}
 }
 

@@ -1,6 +1,7 @@
 //! Compute-to-data through the real compute marketplace: an encrypted dataset's key sealed to an
 //! approved enclave, a job of a compute grantee on that enclave's service naming the dataset
-//! and its parameters, and the refusals when the enclave is not (or no longer) accepted.
+//! and its parameters, its result's key delivered once the user accepted the result, and the
+//! refusals when the enclave is not (or no longer) accepted.
 
 use super::genesis_of;
 use crate::{
@@ -129,6 +130,10 @@ fn a_compute_grantee_runs_a_job_on_encrypted_data_only_through_an_accepted_encla
 		)
 		.unwrap();
 
+		// The job's encrypted result will be sealed to the user's key.
+		dispatch(&user, pallet_marketplace::Call::register_encryption_key { key: [2; 32] })
+			.unwrap();
+
 		// Before the owner seals its key to the enclave, no job reads the dataset.
 		let first = job(&user, service, dataset);
 		assert_eq!(
@@ -157,11 +162,52 @@ fn a_compute_grantee_runs_a_job_on_encrypted_data_only_through_an_accepted_encla
 			(user.clone(), vec![0], PARAMS.to_vec())
 		);
 		assert_eq!(
-			dispatch(&stranger, pallet_marketplace::Call::remove_job_inputs { job: first }),
+			dispatch(&user, pallet_marketplace::Call::remove_job_inputs { job: first }),
 			Err(marketplace_error(pallet_marketplace::Error::JobStillOpen))
 		);
 
+		// The provider's (encrypted) result: its key goes to the user once the user pays.
+		let result = H256::repeat_byte(0x7E);
+		dispatch(
+			&provider,
+			pallet_storage_commitments::Call::submit {
+				root: result,
+				size: 1024,
+				tags: Default::default(),
+				replicas: 1,
+			},
+		)
+		.unwrap();
+		dispatch(
+			&provider,
+			pallet_compute_escrow::Call::submit_result {
+				job: first,
+				result_root: result,
+				output_hash: H256::repeat_byte(1),
+				fee_used: ZG / 2,
+			},
+		)
+		.unwrap();
+		let deliver = || {
+			dispatch(
+				&provider,
+				pallet_marketplace::Call::deliver_result_key {
+					job: first,
+					sealed: vec![0xCD; 80].try_into().unwrap(),
+				},
+			)
+		};
+		assert_eq!(deliver(), Err(marketplace_error(pallet_marketplace::Error::ResultNotPaid)));
+		dispatch(&user, pallet_compute_escrow::Call::accept_result { job: first }).unwrap();
+		assert_eq!(JobInputs::<Runtime>::get(first).unwrap().result, Some(result));
+		deliver().unwrap();
+		let summary = crate::Marketplace::job_inputs_summary(first).unwrap();
+		assert_eq!(summary.result_key, Some(([2; 32], vec![0xCD; 80])));
+		dispatch(&user, pallet_marketplace::Call::remove_job_inputs { job: first }).unwrap();
+
 		// A stranger without a grant cannot point its own job at the dataset.
+		dispatch(&stranger, pallet_marketplace::Call::register_encryption_key { key: [3; 32] })
+			.unwrap();
 		let strangers = job(&stranger, service, dataset);
 		assert_eq!(
 			attach(&stranger, strangers, 0),

@@ -9,6 +9,7 @@ mod invariants;
 mod jobs;
 mod ledger;
 mod offchain;
+mod paid_results;
 mod receipts;
 mod services;
 // The receipt vectors the TypeScript SDK checks itself against (`sdk/conformance/compute.json`).

@@ -8,6 +8,11 @@ use polkadot_sdk::{
 
 type Weights = <Test as Config>::WeightInfo;
 
+/// What telling the marketplace of a paid result weighs, added to the calls that pay one.
+fn paid() -> Weight {
+	<<Test as Config>::OnResultPaid as crate::OnResultPaid>::weight()
+}
+
 fn declared(call: crate::Call<Test>) -> Weight {
 	RuntimeCall::ComputeEscrow(call).get_dispatch_info().call_weight
 }
@@ -28,12 +33,12 @@ fn calls_declare_their_benchmarked_weight() {
 		);
 		assert_eq!(declared(Call::claim_refund {}), Weights::claim_refund());
 		assert_eq!(declared(Call::remove_service { service: 0 }), Weights::remove_service());
-		assert_eq!(declared(Call::accept_result { job: 0 }), Weights::accept_result());
+		assert_eq!(declared(Call::accept_result { job: 0 }), Weights::accept_result() + paid());
 		assert_eq!(declared(Call::dispute { job: 0 }), Weights::dispute());
 		assert_eq!(declared(Call::decline_job { job: 0 }), Weights::decline_job());
 		assert_eq!(
 			declared(Call::resolve_dispute { job: 0, provider_share: Perbill::one() }),
-			Weights::resolve_dispute()
+			Weights::resolve_dispute() + paid()
 		);
 	});
 }
