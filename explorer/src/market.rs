@@ -206,6 +206,8 @@ pub struct WalletCalls {
 	pub request_access: String,
 	/// Selector of `registerEncryptionKey(bytes32 key)`.
 	pub register_key: String,
+	/// Selector of `deploy(uint64 assetId, uint64 serviceId)`.
+	pub deploy: String,
 	/// The `scope` argument of a download grant.
 	pub download: u8,
 	/// The `scope` argument of a compute-only grant.
@@ -219,6 +221,7 @@ pub fn wallet_calls() -> WalletCalls {
 		buy_access: selector("buyAccess(uint64,uint8,uint256)"),
 		request_access: selector("requestAccess(uint64,uint8)"),
 		register_key: selector("registerEncryptionKey(bytes32)"),
+		deploy: selector("deploy(uint64,uint64)"),
 		download: AccessScope::Download as u8,
 		compute: AccessScope::Compute as u8,
 	}
@@ -323,5 +326,6 @@ mod tests {
 		assert_eq!(calls.buy_access, "0xc31743c2");
 		assert_eq!(calls.request_access, "0x02a5cc48");
 		assert_eq!(calls.register_key, "0x290534ef");
+		assert_eq!(calls.deploy, "0x068d96a6");
 	}
 }

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use zerog_client::{
 	amount::format_zg,
-	marketplace::on_chain::{AccessPolicy, AssetView},
+	marketplace::on_chain::{AccessPolicy, AssetKind, AssetView},
 };
 use zerog_primitives::hex::to_prefixed_hex;
 
@@ -162,15 +162,27 @@ pub fn asset(asset: &AssetView, calls: &WalletCalls) -> String {
 	} else {
 		""
 	};
+	// A model is served by a compute service its provider links to it: the wallet must be the
+	// service's provider and hold download access (or own the model, or the model be public).
+	let deploy = if asset.kind == AssetKind::Model {
+		"<h3>Deploy</h3><p id=\"deploy-box\">Serve this model on your compute service: \
+		 <label>Service <input id=\"deploy-service\" type=\"number\" min=\"0\" step=\"1\" \
+		 inputmode=\"numeric\"></label> <button id=\"deploy\" disabled>Deploy</button> (the \
+		 wallet must be the service's provider, with download access unless the model is \
+		 public).</p>"
+	} else {
+		""
+	};
 	let _ = write!(
 		html,
 		"<section id=\"wallet\" data-asset=\"{id}\" data-price=\"{price}\" data-encrypted=\"{encrypted}\" \
 		 data-precompile=\"{precompile}\" data-buy=\"{buy}\" data-request=\"{request}\" \
-		 data-register-key=\"{register_key}\" data-download=\"{download}\" data-compute=\"{compute}\">\
+		 data-register-key=\"{register_key}\" data-deploy=\"{deploy_call}\" \
+		 data-download=\"{download}\" data-compute=\"{compute}\">\
 		 <p id=\"wallet-status\">Connect an Ethereum wallet (MetaMask or another EIP-1193 wallet) \
 		 to buy or request access; it signs a call to the IZeroGMarketplace precompile.</p>\
 		 <p><button id=\"connect\">Connect wallet</button> <label>Scope {scope}</label> {action}</p>\
-		 {register}<div id=\"grant\"></div>\
+		 {register}<div id=\"grant\"></div>{deploy}\
 		 <noscript><p>Buying needs JavaScript and a wallet. Without them: <code>zerog market buy \
 		 {id}</code> or <code>zerog market request {id}</code>.</p></noscript></section>\
 		 <p>From a terminal: <code>zerog market show {id}</code>; with a grant, <code>zerog \
@@ -181,6 +193,7 @@ pub fn asset(asset: &AssetView, calls: &WalletCalls) -> String {
 		buy = calls.buy_access,
 		request = calls.request_access,
 		register_key = calls.register_key,
+		deploy_call = calls.deploy,
 		download = calls.download,
 		compute = calls.compute,
 		scope = select(

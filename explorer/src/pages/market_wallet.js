@@ -1,5 +1,5 @@
-// The wallet actions of a marketplace asset's page (/market/{id}): buy or request access through
-// the IZeroGMarketplace precompile, signed by the browser's Ethereum wallet (EIP-1193: MetaMask
+// The wallet actions of a marketplace asset's page (/market/{id}): buy or request access, and
+// deploy a model on the wallet's own compute service, through the IZeroGMarketplace precompile, signed by the browser's Ethereum wallet (EIP-1193: MetaMask
 // and the like), then the account's grant as the chain holds it (from /api/market/...). For an
 // encrypted asset it also registers the wallet's x25519 key, derived as @zerog/sdk's
 // `ethereumEncryptionKey` derives it: HKDF-SHA256 of the wallet's signature of a fixed message
@@ -18,7 +18,9 @@
   const scopeSelect = box.querySelector('select[name=scope]');
   const keyNeeded = document.getElementById('key-needed');
   const registerButton = document.getElementById('register-key');
-  const actionButtons = [buyButton, requestButton, registerButton].filter(Boolean);
+  const deployButton = document.getElementById('deploy');
+  const deployService = document.getElementById('deploy-service');
+  const actionButtons = [buyButton, requestButton, registerButton, deployButton].filter(Boolean);
   let account = null;
 
   const say = (text, failed = false) => {
@@ -112,6 +114,15 @@
     throw new Error(`transaction ${hash} was not included in two minutes`);
   }
 
+  /** The service id typed for a deployment: a whole number, else an error saying so. */
+  function serviceId() {
+    const typed = deployService.value.trim();
+    if (!/^[0-9]{1,19}$/.test(typed) || BigInt(typed) >= 2n ** 64n) {
+      throw new Error('type the id of your compute service (a whole number), as zerog compute services lists it');
+    }
+    return BigInt(typed);
+  }
+
   async function act(what, data) {
     for (const button of actionButtons) button.disabled = true;
     try {
@@ -144,4 +155,5 @@
   buyButton?.addEventListener('click', () => act('Buy', `${buySelector}${word(asset)}${word(scope())}${word(price)}`));
   requestButton?.addEventListener('click', () => act('Request', `${requestSelector}${word(asset)}${word(scope())}`));
   registerButton?.addEventListener('click', () => act('Register key', async () => `${box.dataset.registerKey}${hex(await walletPublicKey())}`));
+  deployButton?.addEventListener('click', () => act('Deploy', () => `${box.dataset.deploy}${word(asset)}${word(serviceId())}`));
 })();

@@ -5,7 +5,8 @@
 // a model's page, buys it through IZeroGMarketplace and sees its grant; on an encrypted dataset
 // is refused by name with nothing sent until it registers its encryption key (derived from a
 // signature, the same key @zerog/sdk derives), then buys it, and the key Alice delivers opens
-// the dataset with the SDK; and requests a gated dataset. Screenshots in $ZEROG_ARTIFACTS.
+// the dataset with the SDK; requests a gated dataset; and deploys the model it bought on its own
+// compute service. Screenshots in $ZEROG_ARTIFACTS.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -149,7 +150,7 @@ async function withWallet(context, wallet) {
   return sent;
 }
 
-test('in Chromium, a wallet finds a model, buys it and sees its grant; requests a gated dataset; is refused by name', async () => {
+test('in Chromium, a wallet finds a model, buys it and sees its grant; requests a gated dataset; deploys the model; is refused by name', async () => {
   mkdirSync(artifacts, { recursive: true });
   const wallet = devWallet(4, provider);
   const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
@@ -240,6 +241,39 @@ test('in Chromium, a wallet finds a model, buys it and sees its grant; requests 
     assert.ok(request.expiresAt.isNone);
     const { body } = await explorer.get(`/api/market/assets/${ids['eth-prices']}/grants/${wallet.address}`);
     assert.equal(body.status, 'requested');
+
+    // The wallet's account runs an inference service (registered as its fallback account, through
+    // sudo here) and deploys the model it bought on it from the model's page.
+    const service = (await api.query.computeEscrow.nextServiceId()).toNumber();
+    await sendAll(api, [{
+      tx: api.tx.sudo.sudoAs(accountOf(wallet.address), api.tx.computeEscrow.registerService(
+        'Inference', 'tiny-llama-chat', 'http://127.0.0.1:9300/v1', 1_000n, 2_000n, 'None', 100n * ZG,
+      )),
+      signer: alice,
+    }]);
+    const ours = (await api.query.computeEscrow.services(service)).unwrap();
+    assert.equal(ours.provider.toHex(), accountOf(wallet.address));
+    await page.goto(`${explorer.url}/market/${ids['tiny-llama-chat']}`);
+    assert.equal(await page.textContent('[data-field=deployments]'), '0');
+    await page.click('#connect');
+    await page.waitForSelector('#grant[data-status=active]');
+    // No service typed, and someone else's service (Alice's, from the dev genesis): refused by
+    // name, nothing sent.
+    await page.click('#deploy');
+    await page.waitForSelector('#wallet-status.failed');
+    assert.match(await page.textContent('#wallet-status'), /type the id of your compute service/);
+    await page.fill('#deploy-service', '0');
+    await page.click('#deploy');
+    await page.waitForFunction(() => /NotServiceProvider/.test(document.getElementById('wallet-status').textContent));
+    assert.equal(sent.length, 4);
+    await page.fill('#deploy-service', String(service));
+    await page.click('#deploy');
+    await page.waitForFunction(() => /^Deploy: done/.test(document.getElementById('wallet-status').textContent), null, { timeout: 120_000 });
+    assert.equal(sent.length, 5);
+    assert.equal((await api.query.marketplace.deployments(service)).unwrap().toNumber(), ids['tiny-llama-chat']);
+    await page.reload();
+    assert.equal(await page.textContent('[data-field=deployments]'), '1');
+    await page.screenshot({ path: join(artifacts, 'market-deployed.png'), fullPage: true });
   } finally {
     await browser.close();
   }
